@@ -1,0 +1,74 @@
+/*
+ * rs_results: the results file of one run, an SQLite database.
+ *
+ * The file is written under a temporary name beside the final one (a dot
+ * file ending in ".partial") and renamed when the run is closed, so a run that
+ * is killed never leaves a file under the final name. Rows go in through
+ * prepared statements inside batched transactions. The schema is documented
+ * in docs/results.md; RS_RESULTS_SCHEMA_VERSION is stored in the meta table
+ * and in PRAGMA user_version.
+ */
+#ifndef RS_RESULTS_H
+#define RS_RESULTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rs_time.h"
+
+#define RS_RESULTS_SCHEMA_VERSION 1
+
+typedef struct rs_results rs_results;
+
+/* What the runs row says about the run before it starts. */
+typedef struct {
+  const char *scenario_name;
+  const char *scenario_file;
+  const char *scenario_text; /* stored whole */
+  uint64_t seed;
+  const char *version;       /* romsim's version */
+  rs_time_t duration;        /* simulated duration asked for */
+} rs_run_info;
+
+/*
+ * Create the temporary file for path, write the schema and the runs row
+ * (status "running"). Wall-clock times come from the clock, or from
+ * SOURCE_DATE_EPOCH when that is set (so two runs can give identical files).
+ * Returns the recorder, or NULL with a message in err.
+ */
+rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen);
+
+/* Record a node; parent is another node's id or -1. Returns 0 or -1. */
+int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent);
+
+/* Record a metric's name and unit under id. Returns 0 or -1. */
+int rs_results_metric(rs_results *r, int id, const char *name, const char *unit);
+
+/* Record one sample; node -1 means the whole group. Returns 0 or -1. */
+int rs_results_sample(rs_results *r, rs_time_t t, int64_t node, int metric, double value);
+
+/* Record one event; node -1 means the whole group. Returns 0 or -1. */
+int rs_results_event(rs_results *r, rs_time_t t, int64_t node, const char *kind, const char *detail);
+
+/* Record an expectation's verdict. Returns 0 or -1. */
+int rs_results_expectation(rs_results *r, const char *name, bool held, const char *detail);
+
+/* Record a summary figure of the run (key, value). Returns 0 or -1. */
+int rs_results_figure(rs_results *r, const char *key, double value);
+
+/*
+ * Finish the runs row (status "complete", "interrupted" or "failed", the
+ * simulated time reached and the events run), commit, close and rename the
+ * file to its final name. The recorder is freed whatever happens.
+ * Returns 0, or -1 with a message in err.
+ */
+int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint64_t events,
+                     char *err, size_t errlen);
+
+/* Close and delete the temporary file; nothing is left behind. */
+void rs_results_abandon(rs_results *r);
+
+/* The last error's message. */
+const char *rs_results_errmsg(const rs_results *r);
+
+#endif

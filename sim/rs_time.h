@@ -1,0 +1,46 @@
+/*
+ * rs_time: simulated time.
+ *
+ * Simulated time is a signed 64-bit count of microseconds since the start of
+ * a run. Durations in scenarios are written as an integer and a unit, and
+ * units may be chained: "250ms", "90s", "5m", "24h", "1h30m", "2d".
+ */
+#ifndef RS_TIME_H
+#define RS_TIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t rs_time_t;
+
+#define RS_USEC ((rs_time_t)1)
+#define RS_MSEC ((rs_time_t)1000)
+#define RS_SEC ((rs_time_t)1000000)
+#define RS_MIN (60 * RS_SEC)
+#define RS_HOUR (60 * RS_MIN)
+#define RS_DAY (24 * RS_HOUR)
+#define RS_TIME_MAX INT64_MAX
+
+/*
+ * Parse a duration such as "90s" or "1h30m" from the first len bytes of s.
+ * Units: us, ms, s, m, h, d. Every number needs a unit; the parts must come
+ * in decreasing unit order and the total must fit in rs_time_t.
+ * On success stores the duration in *out and returns 0. On failure returns
+ * -1 and, when err_off is not NULL, stores the byte offset of the first
+ * offending character (the column of the error, counting from 0).
+ */
+int rs_duration_parse(const char *s, size_t len, rs_time_t *out, size_t *err_off);
+
+/*
+ * Write t as a compact duration ("1h30m", "250ms", "0s") into buf of size n,
+ * always NUL-terminated. Returns buf.
+ */
+char *rs_duration_format(rs_time_t t, char *buf, size_t n);
+
+/*
+ * Write t as a clock reading "HH:MM:SS" (hours may exceed 24; a fraction of a
+ * second is shown as ".mmm" when not zero) into buf of size n. Returns buf.
+ */
+char *rs_clock_format(rs_time_t t, char *buf, size_t n);
+
+#endif
