@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Rows per transaction: large enough that commits cost nothing per row. */
@@ -141,6 +142,11 @@ static char *make_tmp(const char *path, char *err, size_t errlen) {
     free(tmp);
     return NULL;
   }
+  /* mkstemps makes the file private; a results file is as readable as any
+   * other file the user creates. */
+  mode_t mask = umask(0);
+  umask(mask);
+  if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file stays private */ }
   close(fd);
   return tmp;
 }

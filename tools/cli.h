@@ -1,0 +1,24 @@
+/* The romsim command: shared declarations of its subcommands. */
+#ifndef ROMSIM_CLI_H
+#define ROMSIM_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses, the same for every subcommand. */
+enum {
+  EXIT_HELD = 0,        /* every expectation held */
+  EXIT_FAILED = 1,      /* an expectation failed */
+  EXIT_USAGE = 2,       /* bad input or usage, or the results cannot be written */
+  EXIT_INTERRUPTED = 3  /* stopped by SIGINT or SIGTERM */
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+/* Print "romsim: " and the message to stderr; return EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Write s as a JSON string (quotes included). */
+void cli_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,399 @@
+/*
+ * romsim run and romsim validate.
+ *
+ * A run reads and checks the scenario (nothing is created on bad input),
+ * opens the results file under a temporary name, builds the group and runs
+ * the engine on libuv's worker pool while the main loop watches for SIGINT
+ * and SIGTERM and, on a terminal, redraws a progress line. When the engine
+ * returns, the expectations are judged, the results file is closed under
+ * its final name and the summary is printed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "cli.h"
+#include "rm_group.h"
+#include "rm_scenario.h"
+#include "rs_results.h"
+#include "rs_sim.h"
+#include "version.h"
+
+static const char *run_usage =
+    "usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--json]\n"
+    "\n"
+    "Run SCENARIO (a YAML file), write the results file and print a summary.\n"
+    "\n"
+    "  -o, --output FILE  results file (default: the scenario's name with .db,\n"
+    "                     in the current folder); written under a temporary name\n"
+    "                     and renamed when the run ends\n"
+    "  --seed N           use seed N instead of the scenario's (0 to 2^64-1)\n"
+    "  --json             print the summary as one JSON object\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "exit status: 0 every expectation held, 1 one failed, 2 bad input or usage or\n"
+    "the results file cannot be written, 3 interrupted (SIGINT, SIGTERM): the\n"
+    "results file is then kept with status interrupted.\n";
+
+static const char *validate_usage =
+    "usage: romsim validate SCENARIO\n"
+    "\n"
+    "Read and check SCENARIO without running it. Prints a one-line description\n"
+    "of the design, or the first error as FILE:LINE:COL: message.\n"
+    "exit status: 0 valid, 2 invalid.\n";
+
+/* Everything one run needs, shared by the loop thread and the worker. */
+typedef struct {
+  rm_scenario sc;
+  const char *out_path;
+  bool json;
+  rs_sim sim;
+  rm_group group;
+  rs_results *res;
+  int sim_rc;               /* what rs_sim_run returned */
+  int failed;               /* expectations that failed */
+  const char *status;       /* complete, interrupted, failed */
+  char err[1024];           /* why the run failed */
+  double wall_start, wall_end;
+  uv_signal_t sigint, sigterm;
+  uv_timer_t progress;
+  bool progress_on;
+  bool progress_drawn;
+  uv_work_t work;
+} run_ctx;
+
+static double wall_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Worker thread: build, run, judge, close the results file. */
+static void run_work(uv_work_t *w) {
+  run_ctx *c = w->data;
+  if (rm_group_build(&c->group, &c->sc, &c->sim, c->res, c->err, sizeof c->err)) {
+    c->status = "failed";
+    rs_results_abandon(c->res);
+    c->res = NULL;
+    return;
+  }
+  rm_group_start(&c->group);
+  c->sim_rc = rs_sim_run(&c->sim, c->sc.duration);
+  if (c->group.error) {
+    c->status = "failed";
+    snprintf(c->err, sizeof c->err, "%s", c->group.errmsg);
+  } else if (c->sim_rc < 0) {
+    c->status = "failed";
+    snprintf(c->err, sizeof c->err, "the engine failed: %s", rs_strerror(c->sim_rc));
+  } else if (c->sim_rc == RS_RUN_INTERRUPTED) {
+    c->status = "interrupted";
+  } else {
+    c->status = "complete";
+    c->failed = rm_group_judge(&c->group, rs_sim_now(&c->sim));
+    if (c->group.error) {
+      c->status = "failed";
+      snprintf(c->err, sizeof c->err, "%s", c->group.errmsg);
+    }
+  }
+  char cerr[512];
+  if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
+    c->status = "failed";
+    snprintf(c->err, sizeof c->err, "%s", cerr);
+  }
+  c->res = NULL;
+}
+
+static void close_cb(uv_handle_t *h) { (void)h; }
+
+/* Loop thread, once the worker is done: stop watching. */
+static void run_after(uv_work_t *w, int status) {
+  run_ctx *c = w->data;
+  (void)status;
+  c->wall_end = wall_clock();
+  uv_close((uv_handle_t *)&c->sigint, close_cb);
+  uv_close((uv_handle_t *)&c->sigterm, close_cb);
+  if (c->progress_on) {
+    uv_close((uv_handle_t *)&c->progress, close_cb);
+    if (c->progress_drawn) fputs("\r\033[K", stderr);
+  }
+}
+
+static void on_signal(uv_signal_t *h, int signum) {
+  run_ctx *c = h->data;
+  (void)signum;
+  rs_sim_interrupt(&c->sim);
+}
+
+/* Redraw the progress line: simulated time out of the duration, events per
+ * second and the wall time left at that pace. */
+static void on_progress(uv_timer_t *t) {
+  run_ctx *c = t->data;
+  rs_time_t now = atomic_load_explicit(&c->sim.progress_now, memory_order_relaxed);
+  uint64_t ev = atomic_load_explicit(&c->sim.progress_events, memory_order_relaxed);
+  double el = wall_clock() - c->wall_start;
+  char a[32], b[32];
+  double frac = c->sc.duration ? (double)now / (double)c->sc.duration : 1.0;
+  double left = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+  fprintf(stderr, "\r\033[K%s %s / %s  %.2f M events/s  %.0f s left", c->sc.name,
+          rs_clock_format(now, a, sizeof a), rs_clock_format(c->sc.duration, b, sizeof b),
+          el > 0 ? (double)ev / el / 1e6 : 0.0, left);
+  c->progress_drawn = true;
+}
+
+static const char *role_label(rm_role r) {
+  switch (r) {
+  case RM_MS: return "management server";
+  case RM_GATEWAY: return "gateway";
+  case RM_ESSENTIALS: return "Essentials server";
+  default: return "agent";
+  }
+}
+
+/* How many nodes of a role went over their limit during the run. */
+static int over_count(const rm_group *g, rm_role r) {
+  int n = 0;
+  if (r == RM_MS)
+    for (int i = 0; i < g->n_ms; i++) n += g->ms[i].limit && g->ms[i].peak_agents > g->ms[i].limit;
+  if (r == RM_GATEWAY)
+    for (int i = 0; i < g->n_gw; i++) n += g->gw[i].limit && g->gw[i].peak_agents > g->gw[i].limit;
+  if (r == RM_ESSENTIALS)
+    for (int i = 0; i < g->n_ess; i++) n += g->ess[i].node.limit && g->ess[i].node.peak_agents > g->ess[i].node.limit;
+  return n;
+}
+
+static int role_count(const rm_group *g, rm_role r) {
+  return r == RM_MS ? g->n_ms : r == RM_GATEWAY ? g->n_gw : g->n_ess;
+}
+
+static void print_text(run_ctx *c) {
+  const rm_group *g = &c->group;
+  char a[32], b[32];
+  double wall = c->wall_end - c->wall_start;
+  printf("romsim %s: %s (seed %" PRIu64 ")\n", ROMSIM_VERSION, c->sc.name, c->sc.seed);
+  printf("design: %lld customers, %lld agents, %d gateways, %d management servers\n",
+         (long long)rm_scenario_customers(&c->sc), (long long)rm_scenario_agents(&c->sc), c->sc.n_gw, c->sc.n_ms);
+  printf("run: %s simulated of %s, %" PRIu64 " events in %.2f s (%.2f M events/s), %s\n",
+         rs_duration_format(rs_sim_now(&c->sim), a, sizeof a), rs_duration_format(c->sc.duration, b, sizeof b), c->sim.events, wall,
+         wall > 0 ? (double)c->sim.events / wall / 1e6 : 0.0, c->status);
+  printf("peak agents against limits:\n");
+  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) {
+    const rm_node *p = rm_group_peak(g, r);
+    if (!p) continue;
+    int over = over_count(g, r);
+    printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->peak_agents, (long long)p->limit);
+    if (over)
+      printf("  OVER: %d of %d\n", over, role_count(g, r));
+    else
+      printf("  within\n");
+  }
+  if (g->n_verdicts) {
+    printf("expectations:\n");
+    for (int i = 0; i < g->n_verdicts; i++)
+      printf("  %-5s %s: %s\n", g->verdicts[i].held ? "held" : "FAIL", g->verdicts[i].name, g->verdicts[i].detail);
+  } else if (strcmp(c->status, "complete") == 0) {
+    printf("expectations: none stated\n");
+  } else {
+    printf("expectations: not judged (run %s)\n", c->status);
+  }
+  printf("results: %s\n", c->out_path);
+}
+
+static void print_json(run_ctx *c) {
+  const rm_group *g = &c->group;
+  double wall = c->wall_end - c->wall_start;
+  printf("{\"romsim_version\":");
+  cli_json_string(stdout, ROMSIM_VERSION);
+  printf(",\"scenario\":");
+  cli_json_string(stdout, c->sc.name);
+  printf(",\"seed\":%" PRIu64 ",\"status\":\"%s\",\"results\":", c->sc.seed, c->status);
+  cli_json_string(stdout, c->out_path);
+  printf(",\"customers\":%lld,\"agents\":%lld,\"gateways\":%d,\"management_servers\":%d",
+         (long long)rm_scenario_customers(&c->sc), (long long)rm_scenario_agents(&c->sc), c->sc.n_gw, c->sc.n_ms);
+  printf(",\"sim_duration_us\":%lld,\"sim_end_us\":%lld,\"events\":%" PRIu64 ",\"wall_seconds\":%.3f",
+         (long long)c->sc.duration, (long long)rs_sim_now(&c->sim), c->sim.events, wall);
+  printf(",\"peaks\":{");
+  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) {
+    const rm_node *p = rm_group_peak(g, r);
+    printf("%s\"%s\":{\"node\":", r == RM_MS ? "" : ",", rm_role_name(r));
+    cli_json_string(stdout, p ? p->name : "");
+    printf(",\"agents\":%lld,\"limit\":%lld,\"over\":%d}", p ? (long long)p->peak_agents : 0LL,
+           p ? (long long)p->limit : 0LL, over_count(g, r));
+  }
+  printf("},\"expectations\":[");
+  for (int i = 0; i < g->n_verdicts; i++) {
+    printf("%s{\"name\":", i ? "," : "");
+    cli_json_string(stdout, g->verdicts[i].name);
+    printf(",\"held\":%s,\"detail\":", g->verdicts[i].held ? "true" : "false");
+    cli_json_string(stdout, g->verdicts[i].detail);
+    printf("}");
+  }
+  printf("]}\n");
+}
+
+/* Parse "--seed N" values: a decimal integer 0..2^64-1. */
+static int parse_seed(const char *s, uint64_t *out) {
+  char *end;
+  if (!*s || *s == '-' || *s == '+') return -1;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (*end || errno) return -1;
+  *out = v;
+  return 0;
+}
+
+/* The default results path: the scenario file's base name with .db. */
+static char *default_output(const char *scenario) {
+  const char *base = strrchr(scenario, '/');
+  base = base ? base + 1 : scenario;
+  size_t n = strlen(base);
+  const char *dot = strrchr(base, '.');
+  if (dot && dot != base) n = (size_t)(dot - base);
+  char *p = malloc(n + 4);
+  if (p) snprintf(p, n + 4, "%.*s.db", (int)n, base);
+  return p;
+}
+
+int cmd_run(int argc, char **argv) {
+  const char *scenario = NULL, *out = NULL, *seed_arg = NULL;
+  bool json = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(run_usage, stdout);
+      return 0;
+    } else if (strcmp(a, "--json") == 0) {
+      json = true;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0) {
+      if (i + 1 >= argc) return cli_usage_error("run: %s needs a value (try romsim run --help)", a);
+      if (strcmp(a, "--seed") == 0)
+        seed_arg = argv[++i];
+      else
+        out = argv[++i];
+    } else if (strncmp(a, "--output=", 9) == 0) {
+      out = a + 9;
+    } else if (strncmp(a, "--seed=", 7) == 0) {
+      seed_arg = a + 7;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      return cli_usage_error("run: unknown option '%s' (try romsim run --help)", a);
+    } else if (scenario) {
+      return cli_usage_error("run: one scenario at a time ('%s' and '%s')", scenario, a);
+    } else {
+      scenario = a;
+    }
+  }
+  if (!scenario) return cli_usage_error("run: which scenario? (usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--json])");
+  uint64_t seed = 0;
+  if (seed_arg && parse_seed(seed_arg, &seed))
+    return cli_usage_error("run: --seed needs an integer from 0 to 18446744073709551615, not '%s'", seed_arg);
+  if (out && !*out) return cli_usage_error("run: -o needs a file name");
+
+  run_ctx *c = calloc(1, sizeof *c);
+  if (!c) return cli_usage_error("out of memory");
+  char err[1024];
+  if (rm_scenario_load(&c->sc, scenario, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    free(c);
+    return EXIT_USAGE;
+  }
+  if (seed_arg) c->sc.seed = seed;
+  char *owned_out = out ? NULL : default_output(scenario);
+  c->out_path = out ? out : owned_out;
+  c->json = json;
+  int rc = EXIT_USAGE;
+  if (!c->out_path) {
+    cli_usage_error("out of memory");
+    goto done;
+  }
+  rs_run_info info = {.scenario_name = c->sc.name, .scenario_file = scenario, .scenario_text = c->sc.text,
+                      .seed = c->sc.seed, .version = ROMSIM_VERSION, .duration = c->sc.duration};
+  c->res = rs_results_open(c->out_path, &info, err, sizeof err);
+  if (!c->res) {
+    fprintf(stderr, "romsim: %s\n", err);
+    goto done;
+  }
+  rs_sim_init(&c->sim);
+
+  uv_loop_t loop;
+  if (uv_loop_init(&loop) != 0) {
+    rs_results_abandon(c->res);
+    cli_usage_error("cannot start the event loop");
+    goto done_sim;
+  }
+  uv_signal_init(&loop, &c->sigint);
+  uv_signal_init(&loop, &c->sigterm);
+  c->sigint.data = c->sigterm.data = c;
+  uv_signal_start(&c->sigint, on_signal, SIGINT);
+  uv_signal_start(&c->sigterm, on_signal, SIGTERM);
+  if (isatty(STDERR_FILENO)) {
+    uv_timer_init(&loop, &c->progress);
+    c->progress.data = c;
+    c->progress_on = true;
+    uv_timer_start(&c->progress, on_progress, 250, 250);
+  }
+  c->wall_start = wall_clock();
+  c->work.data = c;
+  uv_queue_work(&loop, &c->work, run_work, run_after);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
+
+  if (strcmp(c->status, "failed") == 0) {
+    fprintf(stderr, "romsim: %s: the run failed: %s\n", scenario, c->err);
+    rc = EXIT_USAGE;
+  } else {
+    if (c->json)
+      print_json(c);
+    else
+      print_text(c);
+    if (strcmp(c->status, "interrupted") == 0) {
+      char a[32];
+      fprintf(stderr, "romsim: interrupted at %s simulated; results kept in %s with status interrupted\n",
+              rs_clock_format(rs_sim_now(&c->sim), a, sizeof a), c->out_path);
+      rc = EXIT_INTERRUPTED;
+    } else {
+      rc = c->failed ? EXIT_FAILED : EXIT_HELD;
+    }
+  }
+  rm_group_free(&c->group);
+done_sim:
+  rs_sim_free(&c->sim);
+done:
+  rm_scenario_free(&c->sc);
+  free(owned_out);
+  free(c);
+  return rc;
+}
+
+int cmd_validate(int argc, char **argv) {
+  const char *scenario = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(validate_usage, stdout);
+      return 0;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      return cli_usage_error("validate: unknown option '%s' (try romsim validate --help)", a);
+    } else if (scenario) {
+      return cli_usage_error("validate: one scenario at a time ('%s' and '%s')", scenario, a);
+    } else {
+      scenario = a;
+    }
+  }
+  if (!scenario) return cli_usage_error("validate: which scenario? (usage: romsim validate SCENARIO)");
+  rm_scenario sc;
+  char err[1024], d[32];
+  if (rm_scenario_load(&sc, scenario, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    return EXIT_USAGE;
+  }
+  printf("%s: valid: %s, %s, %lld customers, %lld agents, %d gateways, %d management servers\n", scenario, sc.name,
+         rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc),
+         (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms);
+  rm_scenario_free(&sc);
+  return 0;
+}

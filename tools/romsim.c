@@ -1,0 +1,78 @@
+/*
+ * romsim: simulate a Remote Ops Mgr management group.
+ *
+ * The entry point reads the subcommand and hands over to it; each
+ * subcommand parses its own flags.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "version.h"
+
+static const char *usage_text =
+    "usage: romsim COMMAND [ARGS]\n"
+    "\n"
+    "Simulate a Remote Ops Mgr management group event by event: agents, Essentials\n"
+    "servers, gateways, management servers, the RMS and the SQL store.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO       run a scenario, write a results file, print a summary\n"
+    "  validate SCENARIO  read and check a scenario without running it\n"
+    "\n"
+    "options:\n"
+    "  -h, --help         show this help (romsim COMMAND --help for a command's)\n"
+    "  --version          print romsim's version\n"
+    "\n"
+    "exit status: 0 every expectation held, 1 one failed, 2 bad input or usage,\n"
+    "3 interrupted.\n";
+
+int cli_usage_error(const char *fmt, ...) {
+  va_list ap;
+  fputs("romsim: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return EXIT_USAGE;
+}
+
+void cli_json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    default:
+      if (*p < 0x20)
+        fprintf(f, "\\u%04x", *p);
+      else
+        fputc(*p, f);
+    }
+  }
+  fputc('"', f);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+    fputs(usage_text, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    printf("romsim %s\n", ROMSIM_VERSION);
+    return 0;
+  }
+  if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+  if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 1, argv + 1);
+  if (cmd[0] == '-') return cli_usage_error("unknown option '%s' (try romsim --help)", cmd);
+  return cli_usage_error("unknown command '%s' (commands: run, validate; try romsim --help)", cmd);
+}
