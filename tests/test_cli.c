@@ -1,0 +1,355 @@
+/*
+ * The romsim command as a user meets it: exit statuses, messages, the
+ * results file it leaves (or does not leave), signals.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+typedef struct {
+  int status;     /* exit status, or 128 + signal */
+  char out[65536];
+  char err[65536];
+} result;
+
+static char workdir[256];
+
+static void make_workdir(void) {
+  snprintf(workdir, sizeof workdir, "/tmp/romsim-cli-XXXXXX");
+  cr_assert_not_null(mkdtemp(workdir));
+}
+
+static void remove_workdir(void) {
+  DIR *d = opendir(workdir);
+  if (!d) return;
+  struct dirent *e;
+  char p[512];
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    snprintf(p, sizeof p, "%s/%s", workdir, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(workdir);
+}
+
+/* Files in the work folder, hidden ones included. */
+static int count_files(void) {
+  DIR *d = opendir(workdir);
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
+  closedir(d);
+  return n;
+}
+
+static const char *romsim(void) {
+  const char *p = getenv("ROMSIM");
+  cr_assert_not_null(p, "ROMSIM is not set (run through meson test)");
+  return p;
+}
+
+static void fixture(char *buf, size_t n, const char *dirvar, const char *name) {
+  const char *d = getenv(dirvar);
+  cr_assert_not_null(d, "%s is not set (run through meson test)", dirvar);
+  snprintf(buf, n, "%s/%s", d, name);
+}
+
+static void slurp(const char *path, char *buf, size_t n) {
+  FILE *f = fopen(path, "rb");
+  size_t got = f ? fread(buf, 1, n - 1, f) : 0;
+  buf[got] = '\0';
+  if (f) fclose(f);
+}
+
+/* Start romsim with argv (NULL-terminated, without the program), output to
+ * files in the work folder. Returns the pid. */
+static pid_t start(const char *const *args) {
+  const char *argv[32];
+  int n = 0;
+  argv[n++] = romsim();
+  while (*args && n < 31) argv[n++] = *args++;
+  argv[n] = NULL;
+  char o[300], e[300];
+  snprintf(o, sizeof o, "%s.out", workdir);
+  snprintf(e, sizeof e, "%s.err", workdir);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, o, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  pid_t pid;
+  int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  cr_assert_eq(rc, 0, "cannot start %s", argv[0]);
+  return pid;
+}
+
+static void finish(pid_t pid, result *r) {
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  char o[300], e[300];
+  snprintf(o, sizeof o, "%s.out", workdir);
+  snprintf(e, sizeof e, "%s.err", workdir);
+  slurp(o, r->out, sizeof r->out);
+  slurp(e, r->err, sizeof r->err);
+  unlink(o);
+  unlink(e);
+}
+
+static result *run(const char *const *args) {
+  static result r; /* one command at a time in a test */
+  finish(start(args), &r);
+  return &r;
+}
+
+static char *path_in(const char *name) {
+  static char p[2][512];
+  static int k;
+  k ^= 1;
+  snprintf(p[k], sizeof p[k], "%s/%s", workdir, name);
+  return p[k];
+}
+
+/* A single value from the results file. */
+static char *query(const char *db, const char *sql) {
+  static char buf[4096];
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "cannot open %s", db);
+  cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(h));
+  buf[0] = '\0';
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return buf;
+}
+
+TestSuite(cli, .init = make_workdir, .fini = remove_workdir, .timeout = 60);
+
+Test(cli, version_and_help) {
+  result *r = run((const char *[]){"--version", NULL});
+  cr_assert_eq(r->status, 0);
+  cr_assert(strncmp(r->out, "romsim ", 7) == 0, "got: %s", r->out);
+  r = run((const char *[]){"--help", NULL});
+  cr_assert_eq(r->status, 0);
+  cr_assert(strstr(r->out, "run SCENARIO") && strstr(r->out, "validate SCENARIO"));
+  r = run((const char *[]){"run", "--help", NULL});
+  cr_assert_eq(r->status, 0);
+  cr_assert(strstr(r->out, "--seed N") && strstr(r->out, "--json"));
+  r = run((const char *[]){"validate", "--help", NULL});
+  cr_assert_eq(r->status, 0);
+  cr_assert(strstr(r->out, "usage: romsim validate"));
+}
+
+Test(cli, usage_errors_exit_2) {
+  result *r = run((const char *[]){NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "usage: romsim"));
+  r = run((const char *[]){"frobnicate", NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "unknown command 'frobnicate'"), "got: %s", r->err);
+  r = run((const char *[]){"--frob", NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "unknown option '--frob'"), "got: %s", r->err);
+  r = run((const char *[]){"run", NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "which scenario?"), "got: %s", r->err);
+  r = run((const char *[]){"run", "a.yaml", "b.yaml", NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "one scenario at a time"), "got: %s", r->err);
+  r = run((const char *[]){"run", "a.yaml", "-o", NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "-o needs a value"), "got: %s", r->err);
+}
+
+Test(cli, unknown_flag_names_it) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  result *r = run((const char *[]){"run", sc, "--bogus", "-o", path_in("x.db"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "unknown option '--bogus'"), "got: %s", r->err);
+  cr_assert_eq(count_files(), 0, "a results file was left after bad usage");
+}
+
+Test(cli, bad_seed_flag) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  const char *bad[] = {"-3", "12x", "", "99999999999999999999"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    result *r = run((const char *[]){"run", sc, "--seed", bad[i], "-o", path_in("x.db"), NULL});
+    cr_assert_eq(r->status, 2, "--seed '%s' gave %d", bad[i], r->status);
+    cr_assert(strstr(r->err, "--seed needs an integer"), "got: %s", r->err);
+  }
+  cr_assert_eq(count_files(), 0);
+}
+
+Test(cli, missing_scenario_file) {
+  result *r = run((const char *[]){"run", path_in("nowhere.yaml"), "-o", path_in("x.db"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "nowhere.yaml: cannot open the scenario: No such file or directory"), "got: %s", r->err);
+  cr_assert_eq(count_files(), 0);
+  r = run((const char *[]){"validate", path_in("nowhere.yaml"), NULL});
+  cr_assert_eq(r->status, 2);
+}
+
+Test(cli, results_folder_missing) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  result *r = run((const char *[]){"run", sc, "-o", path_in("no/such/dir/x.db"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "cannot create the results file"), "got: %s", r->err);
+}
+
+/* Every tests/scenarios/bad-*.yaml names, on its first line, the position
+ * and message its error must have: "# expect: LINE:COL: text". */
+Test(cli, malformed_scenarios_have_positions) {
+  const char *dir = getenv("ROMSIM_TEST_SCENARIOS");
+  cr_assert_not_null(dir);
+  DIR *d = opendir(dir);
+  cr_assert_not_null(d);
+  struct dirent *e;
+  int seen = 0;
+  while ((e = readdir(d))) {
+    if (strncmp(e->d_name, "bad-", 4) != 0) continue;
+    char sc[512], text[4096], want[640], pos[64];
+    snprintf(sc, sizeof sc, "%s/%s", dir, e->d_name);
+    slurp(sc, text, sizeof text);
+    cr_assert(strncmp(text, "# expect: ", 10) == 0, "%s lacks its '# expect:' line", sc);
+    char *nl = strchr(text, '\n');
+    *nl = '\0';
+    const char *spec = text + 10;
+    const char *msg = strstr(spec, ": ");
+    cr_assert_not_null(msg);
+    snprintf(pos, sizeof pos, "%.*s", (int)(msg - spec), spec);
+    snprintf(want, sizeof want, "%s:%s: ", sc, pos);
+    for (int k = 0; k < 2; k++) {
+      const char *args[] = {k ? "run" : "validate", sc, "-o", path_in("bad.db"), NULL};
+      if (!k) args[2] = NULL;
+      result *r = run(args);
+      cr_assert_eq(r->status, 2, "%s: %s gave %d", e->d_name, args[0], r->status);
+      cr_assert(strncmp(r->err, want, strlen(want)) == 0, "%s: want '%s...', got '%s'", e->d_name, want, r->err);
+      cr_assert(strstr(r->err, msg + 2), "%s: want '%s' in '%s'", e->d_name, msg + 2, r->err);
+      cr_assert_eq(count_files(), 0, "%s: a file was left after bad input", e->d_name);
+    }
+    seen++;
+  }
+  closedir(d);
+  cr_assert_geq(seen, 10, "only %d malformed scenarios found", seen);
+}
+
+Test(cli, validate_good) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  result *r = run((const char *[]){"validate", sc, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "20 customers, 4000 agents, 8 gateways, 2 management servers"), "got: %s", r->out);
+  cr_assert_eq(count_files(), 0);
+}
+
+Test(cli, guide_example_fails_capacity) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  char *db = path_in("guide.db");
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 1, "stderr: %s", r->err);
+  cr_assert(strstr(r->out, "FAIL  capacity_held"), "got: %s", r->out);
+  cr_assert(strstr(r->out, "gw-1 600/530"), "got: %s", r->out);
+  cr_assert_str_eq(query(db, "SELECT status FROM runs"), "complete");
+  cr_assert_str_eq(query(db, "SELECT held FROM expectations WHERE name = 'capacity_held'"), "0");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'limit_crossed'"), "4");
+  cr_assert_str_eq(query(db, "SELECT max(value) FROM sample_view WHERE metric = 'agents' AND node LIKE 'gw-%'"), "600.0");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM nodes WHERE role = 'agent'"), "4000");
+  cr_assert_eq(count_files(), 1, "only the results file should be left");
+}
+
+Test(cli, packed_holds_and_json) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-example-packed.yaml");
+  char *db = path_in("packed.db");
+  result *r = run((const char *[]){"run", sc, "-o", db, "--json", NULL});
+  cr_assert_eq(r->status, 0, "stderr: %s", r->err);
+  size_t n = strlen(r->out);
+  cr_assert(n > 2 && r->out[0] == '{' && r->out[n - 2] == '}' && r->out[n - 1] == '\n', "not one JSON line: %s", r->out);
+  cr_assert_eq(strchr(r->out, '\n'), r->out + n - 1, "more than one line");
+  cr_assert(strstr(r->out, "\"status\":\"complete\""));
+  cr_assert(strstr(r->out, "\"name\":\"capacity_held\",\"held\":true"), "got: %s", r->out);
+  cr_assert_str_eq(query(db, "SELECT held FROM expectations"), "1");
+  cr_assert_str_eq(query(db, "SELECT max(value) FROM sample_view WHERE metric = 'agents' AND node LIKE 'gw-%'"), "400.0");
+  cr_assert_str_eq(query(db, "SELECT sim_end_us FROM runs"), "86400000000");
+  /* Samples every minute from 0 to 24 h inclusive. */
+  cr_assert_str_eq(query(db, "SELECT count(DISTINCT t_us) FROM samples"), "1441");
+}
+
+Test(cli, seed_flag_overrides) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  char *db = path_in("s.db");
+  result *r = run((const char *[]){"run", sc, "-o", db, "--seed=18446744073709551615", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  /* SQLite stores the seed as a signed 64-bit integer: 2^64-1 reads as -1. */
+  cr_assert_str_eq(query(db, "SELECT seed FROM runs"), "-1");
+}
+
+/* Same seed and scenario: the same file, byte for byte, once the wall clock
+ * is pinned with SOURCE_DATE_EPOCH. */
+Test(cli, same_seed_same_bytes) {
+  char sc[512], a[600], b[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  result *r = run((const char *[]){"run", sc, "-o", a, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  r = run((const char *[]){"run", sc, "-o", b, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  unsetenv("SOURCE_DATE_EPOCH");
+  static char da[1 << 20], db[1 << 20];
+  FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+  size_t na = fread(da, 1, sizeof da, fa), nb = fread(db, 1, sizeof db, fb);
+  fclose(fa);
+  fclose(fb);
+  cr_assert_gt(na, 0);
+  cr_assert_eq(na, nb);
+  cr_assert(memcmp(da, db, na) == 0, "the two results files differ");
+  cr_assert_str_eq(query(a, "SELECT wall_start FROM runs"), "2023-11-14T22:13:20Z");
+}
+
+/* SIGINT or SIGTERM in a long run: the file is kept, status interrupted. */
+static void interrupt_with(int sig) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
+  char *db = path_in("long.db");
+  pid_t pid = start((const char *[]){"run", sc, "-o", db, NULL});
+  /* Wait until the run has started (its partial file exists). */
+  for (int i = 0; i < 200 && count_files() == 0; i++) nanosleep(&(struct timespec){0, 10000000}, NULL);
+  cr_assert_eq(count_files(), 1, "the run did not start");
+  nanosleep(&(struct timespec){0, 300000000}, NULL);
+  kill(pid, sig);
+  result r;
+  finish(pid, &r);
+  cr_assert_eq(r.status, 3, "stderr: %s", r.err);
+  cr_assert(strstr(r.err, "interrupted at"), "got: %s", r.err);
+  cr_assert_str_eq(query(db, "SELECT status FROM runs"), "interrupted");
+  cr_assert_str_neq(query(db, "SELECT sim_end_us FROM runs"), "31536000000000");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM expectations"), "0");
+  cr_assert_eq(count_files(), 1, "the partial file was left beside the results");
+}
+
+Test(cli, sigint_keeps_interrupted_file) { interrupt_with(SIGINT); }
+Test(cli, sigterm_keeps_interrupted_file) { interrupt_with(SIGTERM); }

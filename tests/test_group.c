@@ -1,0 +1,202 @@
+/* The group: placement of customers and gateways, agents carried, the
+ * heartbeats that flow, the capacity verdict, and runs side by side. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rm_group.h"
+
+static char err[1024];
+
+static void load(rm_scenario *sc, const char *text) {
+  cr_assert_eq(rm_scenario_parse(sc, "t.yaml", text, strlen(text), err, sizeof err), 0, "%s", err);
+}
+
+static const char *guide(int gateways) {
+  static char buf[512];
+  snprintf(buf, sizeof buf,
+           "name: g\nduration: 1h\nseed: 3\nmanagement_servers: {count: 2}\ngateways: {count: %d}\n"
+           "customers:\n  - {count: 20, servers: 10, clients: 190}\nexpect: [capacity_held]\n",
+           gateways);
+  return buf;
+}
+
+/* Agents carried add up at every tier. */
+static void check_conservation(const rm_group *g) {
+  int64_t ess = 0, gw = 0, ms = 0;
+  for (int i = 0; i < g->n_ess; i++) ess += g->ess[i].node.agents;
+  for (int i = 0; i < g->n_gw; i++) gw += g->gw[i].agents;
+  for (int i = 0; i < g->n_ms; i++) ms += g->ms[i].agents;
+  cr_assert_eq(ess, g->n_agents);
+  cr_assert_eq(gw, g->n_agents);
+  cr_assert_eq(ms, g->n_agents);
+}
+
+Test(group, guide_example_on_8_gateways) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, guide(8));
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  check_conservation(&g);
+  /* 20 whole customers on 8 gateways: 3,3,3,3,2,2,2,2. */
+  for (int i = 0; i < 8; i++) cr_assert_eq(g.gw[i].agents, i < 4 ? 600 : 400, "gw-%d carries %lld", i + 1, (long long)g.gw[i].agents);
+  /* Largest gateways first onto the emptier server: 600+600+400+400 each. */
+  cr_assert_eq(g.ms[0].agents, 2000);
+  cr_assert_eq(g.ms[1].agents, 2000);
+  for (int i = 0; i < g.n_ess; i++) {
+    cr_assert_not_null(g.ess[i].backup);
+    cr_assert_neq(g.ess[i].backup, g.ess[i].primary);
+    cr_assert_eq(g.ess[i].node.parent, g.ess[i].primary);
+  }
+  rm_group_start(&g);
+  cr_assert_eq(rs_sim_run(&sim, sc.duration), RS_RUN_UNTIL);
+  cr_assert_eq(rm_group_judge(&g, sc.duration), 1);
+  cr_assert_str_eq(g.verdicts[0].name, "capacity_held");
+  cr_assert_not(g.verdicts[0].held);
+  cr_assert(strstr(g.verdicts[0].detail, "gw-4 600/530 from 00:00:00 for 1h"), "%s", g.verdicts[0].detail);
+  cr_assert_null(strstr(g.verdicts[0].detail, "gw-5"), "%s", g.verdicts[0].detail);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
+Test(group, packed_on_10_gateways_holds) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, guide(10));
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  check_conservation(&g);
+  for (int i = 0; i < 10; i++) cr_assert_eq(g.gw[i].agents, 400);
+  rm_group_start(&g);
+  rs_sim_run(&sim, sc.duration);
+  cr_assert_eq(rm_group_judge(&g, sc.duration), 0);
+  cr_assert(g.verdicts[0].held, "%s", g.verdicts[0].detail);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
+Test(group, one_management_server_carries_all) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, "name: g\nduration: 10m\nmanagement_servers: {count: 2}\ngateways: {count: 10, report_to: ms-2}\n"
+            "customers:\n  - {count: 20, servers: 10, clients: 190}\nexpect: [capacity_held]\n");
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(g.ms[0].agents, 0);
+  cr_assert_eq(g.ms[1].agents, 4000);
+  rm_group_start(&g);
+  rs_sim_run(&sim, sc.duration);
+  cr_assert_eq(rm_group_judge(&g, sc.duration), 1);
+  cr_assert(strstr(g.verdicts[0].detail, "ms-2 4000/2000"), "%s", g.verdicts[0].detail);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
+Test(group, named_placement_first) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, "name: g\nduration: 1m\nmanagement_servers: {count: 1}\ngateways: {count: 3}\n"
+            "customers:\n  - {name: a, count: 2, clients: 100, primary: gw-1, backup: gw-3}\n"
+            "  - {name: b, count: 2, clients: 50}\n");
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(g.ess[0].primary, &g.gw[0]);
+  cr_assert_eq(g.ess[1].primary, &g.gw[0]);
+  cr_assert_eq(g.ess[0].backup, &g.gw[2]);
+  /* The automatic ones avoid the loaded gw-1: b-1 on gw-2, b-2 on gw-3. */
+  cr_assert_eq(g.ess[2].primary, &g.gw[1]);
+  cr_assert_eq(g.ess[3].primary, &g.gw[2]);
+  cr_assert_eq(g.gw[0].agents, 200);
+  check_conservation(&g);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
+/* Every agent sends one heartbeat per interval, and each passes through its
+ * Essentials server, gateway and management server. */
+Test(group, heartbeats_flow_up_the_chain) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, "name: g\nduration: 1h\nseed: 11\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+            "customers:\n  - {count: 4, servers: 5, clients: 20}\n");
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  rm_group_start(&g);
+  rs_sim_run(&sim, sc.duration);
+  uint64_t total = 0;
+  for (int64_t a = 0; a < g.n_agents; a++) {
+    /* First heartbeat in [0, 60 s), then every 60 s up to 1 h inclusive. */
+    cr_assert(g.agents[a].node.heartbeats == 60 || g.agents[a].node.heartbeats == 61, "%s sent %llu",
+              g.agents[a].node.name, (unsigned long long)g.agents[a].node.heartbeats);
+    total += g.agents[a].node.heartbeats;
+  }
+  cr_assert_eq(g.ms[0].heartbeats, total);
+  cr_assert_eq(g.gw[0].heartbeats + g.gw[1].heartbeats, total);
+  /* Agents do not start in step. */
+  int distinct = 0;
+  for (int64_t a = 1; a < g.n_agents; a++) distinct += g.agents[a].heartbeat.time != g.agents[0].heartbeat.time;
+  cr_assert_gt(distinct, g.n_agents / 2);
+  cr_assert_eq(sim.events, total + 61 /* samples: 0..60 min */);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
+/* Two runs in one process, stepped alternately, give what each gives
+ * alone: a run is a value. */
+Test(group, two_runs_side_by_side) {
+  rm_scenario sa, sb;
+  load(&sa, "name: a\nduration: 30m\nseed: 1\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+            "customers:\n  - {count: 3, servers: 2, clients: 30}\n");
+  load(&sb, "name: b\nduration: 30m\nseed: 2\nheartbeat: {interval: 45s}\nmanagement_servers: {count: 1}\n"
+            "gateways: {count: 1}\ncustomers:\n  - {count: 2, servers: 3, clients: 7}\n");
+  rs_time_t last_a[200], last_b[200];
+  uint64_t ev_a, ev_b;
+  /* Alone. */
+  for (int k = 0; k < 2; k++) {
+    rs_sim sim;
+    rm_group g;
+    rs_sim_init(&sim);
+    cr_assert_eq(rm_group_build(&g, k ? &sb : &sa, &sim, NULL, err, sizeof err), 0);
+    rm_group_start(&g);
+    rs_sim_run(&sim, (k ? &sb : &sa)->duration);
+    for (int64_t a = 0; a < g.n_agents; a++) (k ? last_b : last_a)[a] = g.agents[a].heartbeat.time;
+    *(k ? &ev_b : &ev_a) = sim.events;
+    rm_group_free(&g);
+    rs_sim_free(&sim);
+  }
+  /* Together, one minute at a time each. */
+  rs_sim s1, s2;
+  rm_group g1, g2;
+  rs_sim_init(&s1);
+  rs_sim_init(&s2);
+  cr_assert_eq(rm_group_build(&g1, &sa, &s1, NULL, err, sizeof err), 0);
+  cr_assert_eq(rm_group_build(&g2, &sb, &s2, NULL, err, sizeof err), 0);
+  rm_group_start(&g1);
+  rm_group_start(&g2);
+  for (rs_time_t t = RS_MIN; t <= 30 * RS_MIN; t += RS_MIN) {
+    rs_sim_run(&s1, t);
+    rs_sim_run(&s2, t);
+  }
+  cr_assert_eq(s1.events, ev_a);
+  cr_assert_eq(s2.events, ev_b);
+  cr_assert_neq(ev_a, ev_b);
+  for (int64_t a = 0; a < g1.n_agents; a++) cr_assert_eq(g1.agents[a].heartbeat.time, last_a[a]);
+  for (int64_t a = 0; a < g2.n_agents; a++) cr_assert_eq(g2.agents[a].heartbeat.time, last_b[a]);
+  rm_group_free(&g1);
+  rm_group_free(&g2);
+  rs_sim_free(&s1);
+  rs_sim_free(&s2);
+  rm_scenario_free(&sa);
+  rm_scenario_free(&sb);
+}

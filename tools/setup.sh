@@ -1,0 +1,47 @@
+#!/bin/sh
+# Set up romsim on Debian 12: install the Debian packages it needs that are
+# missing (after apt-get update), then configure and build with meson in
+# ./build. Running it again only rebuilds what changed.
+#
+#   tools/setup.sh            set up and build
+#   tools/setup.sh --asan     the same in ./build-asan, with AddressSanitizer
+#                             and UndefinedBehaviorSanitizer
+set -eu
+
+cd "$(dirname "$0")/.."
+
+# What each package is for is in README.md ("Dependencies").
+packages="gcc libc6-dev pkgconf meson ninja-build libuv1-dev libsqlite3-dev sqlite3 libyaml-dev libcriterion-dev"
+
+builddir=build
+options="-Dwerror=true"
+case "${1:-}" in
+  "") ;;
+  --asan) builddir=build-asan; options="$options -Db_sanitize=address,undefined -Db_lundef=false" ;;
+  -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "setup.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+if [ -n "$missing" ]; then
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo=sudo; else
+      echo "setup.sh: these packages are missing and this is not root:$missing" >&2; exit 2
+    fi
+  fi
+  echo "setup.sh: installing$missing" >&2
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ ! -f "$builddir/build.ninja" ]; then
+  # shellcheck disable=SC2086
+  meson setup "$builddir" $options
+fi
+ninja -C "$builddir"
