@@ -137,12 +137,13 @@ static void on_progress(uv_timer_t *t) {
   rs_time_t now = atomic_load_explicit(&c->sim.progress_now, memory_order_relaxed);
   uint64_t ev = atomic_load_explicit(&c->sim.progress_events, memory_order_relaxed);
   double el = wall_clock() - c->wall_start;
-  char a[32], b[32];
+  char a[32], b[32], l[32];
   double frac = c->sc.duration ? (double)now / (double)c->sc.duration : 1.0;
   double left = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
-  fprintf(stderr, "\r\033[K%s %s / %s  %.2f M events/s  %.0f s left", c->sc.name,
-          rs_clock_format(now, a, sizeof a), rs_clock_format(c->sc.duration, b, sizeof b),
-          el > 0 ? (double)ev / el / 1e6 : 0.0, left);
+  fprintf(stderr, "\r\033[K%s: %s of %s simulated, %.2f M events/s, %s left", c->sc.name,
+          rs_clock_format(now, a, sizeof a), rs_duration_format(c->sc.duration, b, sizeof b),
+          el > 0 ? (double)ev / el / 1e6 : 0.0,
+          frac > 0 ? rs_duration_format((rs_time_t)left * RS_SEC, l, sizeof l) : "?");
   c->progress_drawn = true;
 }
 
