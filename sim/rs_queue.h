@@ -98,8 +98,9 @@ static inline bool rs_event_pending(const rs_event *ev) { return ev->slot != RS_
 static inline rs_time_t rs_event_time(const rs_event *ev) { return ev->time; }
 
 /*
- * Insert ev at time t. ev must not be pending and t must be >= the time of
- * the last event popped (the queue's base). Returns 0, RS_EINVAL when t is
+ * Insert ev at time t. ev must not be pending and t must be >= the queue's
+ * base: the time of the last event popped, or a later time up to the limit
+ * of a pop that returned NULL (rs_sim keeps now at that limit). Returns 0, RS_EINVAL when t is
  * before the base, or RS_ENOMEM when a slot array could not grow (ev is then
  * left not pending).
  */

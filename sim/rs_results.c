@@ -175,11 +175,22 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
       fail_db(r, "results file");
       goto fail;
     }
-  char meta[160];
-  snprintf(meta, sizeof meta,
-           "INSERT INTO meta VALUES ('schema_version', '%d'), ('producer', 'romsim %s');",
-           RS_RESULTS_SCHEMA_VERSION, info->version);
-  if (exec(r, meta)) goto fail;
+  char producer[128];
+  snprintf(producer, sizeof producer, "romsim %s", info->version);
+  sqlite3_stmt *mst = NULL;
+  if (sqlite3_prepare_v2(r->db, "INSERT INTO meta VALUES ('schema_version', ?1), ('producer', ?2)", -1, &mst,
+                         NULL) != SQLITE_OK) {
+    fail_db(r, "results file");
+    goto fail;
+  }
+  sqlite3_bind_int(mst, 1, RS_RESULTS_SCHEMA_VERSION);
+  sqlite3_bind_text(mst, 2, producer, -1, SQLITE_STATIC);
+  int mrc = sqlite3_step(mst);
+  sqlite3_finalize(mst);
+  if (mrc != SQLITE_DONE) {
+    fail_db(r, "results file");
+    goto fail;
+  }
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(r->db,
                          "INSERT INTO runs(id, scenario_name, scenario_file, scenario_hash, scenario_text, seed,"

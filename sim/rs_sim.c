@@ -47,6 +47,15 @@ static void rs__publish(rs_sim *sim) {
 int rs_sim_run(rs_sim *sim, rs_time_t until) {
   int result;
   sim->stop = false;
+  /* An error from scheduling outside a handler is reported before anything
+   * runs; once returned, it is cleared. */
+  if (sim->error) {
+    result = sim->error;
+    sim->error = 0;
+    return result;
+  }
+  /* The clock never goes back: a limit in the past runs nothing. */
+  if (until < sim->now) until = sim->now;
   for (;;) {
     /* Phase 1: a request from outside (a signal, another thread) wins. */
     if (atomic_load_explicit(&sim->interrupt, memory_order_relaxed)) {
@@ -74,6 +83,7 @@ int rs_sim_run(rs_sim *sim, rs_time_t until) {
     /* Phase 4: a handler asked to stop, or failed to schedule. */
     if (sim->error) {
       result = sim->error;
+      sim->error = 0;
       break;
     }
     if (sim->stop) {

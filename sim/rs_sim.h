@@ -19,7 +19,8 @@ struct rs_sim {
   uint64_t events;     /* events run so far */
   bool stop;           /* set by rs_sim_stop: the loop returns after the
                           current event */
-  int error;           /* first error met while scheduling from a handler */
+  int error;           /* first error met while scheduling, until
+                          rs_sim_run returns it */
   atomic_bool interrupt;           /* set from any thread by rs_sim_interrupt */
   _Atomic int64_t progress_now;    /* now, published every few thousand
                                       events for other threads to read */
@@ -62,14 +63,18 @@ void rs_sim_cancel(rs_sim *sim, rs_event *ev);
  * Run events in (time, scheduling order) until the next one is later than
  * until, none is left, a handler calls rs_sim_stop, or rs_sim_interrupt is
  * called. Returns one of the RS_RUN_* values, or a negative error code
- * (RS_ENOMEM, RS_EINVAL) recorded while scheduling.
+ * (RS_ENOMEM, RS_EINVAL) recorded while scheduling: at once when it was
+ * recorded before the call, after the event whose handler met it otherwise.
+ * A limit before now runs nothing; the clock never goes back.
  */
 int rs_sim_run(rs_sim *sim, rs_time_t until);
 
 /* From inside a handler: return from rs_sim_run after this event. */
 static inline void rs_sim_stop(rs_sim *sim) { sim->stop = true; }
 
-/* From any thread: make rs_sim_run return before the next event. */
+/* From any thread: make rs_sim_run return before the next event. The
+ * request stays: every later rs_sim_run returns RS_RUN_INTERRUPTED at once,
+ * since an interrupted run is over. */
 void rs_sim_interrupt(rs_sim *sim);
 
 /* Text for an error code returned by this module. */

@@ -79,30 +79,35 @@ char *rs_duration_format(rs_time_t t, char *buf, size_t n) {
     snprintf(buf, n, "0s");
     return buf;
   }
+  /* Work on the magnitude as unsigned so INT64_MIN is exact. */
+  uint64_t u = (uint64_t)t;
   if (t < 0) {
     sign = "-";
-    t = (t == INT64_MIN) ? INT64_MAX : -t;
+    u = 0 - u;
   }
   used = (size_t)snprintf(buf, n, "%s", sign);
-  for (size_t k = 0; k < sizeof parts / sizeof parts[0] && t > 0; k++) {
-    rs_time_t q = t / parts[k].scale;
+  for (size_t k = 0; k < sizeof parts / sizeof parts[0] && u > 0; k++) {
+    uint64_t q = u / (uint64_t)parts[k].scale;
     if (q == 0) continue;
-    t -= q * parts[k].scale;
-    if (used < n) used += (size_t)snprintf(buf + used, n - used, "%lld%s", (long long)q, parts[k].name);
+    u -= q * (uint64_t)parts[k].scale;
+    if (used < n) used += (size_t)snprintf(buf + used, n - used, "%llu%s", (unsigned long long)q, parts[k].name);
   }
   return buf;
 }
 
 char *rs_clock_format(rs_time_t t, char *buf, size_t n) {
   const char *sign = t < 0 ? "-" : "";
-  if (t < 0) t = -t;
-  long long h = (long long)(t / RS_HOUR);
-  int m = (int)((t / RS_MIN) % 60);
-  int sec = (int)((t / RS_SEC) % 60);
-  int ms = (int)((t / RS_MSEC) % 1000);
-  if (ms)
-    snprintf(buf, n, "%s%02lld:%02d:%02d.%03d", sign, h, m, sec, ms);
+  uint64_t u = (uint64_t)t;
+  if (t < 0) u = 0 - u;
+  unsigned long long h = (unsigned long long)(u / (uint64_t)RS_HOUR);
+  int m = (int)((u / (uint64_t)RS_MIN) % 60);
+  int sec = (int)((u / (uint64_t)RS_SEC) % 60);
+  int us = (int)(u % (uint64_t)RS_SEC);
+  if (us % 1000)
+    snprintf(buf, n, "%s%02llu:%02d:%02d.%06d", sign, h, m, sec, us);
+  else if (us)
+    snprintf(buf, n, "%s%02llu:%02d:%02d.%03d", sign, h, m, sec, us / 1000);
   else
-    snprintf(buf, n, "%s%02lld:%02d:%02d", sign, h, m, sec);
+    snprintf(buf, n, "%s%02llu:%02d:%02d", sign, h, m, sec);
   return buf;
 }

@@ -39,7 +39,8 @@ char *rs_duration_format(rs_time_t t, char *buf, size_t n);
 
 /*
  * Write t as a clock reading "HH:MM:SS" (hours may exceed 24; a fraction of a
- * second is shown as ".mmm" when not zero) into buf of size n. Returns buf.
+ * second is shown as ".mmm", or ".uuuuuu" below a millisecond, when not
+ * zero) into buf of size n. Returns buf.
  */
 char *rs_clock_format(rs_time_t t, char *buf, size_t n);
 
