@@ -7,16 +7,26 @@
 
 void rs_queue_init(rs_queue *q) { memset(q, 0, sizeof *q); }
 
+static void free_chain(rs__block *b) {
+  while (b) {
+    rs__block *n = b->next;
+    free(b);
+    b = n;
+  }
+}
+
 void rs_queue_free(rs_queue *q) {
   for (int l = 0; l < RS__LEVELS; l++)
-    for (int s = 0; s < RS__SLOTS; s++) free(q->slots[l][s].v);
+    for (int s = 0; s < RS__SLOTS; s++) free_chain(q->slots[l][s].head);
+  free_chain(q->pool[0]);
+  free_chain(q->pool[1]);
   memset(q, 0, sizeof *q);
 }
 
 void rs_event_init(rs_event *ev, rs_event_cb cb) {
   ev->time = 0;
   ev->cb = cb;
-  ev->slot = RS__NOT_PENDING;
+  ev->blk = NULL;
   ev->index = 0;
 }
 
@@ -25,6 +35,11 @@ void rs_event_init(rs_event *ev, rs_event_cb cb) {
 static inline int rs__level(uint64_t t, uint64_t base) {
   uint64_t x = t ^ base;
   return x ? (63 - __builtin_clzll(x)) >> 3 : 0;
+}
+
+/* Mask of the bytes below and at level l. */
+static inline uint64_t rs__low_mask(int l) {
+  return l >= RS__LEVELS - 1 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (l + 1))) - 1;
 }
 
 static inline void rs__set_bit(rs_queue *q, int l, int s) { q->bits[l][s >> 6] |= 1ull << (s & 63); }
@@ -42,41 +57,67 @@ static inline int rs__find_from(const rs_queue *q, int l, int from) {
   }
 }
 
-/* Mask of the bytes below and at level l. */
-static inline uint64_t rs__low_mask(int l) {
-  return l >= RS__LEVELS - 1 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * (l + 1))) - 1;
+/* A block (big or small) from its pool, or a new one; NULL when memory ran
+ * out. */
+static inline rs__block *rs__block_get(rs_queue *q, int big) {
+  rs__block *b = q->pool[big];
+  if (b) {
+    q->pool[big] = b->next;
+  } else {
+    uint32_t cap = big ? RS__BIG_ENTRIES : RS__SMALL_ENTRIES;
+    b = malloc(sizeof *b + cap * sizeof b->e[0]);
+    if (!b) return NULL;
+    b->cap = cap;
+    q->blocks++;
+  }
+  b->next = NULL;
+  b->n = 0;
+  return b;
 }
 
-/* Make room for one more entry at the end of slot s. Returns 0 or RS_ENOMEM. */
-static int rs__slot_reserve(rs__slot *s) {
-  if (s->len < s->cap) return 0;
-  uint32_t ncap = s->cap ? s->cap * 2 : 16;
-  if (ncap < s->cap) return RS_ENOMEM;
-  rs__entry *v = realloc(s->v, (size_t)ncap * sizeof *v);
-  if (!v) return RS_ENOMEM;
-  s->v = v;
-  s->cap = ncap;
-  return 0;
+static inline void rs__block_put(rs_queue *q, rs__block *b) {
+  int big = b->cap == RS__BIG_ENTRIES;
+  b->next = q->pool[big];
+  q->pool[big] = b;
+}
+
+/* Give back every block of slot (l, s) and mark it empty. */
+static void rs__slot_clear(rs_queue *q, int l, int s) {
+  rs__slot *sl = &q->slots[l][s];
+  rs__block *b = sl->head;
+  while (b) {
+    rs__block *n = b->next;
+    rs__block_put(q, b);
+    b = n;
+  }
+  sl->head = sl->tail = NULL;
+  sl->head_idx = 0;
+  rs__clear_bit(q, l, s);
 }
 
 /* Append (t, ev) to the slot for t, recording the position in ev. */
 static inline int rs__place(rs_queue *q, rs_event *ev, rs_time_t t) {
   int l = rs__level((uint64_t)t, q->base);
-  int b = (int)(((uint64_t)t >> (l * 8)) & 0xff);
-  rs__slot *s = &q->slots[l][b];
-  if (s->len == s->cap) {
-    if (s->head == s->len) {
-      s->head = s->len = 0;
+  int s = (int)(((uint64_t)t >> (l * 8)) & 0xff);
+  rs__slot *sl = &q->slots[l][s];
+  rs__block *b = sl->tail;
+  if (!b || b->n == b->cap) {
+    rs__block *nb = rs__block_get(q, b != NULL);
+    if (!nb) return RS_ENOMEM;
+    if (b) {
+      b->next = nb;
+    } else {
+      sl->head = nb;
+      sl->head_idx = 0;
+      rs__set_bit(q, l, s);
     }
-    int rc = rs__slot_reserve(s);
-    if (rc) return rc;
+    sl->tail = b = nb;
   }
-  if (s->len == 0) rs__set_bit(q, l, b);
-  s->v[s->len].time = t;
-  s->v[s->len].ev = ev;
-  ev->slot = (uint32_t)(l * RS__SLOTS + b);
-  ev->index = s->len;
-  s->len++;
+  b->e[b->n].time = t;
+  b->e[b->n].ev = ev;
+  ev->blk = b;
+  ev->index = b->n;
+  b->n++;
   return 0;
 }
 
@@ -90,104 +131,142 @@ int rs_queue_push(rs_queue *q, rs_event *ev, rs_time_t t) {
   return 0;
 }
 
-/* Reclaim every hole: slide live entries down in each slot, keeping order. */
+/* Reclaim every hole: slide live entries forward in each slot's chain,
+ * keeping their order, and give back the blocks left empty. */
 static void rs__compact(rs_queue *q) {
   for (int l = 0; l < RS__LEVELS; l++) {
-    for (int b = 0; b < RS__SLOTS; b++) {
-      rs__slot *s = &q->slots[l][b];
-      if (s->len == 0) continue;
-      uint32_t n = 0;
-      for (uint32_t i = s->head; i < s->len; i++) {
-        if (!s->v[i].ev) continue;
-        s->v[n] = s->v[i];
-        s->v[n].ev->index = n;
-        n++;
+    for (int s = 0; s < RS__SLOTS; s++) {
+      rs__slot *sl = &q->slots[l][s];
+      if (!sl->head) continue;
+      rs__block *wb = sl->head; /* where the next live entry goes */
+      uint32_t wi = 0;
+      uint32_t ri = sl->head_idx;
+      for (rs__block *rb = sl->head; rb; rb = rb->next, ri = 0) {
+        for (; ri < rb->n; ri++) {
+          rs__entry e = rb->e[ri];
+          if (!e.ev) continue;
+          if (wi == wb->cap) {
+            wb = wb->next;
+            wi = 0;
+          }
+          wb->e[wi] = e;
+          e.ev->blk = wb;
+          e.ev->index = wi;
+          wi++;
+        }
       }
-      s->head = 0;
-      s->len = n;
-      if (n == 0) rs__clear_bit(q, l, b);
+      if (wi == 0 && wb == sl->head) {
+        rs__slot_clear(q, l, s);
+        continue;
+      }
+      rs__block *rest = wb->next;
+      wb->n = wi;
+      wb->next = NULL;
+      sl->tail = wb;
+      sl->head_idx = 0;
+      while (rest) {
+        rs__block *n = rest->next;
+        rs__block_put(q, rest);
+        rest = n;
+      }
     }
   }
   q->holes = 0;
 }
 
 void rs_queue_remove(rs_queue *q, rs_event *ev) {
-  if (ev->slot == RS__NOT_PENDING) return;
-  rs__slot *s = &q->slots[ev->slot / RS__SLOTS][ev->slot % RS__SLOTS];
-  s->v[ev->index].ev = NULL;
-  ev->slot = RS__NOT_PENDING;
+  if (!ev->blk) return;
+  ev->blk->e[ev->index].ev = NULL;
+  ev->blk = NULL;
   q->live--;
   q->holes++;
   if (q->holes > 4096 && q->holes > 2 * q->live) rs__compact(q);
 }
 
 /*
- * Spread slot b of level l (l >= 1) into the levels below. Every entry in it
+ * Spread slot s of level l (l >= 1) into the levels below. Every entry in it
  * shares the bytes above l with the new base, so each lands lower; the
  * target slots are empty (the slot was the lowest non-empty one), so the
  * copy keeps the order of scheduling among equal times.
  */
-static void rs__expand(rs_queue *q, int l, int b) {
-  rs__slot *s = &q->slots[l][b];
-  q->base = (q->base & ~rs__low_mask(l)) | ((uint64_t)b << (8 * l));
-  for (uint32_t i = s->head; i < s->len; i++) {
-    rs__entry e = s->v[i];
-    if (i + 8 < s->len && s->v[i + 8].ev) __builtin_prefetch(s->v[i + 8].ev, 1);
-    if (!e.ev) {
-      q->holes--;
-      continue;
+static void rs__expand(rs_queue *q, int l, int s) {
+  rs__slot *sl = &q->slots[l][s];
+  q->base = (q->base & ~rs__low_mask(l)) | ((uint64_t)s << (8 * l));
+  rs__block *b = sl->head;
+  uint32_t i = sl->head_idx;
+  /* Detach the chain first: placing may take blocks from the pool, and
+   * each block read is given back to it as soon as it is done. */
+  sl->head = sl->tail = NULL;
+  sl->head_idx = 0;
+  rs__clear_bit(q, l, s);
+  while (b) {
+    for (; i < b->n; i++) {
+      rs__entry e = b->e[i];
+      if (i + 8 < b->n && b->e[i + 8].ev) __builtin_prefetch(b->e[i + 8].ev, 1);
+      if (!e.ev) {
+        q->holes--;
+        continue;
+      }
+      if (rs__place(q, e.ev, e.time) != 0) {
+        /* Out of memory: the queue can no longer be trusted; it refuses
+         * further work and the run reports the error. */
+        q->error = RS_ENOMEM;
+        while (b) { /* the blocks go back to the pool, to be freed */
+          rs__block *n = b->next;
+          rs__block_put(q, b);
+          b = n;
+        }
+        return;
+      }
     }
-    if (rs__place(q, e.ev, e.time) != 0) {
-      /* Out of memory: the queue can no longer be trusted; it refuses
-       * further work and the run reports the error. */
-      s->head = i;
-      q->error = RS_ENOMEM;
-      return;
-    }
+    rs__block *n = b->next;
+    rs__block_put(q, b);
+    b = n;
+    i = 0;
   }
-  s->head = s->len = 0;
-  rs__clear_bit(q, l, b);
 }
 
 rs_event *rs_queue_pop(rs_queue *q, rs_time_t limit) {
   if (q->error || q->live == 0 || limit < 0 || (uint64_t)limit < q->base) return NULL;
   for (;;) {
-    int b = rs__find_from(q, 0, (int)(q->base & 0xff));
-    if (b >= 0) {
-      uint64_t t = (q->base & ~(uint64_t)0xff) | (uint64_t)b;
+    int s = rs__find_from(q, 0, (int)(q->base & 0xff));
+    if (s >= 0) {
+      uint64_t t = (q->base & ~(uint64_t)0xff) | (uint64_t)s;
       if (t > (uint64_t)limit) return NULL;
-      rs__slot *s = &q->slots[0][b];
-      while (s->head < s->len) {
-        rs__entry e = s->v[s->head++];
+      rs__slot *sl = &q->slots[0][s];
+      for (;;) {
+        rs__block *b = sl->head;
+        if (sl->head_idx == b->n) {
+          if (b == sl->tail) break; /* the slot is empty */
+          sl->head = b->next;
+          sl->head_idx = 0;
+          rs__block_put(q, b);
+          continue;
+        }
+        rs__entry e = b->e[sl->head_idx++];
         if (!e.ev) {
           q->holes--;
           continue;
         }
-        if (s->head == s->len) {
-          s->head = s->len = 0;
-          rs__clear_bit(q, 0, b);
-        } else if (s->v[s->head].ev) {
-          __builtin_prefetch(s->v[s->head].ev, 1);
-        }
+        if (sl->head_idx < b->n && b->e[sl->head_idx].ev) __builtin_prefetch(b->e[sl->head_idx].ev, 1);
         q->base = t;
         q->live--;
-        e.ev->slot = RS__NOT_PENDING;
+        e.ev->blk = NULL;
         return e.ev;
       }
-      s->head = s->len = 0;
-      rs__clear_bit(q, 0, b);
+      rs__slot_clear(q, 0, s);
       if (q->live == 0) return NULL;
       continue;
     }
-    int l, hb = -1;
+    int l, hs = -1;
     for (l = 1; l < RS__LEVELS; l++) {
-      hb = rs__find_from(q, l, (int)((q->base >> (8 * l)) & 0xff) + 1);
-      if (hb >= 0) break;
+      hs = rs__find_from(q, l, (int)((q->base >> (8 * l)) & 0xff) + 1);
+      if (hs >= 0) break;
     }
-    if (hb < 0) return NULL; /* only holes were left */
-    uint64_t start = (q->base & ~rs__low_mask(l)) | ((uint64_t)hb << (8 * l));
+    if (hs < 0) return NULL; /* only holes were left */
+    uint64_t start = (q->base & ~rs__low_mask(l)) | ((uint64_t)hs << (8 * l));
     if (start > (uint64_t)limit) return NULL;
-    rs__expand(q, l, hb);
+    rs__expand(q, l, hs);
     if (q->error) return NULL;
   }
 }

@@ -4,7 +4,7 @@
  * Events are ordered by (time, insertion sequence): the earliest time first,
  * and among equal times the one scheduled first. The queue is intrusive: the
  * rs_event lives inside its owner, and the queue stores only pointers to it,
- * so scheduling allocates nothing once the queue's slot arrays have grown to
+ * so scheduling allocates nothing once the queue's pool of blocks has grown to
  * the run's working size.
  *
  * The structure is a radix timing wheel over the 64-bit time: 8 levels of 256
@@ -16,8 +16,9 @@
  * the lowest non-empty slot of the next non-empty level is spread out into
  * the levels below, in order, which keeps equal times first-in first-out.
  * Each event is moved at most 7 times and usually once or twice; a bitmap per
- * level finds the next non-empty slot. Cancelling leaves a hole (a NULL
- * entry) that is skipped, and the queue compacts when holes outnumber events.
+ * level finds the next non-empty slot. A slot is a chain of 4 KB blocks from
+ * a pool. Cancelling leaves a hole (a NULL entry) that is skipped, and the
+ * queue compacts when holes outnumber events.
  */
 #ifndef RS_QUEUE_H
 #define RS_QUEUE_H
@@ -35,6 +36,8 @@ typedef struct rs_sim rs_sim;
  * callback runs, so the callback may schedule it again. */
 typedef void (*rs_event_cb)(rs_sim *sim, rs_event *ev);
 
+typedef struct rs__block rs__block;
+
 /*
  * An event, embedded in its owner (find the owner with RS_CONTAINER_OF).
  * Fields are the queue's; read them only through the functions below.
@@ -42,11 +45,9 @@ typedef void (*rs_event_cb)(rs_sim *sim, rs_event *ev);
 struct rs_event {
   rs_time_t time;   /* when it fires, valid while pending */
   rs_event_cb cb;   /* what runs */
-  uint32_t slot;    /* level * 256 + byte, or RS__NOT_PENDING */
-  uint32_t index;   /* position in that slot's array */
+  rs__block *blk;   /* the block holding its entry, NULL when not pending */
+  uint32_t index;   /* position in that block */
 };
-
-#define RS__NOT_PENDING UINT32_MAX
 
 #define RS_CONTAINER_OF(ptr, type, member) \
   ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
@@ -58,11 +59,25 @@ typedef struct {
   rs_event *ev; /* NULL once cancelled */
 } rs__entry;
 
+/* Entries per block: a slot's first block is small (128 bytes), the next
+ * ones about 4 KB, so that the many slots holding an event or two stay
+ * small and close, and a crowded slot costs one allocation per 254 events. */
+#define RS__SMALL_ENTRIES 7
+#define RS__BIG_ENTRIES 254
+
+/* Slots hold their entries in a chain of blocks taken from, and given back
+ * to, the queue's pools, so a slot's memory follows what it holds and
+ * nothing is ever copied to grow. */
+struct rs__block {
+  rs__block *next;
+  uint32_t n;   /* entries written */
+  uint32_t cap; /* RS__SMALL_ENTRIES or RS__BIG_ENTRIES */
+  rs__entry e[];
+};
+
 typedef struct {
-  rs__entry *v;
-  uint32_t head; /* first entry not yet taken */
-  uint32_t len;
-  uint32_t cap;
+  rs__block *head, *tail;
+  uint32_t head_idx; /* first entry of head not yet taken */
 } rs__slot;
 
 #define RS__LEVELS 8
@@ -72,8 +87,10 @@ typedef struct rs_queue {
   uint64_t base;      /* every pending time is >= base */
   uint64_t live;      /* pending events */
   uint64_t holes;     /* cancelled entries not yet reclaimed */
-  int error;          /* 0, or RS_ENOMEM once a slot could not grow while
+  int error;          /* 0, or RS_ENOMEM once a block could not be had while
                          spreading; the queue then refuses further work */
+  rs__block *pool[2]; /* blocks not in use: small, big */
+  uint64_t blocks;    /* blocks allocated, in use or pooled */
   uint64_t bits[RS__LEVELS][RS__SLOTS / 64]; /* non-empty slots */
   rs__slot slots[RS__LEVELS][RS__SLOTS];
 } rs_queue;
@@ -85,14 +102,14 @@ typedef struct rs_queue {
 /* Prepare an empty queue whose base is time 0. */
 void rs_queue_init(rs_queue *q);
 
-/* Free the slot arrays. Pending events are forgotten, not called. */
+/* Free every block. Pending events are forgotten, not called. */
 void rs_queue_free(rs_queue *q);
 
 /* Prepare ev (not pending) to call cb. */
 void rs_event_init(rs_event *ev, rs_event_cb cb);
 
 /* True while ev is scheduled and has neither fired nor been cancelled. */
-static inline bool rs_event_pending(const rs_event *ev) { return ev->slot != RS__NOT_PENDING; }
+static inline bool rs_event_pending(const rs_event *ev) { return ev->blk != NULL; }
 
 /* Time ev is due; meaningful only while it is pending. */
 static inline rs_time_t rs_event_time(const rs_event *ev) { return ev->time; }
@@ -101,8 +118,8 @@ static inline rs_time_t rs_event_time(const rs_event *ev) { return ev->time; }
  * Insert ev at time t. ev must not be pending and t must be >= the queue's
  * base: the time of the last event popped, or a later time up to the limit
  * of a pop that returned NULL (rs_sim keeps now at that limit). Returns 0, RS_EINVAL when t is
- * before the base, or RS_ENOMEM when a slot array could not grow (ev is then
- * left not pending).
+ * before the base, or RS_ENOMEM when no block could be had (ev is then left
+ * not pending).
  */
 int rs_queue_push(rs_queue *q, rs_event *ev, rs_time_t t);
 
