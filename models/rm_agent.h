@@ -1,4 +1,14 @@
-/* rm_agent: a Windows server or client running the agent. */
+/*
+ * rm_agent: a Windows server or client running the agent.
+ *
+ * Every heartbeat interval the agent sends a heartbeat and the data it has
+ * generated since its last send: performance samples, events, alerts and
+ * state changes, at the per-day rates of the scenario, byte-exact (the
+ * bytes sent by time t are floor(rate x t), so nothing is lost to rounding).
+ * Data goes to its Essentials server over the customer's LAN; while that is
+ * down it waits in the agent's own queue (15 MB), which drops the least
+ * important data first, oldest first, when full.
+ */
 #ifndef RM_AGENT_H
 #define RM_AGENT_H
 
@@ -10,16 +20,23 @@
 
 typedef struct {
   rm_node node;
-  rs_event heartbeat;       /* fires every heartbeat interval */
+  rs_event tick;            /* heartbeat and data, every heartbeat interval */
   rs_rng rng;               /* its own stream, from its name */
-  rs_time_t interval;       /* heartbeat interval */
+  rm_node *ess;             /* its Essentials server */
+  int64_t index;            /* its place in the group */
+  rs_time_t data_from;      /* data is generated from here on (start or restart) */
+  int64_t sent[4];          /* bytes of each kind generated since data_from */
   bool server;              /* a Windows server (else a client) */
 } rm_agent;
 
 /* Prepare a's stream and events; its node's name must be set. */
-void rm_agent_init(rm_agent *a, uint64_t seed, rs_time_t interval);
+void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index);
 
-/* Schedule the first heartbeat, at a random time in the first interval. */
-void rm_agent_start(rm_agent *a, rs_sim *sim);
+/* Start (at time 0 or on restart): the first heartbeat comes at a random
+ * point of the first interval. */
+void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval);
+
+/* The computer went down. */
+void rm_agent_stop(rm_agent *a, rs_sim *sim);
 
 #endif

@@ -1,18 +1,50 @@
-/* rm_group: building a management group, placing customers, sampling and
+/* rm_group: building a management group, wiring its roles, sampling, and
  * judging expectations. */
 #include "rm_group.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Metric ids in the results file. */
-enum { M_AGENTS = 1, M_HEARTBEATS, M_OVER_LIMIT };
+#include "rm_units.h"
+
+/* Metric ids in the results file: per node, then for the whole group. */
+enum {
+  M_AGENTS = 1, M_QUEUE, M_IN, M_OUT, M_DROPPED, M_STATE,
+  M_DELIVERED_RATE, M_LAT50, M_LAT95, M_LAT99, M_ALERTS, M_DROPPED_TOTAL, M_QUEUED_TOTAL, M_AGENT_QUEUE,
+  M_GENERATED_TOTAL, M_DELIVERED_TOTAL
+};
+
+static const struct {
+  int id;
+  const char *name, *unit;
+} metrics[] = {
+    {M_AGENTS, "agents", "agents"},
+    {M_QUEUE, "queue_bytes", "bytes"},
+    {M_IN, "bytes_in", "bytes since the previous sample"},
+    {M_OUT, "bytes_out", "bytes since the previous sample"},
+    {M_DROPPED, "dropped_bytes", "bytes since the previous sample"},
+    {M_STATE, "state", "0 up, 1 down, 2 failing over"},
+    {M_DELIVERED_RATE, "delivered_rate", "bytes per second stored in SQL since the previous sample"},
+    {M_LAT50, "latency_p50", "ms from generated to stored, data stored since the previous sample"},
+    {M_LAT95, "latency_p95", "ms from generated to stored, data stored since the previous sample"},
+    {M_LAT99, "latency_p99", "ms from generated to stored, data stored since the previous sample"},
+    {M_ALERTS, "heartbeat_alerts", "alerts raised so far"},
+    {M_DROPPED_TOTAL, "dropped_total", "bytes dropped so far"},
+    {M_QUEUED_TOTAL, "queued_total", "bytes queued or in flight anywhere"},
+    {M_AGENT_QUEUE, "agent_queue_bytes", "bytes queued on agents"},
+    {M_GENERATED_TOTAL, "generated_total", "bytes generated so far"},
+    {M_DELIVERED_TOTAL, "delivered_total", "bytes stored in SQL so far"},
+};
 
 const char *rm_role_name(rm_role r) {
-  static const char *names[RM_ROLE_COUNT] = {"management_server", "gateway", "essentials", "agent"};
+  static const char *names[RM_ROLE_COUNT] = {"management_server", "gateway", "essentials", "agent", "rms",
+                                             "sql", "rms_node", "sql_node", "web_console"};
   return r < RM_ROLE_COUNT ? names[r] : "unknown";
 }
+
+/* ---- recording ---- */
 
 /* Stop the run on the first recording failure; keep its message. */
 static void record_failed(rm_group *g) {
@@ -22,19 +54,271 @@ static void record_failed(rm_group *g) {
   rs_sim_stop(g->sim);
 }
 
-static void event(rm_group *g, const rm_node *n, const char *kind, const char *detail) {
-  if (g->res && rs_results_event(g->res, rs_sim_now(g->sim), n ? n->id : -1, kind, detail)) record_failed(g);
+void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...) {
+  if (!g->res) return;
+  char detail[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  if (rs_results_event(g->res, rs_sim_now(g->sim), n ? n->id : -1, kind, detail)) record_failed(g);
 }
 
-static int node_init(rm_node *n, int64_t id, const char *name, rm_role role) {
+static void sample(rm_group *g, const rm_node *n, int metric, double v) {
+  if (g->res && rs_results_sample(g->res, rs_sim_now(g->sim), n ? n->id : -1, metric, v)) record_failed(g);
+}
+
+/* ---- agents carried and limits ---- */
+
+static void check_limit(rm_group *g, rm_node *n) {
+  rs_time_t now = rs_sim_now(g->sim);
+  bool over;
+  if (n->role == RM_ESSENTIALS) {
+    const rm_essentials *e = (const rm_essentials *)(const void *)n;
+    over = e->servers > g->p->ess_servers || e->clients > g->p->ess_clients;
+  } else {
+    over = n->limit > 0 && n->agents > n->limit;
+  }
+  if (n->agents > n->peak_agents) {
+    n->peak_agents = n->agents;
+    n->peak_time = now;
+  }
+  if (over == n->over_limit) return;
+  n->over_limit = over;
+  if (over) {
+    n->over_since = now;
+    g->limit_events++;
+    rm_group_event(g, n, "limit_crossed", "%s carries %lld agents, over its limit of %lld", n->name,
+                   (long long)n->agents, (long long)n->limit);
+  } else {
+    n->over_total += now - n->over_since;
+    rm_group_event(g, n, "limit_recovered", "%s carries %lld agents, within its limit of %lld again", n->name,
+                   (long long)n->agents, (long long)n->limit);
+  }
+}
+
+/* Add delta agents to n and to every node above it. */
+static void carry(rm_group *g, rm_node *n, int64_t delta) {
+  for (; n; n = n->parent) {
+    n->agents += delta;
+    check_limit(g, n);
+  }
+}
+
+void rm_group_attach(rm_group *g, rm_node *child, rm_node *parent) {
+  child->parent = parent;
+  parent->connections++;
+  carry(g, parent, child->agents);
+}
+
+void rm_group_detach(rm_group *g, rm_node *child) {
+  rm_node *parent = child->parent;
+  if (!parent) return;
+  parent->connections--;
+  carry(g, parent, -child->agents);
+  child->parent = NULL;
+}
+
+/* ---- data ---- */
+
+void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes) {
+  if (bytes <= 0) return;
+  if (!n->dropping) {
+    char b[32];
+    n->dropping = true;
+    rm_group_event(g, n, "drop", "%s's queue is full (%s): it drops data, least important and oldest first",
+                   n->name, rm_size_format(n->spool.capacity, b, sizeof b));
+  }
+}
+
+void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c, const uint8_t *prio, int n) {
+  rs_time_t now = rs_sim_now(g->sim);
+  int64_t bytes = 0, dropped = 0;
+  (void)from;
+  for (int k = 0; k < n; k++) {
+    bytes += c[k].bytes;
+    if (to->role == RM_SQL) {
+      rs_hist_add(&g->latency, now - c[k].gen, c[k].bytes);
+      rs_hist_add(&g->latency_sample, now - c[k].gen, c[k].bytes);
+    } else {
+      dropped += rm_spool_push(&to->spool, prio[k], c[k].gen, c[k].bytes);
+    }
+  }
+  to->bytes_in += bytes;
+  if (to->role == RM_SQL) g->delivered += bytes;
+  if (dropped) rm_group_note_drop(g, to, dropped);
+}
+
+/* ---- heartbeats and their watchers (on the RMS) ---- */
+
+static bool alerts_for(const rm_group *g, int64_t a) { return g->agents[a].server || g->p->alert_clients; }
+
+void rm_group_heartbeat(rm_group *g, int64_t a) {
+  g->heartbeats++;
+  g->last_heartbeat[a] = rs_sim_now(g->sim);
+  if (g->alert_state[a]) {
+    g->alert_state[a] = 0;
+    rm_group_event(g, &g->agents[a].node, "heartbeat_restored", "%s: heartbeats again; its alerts close",
+                   g->agents[a].node.name);
+  }
+}
+
+/* Every heartbeat interval, while the RMS is up: an agent whose last
+ * heartbeat is `missed` intervals old or more gets a Health Service
+ * Heartbeat Failure alert; the RMS then pings the computer, and a computer
+ * that is down gets a second alert. */
+static void watcher_cb(rs_sim *sim, rs_event *ev) {
+  rm_group *g = RS_CONTAINER_OF(ev, rm_group, watcher);
+  rs_time_t now = rs_sim_now(sim), late = g->p->missed_heartbeats * g->p->heartbeat_interval;
+  if (g->rms.node.state == RM_UP) {
+    for (int64_t a = 0; a < g->n_agents; a++) {
+      if (g->alert_state[a] || now - g->last_heartbeat[a] < late || !alerts_for(g, a)) continue;
+      rm_agent *ag = &g->agents[a];
+      char d[32];
+      g->alert_state[a] = 1;
+      g->alerts++;
+      if (g->failed_at[a] >= 0 && g->alerted_at[a] < 0) g->alerted_at[a] = now;
+      rm_group_event(g, &ag->node, "heartbeat_alert", "%s: Health Service Heartbeat Failure (no heartbeat for %s)",
+                     ag->node.name, rs_duration_format(now - g->last_heartbeat[a], d, sizeof d));
+      if (ag->node.state != RM_UP) {
+        g->alert_state[a] = 2;
+        g->alerts++;
+        rm_group_event(g, &ag->node, "connect_alert", "%s: the computer does not answer a ping (failed to connect)",
+                       ag->node.name);
+      }
+    }
+  }
+  rs_sim_schedule_in(sim, ev, g->p->heartbeat_interval);
+}
+
+/* ---- states ---- */
+
+void rm_group_state_changed(rm_group *g, rm_node *n) {
+  if (n->state != RM_UP) {
+    /* Every sender connected to n loses it. */
+    if (n->role == RM_MS)
+      for (int i = 0; i < g->n_gw; i++) rm_uplink_target_lost(&g->gw[i].up, n);
+    else if (n->role == RM_GATEWAY)
+      for (int i = 0; i < g->n_ess; i++) rm_uplink_target_lost(&g->ess[i].up, n);
+    else if (n->role == RM_SQL)
+      for (int i = 0; i < g->n_ms; i++) rm_uplink_target_lost(&g->ms[i].up, n);
+  } else if (n == &g->rms.node) {
+    /* The watchers start over on the node now serving. */
+    rs_time_t now = rs_sim_now(g->sim);
+    for (int64_t a = 0; a < g->n_agents; a++) g->last_heartbeat[a] = now;
+  }
+}
+
+static rm_cluster *cluster_of(rm_group *g, rm_node *n, int *k) {
+  for (int c = 0; c < 2; c++) {
+    rm_cluster *cl = c ? &g->sql : &g->rms;
+    for (int m = 0; m < 2; m++)
+      if (n == &cl->member[m]) {
+        *k = m;
+        return cl;
+      }
+  }
+  return NULL;
+}
+
+void rm_group_crash(rm_group *g, rm_node *n) {
+  int k;
+  rm_cluster *cl;
+  if (n == &g->rms.node || n == &g->sql.node) {
+    cl = n == &g->rms.node ? &g->rms : &g->sql;
+    rm_group_crash(g, &cl->member[1 - cl->active]);
+    rm_group_crash(g, &cl->member[cl->active]);
+    return;
+  }
+  if (n->state == RM_DOWN) return;
+  rm_group_event(g, n, "crash", "%s goes down", n->name);
+  if ((cl = cluster_of(g, n, &k))) {
+    rm_cluster_member_down(cl, g->sim, k);
+    return;
+  }
+  if (n->role == RM_AGENT) {
+    rm_agent *a = (rm_agent *)(void *)n;
+    rm_agent_stop(a, g->sim);
+    g->failed_at[a->index] = rs_sim_now(g->sim);
+    g->alerted_at[a->index] = -1;
+    return;
+  }
+  n->state = RM_DOWN;
+  if (n->up) rm_uplink_stop(n->up);
+  rm_group_state_changed(g, n);
+}
+
+void rm_group_restore(rm_group *g, rm_node *n) {
+  int k;
+  rm_cluster *cl;
+  if (n == &g->rms.node || n == &g->sql.node) {
+    cl = n == &g->rms.node ? &g->rms : &g->sql;
+    rm_group_restore(g, &cl->member[cl->active]);
+    rm_group_restore(g, &cl->member[1 - cl->active]);
+    return;
+  }
+  if (n->state == RM_UP) return;
+  rm_group_event(g, n, "restart", "%s is back", n->name);
+  if ((cl = cluster_of(g, n, &k))) {
+    rm_cluster_member_up(cl, g->sim, k);
+    return;
+  }
+  if (n->role == RM_AGENT) {
+    rm_agent_start((rm_agent *)(void *)n, g->sim, g->p->heartbeat_interval);
+    return;
+  }
+  n->state = RM_UP;
+  if (n->up) rm_uplink_start(n->up);
+}
+
+/* ---- faults ---- */
+
+static void fault_start_cb(rs_sim *sim, rs_event *ev) {
+  rm_fault *f = RS_CONTAINER_OF(ev, rm_fault, start);
+  rm_group *g = f->target->group;
+  rm_group_crash(g, f->target);
+  if (f->spec->duration != RS_TIME_MAX && f->spec->duration <= RS_TIME_MAX - rs_sim_now(sim))
+    rs_sim_schedule_in(sim, &f->end, f->spec->duration);
+}
+
+static void fault_end_cb(rs_sim *sim, rs_event *ev) {
+  rm_fault *f = RS_CONTAINER_OF(ev, rm_fault, end);
+  (void)sim;
+  rm_group_restore(f->target->group, f->target);
+}
+
+rm_node *rm_group_find(rm_group *g, const char *name) {
+  for (int i = 0; i < g->n_ms; i++)
+    if (strcmp(g->ms[i].node.name, name) == 0) return &g->ms[i].node;
+  for (int i = 0; i < g->n_gw; i++)
+    if (strcmp(g->gw[i].node.name, name) == 0) return &g->gw[i].node;
+  for (int i = 0; i < g->n_ess; i++)
+    if (strcmp(g->ess[i].node.name, name) == 0) return &g->ess[i].node;
+  for (int c = 0; c < 2; c++) {
+    rm_cluster *cl = c ? &g->sql : &g->rms;
+    if (strcmp(cl->node.name, name) == 0) return &cl->node;
+    for (int m = 0; m < 2; m++)
+      if (strcmp(cl->member[m].name, name) == 0) return &cl->member[m];
+  }
+  if (g->web.name && strcmp(g->web.name, name) == 0) return &g->web;
+  for (int64_t a = 0; a < g->n_agents; a++)
+    if (strcmp(g->agents[a].node.name, name) == 0) return &g->agents[a].node;
+  return NULL;
+}
+
+/* ---- building ---- */
+
+static int node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_role role) {
   memset(n, 0, sizeof *n);
   n->id = id;
   n->role = role;
+  n->group = g;
+  n->state = RM_UP;
   n->name = strdup(name);
   return n->name ? 0 : -1;
 }
 
-/* The gateway with the least of key[] (ties: the first at or after `from`,
+/* The index with the least of key[] (ties: the first at or after `from`,
  * counting round), skipping `not`. */
 static int least(const int64_t *key, int n, int from, int not) {
   int best = -1;
@@ -48,7 +332,13 @@ static int least(const int64_t *key, int n, int from, int not) {
 
 static int gw_index(const rm_group *g, const char *name) {
   for (int i = 0; i < g->n_gw; i++)
-    if (strcmp(g->gw[i].name, name) == 0) return i;
+    if (strcmp(g->gw[i].node.name, name) == 0) return i;
+  return -1;
+}
+
+static int ms_index(const rm_group *g, const char *name) {
+  for (int i = 0; i < g->n_ms; i++)
+    if (strcmp(g->ms[i].node.name, name) == 0) return i;
   return -1;
 }
 
@@ -63,43 +353,43 @@ static void place_customers(rm_group *g, int64_t *load, int64_t *backup_load) {
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
-      const rm_customer_spec *cs = e->spec;
-      int named = cs->primary != NULL;
+      int named = e->spec->primary != NULL;
       if (named != (pass == 0)) continue;
-      int p = named ? gw_index(g, cs->primary) : least(load, g->n_gw, 0, -1);
+      int p = named ? gw_index(g, e->spec->primary) : least(load, g->n_gw, 0, -1);
       load[p] += e->node.agents;
-      e->primary = &g->gw[p];
+      e->targets[0] = &g->gw[p].node;
     }
   }
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
-      const rm_customer_spec *cs = e->spec;
-      int named = cs->backup != NULL;
+      int named = e->spec->backup != NULL;
       if (named != (pass == 0)) continue;
-      int p = (int)(e->primary - g->gw);
-      int b = named ? gw_index(g, cs->backup) : least(backup_load, g->n_gw, (p + 1) % g->n_gw, p);
+      int p = (int)((rm_forwarder *)(void *)e->targets[0] - g->gw);
+      int b = named ? gw_index(g, e->spec->backup) : least(backup_load, g->n_gw, (p + 1) % g->n_gw, p);
       if (b < 0) continue; /* a single gateway: no backup */
       backup_load[b] += e->node.agents;
-      e->backup = &g->gw[b];
+      e->targets[1] = &g->gw[b].node;
     }
   }
 }
 
-/* Place gateways on management servers: all on the named one, or the
- * largest gateway first onto the server carrying least (ties: the lowest). */
-static int place_gateways(rm_group *g, const int64_t *gw_load, char *err, size_t errlen) {
+/*
+ * Place gateways on management servers: all on the named one, or the
+ * largest gateway first onto the server carrying least (ties: the lowest).
+ * A gateway's failover list is the scenario's, or every other management
+ * server starting after its primary.
+ */
+static int place_gateways(rm_group *g, const int64_t *gw_load) {
+  const rm_scenario *sc = g->sc;
   int64_t *ms_load = calloc((size_t)g->n_ms, sizeof *ms_load);
   int *order = malloc((size_t)g->n_gw * sizeof *order);
   if (!ms_load || !order) {
     free(ms_load);
     free(order);
-    snprintf(err, errlen, "out of memory");
     return -1;
   }
-  int fixed = -1;
-  for (int i = 0; g->sc->gw_report_to && i < g->n_ms; i++)
-    if (strcmp(g->ms[i].name, g->sc->gw_report_to) == 0) fixed = i;
+  int fixed = sc->gw_report_to ? ms_index(g, sc->gw_report_to) : -1;
   /* Insertion sort by load, descending, stable: gateway counts are small. */
   for (int i = 0; i < g->n_gw; i++) {
     int j = i;
@@ -109,20 +399,37 @@ static int place_gateways(rm_group *g, const int64_t *gw_load, char *err, size_t
     }
     order[j] = i;
   }
-  for (int k = 0; k < g->n_gw; k++) {
+  int rc = 0;
+  for (int k = 0; k < g->n_gw && rc == 0; k++) {
     int i = order[k];
-    int m = fixed >= 0 ? fixed : (int)least(ms_load, g->n_ms, 0, -1);
+    int m = fixed >= 0 ? fixed : least(ms_load, g->n_ms, 0, -1);
     ms_load[m] += gw_load[i];
-    g->gw[i].parent = &g->ms[m];
+    rm_forwarder *gw = &g->gw[i];
+    gw->targets = calloc((size_t)g->n_ms, sizeof *gw->targets);
+    if (!gw->targets) {
+      rc = -1;
+      break;
+    }
+    int n = 0;
+    gw->targets[n++] = &g->ms[m].node;
+    if (sc->gw_failover) {
+      for (int f = 0; f < sc->n_gw_failover; f++) {
+        int x = ms_index(g, sc->gw_failover[f]);
+        if (x != m) gw->targets[n++] = &g->ms[x].node;
+      }
+    } else {
+      for (int f = 1; f < g->n_ms; f++) gw->targets[n++] = &g->ms[(m + f) % g->n_ms].node;
+    }
+    rm_uplink_init(&gw->up, &gw->node, gw->targets, n, &g->p->gw_link, 1.0 - g->p->gw_compression,
+                   (rs_time_t)(rs_stream_id(gw->node.name) % (uint64_t)g->p->flush_every));
   }
   free(ms_load);
   free(order);
-  return 0;
+  return rc;
 }
 
-/* Record a node and its parent. */
-static void record_node(rm_group *g, const rm_node *n) {
-  if (g->res && rs_results_node(g->res, n->id, n->name, rm_role_name(n->role), n->parent ? n->parent->id : -1))
+static void record_node(rm_group *g, const rm_node *n, const rm_node *parent) {
+  if (g->res && rs_results_node(g->res, n->id, n->name, rm_role_name(n->role), parent ? parent->id : -1))
     record_failed(g);
 }
 
@@ -131,85 +438,135 @@ static void sample_cb(rs_sim *sim, rs_event *ev);
 int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *res, char *err, size_t errlen) {
   memset(g, 0, sizeof *g);
   g->sc = sc;
+  g->p = &sc->p;
   g->sim = sim;
   g->res = res;
   g->n_ms = sc->n_ms;
   g->n_gw = sc->n_gw;
   g->n_ess = (int)rm_scenario_customers(sc);
   g->n_agents = rm_scenario_agents(sc);
+  g->n_faults = sc->n_faults;
   g->ms = calloc((size_t)g->n_ms, sizeof *g->ms);
   g->gw = calloc((size_t)g->n_gw, sizeof *g->gw);
   g->ess = calloc((size_t)g->n_ess, sizeof *g->ess);
   g->agents = calloc((size_t)g->n_agents, sizeof *g->agents);
+  g->last_heartbeat = calloc((size_t)g->n_agents, sizeof *g->last_heartbeat);
+  g->failed_at = malloc((size_t)g->n_agents * sizeof *g->failed_at);
+  g->alerted_at = malloc((size_t)g->n_agents * sizeof *g->alerted_at);
+  g->alert_state = calloc((size_t)g->n_agents, 1);
+  g->faults = calloc((size_t)(g->n_faults ? g->n_faults : 1), sizeof *g->faults);
   int64_t *load = calloc((size_t)g->n_gw, sizeof *load);
   int64_t *backup_load = calloc((size_t)g->n_gw, sizeof *backup_load);
-  if (!g->ms || !g->gw || !g->ess || !g->agents || !load || !backup_load) goto nomem;
-
+  if (!g->ms || !g->gw || !g->ess || !g->agents || !g->last_heartbeat || !g->failed_at || !g->alerted_at ||
+      !g->alert_state || !g->faults || !load || !backup_load)
+    goto nomem;
+  const rm_params *p = g->p;
   int64_t id = 1;
+  static const char *const cl_names[2][3] = {{"rms", "rms-1", "rms-2"}, {"sql", "sql-1", "sql-2"}};
+  for (int c = 0; c < 2; c++) {
+    rm_cluster *cl = c ? &g->sql : &g->rms;
+    if (node_init(g, &cl->node, id++, cl_names[c][0], c ? RM_SQL : RM_RMS)) goto nomem;
+    for (int m = 0; m < 2; m++)
+      if (node_init(g, &cl->member[m], id++, cl_names[c][m + 1], c ? RM_SQL_NODE : RM_RMS_NODE)) goto nomem;
+    rm_cluster_init(cl, c ? p->sql_detection + p->sql_recovery : p->rms_failover);
+  }
+  g->sql.node.capacity = p->sql_capacity;
+  if (p->web_console && node_init(g, &g->web, id++, "web-1", RM_WEB)) goto nomem;
   for (int i = 0; i < g->n_ms; i++) {
-    if (node_init(&g->ms[i], id++, sc->ms_names[i], RM_MS)) goto nomem;
-    g->ms[i].limit = sc->limits.ms_agents;
+    rm_forwarder *ms = &g->ms[i];
+    if (node_init(g, &ms->node, id++, sc->ms_names[i], RM_MS)) goto nomem;
+    ms->node.limit = p->ms_agents;
+    ms->node.capacity = p->ms_capacity;
+    rm_spool_init(&ms->node.spool, p->ms_queue);
+    ms->targets = malloc(sizeof *ms->targets);
+    if (!ms->targets) goto nomem;
+    ms->targets[0] = &g->sql.node;
+    rm_uplink_init(&ms->up, &ms->node, ms->targets, 1, &p->sql_link, 1.0,
+                   (rs_time_t)(rs_stream_id(ms->node.name) % (uint64_t)p->flush_every));
   }
   for (int i = 0; i < g->n_gw; i++) {
-    if (node_init(&g->gw[i], id++, sc->gw_names[i], RM_GATEWAY)) goto nomem;
-    g->gw[i].limit = sc->limits.gw_agents;
+    rm_forwarder *gw = &g->gw[i];
+    if (node_init(g, &gw->node, id++, sc->gw_names[i], RM_GATEWAY)) goto nomem;
+    gw->node.limit = p->gw_agents;
+    gw->node.capacity = p->gw_capacity;
+    rm_spool_init(&gw->node.spool, p->gw_queue);
   }
   int e = 0;
+  int64_t a = 0;
   for (int s = 0; s < sc->n_specs; s++) {
     const rm_customer_spec *cs = &sc->specs[s];
     for (int c = 0; c < cs->count; c++, e++) {
+      rm_essentials *es = &g->ess[e];
       char name[96];
       snprintf(name, sizeof name, "%s-%d", cs->prefix, c + 1);
-      if (node_init(&g->ess[e].node, id++, name, RM_ESSENTIALS)) goto nomem;
-      g->ess[e].spec = cs;
-      g->ess[e].servers = cs->servers;
-      g->ess[e].clients = cs->clients;
-      g->ess[e].node.agents = cs->servers + cs->clients;
-      g->ess[e].node.limit = sc->limits.ess_servers + sc->limits.ess_clients;
+      if (node_init(g, &es->node, id++, name, RM_ESSENTIALS)) goto nomem;
+      es->spec = cs;
+      es->servers = cs->servers;
+      es->clients = cs->clients;
+      es->node.agents = cs->servers + cs->clients;
+      es->node.limit = p->ess_servers + p->ess_clients;
+      es->first_agent = a;
+      rm_spool_init(&es->node.spool, p->ess_queue);
+      a += es->node.agents;
     }
   }
   place_customers(g, load, backup_load);
-  if (place_gateways(g, load, err, errlen)) goto fail;
+  if (place_gateways(g, load)) goto nomem;
 
   /* Agents, customer by customer: servers first, then clients. */
-  int64_t a = 0;
+  a = 0;
   for (e = 0; e < g->n_ess; e++) {
     rm_essentials *es = &g->ess[e];
-    es->node.parent = es->primary;
+    rm_uplink_init(&es->up, &es->node, es->targets, es->targets[1] ? 2 : 1, &p->site, 1.0,
+                   (rs_time_t)(rs_stream_id(es->node.name) % (uint64_t)p->flush_every));
     for (int k = 0; k < es->servers + es->clients; k++, a++) {
       rm_agent *ag = &g->agents[a];
       char name[128];
       bool server = k < es->servers;
       snprintf(name, sizeof name, "%s/%s-%d", es->node.name, server ? "srv" : "cli",
                server ? k + 1 : k - es->servers + 1);
-      if (node_init(&ag->node, id++, name, RM_AGENT)) goto nomem;
-      ag->node.parent = &es->node;
+      if (node_init(g, &ag->node, id++, name, RM_AGENT)) goto nomem;
       ag->node.agents = 1;
+      ag->ess = &es->node;
       ag->server = server;
-      rm_agent_init(ag, sc->seed, sc->heartbeat_interval);
+      rm_spool_init(&ag->node.spool, p->agent_queue);
+      rm_agent_init(ag, sc->seed, a);
+      g->failed_at[a] = g->alerted_at[a] = -1;
     }
   }
-  /* Agents carried: each Essentials server's agents count at its gateway,
-   * each gateway's at its management server. */
-  for (e = 0; e < g->n_ess; e++) g->ess[e].primary->agents += g->ess[e].node.agents;
-  for (int i = 0; i < g->n_gw; i++) g->gw[i].parent->agents += g->gw[i].agents;
-
+  for (int f = 0; f < g->n_faults; f++) {
+    rm_fault *ft = &g->faults[f];
+    ft->spec = &sc->faults[f];
+    ft->target = rm_group_find(g, ft->spec->target);
+    if (!ft->target) {
+      snprintf(err, errlen, "%s:%d: the fault's node '%s' is not in the group", sc->file, ft->spec->line,
+               ft->spec->target);
+      goto fail;
+    }
+    rs_event_init(&ft->start, fault_start_cb);
+    rs_event_init(&ft->end, fault_end_cb);
+  }
   if (res) {
-    static const struct { int id; const char *name, *unit; } metrics[] = {
-        {M_AGENTS, "agents", "agents"}, {M_HEARTBEATS, "heartbeats", "heartbeats per interval"},
-        {M_OVER_LIMIT, "over_limit", "1 when over its agent limit"}};
     for (size_t k = 0; k < sizeof metrics / sizeof metrics[0]; k++)
       if (rs_results_metric(res, metrics[k].id, metrics[k].name, metrics[k].unit)) record_failed(g);
-    for (int i = 0; i < g->n_ms; i++) record_node(g, &g->ms[i]);
-    for (int i = 0; i < g->n_gw; i++) record_node(g, &g->gw[i]);
-    for (e = 0; e < g->n_ess; e++) record_node(g, &g->ess[e].node);
-    for (a = 0; a < g->n_agents; a++) record_node(g, &g->agents[a].node);
+    for (int c = 0; c < 2; c++) {
+      rm_cluster *cl = c ? &g->sql : &g->rms;
+      record_node(g, &cl->node, NULL);
+      record_node(g, &cl->member[0], &cl->node);
+      record_node(g, &cl->member[1], &cl->node);
+    }
+    if (p->web_console) record_node(g, &g->web, &g->rms.node);
+    for (int i = 0; i < g->n_ms; i++) record_node(g, &g->ms[i].node, &g->sql.node);
+    for (int i = 0; i < g->n_gw; i++) record_node(g, &g->gw[i].node, g->gw[i].targets[0]);
+    for (e = 0; e < g->n_ess; e++) record_node(g, &g->ess[e].node, g->ess[e].targets[0]);
+    for (a = 0; a < g->n_agents; a++) record_node(g, &g->agents[a].node, g->agents[a].ess);
     if (g->error) {
       snprintf(err, errlen, "%s", g->errmsg);
       goto fail;
     }
   }
   rs_event_init(&g->sampler, sample_cb);
+  rs_event_init(&g->watcher, watcher_cb);
   free(load);
   free(backup_load);
   return 0;
@@ -223,127 +580,352 @@ fail:
 }
 
 void rm_group_start(rm_group *g) {
-  for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim);
-  /* The sampler runs last among events at its time: scheduled first here,
-   * it would see a heartbeat due at the same time as not yet sent, which is
-   * as good a convention as any, and the same on every run. */
+  const rm_params *p = g->p;
+  /* From the top down, so each sender finds its parent up. */
+  for (int i = 0; i < g->n_ms; i++) rm_uplink_start(&g->ms[i].up);
+  for (int i = 0; i < g->n_gw; i++) rm_uplink_start(&g->gw[i].up);
+  for (int e = 0; e < g->n_ess; e++) {
+    check_limit(g, &g->ess[e].node);
+    rm_uplink_start(&g->ess[e].up);
+  }
+  for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
+  for (int f = 0; f < g->n_faults; f++) rs_sim_schedule(g->sim, &g->faults[f].start, g->faults[f].spec->at);
+  rs_sim_schedule(g->sim, &g->watcher, p->heartbeat_interval);
   rs_sim_schedule(g->sim, &g->sampler, 0);
 }
 
-/* One node's sample and its limit bookkeeping. */
-static void sample_node(rm_group *g, rm_node *n) {
-  rs_time_t now = rs_sim_now(g->sim);
-  if (n->agents > n->peak_agents || (n->peak_agents == 0 && now == 0)) {
-    n->peak_agents = n->agents;
-    n->peak_time = now;
+/* ---- sampling ---- */
+
+/* The state a node shows: its own, or failing over while a sender has no
+ * parent. */
+static rm_state shown_state(const rm_group *g, const rm_node *n) {
+  if (n == &g->web) return g->web.state == RM_UP && g->rms.node.state == RM_UP ? RM_UP : RM_DOWN;
+  if (n->state != RM_UP) return n->state;
+  if (n->up && n->up->state != RM_UL_CONNECTED) return RM_FAILING_OVER;
+  return RM_UP;
+}
+
+static void sample_node(rm_group *g, rm_node *n, bool data) {
+  sample(g, n, M_AGENTS, (double)n->agents);
+  sample(g, n, M_STATE, (double)shown_state(g, n));
+  if (data) {
+    sample(g, n, M_QUEUE, (double)(n->spool.bytes + (n->up ? n->up->inflight_bytes : 0)));
+    sample(g, n, M_IN, (double)(n->bytes_in - n->in_at_sample));
+    sample(g, n, M_OUT, (double)(n->bytes_out - n->out_at_sample));
+    sample(g, n, M_DROPPED, (double)(n->spool.dropped - n->dropped_at_sample));
   }
-  bool over = n->limit > 0 && n->agents > n->limit;
-  if (over != n->over_limit) {
-    char detail[256];
-    if (over) {
-      snprintf(detail, sizeof detail, "%s carries %lld agents, over its limit of %lld", n->name,
-               (long long)n->agents, (long long)n->limit);
-      n->over_since = now;
-      g->limit_events++;
-    } else {
-      snprintf(detail, sizeof detail, "%s carries %lld agents, within its limit of %lld again", n->name,
-               (long long)n->agents, (long long)n->limit);
-      n->over_total += now - n->over_since;
-    }
-    event(g, n, over ? "limit_crossed" : "limit_recovered", detail);
-    n->over_limit = over;
-  }
-  if (g->res) {
-    if (rs_results_sample(g->res, now, n->id, M_AGENTS, (double)n->agents) ||
-        rs_results_sample(g->res, now, n->id, M_HEARTBEATS, (double)(n->heartbeats - n->heartbeats_at_sample)) ||
-        rs_results_sample(g->res, now, n->id, M_OVER_LIMIT, over ? 1.0 : 0.0))
-      record_failed(g);
-  }
-  n->heartbeats_at_sample = n->heartbeats;
+  n->in_at_sample = n->bytes_in;
+  n->out_at_sample = n->bytes_out;
+  n->dropped_at_sample = n->spool.dropped;
+  n->dropping = false;
 }
 
 static void sample_cb(rs_sim *sim, rs_event *ev) {
   rm_group *g = RS_CONTAINER_OF(ev, rm_group, sampler);
-  for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i]);
-  for (int i = 0; i < g->n_gw; i++) sample_node(g, &g->gw[i]);
-  for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node);
-  rs_time_t next = rs_sim_now(sim) + g->sc->sample_every;
+  rs_time_t now = rs_sim_now(sim), every = g->sc->sample_every;
+  for (int c = 0; c < 2; c++) {
+    rm_cluster *cl = c ? &g->sql : &g->rms;
+    sample_node(g, &cl->node, c == 1);
+  }
+  if (g->p->web_console) sample_node(g, &g->web, false);
+  for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i].node, true);
+  for (int i = 0; i < g->n_gw; i++) sample_node(g, &g->gw[i].node, true);
+  for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
+  int64_t agent_queue = 0, agent_dropped = 0;
+  for (int64_t a = 0; a < g->n_agents; a++) {
+    agent_queue += g->agents[a].node.spool.bytes;
+    agent_dropped += g->agents[a].node.spool.dropped;
+    g->agents[a].node.dropping = false;
+  }
+  (void)agent_dropped;
+  rs_time_t span = now < every ? now : every;
+  sample(g, NULL, M_DELIVERED_RATE, span > 0 ? (double)(g->delivered - g->delivered_at_sample) * 1e6 / (double)span : 0.0);
+  g->delivered_at_sample = g->delivered;
+  if (g->latency_sample.total > 0) {
+    sample(g, NULL, M_LAT50, (double)rs_hist_quantile(&g->latency_sample, 0.50) / 1e3);
+    sample(g, NULL, M_LAT95, (double)rs_hist_quantile(&g->latency_sample, 0.95) / 1e3);
+    sample(g, NULL, M_LAT99, (double)rs_hist_quantile(&g->latency_sample, 0.99) / 1e3);
+  }
+  rs_hist_clear(&g->latency_sample);
+  sample(g, NULL, M_ALERTS, (double)g->alerts);
+  sample(g, NULL, M_DROPPED_TOTAL, (double)rm_group_dropped(g));
+  sample(g, NULL, M_QUEUED_TOTAL, (double)rm_group_queued(g));
+  sample(g, NULL, M_AGENT_QUEUE, (double)agent_queue);
+  sample(g, NULL, M_GENERATED_TOTAL, (double)g->generated);
+  sample(g, NULL, M_DELIVERED_TOTAL, (double)g->delivered);
+  rs_time_t next = now + every;
   if (next <= g->sc->duration) rs_sim_schedule(sim, ev, next);
+}
+
+/* ---- what the run shows ---- */
+
+static rm_node *role_node(const rm_group *g, rm_role r, int i) {
+  switch (r) {
+  case RM_MS: return &g->ms[i].node;
+  case RM_GATEWAY: return &g->gw[i].node;
+  case RM_ESSENTIALS: return &g->ess[i].node;
+  case RM_AGENT: return &g->agents[i].node;
+  default: return NULL;
+  }
+}
+
+static int64_t role_count(const rm_group *g, rm_role r) {
+  switch (r) {
+  case RM_MS: return g->n_ms;
+  case RM_GATEWAY: return g->n_gw;
+  case RM_ESSENTIALS: return g->n_ess;
+  case RM_AGENT: return g->n_agents;
+  default: return 0;
+  }
 }
 
 const rm_node *rm_group_peak(const rm_group *g, rm_role r) {
   const rm_node *best = NULL;
-  const rm_node *v;
-  size_t n, stride;
-  switch (r) {
-  case RM_MS: v = g->ms, n = (size_t)g->n_ms, stride = sizeof *g->ms; break;
-  case RM_GATEWAY: v = g->gw, n = (size_t)g->n_gw, stride = sizeof *g->gw; break;
-  case RM_ESSENTIALS: v = &g->ess[0].node, n = (size_t)g->n_ess, stride = sizeof *g->ess; break;
-  default: return NULL;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const rm_node *x = (const rm_node *)(const void *)((const char *)v + i * stride);
+  for (int64_t i = 0; i < role_count(g, r); i++) {
+    const rm_node *x = role_node(g, r, (int)i);
     if (!best || x->peak_agents > best->peak_agents) best = x;
   }
   return best;
 }
 
-/* Append "name (peak N from HH:MM:SS)" for each node of a role over its
- * limit during the run. Returns how many there were. */
-static int list_over(const rm_node *v, size_t n, size_t stride, rs_time_t end, char *buf, size_t len, size_t *used) {
-  int count = 0;
-  for (size_t i = 0; i < n; i++) {
-    const rm_node *x = (const rm_node *)(const void *)((const char *)v + i * stride);
-    if (x->peak_agents <= x->limit || x->limit == 0) continue;
-    char at[32];
-    rs_time_t total = x->over_total + (x->over_limit ? end - x->over_since : 0);
-    char dur[32];
-    rs_clock_format(x->peak_time, at, sizeof at);
-    rs_duration_format(total, dur, sizeof dur);
-    if (*used < len)
-      *used += (size_t)snprintf(buf + *used, len - *used, "%s%s %lld/%lld from %s for %s", *used ? "; " : "", x->name,
-                                (long long)x->peak_agents, (long long)x->limit, at, dur);
-    count++;
+static bool went_over(const rm_node *n) { return n->over_total > 0 || n->over_limit; }
+
+int rm_group_over_count(const rm_group *g, rm_role r) {
+  int n = 0;
+  for (int64_t i = 0; r != RM_AGENT && i < role_count(g, r); i++) n += went_over(role_node(g, r, (int)i));
+  return n;
+}
+
+int64_t rm_group_queued(const rm_group *g) {
+  int64_t q = 0;
+  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
+    for (int64_t i = 0; i < role_count(g, r); i++) {
+      const rm_node *n = role_node(g, r, (int)i);
+      q += n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
+    }
+  return q;
+}
+
+int64_t rm_group_dropped_role(const rm_group *g, rm_role r) {
+  int64_t d = 0;
+  for (int64_t i = 0; i < role_count(g, r); i++) d += role_node(g, r, (int)i)->spool.dropped;
+  return d;
+}
+
+int64_t rm_group_dropped(const rm_group *g) {
+  int64_t d = 0;
+  for (rm_role r = RM_MS; r <= RM_AGENT; r++) d += rm_group_dropped_role(g, r);
+  return d;
+}
+
+/* ---- expectations ---- */
+
+static rm_verdict *verdict(rm_group *g, const char *name) {
+  rm_verdict *v = &g->verdicts[g->n_verdicts++];
+  v->name = name;
+  v->held = true;
+  v->detail[0] = '\0';
+  return v;
+}
+
+/* Append printf-style text to a verdict's detail. */
+static void say(rm_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(rm_verdict *v, const char *fmt, ...) {
+  size_t used = strlen(v->detail);
+  if (used >= sizeof v->detail - 1) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(v->detail + used, sizeof v->detail - used, fmt, ap);
+  va_end(ap);
+}
+
+static void judge_capacity(rm_group *g, rs_time_t end) {
+  rm_verdict *v = verdict(g, "capacity_held");
+  int over = 0;
+  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
+    for (int64_t i = 0; i < role_count(g, r); i++) {
+      const rm_node *n = role_node(g, r, (int)i);
+      if (!went_over(n)) continue;
+      char at[32], dur[32];
+      rs_time_t total = n->over_total + (n->over_limit ? end - n->over_since : 0);
+      if (over++ < 12) {
+        if (r == RM_ESSENTIALS) {
+          const rm_essentials *e = (const rm_essentials *)(const void *)n;
+          say(v, "%s%s manages %d servers and %d clients, over %d and %d", over > 1 ? "; " : "", n->name, e->servers,
+              e->clients, g->p->ess_servers, g->p->ess_clients);
+        } else {
+          say(v, "%s%s %lld/%lld from %s for %s", over > 1 ? "; " : "", n->name, (long long)n->peak_agents,
+              (long long)n->limit, rs_clock_format(n->peak_time, at, sizeof at),
+              rs_duration_format(total, dur, sizeof dur));
+        }
+      }
+    }
+  if (over > 12) say(v, "; and %d more", over - 12);
+  v->held = over == 0;
+  if (v->held) {
+    const rm_node *m = rm_group_peak(g, RM_MS), *w = rm_group_peak(g, RM_GATEWAY);
+    say(v, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld", m->name,
+        (long long)m->peak_agents, (long long)m->limit, w->name, (long long)w->peak_agents, (long long)w->limit);
   }
-  return count;
+}
+
+static void judge_data(rm_group *g) {
+  rm_verdict *v = verdict(g, "no_data_lost");
+  char a[32], b[32], c[32];
+  int64_t dropped = rm_group_dropped(g);
+  v->held = dropped == 0;
+  if (v->held) {
+    say(v, "no byte dropped: %s generated, %s stored, %s still queued", rm_size_format(g->generated, a, sizeof a),
+        rm_size_format(g->delivered, b, sizeof b), rm_size_format(rm_group_queued(g), c, sizeof c));
+    return;
+  }
+  say(v, "%s dropped (%lld bytes, %.3f %% of %s generated):", rm_size_format(dropped, a, sizeof a), (long long)dropped,
+      100.0 * (double)dropped / (double)(g->generated ? g->generated : 1), rm_size_format(g->generated, b, sizeof b));
+  static const rm_role roles[] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS};
+  for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++) {
+    int64_t d = rm_group_dropped_role(g, roles[k]);
+    if (d) say(v, " %s %s", rm_role_name(roles[k]), rm_size_format(d, a, sizeof a));
+  }
+}
+
+static void judge_failover(rm_group *g, rs_time_t end) {
+  rm_verdict *v = verdict(g, "failover_within");
+  const rm_uplink *worst = NULL;
+  rs_time_t worst_t = -1;
+  bool ongoing = false;
+  int64_t losses = 0, late = 0;
+  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
+    for (int64_t i = 0; i < role_count(g, r); i++) {
+      const rm_uplink *u = role_node(g, r, (int)i)->up;
+      rs_time_t now_out = u->state != RM_UL_OFF ? rm_uplink_outage(u, end) : 0;
+      rs_time_t t = u->worst_reconnect > now_out ? u->worst_reconnect : now_out;
+      losses += u->losses;
+      if (t > g->sc->failover_within) late++;
+      if (t > worst_t) {
+        worst_t = t;
+        worst = u;
+        ongoing = now_out >= u->worst_reconnect && now_out > 0;
+      }
+    }
+  char d[32], lim[32], at[32];
+  rs_duration_format(g->sc->failover_within, lim, sizeof lim);
+  v->held = late == 0;
+  if (!worst || worst_t <= 0) {
+    say(v, "no connection was lost (limit %s)", lim);
+    return;
+  }
+  if (ongoing)
+    say(v, "%s has had no parent since %s (%s by the end); limit %s", worst->owner->name,
+        rs_clock_format(worst->lost_at, at, sizeof at), rs_duration_format(worst_t, d, sizeof d), lim);
+  else
+    say(v, "slowest: %s reconnected %s after losing its parent at %s; limit %s", worst->owner->name,
+        rs_duration_format(worst_t, d, sizeof d), rs_clock_format(worst->worst_lost_at, at, sizeof at), lim);
+  say(v, "; %lld of the senders over the limit, %lld connections lost in all", (long long)late, (long long)losses);
+}
+
+static void judge_alerts(rm_group *g, rs_time_t end) {
+  rm_verdict *v = verdict(g, "alert_within");
+  char lim[32], d[32], at[32];
+  int64_t failed = 0, late = 0;
+  rs_time_t worst = -1;
+  int64_t worst_a = -1;
+  rs_duration_format(g->sc->alert_within, lim, sizeof lim);
+  for (int64_t a = 0; a < g->n_agents; a++) {
+    if (g->failed_at[a] < 0 || !alerts_for(g, a)) continue;
+    failed++;
+    rs_time_t took = g->alerted_at[a] >= 0 ? g->alerted_at[a] - g->failed_at[a] : end - g->failed_at[a];
+    if (g->alerted_at[a] < 0 || took > g->sc->alert_within) late++;
+    if (g->alerted_at[a] < 0 ? took + 1 > worst : took > worst) {
+      worst = g->alerted_at[a] < 0 ? took + 1 : took;
+      worst_a = a;
+    }
+  }
+  v->held = late == 0;
+  if (!failed) {
+    say(v, "no agent that raises heartbeat alerts failed (limit %s)", lim);
+    return;
+  }
+  const rm_agent *w = &g->agents[worst_a];
+  if (g->alerted_at[worst_a] < 0)
+    say(v, "%s failed at %s and no alert came by the end; limit %s", w->node.name,
+        rs_clock_format(g->failed_at[worst_a], at, sizeof at), lim);
+  else
+    say(v, "slowest: %s alerted %s after it failed at %s; limit %s", w->node.name,
+        rs_duration_format(g->alerted_at[worst_a] - g->failed_at[worst_a], d, sizeof d),
+        rs_clock_format(g->failed_at[worst_a], at, sizeof at), lim);
+  say(v, "; %lld of %lld failed agents late", (long long)late, (long long)failed);
 }
 
 int rm_group_judge(rm_group *g, rs_time_t end) {
+  unsigned x = g->sc->expect;
   int failed = 0;
   g->n_verdicts = 0;
-  if (g->sc->expect & RM_EXPECT_CAPACITY_HELD) {
-    rm_verdict *v = &g->verdicts[g->n_verdicts++];
-    size_t used = 0;
-    v->name = "capacity_held";
-    int over = list_over(g->ms, (size_t)g->n_ms, sizeof *g->ms, end, v->detail, sizeof v->detail, &used) +
-               list_over(g->gw, (size_t)g->n_gw, sizeof *g->gw, end, v->detail, sizeof v->detail, &used) +
-               list_over(&g->ess[0].node, (size_t)g->n_ess, sizeof *g->ess, end, v->detail, sizeof v->detail, &used);
-    v->held = over == 0;
-    if (v->held) {
-      const rm_node *m = rm_group_peak(g, RM_MS), *w = rm_group_peak(g, RM_GATEWAY);
-      snprintf(v->detail, sizeof v->detail, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld",
-               m->name, (long long)m->peak_agents, (long long)m->limit, w->name, (long long)w->peak_agents,
-               (long long)w->limit);
-    }
-  }
+  if (x & RM_EXPECT_CAPACITY_HELD) judge_capacity(g, end);
+  if (x & RM_EXPECT_NO_DATA_LOST) judge_data(g);
+  if (x & RM_EXPECT_FAILOVER_WITHIN) judge_failover(g, end);
+  if (x & RM_EXPECT_ALERT_WITHIN) judge_alerts(g, end);
   for (int i = 0; i < g->n_verdicts; i++) {
     if (!g->verdicts[i].held) failed++;
     if (g->res && rs_results_expectation(g->res, g->verdicts[i].name, g->verdicts[i].held, g->verdicts[i].detail))
       record_failed(g);
   }
+  if (g->res) {
+    const struct {
+      const char *key;
+      double v;
+    } figs[] = {
+        {"generated_bytes", (double)g->generated},
+        {"delivered_bytes", (double)g->delivered},
+        {"queued_bytes", (double)rm_group_queued(g)},
+        {"dropped_bytes", (double)rm_group_dropped(g)},
+        {"heartbeat_alerts", (double)g->alerts},
+        {"heartbeats", (double)g->heartbeats},
+        {"latency_p50_ms", (double)rs_hist_quantile(&g->latency, 0.50) / 1e3},
+        {"latency_p95_ms", (double)rs_hist_quantile(&g->latency, 0.95) / 1e3},
+        {"latency_p99_ms", (double)rs_hist_quantile(&g->latency, 0.99) / 1e3},
+        {"rms_failovers", (double)g->rms.failovers},
+        {"sql_failovers", (double)g->sql.failovers},
+    };
+    for (size_t k = 0; k < sizeof figs / sizeof figs[0]; k++)
+      if (rs_results_figure(g->res, figs[k].key, figs[k].v)) record_failed(g);
+  }
   return failed;
 }
 
 void rm_group_free(rm_group *g) {
-  for (int i = 0; g->ms && i < g->n_ms; i++) free(g->ms[i].name);
-  for (int i = 0; g->gw && i < g->n_gw; i++) free(g->gw[i].name);
-  for (int i = 0; g->ess && i < g->n_ess; i++) free(g->ess[i].node.name);
-  for (int64_t i = 0; g->agents && i < g->n_agents; i++) free(g->agents[i].node.name);
+  for (int i = 0; g->ms && i < g->n_ms; i++) {
+    free(g->ms[i].node.name);
+    free(g->ms[i].targets);
+    rm_spool_free(&g->ms[i].node.spool);
+  }
+  for (int i = 0; g->gw && i < g->n_gw; i++) {
+    free(g->gw[i].node.name);
+    free(g->gw[i].targets);
+    rm_spool_free(&g->gw[i].node.spool);
+  }
+  for (int i = 0; g->ess && i < g->n_ess; i++) {
+    free(g->ess[i].node.name);
+    rm_spool_free(&g->ess[i].node.spool);
+  }
+  for (int64_t i = 0; g->agents && i < g->n_agents; i++) {
+    free(g->agents[i].node.name);
+    rm_spool_free(&g->agents[i].node.spool);
+  }
+  for (int c = 0; c < 2; c++) {
+    rm_cluster *cl = c ? &g->sql : &g->rms;
+    free(cl->node.name);
+    free(cl->member[0].name);
+    free(cl->member[1].name);
+  }
+  free(g->web.name);
   free(g->ms);
   free(g->gw);
   free(g->ess);
   free(g->agents);
-  g->ms = g->gw = NULL;
-  g->ess = NULL;
-  g->agents = NULL;
+  free(g->last_heartbeat);
+  free(g->failed_at);
+  free(g->alerted_at);
+  free(g->alert_state);
+  free(g->faults);
+  memset(g, 0, sizeof *g);
 }

@@ -1,11 +1,12 @@
 /*
  * rm_group: a management group built from a scenario and wired to an engine.
  *
- * The group holds every node of the scenario: management servers, gateways,
- * each customer's Essentials server and its agents. It places customers on
- * gateways and gateways on management servers, schedules the agents'
- * heartbeats and the sampler, records nodes, samples and events to the
- * results file, and judges the scenario's expectations when the run ends.
+ * The group holds every node: management servers, gateways, each customer's
+ * Essentials server and its agents, the RMS and SQL clusters and the
+ * optional web console. It places customers on gateways and gateways on
+ * management servers, starts the agents, senders, watchers and faults,
+ * samples every node, records events, and judges the expectations at the
+ * end. The roles' behaviour lives in their own files; this one wires them.
  */
 #ifndef RM_GROUP_H
 #define RM_GROUP_H
@@ -14,8 +15,11 @@
 #include <stdint.h>
 
 #include "rm_agent.h"
+#include "rm_cluster.h"
 #include "rm_node.h"
 #include "rm_scenario.h"
+#include "rm_uplink.h"
+#include "rs_hist.h"
 #include "rs_results.h"
 #include "rs_rng.h"
 #include "rs_sim.h"
@@ -25,35 +29,68 @@ typedef struct {
   rm_node node;
   const rm_customer_spec *spec; /* the scenario line it comes from */
   int servers, clients;     /* computers it manages */
-  rm_node *primary;         /* gateways; backup may be NULL */
-  rm_node *backup;
+  rm_node *targets[2];      /* primary and backup gateway (backup may be absent) */
+  rm_uplink up;
+  int64_t first_agent;      /* its agents are agents[first_agent ..] */
 } rm_essentials;
+
+/* A gateway or a management server: a node that forwards upstream. */
+typedef struct {
+  rm_node node;
+  rm_node **targets;        /* its parents: primary first */
+  rm_uplink up;
+} rm_forwarder;
+
+/* A fault of the timeline, scheduled. */
+typedef struct {
+  const rm_fault_spec *spec;
+  rm_node *target;
+  rs_event start, end;
+} rm_fault;
 
 typedef struct {
   const char *name;
   bool held;
-  char detail[512];
+  char detail[1024];
 } rm_verdict;
 
-typedef struct rm_group {
+struct rm_group {
   const rm_scenario *sc;
+  const rm_params *p;
   rs_sim *sim;
   rs_results *res;          /* may be NULL: nothing is recorded */
-  rm_node *ms;
+  rm_forwarder *ms;
   int n_ms;
-  rm_node *gw;
+  rm_forwarder *gw;
   int n_gw;
   rm_essentials *ess;
   int n_ess;
   rm_agent *agents;
   int64_t n_agents;
-  rs_event sampler;
-  int64_t limit_events;     /* limits crossed, all nodes */
+  rm_cluster rms, sql;
+  rm_node web;              /* used when the scenario asks for it */
+  rm_fault *faults;
+  int n_faults;
+  rs_event sampler, watcher;
+  /* The heartbeat watchers (on the RMS): per agent. */
+  rs_time_t *last_heartbeat;
+  rs_time_t *failed_at;     /* when a fault took the agent down, -1 */
+  rs_time_t *alerted_at;    /* first heartbeat alert after that, -1 */
+  uint8_t *alert_state;     /* 0 none, 1 heartbeat failure, 2 and failed to connect */
+  int64_t alerts;           /* heartbeat alerts raised, both kinds */
+  uint64_t heartbeats;      /* heartbeats that reached the RMS */
+  /* Data, in bytes, all run. */
+  int64_t generated;        /* bound for the management group */
+  int64_t delivered;        /* stored in SQL */
+  int64_t delivered_at_sample;
+  rs_hist latency;          /* generated to stored, weighted by bytes, all run */
+  rs_hist latency_sample;   /* the same since the last sample */
+  int64_t limit_events;
   int error;                /* a recording failed: the run stops */
   char errmsg[256];
   rm_verdict verdicts[8];
   int n_verdicts;
-} rm_group;
+};
 
 /*
  * Build the group for sc on sim and record its nodes in res (NULL: record
@@ -61,16 +98,57 @@ typedef struct rm_group {
  */
 int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *res, char *err, size_t errlen);
 
-/* Schedule the heartbeats and the sampler from time 0. */
+/* Start everything from time 0: agents, senders, watchers, sampler, faults. */
 void rm_group_start(rm_group *g);
 
-/* Judge the expectations at the end of the run (time end) and record them.
- * Returns the number that failed. */
+/* Judge the expectations at the end of the run (time end) and record them
+ * with the run's figures. Returns the number that failed. */
 int rm_group_judge(rm_group *g, rs_time_t end);
 
 void rm_group_free(rm_group *g);
 
 /* The node with the highest peak of a role (NULL when the role has none). */
 const rm_node *rm_group_peak(const rm_group *g, rm_role r);
+
+/* How many nodes of a role went over their limit. */
+int rm_group_over_count(const rm_group *g, rm_role r);
+
+/* Bytes queued anywhere (every queue and every transfer in flight). */
+int64_t rm_group_queued(const rm_group *g);
+
+/* Bytes dropped anywhere, and by role. */
+int64_t rm_group_dropped(const rm_group *g);
+int64_t rm_group_dropped_role(const rm_group *g, rm_role r);
+
+/* The node named name, or NULL. */
+rm_node *rm_group_find(rm_group *g, const char *name);
+
+/* Take a node down, or bring it back (any role; a cluster's name takes both
+ * its nodes). */
+void rm_group_crash(rm_group *g, rm_node *n);
+void rm_group_restore(rm_group *g, rm_node *n);
+
+/* --- For the roles' files. --- */
+
+/* Record an event at now (printf-style detail). */
+void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* child connected to, or disconnected from, parent: agents carried move. */
+void rm_group_attach(rm_group *g, rm_node *child, rm_node *parent);
+void rm_group_detach(rm_group *g, rm_node *child);
+
+/* A transfer from sender ended: hand its chunks to the receiver. */
+void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c, const uint8_t *prio, int n);
+
+/* A node's queue dropped bytes. */
+void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes);
+
+/* A node changed state: senders connected to it lose it, watchers start
+ * over when the RMS comes back. */
+void rm_group_state_changed(rm_group *g, rm_node *n);
+
+/* A heartbeat from agent a reached the RMS. */
+void rm_group_heartbeat(rm_group *g, int64_t a);
 
 #endif

@@ -5,25 +5,52 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rm_spool.h"
 #include "rs_time.h"
 
-typedef enum { RM_MS, RM_GATEWAY, RM_ESSENTIALS, RM_AGENT, RM_ROLE_COUNT } rm_role;
+typedef enum {
+  RM_MS,          /* management server */
+  RM_GATEWAY,     /* internet-facing gateway */
+  RM_ESSENTIALS,  /* a customer's Essentials server */
+  RM_AGENT,       /* a Windows server or client */
+  RM_RMS,         /* the RMS cluster, as one service */
+  RM_SQL,         /* the SQL cluster, as one store */
+  RM_RMS_NODE,    /* a node of the RMS cluster */
+  RM_SQL_NODE,    /* a node of the SQL cluster */
+  RM_WEB,         /* the web console server */
+  RM_ROLE_COUNT
+} rm_role;
 
-/* What every node has. */
+/* As sampled: 0 up, 1 down, 2 failing over (a cluster between nodes, or a
+ * sender that has lost its parent and is retrying or connecting). */
+typedef enum { RM_UP = 0, RM_DOWN = 1, RM_FAILING_OVER = 2 } rm_state;
+
+typedef struct rm_group rm_group;
+typedef struct rm_uplink rm_uplink;
+
 typedef struct rm_node {
   int64_t id;               /* id in the results file */
   char *name;
   rm_role role;
-  struct rm_node *parent;   /* where it reports now (NULL for a management server) */
-  int64_t agents;           /* agents it carries, counting those behind it */
+  rm_state state;           /* its own state (a sender's connection is in up) */
+  rm_group *group;
+  struct rm_node *parent;   /* where it reports now; NULL while not connected */
+  rm_uplink *up;            /* its connection upstream, NULL when it has none */
+  rm_spool spool;           /* data waiting to go upstream */
+  double capacity;          /* bytes per second it takes in, shared by its
+                               connections; 0: no limit */
+  int connections;          /* senders connected to it now */
+  int64_t agents;           /* agents it carries now, counting those behind it */
   int64_t limit;            /* its agent limit, 0 when it has none */
-  int64_t peak_agents;      /* largest agents seen at a sample */
-  rs_time_t peak_time;      /* when it was first seen */
-  uint64_t heartbeats;      /* heartbeats that passed through it, all run */
-  uint64_t heartbeats_at_sample; /* the same at the last sample */
-  bool over_limit;          /* over its limit at the last sample */
+  int64_t peak_agents;      /* most agents it carried */
+  rs_time_t peak_time;      /* when it first carried them */
+  bool over_limit;          /* over its limit now */
   rs_time_t over_since;     /* when it last went over */
-  rs_time_t over_total;     /* time spent over, counted sample to sample */
+  rs_time_t over_total;     /* time spent over, closed episodes */
+  int64_t bytes_in;         /* data received, all run */
+  int64_t bytes_out;        /* data sent and received upstream, all run */
+  int64_t in_at_sample, out_at_sample, dropped_at_sample; /* at the last sample */
+  bool dropping;            /* dropped data since the last sample */
 } rm_node;
 
 /* The role's name as stored in the results file. */

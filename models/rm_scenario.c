@@ -2,29 +2,187 @@
 #include "rm_scenario.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rm_units.h"
 #include "rm_yaml.h"
 
 /* Largest counts a scenario may ask for: far above any real group, small
  * enough that every product fits in 64 bits. */
 #define RM_MAX_NODES 1000000
 
-static const char *const top_keys[] = {"name", "duration", "seed", "sample_every", "management_servers",
-                                       "gateways", "customers", "limits", "heartbeat", "expect", NULL};
-static const char *const ms_keys[] = {"count", "names", NULL};
-static const char *const gw_keys[] = {"count", "names", "report_to", NULL};
+static const char *const top_keys[] = {
+    "name", "duration", "seed", "sample_every", "management_servers", "gateways", "customers", "limits",
+    "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
+    "faults", "expect", NULL};
 static const char *const cust_keys[] = {"count", "name", "servers", "clients", "primary", "backup", NULL};
-static const char *const limit_keys[] = {"management_server_agents", "gateway_agents", "essentials_servers",
-                                         "essentials_clients", NULL};
-static const char *const hb_keys[] = {"interval", NULL};
+static const char *const fault_keys[] = {"crash", "at", "for", NULL};
+static const char *const link_keys[] = {"site", "gateway", "sql", NULL};
 
-static const struct {
-  const char *name;
-  unsigned bit;
-} expectations[] = {{"capacity_held", RM_EXPECT_CAPACITY_HELD}};
+/* How a parameter is written. */
+typedef enum { F_INT, F_DOUBLE, F_DURATION, F_SIZE, F_RATE, F_BOOL } field_type;
+
+/* A parameter: the section and key it is written under, where it goes in
+ * rm_params, and its bounds. */
+typedef struct {
+  const char *section;
+  const char *key;
+  field_type type;
+  size_t off;
+  double min, max;
+} field;
+
+#define P(m) offsetof(rm_params, m)
+static const field fields[] = {
+    {"limits", "management_server_agents", F_INT, P(ms_agents), 1, RM_MAX_NODES},
+    {"limits", "gateway_agents", F_INT, P(gw_agents), 1, RM_MAX_NODES},
+    {"limits", "essentials_servers", F_INT, P(ess_servers), 0, RM_MAX_NODES},
+    {"limits", "essentials_clients", F_INT, P(ess_clients), 0, RM_MAX_NODES},
+    {"heartbeat", "interval", F_DURATION, P(heartbeat_interval), 1, 0},
+    {"heartbeat", "missed", F_INT, P(missed_heartbeats), 1, 100},
+    {"heartbeat", "alert_clients", F_BOOL, P(alert_clients), 0, 0},
+    {"agent", "queue", F_SIZE, P(agent_queue), 1, 0},
+    {"agent", "perf_per_day", F_DOUBLE, P(per_day[RM_DATA_PERF]), 0, 1e8},
+    {"agent", "perf_bytes", F_INT, P(item_bytes[RM_DATA_PERF]), 0, 1e9},
+    {"agent", "events_per_day", F_DOUBLE, P(per_day[RM_DATA_EVENT]), 0, 1e8},
+    {"agent", "event_bytes", F_INT, P(item_bytes[RM_DATA_EVENT]), 0, 1e9},
+    {"agent", "alerts_per_day", F_DOUBLE, P(per_day[RM_DATA_ALERT]), 0, 1e8},
+    {"agent", "alert_bytes", F_INT, P(item_bytes[RM_DATA_ALERT]), 0, 1e9},
+    {"agent", "state_changes_per_day", F_DOUBLE, P(per_day[RM_DATA_STATE]), 0, 1e8},
+    {"agent", "state_change_bytes", F_INT, P(item_bytes[RM_DATA_STATE]), 0, 1e9},
+    {"essentials", "forward_share", F_DOUBLE, P(forward_share), 0, 1},
+    {"essentials", "queue", F_SIZE, P(ess_queue), 1, 0},
+    {"gateways", "queue", F_SIZE, P(gw_queue), 1, 0},
+    {"gateways", "compression", F_DOUBLE, P(gw_compression), 0, 0.99},
+    {"gateways", "capacity", F_RATE, P(gw_capacity), 1, 0},
+    {"management_servers", "queue", F_SIZE, P(ms_queue), 1, 0},
+    {"management_servers", "capacity", F_RATE, P(ms_capacity), 1, 0},
+    {"rms", "failover", F_DURATION, P(rms_failover), 0, 0},
+    {"sql", "write_capacity", F_RATE, P(sql_capacity), 1, 0},
+    {"sql", "detection", F_DURATION, P(sql_detection), 0, 0},
+    {"sql", "recovery", F_DURATION, P(sql_recovery), 0, 0},
+    {"connections", "retry_interval", F_DURATION, P(retry_interval), 1, 0},
+    {"connections", "retries", F_INT, P(retries), 0, 100},
+    {"connections", "connect_time", F_DURATION, P(connect_time), 0, 0},
+    {"connections", "failback_every", F_DURATION, P(failback_every), 1, 0},
+    {"transfer", "flush_every", F_DURATION, P(flush_every), 1, 0},
+    {"transfer", "max_batch", F_SIZE, P(max_batch), 1, 0},
+    {"links.site", "latency", F_DURATION, P(site.latency), 0, 0},
+    {"links.site", "bandwidth", F_RATE, P(site.bandwidth), 1, 0},
+    {"links.site", "availability", F_DOUBLE, P(site.availability), 0.001, 1},
+    {"links.gateway", "latency", F_DURATION, P(gw_link.latency), 0, 0},
+    {"links.gateway", "bandwidth", F_RATE, P(gw_link.bandwidth), 1, 0},
+    {"links.gateway", "availability", F_DOUBLE, P(gw_link.availability), 0.001, 1},
+    {"links.sql", "latency", F_DURATION, P(sql_link.latency), 0, 0},
+    {"links.sql", "bandwidth", F_RATE, P(sql_link.bandwidth), 1, 0},
+    {"links.sql", "availability", F_DOUBLE, P(sql_link.availability), 0.001, 1},
+};
+#undef P
+
+void rm_params_default(rm_params *p) {
+  memset(p, 0, sizeof *p);
+  p->ms_agents = 2000;
+  p->gw_agents = 530;
+  p->ess_servers = 30;
+  p->ess_clients = 500;
+  p->heartbeat_interval = RS_MIN;
+  p->missed_heartbeats = 3;
+  p->alert_clients = false;
+  p->agent_queue = 15360 * 1024;
+  p->per_day[RM_DATA_PERF] = 4660;
+  p->per_day[RM_DATA_EVENT] = 130;
+  p->per_day[RM_DATA_ALERT] = 1;
+  p->per_day[RM_DATA_STATE] = 100;
+  p->item_bytes[RM_DATA_PERF] = 1750;
+  p->item_bytes[RM_DATA_EVENT] = 3000;
+  p->item_bytes[RM_DATA_ALERT] = 5000;
+  p->item_bytes[RM_DATA_STATE] = 500;
+  p->forward_share = 1.0;
+  p->ess_queue = 100 * 1048576;
+  p->gw_queue = 100 * 1048576;
+  p->gw_compression = 0.5;
+  p->gw_capacity = 4 * 1048576.0;
+  p->ms_queue = 100 * 1048576;
+  p->ms_capacity = 4 * 1048576.0;
+  p->rms_failover = 2 * RS_MIN;
+  p->sql_capacity = 10 * 1048576.0;
+  p->sql_detection = 5 * RS_SEC;
+  p->sql_recovery = 60 * RS_SEC;
+  p->retry_interval = 30 * RS_SEC;
+  p->retries = 3;
+  p->connect_time = 30 * RS_SEC;
+  p->failback_every = 60 * RS_SEC;
+  p->flush_every = 5 * RS_SEC;
+  p->max_batch = 1048576;
+  p->site = (rm_link_params){.latency = 50 * RS_MSEC, .bandwidth = 2e6 / 8, .availability = 1.0};
+  p->gw_link = (rm_link_params){.latency = RS_MSEC, .bandwidth = 1e9 / 8, .availability = 1.0};
+  p->sql_link = (rm_link_params){.latency = RS_MSEC, .bandwidth = 1e9 / 8, .availability = 1.0};
+  p->web_console = false;
+}
+
+/* Parse one parameter's value into p. */
+static int read_field(rm_yaml *y, yaml_node_t *v, const field *f, rm_params *p) {
+  char what[96];
+  snprintf(what, sizeof what, "%s.%s", f->section, f->key);
+  void *dst = (char *)p + f->off;
+  int64_t i;
+  double d;
+  size_t off;
+  switch (f->type) {
+  case F_INT:
+    if (rm_yaml_int(y, v, what, (int64_t)f->min, (int64_t)f->max, &i)) return -1;
+    if (f->max <= 2147483647.0)
+      *(int *)dst = (int)i;
+    else
+      *(int64_t *)dst = i;
+    return 0;
+  case F_DOUBLE:
+    if (rm_yaml_double(y, v, what, f->min, f->max, &d)) return -1;
+    *(double *)dst = d;
+    return 0;
+  case F_DURATION:
+    return rm_yaml_duration(y, v, what, (rs_time_t)f->min * RS_SEC, (rs_time_t *)dst);
+  case F_BOOL:
+    return rm_yaml_bool(y, v, what, (bool *)dst);
+  case F_SIZE:
+    if (v->type != YAML_SCALAR_NODE) return rm_yaml_error(y, v, "%s must be a size such as 15MB", what);
+    if (rm_size_parse((const char *)v->data.scalar.value, v->data.scalar.length, &i, &off) || i < (int64_t)f->min)
+      return rm_yaml_error_at(y, v, off, "%s: bad size '%s' (expected a number and B, KB, MB or GB, as in 15MB)", what,
+                              (const char *)v->data.scalar.value);
+    *(int64_t *)dst = i;
+    return 0;
+  case F_RATE:
+    if (v->type != YAML_SCALAR_NODE) return rm_yaml_error(y, v, "%s must be a rate such as 2Mbit/s", what);
+    if (rm_rate_parse((const char *)v->data.scalar.value, v->data.scalar.length, &d, &off) || d < f->min)
+      return rm_yaml_error_at(y, v, off,
+                              "%s: bad rate '%s' (expected a number and B/s, KB/s, MB/s, GB/s, bit/s, Kbit/s, Mbit/s or Gbit/s)",
+                              what, (const char *)v->data.scalar.value);
+    *(double *)dst = d;
+    return 0;
+  }
+  return -1;
+}
+
+/* Check the keys of section map (its own keys plus its parameters') and
+ * read its parameters. */
+static int read_section(rm_yaml *y, yaml_node_t *map, const char *section, const char *const *own, rm_params *p) {
+  const char *keys[64];
+  int n = 0;
+  for (const char *const *k = own; k && *k; k++) keys[n++] = *k;
+  for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+    if (strcmp(fields[f].section, section) == 0 && n < 63) keys[n++] = fields[f].key;
+  keys[n] = NULL;
+  if (rm_yaml_check_keys(y, map, section, keys)) return -1;
+  for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+    if (strcmp(fields[f].section, section) != 0) continue;
+    yaml_node_t *v = rm_yaml_get(y, map, fields[f].key);
+    if (v && read_field(y, v, &fields[f], p)) return -1;
+  }
+  return 0;
+}
 
 static int get_int(rm_yaml *y, yaml_node_t *map, const char *key, const char *what, int64_t min, int64_t max,
                    int *out) {
@@ -35,6 +193,8 @@ static int get_int(rm_yaml *y, yaml_node_t *map, const char *key, const char *wh
   *out = (int)x;
   return 0;
 }
+
+static int find_name(char **names, int n, const char *s);
 
 /* `count: N` or `names: [...]` for management servers or gateways. */
 static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char *prefix, int *n, char ***names) {
@@ -130,24 +290,98 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
   return 0;
 }
 
-static int read_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
-  if (list->type != YAML_SEQUENCE_NODE) return rm_yaml_error(y, list, "expect must be a list, such as [capacity_held]");
-  for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
-    yaml_node_t *e = rm_yaml_node(y, *it);
-    size_t k, n = sizeof expectations / sizeof expectations[0];
-    for (k = 0; k < n; k++)
-      if (rm_yaml_is(e, expectations[k].name)) break;
-    if (k == n)
-      return rm_yaml_error(y, e, "unknown expectation%s%s (known: capacity_held)",
-                           e->type == YAML_SCALAR_NODE ? " " : "",
-                           e->type == YAML_SCALAR_NODE ? (const char *)e->data.scalar.value : "");
-    sc->expect |= expectations[k].bit;
+/* Whether name is a node the scenario describes: a management server, a
+ * gateway, a customer (its Essentials server), an agent (CUSTOMER/srv-K or
+ * CUSTOMER/cli-K), a cluster (rms, sql) or a cluster node (rms-1, sql-2). */
+static bool node_exists(const rm_scenario *sc, const char *name) {
+  static const char *const fixed[] = {"rms", "rms-1", "rms-2", "sql", "sql-1", "sql-2", "web-1"};
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+    if (strcmp(name, fixed[i]) == 0) return i < 6 || sc->p.web_console;
+  if (find_name(sc->ms_names, sc->n_ms, name) >= 0 || find_name(sc->gw_names, sc->n_gw, name) >= 0) return true;
+  for (int i = 0; i < sc->n_specs; i++) {
+    const rm_customer_spec *cs = &sc->specs[i];
+    size_t pl = strlen(cs->prefix);
+    if (strncmp(name, cs->prefix, pl) != 0 || name[pl] != '-') continue;
+    char *end;
+    long c = strtol(name + pl + 1, &end, 10);
+    if (end == name + pl + 1 || c < 1 || c > cs->count || name[pl + 1] == '0') continue;
+    if (*end == '\0') return true;
+    int limit = strncmp(end, "/srv-", 5) == 0 ? cs->servers : strncmp(end, "/cli-", 5) == 0 ? cs->clients : -1;
+    if (limit < 0 || end[5] == '0') continue;
+    char *e2;
+    long k = strtol(end + 5, &e2, 10);
+    if (e2 != end + 5 && *e2 == '\0' && k >= 1 && k <= limit) return true;
+  }
+  return false;
+}
+
+static int read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
+  if (list->type != YAML_SEQUENCE_NODE)
+    return rm_yaml_error(y, list, "faults must be a list, such as [{crash: gw-1, at: 2h, for: 1h}]");
+  int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
+  sc->faults = calloc((size_t)(n ? n : 1), sizeof *sc->faults);
+  if (!sc->faults) return rm_yaml_error(y, list, "out of memory");
+  for (int i = 0; i < n; i++) {
+    yaml_node_t *m = rm_yaml_node(y, list->data.sequence.items.start[i]), *v;
+    rm_fault_spec *f = &sc->faults[i];
+    sc->n_faults = i + 1;
+    if (rm_yaml_check_keys(y, m, "a fault", fault_keys)) return -1;
+    f->line = (int)m->start_mark.line + 1;
+    if (!(v = rm_yaml_get(y, m, "crash"))) return rm_yaml_error(y, m, "a fault needs crash: NODE (the node that fails)");
+    f->kind = RM_FAULT_CRASH;
+    if (rm_yaml_string(y, v, "crash", &f->target)) return -1;
+    if (!node_exists(sc, f->target))
+      return rm_yaml_error(y, v, "crash: no node is named '%s' (a management server, gateway, customer, agent such as "
+                                 "cust-1/srv-1, rms, rms-1, rms-2, sql, sql-1 or sql-2)", f->target);
+    if (!(v = rm_yaml_get(y, m, "at"))) return rm_yaml_error(y, m, "a fault needs at: TIME (such as 2h)");
+    if (rm_yaml_duration(y, v, "at", 0, &f->at)) return -1;
+    f->duration = RS_TIME_MAX;
+    if ((v = rm_yaml_get(y, m, "for")) && rm_yaml_duration(y, v, "for", 1, &f->duration)) return -1;
   }
   return 0;
 }
 
+static int read_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
+  static const char *known = "capacity_held, no_data_lost, {failover_within: D}, {alert_within: D}";
+  if (list->type != YAML_SEQUENCE_NODE) return rm_yaml_error(y, list, "expect must be a list, such as [capacity_held]");
+  for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+    yaml_node_t *e = rm_yaml_node(y, *it);
+    if (rm_yaml_is(e, "capacity_held")) {
+      sc->expect |= RM_EXPECT_CAPACITY_HELD;
+    } else if (rm_yaml_is(e, "no_data_lost")) {
+      sc->expect |= RM_EXPECT_NO_DATA_LOST;
+    } else if (e->type == YAML_MAPPING_NODE && e->data.mapping.pairs.top - e->data.mapping.pairs.start == 1) {
+      yaml_node_t *k = rm_yaml_node(y, e->data.mapping.pairs.start[0].key);
+      yaml_node_t *v = rm_yaml_node(y, e->data.mapping.pairs.start[0].value);
+      if (rm_yaml_is(k, "failover_within")) {
+        if (rm_yaml_duration(y, v, "failover_within", 0, &sc->failover_within)) return -1;
+        sc->expect |= RM_EXPECT_FAILOVER_WITHIN;
+      } else if (rm_yaml_is(k, "alert_within")) {
+        if (rm_yaml_duration(y, v, "alert_within", 0, &sc->alert_within)) return -1;
+        sc->expect |= RM_EXPECT_ALERT_WITHIN;
+      } else {
+        return rm_yaml_error(y, k, "unknown expectation%s%s (known: %s)", k->type == YAML_SCALAR_NODE ? " " : "",
+                             k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "", known);
+      }
+    } else {
+      return rm_yaml_error(y, e, "unknown expectation%s%s (known: %s)", e->type == YAML_SCALAR_NODE ? " " : "",
+                           e->type == YAML_SCALAR_NODE ? (const char *)e->data.scalar.value : "", known);
+    }
+  }
+  return 0;
+}
+
+/* A section of parameters, when present. */
+static int optional_section(rm_yaml *y, yaml_node_t *parent, const char *key, rm_params *p) {
+  yaml_node_t *v = rm_yaml_get(y, parent, key);
+  return v ? read_section(y, v, key, NULL, p) : 0;
+}
+
 static int read_doc(rm_yaml *y, rm_scenario *sc) {
+  static const char *const ms_own[] = {"count", "names", NULL};
+  static const char *const gw_own[] = {"count", "names", "report_to", "failover", NULL};
   yaml_node_t *root = rm_yaml_root(y), *v;
+  rm_params_default(&sc->p);
   if (rm_yaml_check_keys(y, root, "the scenario", top_keys)) return -1;
 
   if (!(v = rm_yaml_get(y, root, "name"))) return rm_yaml_error(y, root, "the scenario needs a name");
@@ -158,33 +392,46 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   sc->sample_every = RS_MIN;
   if ((v = rm_yaml_get(y, root, "sample_every")) && rm_yaml_duration(y, v, "sample_every", RS_SEC, &sc->sample_every))
     return -1;
+  if ((v = rm_yaml_get(y, root, "web_console")) && rm_yaml_bool(y, v, "web_console", &sc->p.web_console)) return -1;
 
-  sc->limits = (rm_limits){.ms_agents = 2000, .gw_agents = 530, .ess_servers = 30, .ess_clients = 500};
-  if ((v = rm_yaml_get(y, root, "limits"))) {
-    if (rm_yaml_check_keys(y, v, "limits", limit_keys) ||
-        get_int(y, v, "management_server_agents", "management_server_agents", 1, RM_MAX_NODES, &sc->limits.ms_agents) ||
-        get_int(y, v, "gateway_agents", "gateway_agents", 1, RM_MAX_NODES, &sc->limits.gw_agents) ||
-        get_int(y, v, "essentials_servers", "essentials_servers", 0, RM_MAX_NODES, &sc->limits.ess_servers) ||
-        get_int(y, v, "essentials_clients", "essentials_clients", 0, RM_MAX_NODES, &sc->limits.ess_clients))
-      return -1;
-  }
-  sc->heartbeat_interval = RS_MIN;
-  if ((v = rm_yaml_get(y, root, "heartbeat"))) {
-    yaml_node_t *iv;
-    if (rm_yaml_check_keys(y, v, "heartbeat", hb_keys)) return -1;
-    if ((iv = rm_yaml_get(y, v, "interval")) && rm_yaml_duration(y, iv, "heartbeat interval", RS_SEC, &sc->heartbeat_interval))
-      return -1;
+  static const char *const plain[] = {"limits", "heartbeat", "agent", "essentials", "rms", "connections", "transfer"};
+  for (size_t k = 0; k < sizeof plain / sizeof plain[0]; k++)
+    if (optional_section(y, root, plain[k], &sc->p)) return -1;
+  if (optional_section(y, root, "sql", &sc->p)) return -1;
+  if ((v = rm_yaml_get(y, root, "links"))) {
+    if (rm_yaml_check_keys(y, v, "links", link_keys)) return -1;
+    for (const char *const *k = link_keys; *k; k++) {
+      yaml_node_t *l = rm_yaml_get(y, v, *k);
+      char section[32];
+      snprintf(section, sizeof section, "links.%s", *k);
+      if (l && read_section(y, l, section, NULL, &sc->p)) return -1;
+    }
   }
 
   if (!(v = rm_yaml_get(y, root, "management_servers")))
     return rm_yaml_error(y, root, "the scenario needs management_servers (such as {count: 2})");
-  if (rm_yaml_check_keys(y, v, "management_servers", ms_keys) ||
+  if (read_section(y, v, "management_servers", ms_own, &sc->p) ||
       read_names(y, v, "management_servers", "ms", &sc->n_ms, &sc->ms_names))
     return -1;
   if (!(v = rm_yaml_get(y, root, "gateways"))) return rm_yaml_error(y, root, "the scenario needs gateways (such as {count: 8})");
-  if (rm_yaml_check_keys(y, v, "gateways", gw_keys) || read_names(y, v, "gateways", "gw", &sc->n_gw, &sc->gw_names) ||
+  if (read_section(y, v, "gateways", gw_own, &sc->p) || read_names(y, v, "gateways", "gw", &sc->n_gw, &sc->gw_names) ||
       read_ref(y, v, "report_to", "management server", sc->ms_names, sc->n_ms, &sc->gw_report_to))
     return -1;
+  yaml_node_t *fl = rm_yaml_get(y, v, "failover");
+  if (fl && !rm_yaml_is(fl, "auto")) {
+    if (fl->type != YAML_SEQUENCE_NODE)
+      return rm_yaml_error(y, fl, "failover must be auto or a list of management servers, such as [ms-2]");
+    int n = (int)(fl->data.sequence.items.top - fl->data.sequence.items.start);
+    sc->gw_failover = calloc((size_t)(n ? n : 1), sizeof *sc->gw_failover);
+    if (!sc->gw_failover) return rm_yaml_error(y, fl, "out of memory");
+    for (int i = 0; i < n; i++) {
+      yaml_node_t *item = rm_yaml_node(y, fl->data.sequence.items.start[i]);
+      sc->n_gw_failover = i + 1;
+      if (rm_yaml_string(y, item, "a failover server", &sc->gw_failover[i])) return -1;
+      if (find_name(sc->ms_names, sc->n_ms, sc->gw_failover[i]) < 0)
+        return rm_yaml_error(y, item, "failover: no management server is named '%s'", sc->gw_failover[i]);
+    }
+  }
   for (int i = 0; i < sc->n_gw; i++)
     if (find_name(sc->ms_names, sc->n_ms, sc->gw_names[i]) >= 0)
       return rm_yaml_error(y, rm_yaml_get(y, root, "gateways"), "gateway name '%s' is also a management server's",
@@ -192,6 +439,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if (!(v = rm_yaml_get(y, root, "customers")))
     return rm_yaml_error(y, root, "the scenario needs customers (such as [{count: 20, servers: 10, clients: 190}])");
   if (read_customers(y, sc, v)) return -1;
+  if ((v = rm_yaml_get(y, root, "faults")) && read_faults(y, sc, v)) return -1;
   if ((v = rm_yaml_get(y, root, "expect")) && read_expect(y, sc, v)) return -1;
   return 0;
 }
@@ -277,6 +525,9 @@ void rm_scenario_free(rm_scenario *sc) {
   free_names(sc->ms_names, sc->n_ms);
   free_names(sc->gw_names, sc->n_gw);
   free(sc->gw_report_to);
+  free_names(sc->gw_failover, sc->n_gw_failover);
+  for (int i = 0; sc->faults && i < sc->n_faults; i++) free(sc->faults[i].target);
+  free(sc->faults);
   for (int i = 0; sc->specs && i < sc->n_specs; i++) {
     free(sc->specs[i].prefix);
     free(sc->specs[i].primary);

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "rm_group.h"
 #include "rm_scenario.h"
+#include "rm_units.h"
 #include "rs_results.h"
 #include "rs_sim.h"
 #include "version.h"
@@ -156,18 +157,6 @@ static const char *role_label(rm_role r) {
   }
 }
 
-/* How many nodes of a role went over their limit during the run. */
-static int over_count(const rm_group *g, rm_role r) {
-  int n = 0;
-  if (r == RM_MS)
-    for (int i = 0; i < g->n_ms; i++) n += g->ms[i].limit && g->ms[i].peak_agents > g->ms[i].limit;
-  if (r == RM_GATEWAY)
-    for (int i = 0; i < g->n_gw; i++) n += g->gw[i].limit && g->gw[i].peak_agents > g->gw[i].limit;
-  if (r == RM_ESSENTIALS)
-    for (int i = 0; i < g->n_ess; i++) n += g->ess[i].node.limit && g->ess[i].node.peak_agents > g->ess[i].node.limit;
-  return n;
-}
-
 static int role_count(const rm_group *g, rm_role r) {
   return r == RM_MS ? g->n_ms : r == RM_GATEWAY ? g->n_gw : g->n_ess;
 }
@@ -186,13 +175,32 @@ static void print_text(run_ctx *c) {
   for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) {
     const rm_node *p = rm_group_peak(g, r);
     if (!p) continue;
-    int over = over_count(g, r);
+    int over = rm_group_over_count(g, r);
     printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->peak_agents, (long long)p->limit);
     if (over)
       printf("  OVER: %d of %d\n", over, role_count(g, r));
     else
       printf("  within\n");
   }
+  char s1[32], s2[32], s3[32], s4[32];
+  printf("data: %s generated, %s stored in SQL, %s still queued, %s dropped",
+         rm_size_format(g->generated, s1, sizeof s1), rm_size_format(g->delivered, s2, sizeof s2),
+         rm_size_format(rm_group_queued(g), s3, sizeof s3), rm_size_format(rm_group_dropped(g), s4, sizeof s4));
+  static const rm_role lossy[] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS};
+  bool first = true;
+  for (size_t k = 0; k < sizeof lossy / sizeof lossy[0]; k++) {
+    int64_t d = rm_group_dropped_role(g, lossy[k]);
+    if (!d) continue;
+    printf("%s%s %s", first ? " (" : ", ", role_label(lossy[k]), rm_size_format(d, s1, sizeof s1));
+    first = false;
+  }
+  printf("%s\n", first ? "" : ")");
+  if (g->latency.total > 0)
+    printf("latency, generated to stored: p50 %.1f s, p95 %.1f s, p99 %.1f s\n",
+           (double)rs_hist_quantile(&g->latency, 0.50) / 1e6, (double)rs_hist_quantile(&g->latency, 0.95) / 1e6,
+           (double)rs_hist_quantile(&g->latency, 0.99) / 1e6);
+  printf("heartbeat alerts: %lld; cluster failovers: RMS %lld, SQL %lld\n", (long long)g->alerts,
+         (long long)g->rms.failovers, (long long)g->sql.failovers);
   if (g->n_verdicts) {
     printf("expectations:\n");
     for (int i = 0; i < g->n_verdicts; i++)
@@ -224,9 +232,16 @@ static void print_json(run_ctx *c) {
     printf("%s\"%s\":{\"node\":", r == RM_MS ? "" : ",", rm_role_name(r));
     cli_json_string(stdout, p ? p->name : "");
     printf(",\"agents\":%lld,\"limit\":%lld,\"over\":%d}", p ? (long long)p->peak_agents : 0LL,
-           p ? (long long)p->limit : 0LL, over_count(g, r));
+           p ? (long long)p->limit : 0LL, rm_group_over_count(g, r));
   }
-  printf("},\"expectations\":[");
+  printf("},\"data\":{\"generated\":%lld,\"delivered\":%lld,\"queued\":%lld,\"dropped\":%lld}",
+         (long long)g->generated, (long long)g->delivered, (long long)rm_group_queued(g),
+         (long long)rm_group_dropped(g));
+  printf(",\"latency_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f}",
+         (double)rs_hist_quantile(&g->latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->latency, 0.95) / 1e3,
+         (double)rs_hist_quantile(&g->latency, 0.99) / 1e3);
+  printf(",\"heartbeat_alerts\":%lld", (long long)g->alerts);
+  printf(",\"expectations\":[");
   for (int i = 0; i < g->n_verdicts; i++) {
     printf("%s{\"name\":", i ? "," : "");
     cli_json_string(stdout, g->verdicts[i].name);

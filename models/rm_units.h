@@ -1,0 +1,25 @@
+/* rm_units: sizes and rates as written in scenarios. */
+#ifndef RM_UNITS_H
+#define RM_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A size: a number and a unit, B, KB, MB or GB (powers of 1024, as the
+ * Health Service counts its queue: 15360 KB = 15 MB). "15MB", "1.5GB", "512B".
+ * Returns 0 and the bytes in *out, or -1 and the offset of the error.
+ */
+int rm_size_parse(const char *s, size_t len, int64_t *out, size_t *err_off);
+
+/*
+ * A rate in bytes per second: a number and a unit, B/s, KB/s, MB/s, GB/s
+ * (powers of 1024) or bit/s, Kbit/s, Mbit/s, Gbit/s (powers of 1000, as
+ * links are sold). "2Mbit/s" is 250000 bytes per second.
+ */
+int rm_rate_parse(const char *s, size_t len, double *out, size_t *err_off);
+
+/* Write bytes as "15 MB", "1.2 GB", "512 B" into buf. Returns buf. */
+char *rm_size_format(int64_t bytes, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,211 @@
+/* rm_uplink: a sender's connection and transfers (see rm_uplink.h). */
+#include "rm_uplink.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rm_group.h"
+
+static void timer_cb(rs_sim *sim, rs_event *ev);
+static void flush_cb(rs_sim *sim, rs_event *ev);
+static void done_cb(rs_sim *sim, rs_event *ev);
+
+void rm_uplink_init(rm_uplink *u, rm_node *owner, rm_node **targets, int n, const rm_link_params *link,
+                    double wire, rs_time_t flush_phase) {
+  memset(u, 0, sizeof *u);
+  u->owner = owner;
+  u->targets = targets;
+  u->n_targets = n;
+  u->link = link;
+  u->wire = wire;
+  u->flush_phase = flush_phase;
+  u->lost_at = -1;
+  u->state = RM_UL_OFF;
+  rs_event_init(&u->timer, timer_cb);
+  rs_event_init(&u->flush, flush_cb);
+  rs_event_init(&u->done, done_cb);
+  owner->up = u;
+}
+
+static inline rm_group *G(rm_uplink *u) { return u->owner->group; }
+static inline rs_sim *S(rm_uplink *u) { return u->owner->group->sim; }
+static inline const rm_params *P(rm_uplink *u) { return u->owner->group->p; }
+
+static bool reachable(const rm_node *t) { return t->state == RM_UP; }
+
+rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now) { return u->lost_at >= 0 ? now - u->lost_at : 0; }
+
+/* Put the data in flight back at the front of the owner's queue. */
+static void abort_transfer(rm_uplink *u) {
+  if (!u->busy) return;
+  rs_sim_cancel(S(u), &u->done);
+  int64_t dropped = 0;
+  for (int k = u->n_inflight - 1; k >= 0; k--)
+    dropped += rm_spool_unshift(&u->owner->spool, u->inflight_prio[k], u->inflight[k]);
+  if (dropped) rm_group_note_drop(G(u), u->owner, dropped);
+  u->busy = false;
+  u->n_inflight = 0;
+  u->inflight_bytes = 0;
+}
+
+/* Start a transfer of up to max_batch bytes. */
+static void send(rm_uplink *u) {
+  rm_node *to = u->targets[u->cur];
+  u->n_inflight = rm_spool_take(&u->owner->spool, P(u)->max_batch, u->inflight, u->inflight_prio,
+                                RM_UL_BATCH_CHUNKS, &u->inflight_bytes);
+  if (u->inflight_bytes == 0) return;
+  double rate = u->link->bandwidth * u->link->availability;
+  if (to->capacity > 0) {
+    double share = to->capacity / (to->connections > 0 ? to->connections : 1);
+    if (share < rate) rate = share;
+  }
+  double wire = ceil((double)u->inflight_bytes * u->wire);
+  rs_time_t d = (rs_time_t)ceil(wire / rate * 1e6) + u->link->latency;
+  u->busy = true;
+  rs_sim_schedule_in(S(u), &u->done, d);
+}
+
+static void done_cb(rs_sim *sim, rs_event *ev) {
+  rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, done);
+  rm_node *to = u->targets[u->cur];
+  int64_t bytes = u->inflight_bytes;
+  (void)sim;
+  u->busy = false;
+  u->owner->bytes_out += bytes;
+  rm_group_deliver(G(u), u->owner, to, u->inflight, u->inflight_prio, u->n_inflight);
+  u->n_inflight = 0;
+  u->inflight_bytes = 0;
+  /* A full batch means a backlog: drain it back to back. */
+  if (bytes >= P(u)->max_batch && u->owner->spool.bytes > 0) send(u);
+}
+
+static void flush_cb(rs_sim *sim, rs_event *ev) {
+  rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, flush);
+  if (u->state == RM_UL_CONNECTED && !u->busy && u->owner->spool.bytes > 0) send(u);
+  rs_sim_schedule_in(sim, ev, P(u)->flush_every);
+}
+
+static void connect_to(rm_uplink *u, int i, const char *kind, const rm_node *from) {
+  rm_node *t = u->targets[i];
+  rs_time_t now = rs_sim_now(S(u));
+  u->cur = i;
+  u->state = RM_UL_CONNECTED;
+  u->retries = 0;
+  rm_group_attach(G(u), u->owner, t);
+  if (u->lost_at >= 0) {
+    rs_time_t took = now - u->lost_at;
+    if (took > u->worst_reconnect) {
+      u->worst_reconnect = took;
+      u->worst_lost_at = u->lost_at;
+    }
+    char d[32];
+    rm_group_event(G(u), u->owner, kind, "%s connected to %s, %s after losing its connection", u->owner->name,
+                   t->name, rs_duration_format(took, d, sizeof d));
+    u->lost_at = -1;
+  } else if (from) {
+    rm_group_event(G(u), u->owner, kind, "%s fails back to %s from %s", u->owner->name, t->name, from->name);
+  }
+  if (i == 0 && strcmp(kind, "failback") == 0) u->failbacks++;
+  if (i != 0 && strcmp(kind, "failover") == 0) u->failovers++;
+  /* While on a failover parent, keep asking the primary. */
+  if (i != 0) rs_sim_schedule_in(S(u), &u->timer, P(u)->failback_every);
+}
+
+static void disconnect(rm_uplink *u) {
+  if (u->state == RM_UL_CONNECTED) rm_group_detach(G(u), u->owner);
+  abort_transfer(u);
+  rs_sim_cancel(S(u), &u->timer);
+}
+
+/* Begin retrying the primary (after a loss, or when starting finds it down). */
+static void begin_retries(rm_uplink *u) {
+  u->state = RM_UL_RETRYING;
+  u->cur = 0;
+  u->retries = 0;
+  rs_sim_schedule_in(S(u), &u->timer, P(u)->retry_interval);
+}
+
+static void lose(rm_uplink *u, const char *why) {
+  rm_node *t = u->targets[u->cur];
+  disconnect(u);
+  u->losses++;
+  u->lost_at = rs_sim_now(S(u));
+  rm_group_event(G(u), u->owner, "connection_lost", "%s lost %s (%s)", u->owner->name, t->name, why);
+  begin_retries(u);
+}
+
+/* Try the failover parents after index from, in order; back to the primary
+ * when none is left. */
+static void try_next(rm_uplink *u, int from) {
+  if (from < u->n_targets) {
+    u->state = RM_UL_CONNECTING;
+    u->cur = from;
+    rs_sim_schedule_in(S(u), &u->timer, P(u)->connect_time);
+    return;
+  }
+  begin_retries(u);
+}
+
+static void timer_cb(rs_sim *sim, rs_event *ev) {
+  rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, timer);
+  (void)sim;
+  switch (u->state) {
+  case RM_UL_CONNECTED: /* failed over: is the primary back? */
+    if (reachable(u->targets[0])) {
+      rm_node *from = u->targets[u->cur];
+      rm_group_detach(G(u), u->owner);
+      abort_transfer(u);
+      connect_to(u, 0, "failback", from);
+    } else {
+      rs_sim_schedule_in(S(u), ev, P(u)->failback_every);
+    }
+    break;
+  case RM_UL_RETRYING:
+    if (reachable(u->targets[0])) {
+      connect_to(u, 0, "reconnected", NULL);
+      break;
+    }
+    u->retries++;
+    rm_group_event(G(u), u->owner, "retry", "%s: retry %d of %s failed", u->owner->name, u->retries,
+                   u->targets[0]->name);
+    if (u->retries >= P(u)->retries && u->n_targets > 1)
+      try_next(u, 1);
+    else
+      rs_sim_schedule_in(S(u), ev, P(u)->retry_interval);
+    break;
+  case RM_UL_CONNECTING:
+    if (reachable(u->targets[u->cur])) {
+      connect_to(u, u->cur, "failover", NULL);
+    } else {
+      rm_group_event(G(u), u->owner, "retry", "%s: cannot connect to %s", u->owner->name, u->targets[u->cur]->name);
+      try_next(u, u->cur + 1);
+    }
+    break;
+  case RM_UL_OFF:
+    break;
+  }
+}
+
+void rm_uplink_start(rm_uplink *u) {
+  rs_sim *sim = S(u);
+  rs_sim_schedule(sim, &u->flush, rs_sim_now(sim) + u->flush_phase);
+  if (reachable(u->targets[0])) {
+    connect_to(u, 0, "connected", NULL);
+  } else {
+    u->lost_at = rs_sim_now(sim);
+    rm_group_event(G(u), u->owner, "connection_lost", "%s cannot reach %s", u->owner->name, u->targets[0]->name);
+    begin_retries(u);
+  }
+}
+
+void rm_uplink_stop(rm_uplink *u) {
+  disconnect(u);
+  rs_sim_cancel(S(u), &u->flush);
+  u->state = RM_UL_OFF;
+  u->lost_at = -1;
+}
+
+void rm_uplink_target_lost(rm_uplink *u, const rm_node *target) {
+  if (u->state == RM_UL_CONNECTED && u->targets[u->cur] == target) lose(u, "it went down");
+  /* A connection being set up notices at its end (timer_cb). */
+}

@@ -1,0 +1,80 @@
+/*
+ * rm_uplink: a sender's connection to its parent, and the data it sends.
+ *
+ * Essentials servers, gateways and management servers each hold one. The
+ * connection follows OpsMgr's rules: on loss the sender retries its primary
+ * (`retries` times, every `retry_interval`), then connects to the next
+ * parent of its failover list (taking `connect_time`); while failed over it
+ * retries the primary every `failback_every` and fails back as soon as it
+ * answers. A retry that finds its parent up connects at once.
+ *
+ * Data goes out in transfers: every `flush_every` the sender sends what it
+ * holds, up to `max_batch` bytes; after a full batch it sends the next at
+ * once, so a backlog drains back to back. A transfer of B bytes takes
+ * B x wire / rate + latency, where the rate is the link's bandwidth times
+ * its availability, and no more than the receiver's capacity divided among
+ * the senders connected to it. Data is handed over when the transfer ends;
+ * a transfer cut by a failure puts its data back at the front of the
+ * sender's queue.
+ */
+#ifndef RM_UPLINK_H
+#define RM_UPLINK_H
+
+#include "rm_node.h"
+#include "rm_scenario.h"
+#include "rs_sim.h"
+
+typedef enum {
+  RM_UL_OFF,        /* the sender is down */
+  RM_UL_CONNECTED,
+  RM_UL_RETRYING,   /* retrying its primary after a loss */
+  RM_UL_CONNECTING  /* connecting to a failover parent */
+} rm_ul_state;
+
+#define RM_UL_BATCH_CHUNKS 256
+
+struct rm_uplink {
+  rm_node *owner;
+  rm_node **targets;        /* [0] is the primary */
+  int n_targets;
+  int cur;                  /* the target connected, or being tried */
+  rm_ul_state state;
+  int retries;              /* failed retries of the primary this round */
+  rs_time_t lost_at;        /* when the connection was lost; -1 while none is */
+  const rm_link_params *link;
+  double wire;              /* bytes on the wire per byte of data */
+  rs_event timer;           /* retries, connecting, failback checks */
+  rs_event flush;
+  rs_event done;            /* the transfer in flight ends */
+  rs_time_t flush_phase;
+  bool busy;
+  int n_inflight;
+  int64_t inflight_bytes;
+  rm_chunk inflight[RM_UL_BATCH_CHUNKS];
+  uint8_t inflight_prio[RM_UL_BATCH_CHUNKS];
+  /* What happened, all run. */
+  int64_t losses, failovers, failbacks;
+  rs_time_t worst_reconnect;   /* longest time from a loss to connected */
+  rs_time_t worst_lost_at;     /* when that loss began */
+};
+
+/* Prepare u for owner with its parents (targets[0] the primary). The
+ * uplink keeps the targets array. */
+void rm_uplink_init(rm_uplink *u, rm_node *owner, rm_node **targets, int n, const rm_link_params *link,
+                    double wire, rs_time_t flush_phase);
+
+/* The owner is up: connect to the primary, or begin retrying. */
+void rm_uplink_start(rm_uplink *u);
+
+/* The owner went down: drop the connection, put back the data in flight,
+ * stop every timer. */
+void rm_uplink_stop(rm_uplink *u);
+
+/* A target of u went down or stopped answering: if u was connected or
+ * connecting to it, the connection is lost. */
+void rm_uplink_target_lost(rm_uplink *u, const rm_node *target);
+
+/* The time from the current loss to now, or 0 when connected. */
+rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now);
+
+#endif
