@@ -346,10 +346,9 @@ static int ms_index(const rm_group *g, const char *name) {
  * Place customers on gateways. A customer is whole: its Essentials server
  * reports to one gateway. Named placements are honoured first; each other
  * customer goes, in scenario order, to the gateway carrying the fewest
- * agents (ties: the lowest). Its backup is the other gateway with the fewest
- * agents already backed up there (ties: the next after the primary).
+ * agents (ties: the lowest).
  */
-static void place_customers(rm_group *g, int64_t *load, int64_t *backup_load) {
+static void place_primaries(rm_group *g, int64_t *load) {
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
@@ -360,18 +359,48 @@ static void place_customers(rm_group *g, int64_t *load, int64_t *backup_load) {
       e->targets[0] = &g->gw[p].node;
     }
   }
+}
+
+/*
+ * Choose each customer's backup gateway, unless named: the one that would
+ * carry the fewest agents if the customer's primary failed (its own load
+ * plus the customers of that same primary already backed up there), first
+ * among gateways on the primary's management server, so that a gateway's
+ * failure moves no agents between management servers. Ties: the next after
+ * the primary.
+ */
+static int place_backups(rm_group *g, const int64_t *load) {
+  int n = g->n_gw;
+  int64_t *moved = calloc((size_t)n * (size_t)n, sizeof *moved); /* [primary][backup] */
+  int64_t *key = malloc((size_t)n * sizeof *key);
+  if (!moved || !key) {
+    free(moved);
+    free(key);
+    return -1;
+  }
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
       int named = e->spec->backup != NULL;
       if (named != (pass == 0)) continue;
       int p = (int)((rm_forwarder *)(void *)e->targets[0] - g->gw);
-      int b = named ? gw_index(g, e->spec->backup) : least(backup_load, g->n_gw, (p + 1) % g->n_gw, p);
+      int b;
+      if (named) {
+        b = gw_index(g, e->spec->backup);
+      } else {
+        const rm_node *pm = g->gw[p].targets[0];
+        for (int k = 0; k < n; k++)
+          key[k] = (g->gw[k].targets[0] != pm ? (int64_t)1 << 40 : 0) + load[k] + moved[(size_t)p * n + k];
+        b = least(key, n, (p + 1) % n, p);
+      }
       if (b < 0) continue; /* a single gateway: no backup */
-      backup_load[b] += e->node.agents;
+      moved[(size_t)p * n + b] += e->node.agents;
       e->targets[1] = &g->gw[b].node;
     }
   }
+  free(moved);
+  free(key);
+  return 0;
 }
 
 /*
@@ -456,9 +485,8 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->alert_state = calloc((size_t)g->n_agents, 1);
   g->faults = calloc((size_t)(g->n_faults ? g->n_faults : 1), sizeof *g->faults);
   int64_t *load = calloc((size_t)g->n_gw, sizeof *load);
-  int64_t *backup_load = calloc((size_t)g->n_gw, sizeof *backup_load);
   if (!g->ms || !g->gw || !g->ess || !g->agents || !g->last_heartbeat || !g->failed_at || !g->alerted_at ||
-      !g->alert_state || !g->faults || !load || !backup_load)
+      !g->alert_state || !g->faults || !load)
     goto nomem;
   const rm_params *p = g->p;
   int64_t id = 1;
@@ -510,8 +538,8 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       a += es->node.agents;
     }
   }
-  place_customers(g, load, backup_load);
-  if (place_gateways(g, load)) goto nomem;
+  place_primaries(g, load);
+  if (place_gateways(g, load) || place_backups(g, load)) goto nomem;
 
   /* Agents, customer by customer: servers first, then clients. */
   a = 0;
@@ -568,13 +596,11 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   rs_event_init(&g->sampler, sample_cb);
   rs_event_init(&g->watcher, watcher_cb);
   free(load);
-  free(backup_load);
   return 0;
 nomem:
   snprintf(err, errlen, "out of memory building the group");
 fail:
   free(load);
-  free(backup_load);
   rm_group_free(g);
   return -1;
 }

@@ -69,14 +69,16 @@ static void done_cb(rs_sim *sim, rs_event *ev) {
   rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, done);
   rm_node *to = u->targets[u->cur];
   int64_t bytes = u->inflight_bytes;
+  bool full = bytes >= P(u)->max_batch || u->n_inflight == RM_UL_BATCH_CHUNKS;
   (void)sim;
   u->busy = false;
   u->owner->bytes_out += bytes;
   rm_group_deliver(G(u), u->owner, to, u->inflight, u->inflight_prio, u->n_inflight);
   u->n_inflight = 0;
   u->inflight_bytes = 0;
-  /* A full batch means a backlog: drain it back to back. */
-  if (bytes >= P(u)->max_batch && u->owner->spool.bytes > 0) send(u);
+  /* A full batch (in bytes or in chunks) means a backlog: drain it back to
+   * back. */
+  if (full && u->owner->spool.bytes > 0) send(u);
 }
 
 static void flush_cb(rs_sim *sim, rs_event *ev) {
