@@ -8,48 +8,57 @@ static const int kind_prio[RM_DATA_KINDS] = {
     [RM_DATA_PERF] = RM_PRIO_LOW, [RM_DATA_EVENT] = RM_PRIO_NORMAL,
     [RM_DATA_ALERT] = RM_PRIO_HIGH, [RM_DATA_STATE] = RM_PRIO_HIGH};
 
-/* Bytes of one kind generated in [0, t): floor(rate x t), exact. */
-static int64_t generated_by(const rm_params *p, int kind, rs_time_t t) {
-  double per_day_bytes = p->per_day[kind] * (double)p->item_bytes[kind] * p->forward_share;
-  /* Rates are whole bytes per day once rounded; the product stays exact in
-   * 128 bits for any run shorter than centuries. */
-  __int128 rate = (__int128)(per_day_bytes + 0.5);
-  return (int64_t)(rate * t / RS_DAY);
+/* Bytes generated in [0, t) at rate bytes per day: floor(rate x t / day),
+ * exact. In 64 bits while the product fits (rates up to 100 MB a day per
+ * kind and agent), in 128 otherwise. */
+static inline int64_t generated_by(int64_t rate, rs_time_t t) {
+  int64_t days = t / RS_DAY, rest = t % RS_DAY;
+  if (rate <= INT64_MAX / RS_DAY) return rate * days + rate * rest / RS_DAY;
+  return (int64_t)((__int128)rate * t / RS_DAY);
 }
 
-/* Heartbeat and data: the heartbeat goes up the chain if every hop is up
- * and connected; the data goes to the agent's queue, then to its Essentials
- * server if that is up. */
+/* Heartbeat and data: the data goes to the agent's Essentials server over
+ * the LAN if that is up (through the agent's own queue, which holds it
+ * otherwise); the heartbeat goes up the chain if every hop is up and
+ * connected: Essentials server -> gateway -> management server -> RMS. */
 static void tick_cb(rs_sim *sim, rs_event *ev) {
   rm_agent *a = RS_CONTAINER_OF(ev, rm_agent, tick);
   rm_group *g = a->node.group;
-  const rm_params *p = g->p;
-  rs_time_t now = rs_sim_now(sim);
-  int64_t dropped = 0;
+  rs_time_t now = rs_sim_now(sim), t = now - a->data_from;
+  rm_node *ess = a->ess;
+  /* When nothing waits on the agent, its data goes straight to the
+   * Essentials server's queue: the same as passing through its own. */
+  rm_spool *to = ess->state == RM_UP && a->node.spool.bytes == 0 ? &ess->spool : &a->node.spool;
+  int64_t dropped = 0, sent = 0;
   for (int k = 0; k < RM_DATA_KINDS; k++) {
-    int64_t total = generated_by(p, k, now - a->data_from);
+    int64_t total = generated_by(g->rate[k], t);
     int64_t b = total - a->sent[k];
     if (b <= 0) continue;
     a->sent[k] = total;
-    g->generated += b;
-    dropped += rm_spool_push(&a->node.spool, kind_prio[k], now, b);
+    sent += b;
+    dropped += rm_spool_push(to, kind_prio[k], now, b);
   }
-  if (dropped) rm_group_note_drop(g, &a->node, dropped);
-  rm_node *ess = a->ess;
-  if (ess->state == RM_UP) {
-    int64_t moved = a->node.spool.bytes;
-    if (moved) {
+  g->generated += sent;
+  if (to == &ess->spool) {
+    a->node.bytes_out += sent;
+    ess->bytes_in += sent;
+    if (dropped) rm_group_note_drop(g, ess, dropped);
+  } else {
+    if (dropped) rm_group_note_drop(g, &a->node, dropped);
+    if (ess->state == RM_UP) {
+      int64_t moved = a->node.spool.bytes;
       int64_t d = rm_spool_move(&ess->spool, &a->node.spool);
       a->node.bytes_out += moved;
       ess->bytes_in += moved;
       if (d) rm_group_note_drop(g, ess, d);
     }
-    /* The heartbeat: Essentials server -> gateway -> management server -> RMS. */
+  }
+  if (ess->state == RM_UP) {
     rm_node *gw = ess->parent;
     rm_node *ms = gw && gw->state == RM_UP ? gw->parent : NULL;
     if (ms && ms->state == RM_UP && g->rms.node.state == RM_UP) rm_group_heartbeat(g, a->index);
   }
-  rs_sim_schedule_in(sim, ev, p->heartbeat_interval);
+  rs_sim_schedule_in(sim, ev, g->p->heartbeat_interval);
 }
 
 void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index) {

@@ -489,6 +489,8 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       !g->alert_state || !g->faults || !load)
     goto nomem;
   const rm_params *p = g->p;
+  for (int k = 0; k < RM_DATA_KINDS; k++)
+    g->rate[k] = (int64_t)(p->per_day[k] * (double)p->item_bytes[k] * p->forward_share + 0.5);
   int64_t id = 1;
   static const char *const cl_names[2][3] = {{"rms", "rms-1", "rms-2"}, {"sql", "sql-1", "sql-2"}};
   for (int c = 0; c < 2; c++) {

@@ -79,6 +79,7 @@ struct rm_group {
   uint8_t *alert_state;     /* 0 none, 1 heartbeat failure, 2 and failed to connect */
   int64_t alerts;           /* heartbeat alerts raised, both kinds */
   uint64_t heartbeats;      /* heartbeats that reached the RMS */
+  int64_t rate[RM_DATA_KINDS]; /* bytes per agent per day of each kind sent upstream */
   /* Data, in bytes, all run. */
   int64_t generated;        /* bound for the management group */
   int64_t delivered;        /* stored in SQL */

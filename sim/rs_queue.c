@@ -266,6 +266,20 @@ rs_event *rs_queue_pop(rs_queue *q, rs_time_t limit) {
     if (hs < 0) return NULL; /* only holes were left */
     uint64_t start = (q->base & ~rs__low_mask(l)) | ((uint64_t)hs << (8 * l));
     if (start > (uint64_t)limit) return NULL;
+    /* A slot holding a single entry holds the earliest event: take it
+     * without spreading the slot out (the common case of a sparse queue). */
+    rs__slot *sl = &q->slots[l][hs];
+    if (sl->head == sl->tail && sl->head->n - sl->head_idx == 1) {
+      rs__entry e = sl->head->e[sl->head_idx];
+      if (e.ev) {
+        if (e.time > limit) return NULL;
+        rs__slot_clear(q, l, hs);
+        q->base = (uint64_t)e.time;
+        q->live--;
+        e.ev->blk = NULL;
+        return e.ev;
+      }
+    }
     rs__expand(q, l, hs);
     if (q->error) return NULL;
   }
