@@ -130,7 +130,7 @@ static int read_field(rm_yaml *y, yaml_node_t *v, const field *f, rm_params *p) 
   void *dst = (char *)p + f->off;
   int64_t i;
   double d;
-  size_t off;
+  size_t off = 0;
   switch (f->type) {
   case F_INT:
     if (rm_yaml_int(y, v, what, (int64_t)f->min, (int64_t)f->max, &i)) return -1;

@@ -69,6 +69,7 @@ int64_t rm_spool_push(rm_spool *s, int prio, rs_time_t gen, int64_t bytes) {
   rm_chunk *tail = r->len ? at(r, r->len - 1) : NULL;
   if (tail && tail->gen / RS_SEC == gen / RS_SEC) {
     tail->bytes += bytes;
+    if (gen < tail->gen) tail->gen = gen; /* a merged chunk keeps the older stamp */
   } else {
     if (grow(r)) return lose(s, prio, bytes);
     *at(r, r->len) = (rm_chunk){.gen = gen, .bytes = bytes};

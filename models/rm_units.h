@@ -19,7 +19,8 @@ int rm_size_parse(const char *s, size_t len, int64_t *out, size_t *err_off);
  */
 int rm_rate_parse(const char *s, size_t len, double *out, size_t *err_off);
 
-/* Write bytes as "15 MB", "1.2 GB", "512 B" into buf. Returns buf. */
+/* Write bytes as "512 B", "1.50 KB", "15.0 MB", "1.20 GB" into buf (three
+ * significant figures). Returns buf. */
 char *rm_size_format(int64_t bytes, char *buf, size_t n);
 
 #endif
