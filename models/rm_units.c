@@ -34,12 +34,21 @@ static const uint64_t pow10[] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000u
                                  1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
                                  1000000000000000000ull};
 
-static int unit(const char *s, size_t len, const char *const *names, const double *scales, size_t n, double *scale) {
+/* A number followed by one of the n unit names: its mantissa, decimal
+ * digits and the unit's scale. Returns 0, or -1 with the error's offset. */
+static int quantity(const char *s, size_t len, const char *const *names, const double *scales, size_t n,
+                    uint64_t *m, int *frac, double *scale, size_t *err_off) {
+  size_t i = number(s, len, m, frac);
+  if (!i) {
+    *err_off = 0;
+    return -1;
+  }
   for (size_t k = 0; k < n; k++)
-    if (strlen(names[k]) == len && memcmp(s, names[k], len) == 0) {
+    if (strlen(names[k]) == len - i && memcmp(s + i, names[k], len - i) == 0) {
       *scale = scales[k];
       return 0;
     }
+  *err_off = i;
   return -1;
 }
 
@@ -49,15 +58,7 @@ int rm_size_parse(const char *s, size_t len, int64_t *out, size_t *err_off) {
   uint64_t m;
   int frac;
   double scale;
-  size_t i = number(s, len, &m, &frac);
-  if (!i) {
-    *err_off = 0;
-    return -1;
-  }
-  if (unit(s + i, len - i, names, scales, 4, &scale)) {
-    *err_off = i;
-    return -1;
-  }
+  if (quantity(s, len, names, scales, 4, &m, &frac, &scale, err_off)) return -1;
   /* Exact: mantissa x scale / 10^frac must be a whole number of bytes. */
   unsigned __int128 b = (unsigned __int128)m * (uint64_t)scale;
   if (b % pow10[frac] != 0 || b / pow10[frac] > (unsigned __int128)INT64_MAX) {
@@ -74,15 +75,7 @@ int rm_rate_parse(const char *s, size_t len, double *out, size_t *err_off) {
   uint64_t m;
   int frac;
   double scale;
-  size_t i = number(s, len, &m, &frac);
-  if (!i) {
-    *err_off = 0;
-    return -1;
-  }
-  if (unit(s + i, len - i, names, scales, 8, &scale)) {
-    *err_off = i;
-    return -1;
-  }
+  if (quantity(s, len, names, scales, 8, &m, &frac, &scale, err_off)) return -1;
   *out = (double)m / (double)pow10[frac] * scale;
   return 0;
 }
