@@ -70,11 +70,21 @@ void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index) {
 void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval) {
   rs_time_t now = rs_sim_now(sim);
   a->node.state = RM_UP;
+  if (a->health_stopped) return;
   a->data_from = now;
   for (int k = 0; k < RM_DATA_KINDS; k++) a->sent[k] = 0;
   /* Computers do not start in step: the first heartbeat comes at a random
    * point of the first interval. */
   rs_sim_schedule(sim, &a->tick, now + (rs_time_t)rs_rng_below(&a->rng, (uint64_t)interval));
+}
+
+void rm_agent_health(rm_agent *a, rs_sim *sim, bool on) {
+  a->health_stopped = !on;
+  if (!on) {
+    rs_sim_cancel(sim, &a->tick);
+  } else if (a->node.state == RM_UP) {
+    rm_agent_start(a, sim, a->node.group->p->heartbeat_interval);
+  }
 }
 
 void rm_agent_stop(rm_agent *a, rs_sim *sim) {

@@ -27,6 +27,7 @@ typedef struct {
   rs_time_t data_from;      /* data is generated from here on (start or restart) */
   int64_t sent[4];          /* bytes of each kind generated since data_from */
   bool server;              /* a Windows server (else a client) */
+  bool health_stopped;      /* the health service is stopped (the computer is up) */
 } rm_agent;
 
 /* Prepare a's stream and events; its node's name must be set. */
@@ -38,5 +39,9 @@ void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval);
 
 /* The computer went down. */
 void rm_agent_stop(rm_agent *a, rs_sim *sim);
+
+/* The health service stops (on false) or starts again; the computer stays
+ * as it is. */
+void rm_agent_health(rm_agent *a, rs_sim *sim, bool on);
 
 #endif

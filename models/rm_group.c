@@ -237,7 +237,7 @@ void rm_group_crash(rm_group *g, rm_node *n) {
     return;
   }
   if (n->role == RM_AGENT) {
-    rm_agent *a = (rm_agent *)(void *)n;
+    rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
     rm_agent_stop(a, g->sim);
     g->failed_at[a->index] = rs_sim_now(g->sim);
     g->alerted_at[a->index] = -1;
@@ -264,28 +264,29 @@ void rm_group_restore(rm_group *g, rm_node *n) {
     return;
   }
   if (n->role == RM_AGENT) {
-    rm_agent_start((rm_agent *)(void *)n, g->sim, g->p->heartbeat_interval);
+    rm_agent_start(RS_CONTAINER_OF(n, rm_agent, node), g->sim, g->p->heartbeat_interval);
     return;
   }
   n->state = RM_UP;
   if (n->up) rm_uplink_start(n->up);
 }
 
-/* ---- faults ---- */
+/* ---- health services ---- */
 
-static void fault_start_cb(rs_sim *sim, rs_event *ev) {
-  rm_fault *f = RS_CONTAINER_OF(ev, rm_fault, start);
-  rm_group *g = f->target->group;
-  rm_group_crash(g, f->target);
-  if (f->spec->duration != RS_TIME_MAX && f->spec->duration <= RS_TIME_MAX - rs_sim_now(sim))
-    rs_sim_schedule_in(sim, &f->end, f->spec->duration);
+void rm_group_health(rm_group *g, rm_node *n, bool on) {
+  if (n->role != RM_AGENT) return;
+  rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
+  if (a->health_stopped == !on) return;
+  rm_group_event(g, n, on ? "health_started" : "health_stopped", "%s: the health service %s", n->name,
+                 on ? "runs again" : "stopped");
+  rm_agent_health(a, g->sim, on);
+  if (!on) {
+    g->failed_at[a->index] = rs_sim_now(g->sim);
+    g->alerted_at[a->index] = -1;
+  }
 }
 
-static void fault_end_cb(rs_sim *sim, rs_event *ev) {
-  rm_fault *f = RS_CONTAINER_OF(ev, rm_fault, end);
-  (void)sim;
-  rm_group_restore(f->target->group, f->target);
-}
+void rm_group_phase_mark(rm_group *g) { (void)g; }
 
 rm_node *rm_group_find(rm_group *g, const char *name) {
   for (int i = 0; i < g->n_ms; i++)
@@ -474,7 +475,6 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->n_gw = sc->n_gw;
   g->n_ess = (int)rm_scenario_customers(sc);
   g->n_agents = rm_scenario_agents(sc);
-  g->n_faults = sc->n_faults;
   g->ms = calloc((size_t)g->n_ms, sizeof *g->ms);
   g->gw = calloc((size_t)g->n_gw, sizeof *g->gw);
   g->ess = calloc((size_t)g->n_ess, sizeof *g->ess);
@@ -483,10 +483,9 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->failed_at = malloc((size_t)g->n_agents * sizeof *g->failed_at);
   g->alerted_at = malloc((size_t)g->n_agents * sizeof *g->alerted_at);
   g->alert_state = calloc((size_t)g->n_agents, 1);
-  g->faults = calloc((size_t)(g->n_faults ? g->n_faults : 1), sizeof *g->faults);
   int64_t *load = calloc((size_t)g->n_gw, sizeof *load);
   if (!g->ms || !g->gw || !g->ess || !g->agents || !g->last_heartbeat || !g->failed_at || !g->alerted_at ||
-      !g->alert_state || !g->faults || !load)
+      !g->alert_state || !load)
     goto nomem;
   const rm_params *p = g->p;
   for (int k = 0; k < RM_DATA_KINDS; k++)
@@ -564,18 +563,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       g->failed_at[a] = g->alerted_at[a] = -1;
     }
   }
-  for (int f = 0; f < g->n_faults; f++) {
-    rm_fault *ft = &g->faults[f];
-    ft->spec = &sc->faults[f];
-    ft->target = rm_group_find(g, ft->spec->target);
-    if (!ft->target) {
-      snprintf(err, errlen, "%s:%d: the fault's node '%s' is not in the group", sc->file, ft->spec->line,
-               ft->spec->target);
-      goto fail;
-    }
-    rs_event_init(&ft->start, fault_start_cb);
-    rs_event_init(&ft->end, fault_end_cb);
-  }
+  if (rm_timeline_build(&g->timeline, g, err, errlen)) goto fail;
   if (res) {
     for (size_t k = 0; k < sizeof metrics / sizeof metrics[0]; k++)
       if (rs_results_metric(res, metrics[k].id, metrics[k].name, metrics[k].unit)) record_failed(g);
@@ -617,7 +605,7 @@ void rm_group_start(rm_group *g) {
     rm_uplink_start(&g->ess[e].up);
   }
   for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
-  for (int f = 0; f < g->n_faults; f++) rs_sim_schedule(g->sim, &g->faults[f].start, g->faults[f].spec->at);
+  rm_timeline_start(&g->timeline, g);
   rs_sim_schedule(g->sim, &g->watcher, p->heartbeat_interval);
   rs_sim_schedule(g->sim, &g->sampler, 0);
 }
@@ -954,6 +942,6 @@ void rm_group_free(rm_group *g) {
   free(g->failed_at);
   free(g->alerted_at);
   free(g->alert_state);
-  free(g->faults);
+  rm_timeline_free(&g->timeline);
   memset(g, 0, sizeof *g);
 }

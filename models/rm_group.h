@@ -16,6 +16,7 @@
 
 #include "rm_agent.h"
 #include "rm_cluster.h"
+#include "rm_fault.h"
 #include "rm_node.h"
 #include "rm_scenario.h"
 #include "rm_uplink.h"
@@ -41,13 +42,6 @@ typedef struct {
   rm_uplink up;
 } rm_forwarder;
 
-/* A fault of the timeline, scheduled. */
-typedef struct {
-  const rm_fault_spec *spec;
-  rm_node *target;
-  rs_event start, end;
-} rm_fault;
-
 typedef struct {
   const char *name;
   bool held;
@@ -69,8 +63,7 @@ struct rm_group {
   int64_t n_agents;
   rm_cluster rms, sql;
   rm_node web;              /* used when the scenario asks for it */
-  rm_fault *faults;
-  int n_faults;
+  rm_timeline timeline;     /* the faults */
   rs_event sampler, watcher;
   /* The heartbeat watchers (on the RMS): per agent. */
   rs_time_t *last_heartbeat;
@@ -148,6 +141,13 @@ void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes);
 /* A node changed state: senders connected to it lose it, watchers start
  * over when the RMS comes back. */
 void rm_group_state_changed(rm_group *g, rm_node *n);
+
+/* The health service of agent n stops (on false) or starts again: no
+ * heartbeat and no data meanwhile, but the computer answers pings. */
+void rm_group_health(rm_group *g, rm_node *n, bool on);
+
+/* A fault step is about to run: note the figures phases are measured by. */
+void rm_group_phase_mark(rm_group *g);
 
 /* A heartbeat from agent a reached the RMS. */
 void rm_group_heartbeat(rm_group *g, int64_t a);

@@ -17,9 +17,8 @@
 static const char *const top_keys[] = {
     "name", "duration", "seed", "sample_every", "management_servers", "gateways", "customers", "limits",
     "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
-    "faults", "expect", NULL};
+    "faults", "random_failures", "start", "expect", NULL};
 static const char *const cust_keys[] = {"count", "name", "servers", "clients", "primary", "backup", NULL};
-static const char *const fault_keys[] = {"crash", "at", "for", NULL};
 static const char *const link_keys[] = {"site", "gateway", "sql", NULL};
 
 /* How a parameter is written. */
@@ -315,6 +314,250 @@ static bool node_exists(const rm_scenario *sc, const char *name) {
   return false;
 }
 
+/* The kinds of fault, as written: the key that names each. */
+static const char *const fault_names[RM_FAULT_KINDS] = {
+    [RM_FAULT_CRASH] = "crash",          [RM_FAULT_CUT] = "cut",
+    [RM_FAULT_DEGRADE] = "degrade",      [RM_FAULT_FLAP] = "flap",
+    [RM_FAULT_SITE_OUTAGE] = "site_outage", [RM_FAULT_DC_OUTAGE] = "datacenter_outage",
+    [RM_FAULT_SLOW_SQL] = "slow_sql",    [RM_FAULT_STOP_HEALTH] = "stop_health",
+    [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_STEP] = NULL};
+
+static const char *const fault_keys_all[] = {
+    "crash", "cut", "degrade", "flap", "site_outage", "datacenter_outage", "slow_sql", "stop_health",
+    "rolling_restart", "id", "at", "for", "share", "count", "latency", "bandwidth", "loss", "every", "times",
+    "gap", NULL};
+
+/* Which of the optional keys each kind takes (besides id, at). */
+static bool key_allowed(rm_fault_kind k, const char *key) {
+  static const char *const common[] = {"id", "at", NULL};
+  for (const char *const *c = common; *c; c++)
+    if (strcmp(*c, key) == 0) return true;
+  if (fault_names[k] && strcmp(fault_names[k], key) == 0) return true;
+  bool subset = strcmp(key, "share") == 0 || strcmp(key, "count") == 0;
+  switch (k) {
+  case RM_FAULT_CRASH: return strcmp(key, "for") == 0 || subset;
+  case RM_FAULT_CUT: return strcmp(key, "for") == 0 || subset;
+  case RM_FAULT_DEGRADE:
+    return strcmp(key, "for") == 0 || subset || strcmp(key, "latency") == 0 || strcmp(key, "bandwidth") == 0 ||
+           strcmp(key, "loss") == 0;
+  case RM_FAULT_FLAP: return strcmp(key, "every") == 0 || strcmp(key, "times") == 0 || subset;
+  case RM_FAULT_SITE_OUTAGE:
+  case RM_FAULT_DC_OUTAGE:
+  case RM_FAULT_SLOW_SQL: return strcmp(key, "for") == 0;
+  case RM_FAULT_STOP_HEALTH: return strcmp(key, "for") == 0 || subset;
+  case RM_FAULT_ROLLING: return strcmp(key, "for") == 0 || strcmp(key, "gap") == 0;
+  default: return false;
+  }
+}
+
+/* A share: a number from 0 to 1, or a percentage such as 5%. */
+static int read_share(rm_yaml *y, yaml_node_t *v, const char *what, double *out) {
+  if (v->type == YAML_SCALAR_NODE && v->data.scalar.length > 1 &&
+      v->data.scalar.value[v->data.scalar.length - 1] == '%') {
+    char buf[64];
+    char *end;
+    size_t n = v->data.scalar.length - 1;
+    if (n >= sizeof buf) n = sizeof buf - 1;
+    memcpy(buf, v->data.scalar.value, n);
+    buf[n] = '\0';
+    double d = strtod(buf, &end);
+    if (*end || end == buf || d < 0 || d > 100)
+      return rm_yaml_error(y, v, "%s must be a share from 0 to 1 or a percentage from 0%% to 100%%, not '%s'", what,
+                           (const char *)v->data.scalar.value);
+    *out = d / 100.0;
+    return 0;
+  }
+  return rm_yaml_double(y, v, what, 0, 1, out);
+}
+
+/* `at: 2h`, or `at: {from: 1h, to: 3h}` for a random time in the window. */
+static int read_at(rm_yaml *y, yaml_node_t *v, rm_fault_spec *f) {
+  static const char *const window_keys[] = {"from", "to", NULL};
+  if (v->type != YAML_MAPPING_NODE) {
+    if (rm_yaml_duration(y, v, "at", 0, &f->at)) return -1;
+    f->at_to = f->at;
+    return 0;
+  }
+  yaml_node_t *a, *b;
+  if (rm_yaml_check_keys(y, v, "at", window_keys)) return -1;
+  if (!(a = rm_yaml_get(y, v, "from")) || !(b = rm_yaml_get(y, v, "to")))
+    return rm_yaml_error(y, v, "a window needs from and to, as in {from: 1h, to: 3h}");
+  if (rm_yaml_duration(y, a, "from", 0, &f->at) || rm_yaml_duration(y, b, "to", 0, &f->at_to)) return -1;
+  if (f->at_to < f->at) return rm_yaml_error(y, b, "to must not be before from");
+  return 0;
+}
+
+static const char *const selector_roles[] = {"management_server", "gateway", "essentials", "agent", "server",
+                                             "client", "rms_node", "sql_node", NULL};
+
+static bool customer_exists(const rm_scenario *sc, const char *name) {
+  for (int i = 0; i < sc->n_specs; i++) {
+    const rm_customer_spec *cs = &sc->specs[i];
+    size_t pl = strlen(cs->prefix);
+    if (strncmp(name, cs->prefix, pl) != 0 || name[pl] != '-' || name[pl + 1] == '0') continue;
+    char *end;
+    long c = strtol(name + pl + 1, &end, 10);
+    if (end != name + pl + 1 && *end == '\0' && c >= 1 && c <= cs->count) return true;
+  }
+  return false;
+}
+
+static bool is_sender(const rm_scenario *sc, const char *name) {
+  return find_name(sc->ms_names, sc->n_ms, name) >= 0 || find_name(sc->gw_names, sc->n_gw, name) >= 0 ||
+         customer_exists(sc, name);
+}
+
+const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, const char *t) {
+  bool links = kind == RM_FAULT_CUT || kind == RM_FAULT_DEGRADE;
+  bool agents_only = kind == RM_FAULT_STOP_HEALTH;
+  if (strncmp(t, "link:", 5) == 0) {
+    if (!(links || kind == RM_FAULT_FLAP || kind == RM_FAULT_STEP)) return "this fault takes nodes, not links";
+    return is_sender(sc, t + 5) ? NULL
+                                : "link: names the link of a sender: a customer (its Essentials server), a gateway "
+                                  "or a management server";
+  }
+  if (strncmp(t, "links:", 6) == 0) {
+    if (!(links || kind == RM_FAULT_FLAP || kind == RM_FAULT_STEP)) return "this fault takes nodes, not links";
+    const char *r = t + 6;
+    return strcmp(r, "essentials") == 0 || strcmp(r, "gateway") == 0 || strcmp(r, "management_server") == 0
+               ? NULL
+               : "links: takes essentials, gateway or management_server";
+  }
+  if (strncmp(t, "role:", 5) == 0) {
+    for (const char *const *r = selector_roles; *r; r++)
+      if (strcmp(*r, t + 5) == 0) {
+        if (agents_only && strcmp(*r, "agent") && strcmp(*r, "server") && strcmp(*r, "client"))
+          return "stop_health takes agents: role:agent, role:server or role:client";
+        if (links && strcmp(*r, "essentials") && strcmp(*r, "gateway") && strcmp(*r, "management_server"))
+          return "a link fault takes senders: role:essentials, role:gateway or role:management_server";
+        return NULL;
+      }
+    return "role: takes management_server, gateway, essentials, agent, server, client, rms_node or sql_node";
+  }
+  if (strncmp(t, "customer:", 9) == 0 || strncmp(t, "agents:", 7) == 0) {
+    const char *c = strchr(t, ':') + 1;
+    if (links) return "a link fault takes link:NODE, links:ROLE, role:ROLE or a sender's name";
+    return customer_exists(sc, c) ? NULL : "no customer has that name";
+  }
+  if (!node_exists(sc, t))
+    return "no node has that name (a management server, gateway, customer, agent such as cust-1/srv-1, rms, rms-1, "
+           "rms-2, sql, sql-1, sql-2), nor is it a selector (link:, links:, role:, customer:, agents:)";
+  if (links && !is_sender(sc, t)) return "a link fault takes a sender: a customer, a gateway or a management server";
+  if (agents_only && !strchr(t, '/')) return "stop_health takes agents: an agent's name, agents:CUSTOMER or role:agent";
+  return NULL;
+}
+
+static int read_target(rm_yaml *y, yaml_node_t *v, rm_scenario *sc, rm_fault_spec *f, const char *key) {
+  if (rm_yaml_string(y, v, key, &f->target)) return -1;
+  const char *why = rm_scenario_check_target(sc, f->kind, f->target);
+  return why ? rm_yaml_error(y, v, "%s: '%s': %s", key, f->target, why) : 0;
+}
+
+static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec *f, int index) {
+  yaml_node_t *v, *kv = NULL;
+  if (rm_yaml_check_keys(y, m, "a fault", fault_keys_all)) return -1;
+  int kinds = 0;
+  for (int k = 0; k < RM_FAULT_KINDS; k++)
+    if (fault_names[k] && (v = rm_yaml_get(y, m, fault_names[k]))) {
+      f->kind = (rm_fault_kind)k;
+      kv = v;
+      kinds++;
+    }
+  if (kinds != 1)
+    return rm_yaml_error(y, m, "a fault names one kind: crash, cut, degrade, flap, site_outage, datacenter_outage, "
+                               "slow_sql, stop_health or rolling_restart");
+  for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = rm_yaml_node(y, p->key);
+    if (!key_allowed(f->kind, (const char *)k->data.scalar.value))
+      return rm_yaml_error(y, k, "%s does not take '%s'", fault_names[f->kind], (const char *)k->data.scalar.value);
+  }
+  char where[300];
+  snprintf(where, sizeof where, "%s:%zu:%zu", y->file, m->start_mark.line + 1, m->start_mark.column + 1);
+  if (!(f->where = strdup(where))) return rm_yaml_error(y, m, "out of memory");
+  if ((v = rm_yaml_get(y, m, "id"))) {
+    if (rm_yaml_string(y, v, "id", &f->id)) return -1;
+  } else {
+    char b[32];
+    snprintf(b, sizeof b, "fault-%d", index + 1);
+    if (!(f->id = strdup(b))) return rm_yaml_error(y, m, "out of memory");
+  }
+  switch (f->kind) {
+  case RM_FAULT_DC_OUTAGE: {
+    bool on;
+    if (rm_yaml_bool(y, kv, "datacenter_outage", &on)) return -1;
+    if (!on) return rm_yaml_error(y, kv, "datacenter_outage: write true (or leave the fault out)");
+    break;
+  }
+  case RM_FAULT_SLOW_SQL:
+    if (rm_yaml_double(y, kv, "slow_sql (the share of its write capacity left)", 0.001, 1, &f->factor)) return -1;
+    break;
+  case RM_FAULT_SITE_OUTAGE:
+    if (rm_yaml_string(y, kv, "site_outage", &f->target)) return -1;
+    if (!customer_exists(sc, f->target))
+      return rm_yaml_error(y, kv, "site_outage: no customer is named '%s'", f->target);
+    break;
+  case RM_FAULT_ROLLING:
+    if (kv->type == YAML_SEQUENCE_NODE) {
+      int n = (int)(kv->data.sequence.items.top - kv->data.sequence.items.start);
+      if (n == 0) return rm_yaml_error(y, kv, "rolling_restart: the list of nodes is empty");
+      if (!(f->list = calloc((size_t)n, sizeof *f->list))) return rm_yaml_error(y, kv, "out of memory");
+      for (int i = 0; i < n; i++) {
+        yaml_node_t *item = rm_yaml_node(y, kv->data.sequence.items.start[i]);
+        f->n_list = i + 1;
+        if (rm_yaml_string(y, item, "a node", &f->list[i])) return -1;
+        const char *why = rm_scenario_check_target(sc, RM_FAULT_CRASH, f->list[i]);
+        if (why || strchr(f->list[i], ':'))
+          return rm_yaml_error(y, item, "rolling_restart: '%s': %s", f->list[i], why ? why : "name nodes one by one");
+      }
+    } else if (read_target(y, kv, sc, f, "rolling_restart")) {
+      return -1;
+    }
+    break;
+  default:
+    if (read_target(y, kv, sc, f, fault_names[f->kind])) return -1;
+  }
+  if (!(v = rm_yaml_get(y, m, "at"))) return rm_yaml_error(y, m, "a fault needs at: TIME (such as 2h)");
+  if (read_at(y, v, f)) return -1;
+  f->duration = RS_TIME_MAX;
+  if ((v = rm_yaml_get(y, m, "for")) && rm_yaml_duration(y, v, "for", 1, &f->duration)) return -1;
+  if ((v = rm_yaml_get(y, m, "share")) && read_share(y, v, "share", &f->share)) return -1;
+  int64_t i64;
+  if ((v = rm_yaml_get(y, m, "count"))) {
+    if (rm_yaml_int(y, v, "count", 1, RM_MAX_NODES * 10, &i64)) return -1;
+    f->count = (int)i64;
+  }
+  if (f->share > 0 && f->count > 0)
+    return rm_yaml_error(y, rm_yaml_key(y, m, "count"), "give share or count, not both");
+  if (f->kind == RM_FAULT_DEGRADE) {
+    if ((v = rm_yaml_get(y, m, "latency")) && rm_yaml_duration(y, v, "latency", 0, &f->latency)) return -1;
+    size_t off = 0;
+    if ((v = rm_yaml_get(y, m, "bandwidth")) &&
+        (v->type != YAML_SCALAR_NODE ||
+         rm_rate_parse((const char *)v->data.scalar.value, v->data.scalar.length, &f->bandwidth, &off) ||
+         f->bandwidth <= 0))
+      return rm_yaml_error_at(y, v, off, "bandwidth: bad rate (expected a number and B/s, KB/s, MB/s, GB/s, bit/s, "
+                                         "Kbit/s, Mbit/s or Gbit/s, as in 256Kbit/s)");
+    if ((v = rm_yaml_get(y, m, "loss")) && read_share(y, v, "loss", &f->loss)) return -1;
+    if (f->loss >= 1) return rm_yaml_error(y, v, "loss must be below 100%%");
+    if (!f->latency && !f->bandwidth && !f->loss)
+      return rm_yaml_error(y, m, "degrade needs latency, bandwidth or loss (what gets worse)");
+  }
+  if (f->kind == RM_FAULT_FLAP) {
+    if (!(v = rm_yaml_get(y, m, "every"))) return rm_yaml_error(y, m, "flap needs every: D (down D, then up D)");
+    if (rm_yaml_duration(y, v, "every", 1, &f->every)) return -1;
+    if (!(v = rm_yaml_get(y, m, "times"))) return rm_yaml_error(y, m, "flap needs times: N (how many times it goes down)");
+    if (rm_yaml_int(y, v, "times", 1, 100000, &i64)) return -1;
+    f->times = (int)i64;
+  }
+  if (f->kind == RM_FAULT_ROLLING) {
+    if (!(v = rm_yaml_get(y, m, "gap"))) return rm_yaml_error(y, m, "rolling_restart needs gap: D (between two restarts)");
+    if (rm_yaml_duration(y, v, "gap", 0, &f->gap)) return -1;
+    if (f->duration == RS_TIME_MAX)
+      return rm_yaml_error(y, m, "rolling_restart needs for: D (how long each node is down)");
+  }
+  return 0;
+}
+
 static int read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
   if (list->type != YAML_SEQUENCE_NODE)
     return rm_yaml_error(y, list, "faults must be a list, such as [{crash: gw-1, at: 2h, for: 1h}]");
@@ -322,23 +565,85 @@ static int read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
   sc->faults = calloc((size_t)(n ? n : 1), sizeof *sc->faults);
   if (!sc->faults) return rm_yaml_error(y, list, "out of memory");
   for (int i = 0; i < n; i++) {
-    yaml_node_t *m = rm_yaml_node(y, list->data.sequence.items.start[i]), *v;
-    rm_fault_spec *f = &sc->faults[i];
+    yaml_node_t *m = rm_yaml_node(y, list->data.sequence.items.start[i]);
     sc->n_faults = i + 1;
-    if (rm_yaml_check_keys(y, m, "a fault", fault_keys)) return -1;
-    f->line = (int)m->start_mark.line + 1;
-    if (!(v = rm_yaml_get(y, m, "crash"))) return rm_yaml_error(y, m, "a fault needs crash: NODE (the node that fails)");
-    f->kind = RM_FAULT_CRASH;
-    if (rm_yaml_string(y, v, "crash", &f->target)) return -1;
-    if (!node_exists(sc, f->target))
-      return rm_yaml_error(y, v, "crash: no node is named '%s' (a management server, gateway, customer, agent such as "
-                                 "cust-1/srv-1, rms, rms-1, rms-2, sql, sql-1 or sql-2)", f->target);
-    if (!(v = rm_yaml_get(y, m, "at"))) return rm_yaml_error(y, m, "a fault needs at: TIME (such as 2h)");
-    if (rm_yaml_duration(y, v, "at", 0, &f->at)) return -1;
-    f->duration = RS_TIME_MAX;
-    if ((v = rm_yaml_get(y, m, "for")) && rm_yaml_duration(y, v, "for", 1, &f->duration)) return -1;
+    if (read_fault(y, sc, m, &sc->faults[i], i)) return -1;
+    for (int j = 0; j < i; j++)
+      if (strcmp(sc->faults[j].id, sc->faults[i].id) == 0)
+        return rm_yaml_error(y, rm_yaml_get(y, m, "id") ? rm_yaml_get(y, m, "id") : m,
+                             "fault id '%s' is used twice", sc->faults[i].id);
   }
   return 0;
+}
+
+/* `random_failures: {gateway: {mtbf: 90d, mttr: 4h, repair: lognormal, cv: 0.5}, ...}` */
+static int read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
+  static const char *const roles[RM_RANDOM_ROLES + 1] = {"agent", "essentials", "gateway", "management_server",
+                                                          "rms_node", "sql_node", NULL};
+  static const char *const keys[] = {"mtbf", "mttr", "repair", "cv", NULL};
+  if (rm_yaml_check_keys(y, map, "random_failures", roles)) return -1;
+  for (int r = 0; r < RM_RANDOM_ROLES; r++) {
+    yaml_node_t *m = rm_yaml_get(y, map, roles[r]), *v;
+    if (!m) continue;
+    rm_random_failures *rf = &sc->random[r];
+    if (rm_yaml_check_keys(y, m, roles[r], keys)) return -1;
+    if (!(v = rm_yaml_get(y, m, "mtbf"))) return rm_yaml_error(y, m, "%s needs mtbf (mean time between failures)", roles[r]);
+    if (rm_yaml_duration(y, v, "mtbf", 1, &rf->mtbf)) return -1;
+    if (!(v = rm_yaml_get(y, m, "mttr"))) return rm_yaml_error(y, m, "%s needs mttr (mean time to repair)", roles[r]);
+    if (rm_yaml_duration(y, v, "mttr", 1, &rf->mttr)) return -1;
+    rf->cv = 1.0;
+    if ((v = rm_yaml_get(y, m, "repair"))) {
+      if (rm_yaml_is(v, "lognormal"))
+        rf->lognormal = true;
+      else if (!rm_yaml_is(v, "exponential"))
+        return rm_yaml_error(y, v, "repair must be exponential or lognormal");
+    }
+    if ((v = rm_yaml_get(y, m, "cv"))) {
+      if (!rf->lognormal) return rm_yaml_error(y, v, "cv applies to lognormal repairs (write repair: lognormal)");
+      if (rm_yaml_double(y, v, "cv", 0.01, 10, &rf->cv)) return -1;
+    }
+  }
+  return 0;
+}
+
+/* Read exactly n digits at s[*i]. Returns the value, or -1. */
+static int digits(const char *s, size_t len, size_t *i, int n) {
+  int v = 0;
+  for (int k = 0; k < n; k++, (*i)++) {
+    if (*i >= len || s[*i] < '0' || s[*i] > '9') return -1;
+    v = v * 10 + (s[*i] - '0');
+  }
+  return v;
+}
+
+int rm_iso8601_parse(const char *s, size_t len, int64_t *out, size_t *err_off) {
+  /* YYYY-MM-DD(T| )HH:MM[:SS][Z] */
+  size_t i = 0;
+  int y, mo, d, h, mi, sec = 0;
+  if ((y = digits(s, len, &i, 4)) < 0 || i >= len || s[i++] != '-' || (mo = digits(s, len, &i, 2)) < 0 ||
+      i >= len || s[i++] != '-' || (d = digits(s, len, &i, 2)) < 0 || i >= len || (s[i] != 'T' && s[i] != ' ') ||
+      (++i, (h = digits(s, len, &i, 2)) < 0) || i >= len || s[i++] != ':' || (mi = digits(s, len, &i, 2)) < 0)
+    goto bad;
+  if (i < len && s[i] == ':' && (++i, (sec = digits(s, len, &i, 2)) < 0)) goto bad;
+  if (i < len && s[i] == 'Z') i++;
+  if (i != len) goto bad;
+  static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59) {
+    i = 0;
+    goto bad;
+  }
+  /* Days since 1970-01-01 (the civil-from-days inverse of H. Hinnant). */
+  int yy = y - (mo <= 2);
+  int era = yy / 400;
+  int yoe = yy - era * 400;
+  int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = (int64_t)era * 146097 + doe - 719468;
+  *out = days * 86400 + h * 3600 + mi * 60 + sec;
+  return 0;
+bad:
+  *err_off = i;
+  return -1;
 }
 
 static int read_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
@@ -440,6 +745,14 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
     return rm_yaml_error(y, root, "the scenario needs customers (such as [{count: 20, servers: 10, clients: 190}])");
   if (read_customers(y, sc, v)) return -1;
   if ((v = rm_yaml_get(y, root, "faults")) && read_faults(y, sc, v)) return -1;
+  if ((v = rm_yaml_get(y, root, "random_failures")) && read_random(y, sc, v)) return -1;
+  sc->start = -1;
+  if ((v = rm_yaml_get(y, root, "start"))) {
+    size_t off = 0;
+    if (v->type != YAML_SCALAR_NODE ||
+        rm_iso8601_parse((const char *)v->data.scalar.value, v->data.scalar.length, &sc->start, &off))
+      return rm_yaml_error_at(y, v, off, "start must be a UTC time such as 2026-11-20T00:00:00Z");
+  }
   if ((v = rm_yaml_get(y, root, "expect")) && read_expect(y, sc, v)) return -1;
   return 0;
 }
@@ -526,7 +839,12 @@ void rm_scenario_free(rm_scenario *sc) {
   free_names(sc->gw_names, sc->n_gw);
   free(sc->gw_report_to);
   free_names(sc->gw_failover, sc->n_gw_failover);
-  for (int i = 0; sc->faults && i < sc->n_faults; i++) free(sc->faults[i].target);
+  for (int i = 0; sc->faults && i < sc->n_faults; i++) {
+    free(sc->faults[i].target);
+    free(sc->faults[i].id);
+    free(sc->faults[i].where);
+    free_names(sc->faults[i].list, sc->faults[i].n_list);
+  }
   free(sc->faults);
   for (int i = 0; sc->specs && i < sc->n_specs; i++) {
     free(sc->specs[i].prefix);

@@ -81,16 +81,57 @@ typedef struct {
   bool web_console;
 } rm_params;
 
-/* A fault on the timeline. */
-typedef enum { RM_FAULT_CRASH } rm_fault_kind;
+/* A fault on the timeline. Each kind is one line of `faults:` (see
+ * docs/scenarios.md); RM_FAULT_STEP is one line of a replayed outage. */
+typedef enum {
+  RM_FAULT_CRASH,        /* nodes down, and back `for` later */
+  RM_FAULT_CUT,          /* links down */
+  RM_FAULT_DEGRADE,      /* links slower: latency, bandwidth, loss */
+  RM_FAULT_FLAP,         /* nodes or links down and up every `every`, `times` times */
+  RM_FAULT_SITE_OUTAGE,  /* every link of a customer's site */
+  RM_FAULT_DC_OUTAGE,    /* every link into the service provider */
+  RM_FAULT_SLOW_SQL,     /* SQL write capacity times `factor` */
+  RM_FAULT_STOP_HEALTH,  /* the health service stopped on agents */
+  RM_FAULT_ROLLING,      /* nodes restarted one after another, `gap` apart */
+  RM_FAULT_STEP,         /* a replayed change: down, up or degrade */
+  RM_FAULT_KINDS
+} rm_fault_kind;
+
+/* What a replayed line does. */
+typedef enum { RM_STEP_DOWN, RM_STEP_UP, RM_STEP_DEGRADE } rm_step_action;
 
 typedef struct {
   rm_fault_kind kind;
-  char *target;             /* a node's name */
-  rs_time_t at;
+  char *id;                 /* its name in phases and the story */
+  char *target;             /* a node, link:NODE, or a selector; NULL when the kind needs none */
+  char **list;              /* a rolling restart's nodes, when given as a list */
+  int n_list;
+  double share;             /* a random share of the targets (0: all) */
+  int count;                /* or a random number of them (0: all) */
+  rs_time_t at, at_to;      /* when; at_to > at: at a random time in [at, at_to] */
   rs_time_t duration;       /* RS_TIME_MAX: never repaired */
-  int line;                 /* where it was written, for messages */
+  rs_time_t latency;        /* degrade: latency added */
+  double bandwidth;         /* degrade: the link's bandwidth then (0: unchanged) */
+  double loss;              /* degrade: packets lost, 0..1 */
+  rs_time_t every;          /* flap: down this long, then up this long */
+  int times;                /* flap: how many times */
+  double factor;            /* slow SQL, or a replayed degrade of sql */
+  rs_time_t gap;            /* rolling restart */
+  rm_step_action action;    /* a replayed step */
+  char *where;              /* "FILE:LINE:COL" where it was written */
 } rm_fault_spec;
+
+/* Roles that can fail at random. */
+enum { RM_RANDOM_AGENT, RM_RANDOM_ESSENTIALS, RM_RANDOM_GATEWAY, RM_RANDOM_MS, RM_RANDOM_RMS_NODE,
+       RM_RANDOM_SQL_NODE, RM_RANDOM_ROLES };
+
+/* Random failures of a role: times between failures and to repair. */
+typedef struct {
+  rs_time_t mtbf;           /* 0: none */
+  rs_time_t mttr;
+  bool lognormal;           /* repair times lognormal (else exponential) */
+  double cv;                /* lognormal: coefficient of variation */
+} rm_random_failures;
 
 /* Expectations a scenario may ask for. */
 enum {
@@ -120,10 +161,22 @@ typedef struct {
   rm_params p;
   int n_faults;
   rm_fault_spec *faults;
+  rm_random_failures random[RM_RANDOM_ROLES]; /* by RM_RANDOM_* */
+  int64_t start;          /* wall clock of time 0 (Unix seconds), for replays; -1: not given */
   unsigned expect;        /* RM_EXPECT_* bits */
   rs_time_t failover_within;
   rs_time_t alert_within;
 } rm_scenario;
+
+/* Check a fault's target for its kind: a node, link:NODE or a selector
+ * (role:ROLE, customer:NAME, agents:NAME, links:ROLE) naming nodes of the
+ * scenario. Returns NULL when it is good, else what is wrong. */
+const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, const char *target);
+
+/* Parse an ISO 8601 UTC time ("2026-11-20T02:00:00Z", seconds optional,
+ * "Z" or no zone) into Unix seconds. Returns 0, or -1 with the offset of
+ * the first bad character. */
+int rm_iso8601_parse(const char *s, size_t len, int64_t *out, size_t *err_off);
 
 /* The defaults, with their sources in docs/scenarios.md. */
 void rm_params_default(rm_params *p);

@@ -31,7 +31,7 @@ static inline rm_group *G(rm_uplink *u) { return u->owner->group; }
 static inline rs_sim *S(rm_uplink *u) { return u->owner->group->sim; }
 static inline const rm_params *P(rm_uplink *u) { return u->owner->group->p; }
 
-static bool reachable(const rm_node *t) { return t->state == RM_UP; }
+static bool reachable(const rm_uplink *u, const rm_node *t) { return !u->link_down && t->state == RM_UP; }
 
 rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now) { return u->lost_at >= 0 ? now - u->lost_at : 0; }
 
@@ -54,13 +54,21 @@ static void send(rm_uplink *u) {
   u->n_inflight = rm_spool_take(&u->owner->spool, P(u)->max_batch, u->inflight, u->inflight_prio,
                                 RM_UL_BATCH_CHUNKS, &u->inflight_bytes);
   if (u->inflight_bytes == 0) return;
-  double rate = u->link->bandwidth * u->link->availability;
+  double bw = u->bandwidth > 0 ? u->bandwidth : u->link->bandwidth;
+  double rate = bw * u->link->availability;
+  rs_time_t latency = u->link->latency + u->extra_latency;
+  if (u->loss > 0) {
+    /* TCP under loss (Mathis et al.): MSS / RTT x 1.22 / sqrt(p). */
+    double rtt = 2.0 * (double)(latency > 0 ? latency : RS_MSEC) / 1e6;
+    double cap = 1460.0 / rtt * 1.22 / sqrt(u->loss);
+    if (cap < rate) rate = cap;
+  }
   if (to->capacity > 0) {
     double share = to->capacity / (to->connections > 0 ? to->connections : 1);
     if (share < rate) rate = share;
   }
   double wire = ceil((double)u->inflight_bytes * u->wire);
-  rs_time_t d = (rs_time_t)ceil(wire / rate * 1e6) + u->link->latency;
+  rs_time_t d = (rs_time_t)ceil(wire / rate * 1e6) + latency;
   u->busy = true;
   rs_sim_schedule_in(S(u), &u->done, d);
 }
@@ -153,7 +161,7 @@ static void timer_cb(rs_sim *sim, rs_event *ev) {
   (void)sim;
   switch (u->state) {
   case RM_UL_CONNECTED: /* failed over: is the primary back? */
-    if (reachable(u->targets[0])) {
+    if (reachable(u, u->targets[0])) {
       rm_node *from = u->targets[u->cur];
       rm_group_detach(G(u), u->owner);
       abort_transfer(u);
@@ -163,7 +171,7 @@ static void timer_cb(rs_sim *sim, rs_event *ev) {
     }
     break;
   case RM_UL_RETRYING:
-    if (reachable(u->targets[0])) {
+    if (reachable(u, u->targets[0])) {
       connect_to(u, 0, "reconnected", NULL);
       break;
     }
@@ -176,7 +184,7 @@ static void timer_cb(rs_sim *sim, rs_event *ev) {
       rs_sim_schedule_in(S(u), ev, P(u)->retry_interval);
     break;
   case RM_UL_CONNECTING:
-    if (reachable(u->targets[u->cur])) {
+    if (reachable(u, u->targets[u->cur])) {
       connect_to(u, u->cur, "failover", NULL);
     } else {
       rm_group_event(G(u), u->owner, "retry", "%s: cannot connect to %s", u->owner->name, u->targets[u->cur]->name);
@@ -191,7 +199,7 @@ static void timer_cb(rs_sim *sim, rs_event *ev) {
 void rm_uplink_start(rm_uplink *u) {
   rs_sim *sim = S(u);
   rs_sim_schedule(sim, &u->flush, rs_sim_now(sim) + u->flush_phase);
-  if (reachable(u->targets[0])) {
+  if (reachable(u, u->targets[0])) {
     connect_to(u, 0, "connected", NULL);
   } else {
     u->lost_at = rs_sim_now(sim);
@@ -210,4 +218,18 @@ void rm_uplink_stop(rm_uplink *u) {
 void rm_uplink_target_lost(rm_uplink *u, const rm_node *target) {
   if (u->state == RM_UL_CONNECTED && u->targets[u->cur] == target) lose(u, "it went down");
   /* A connection being set up notices at its end (timer_cb). */
+}
+
+void rm_uplink_link_down(rm_uplink *u) {
+  if (u->link_down) return;
+  u->link_down = true;
+  if (u->state == RM_UL_CONNECTED) lose(u, "its link is down");
+}
+
+void rm_uplink_link_up(rm_uplink *u) { u->link_down = false; }
+
+void rm_uplink_degrade(rm_uplink *u, rs_time_t extra_latency, double bandwidth, double loss) {
+  u->extra_latency = extra_latency;
+  u->bandwidth = bandwidth;
+  u->loss = loss;
 }

@@ -43,6 +43,10 @@ struct rm_uplink {
   rs_time_t lost_at;        /* when the connection was lost; -1 while none is */
   const rm_link_params *link;
   double wire;              /* bytes on the wire per byte of data */
+  bool link_down;           /* the link is cut: no parent can be reached */
+  rs_time_t extra_latency;  /* a degraded link: latency added */
+  double bandwidth;         /* a degraded link: its bandwidth (0: the link's own) */
+  double loss;              /* a degraded link: share of packets lost, 0..1 */
   rs_event timer;           /* retries, connecting, failback checks */
   rs_event flush;
   rs_event done;            /* the transfer in flight ends */
@@ -73,6 +77,17 @@ void rm_uplink_stop(rm_uplink *u);
 /* A target of u went down or stopped answering: if u was connected or
  * connecting to it, the connection is lost. */
 void rm_uplink_target_lost(rm_uplink *u, const rm_node *target);
+
+/* The link is cut (the connection is lost, and no parent answers until it
+ * is back), or back. */
+void rm_uplink_link_down(rm_uplink *u);
+void rm_uplink_link_up(rm_uplink *u);
+
+/* The link is degraded: latency added, bandwidth (0: unchanged), packet loss
+ * (0..1, which caps a transfer's rate as TCP's does: MSS / RTT x 1.22 /
+ * sqrt(loss)); rm_uplink_degrade(u, 0, 0, 0) restores it. Transfers started
+ * afterwards see the change. */
+void rm_uplink_degrade(rm_uplink *u, rs_time_t extra_latency, double bandwidth, double loss);
 
 /* The time from the current loss to now, or 0 when connected. */
 rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now);

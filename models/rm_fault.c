@@ -1,0 +1,348 @@
+/* rm_fault: building and running the timeline of faults (see rm_fault.h). */
+#include "rm_fault.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rm_group.h"
+#include "rm_units.h"
+
+/* ---- building ---- */
+
+static int add_target(rm_timeline *tl, rm_node *n) {
+  if (tl->n_targets == tl->cap_targets) {
+    int cap = tl->cap_targets ? tl->cap_targets * 2 : 64;
+    rm_node **v = realloc(tl->targets, (size_t)cap * sizeof *v);
+    if (!v) return -1;
+    tl->targets = v;
+    tl->cap_targets = cap;
+  }
+  tl->targets[tl->n_targets++] = n;
+  return 0;
+}
+
+static int add_step(rm_timeline *tl, rs_time_t t, int fault, rm_action a, int first, int n, rs_time_t repair) {
+  if (tl->n_steps == tl->cap_steps) {
+    int cap = tl->cap_steps ? tl->cap_steps * 2 : 64;
+    rm_step *v = realloc(tl->steps, (size_t)cap * sizeof *v);
+    if (!v) return -1;
+    tl->steps = v;
+    tl->cap_steps = cap;
+  }
+  tl->steps[tl->n_steps++] = (rm_step){.t = t, .fault = fault, .action = a, .first = first, .n = n, .repair = repair};
+  return 0;
+}
+
+static bool agent_of(const rm_group *g, int64_t a, const rm_node *ess) { return g->agents[a].ess == ess; }
+
+/* Append the nodes a target names to tl->targets. */
+static int resolve(rm_timeline *tl, rm_group *g, rm_fault_kind kind, const char *t) {
+  const char *sel;
+  if (strncmp(t, "link:", 5) == 0) {
+    rm_node *n = rm_group_find(g, t + 5);
+    return n ? add_target(tl, n) : -1;
+  }
+  if (strncmp(t, "links:", 6) == 0 || strncmp(t, "role:", 5) == 0) {
+    const char *r = strchr(t, ':') + 1;
+    int rc = 0;
+    if (strcmp(r, "essentials") == 0)
+      for (int i = 0; i < g->n_ess && !rc; i++) rc = add_target(tl, &g->ess[i].node);
+    else if (strcmp(r, "gateway") == 0)
+      for (int i = 0; i < g->n_gw && !rc; i++) rc = add_target(tl, &g->gw[i].node);
+    else if (strcmp(r, "management_server") == 0)
+      for (int i = 0; i < g->n_ms && !rc; i++) rc = add_target(tl, &g->ms[i].node);
+    else if (strcmp(r, "agent") == 0 || strcmp(r, "server") == 0 || strcmp(r, "client") == 0) {
+      int want = strcmp(r, "agent") == 0 ? -1 : strcmp(r, "server") == 0;
+      for (int64_t a = 0; a < g->n_agents && !rc; a++)
+        if (want < 0 || g->agents[a].server == (bool)want) rc = add_target(tl, &g->agents[a].node);
+    } else if (strcmp(r, "rms_node") == 0)
+      rc = add_target(tl, &g->rms.member[0]) || add_target(tl, &g->rms.member[1]);
+    else if (strcmp(r, "sql_node") == 0)
+      rc = add_target(tl, &g->sql.member[0]) || add_target(tl, &g->sql.member[1]);
+    return rc;
+  }
+  if ((sel = strncmp(t, "customer:", 9) == 0 ? t + 9 : strncmp(t, "agents:", 7) == 0 ? t + 7 : NULL)) {
+    rm_node *ess = rm_group_find(g, sel);
+    if (!ess) return -1;
+    int rc = 0;
+    if (t[0] == 'c' && kind != RM_FAULT_STOP_HEALTH) rc = add_target(tl, ess);
+    for (int64_t a = 0; a < g->n_agents && !rc; a++)
+      if (agent_of(g, a, ess)) rc = add_target(tl, &g->agents[a].node);
+    return rc;
+  }
+  rm_node *n = rm_group_find(g, t);
+  return n ? add_target(tl, n) : -1;
+}
+
+/* Keep a random share or count of targets[first ..], in their order. */
+static void subset(rm_timeline *tl, int first, const rm_fault_spec *f, rs_rng *rng) {
+  int n = tl->n_targets - first;
+  int keep = f->count > 0 ? f->count : f->share > 0 ? (int)(f->share * n + 0.5) : n;
+  if (f->share > 0 && keep == 0 && n > 0) keep = 1;
+  if (keep >= n) return;
+  rm_node **v = tl->targets + first;
+  /* Partial Fisher-Yates, then back into their first order (by id). */
+  for (int i = 0; i < keep; i++) {
+    int j = i + (int)rs_rng_below(rng, (uint64_t)(n - i));
+    rm_node *x = v[i];
+    v[i] = v[j];
+    v[j] = x;
+  }
+  for (int i = 1; i < keep; i++) {
+    rm_node *x = v[i];
+    int j = i;
+    while (j > 0 && v[j - 1]->id > x->id) {
+      v[j] = v[j - 1];
+      j--;
+    }
+    v[j] = x;
+  }
+  tl->n_targets = first + keep;
+}
+
+/* The steps of one fault of the scenario. */
+static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t errlen) {
+  const rm_fault_spec *f = &g->sc->faults[fi];
+  rs_rng rng;
+  rs_rng_init(&rng, g->sc->seed, rs_stream_id(f->id) ^ 0x6661756c74ull /* "fault" */);
+  rs_time_t at = f->at_to > f->at ? f->at + (rs_time_t)rs_rng_below(&rng, (uint64_t)(f->at_to - f->at + 1)) : f->at;
+  rs_time_t end = f->duration == RS_TIME_MAX || f->duration > RS_TIME_MAX - at ? RS_TIME_MAX : at + f->duration;
+  int first = tl->n_targets, rc = 0;
+  bool link = false;
+  switch (f->kind) {
+  case RM_FAULT_DC_OUTAGE:
+    rc = resolve(tl, g, f->kind, "links:essentials");
+    link = true;
+    break;
+  case RM_FAULT_SLOW_SQL: rc = add_target(tl, &g->sql.node); break;
+  case RM_FAULT_SITE_OUTAGE:
+    rc = resolve(tl, g, f->kind, f->target);
+    link = true;
+    break;
+  case RM_FAULT_ROLLING:
+    if (f->list)
+      for (int i = 0; i < f->n_list && !rc; i++) rc = resolve(tl, g, f->kind, f->list[i]);
+    else
+      rc = resolve(tl, g, f->kind, f->target);
+    break;
+  default:
+    rc = resolve(tl, g, f->kind, f->target);
+    link = f->kind == RM_FAULT_CUT || f->kind == RM_FAULT_DEGRADE || strncmp(f->target, "link", 4) == 0;
+  }
+  if (rc) {
+    snprintf(err, errlen, "%s: cannot find the fault's nodes (%s)", f->where, f->target ? f->target : "");
+    return -1;
+  }
+  subset(tl, first, f, &rng);
+  int n = tl->n_targets - first;
+  rm_action down = link ? RM_ACT_LINK_DOWN : RM_ACT_NODE_DOWN, up = link ? RM_ACT_LINK_UP : RM_ACT_NODE_UP;
+  if (f->kind == RM_FAULT_DEGRADE) down = RM_ACT_DEGRADE, up = RM_ACT_UNDEGRADE;
+  if (f->kind == RM_FAULT_SLOW_SQL) down = RM_ACT_SQL_SLOW, up = RM_ACT_SQL_NORMAL;
+  if (f->kind == RM_FAULT_STOP_HEALTH) down = RM_ACT_HEALTH_STOP, up = RM_ACT_HEALTH_START;
+  rm_fault_window *w = &tl->windows[fi];
+  w->start = at;
+  w->end = end;
+  w->n_nodes = n;
+  switch (f->kind) {
+  case RM_FAULT_FLAP:
+    for (int k = 0; k < f->times && !rc; k++)
+      rc = add_step(tl, at + 2 * k * f->every, fi, down, first, n, 0) ||
+           add_step(tl, at + (2 * k + 1) * f->every, fi, up, first, n, 0);
+    w->end = at + (2 * (rs_time_t)f->times - 1) * f->every;
+    break;
+  case RM_FAULT_ROLLING:
+    for (int k = 0; k < n && !rc; k++)
+      rc = add_step(tl, at + k * f->gap, fi, down, first + k, 1, 0) ||
+           add_step(tl, at + k * f->gap + f->duration, fi, up, first + k, 1, 0);
+    w->end = at + (n - 1) * f->gap + f->duration;
+    break;
+  case RM_FAULT_STEP: {
+    rm_action a = f->action == RM_STEP_UP ? up : down;
+    if (f->action == RM_STEP_DEGRADE)
+      a = f->target && strcmp(f->target, "sql") == 0 ? RM_ACT_SQL_SLOW : RM_ACT_DEGRADE;
+    if (f->action == RM_STEP_UP && f->target && strcmp(f->target, "sql") == 0 && n == 1 &&
+        tl->targets[first] == &g->sql.node)
+      a = RM_ACT_SQL_NORMAL;
+    rc = add_step(tl, at, fi, a, first, n, 0);
+    w->end = at;
+    break;
+  }
+  default:
+    rc = add_step(tl, at, fi, down, first, n, 0);
+    if (!rc && end != RS_TIME_MAX) rc = add_step(tl, end, fi, up, first, n, 0);
+  }
+  if (rc) snprintf(err, errlen, "out of memory building the timeline");
+  return rc;
+}
+
+/* Random failures: for each node of a role with an MTBF, up times drawn
+ * from Exp(MTBF) and repairs from Exp(MTTR) or a lognormal, from the node's
+ * own stream, until the end of the run. */
+static int build_random(rm_timeline *tl, rm_group *g) {
+  const rm_scenario *sc = g->sc;
+  for (int r = 0; r < RM_RANDOM_ROLES; r++) {
+    const rm_random_failures *rf = &sc->random[r];
+    if (rf->mtbf <= 0) continue;
+    int64_t count = r == RM_RANDOM_AGENT ? g->n_agents : r == RM_RANDOM_ESSENTIALS ? g->n_ess
+                  : r == RM_RANDOM_GATEWAY ? g->n_gw : r == RM_RANDOM_MS ? g->n_ms : 2;
+    for (int64_t i = 0; i < count; i++) {
+      rm_node *n = r == RM_RANDOM_AGENT ? &g->agents[i].node : r == RM_RANDOM_ESSENTIALS ? &g->ess[i].node
+                 : r == RM_RANDOM_GATEWAY ? &g->gw[i].node : r == RM_RANDOM_MS ? &g->ms[i].node
+                 : r == RM_RANDOM_RMS_NODE ? &g->rms.member[i] : &g->sql.member[i];
+      rs_rng rng;
+      rs_rng_init(&rng, sc->seed, rs_stream_id(n->name) ^ 0x72616e646f6dull /* "random" */);
+      rs_time_t t = rs_rng_exp_time(&rng, rf->mtbf);
+      int first = -1;
+      while (t < sc->duration) {
+        double d = rf->lognormal ? rs_rng_lognormal_mean(&rng, (double)rf->mttr, rf->cv)
+                                 : rs_rng_exponential(&rng, (double)rf->mttr);
+        rs_time_t repair = d < 1 ? 1 : d > 1e17 ? (rs_time_t)1e17 : (rs_time_t)(d + 0.5);
+        if (first < 0) {
+          first = tl->n_targets;
+          if (add_target(tl, n)) return -1;
+        }
+        if (add_step(tl, t, -1, RM_ACT_NODE_DOWN, first, 1, repair) ||
+            add_step(tl, t + repair, -1, RM_ACT_NODE_UP, first, 1, 0))
+          return -1;
+        tl->random_failures++;
+        t += repair + rs_rng_exp_time(&rng, rf->mtbf);
+      }
+    }
+  }
+  return 0;
+}
+
+/* Sort by time, keeping the order of writing among equal times. */
+static void sort_steps(rm_timeline *tl) {
+  /* A merge sort: stable, and O(n log n) for the many steps of random
+   * failures. */
+  int n = tl->n_steps;
+  rm_step *tmp = malloc((size_t)(n ? n : 1) * sizeof *tmp);
+  if (!tmp) { /* fall back to a stable insertion sort */
+    for (int i = 1; i < n; i++) {
+      rm_step x = tl->steps[i];
+      int j = i;
+      while (j > 0 && tl->steps[j - 1].t > x.t) {
+        tl->steps[j] = tl->steps[j - 1];
+        j--;
+      }
+      tl->steps[j] = x;
+    }
+    return;
+  }
+  for (int width = 1; width < n; width *= 2) {
+    for (int lo = 0; lo < n; lo += 2 * width) {
+      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      int i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = tl->steps[j].t < tl->steps[i].t ? tl->steps[j++] : tl->steps[i++];
+      while (i < mid) tmp[k++] = tl->steps[i++];
+      while (j < hi) tmp[k++] = tl->steps[j++];
+    }
+    memcpy(tl->steps, tmp, (size_t)n * sizeof *tmp);
+  }
+  free(tmp);
+}
+
+static void timeline_cb(rs_sim *sim, rs_event *ev);
+
+int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen) {
+  memset(tl, 0, sizeof *tl);
+  tl->n_windows = g->sc->n_faults;
+  tl->windows = calloc((size_t)(tl->n_windows ? tl->n_windows : 1), sizeof *tl->windows);
+  if (!tl->windows) {
+    snprintf(err, errlen, "out of memory building the timeline");
+    return -1;
+  }
+  for (int f = 0; f < g->sc->n_faults; f++)
+    if (build_fault(tl, g, f, err, errlen)) return -1;
+  if (build_random(tl, g)) {
+    snprintf(err, errlen, "out of memory drawing random failures");
+    return -1;
+  }
+  sort_steps(tl);
+  rs_event_init(&tl->ev, timeline_cb);
+  return 0;
+}
+
+void rm_timeline_free(rm_timeline *tl) {
+  free(tl->steps);
+  free(tl->targets);
+  free(tl->windows);
+  memset(tl, 0, sizeof *tl);
+}
+
+void rm_timeline_start(rm_timeline *tl, rm_group *g) {
+  if (tl->n_steps) rs_sim_schedule(g->sim, &tl->ev, tl->steps[0].t);
+}
+
+/* ---- running ---- */
+
+static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
+  const rm_fault_spec *f = s->fault >= 0 ? &g->sc->faults[s->fault] : NULL;
+  const rm_params *p = g->p;
+  char d[32], r[32];
+  for (int k = 0; k < s->n; k++) {
+    rm_node *n = tl->targets[s->first + k];
+    switch (s->action) {
+    case RM_ACT_NODE_DOWN:
+      if (s->fault < 0)
+        rm_group_event(g, n, "random_failure", "%s fails at random (drawn from its failure rate); repaired after %s",
+                       n->name, rs_duration_format(s->repair, d, sizeof d));
+      rm_group_crash(g, n);
+      break;
+    case RM_ACT_NODE_UP: rm_group_restore(g, n); break;
+    case RM_ACT_LINK_DOWN:
+      if (n->up && !n->up->link_down) {
+        rm_group_event(g, n, "link_down", "the link from %s is down", n->name);
+        rm_uplink_link_down(n->up);
+      }
+      break;
+    case RM_ACT_LINK_UP:
+      if (n->up && n->up->link_down) {
+        rm_group_event(g, n, "link_up", "the link from %s is back", n->name);
+        rm_uplink_link_up(n->up);
+      }
+      if (n->up && (n->up->extra_latency || n->up->bandwidth > 0 || n->up->loss > 0)) {
+        rm_uplink_degrade(n->up, 0, 0, 0);
+        rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
+      }
+      break;
+    case RM_ACT_DEGRADE:
+      if (!n->up || !f) break;
+      rm_uplink_degrade(n->up, f->latency, f->bandwidth, f->loss);
+      rm_group_event(g, n, "link_degraded", "the link from %s is degraded: latency +%s, bandwidth %s, loss %.2f %%",
+                     n->name, rs_duration_format(f->latency, d, sizeof d),
+                     f->bandwidth > 0 ? rm_size_format((int64_t)f->bandwidth, r, sizeof r) : "unchanged",
+                     f->loss * 100.0);
+      break;
+    case RM_ACT_UNDEGRADE:
+      if (!n->up) break;
+      rm_uplink_degrade(n->up, 0, 0, 0);
+      rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
+      break;
+    case RM_ACT_SQL_SLOW:
+      g->sql.node.capacity = p->sql_capacity * (f ? f->factor : 1.0);
+      rm_group_event(g, n, "sql_slow", "the SQL store writes at %.0f %% of its capacity", (f ? f->factor : 1.0) * 100);
+      break;
+    case RM_ACT_SQL_NORMAL:
+      g->sql.node.capacity = p->sql_capacity;
+      rm_group_event(g, n, "sql_normal", "the SQL store writes at its full capacity again");
+      break;
+    case RM_ACT_HEALTH_STOP: rm_group_health(g, n, false); break;
+    case RM_ACT_HEALTH_START: rm_group_health(g, n, true); break;
+    }
+  }
+}
+
+static void timeline_cb(rs_sim *sim, rs_event *ev) {
+  rm_group *g = RS_CONTAINER_OF(ev, rm_group, timeline.ev);
+  rm_timeline *tl = &g->timeline;
+  rs_time_t now = rs_sim_now(sim);
+  while (tl->next < tl->n_steps && tl->steps[tl->next].t <= now) {
+    rm_group_phase_mark(g);
+    apply(g, tl, &tl->steps[tl->next]);
+    tl->next++;
+  }
+  if (tl->next < tl->n_steps) rs_sim_schedule(sim, ev, tl->steps[tl->next].t);
+}

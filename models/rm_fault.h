@@ -1,0 +1,61 @@
+/*
+ * rm_fault: the timeline of faults of a run.
+ *
+ * Every fault of the scenario (and every line of a replayed outage, which
+ * the loader turns into faults too) becomes steps: at a time, an action on
+ * a set of nodes (take down, bring back, cut or restore a link, degrade it,
+ * slow the SQL store, stop or start health services). Random failures drawn
+ * from each node's stream add their own steps. All steps are kept in one
+ * list, sorted by time and then by the order they were written, and run by
+ * one event, so a fault written in a scenario and the same change replayed
+ * from a file act identically.
+ */
+#ifndef RM_FAULT_H
+#define RM_FAULT_H
+
+#include "rm_node.h"
+#include "rm_scenario.h"
+#include "rs_sim.h"
+
+typedef enum {
+  RM_ACT_NODE_DOWN, RM_ACT_NODE_UP, RM_ACT_LINK_DOWN, RM_ACT_LINK_UP, RM_ACT_DEGRADE, RM_ACT_UNDEGRADE,
+  RM_ACT_SQL_SLOW, RM_ACT_SQL_NORMAL, RM_ACT_HEALTH_STOP, RM_ACT_HEALTH_START
+} rm_action;
+
+typedef struct {
+  rs_time_t t;
+  int fault;                /* index of its fault in the scenario, -1 for a random failure */
+  rm_action action;
+  int first, n;             /* its nodes: targets[first .. first + n) */
+  rs_time_t repair;         /* a random failure: how long until it is repaired */
+} rm_step;
+
+/* Phases of a fault: from its first step to its last (its recovery). */
+typedef struct {
+  rs_time_t start, end;     /* end RS_TIME_MAX when it is never repaired */
+  int n_nodes;              /* nodes (or links) it acts on */
+} rm_fault_window;
+
+typedef struct {
+  rm_step *steps;
+  int n_steps, cap_steps;
+  int next;                 /* the next step to run */
+  rm_node **targets;
+  int n_targets, cap_targets;
+  rm_fault_window *windows; /* one per scenario fault */
+  int n_windows;
+  int64_t random_failures;  /* drawn */
+  rs_event ev;
+} rm_timeline;
+
+/* Build the timeline of g's scenario: resolve targets and selectors, draw
+ * random times, subsets and random failures. Returns 0, or -1 with a
+ * message in err. */
+int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen);
+
+/* Schedule the first step. */
+void rm_timeline_start(rm_timeline *tl, rm_group *g);
+
+void rm_timeline_free(rm_timeline *tl);
+
+#endif
