@@ -313,7 +313,7 @@ static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
       rm_uplink_degrade(n->up, f->latency, f->bandwidth, f->loss);
       rm_group_event(g, n, "link_degraded", "the link from %s is degraded: latency +%s, bandwidth %s, loss %.2f %%",
                      n->name, rs_duration_format(f->latency, d, sizeof d),
-                     f->bandwidth > 0 ? rm_size_format((int64_t)f->bandwidth, r, sizeof r) : "unchanged",
+                     f->bandwidth > 0 ? rm_rate_format(f->bandwidth, r, sizeof r) : "unchanged",
                      f->loss * 100.0);
       break;
     case RM_ACT_UNDEGRADE:

@@ -179,7 +179,7 @@ static void watcher_cb(rs_sim *sim, rs_event *ev) {
       g->alerts++;
       if (g->failed_at[a] >= 0 && g->alerted_at[a] < 0) g->alerted_at[a] = now;
       rm_group_event(g, &ag->node, "heartbeat_alert", "%s: Health Service Heartbeat Failure (no heartbeat for %s)",
-                     ag->node.name, rs_duration_format(now - g->last_heartbeat[a], d, sizeof d));
+                     ag->node.name, rs_duration_format((now - g->last_heartbeat[a]) / RS_SEC * RS_SEC, d, sizeof d));
       if (ag->node.state != RM_UP) {
         g->alert_state[a] = 2;
         g->alerts++;

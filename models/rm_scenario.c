@@ -785,27 +785,26 @@ int rm_scenario_parse(rm_scenario *sc, const char *file, const char *text, size_
   return rc;
 }
 
-int rm_scenario_load(rm_scenario *sc, const char *file, char *err, size_t errlen) {
+char *rm_read_file(const char *file, size_t *len_out, const char *what, char *err, size_t errlen) {
   FILE *f = fopen(file, "rb");
-  memset(sc, 0, sizeof *sc);
   if (!f) {
-    snprintf(err, errlen, "%s: cannot open the scenario: %s", file, strerror(errno));
-    return -1;
+    snprintf(err, errlen, "%s: cannot open the %s: %s", file, what, strerror(errno));
+    return NULL;
   }
   size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
+  char *buf = malloc(cap + 1);
   while (buf) {
     size_t got = fread(buf + len, 1, cap - len, f);
     len += got;
     if (got == 0) break;
     if (len == cap) {
       if (cap > (64u << 20)) {
-        snprintf(err, errlen, "%s: larger than 64 MB: not a scenario", file);
+        snprintf(err, errlen, "%s: larger than 64 MB: not a %s", file, what);
         free(buf);
         fclose(f);
-        return -1;
+        return NULL;
       }
-      char *nb = realloc(buf, cap *= 2);
+      char *nb = realloc(buf, (cap *= 2) + 1);
       if (!nb) {
         free(buf);
         buf = NULL;
@@ -817,10 +816,20 @@ int rm_scenario_load(rm_scenario *sc, const char *file, char *err, size_t errlen
   int read_error = ferror(f);
   fclose(f);
   if (!buf || read_error) {
-    snprintf(err, errlen, "%s: cannot read the scenario%s", file, buf ? "" : ": out of memory");
+    snprintf(err, errlen, "%s: cannot read the %s%s", file, what, buf ? "" : ": out of memory");
     free(buf);
-    return -1;
+    return NULL;
   }
+  buf[len] = '\0';
+  *len_out = len;
+  return buf;
+}
+
+int rm_scenario_load(rm_scenario *sc, const char *file, char *err, size_t errlen) {
+  size_t len;
+  memset(sc, 0, sizeof *sc);
+  char *buf = rm_read_file(file, &len, "scenario", err, errlen);
+  if (!buf) return -1;
   int rc = rm_scenario_parse(sc, file, buf, len, err, errlen);
   free(buf);
   return rc;
@@ -846,6 +855,8 @@ void rm_scenario_free(rm_scenario *sc) {
     free_names(sc->faults[i].list, sc->faults[i].n_list);
   }
   free(sc->faults);
+  free(sc->replay_file);
+  free(sc->replay_text);
   for (int i = 0; sc->specs && i < sc->n_specs; i++) {
     free(sc->specs[i].prefix);
     free(sc->specs[i].primary);

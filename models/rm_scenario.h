@@ -163,6 +163,8 @@ typedef struct {
   rm_fault_spec *faults;
   rm_random_failures random[RM_RANDOM_ROLES]; /* by RM_RANDOM_* */
   int64_t start;          /* wall clock of time 0 (Unix seconds), for replays; -1: not given */
+  char *replay_file;      /* a replayed outage, when one is given */
+  char *replay_text;
   unsigned expect;        /* RM_EXPECT_* bits */
   rs_time_t failover_within;
   rs_time_t alert_within;
@@ -180,6 +182,10 @@ int rm_iso8601_parse(const char *s, size_t len, int64_t *out, size_t *err_off);
 
 /* The defaults, with their sources in docs/scenarios.md. */
 void rm_params_default(rm_params *p);
+
+/* Read a whole file (at most 64 MB) into a NUL-terminated buffer. Returns
+ * it, or NULL with a message "FILE: ..." in err. */
+char *rm_read_file(const char *file, size_t *len, const char *what, char *err, size_t errlen);
 
 /*
  * Read and check the scenario in file. On success returns 0 and fills *sc

@@ -96,3 +96,16 @@ char *rm_size_format(int64_t bytes, char *buf, size_t n) {
     snprintf(buf, n, "%.*f %s", v < 9.995 && v > -9.995 ? 2 : 1, v, names[k]);
   return buf;
 }
+
+char *rm_rate_format(double bytes_per_s, char *buf, size_t n) {
+  static const char *names[] = {"bit/s", "Kbit/s", "Mbit/s", "Gbit/s"};
+  double v = bytes_per_s * 8.0;
+  int k = 0;
+  while (v >= 999.5 && k < 3) {
+    v /= 1000.0;
+    k++;
+  }
+  snprintf(buf, n, "%.*f %s", v < 9.995 && v != (double)(int64_t)v ? 2 : v < 99.95 && v != (double)(int64_t)v ? 1 : 0,
+           v, names[k]);
+  return buf;
+}

@@ -23,4 +23,8 @@ int rm_rate_parse(const char *s, size_t len, double *out, size_t *err_off);
  * significant figures). Returns buf. */
 char *rm_size_format(int64_t bytes, char *buf, size_t n);
 
+/* Write a rate in bytes per second as bits per second: "128 Kbit/s",
+ * "2 Mbit/s", "1.5 Gbit/s". Returns buf. */
+char *rm_rate_format(double bytes_per_s, char *buf, size_t n);
+
 #endif

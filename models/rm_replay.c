@@ -1,0 +1,234 @@
+/* rm_replay: reading a recorded outage (see rm_replay.h). */
+#include "rm_replay.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rm_units.h"
+
+/* A field of a line: where it starts (column from 1) and its text. */
+typedef struct {
+  const char *s;
+  size_t len;
+  size_t col;
+} field;
+
+typedef struct {
+  const char *file;
+  int line;
+  char *err;
+  size_t errlen;
+} ctx;
+
+static int fail(ctx *c, size_t col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(ctx *c, size_t col, const char *fmt, ...) {
+  int k = snprintf(c->err, c->errlen, "%s:%d:%zu: ", c->file, c->line, col);
+  va_list ap;
+  va_start(ap, fmt);
+  if (k > 0 && (size_t)k < c->errlen) vsnprintf(c->err + k, c->errlen - (size_t)k, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static bool is(const field *f, const char *s) { return f->len == strlen(s) && memcmp(f->s, s, f->len) == 0; }
+
+/* Split a line on commas, trimming blanks around each field. */
+static int split(const char *line, size_t len, field *out, int max) {
+  int n = 0;
+  size_t i = 0;
+  for (;;) {
+    size_t start = i;
+    while (i < len && line[i] != ',') i++;
+    size_t a = start, b = i;
+    while (a < b && (line[a] == ' ' || line[a] == '\t')) a++;
+    while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t' || line[b - 1] == '\r')) b--;
+    if (n < max) out[n] = (field){.s = line + a, .len = b - a, .col = a + 1};
+    n++;
+    if (i >= len) break;
+    i++;
+  }
+  return n;
+}
+
+static char *dup(const field *f) {
+  char *p = malloc(f->len + 1);
+  if (p) {
+    memcpy(p, f->s, f->len);
+    p[f->len] = '\0';
+  }
+  return p;
+}
+
+/* The time of a line: an offset ("2h", "+2h") or an ISO 8601 UTC time. */
+static int read_time(ctx *c, const rm_scenario *sc, const field *f, rs_time_t *out) {
+  size_t off = 0;
+  if (f->len == 0) return fail(c, f->col, "a time is missing (an offset such as 2h, or 2026-11-20T02:00:00Z)");
+  bool iso = f->len >= 10 && f->s[4] == '-';
+  if (iso) {
+    int64_t t;
+    if (rm_iso8601_parse(f->s, f->len, &t, &off))
+      return fail(c, f->col + off, "bad time '%.*s' (expected 2026-11-20T02:00:00Z, or an offset such as 2h)",
+                  (int)f->len, f->s);
+    if (sc->start < 0)
+      return fail(c, f->col, "an absolute time needs the scenario's start: (the wall-clock time of its time 0)");
+    if (t < sc->start) return fail(c, f->col, "'%.*s' is before the run's start", (int)f->len, f->s);
+    if ((t - sc->start) > RS_TIME_MAX / RS_SEC) return fail(c, f->col, "time too far in the future");
+    *out = (t - sc->start) * RS_SEC;
+  } else {
+    size_t skip = f->s[0] == '+';
+    if (rs_duration_parse(f->s + skip, f->len - skip, out, &off))
+      return fail(c, f->col + skip + off, "bad time '%.*s' (expected an offset such as 2h or +1h30m, or an ISO 8601 time)",
+                  (int)f->len, f->s);
+  }
+  if (*out > sc->duration)
+    return fail(c, f->col, "'%.*s' is after the end of the run", (int)f->len, f->s);
+  return 0;
+}
+
+/* degrade's parameters: key=value pairs. */
+static int read_params(ctx *c, const field *f, rm_fault_spec *spec, bool sql) {
+  size_t i = 0;
+  int seen = 0;
+  while (i < f->len) {
+    while (i < f->len && (f->s[i] == ' ' || f->s[i] == ';' || f->s[i] == '\t')) i++;
+    if (i >= f->len) break;
+    size_t k = i;
+    while (i < f->len && f->s[i] != '=' && f->s[i] != ' ' && f->s[i] != ';') i++;
+    if (i >= f->len || f->s[i] != '=')
+      return fail(c, f->col + k, "a parameter is key=value (latency=, bandwidth=, loss=, or factor= for sql)");
+    size_t klen = i - k, v = ++i;
+    while (i < f->len && f->s[i] != ' ' && f->s[i] != ';' && f->s[i] != '\t') i++;
+    const char *key = f->s + k, *val = f->s + v;
+    size_t vlen = i - v, off = 0;
+    char buf[64];
+    if (vlen == 0 || vlen >= sizeof buf) return fail(c, f->col + v, "a value is missing or too long");
+    memcpy(buf, val, vlen);
+    buf[vlen] = '\0';
+    char *end;
+    if (!sql && klen == 7 && memcmp(key, "latency", 7) == 0) {
+      if (rs_duration_parse(val, vlen, &spec->latency, &off)) return fail(c, f->col + v + off, "bad latency '%s'", buf);
+    } else if (!sql && klen == 9 && memcmp(key, "bandwidth", 9) == 0) {
+      if (rm_rate_parse(val, vlen, &spec->bandwidth, &off) || spec->bandwidth <= 0)
+        return fail(c, f->col + v + off, "bad bandwidth '%s' (such as 256Kbit/s)", buf);
+    } else if (!sql && klen == 4 && memcmp(key, "loss", 4) == 0) {
+      double d = strtod(buf, &end);
+      bool pct = *end == '%';
+      if (end == buf || (*end && !(pct && end[1] == '\0')) || d < 0 || (pct ? d >= 100 : d >= 1))
+        return fail(c, f->col + v, "bad loss '%s' (a share below 1, or a percentage such as 2%%)", buf);
+      spec->loss = pct ? d / 100 : d;
+    } else if (sql && klen == 6 && memcmp(key, "factor", 6) == 0) {
+      double d = strtod(buf, &end);
+      if (end == buf || *end || d <= 0 || d > 1) return fail(c, f->col + v, "bad factor '%s' (above 0, at most 1)", buf);
+      spec->factor = d;
+    } else {
+      return fail(c, f->col + k, "unknown parameter '%.*s' (%s)", (int)klen, key,
+                  sql ? "sql takes factor=" : "a link takes latency=, bandwidth= and loss=");
+    }
+    seen++;
+  }
+  if (!seen) return fail(c, f->col, "degrade needs parameters: latency=, bandwidth=, loss= (or factor= for sql)");
+  return 0;
+}
+
+static int add_line(ctx *c, rm_scenario *sc, const char *line, size_t len) {
+  field f[5];
+  int n = split(line, len, f, 5);
+  if (n < 3) return fail(c, len + 1, "a line is time,target,action[,parameters]");
+  if (n > 4) return fail(c, f[4].col, "too many fields (time,target,action[,parameters])");
+  rm_fault_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.kind = RM_FAULT_STEP;
+  spec.duration = RS_TIME_MAX;
+  if (read_time(c, sc, &f[0], &spec.at)) return -1;
+  spec.at_to = spec.at;
+  if (f[1].len == 0) return fail(c, f[1].col, "a target is missing");
+  if (is(&f[2], "down"))
+    spec.action = RM_STEP_DOWN;
+  else if (is(&f[2], "up"))
+    spec.action = RM_STEP_UP;
+  else if (is(&f[2], "degrade"))
+    spec.action = RM_STEP_DEGRADE;
+  else
+    return fail(c, f[2].col, "unknown action '%.*s' (down, up or degrade)", (int)f[2].len, f[2].s);
+  char id[32], where[300];
+  snprintf(id, sizeof id, "replay-%d", c->line);
+  snprintf(where, sizeof where, "%s:%d:1", c->file, c->line);
+  spec.target = dup(&f[1]);
+  spec.id = strdup(id);
+  spec.where = strdup(where);
+  if (!spec.target || !spec.id || !spec.where) goto nomem;
+  const char *why = rm_scenario_check_target(sc, RM_FAULT_STEP, spec.target);
+  bool sql = strcmp(spec.target, "sql") == 0;
+  if (!why && spec.action == RM_STEP_DEGRADE && !sql && strncmp(spec.target, "link", 4) != 0 &&
+      rm_scenario_check_target(sc, RM_FAULT_DEGRADE, spec.target))
+    why = "degrade takes a link (link:NODE, links:ROLE, or a sender's name) or sql";
+  if (why) {
+    fail(c, f[1].col, "'%s': %s", spec.target, why);
+    goto fail;
+  }
+  if (spec.action == RM_STEP_DEGRADE) {
+    if (n < 4) {
+      fail(c, len + 1, "degrade needs parameters: latency=, bandwidth=, loss= (or factor= for sql)");
+      goto fail;
+    }
+    if (read_params(c, &f[3], &spec, sql)) goto fail;
+  } else if (n == 4 && f[3].len) {
+    fail(c, f[3].col, "only degrade takes parameters");
+    goto fail;
+  }
+  rm_fault_spec *v = realloc(sc->faults, (size_t)(sc->n_faults + 1) * sizeof *v);
+  if (!v) goto nomem;
+  sc->faults = v;
+  sc->faults[sc->n_faults++] = spec;
+  return 0;
+nomem:
+  fail(c, 1, "out of memory");
+fail:
+  free(spec.target);
+  free(spec.id);
+  free(spec.where);
+  return -1;
+}
+
+int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen) {
+  size_t len;
+  char *text = rm_read_file(path, &len, "replay", err, errlen);
+  if (!text) return -1;
+  if (memchr(text, '\0', len)) {
+    snprintf(err, errlen, "%s: not a text file (it holds a NUL byte)", path);
+    free(text);
+    return -1;
+  }
+  ctx c = {.file = path, .line = 0, .err = err, .errlen = errlen};
+  int rc = 0, lines = 0;
+  for (size_t i = 0; i < len && rc == 0;) {
+    size_t e = i;
+    while (e < len && text[e] != '\n') e++;
+    c.line++;
+    size_t a = i;
+    while (a < e && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r')) a++;
+    bool skip = a == e || text[a] == '#' || (c.line == 1 && e - a >= 4 && memcmp(text + a, "time", 4) == 0);
+    if (!skip) {
+      rc = add_line(&c, sc, text + i, e - i);
+      lines++;
+    }
+    i = e + 1;
+  }
+  if (rc == 0 && lines == 0) {
+    snprintf(err, errlen, "%s:1:1: the replay holds no change (time,target,action lines)", path);
+    rc = -1;
+  }
+  if (rc == 0) {
+    sc->replay_file = strdup(path);
+    sc->replay_text = text;
+    if (!sc->replay_file) {
+      snprintf(err, errlen, "%s: out of memory", path);
+      return -1;
+    }
+    return 0;
+  }
+  free(text);
+  return -1;
+}

@@ -1,0 +1,33 @@
+/*
+ * rm_replay: a recorded outage, replayed against a design.
+ *
+ * The file is CSV, one change a line: time, target, action[, parameters].
+ *   - time: an offset from the run's start ("2h", "+1h30m") or an ISO 8601
+ *     UTC time ("2026-11-20T02:00:00Z"), which needs the scenario's
+ *     `start:` (the wall-clock time of the run's time 0);
+ *   - target: a node, link:NODE, or a selector (links:ROLE, role:ROLE,
+ *     customer:NAME, agents:NAME);
+ *   - action: down, up (back to normal: node, link and its quality) or
+ *     degrade;
+ *   - parameters, for degrade: key=value pairs separated by spaces or
+ *     semicolons: latency=200ms bandwidth=256Kbit/s loss=2% for a link,
+ *     factor=0.2 for sql (its write capacity times the factor).
+ * Blank lines and lines starting with # are skipped, and so is a first
+ * line starting with "time". Each line becomes a fault of the scenario,
+ * applied exactly as the same change written in the scenario would be.
+ */
+#ifndef RM_REPLAY_H
+#define RM_REPLAY_H
+
+#include <stddef.h>
+
+#include "rm_scenario.h"
+
+/*
+ * Read the replay file at path and add its lines to sc's faults; keep its
+ * text in sc (replay_file, replay_text). Returns 0, or -1 with one message
+ * "FILE:LINE:COL: ..." in err.
+ */
+int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen);
+
+#endif
