@@ -56,7 +56,7 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
   if (ess->state == RM_UP) {
     rm_node *gw = ess->parent;
     rm_node *ms = gw && gw->state == RM_UP ? gw->parent : NULL;
-    if (ms && ms->state == RM_UP && g->rms.node.state == RM_UP) rm_group_heartbeat(g, a->index);
+    if (ms && ms->state == RM_UP && g->rms.node.state == RM_UP) rm_watchers_heartbeat(g, a->index);
   }
   rs_sim_schedule_in(sim, ev, g->p->heartbeat_interval);
 }

@@ -18,7 +18,7 @@ typedef struct {
   int active;               /* the member serving, or about to */
   rs_time_t failover_time;
   rs_event done;            /* the failover ends */
-  int64_t failovers;
+  int64_t failovers;        /* from a failed active node to the other */
 } rm_cluster;
 
 void rm_cluster_init(rm_cluster *c, rs_time_t failover_time);

@@ -339,10 +339,14 @@ static void timeline_cb(rs_sim *sim, rs_event *ev) {
   rm_group *g = RS_CONTAINER_OF(ev, rm_group, timeline.ev);
   rm_timeline *tl = &g->timeline;
   rs_time_t now = rs_sim_now(sim);
-  while (tl->next < tl->n_steps && tl->steps[tl->next].t <= now) {
+  int end = tl->next;
+  while (end < tl->n_steps && tl->steps[end].t <= now) end++;
+  /* The next step is scheduled before these run, so that it runs before any
+   * timer they set for the same time: a node restored at the instant of a
+   * retry is found by that retry. */
+  if (end < tl->n_steps) rs_sim_schedule(sim, ev, tl->steps[end].t);
+  for (; tl->next < end; tl->next++) {
     rm_group_phase_mark(g);
     apply(g, tl, &tl->steps[tl->next]);
-    tl->next++;
   }
-  if (tl->next < tl->n_steps) rs_sim_schedule(sim, ev, tl->steps[tl->next].t);
 }

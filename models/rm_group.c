@@ -87,13 +87,19 @@ static void check_limit(rm_group *g, rm_node *n) {
   n->over_limit = over;
   if (over) {
     n->over_since = now;
+    if (n->first_over < 0) n->first_over = now;
     g->limit_events++;
-    rm_group_event(g, n, "limit_crossed", "%s carries %lld agents, over its limit of %lld", n->name,
-                   (long long)n->agents, (long long)n->limit);
   } else {
     n->over_total += now - n->over_since;
-    rm_group_event(g, n, "limit_recovered", "%s carries %lld agents, within its limit of %lld again", n->name,
-                   (long long)n->agents, (long long)n->limit);
+  }
+  if (n->role == RM_ESSENTIALS) {
+    const rm_essentials *e = (const rm_essentials *)(const void *)n;
+    rm_group_event(g, n, over ? "limit_crossed" : "limit_recovered",
+                   "%s manages %d servers and %d clients, %s its limits of %d and %d", n->name, e->servers, e->clients,
+                   over ? "over" : "within", g->p->ess_servers, g->p->ess_clients);
+  } else {
+    rm_group_event(g, n, over ? "limit_crossed" : "limit_recovered", "%s carries %lld agents, %s its limit of %lld",
+                   n->name, (long long)n->agents, over ? "over" : "within", (long long)n->limit);
   }
 }
 
@@ -149,48 +155,6 @@ void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c
   if (dropped) rm_group_note_drop(g, to, dropped);
 }
 
-/* ---- heartbeats and their watchers (on the RMS) ---- */
-
-static bool alerts_for(const rm_group *g, int64_t a) { return g->agents[a].server || g->p->alert_clients; }
-
-void rm_group_heartbeat(rm_group *g, int64_t a) {
-  g->heartbeats++;
-  g->last_heartbeat[a] = rs_sim_now(g->sim);
-  if (g->alert_state[a]) {
-    g->alert_state[a] = 0;
-    rm_group_event(g, &g->agents[a].node, "heartbeat_restored", "%s: heartbeats again; its alerts close",
-                   g->agents[a].node.name);
-  }
-}
-
-/* Every heartbeat interval, while the RMS is up: an agent whose last
- * heartbeat is `missed` intervals old or more gets a Health Service
- * Heartbeat Failure alert; the RMS then pings the computer, and a computer
- * that is down gets a second alert. */
-static void watcher_cb(rs_sim *sim, rs_event *ev) {
-  rm_group *g = RS_CONTAINER_OF(ev, rm_group, watcher);
-  rs_time_t now = rs_sim_now(sim), late = g->p->missed_heartbeats * g->p->heartbeat_interval;
-  if (g->rms.node.state == RM_UP) {
-    for (int64_t a = 0; a < g->n_agents; a++) {
-      if (g->alert_state[a] || now - g->last_heartbeat[a] < late || !alerts_for(g, a)) continue;
-      rm_agent *ag = &g->agents[a];
-      char d[32];
-      g->alert_state[a] = 1;
-      g->alerts++;
-      if (g->failed_at[a] >= 0 && g->alerted_at[a] < 0) g->alerted_at[a] = now;
-      rm_group_event(g, &ag->node, "heartbeat_alert", "%s: Health Service Heartbeat Failure (no heartbeat for %s)",
-                     ag->node.name, rs_duration_format((now - g->last_heartbeat[a]) / RS_SEC * RS_SEC, d, sizeof d));
-      if (ag->node.state != RM_UP) {
-        g->alert_state[a] = 2;
-        g->alerts++;
-        rm_group_event(g, &ag->node, "connect_alert", "%s: the computer does not answer a ping (failed to connect)",
-                       ag->node.name);
-      }
-    }
-  }
-  rs_sim_schedule_in(sim, ev, g->p->heartbeat_interval);
-}
-
 /* ---- states ---- */
 
 void rm_group_state_changed(rm_group *g, rm_node *n) {
@@ -203,9 +167,7 @@ void rm_group_state_changed(rm_group *g, rm_node *n) {
     else if (n->role == RM_SQL)
       for (int i = 0; i < g->n_ms; i++) rm_uplink_target_lost(&g->ms[i].up, n);
   } else if (n == &g->rms.node) {
-    /* The watchers start over on the node now serving. */
-    rs_time_t now = rs_sim_now(g->sim);
-    for (int64_t a = 0; a < g->n_agents; a++) g->last_heartbeat[a] = now;
+    rm_watchers_restart(g); /* the watchers start over on the node now serving */
   }
 }
 
@@ -230,7 +192,9 @@ void rm_group_crash(rm_group *g, rm_node *n) {
     rm_group_crash(g, &cl->member[cl->active]);
     return;
   }
-  if (n->state == RM_DOWN) return;
+  /* Faults nest: a node down for two overlapping faults is back when both
+   * have ended. */
+  if (n->down_count++ > 0) return;
   rm_group_event(g, n, "crash", "%s goes down", n->name);
   if ((cl = cluster_of(g, n, &k))) {
     rm_cluster_member_down(cl, g->sim, k);
@@ -239,8 +203,7 @@ void rm_group_crash(rm_group *g, rm_node *n) {
   if (n->role == RM_AGENT) {
     rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
     rm_agent_stop(a, g->sim);
-    g->failed_at[a->index] = rs_sim_now(g->sim);
-    g->alerted_at[a->index] = -1;
+    rm_watchers_outage_begins(g, a->index);
     return;
   }
   n->state = RM_DOWN;
@@ -257,14 +220,16 @@ void rm_group_restore(rm_group *g, rm_node *n) {
     rm_group_restore(g, &cl->member[1 - cl->active]);
     return;
   }
-  if (n->state == RM_UP) return;
+  if (n->down_count == 0 || --n->down_count > 0) return;
   rm_group_event(g, n, "restart", "%s is back", n->name);
   if ((cl = cluster_of(g, n, &k))) {
     rm_cluster_member_up(cl, g->sim, k);
     return;
   }
   if (n->role == RM_AGENT) {
-    rm_agent_start(RS_CONTAINER_OF(n, rm_agent, node), g->sim, g->p->heartbeat_interval);
+    rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
+    rm_agent_start(a, g->sim, g->p->heartbeat_interval);
+    if (!a->health_stopped) rm_watchers_outage_ends(g, a->index);
     return;
   }
   n->state = RM_UP;
@@ -280,10 +245,10 @@ void rm_group_health(rm_group *g, rm_node *n, bool on) {
   rm_group_event(g, n, on ? "health_started" : "health_stopped", "%s: the health service %s", n->name,
                  on ? "runs again" : "stopped");
   rm_agent_health(a, g->sim, on);
-  if (!on) {
-    g->failed_at[a->index] = rs_sim_now(g->sim);
-    g->alerted_at[a->index] = -1;
-  }
+  if (!on)
+    rm_watchers_outage_begins(g, a->index);
+  else if (a->node.state == RM_UP)
+    rm_watchers_outage_ends(g, a->index);
 }
 
 void rm_group_phase_mark(rm_group *g) { (void)g; }
@@ -315,6 +280,7 @@ static int node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_r
   n->role = role;
   n->group = g;
   n->state = RM_UP;
+  n->first_over = -1;
   n->name = strdup(name);
   return n->name ? 0 : -1;
 }
@@ -479,13 +445,8 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->gw = calloc((size_t)g->n_gw, sizeof *g->gw);
   g->ess = calloc((size_t)g->n_ess, sizeof *g->ess);
   g->agents = calloc((size_t)g->n_agents, sizeof *g->agents);
-  g->last_heartbeat = calloc((size_t)g->n_agents, sizeof *g->last_heartbeat);
-  g->failed_at = malloc((size_t)g->n_agents * sizeof *g->failed_at);
-  g->alerted_at = malloc((size_t)g->n_agents * sizeof *g->alerted_at);
-  g->alert_state = calloc((size_t)g->n_agents, 1);
   int64_t *load = calloc((size_t)g->n_gw, sizeof *load);
-  if (!g->ms || !g->gw || !g->ess || !g->agents || !g->last_heartbeat || !g->failed_at || !g->alerted_at ||
-      !g->alert_state || !load)
+  if (!g->ms || !g->gw || !g->ess || !g->agents || rm_watchers_init(&g->watch, g->n_agents) || !load)
     goto nomem;
   const rm_params *p = g->p;
   for (int k = 0; k < RM_DATA_KINDS; k++)
@@ -560,7 +521,6 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       ag->server = server;
       rm_spool_init(&ag->node.spool, p->agent_queue);
       rm_agent_init(ag, sc->seed, a);
-      g->failed_at[a] = g->alerted_at[a] = -1;
     }
   }
   if (rm_timeline_build(&g->timeline, g, err, errlen)) goto fail;
@@ -584,7 +544,6 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
     }
   }
   rs_event_init(&g->sampler, sample_cb);
-  rs_event_init(&g->watcher, watcher_cb);
   free(load);
   return 0;
 nomem:
@@ -606,7 +565,7 @@ void rm_group_start(rm_group *g) {
   }
   for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
   rm_timeline_start(&g->timeline, g);
-  rs_sim_schedule(g->sim, &g->watcher, p->heartbeat_interval);
+  rm_watchers_start(g);
   rs_sim_schedule(g->sim, &g->sampler, 0);
 }
 
@@ -615,7 +574,7 @@ void rm_group_start(rm_group *g) {
 /* The state a node shows: its own, or failing over while a sender has no
  * parent. */
 static rm_state shown_state(const rm_group *g, const rm_node *n) {
-  if (n == &g->web) return g->web.state == RM_UP && g->rms.node.state == RM_UP ? RM_UP : RM_DOWN;
+  if (n == &g->web) return g->web.state != RM_UP ? RM_DOWN : g->rms.node.state;
   if (n->state != RM_UP) return n->state;
   if (n->up && n->up->state != RM_UL_CONNECTED) return RM_FAILING_OVER;
   return RM_UP;
@@ -642,6 +601,8 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   for (int c = 0; c < 2; c++) {
     rm_cluster *cl = c ? &g->sql : &g->rms;
     sample_node(g, &cl->node, c == 1);
+    sample(g, &cl->member[0], M_STATE, (double)cl->member[0].state);
+    sample(g, &cl->member[1], M_STATE, (double)cl->member[1].state);
   }
   if (g->p->web_console) sample_node(g, &g->web, false);
   for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i].node, true);
@@ -663,7 +624,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
     sample(g, NULL, M_LAT99, (double)rs_hist_quantile(&g->latency_sample, 0.99) / 1e3);
   }
   rs_hist_clear(&g->latency_sample);
-  sample(g, NULL, M_ALERTS, (double)g->alerts);
+  sample(g, NULL, M_ALERTS, (double)g->watch.alerts);
   sample(g, NULL, M_DROPPED_TOTAL, (double)rm_group_dropped(g));
   sample(g, NULL, M_QUEUED_TOTAL, (double)rm_group_queued(g));
   sample(g, NULL, M_AGENT_QUEUE, (double)agent_queue);
@@ -771,7 +732,7 @@ static void judge_capacity(rm_group *g, rs_time_t end) {
               e->clients, g->p->ess_servers, g->p->ess_clients);
         } else {
           say(v, "%s%s %lld/%lld from %s for %s", over > 1 ? "; " : "", n->name, (long long)n->peak_agents,
-              (long long)n->limit, rs_clock_format(n->peak_time, at, sizeof at),
+              (long long)n->limit, rs_clock_format(n->first_over, at, sizeof at),
               rs_duration_format(total, dur, sizeof dur));
         }
       }
@@ -790,9 +751,16 @@ static void judge_data(rm_group *g) {
   char a[32], b[32], c[32];
   int64_t dropped = rm_group_dropped(g);
   v->held = dropped == 0;
+  int64_t stranded = 0;
+  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
+    for (int64_t i = 0; i < role_count(g, r); i++) {
+      const rm_node *n = role_node(g, r, (int)i);
+      if (n->state != RM_UP) stranded += n->spool.bytes;
+    }
   if (v->held) {
     say(v, "no byte dropped: %s generated, %s stored, %s still queued", rm_size_format(g->generated, a, sizeof a),
         rm_size_format(g->delivered, b, sizeof b), rm_size_format(rm_group_queued(g), c, sizeof c));
+    if (stranded) say(v, " (%s of it on nodes still down at the end)", rm_size_format(stranded, a, sizeof a));
     return;
   }
   say(v, "%s dropped (%lld bytes, %.3f %% of %s generated):", rm_size_format(dropped, a, sizeof a), (long long)dropped,
@@ -841,35 +809,26 @@ static void judge_failover(rm_group *g, rs_time_t end) {
 
 static void judge_alerts(rm_group *g, rs_time_t end) {
   rm_verdict *v = verdict(g, "alert_within");
+  const rm_watchers *w = &g->watch;
   char lim[32], d[32], at[32];
-  int64_t failed = 0, late = 0;
-  rs_time_t worst = -1;
-  int64_t worst_a = -1;
+  rm_watchers_finish(g, end);
   rs_duration_format(g->sc->alert_within, lim, sizeof lim);
-  for (int64_t a = 0; a < g->n_agents; a++) {
-    if (g->failed_at[a] < 0 || !alerts_for(g, a)) continue;
-    failed++;
-    rs_time_t took = g->alerted_at[a] >= 0 ? g->alerted_at[a] - g->failed_at[a] : end - g->failed_at[a];
-    if (g->alerted_at[a] < 0 || took > g->sc->alert_within) late++;
-    if (g->alerted_at[a] < 0 ? took + 1 > worst : took > worst) {
-      worst = g->alerted_at[a] < 0 ? took + 1 : took;
-      worst_a = a;
-    }
-  }
-  v->held = late == 0;
-  if (!failed) {
-    say(v, "no agent that raises heartbeat alerts failed (limit %s)", lim);
+  v->held = w->outages_late == 0;
+  if (w->outages == 0) {
+    say(v, "no outage of an agent that raises heartbeat alerts lasted long enough to judge (limit %s", lim);
+    if (w->outages_short) say(v, "; %lld too short to be detected", (long long)w->outages_short);
+    say(v, ")");
     return;
   }
-  const rm_agent *w = &g->agents[worst_a];
-  if (g->alerted_at[worst_a] < 0)
-    say(v, "%s failed at %s and no alert came by the end; limit %s", w->node.name,
-        rs_clock_format(g->failed_at[worst_a], at, sizeof at), lim);
+  const char *name = g->agents[w->worst_agent].node.name;
+  rs_clock_format(w->worst_since, at, sizeof at);
+  rs_duration_format(w->worst, d, sizeof d);
+  if (w->worst_missed)
+    say(v, "%s went down at %s and no alert came in %s; limit %s", name, at, d, lim);
   else
-    say(v, "slowest: %s alerted %s after it failed at %s; limit %s", w->node.name,
-        rs_duration_format(g->alerted_at[worst_a] - g->failed_at[worst_a], d, sizeof d),
-        rs_clock_format(g->failed_at[worst_a], at, sizeof at), lim);
-  say(v, "; %lld of %lld failed agents late", (long long)late, (long long)failed);
+    say(v, "slowest: %s alerted %s after it went down at %s; limit %s", name, d, at, lim);
+  say(v, "; %lld of %lld outages late", (long long)w->outages_late, (long long)w->outages);
+  if (w->outages_short) say(v, ", %lld too short to be detected", (long long)w->outages_short);
 }
 
 int rm_group_judge(rm_group *g, rs_time_t end) {
@@ -894,8 +853,9 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
         {"delivered_bytes", (double)g->delivered},
         {"queued_bytes", (double)rm_group_queued(g)},
         {"dropped_bytes", (double)rm_group_dropped(g)},
-        {"heartbeat_alerts", (double)g->alerts},
-        {"heartbeats", (double)g->heartbeats},
+        {"heartbeat_alerts", (double)g->watch.alerts},
+        {"connect_alerts", (double)g->watch.connect_alerts},
+        {"heartbeats", (double)g->watch.heartbeats},
         {"latency_p50_ms", (double)rs_hist_quantile(&g->latency, 0.50) / 1e3},
         {"latency_p95_ms", (double)rs_hist_quantile(&g->latency, 0.95) / 1e3},
         {"latency_p99_ms", (double)rs_hist_quantile(&g->latency, 0.99) / 1e3},
@@ -938,10 +898,7 @@ void rm_group_free(rm_group *g) {
   free(g->gw);
   free(g->ess);
   free(g->agents);
-  free(g->last_heartbeat);
-  free(g->failed_at);
-  free(g->alerted_at);
-  free(g->alert_state);
+  rm_watchers_free(&g->watch);
   rm_timeline_free(&g->timeline);
   memset(g, 0, sizeof *g);
 }

@@ -18,6 +18,7 @@
 #include "rm_cluster.h"
 #include "rm_fault.h"
 #include "rm_node.h"
+#include "rm_rms.h"
 #include "rm_scenario.h"
 #include "rm_uplink.h"
 #include "rs_hist.h"
@@ -64,14 +65,8 @@ struct rm_group {
   rm_cluster rms, sql;
   rm_node web;              /* used when the scenario asks for it */
   rm_timeline timeline;     /* the faults */
-  rs_event sampler, watcher;
-  /* The heartbeat watchers (on the RMS): per agent. */
-  rs_time_t *last_heartbeat;
-  rs_time_t *failed_at;     /* when a fault took the agent down, -1 */
-  rs_time_t *alerted_at;    /* first heartbeat alert after that, -1 */
-  uint8_t *alert_state;     /* 0 none, 1 heartbeat failure, 2 and failed to connect */
-  int64_t alerts;           /* heartbeat alerts raised, both kinds */
-  uint64_t heartbeats;      /* heartbeats that reached the RMS */
+  rs_event sampler;
+  rm_watchers watch;        /* the heartbeat watchers, on the RMS */
   int64_t rate[RM_DATA_KINDS]; /* bytes per agent per day of each kind sent upstream */
   /* Data, in bytes, all run. */
   int64_t generated;        /* bound for the management group */
@@ -148,8 +143,5 @@ void rm_group_health(rm_group *g, rm_node *n, bool on);
 
 /* A fault step is about to run: note the figures phases are measured by. */
 void rm_group_phase_mark(rm_group *g);
-
-/* A heartbeat from agent a reached the RMS. */
-void rm_group_heartbeat(rm_group *g, int64_t a);
 
 #endif

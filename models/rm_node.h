@@ -40,11 +40,14 @@ typedef struct rm_node {
   double capacity;          /* bytes per second it takes in, shared by its
                                connections; 0: no limit */
   int connections;          /* senders connected to it now */
+  int64_t incoming;         /* bytes in transfers to it, not yet arrived */
+  int down_count;           /* faults holding it down now: it comes back at 0 */
   int64_t agents;           /* agents it carries now, counting those behind it */
   int64_t limit;            /* its agent limit, 0 when it has none */
   int64_t peak_agents;      /* most agents it carried */
   rs_time_t peak_time;      /* when it first carried them */
   bool over_limit;          /* over its limit now */
+  rs_time_t first_over;     /* when it first went over, -1 */
   rs_time_t over_since;     /* when it last went over */
   rs_time_t over_total;     /* time spent over, closed episodes */
   int64_t bytes_in;         /* data received, all run */

@@ -277,6 +277,8 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
     for (int j = 0; j < i; j++)
       if (strcmp(sc->specs[j].prefix, cs->prefix) == 0)
         return rm_yaml_error(y, nm ? nm : m, "customer name '%s' is used by an earlier line", cs->prefix);
+    if (strpbrk(cs->prefix, "/:"))
+      return rm_yaml_error(y, nm, "customer name '%s' may not hold '/' or ':' (they write selectors)", cs->prefix);
     if (read_ref(y, m, "primary", "gateway", sc->gw_names, sc->n_gw, &cs->primary) ||
         read_ref(y, m, "backup", "gateway", sc->gw_names, sc->n_gw, &cs->backup))
       return -1;
@@ -741,9 +743,31 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
     if (find_name(sc->ms_names, sc->n_ms, sc->gw_names[i]) >= 0)
       return rm_yaml_error(y, rm_yaml_get(y, root, "gateways"), "gateway name '%s' is also a management server's",
                            sc->gw_names[i]);
+  static const char *const reserved[] = {"rms", "rms-1", "rms-2", "sql", "sql-1", "sql-2", "web-1"};
+  for (int k = 0; k < 2; k++) {
+    char **names = k ? sc->gw_names : sc->ms_names;
+    int n = k ? sc->n_gw : sc->n_ms;
+    yaml_node_t *at = rm_yaml_get(y, root, k ? "gateways" : "management_servers");
+    for (int i = 0; i < n; i++) {
+      for (size_t r = 0; r < sizeof reserved / sizeof reserved[0]; r++)
+        if (strcmp(names[i], reserved[r]) == 0)
+          return rm_yaml_error(y, at, "'%s' is the name of a cluster or its node; choose another", names[i]);
+      if (strpbrk(names[i], "/:"))
+        return rm_yaml_error(y, at, "'%s': a name may not hold '/' or ':' (they write selectors)", names[i]);
+    }
+  }
   if (!(v = rm_yaml_get(y, root, "customers")))
     return rm_yaml_error(y, root, "the scenario needs customers (such as [{count: 20, servers: 10, clients: 190}])");
   if (read_customers(y, sc, v)) return -1;
+  /* A customer's Essentials server is named like it: no server may be. */
+  for (int k = 0; k < 2; k++) {
+    char **names = k ? sc->gw_names : sc->ms_names;
+    int n = k ? sc->n_gw : sc->n_ms;
+    for (int i = 0; i < n; i++)
+      if (customer_exists(sc, names[i]))
+        return rm_yaml_error(y, rm_yaml_get(y, root, k ? "gateways" : "management_servers"),
+                             "'%s' is both a %s and a customer", names[i], k ? "gateway" : "management server");
+  }
   if ((v = rm_yaml_get(y, root, "faults")) && read_faults(y, sc, v)) return -1;
   if ((v = rm_yaml_get(y, root, "random_failures")) && read_random(y, sc, v)) return -1;
   sc->start = -1;

@@ -39,6 +39,7 @@ rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now) { return u->lost_a
 static void abort_transfer(rm_uplink *u) {
   if (!u->busy) return;
   rs_sim_cancel(S(u), &u->done);
+  u->targets[u->cur]->incoming -= u->inflight_bytes;
   int64_t dropped = 0;
   for (int k = u->n_inflight - 1; k >= 0; k--)
     dropped += rm_spool_unshift(&u->owner->spool, u->inflight_prio[k], u->inflight[k]);
@@ -51,9 +52,20 @@ static void abort_transfer(rm_uplink *u) {
 /* Start a transfer of up to max_batch bytes. */
 static void send(rm_uplink *u) {
   rm_node *to = u->targets[u->cur];
-  u->n_inflight = rm_spool_take(&u->owner->spool, P(u)->max_batch, u->inflight, u->inflight_prio,
-                                RM_UL_BATCH_CHUNKS, &u->inflight_bytes);
+  /* A receiver takes no more than its queue has room for: when it is full,
+   * data waits here, and queues back up tier by tier toward the agents. */
+  int64_t max = P(u)->max_batch;
+  if (to->spool.capacity > 0) {
+    /* Its room counts what is on its way to it, and what it is sending
+     * itself (which comes back if that transfer fails). */
+    int64_t room = to->spool.capacity - to->spool.bytes - to->incoming - (to->up ? to->up->inflight_bytes : 0);
+    if (room < max) max = room;
+    if (max <= 0) return;
+  }
+  u->n_inflight = rm_spool_take(&u->owner->spool, max, u->inflight, u->inflight_prio, RM_UL_BATCH_CHUNKS,
+                                &u->inflight_bytes);
   if (u->inflight_bytes == 0) return;
+  to->incoming += u->inflight_bytes;
   double bw = u->bandwidth > 0 ? u->bandwidth : u->link->bandwidth;
   double rate = bw * u->link->availability;
   rs_time_t latency = u->link->latency + u->extra_latency;
@@ -80,6 +92,7 @@ static void done_cb(rs_sim *sim, rs_event *ev) {
   bool full = bytes >= P(u)->max_batch || u->n_inflight == RM_UL_BATCH_CHUNKS;
   (void)sim;
   u->busy = false;
+  to->incoming -= bytes;
   u->owner->bytes_out += bytes;
   rm_group_deliver(G(u), u->owner, to, u->inflight, u->inflight_prio, u->n_inflight);
   u->n_inflight = 0;
@@ -208,7 +221,19 @@ void rm_uplink_start(rm_uplink *u) {
   }
 }
 
+/* Count an outage that ends without a connection (the sender itself went
+ * down) as if it ended now. */
+static void fold_outage(rm_uplink *u) {
+  if (u->lost_at < 0) return;
+  rs_time_t took = rs_sim_now(S(u)) - u->lost_at;
+  if (took > u->worst_reconnect) {
+    u->worst_reconnect = took;
+    u->worst_lost_at = u->lost_at;
+  }
+}
+
 void rm_uplink_stop(rm_uplink *u) {
+  fold_outage(u);
   disconnect(u);
   rs_sim_cancel(S(u), &u->flush);
   u->state = RM_UL_OFF;

@@ -135,16 +135,16 @@ Test(group, heartbeats_reach_the_rms) {
   rm_group_start(&g);
   rs_sim_run(&sim, sc.duration);
   /* First heartbeat in [0, 60 s), then every 60 s up to 1 h inclusive. */
-  cr_assert_geq(g.heartbeats, 60 * (uint64_t)g.n_agents);
-  cr_assert_leq(g.heartbeats, 61 * (uint64_t)g.n_agents);
+  cr_assert_geq(g.watch.heartbeats, 60 * (uint64_t)g.n_agents);
+  cr_assert_leq(g.watch.heartbeats, 61 * (uint64_t)g.n_agents);
   for (int64_t a = 0; a < g.n_agents; a++)
-    cr_assert_geq(g.last_heartbeat[a], sc.duration - RS_MIN, "%s: last heartbeat at %lld", g.agents[a].node.name,
-                  (long long)g.last_heartbeat[a]);
+    cr_assert_geq(g.watch.last_heartbeat[a], sc.duration - RS_MIN, "%s: last heartbeat at %lld", g.agents[a].node.name,
+                  (long long)g.watch.last_heartbeat[a]);
   /* Agents do not start in step. */
   int distinct = 0;
   for (int64_t a = 1; a < g.n_agents; a++) distinct += g.agents[a].tick.time != g.agents[0].tick.time;
   cr_assert_gt(distinct, g.n_agents / 2);
-  cr_assert_eq(g.alerts, 0);
+  cr_assert_eq(g.watch.alerts, 0);
   rm_group_free(&g);
   rs_sim_free(&sim);
   rm_scenario_free(&sc);

@@ -171,12 +171,27 @@ static void print_text(run_ctx *c) {
   printf("run: %s simulated of %s, %" PRIu64 " events in %.2f s (%.2f M events/s), %s\n",
          rs_duration_format(rs_sim_now(&c->sim), a, sizeof a), rs_duration_format(c->sc.duration, b, sizeof b), c->sim.events, wall,
          wall > 0 ? (double)c->sim.events / wall / 1e6 : 0.0, c->status);
-  printf("peak agents against limits:\n");
+  printf("peak agents against limits (Essentials servers: servers+clients):\n");
   for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) {
     const rm_node *p = rm_group_peak(g, r);
     if (!p) continue;
     int over = rm_group_over_count(g, r);
-    printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->peak_agents, (long long)p->limit);
+    if (r == RM_ESSENTIALS) {
+      /* Its limits are servers and clients: show one that broke them, or
+       * else the largest. */
+      const rm_essentials *e = (const rm_essentials *)(const void *)p;
+      for (int i = 0; i < g->n_ess && over; i++)
+        if (g->ess[i].node.first_over >= 0) {
+          e = &g->ess[i];
+          break;
+        }
+      char have[32], lim[32];
+      snprintf(have, sizeof have, "%d+%d", e->servers, e->clients);
+      snprintf(lim, sizeof lim, "%d+%d", c->sc.p.ess_servers, c->sc.p.ess_clients);
+      printf("  %-18s %-16s %6s / %-6s", role_label(r), e->node.name, have, lim);
+    } else {
+      printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->peak_agents, (long long)p->limit);
+    }
     if (over)
       printf("  OVER: %d of %d\n", over, role_count(g, r));
     else
@@ -199,8 +214,9 @@ static void print_text(run_ctx *c) {
     printf("latency, generated to stored: p50 %.1f s, p95 %.1f s, p99 %.1f s\n",
            (double)rs_hist_quantile(&g->latency, 0.50) / 1e6, (double)rs_hist_quantile(&g->latency, 0.95) / 1e6,
            (double)rs_hist_quantile(&g->latency, 0.99) / 1e6);
-  printf("heartbeat alerts: %lld; cluster failovers: RMS %lld, SQL %lld\n", (long long)g->alerts,
-         (long long)g->rms.failovers, (long long)g->sql.failovers);
+  printf("heartbeat alerts: %lld (and %lld failed to connect); cluster failovers: RMS %lld, SQL %lld\n",
+         (long long)g->watch.alerts, (long long)g->watch.connect_alerts, (long long)g->rms.failovers,
+         (long long)g->sql.failovers);
   if (g->n_verdicts) {
     printf("expectations:\n");
     for (int i = 0; i < g->n_verdicts; i++)
@@ -240,7 +256,7 @@ static void print_json(run_ctx *c) {
   printf(",\"latency_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f}",
          (double)rs_hist_quantile(&g->latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->latency, 0.95) / 1e3,
          (double)rs_hist_quantile(&g->latency, 0.99) / 1e3);
-  printf(",\"heartbeat_alerts\":%lld", (long long)g->alerts);
+  printf(",\"heartbeat_alerts\":%lld", (long long)g->watch.alerts);
   printf(",\"expectations\":[");
   for (int i = 0; i < g->n_verdicts; i++) {
     printf("%s{\"name\":", i ? "," : "");
