@@ -54,14 +54,28 @@ static void record_failed(rm_group *g) {
   rs_sim_stop(g->sim);
 }
 
-void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...) {
+static void vevent(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *fmt, va_list ap) {
   if (!g->res) return;
   char detail[512];
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  if (rs_results_event(g->res, t, n ? n->id : -1, kind, detail)) record_failed(g);
+}
+
+void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  vevent(g, rs_sim_now(g->sim), n, kind, fmt, ap);
   va_end(ap);
-  if (rs_results_event(g->res, rs_sim_now(g->sim), n ? n->id : -1, kind, detail)) record_failed(g);
+}
+
+/* The same, dated t (an instant just settled). */
+static void rm_group_event_at(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void rm_group_event_at(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vevent(g, t, n, kind, fmt, ap);
+  va_end(ap);
 }
 
 static void sample(rm_group *g, const rm_node *n, int metric, double v) {
@@ -70,8 +84,8 @@ static void sample(rm_group *g, const rm_node *n, int metric, double v) {
 
 /* ---- agents carried and limits ---- */
 
-static void check_limit(rm_group *g, rm_node *n) {
-  rs_time_t now = rs_sim_now(g->sim);
+/* Judge n against its limit as it stands at the end of instant `now`. */
+static void check_limit(rm_group *g, rm_node *n, rs_time_t now) {
   bool over;
   if (n->role == RM_ESSENTIALS) {
     const rm_essentials *e = (const rm_essentials *)(const void *)n;
@@ -94,12 +108,46 @@ static void check_limit(rm_group *g, rm_node *n) {
   }
   if (n->role == RM_ESSENTIALS) {
     const rm_essentials *e = (const rm_essentials *)(const void *)n;
-    rm_group_event(g, n, over ? "limit_crossed" : "limit_recovered",
-                   "%s manages %d servers and %d clients, %s its limits of %d and %d", n->name, e->servers, e->clients,
-                   over ? "over" : "within", g->p->ess_servers, g->p->ess_clients);
+    rm_group_event_at(g, now, n, over ? "limit_crossed" : "limit_recovered",
+                      "%s manages %d servers and %d clients, %s its limits of %d and %d", n->name, e->servers,
+                      e->clients, over ? "over" : "within", g->p->ess_servers, g->p->ess_clients);
   } else {
-    rm_group_event(g, n, over ? "limit_crossed" : "limit_recovered", "%s carries %lld agents, %s its limit of %lld",
-                   n->name, (long long)n->agents, over ? "over" : "within", (long long)n->limit);
+    rm_group_event_at(g, now, n, over ? "limit_crossed" : "limit_recovered",
+                      "%s carries %lld agents, %s its limit of %lld", n->name, (long long)n->agents,
+                      over ? "over" : "within", (long long)n->limit);
+  }
+}
+
+/* Limits are judged once an instant has settled: agents moving between
+ * parents in one instant (Essentials servers failing back one after
+ * another) do not make a node cross its limit for no time at all. */
+static void settle_cb(rs_sim *sim, rs_event *ev) {
+  rm_group *g = RS_CONTAINER_OF(ev, rm_group, settle);
+  (void)sim;
+  for (int i = 0; i < g->n_dirty; i++) {
+    g->dirty[i]->dirty = false;
+    check_limit(g, g->dirty[i], g->settle_time);
+  }
+  g->n_dirty = 0;
+}
+
+static void mark_dirty(rm_group *g, rm_node *n) {
+  if (n->dirty) return;
+  if (g->n_dirty == g->cap_dirty) {
+    int cap = g->cap_dirty ? 2 * g->cap_dirty : 64;
+    rm_node **v = realloc(g->dirty, (size_t)cap * sizeof *v);
+    if (!v) { /* judge it now rather than lose it */
+      check_limit(g, n, rs_sim_now(g->sim));
+      return;
+    }
+    g->dirty = v;
+    g->cap_dirty = cap;
+  }
+  n->dirty = true;
+  g->dirty[g->n_dirty++] = n;
+  if (!rs_event_pending(&g->settle)) {
+    g->settle_time = rs_sim_now(g->sim);
+    rs_sim_schedule(g->sim, &g->settle, g->settle_time + 1);
   }
 }
 
@@ -107,7 +155,7 @@ static void check_limit(rm_group *g, rm_node *n) {
 static void carry(rm_group *g, rm_node *n, int64_t delta) {
   for (; n; n = n->parent) {
     n->agents += delta;
-    check_limit(g, n);
+    mark_dirty(g, n);
   }
 }
 
@@ -544,6 +592,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
     }
   }
   rs_event_init(&g->sampler, sample_cb);
+  rs_event_init(&g->settle, settle_cb);
   free(load);
   return 0;
 nomem:
@@ -560,7 +609,7 @@ void rm_group_start(rm_group *g) {
   for (int i = 0; i < g->n_ms; i++) rm_uplink_start(&g->ms[i].up);
   for (int i = 0; i < g->n_gw; i++) rm_uplink_start(&g->gw[i].up);
   for (int e = 0; e < g->n_ess; e++) {
-    check_limit(g, &g->ess[e].node);
+    check_limit(g, &g->ess[e].node, 0);
     rm_uplink_start(&g->ess[e].up);
   }
   for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
@@ -899,6 +948,7 @@ void rm_group_free(rm_group *g) {
   free(g->ess);
   free(g->agents);
   rm_watchers_free(&g->watch);
+  free(g->dirty);
   rm_timeline_free(&g->timeline);
   memset(g, 0, sizeof *g);
 }

@@ -66,6 +66,10 @@ struct rm_group {
   rm_node web;              /* used when the scenario asks for it */
   rm_timeline timeline;     /* the faults */
   rs_event sampler;
+  rs_event settle;          /* limits judged once an instant has settled */
+  rs_time_t settle_time;
+  rm_node **dirty;          /* nodes whose agents changed in that instant */
+  int n_dirty, cap_dirty;
   rm_watchers watch;        /* the heartbeat watchers, on the RMS */
   int64_t rate[RM_DATA_KINDS]; /* bytes per agent per day of each kind sent upstream */
   /* Data, in bytes, all run. */

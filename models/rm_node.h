@@ -47,6 +47,7 @@ typedef struct rm_node {
   int64_t peak_agents;      /* most agents it carried */
   rs_time_t peak_time;      /* when it first carried them */
   bool over_limit;          /* over its limit now */
+  bool dirty;               /* its agents changed; judged when the instant settles */
   rs_time_t first_over;     /* when it first went over, -1 */
   rs_time_t over_since;     /* when it last went over */
   rs_time_t over_total;     /* time spent over, closed episodes */

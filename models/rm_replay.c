@@ -203,13 +203,18 @@ int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen) 
   }
   ctx c = {.file = path, .line = 0, .err = err, .errlen = errlen};
   int rc = 0, lines = 0;
+  bool seen_header = false;
   for (size_t i = 0; i < len && rc == 0;) {
     size_t e = i;
     while (e < len && text[e] != '\n') e++;
     c.line++;
     size_t a = i;
     while (a < e && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r')) a++;
-    bool skip = a == e || text[a] == '#' || (c.line == 1 && e - a >= 4 && memcmp(text + a, "time", 4) == 0);
+    bool blank = a == e || text[a] == '#';
+    /* A header line: the first that is not blank or a comment. */
+    bool header = !blank && lines == 0 && !seen_header && e - a >= 4 && memcmp(text + a, "time", 4) == 0;
+    if (header) seen_header = true;
+    bool skip = blank || header;
     if (!skip) {
       rc = add_line(&c, sc, text + i, e - i);
       lines++;

@@ -12,8 +12,8 @@
  *   - parameters, for degrade: key=value pairs separated by spaces or
  *     semicolons: latency=200ms bandwidth=256Kbit/s loss=2% for a link,
  *     factor=0.2 for sql (its write capacity times the factor).
- * Blank lines and lines starting with # are skipped, and so is a first
- * line starting with "time". Each line becomes a fault of the scenario,
+ * Blank lines and lines starting with # are skipped, and so is a header:
+ * the first other line, when it starts with "time". Each line becomes a fault of the scenario,
  * applied exactly as the same change written in the scenario would be.
  */
 #ifndef RM_REPLAY_H

@@ -34,6 +34,8 @@ static const char *schema =
     "  scenario_file TEXT NOT NULL,\n"
     "  scenario_hash TEXT NOT NULL,\n"
     "  scenario_text TEXT NOT NULL,\n"
+    "  replay_file TEXT,\n"
+    "  replay_text TEXT,\n"
     "  seed INTEGER NOT NULL,\n"
     "  romsim_version TEXT NOT NULL,\n"
     "  wall_start TEXT NOT NULL,\n"
@@ -194,8 +196,8 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(r->db,
                          "INSERT INTO runs(id, scenario_name, scenario_file, scenario_hash, scenario_text, seed,"
-                         " romsim_version, wall_start, sim_duration_us, status)"
-                         " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running')",
+                         " romsim_version, wall_start, sim_duration_us, status, replay_file, replay_text)"
+                         " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9, ?10)",
                          -1, &st, NULL) != SQLITE_OK) {
     fail_db(r, "results file");
     goto fail;
@@ -210,6 +212,10 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
   sqlite3_bind_text(st, 6, info->version, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 7, wall, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 8, info->duration);
+  if (info->replay_text) {
+    sqlite3_bind_text(st, 9, info->replay_file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, info->replay_text, -1, SQLITE_STATIC);
+  }
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {

@@ -25,6 +25,8 @@ typedef struct {
   const char *scenario_name;
   const char *scenario_file;
   const char *scenario_text; /* stored whole */
+  const char *replay_file;   /* a replayed outage, or NULL */
+  const char *replay_text;   /* stored whole, or NULL */
   uint64_t seed;
   const char *version;       /* romsim's version */
   rs_time_t duration;        /* simulated duration asked for */

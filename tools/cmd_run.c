@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "rm_group.h"
+#include "rm_replay.h"
 #include "rm_scenario.h"
 #include "rm_units.h"
 #include "rs_results.h"
@@ -27,7 +28,7 @@
 #include "version.h"
 
 static const char *run_usage =
-    "usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--json]\n"
+    "usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--replay OUTAGE.csv] [--json]\n"
     "\n"
     "Run SCENARIO (a YAML file), write the results file and print a summary.\n"
     "\n"
@@ -35,6 +36,8 @@ static const char *run_usage =
     "                     in the current folder); written under a temporary name\n"
     "                     and renamed when the run ends\n"
     "  --seed N           use seed N instead of the scenario's (0 to 2^64-1)\n"
+    "  --replay FILE      apply a recorded outage (CSV: time,target,action[,parameters])\n"
+    "                     on top of the scenario's faults; see docs/scenarios.md\n"
     "  --json             print the summary as one JSON object\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -43,7 +46,7 @@ static const char *run_usage =
     "results file is then kept with status interrupted.\n";
 
 static const char *validate_usage =
-    "usage: romsim validate SCENARIO\n"
+    "usage: romsim validate SCENARIO [--replay OUTAGE.csv]\n"
     "\n"
     "Read and check SCENARIO without running it. Prints a one-line description\n"
     "of the design, or the first error as FILE:LINE:COL: message.\n"
@@ -292,7 +295,7 @@ static char *default_output(const char *scenario) {
 }
 
 int cmd_run(int argc, char **argv) {
-  const char *scenario = NULL, *out = NULL, *seed_arg = NULL;
+  const char *scenario = NULL, *out = NULL, *seed_arg = NULL, *replay = NULL;
   bool json = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -301,12 +304,17 @@ int cmd_run(int argc, char **argv) {
       return 0;
     } else if (strcmp(a, "--json") == 0) {
       json = true;
-    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0) {
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
+               strcmp(a, "--replay") == 0) {
       if (i + 1 >= argc) return cli_usage_error("run: %s needs a value (try romsim run --help)", a);
       if (strcmp(a, "--seed") == 0)
         seed_arg = argv[++i];
+      else if (strcmp(a, "--replay") == 0)
+        replay = argv[++i];
       else
         out = argv[++i];
+    } else if (strncmp(a, "--replay=", 9) == 0) {
+      replay = a + 9;
     } else if (strncmp(a, "--output=", 9) == 0) {
       out = a + 9;
     } else if (strncmp(a, "--seed=", 7) == 0) {
@@ -334,6 +342,12 @@ int cmd_run(int argc, char **argv) {
     return EXIT_USAGE;
   }
   if (seed_arg) c->sc.seed = seed;
+  if (replay && rm_replay_load(&c->sc, replay, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    rm_scenario_free(&c->sc);
+    free(c);
+    return EXIT_USAGE;
+  }
   char *owned_out = out ? NULL : default_output(scenario);
   c->out_path = out ? out : owned_out;
   c->json = json;
@@ -343,6 +357,7 @@ int cmd_run(int argc, char **argv) {
     goto done;
   }
   rs_run_info info = {.scenario_name = c->sc.name, .scenario_file = scenario, .scenario_text = c->sc.text,
+                      .replay_file = c->sc.replay_file, .replay_text = c->sc.replay_text,
                       .seed = c->sc.seed, .version = ROMSIM_VERSION, .duration = c->sc.duration};
   c->res = rs_results_open(c->out_path, &info, err, sizeof err);
   if (!c->res) {
@@ -402,12 +417,17 @@ done:
 }
 
 int cmd_validate(int argc, char **argv) {
-  const char *scenario = NULL;
+  const char *scenario = NULL, *replay = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(validate_usage, stdout);
       return 0;
+    } else if (strcmp(a, "--replay") == 0) {
+      if (i + 1 >= argc) return cli_usage_error("validate: --replay needs a file");
+      replay = argv[++i];
+    } else if (strncmp(a, "--replay=", 9) == 0) {
+      replay = a + 9;
     } else if (a[0] == '-' && a[1] != '\0') {
       return cli_usage_error("validate: unknown option '%s' (try romsim validate --help)", a);
     } else if (scenario) {
@@ -421,6 +441,11 @@ int cmd_validate(int argc, char **argv) {
   char err[1024], d[32];
   if (rm_scenario_load(&sc, scenario, err, sizeof err)) {
     fprintf(stderr, "%s\n", err);
+    return EXIT_USAGE;
+  }
+  if (replay && rm_replay_load(&sc, replay, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
   printf("%s: valid: %s, %s, %lld customers, %lld agents, %d gateways, %d management servers\n", scenario, sc.name,
