@@ -158,12 +158,9 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     w->end = at + (n - 1) * f->gap + f->duration;
     break;
   case RM_FAULT_STEP: {
-    rm_action a = f->action == RM_STEP_UP ? up : down;
+    rm_action a = f->action == RM_STEP_UP ? (link ? up : RM_ACT_ALL_UP) : down;
     if (f->action == RM_STEP_DEGRADE)
       a = f->target && strcmp(f->target, "sql") == 0 ? RM_ACT_SQL_SLOW : RM_ACT_DEGRADE;
-    if (f->action == RM_STEP_UP && f->target && strcmp(f->target, "sql") == 0 && n == 1 &&
-        tl->targets[first] == &g->sql.node)
-      a = RM_ACT_SQL_NORMAL;
     rc = add_step(tl, at, fi, a, first, n, 0);
     w->end = at;
     break;
@@ -328,6 +325,17 @@ static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
     case RM_ACT_SQL_NORMAL:
       g->sql.node.capacity = p->sql_capacity;
       rm_group_event(g, n, "sql_normal", "the SQL store writes at its full capacity again");
+      break;
+    case RM_ACT_ALL_UP:
+      rm_group_restore(g, n);
+      if (n->up && (n->up->extra_latency || n->up->bandwidth > 0 || n->up->loss > 0)) {
+        rm_uplink_degrade(n->up, 0, 0, 0);
+        rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
+      }
+      if (n == &g->sql.node && g->sql.node.capacity != p->sql_capacity) {
+        g->sql.node.capacity = p->sql_capacity;
+        rm_group_event(g, n, "sql_normal", "the SQL store writes at its full capacity again");
+      }
       break;
     case RM_ACT_HEALTH_STOP: rm_group_health(g, n, false); break;
     case RM_ACT_HEALTH_START: rm_group_health(g, n, true); break;

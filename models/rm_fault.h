@@ -19,7 +19,8 @@
 
 typedef enum {
   RM_ACT_NODE_DOWN, RM_ACT_NODE_UP, RM_ACT_LINK_DOWN, RM_ACT_LINK_UP, RM_ACT_DEGRADE, RM_ACT_UNDEGRADE,
-  RM_ACT_SQL_SLOW, RM_ACT_SQL_NORMAL, RM_ACT_HEALTH_STOP, RM_ACT_HEALTH_START
+  RM_ACT_SQL_SLOW, RM_ACT_SQL_NORMAL, RM_ACT_HEALTH_STOP, RM_ACT_HEALTH_START,
+  RM_ACT_ALL_UP /* a replayed "up" of a node: back to normal, whatever was wrong */
 } rm_action;
 
 typedef struct {

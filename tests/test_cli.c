@@ -353,3 +353,105 @@ static void interrupt_with(int sig) {
 
 Test(cli, sigint_keeps_interrupted_file) { interrupt_with(SIGINT); }
 Test(cli, sigterm_keeps_interrupted_file) { interrupt_with(SIGTERM); }
+
+/* Every tests/replays/bad-*.csv, read against tests/replays/design.yaml,
+ * names on its first line the position and message its error must have. */
+Test(cli, malformed_replays_have_positions) {
+  const char *dir = getenv("ROMSIM_TEST_REPLAYS");
+  cr_assert_not_null(dir);
+  char design[512];
+  snprintf(design, sizeof design, "%s/design.yaml", dir);
+  DIR *d = opendir(dir);
+  cr_assert_not_null(d);
+  struct dirent *e;
+  int seen = 0;
+  while ((e = readdir(d))) {
+    if (strncmp(e->d_name, "bad-", 4) != 0) continue;
+    char csv[512], text[4096], want[640], pos[64];
+    snprintf(csv, sizeof csv, "%s/%s", dir, e->d_name);
+    slurp(csv, text, sizeof text);
+    cr_assert(strncmp(text, "# expect: ", 10) == 0, "%s lacks its '# expect:' line", csv);
+    *strchr(text, '\n') = '\0';
+    const char *spec = text + 10, *msg = strstr(spec, ": ");
+    snprintf(pos, sizeof pos, "%.*s", (int)(msg - spec), spec);
+    snprintf(want, sizeof want, "%s:%s: ", csv, pos);
+    for (int k = 0; k < 2; k++) {
+      const char *args[] = {k ? "run" : "validate", design, "--replay", csv, "-o", path_in("bad.db"), NULL};
+      if (!k) args[4] = NULL;
+      result *r = run(args);
+      cr_assert_eq(r->status, 2, "%s: %s gave %d", e->d_name, args[0], r->status);
+      cr_assert(strncmp(r->err, want, strlen(want)) == 0, "%s: want '%s...', got '%s'", e->d_name, want, r->err);
+      cr_assert(strstr(r->err, msg + 2), "%s: want '%s' in '%s'", e->d_name, msg + 2, r->err);
+      cr_assert_eq(count_files(), 0, "%s: a file was left after bad input", e->d_name);
+    }
+    seen++;
+  }
+  closedir(d);
+  cr_assert_geq(seen, 10, "only %d malformed replays found", seen);
+  /* An absolute time needs the scenario's start. */
+  char small[512], csv[512];
+  fixture(small, sizeof small, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(csv, sizeof csv, "%s", path_in("iso.csv"));
+  FILE *f = fopen(csv, "w");
+  fputs("2026-11-20T01:00:00Z,gw-1,down\n", f);
+  fclose(f);
+  result *r = run((const char *[]){"validate", small, "--replay", csv, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "iso.csv:1:1: an absolute time needs the scenario's start"), "got: %s", r->err);
+  unlink(csv);
+  r = run((const char *[]){"run", small, "--replay", path_in("none.csv"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "none.csv: cannot open the replay"), "got: %s", r->err);
+}
+
+/* Rows of table t in one file and not in the other, either way, plus the
+ * difference of their counts: 0 when the tables are the same. */
+static long table_diff(const char *a, const char *b, const char *t) {
+  char attach[700], sql[512];
+  snprintf(attach, sizeof attach, "ATTACH '%s' AS b", b);
+  snprintf(sql, sizeof sql,
+           "SELECT (SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM b.%s)) +"
+           " (SELECT count(*) FROM (SELECT * FROM b.%s EXCEPT SELECT * FROM main.%s)) +"
+           " abs((SELECT count(*) FROM main.%s) - (SELECT count(*) FROM b.%s))",
+           t, t, t, t, t, t);
+  sqlite3 *h;
+  cr_assert_eq(sqlite3_open_v2(a, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(h, attach, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  long n = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return n;
+}
+
+/* A replay and the same faults written in the scenario give the same
+ * results, table for table (all but runs, which holds each one's text). */
+static void replay_equals_written(const char *design, const char *csv, const char *written) {
+  char d[512], c[512], w[512], a[600], b[600];
+  fixture(d, sizeof d, "ROMSIM_SCENARIOS", design);
+  fixture(c, sizeof c, "ROMSIM_SCENARIOS", csv);
+  fixture(w, sizeof w, "ROMSIM_TEST_SCENARIOS", written);
+  snprintf(a, sizeof a, "%s", path_in("replayed.db"));
+  snprintf(b, sizeof b, "%s", path_in("written.db"));
+  result *r = run((const char *[]){"run", d, "--replay", c, "-o", a, NULL});
+  cr_assert_lt(r->status, 2, "%s", r->err);
+  int status = r->status;
+  r = run((const char *[]){"run", w, "-o", b, NULL});
+  cr_assert_eq(r->status, status, "%s", r->err);
+  const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures"};
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+    cr_assert_eq(table_diff(a, b, tables[i]), 0, "%s: table %s differs", csv, tables[i]);
+  cr_assert_str_neq(query(a, "SELECT count(*) FROM events WHERE kind IN ('crash', 'link_down')"), "0");
+  cr_assert_str_neq(query(a, "SELECT replay_text FROM runs"), "");
+  cr_assert_str_eq(query(b, "SELECT coalesce(replay_text, 'none') FROM runs"), "none");
+}
+
+Test(cli, replay_equals_written_flap) {
+  replay_equals_written("replays/flap-design.yaml", "replays/gateway-flap.csv", "flap-written.yaml");
+}
+
+Test(cli, replay_equals_written_datacenter) {
+  replay_equals_written("replays/dc-design.yaml", "replays/datacenter-outage.csv", "dc-written.yaml");
+}

@@ -1,0 +1,299 @@
+/* One test per kind of fault on the timeline, with the times and counts
+ * that follow from the model's rules. */
+#include "model_util.h"
+
+/* One customer of 200 (10 servers, 190 clients) on gw-1, backup gw-2. */
+#define ONE_SITE(extra)                                                                                          \
+  "name: f\nduration: 6h\nseed: 9\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"                       \
+  "customers:\n  - {count: 1, servers: 10, clients: 190, primary: gw-1, backup: gw-2}\n" extra
+
+/* 200 agents x 8 600 000 bytes a day. */
+#define SITE_RATE (200.0 * AGENT_BYTES_PER_DAY / 86400.0)
+
+/* What a queue holds is known to within a transfer in flight (at most 1 MB)
+ * and a minute of the site's data (its agents send once a minute). */
+#define SLACK (1048576.0 + SITE_RATE * 60)
+
+/* A link cut: the Essentials server loses its gateway, retries it, cannot
+ * reach its backup either (the same link), and holds its data; when the
+ * link is back its next attempt connects, and nothing is lost. */
+Test(faults, cut) {
+  world *w = world_new(ONE_SITE("faults:\n  - {cut: cust-1, at: 1h, for: 20m}\n"));
+  rm_essentials *e = (rm_essentials *)(void *)world_node(w, "cust-1");
+  world_run(w, RS_HOUR);
+  cr_assert(e->up.link_down);
+  cr_assert_null(e->node.parent);
+  world_run(w, RS_HOUR + 20 * RS_MIN - 1);
+  cr_assert_null(e->node.parent, "no parent reachable while the link is cut");
+  cr_assert_eq(e->up.failovers, 0);
+  int64_t held = e->node.spool.bytes;
+  cr_assert(held > SITE_RATE * 19 * 60 && held < SITE_RATE * 21 * 60, "queued %lld", (long long)held);
+  /* 3 retries at 30 s (1h0m30 .. 1h1m30), 30 s connecting to the backup
+   * (fails at 1h2m), and so on in rounds of 2 minutes: the link returns at
+   * 1h20m, the instant a round's connection to the backup ends, so it
+   * connects there, and fails back to its primary a minute later. */
+  world_run(w, RS_HOUR + 20 * RS_MIN);
+  cr_assert_eq(e->node.parent, world_node(w, "gw-2"));
+  world_run(w, RS_HOUR + 21 * RS_MIN);
+  cr_assert_eq(e->node.parent, world_node(w, "gw-1"));
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(e->up.losses, 1);
+  cr_assert_eq(e->up.failovers, 1);
+  cr_assert_eq(e->up.failbacks, 1);
+  world_free(w);
+}
+
+/* A degraded link: 64 Kbit/s (8000 B/s) carries less than the site sends
+ * (19 907 B/s), so the Essentials server's queue grows by the difference. */
+Test(faults, degrade_bandwidth) {
+  world *w = world_new(ONE_SITE("faults:\n  - {degrade: cust-1, at: 1h, for: 1h, bandwidth: 64Kbit/s}\n"));
+  rm_node *e = world_node(w, "cust-1");
+  world_run(w, RS_HOUR);
+  int64_t q0 = e->spool.bytes + e->up->inflight_bytes;
+  world_run(w, 2 * RS_HOUR - 1);
+  double grown = (double)(e->spool.bytes + e->up->inflight_bytes - q0);
+  double want = (SITE_RATE - 8000.0) * 3600.0;
+  cr_assert(grown > want - SLACK && grown < want + SLACK, "queue grew %.0f, want %.0f", grown, want);
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  cr_assert_lt(e->spool.bytes, 1048576, "drained after the link recovered");
+  world_free(w);
+}
+
+/* Packet loss caps a transfer as TCP's window does: with 500 ms added (RTT
+ * 1.1 s) and 4 % loss, 1460 / 1.1 x 1.22 / 0.2 = 8096 B/s. */
+Test(faults, degrade_loss) {
+  world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 1h, latency: 500ms, loss: 4%}\n"));
+  rm_node *e = world_node(w, "cust-1");
+  world_run(w, RS_HOUR);
+  int64_t q0 = e->spool.bytes + e->up->inflight_bytes;
+  world_run(w, 2 * RS_HOUR - 1);
+  double grown = (double)(e->spool.bytes + e->up->inflight_bytes - q0);
+  double want = (SITE_RATE - 1460.0 / 1.1 * 1.22 / 0.2) * 3600.0;
+  cr_assert(grown > want - SLACK && grown < want + SLACK, "queue grew %.0f, want %.0f", grown, want);
+  world_free(w);
+}
+
+/* A gateway flapping 5 times in an hour (down 6 min, up 6 min): each time
+ * the customer fails over after 2 minutes and fails back within a minute of
+ * its return: 5 losses, 5 failovers, 5 failbacks, no more. */
+Test(faults, flap) {
+  world *w = world_new(ONE_SITE("faults:\n  - {flap: gw-1, at: 2h, every: 6m, times: 5}\n"));
+  rm_essentials *e = (rm_essentials *)(void *)world_node(w, "cust-1");
+  for (int k = 0; k < 5; k++) {
+    rs_time_t down = 2 * RS_HOUR + 2 * k * 6 * RS_MIN;
+    world_run(w, down + 2 * RS_MIN - 1);
+    cr_assert_null(e->node.parent, "flap %d: still retrying", k + 1);
+    world_run(w, down + 2 * RS_MIN);
+    cr_assert_eq(e->node.parent, world_node(w, "gw-2"), "flap %d: on the backup", k + 1);
+    world_run(w, down + 6 * RS_MIN + RS_MIN);
+    cr_assert_eq(e->node.parent, world_node(w, "gw-1"), "flap %d: back on the primary", k + 1);
+  }
+  world_run(w, w->sc.duration);
+  cr_assert_eq(e->up.losses, 5);
+  cr_assert_eq(e->up.failovers, 5);
+  cr_assert_eq(e->up.failbacks, 5);
+  assert_conserved(w);
+  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  world_free(w);
+}
+
+/* A link that flaps: down 1 minute, up 1 minute, 3 times; each outage is
+ * shorter than the first retry round, so the sender reconnects to its
+ * primary every time and never fails over. */
+Test(faults, flap_link) {
+  world *w = world_new(ONE_SITE("faults:\n  - {flap: link:cust-1, at: 1h, every: 1m, times: 3}\n"));
+  rm_essentials *e = (rm_essentials *)(void *)world_node(w, "cust-1");
+  world_run(w, w->sc.duration);
+  cr_assert_eq(e->up.losses, 3);
+  cr_assert_eq(e->up.failovers, 0);
+  cr_assert_eq(e->up.worst_reconnect, RS_MIN, "the retry at +60 s finds the link back");
+  world_free(w);
+}
+
+/*
+ * A 3 h outage of the service provider's datacenter with three 200-agent
+ * sites: each Essentials server drops exactly what its 100 MB queue cannot
+ * hold: rate x 3 h - 100 MB, within one batch (a minute of its agents'
+ * data).
+ */
+Test(faults, datacenter_outage_drops_what_queues_cannot_hold) {
+  world *w = world_new("name: f\nduration: 5h\nseed: 4\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+                       "customers:\n  - {count: 3, servers: 10, clients: 190}\n"
+                       "faults:\n  - {datacenter_outage: true, at: 1h, for: 3h}\n");
+  world_run(w, 4 * RS_HOUR - 1);
+  double want = SITE_RATE * 3 * 3600 - 100.0 * 1048576;
+  double batch = SITE_RATE * 60;
+  for (int i = 0; i < 3; i++) {
+    rm_node *e = &w->g.ess[i].node;
+    cr_assert(e->spool.dropped > want - batch && e->spool.dropped < want + batch, "%s dropped %lld, want %.0f",
+              e->name, (long long)e->spool.dropped, want);
+  }
+  cr_assert_eq(rm_group_dropped_role(&w->g, RM_GATEWAY) + rm_group_dropped_role(&w->g, RM_MS), 0);
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  world_free(w);
+}
+
+/* A site outage is the same cut, for one customer only. */
+Test(faults, site_outage) {
+  world *w = world_new("name: f\nduration: 3h\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+                       "customers:\n  - {count: 2, servers: 1, clients: 9}\n"
+                       "faults:\n  - {site_outage: cust-2, at: 1h, for: 30m}\n");
+  world_run(w, RS_HOUR + 10 * RS_MIN);
+  cr_assert(w->g.ess[1].up.link_down);
+  cr_assert_not(w->g.ess[0].up.link_down);
+  cr_assert_not_null(w->g.ess[0].node.parent);
+  cr_assert_null(w->g.ess[1].node.parent);
+  world_free(w);
+}
+
+/* A slow SQL store: write capacity 10 MB/s x 0.001 = 10 486 B/s for a site
+ * sending 19 907 B/s; the difference queues on the way. */
+Test(faults, slow_sql) {
+  world *w = world_new(ONE_SITE("faults:\n  - {slow_sql: 0.001, at: 1h, for: 1h}\n"));
+  world_run(w, RS_HOUR);
+  int64_t q0 = rm_group_queued(&w->g), d0 = w->g.delivered;
+  world_run(w, 2 * RS_HOUR - 1);
+  double stored = (double)(w->g.delivered - d0), cap = 10.0 * 1048576 * 0.001 * 3600;
+  cr_assert(stored > cap - 1048576 && stored < cap + 1048576, "stored %.0f in the hour, capacity %.0f", stored, cap);
+  double grown = (double)(rm_group_queued(&w->g) - q0);
+  cr_assert(grown > (SITE_RATE * 3600 - cap) * 0.99, "queues grew %.0f", grown);
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  world_free(w);
+}
+
+/* Health services stopped on half of a customer's 10 servers: those five
+ * alert (heartbeat failure) but answer the ping; they send nothing
+ * meanwhile; when they start again their alerts close. */
+Test(faults, stop_health) {
+  world *w = world_new("name: f\nduration: 2h\nseed: 21\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 1, servers: 10, clients: 0}\n"
+                       "faults:\n  - {stop_health: agents:cust-1, share: 50%, at: 30m, for: 30m}\n"
+                       "expect: [{alert_within: 5m}]\n");
+  world_run(w, 59 * RS_MIN);
+  int stopped = 0;
+  for (int64_t a = 0; a < w->g.n_agents; a++) {
+    stopped += w->g.agents[a].health_stopped;
+    cr_assert_eq(w->g.agents[a].node.state, RM_UP, "the computers stay up");
+  }
+  cr_assert_eq(stopped, 5);
+  cr_assert_eq(w->g.watch.alerts, 5);
+  cr_assert_eq(w->g.watch.connect_alerts, 0, "their computers answer the ping");
+  world_run(w, w->sc.duration);
+  for (int64_t a = 0; a < w->g.n_agents; a++) cr_assert_eq(w->g.watch.alert_state[a], 0);
+  /* Generated: 10 agents for 2 h, less 5 for 30 min. */
+  double want = AGENT_BYTES_PER_DAY * (10.0 * 2 - 5 * 0.5) / 24.0;
+  cr_assert((double)w->g.generated > want - 10 * AGENT_BYTES_PER_DAY / 1440.0 && (double)w->g.generated <= want,
+            "generated %lld, want %.0f", (long long)w->g.generated, want);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s", w->g.verdicts[0].detail);
+  cr_assert(strstr(w->g.verdicts[0].detail, "0 of 5 outages late"), "%s", w->g.verdicts[0].detail);
+  world_free(w);
+}
+
+/* A rolling restart of the gateways, 10 minutes apart, 3 minutes each:
+ * gw-k is down from 1h + (k-1) x 10m for 3 minutes, one at a time. */
+Test(faults, rolling_restart) {
+  world *w = world_new("name: f\nduration: 3h\nmanagement_servers: {count: 1}\ngateways: {count: 3}\n"
+                       "customers:\n  - {count: 3, servers: 2, clients: 8}\n"
+                       "faults:\n  - {rolling_restart: role:gateway, at: 1h, gap: 10m, for: 3m}\n");
+  for (int k = 0; k < 3; k++) {
+    rs_time_t t = RS_HOUR + k * 10 * RS_MIN;
+    world_run(w, t + RS_MIN);
+    for (int j = 0; j < 3; j++)
+      cr_assert_eq(w->g.gw[j].node.state, j == k ? RM_DOWN : RM_UP, "at %d min: gw-%d", 60 + 10 * k + 1, j + 1);
+    world_run(w, t + 3 * RS_MIN);
+    cr_assert_eq(w->g.gw[k].node.state, RM_UP);
+  }
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  world_free(w);
+}
+
+/* Cluster faults: one SQL node fails (the cluster fails over for detection +
+ * recovery), then both RMS nodes (down until one returns). */
+Test(faults, clusters) {
+  world *w = world_new(ONE_SITE("sql: {detection: 5s, recovery: 55s}\nrms: {failover: 1m}\n"
+                                "faults:\n  - {crash: sql-1, at: 1h}\n  - {crash: rms, at: 2h, for: 10m}\n"));
+  world_run(w, RS_HOUR + 59 * RS_SEC);
+  cr_assert_eq(w->g.sql.node.state, RM_FAILING_OVER);
+  world_run(w, RS_HOUR + 60 * RS_SEC);
+  cr_assert_eq(w->g.sql.node.state, RM_UP);
+  cr_assert_eq(w->g.sql.active, 1);
+  cr_assert_eq(w->g.sql.failovers, 1);
+  world_run(w, 2 * RS_HOUR + 10 * RS_MIN - 1);
+  cr_assert_eq(w->g.rms.node.state, RM_DOWN);
+  world_run(w, 2 * RS_HOUR + 11 * RS_MIN);
+  cr_assert_eq(w->g.rms.node.state, RM_UP, "back after its failover time once a node returns");
+  cr_assert_eq(w->g.rms.failovers, 0, "coming back from both down is not a failover");
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  world_free(w);
+}
+
+/* Selectors, shares and counts, and random times in a window: the same
+ * draws on every run with the same seed. */
+Test(faults, selectors_and_random_times) {
+  const char *text = "name: f\nduration: 3h\nseed: 77\nmanagement_servers: {count: 1}\ngateways: {count: 6}\n"
+                     "customers:\n  - {count: 6, servers: 1, clients: 4}\n"
+                     "faults:\n  - {crash: role:gateway, count: 2, at: {from: 1h, to: 2h}, for: 5m}\n";
+  rs_time_t when[2];
+  char which[2][2][32];
+  for (int run = 0; run < 2; run++) {
+    world *w = world_new(text);
+    const rm_timeline *tl = &w->g.timeline;
+    cr_assert_eq(tl->n_steps, 2);
+    cr_assert_eq(tl->steps[0].n, 2, "count: 2 gateways");
+    when[run] = tl->steps[0].t;
+    cr_assert(when[run] >= RS_HOUR && when[run] <= 2 * RS_HOUR);
+    cr_assert_eq(tl->steps[1].t, when[run] + 5 * RS_MIN);
+    rm_node *x = tl->targets[tl->steps[0].first], *y = tl->targets[tl->steps[0].first + 1];
+    cr_assert_eq(x->role, RM_GATEWAY);
+    cr_assert_eq(y->role, RM_GATEWAY);
+    cr_assert_neq(x, y);
+    snprintf(which[run][0], sizeof which[run][0], "%s", x->name);
+    snprintf(which[run][1], sizeof which[run][1], "%s", y->name);
+    world_run(w, when[run]);
+    cr_assert_eq(x->state, RM_DOWN);
+    cr_assert_eq(y->state, RM_DOWN);
+    int down = 0;
+    for (int i = 0; i < w->g.n_gw; i++) down += w->g.gw[i].node.state == RM_DOWN;
+    cr_assert_eq(down, 2);
+    world_free(w);
+  }
+  cr_assert_eq(when[0], when[1]);
+  cr_assert_str_eq(which[0][0], which[1][0]);
+  cr_assert_str_eq(which[0][1], which[1][1]);
+}
+
+/* Random failures: MTBF 2 days and MTTR 1 hour for 500 agents over 4
+ * days: each agent fails about 4 / (2 + 1/24) = 1.96 times. The draws are
+ * the seed's: the same seed, the same failures. */
+Test(faults, random_failures) {
+  const char *text = "name: f\nduration: 4d\nsample_every: 1h\nseed: 5\nmanagement_servers: {count: 1}\n"
+                     "gateways: {count: 1}\ncustomers:\n  - {count: 1, servers: 500, clients: 0}\n"
+                     "limits: {essentials_servers: 500}\n"
+                     "random_failures:\n  agent: {mtbf: 2d, mttr: 1h}\n";
+  world *a = world_new(text), *b = world_new(text);
+  int64_t n = a->g.timeline.random_failures;
+  double mean = 500 * 4.0 / (2.0 + 1.0 / 24.0), sd = 30; /* generous */
+  cr_assert(n > mean - 3 * sd && n < mean + 3 * sd, "%lld failures, expected about %.0f", (long long)n, mean);
+  cr_assert_eq(b->g.timeline.random_failures, n);
+  for (int i = 0; i < a->g.timeline.n_steps; i++) cr_assert_eq(a->g.timeline.steps[i].t, b->g.timeline.steps[i].t);
+  rs_time_t first = a->g.timeline.steps[0].t;
+  world_run(a, a->sc.duration);
+  assert_conserved(a);
+  world_free(a);
+  world_free(b);
+  world *c = world_new("name: f\nduration: 4d\nsample_every: 1h\nseed: 6\nmanagement_servers: {count: 1}\n"
+                       "gateways: {count: 1}\ncustomers:\n  - {count: 1, servers: 500, clients: 0}\n"
+                       "limits: {essentials_servers: 500}\n"
+                       "random_failures:\n  agent: {mtbf: 2d, mttr: 1h}\n");
+  cr_assert_neq(c->g.timeline.steps[0].t, first, "another seed draws other failures");
+  world_free(c);
+}
