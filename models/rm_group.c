@@ -97,14 +97,23 @@ static void check_limit(rm_group *g, rm_node *n, rs_time_t now) {
     n->peak_agents = n->agents;
     n->peak_time = now;
   }
+  if (n->limit_episode >= 0 && n->agents > g->limits[n->limit_episode].peak) g->limits[n->limit_episode].peak = n->agents;
   if (over == n->over_limit) return;
   n->over_limit = over;
   if (over) {
     n->over_since = now;
     if (n->first_over < 0) n->first_over = now;
     g->limit_events++;
+    if (rm_group_grow((void **)&g->limits, g->n_limits, &g->cap_limits, sizeof *g->limits) == 0) {
+      g->limits[g->n_limits] = (rm_limit_episode){.node = n, .start = now, .end = -1, .peak = n->agents};
+      n->limit_episode = g->n_limits++;
+    } else {
+      g->nomem = 1;
+    }
   } else {
     n->over_total += now - n->over_since;
+    if (n->limit_episode >= 0) g->limits[n->limit_episode].end = now;
+    n->limit_episode = -1;
   }
   if (n->role == RM_ESSENTIALS) {
     const rm_essentials *e = (const rm_essentials *)(const void *)n;
@@ -175,8 +184,43 @@ void rm_group_detach(rm_group *g, rm_node *child) {
 
 /* ---- data ---- */
 
+int rm_group_grow(void **v, int64_t n, int64_t *cap, size_t size) {
+  if (n < *cap) return 0;
+  int64_t c = *cap ? *cap * 2 : 64;
+  void *nv = realloc(*v, (size_t)c * size);
+  if (!nv) return -1;
+  *v = nv;
+  *cap = c;
+  return 0;
+}
+
+int64_t rm_group_link_lost(rm_group *g, rm_node *owner) {
+  if (rm_group_grow((void **)&g->link_outages, g->n_link_outages, &g->cap_link_outages, sizeof *g->link_outages)) {
+    g->nomem = 1;
+    return -1;
+  }
+  g->link_outages[g->n_link_outages] = (rm_link_outage){.owner = owner, .start = rs_sim_now(g->sim), .end = -1};
+  return g->n_link_outages++;
+}
+
+void rm_group_link_back(rm_group *g, int64_t outage, bool cut) {
+  if (outage < 0) return;
+  g->link_outages[outage].end = rs_sim_now(g->sim);
+  g->link_outages[outage].cut = cut;
+}
+
+/* Note the figures phases are measured by (queued: -1 when not sampled). */
+static void mark(rm_group *g, int64_t queued) {
+  if (rm_group_grow((void **)&g->marks, g->n_marks, &g->cap_marks, sizeof *g->marks)) {
+    g->nomem = 1;
+    return;
+  }
+  g->marks[g->n_marks++] = (rm_mark){.t = rs_sim_now(g->sim), .dropped = g->dropped_total, .queued = queued};
+}
+
 void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes) {
   if (bytes <= 0) return;
+  g->dropped_total += bytes;
   if (!n->dropping) {
     char b[32];
     n->dropping = true;
@@ -299,7 +343,7 @@ void rm_group_health(rm_group *g, rm_node *n, bool on) {
     rm_watchers_outage_ends(g, a->index);
 }
 
-void rm_group_phase_mark(rm_group *g) { (void)g; }
+void rm_group_phase_mark(rm_group *g) { mark(g, -1); }
 
 rm_node *rm_group_find(rm_group *g, const char *name) {
   for (int i = 0; i < g->n_ms; i++)
@@ -329,6 +373,7 @@ static int node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_r
   n->group = g;
   n->state = RM_UP;
   n->first_over = -1;
+  n->limit_episode = -1;
   n->name = strdup(name);
   return n->name ? 0 : -1;
 }
@@ -675,7 +720,9 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   rs_hist_clear(&g->latency_sample);
   sample(g, NULL, M_ALERTS, (double)g->watch.alerts);
   sample(g, NULL, M_DROPPED_TOTAL, (double)rm_group_dropped(g));
-  sample(g, NULL, M_QUEUED_TOTAL, (double)rm_group_queued(g));
+  int64_t queued = rm_group_queued(g);
+  mark(g, queued);
+  sample(g, NULL, M_QUEUED_TOTAL, (double)queued);
   sample(g, NULL, M_AGENT_QUEUE, (double)agent_queue);
   sample(g, NULL, M_GENERATED_TOTAL, (double)g->generated);
   sample(g, NULL, M_DELIVERED_TOTAL, (double)g->delivered);
@@ -685,7 +732,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
 
 /* ---- what the run shows ---- */
 
-static rm_node *role_node(const rm_group *g, rm_role r, int i) {
+rm_node *rm_group_node(const rm_group *g, rm_role r, int64_t i) {
   switch (r) {
   case RM_MS: return &g->ms[i].node;
   case RM_GATEWAY: return &g->gw[i].node;
@@ -695,7 +742,7 @@ static rm_node *role_node(const rm_group *g, rm_role r, int i) {
   }
 }
 
-static int64_t role_count(const rm_group *g, rm_role r) {
+int64_t rm_group_count(const rm_group *g, rm_role r) {
   switch (r) {
   case RM_MS: return g->n_ms;
   case RM_GATEWAY: return g->n_gw;
@@ -707,8 +754,8 @@ static int64_t role_count(const rm_group *g, rm_role r) {
 
 const rm_node *rm_group_peak(const rm_group *g, rm_role r) {
   const rm_node *best = NULL;
-  for (int64_t i = 0; i < role_count(g, r); i++) {
-    const rm_node *x = role_node(g, r, (int)i);
+  for (int64_t i = 0; i < rm_group_count(g, r); i++) {
+    const rm_node *x = rm_group_node(g, r, i);
     if (!best || x->peak_agents > best->peak_agents) best = x;
   }
   return best;
@@ -718,15 +765,15 @@ static bool went_over(const rm_node *n) { return n->over_total > 0 || n->over_li
 
 int rm_group_over_count(const rm_group *g, rm_role r) {
   int n = 0;
-  for (int64_t i = 0; r != RM_AGENT && i < role_count(g, r); i++) n += went_over(role_node(g, r, (int)i));
+  for (int64_t i = 0; r != RM_AGENT && i < rm_group_count(g, r); i++) n += went_over(rm_group_node(g, r, i));
   return n;
 }
 
 int64_t rm_group_queued(const rm_group *g) {
   int64_t q = 0;
   for (rm_role r = RM_MS; r <= RM_AGENT; r++)
-    for (int64_t i = 0; i < role_count(g, r); i++) {
-      const rm_node *n = role_node(g, r, (int)i);
+    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
+      const rm_node *n = rm_group_node(g, r, i);
       q += n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
     }
   return q;
@@ -734,7 +781,7 @@ int64_t rm_group_queued(const rm_group *g) {
 
 int64_t rm_group_dropped_role(const rm_group *g, rm_role r) {
   int64_t d = 0;
-  for (int64_t i = 0; i < role_count(g, r); i++) d += role_node(g, r, (int)i)->spool.dropped;
+  for (int64_t i = 0; i < rm_group_count(g, r); i++) d += rm_group_node(g, r, i)->spool.dropped;
   return d;
 }
 
@@ -742,179 +789,6 @@ int64_t rm_group_dropped(const rm_group *g) {
   int64_t d = 0;
   for (rm_role r = RM_MS; r <= RM_AGENT; r++) d += rm_group_dropped_role(g, r);
   return d;
-}
-
-/* ---- expectations ---- */
-
-static rm_verdict *verdict(rm_group *g, const char *name) {
-  rm_verdict *v = &g->verdicts[g->n_verdicts++];
-  v->name = name;
-  v->held = true;
-  v->detail[0] = '\0';
-  return v;
-}
-
-/* Append printf-style text to a verdict's detail. */
-static void say(rm_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(rm_verdict *v, const char *fmt, ...) {
-  size_t used = strlen(v->detail);
-  if (used >= sizeof v->detail - 1) return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(v->detail + used, sizeof v->detail - used, fmt, ap);
-  va_end(ap);
-}
-
-static void judge_capacity(rm_group *g, rs_time_t end) {
-  rm_verdict *v = verdict(g, "capacity_held");
-  int over = 0;
-  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
-    for (int64_t i = 0; i < role_count(g, r); i++) {
-      const rm_node *n = role_node(g, r, (int)i);
-      if (!went_over(n)) continue;
-      char at[32], dur[32];
-      rs_time_t total = n->over_total + (n->over_limit ? end - n->over_since : 0);
-      if (over++ < 12) {
-        if (r == RM_ESSENTIALS) {
-          const rm_essentials *e = (const rm_essentials *)(const void *)n;
-          say(v, "%s%s manages %d servers and %d clients, over %d and %d", over > 1 ? "; " : "", n->name, e->servers,
-              e->clients, g->p->ess_servers, g->p->ess_clients);
-        } else {
-          say(v, "%s%s %lld/%lld from %s for %s", over > 1 ? "; " : "", n->name, (long long)n->peak_agents,
-              (long long)n->limit, rs_clock_format(n->first_over, at, sizeof at),
-              rs_duration_format(total, dur, sizeof dur));
-        }
-      }
-    }
-  if (over > 12) say(v, "; and %d more", over - 12);
-  v->held = over == 0;
-  if (v->held) {
-    const rm_node *m = rm_group_peak(g, RM_MS), *w = rm_group_peak(g, RM_GATEWAY);
-    say(v, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld", m->name,
-        (long long)m->peak_agents, (long long)m->limit, w->name, (long long)w->peak_agents, (long long)w->limit);
-  }
-}
-
-static void judge_data(rm_group *g) {
-  rm_verdict *v = verdict(g, "no_data_lost");
-  char a[32], b[32], c[32];
-  int64_t dropped = rm_group_dropped(g);
-  v->held = dropped == 0;
-  int64_t stranded = 0;
-  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
-    for (int64_t i = 0; i < role_count(g, r); i++) {
-      const rm_node *n = role_node(g, r, (int)i);
-      if (n->state != RM_UP) stranded += n->spool.bytes;
-    }
-  if (v->held) {
-    say(v, "no byte dropped: %s generated, %s stored, %s still queued", rm_size_format(g->generated, a, sizeof a),
-        rm_size_format(g->delivered, b, sizeof b), rm_size_format(rm_group_queued(g), c, sizeof c));
-    if (stranded) say(v, " (%s of it on nodes still down at the end)", rm_size_format(stranded, a, sizeof a));
-    return;
-  }
-  say(v, "%s dropped (%lld bytes, %.3f %% of %s generated):", rm_size_format(dropped, a, sizeof a), (long long)dropped,
-      100.0 * (double)dropped / (double)(g->generated ? g->generated : 1), rm_size_format(g->generated, b, sizeof b));
-  static const rm_role roles[] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS};
-  for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++) {
-    int64_t d = rm_group_dropped_role(g, roles[k]);
-    if (d) say(v, " %s %s", rm_role_name(roles[k]), rm_size_format(d, a, sizeof a));
-  }
-}
-
-static void judge_failover(rm_group *g, rs_time_t end) {
-  rm_verdict *v = verdict(g, "failover_within");
-  const rm_uplink *worst = NULL;
-  rs_time_t worst_t = -1;
-  bool ongoing = false;
-  int64_t losses = 0, late = 0;
-  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
-    for (int64_t i = 0; i < role_count(g, r); i++) {
-      const rm_uplink *u = role_node(g, r, (int)i)->up;
-      rs_time_t now_out = u->state != RM_UL_OFF ? rm_uplink_outage(u, end) : 0;
-      rs_time_t t = u->worst_reconnect > now_out ? u->worst_reconnect : now_out;
-      losses += u->losses;
-      if (t > g->sc->failover_within) late++;
-      if (t > worst_t) {
-        worst_t = t;
-        worst = u;
-        ongoing = now_out >= u->worst_reconnect && now_out > 0;
-      }
-    }
-  char d[32], lim[32], at[32];
-  rs_duration_format(g->sc->failover_within, lim, sizeof lim);
-  v->held = late == 0;
-  if (!worst || worst_t <= 0) {
-    say(v, "no connection was lost (limit %s)", lim);
-    return;
-  }
-  if (ongoing)
-    say(v, "%s has had no parent since %s (%s by the end); limit %s", worst->owner->name,
-        rs_clock_format(worst->lost_at, at, sizeof at), rs_duration_format(worst_t, d, sizeof d), lim);
-  else
-    say(v, "slowest: %s reconnected %s after losing its parent at %s; limit %s", worst->owner->name,
-        rs_duration_format(worst_t, d, sizeof d), rs_clock_format(worst->worst_lost_at, at, sizeof at), lim);
-  say(v, "; %lld of the senders over the limit, %lld connections lost in all", (long long)late, (long long)losses);
-}
-
-static void judge_alerts(rm_group *g, rs_time_t end) {
-  rm_verdict *v = verdict(g, "alert_within");
-  const rm_watchers *w = &g->watch;
-  char lim[32], d[32], at[32];
-  rm_watchers_finish(g, end);
-  rs_duration_format(g->sc->alert_within, lim, sizeof lim);
-  v->held = w->outages_late == 0;
-  if (w->outages == 0) {
-    say(v, "no outage of an agent that raises heartbeat alerts lasted long enough to judge (limit %s", lim);
-    if (w->outages_short) say(v, "; %lld too short to be detected", (long long)w->outages_short);
-    say(v, ")");
-    return;
-  }
-  const char *name = g->agents[w->worst_agent].node.name;
-  rs_clock_format(w->worst_since, at, sizeof at);
-  rs_duration_format(w->worst, d, sizeof d);
-  if (w->worst_missed)
-    say(v, "%s went down at %s and no alert came in %s; limit %s", name, at, d, lim);
-  else
-    say(v, "slowest: %s alerted %s after it went down at %s; limit %s", name, d, at, lim);
-  say(v, "; %lld of %lld outages late", (long long)w->outages_late, (long long)w->outages);
-  if (w->outages_short) say(v, ", %lld too short to be detected", (long long)w->outages_short);
-}
-
-int rm_group_judge(rm_group *g, rs_time_t end) {
-  unsigned x = g->sc->expect;
-  int failed = 0;
-  g->n_verdicts = 0;
-  if (x & RM_EXPECT_CAPACITY_HELD) judge_capacity(g, end);
-  if (x & RM_EXPECT_NO_DATA_LOST) judge_data(g);
-  if (x & RM_EXPECT_FAILOVER_WITHIN) judge_failover(g, end);
-  if (x & RM_EXPECT_ALERT_WITHIN) judge_alerts(g, end);
-  for (int i = 0; i < g->n_verdicts; i++) {
-    if (!g->verdicts[i].held) failed++;
-    if (g->res && rs_results_expectation(g->res, g->verdicts[i].name, g->verdicts[i].held, g->verdicts[i].detail))
-      record_failed(g);
-  }
-  if (g->res) {
-    const struct {
-      const char *key;
-      double v;
-    } figs[] = {
-        {"generated_bytes", (double)g->generated},
-        {"delivered_bytes", (double)g->delivered},
-        {"queued_bytes", (double)rm_group_queued(g)},
-        {"dropped_bytes", (double)rm_group_dropped(g)},
-        {"heartbeat_alerts", (double)g->watch.alerts},
-        {"connect_alerts", (double)g->watch.connect_alerts},
-        {"heartbeats", (double)g->watch.heartbeats},
-        {"latency_p50_ms", (double)rs_hist_quantile(&g->latency, 0.50) / 1e3},
-        {"latency_p95_ms", (double)rs_hist_quantile(&g->latency, 0.95) / 1e3},
-        {"latency_p99_ms", (double)rs_hist_quantile(&g->latency, 0.99) / 1e3},
-        {"rms_failovers", (double)g->rms.failovers},
-        {"sql_failovers", (double)g->sql.failovers},
-    };
-    for (size_t k = 0; k < sizeof figs / sizeof figs[0]; k++)
-      if (rs_results_figure(g->res, figs[k].key, figs[k].v)) record_failed(g);
-  }
-  return failed;
 }
 
 void rm_group_free(rm_group *g) {
@@ -949,6 +823,10 @@ void rm_group_free(rm_group *g) {
   free(g->agents);
   rm_watchers_free(&g->watch);
   free(g->dirty);
+  free(g->limits);
+  free(g->link_outages);
+  free(g->marks);
+  free(g->verdicts);
   rm_timeline_free(&g->timeline);
   memset(g, 0, sizeof *g);
 }

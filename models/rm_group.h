@@ -49,6 +49,28 @@ typedef struct {
   char detail[1024];
 } rm_verdict;
 
+/* A node over its limit, from start to end (-1 while it lasts). */
+typedef struct {
+  rm_node *node;
+  rs_time_t start, end;
+  int64_t peak;
+} rm_limit_episode;
+
+/* A sender without a parent, from start to end (-1 while it lasts); cut:
+ * ended by the sender's own failure rather than a connection. */
+typedef struct {
+  rm_node *owner;
+  rs_time_t start, end;
+  bool cut;
+} rm_link_outage;
+
+/* Figures noted before each fault step and at each sample, for phases. */
+typedef struct {
+  rs_time_t t;
+  int64_t dropped;          /* dropped so far */
+  int64_t queued;           /* queued now (samples only; -1 otherwise) */
+} rm_mark;
+
 struct rm_group {
   const rm_scenario *sc;
   const rm_params *p;
@@ -81,8 +103,17 @@ struct rm_group {
   int64_t limit_events;
   int error;                /* a recording failed: the run stops */
   char errmsg[256];
-  rm_verdict verdicts[8];
+  rm_verdict *verdicts;     /* one per expectation of the scenario */
   int n_verdicts;
+  /* What phases are measured by. */
+  int64_t dropped_total;    /* bytes dropped so far, anywhere */
+  rm_limit_episode *limits;
+  int64_t n_limits, cap_limits;
+  rm_link_outage *link_outages;
+  int64_t n_link_outages, cap_link_outages;
+  rm_mark *marks;
+  int64_t n_marks, cap_marks;
+  int nomem;                /* a log could not grow: verdicts say so */
 };
 
 /*
@@ -102,6 +133,11 @@ void rm_group_free(rm_group *g);
 
 /* The node with the highest peak of a role (NULL when the role has none). */
 const rm_node *rm_group_peak(const rm_group *g, rm_role r);
+
+/* The i-th node of a role (management servers, gateways, Essentials
+ * servers, agents), and how many the role has. */
+rm_node *rm_group_node(const rm_group *g, rm_role r, int64_t i);
+int64_t rm_group_count(const rm_group *g, rm_role r);
 
 /* How many nodes of a role went over their limit. */
 int rm_group_over_count(const rm_group *g, rm_role r);
@@ -133,6 +169,14 @@ void rm_group_detach(rm_group *g, rm_node *child);
 
 /* A transfer from sender ended: hand its chunks to the receiver. */
 void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c, const uint8_t *prio, int n);
+
+/* A sender lost its parent: returns the outage's index in link_outages (or
+ * -1); the outage ends when it connects, or is cut when it fails itself. */
+int64_t rm_group_link_lost(rm_group *g, rm_node *owner);
+void rm_group_link_back(rm_group *g, int64_t outage, bool cut);
+
+/* Make room for one more element of a log; 0, or -1 when memory ran out. */
+int rm_group_grow(void **v, int64_t n, int64_t *cap, size_t size);
 
 /* A node's queue dropped bytes. */
 void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes);

@@ -49,6 +49,7 @@ typedef struct rm_node {
   bool over_limit;          /* over its limit now */
   bool dirty;               /* its agents changed; judged when the instant settles */
   rs_time_t first_over;     /* when it first went over, -1 */
+  int64_t limit_episode;    /* its open episode over its limit (index), -1 */
   rs_time_t over_since;     /* when it last went over */
   rs_time_t over_total;     /* time spent over, closed episodes */
   int64_t bytes_in;         /* data received, all run */

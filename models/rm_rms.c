@@ -10,24 +10,34 @@ int rm_watchers_init(rm_watchers *w, int64_t n) {
   memset(w, 0, sizeof *w);
   size_t sz = (size_t)(n ? n : 1);
   w->last_heartbeat = calloc(sz, sizeof *w->last_heartbeat);
-  w->down_since = malloc(sz * sizeof *w->down_since);
-  w->alerted_at = malloc(sz * sizeof *w->alerted_at);
+  w->outage = malloc(sz * sizeof *w->outage);
   w->alert_state = calloc(sz, 1);
-  w->worst_agent = -1;
-  if (!w->last_heartbeat || !w->down_since || !w->alerted_at || !w->alert_state) return -1;
-  for (int64_t a = 0; a < n; a++) w->down_since[a] = w->alerted_at[a] = -1;
+  if (!w->last_heartbeat || !w->outage || !w->alert_state) return -1;
+  for (int64_t a = 0; a < n; a++) w->outage[a] = -1;
   return 0;
 }
 
 void rm_watchers_free(rm_watchers *w) {
   free(w->last_heartbeat);
-  free(w->down_since);
-  free(w->alerted_at);
+  free(w->outage);
   free(w->alert_state);
+  free(w->outages);
+  free(w->alerts_log);
   memset(w, 0, sizeof *w);
 }
 
-static bool alerts_for(const rm_group *g, int64_t a) { return g->agents[a].server || g->p->alert_clients; }
+/* Make room for one more element of a log; 0, or -1 when memory ran out. */
+static int grow(void **v, int64_t n, int64_t *cap, size_t size) {
+  if (n < *cap) return 0;
+  int64_t c = *cap ? *cap * 2 : 64;
+  void *nv = realloc(*v, (size_t)c * size);
+  if (!nv) return -1;
+  *v = nv;
+  *cap = c;
+  return 0;
+}
+
+bool rm_watchers_alerts_for(const rm_group *g, int64_t a) { return g->agents[a].server || g->p->alert_clients; }
 
 bool rm_watchers_path_up(const rm_group *g, int64_t a) {
   const rm_agent *ag = &g->agents[a];
@@ -48,59 +58,25 @@ void rm_watchers_heartbeat(rm_group *g, int64_t a) {
 
 void rm_watchers_restart(rm_group *g) { g->watch.watch_from = rs_sim_now(g->sim); }
 
-/* Count a finished (or, at the end, still open) outage of agent a. */
-static void judge_outage(rm_group *g, int64_t a, rs_time_t end, bool open) {
-  rm_watchers *w = &g->watch;
-  const rm_params *p = g->p;
-  rs_time_t since = w->down_since[a], limit = g->sc->alert_within;
-  rs_time_t window = (p->missed_heartbeats + 1) * p->heartbeat_interval;
-  rs_time_t delay;
-  bool missed = false;
-  if (!alerts_for(g, a)) return;
-  if (w->alerted_at[a] >= 0) {
-    delay = w->alerted_at[a] - since;
-  } else if (open ? end - since > limit : end - since >= window) {
-    /* No alert: down longer than the limit (still down at the end), or long
-     * enough that one was due. */
-    delay = end - since;
-    missed = true;
-  } else {
-    w->outages_short++; /* too short to be detected, or pending at the end */
-    return;
-  }
-  w->outages++;
-  if (missed || delay > limit) w->outages_late++;
-  if (delay > w->worst || (missed && !w->worst_missed && delay >= w->worst) || w->worst_agent < 0) {
-    w->worst = delay;
-    w->worst_agent = a;
-    w->worst_since = since;
-    w->worst_missed = missed;
-  }
-}
-
 void rm_watchers_outage_begins(rm_group *g, int64_t a) {
   rm_watchers *w = &g->watch;
-  if (w->down_since[a] >= 0) return;
+  if (w->outage[a] >= 0) return;
+  if (grow((void **)&w->outages, w->n_outages, &w->cap_outages, sizeof *w->outages)) {
+    w->nomem = 1;
+    return;
+  }
   rs_time_t now = rs_sim_now(g->sim);
-  w->down_since[a] = now;
   /* An alert already open (its path was down) covers the outage at once. */
-  w->alerted_at[a] = w->alert_state[a] ? now : -1;
+  w->outages[w->n_outages] = (rm_agent_outage){.agent = a, .start = now, .end = -1,
+                                               .alerted = w->alert_state[a] ? now : -1};
+  w->outage[a] = w->n_outages++;
 }
 
 void rm_watchers_outage_ends(rm_group *g, int64_t a) {
   rm_watchers *w = &g->watch;
-  if (w->down_since[a] < 0) return;
-  judge_outage(g, a, rs_sim_now(g->sim), false);
-  w->down_since[a] = w->alerted_at[a] = -1;
-}
-
-void rm_watchers_finish(rm_group *g, rs_time_t end) {
-  rm_watchers *w = &g->watch;
-  for (int64_t a = 0; a < g->n_agents; a++)
-    if (w->down_since[a] >= 0) {
-      judge_outage(g, a, end, true);
-      w->down_since[a] = w->alerted_at[a] = -1;
-    }
+  if (w->outage[a] < 0) return;
+  w->outages[w->outage[a]].end = rs_sim_now(g->sim);
+  w->outage[a] = -1;
 }
 
 static void watcher_cb(rs_sim *sim, rs_event *ev) {
@@ -109,7 +85,7 @@ static void watcher_cb(rs_sim *sim, rs_event *ev) {
   rs_time_t now = rs_sim_now(sim), late = g->p->missed_heartbeats * g->p->heartbeat_interval;
   if (g->rms.node.state == RM_UP) {
     for (int64_t a = 0; a < g->n_agents; a++) {
-      if (w->alert_state[a] == 2 || !alerts_for(g, a)) continue;
+      if (w->alert_state[a] == 2 || !rm_watchers_alerts_for(g, a)) continue;
       rm_agent *ag = &g->agents[a];
       if (w->alert_state[a] == 0) {
         rs_time_t last = w->last_heartbeat[a] > w->watch_from ? w->last_heartbeat[a] : w->watch_from;
@@ -117,7 +93,11 @@ static void watcher_cb(rs_sim *sim, rs_event *ev) {
         char d[32];
         w->alert_state[a] = 1;
         w->alerts++;
-        if (w->down_since[a] >= 0 && w->alerted_at[a] < 0) w->alerted_at[a] = now;
+        if (w->outage[a] >= 0 && w->outages[w->outage[a]].alerted < 0) w->outages[w->outage[a]].alerted = now;
+        if (grow((void **)&w->alerts_log, w->n_alerts_log, &w->cap_alerts_log, sizeof *w->alerts_log))
+          w->nomem = 1;
+        else
+          w->alerts_log[w->n_alerts_log++] = (rm_alert){.agent = a, .t = now};
         rm_group_event(g, &ag->node, "heartbeat_alert", "%s: Health Service Heartbeat Failure (no heartbeat for %s)",
                        ag->node.name,
                        rs_duration_format((now - w->last_heartbeat[a]) / RS_SEC * RS_SEC, d, sizeof d));

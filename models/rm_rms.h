@@ -11,8 +11,7 @@
  * watchers start over.
  *
  * Each outage of an agent (its computer down, or its health service
- * stopped) is followed to judge `alert_within`: the delay from its start to
- * the first alert, or no alert at all.
+ * stopped) and each alert is logged, for the expectations on alerts.
  */
 #ifndef RM_RMS_H
 #define RM_RMS_H
@@ -24,22 +23,33 @@
 
 typedef struct rm_group rm_group;
 
+/* An outage of an agent: its computer down or its health service stopped. */
+typedef struct {
+  int64_t agent;
+  rs_time_t start, end;       /* end -1 while it lasts */
+  rs_time_t alerted;          /* the first heartbeat alert open during it, -1 */
+} rm_agent_outage;
+
+/* A heartbeat failure alert. */
+typedef struct {
+  int64_t agent;
+  rs_time_t t;
+} rm_alert;
+
 typedef struct {
   rs_time_t *last_heartbeat;  /* per agent: the last heartbeat that reached the RMS */
-  rs_time_t *down_since;      /* per agent: when its current outage began, -1 */
-  rs_time_t *alerted_at;      /* per agent: first alert open during that outage, -1 */
+  int64_t *outage;            /* per agent: its open outage (index in outages), -1 */
   uint8_t *alert_state;       /* per agent: 0 none, 1 heartbeat failure, 2 and failed to connect */
+  rm_agent_outage *outages;   /* every outage, in the order they began */
+  int64_t n_outages, cap_outages;
+  rm_alert *alerts_log;       /* every heartbeat failure alert */
+  int64_t n_alerts_log, cap_alerts_log;
   rs_time_t watch_from;       /* when the watchers last started */
   rs_event ev;
   int64_t alerts;             /* heartbeat failure alerts raised */
   int64_t connect_alerts;     /* failed to connect alerts raised */
   uint64_t heartbeats;        /* heartbeats that reached the RMS */
-  /* Outages judged so far (closed ones), for alert_within. */
-  int64_t outages, outages_late, outages_short;
-  rs_time_t worst;            /* the longest delay to an alert, or time without one */
-  int64_t worst_agent;        /* -1 when none */
-  rs_time_t worst_since;
-  bool worst_missed;          /* the worst had no alert at all */
+  int nomem;                  /* a log could not grow: verdicts say so */
 } rm_watchers;
 
 /* Prepare the watchers of n agents. Returns 0, or -1 when memory ran out. */
@@ -60,11 +70,12 @@ void rm_watchers_restart(rm_group *g);
 void rm_watchers_outage_begins(rm_group *g, int64_t a);
 void rm_watchers_outage_ends(rm_group *g, int64_t a);
 
+/* Whether heartbeat alerts are on for agent a (servers; clients when asked). */
+bool rm_watchers_alerts_for(const rm_group *g, int64_t a);
+
 /* Whether the RMS can reach agent a's computer (for the ping): the computer
  * is up and every hop to it is up and connected. */
 bool rm_watchers_path_up(const rm_group *g, int64_t a);
 
-/* Fold the outages still open at the end of the run into the figures. */
-void rm_watchers_finish(rm_group *g, rs_time_t end);
 
 #endif

@@ -648,32 +648,125 @@ bad:
   return -1;
 }
 
-static int read_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
-  static const char *known = "capacity_held, no_data_lost, {failover_within: D}, {alert_within: D}";
-  if (list->type != YAML_SEQUENCE_NODE) return rm_yaml_error(y, list, "expect must be a list, such as [capacity_held]");
-  for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
-    yaml_node_t *e = rm_yaml_node(y, *it);
-    if (rm_yaml_is(e, "capacity_held")) {
-      sc->expect |= RM_EXPECT_CAPACITY_HELD;
-    } else if (rm_yaml_is(e, "no_data_lost")) {
-      sc->expect |= RM_EXPECT_NO_DATA_LOST;
-    } else if (e->type == YAML_MAPPING_NODE && e->data.mapping.pairs.top - e->data.mapping.pairs.start == 1) {
-      yaml_node_t *k = rm_yaml_node(y, e->data.mapping.pairs.start[0].key);
-      yaml_node_t *v = rm_yaml_node(y, e->data.mapping.pairs.start[0].value);
-      if (rm_yaml_is(k, "failover_within")) {
-        if (rm_yaml_duration(y, v, "failover_within", 0, &sc->failover_within)) return -1;
-        sc->expect |= RM_EXPECT_FAILOVER_WITHIN;
-      } else if (rm_yaml_is(k, "alert_within")) {
-        if (rm_yaml_duration(y, v, "alert_within", 0, &sc->alert_within)) return -1;
-        sc->expect |= RM_EXPECT_ALERT_WITHIN;
-      } else {
-        return rm_yaml_error(y, k, "unknown expectation%s%s (known: %s)", k->type == YAML_SCALAR_NODE ? " " : "",
-                             k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "", known);
-      }
-    } else {
-      return rm_yaml_error(y, e, "unknown expectation%s%s (known: %s)", e->type == YAML_SCALAR_NODE ? " " : "",
-                           e->type == YAML_SCALAR_NODE ? (const char *)e->data.scalar.value : "", known);
+static const char *const expect_names[RM_EX_KINDS] = {
+    [RM_EX_CAPACITY_HELD] = "capacity_held",       [RM_EX_NO_DATA_LOST] = "no_data_lost",
+    [RM_EX_DATA_LOST_AT_MOST] = "data_lost_at_most", [RM_EX_FAILOVER_WITHIN] = "failover_within",
+    [RM_EX_ALERT_WITHIN] = "alert_within",         [RM_EX_BACKLOG_DRAINED] = "backlog_drained_within",
+    [RM_EX_ALERTS_FOR] = "alerts_for",             [RM_EX_NO_ALERT_FOR] = "no_alert_for"};
+
+static const char *const phase_names[] = {NULL, "before", "during", "after"};
+
+static int unknown_expectation(rm_yaml *y, yaml_node_t *e) {
+  return rm_yaml_error(y, e, "unknown expectation%s%s (known: capacity_held, no_data_lost, data_lost_at_most, "
+                             "failover_within, alert_within, backlog_drained_within, alerts_for, no_alert_for)",
+                       e->type == YAML_SCALAR_NODE ? " " : "",
+                       e->type == YAML_SCALAR_NODE ? (const char *)e->data.scalar.value : "");
+}
+
+/* One expectation: a name (for the whole run), or a mapping of the name to
+ * its value with, optionally, before/during/after: FAULT_ID. */
+static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expect_spec *x) {
+  yaml_node_t *kv = NULL, *kk = NULL, *pv = NULL;
+  x->kind = RM_EX_KINDS;
+  if (e->type == YAML_SCALAR_NODE) {
+    kk = e;
+  } else if (e->type == YAML_MAPPING_NODE) {
+    for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top; p++) {
+      yaml_node_t *k = rm_yaml_node(y, p->key);
+      bool phase = false;
+      for (int ph = 1; ph <= 3; ph++)
+        if (rm_yaml_is(k, phase_names[ph])) {
+          if (pv) return rm_yaml_error(y, k, "an expectation has one phase: before, during or after");
+          pv = rm_yaml_node(y, p->value);
+          x->phase = (rm_phase)ph;
+          phase = true;
+        }
+      if (phase) continue;
+      if (kk) return rm_yaml_error(y, k, "one expectation per line of expect (and before, during or after)");
+      kk = k;
+      kv = rm_yaml_node(y, p->value);
     }
+    if (!kk) return rm_yaml_error(y, e, "an expectation needs a name, such as capacity_held");
+  } else {
+    return unknown_expectation(y, e);
+  }
+  for (int k = 0; k < RM_EX_KINDS; k++)
+    if (rm_yaml_is(kk, expect_names[k])) x->kind = (rm_expect_kind)k;
+  if (x->kind == RM_EX_KINDS) return unknown_expectation(y, kk);
+  bool flag = x->kind == RM_EX_CAPACITY_HELD || x->kind == RM_EX_NO_DATA_LOST;
+  if (!kv && !flag) return rm_yaml_error(y, kk, "%s needs a value, as in {%s: %s}", expect_names[x->kind],
+                                         expect_names[x->kind],
+                                         x->kind == RM_EX_DATA_LOST_AT_MOST ? "10MB"
+                                         : x->kind >= RM_EX_ALERTS_FOR      ? "[cust-1/srv-1]"
+                                                                            : "3m");
+  char value[96] = "";
+  switch (x->kind) {
+  case RM_EX_CAPACITY_HELD:
+  case RM_EX_NO_DATA_LOST:
+    if (kv) {
+      bool on;
+      if (rm_yaml_bool(y, kv, expect_names[x->kind], &on)) return -1;
+      if (!on) return rm_yaml_error(y, kv, "write true, or leave the expectation out");
+    }
+    break;
+  case RM_EX_DATA_LOST_AT_MOST: {
+    size_t off = 0;
+    if (kv->type != YAML_SCALAR_NODE ||
+        rm_size_parse((const char *)kv->data.scalar.value, kv->data.scalar.length, &x->bytes, &off))
+      return rm_yaml_error_at(y, kv, off, "data_lost_at_most: bad size (a number and B, KB, MB or GB, as in 10MB)");
+    snprintf(value, sizeof value, " %s", (const char *)kv->data.scalar.value);
+    break;
+  }
+  case RM_EX_FAILOVER_WITHIN:
+  case RM_EX_ALERT_WITHIN:
+  case RM_EX_BACKLOG_DRAINED:
+    if (rm_yaml_duration(y, kv, expect_names[x->kind], 0, &x->within)) return -1;
+    snprintf(value, sizeof value, " %s", (const char *)kv->data.scalar.value);
+    break;
+  default: { /* alerts_for, no_alert_for: a list of agents or selectors */
+    if (kv->type != YAML_SEQUENCE_NODE)
+      return rm_yaml_error(y, kv, "%s takes a list of agents, as in [cust-1/srv-1, agents:cust-2]", expect_names[x->kind]);
+    int n = (int)(kv->data.sequence.items.top - kv->data.sequence.items.start);
+    x->agents = calloc((size_t)(n ? n : 1), sizeof *x->agents);
+    if (!x->agents) return rm_yaml_error(y, kv, "out of memory");
+    for (int i = 0; i < n; i++) {
+      yaml_node_t *it = rm_yaml_node(y, kv->data.sequence.items.start[i]);
+      x->n_agents = i + 1;
+      if (rm_yaml_string(y, it, "an agent", &x->agents[i])) return -1;
+      const char *why = rm_scenario_check_target(sc, RM_FAULT_STOP_HEALTH, x->agents[i]);
+      if (why) return rm_yaml_error(y, it, "'%s': %s", x->agents[i], why);
+    }
+    snprintf(value, sizeof value, " (%d)", n);
+  }
+  }
+  if (x->kind == RM_EX_BACKLOG_DRAINED && x->phase != RM_PHASE_AFTER)
+    return rm_yaml_error(y, kk, "backlog_drained_within looks after a fault: add after: FAULT_ID");
+  x->fault = -1;
+  if (pv) {
+    const char *id = pv->type == YAML_SCALAR_NODE ? (const char *)pv->data.scalar.value : "";
+    for (int f = 0; f < sc->n_faults; f++)
+      if (strcmp(sc->faults[f].id, id) == 0) x->fault = f;
+    if (x->fault < 0) return rm_yaml_error(y, pv, "no fault has the id '%s' (give the fault id: NAME)", id);
+  }
+  char name[256];
+  snprintf(name, sizeof name, "%s%s%s%s", expect_names[x->kind], value, pv ? " " : "",
+           pv ? phase_names[x->phase] : "");
+  if (pv) {
+    size_t used = strlen(name);
+    snprintf(name + used, sizeof name - used, " %s", sc->faults[x->fault].id);
+  }
+  if (!(x->name = strdup(name))) return rm_yaml_error(y, e, "out of memory");
+  return 0;
+}
+
+static int read_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
+  if (list->type != YAML_SEQUENCE_NODE) return rm_yaml_error(y, list, "expect must be a list, such as [capacity_held]");
+  int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
+  sc->expect = calloc((size_t)(n ? n : 1), sizeof *sc->expect);
+  if (!sc->expect) return rm_yaml_error(y, list, "out of memory");
+  for (int i = 0; i < n; i++) {
+    sc->n_expect = i + 1;
+    if (read_one_expect(y, sc, rm_yaml_node(y, list->data.sequence.items.start[i]), &sc->expect[i])) return -1;
   }
   return 0;
 }
@@ -879,6 +972,11 @@ void rm_scenario_free(rm_scenario *sc) {
     free_names(sc->faults[i].list, sc->faults[i].n_list);
   }
   free(sc->faults);
+  for (int i = 0; sc->expect && i < sc->n_expect; i++) {
+    free(sc->expect[i].name);
+    free_names(sc->expect[i].agents, sc->expect[i].n_agents);
+  }
+  free(sc->expect);
   free(sc->replay_file);
   free(sc->replay_text);
   for (int i = 0; sc->specs && i < sc->n_specs; i++) {

@@ -133,13 +133,32 @@ typedef struct {
   double cv;                /* lognormal: coefficient of variation */
 } rm_random_failures;
 
-/* Expectations a scenario may ask for. */
-enum {
-  RM_EXPECT_CAPACITY_HELD = 1u << 0,
-  RM_EXPECT_NO_DATA_LOST = 1u << 1,
-  RM_EXPECT_FAILOVER_WITHIN = 1u << 2,
-  RM_EXPECT_ALERT_WITHIN = 1u << 3,
-};
+/* Expectations a scenario may ask for (docs/scenarios.md). */
+typedef enum {
+  RM_EX_CAPACITY_HELD,         /* every node within its limits */
+  RM_EX_NO_DATA_LOST,          /* no byte dropped */
+  RM_EX_DATA_LOST_AT_MOST,     /* at most `bytes` dropped */
+  RM_EX_FAILOVER_WITHIN,       /* every lost connection back within `within` */
+  RM_EX_ALERT_WITHIN,          /* every outage of an agent alerted within `within` */
+  RM_EX_BACKLOG_DRAINED,       /* queues back to their level within `within` after the fault */
+  RM_EX_ALERTS_FOR,            /* heartbeat alerts for exactly these agents */
+  RM_EX_NO_ALERT_FOR,          /* no heartbeat alert for these agents */
+  RM_EX_KINDS
+} rm_expect_kind;
+
+/* The part of the run an expectation looks at. */
+typedef enum { RM_PHASE_RUN, RM_PHASE_BEFORE, RM_PHASE_DURING, RM_PHASE_AFTER } rm_phase;
+
+typedef struct {
+  rm_expect_kind kind;
+  rm_phase phase;
+  int fault;                /* the fault whose phase it is (index in faults) */
+  rs_time_t within;
+  int64_t bytes;
+  char **agents;            /* alerts_for, no_alert_for: names or selectors */
+  int n_agents;
+  char *name;               /* as shown: "failover_within 3m during gw-flap" */
+} rm_expect_spec;
 
 typedef struct {
   char *file;             /* path as given */
@@ -165,9 +184,8 @@ typedef struct {
   int64_t start;          /* wall clock of time 0 (Unix seconds), for replays; -1: not given */
   char *replay_file;      /* a replayed outage, when one is given */
   char *replay_text;
-  unsigned expect;        /* RM_EXPECT_* bits */
-  rs_time_t failover_within;
-  rs_time_t alert_within;
+  int n_expect;
+  rm_expect_spec *expect;
 } rm_scenario;
 
 /* Check a fault's target for its kind: a node, link:NODE or a selector

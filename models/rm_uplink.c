@@ -20,6 +20,7 @@ void rm_uplink_init(rm_uplink *u, rm_node *owner, rm_node **targets, int n, cons
   u->wire = wire;
   u->flush_phase = flush_phase;
   u->lost_at = -1;
+  u->outage = -1;
   u->state = RM_UL_OFF;
   rs_event_init(&u->timer, timer_cb);
   rs_event_init(&u->flush, flush_cb);
@@ -125,6 +126,8 @@ static void connect_to(rm_uplink *u, int i, const char *kind, const rm_node *fro
     rm_group_event(G(u), u->owner, kind, "%s connected to %s, %s after losing its connection", u->owner->name,
                    t->name, rs_duration_format(took, d, sizeof d));
     u->lost_at = -1;
+    rm_group_link_back(G(u), u->outage, false);
+    u->outage = -1;
   } else if (from) {
     rm_group_event(G(u), u->owner, kind, "%s fails back to %s from %s", u->owner->name, t->name, from->name);
   }
@@ -153,6 +156,7 @@ static void lose(rm_uplink *u, const char *why) {
   disconnect(u);
   u->losses++;
   u->lost_at = rs_sim_now(S(u));
+  u->outage = rm_group_link_lost(G(u), u->owner);
   rm_group_event(G(u), u->owner, "connection_lost", "%s lost %s (%s)", u->owner->name, t->name, why);
   begin_retries(u);
 }
@@ -216,6 +220,7 @@ void rm_uplink_start(rm_uplink *u) {
     connect_to(u, 0, "connected", NULL);
   } else {
     u->lost_at = rs_sim_now(sim);
+    u->outage = rm_group_link_lost(G(u), u->owner);
     rm_group_event(G(u), u->owner, "connection_lost", "%s cannot reach %s", u->owner->name, u->targets[0]->name);
     begin_retries(u);
   }
@@ -225,6 +230,8 @@ void rm_uplink_start(rm_uplink *u) {
  * down) as if it ended now. */
 static void fold_outage(rm_uplink *u) {
   if (u->lost_at < 0) return;
+  rm_group_link_back(G(u), u->outage, true);
+  u->outage = -1;
   rs_time_t took = rs_sim_now(S(u)) - u->lost_at;
   if (took > u->worst_reconnect) {
     u->worst_reconnect = took;

@@ -46,12 +46,20 @@ static inline void world_free(world *w) {
   free(w);
 }
 
+/* The time of agent a's first heartbeat failure alert, or -1. */
+static inline rs_time_t first_alert(world *w, int64_t a) {
+  for (int64_t i = 0; i < w->g.watch.n_alerts_log; i++)
+    if (w->g.watch.alerts_log[i].agent == a) return w->g.watch.alerts_log[i].t;
+  return -1;
+}
+
 /* Every byte generated is stored, queued somewhere or dropped: exactly. */
 static inline void assert_conserved(world *w) {
   rm_group *g = &w->g;
   int64_t q = rm_group_queued(g), d = rm_group_dropped(g);
   cr_assert_eq(g->generated, g->delivered + q + d, "generated %lld != delivered %lld + queued %lld + dropped %lld",
                (long long)g->generated, (long long)g->delivered, (long long)q, (long long)d);
+  cr_assert_eq(g->dropped_total, d, "every drop is counted as it happens");
 }
 
 /* Bytes one agent generates per day with the default rates (MSIT counts,

@@ -44,7 +44,7 @@ Test(scenario, defaults) {
   cr_assert_null(sc.specs[0].primary);
   cr_assert_eq(rm_scenario_customers(&sc), 3);
   cr_assert_eq(rm_scenario_agents(&sc), 600);
-  cr_assert_eq(sc.expect, 0u);
+  cr_assert_eq(sc.n_expect, 0);
   cr_assert_eq(sc.text_len, strlen(sc.text));
   rm_scenario_free(&sc);
 }
@@ -77,7 +77,9 @@ Test(scenario, overrides_and_names) {
   cr_assert_str_eq(sc.specs[1].prefix, "cust2");
   cr_assert_eq(sc.specs[1].servers, 0);
   cr_assert_eq(rm_scenario_agents(&sc), 2 * 320 + 5 * 10);
-  cr_assert_eq(sc.expect, (unsigned)RM_EXPECT_CAPACITY_HELD);
+  cr_assert_eq(sc.n_expect, 1);
+  cr_assert_eq(sc.expect[0].kind, RM_EX_CAPACITY_HELD);
+  cr_assert_eq(sc.expect[0].phase, RM_PHASE_RUN);
   rm_scenario_free(&sc);
 }
 

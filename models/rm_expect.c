@@ -1,0 +1,363 @@
+/* rm_expect: judging a scenario's expectations at the end of a run, each
+ * over its phase: the whole run, or before, during or after a fault. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rm_group.h"
+#include "rm_units.h"
+
+/* Append printf-style text to a verdict's detail. */
+static void say(rm_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(rm_verdict *v, const char *fmt, ...) {
+  size_t used = strlen(v->detail);
+  if (used >= sizeof v->detail - 1) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(v->detail + used, sizeof v->detail - used, fmt, ap);
+  va_end(ap);
+}
+
+/* The window [a, b] of an expectation; false when it is empty (after a
+ * fault that never ends). */
+static bool window(const rm_group *g, const rm_expect_spec *x, rs_time_t end, rs_time_t *a, rs_time_t *b) {
+  *a = 0;
+  *b = end;
+  if (x->phase == RM_PHASE_RUN) return true;
+  const rm_fault_window *w = &g->timeline.windows[x->fault];
+  rs_time_t fe = w->end == RS_TIME_MAX || w->end > end ? end : w->end;
+  switch (x->phase) {
+  case RM_PHASE_BEFORE: *b = w->start < end ? w->start : end; break;
+  case RM_PHASE_DURING: *a = w->start, *b = fe; break;
+  case RM_PHASE_AFTER: *a = fe; break;
+  default: break;
+  }
+  return !(x->phase == RM_PHASE_AFTER && (w->end == RS_TIME_MAX || w->end >= end));
+}
+
+/* Bytes dropped before time t (the first mark at or after t; the total at
+ * the end when none is). */
+static int64_t dropped_at(const rm_group *g, rs_time_t t, rs_time_t end) {
+  if (t >= end) return g->dropped_total;
+  for (int64_t i = 0; i < g->n_marks; i++)
+    if (g->marks[i].t >= t) return g->marks[i].dropped;
+  return g->dropped_total;
+}
+
+static void judge_capacity(rm_group *g, rm_verdict *v, rs_time_t a, rs_time_t b, rs_time_t end) {
+  int over = 0;
+  char at[32], dur[32];
+  for (int64_t i = 0; i < g->n_limits; i++) {
+    const rm_limit_episode *e = &g->limits[i];
+    rs_time_t e_end = e->end < 0 ? end : e->end;
+    if (e->start > b || e_end <= a) continue;
+    if (over++ >= 12) continue;
+    rs_clock_format(e->start, at, sizeof at);
+    rs_duration_format(e_end - e->start, dur, sizeof dur);
+    if (e->node->role == RM_ESSENTIALS) {
+      const rm_essentials *es = (const rm_essentials *)(const void *)e->node;
+      say(v, "%s%s manages %d servers and %d clients, over %d and %d", over > 1 ? "; " : "", e->node->name,
+          es->servers, es->clients, g->p->ess_servers, g->p->ess_clients);
+    } else {
+      say(v, "%s%s %lld/%lld from %s for %s", over > 1 ? "; " : "", e->node->name, (long long)e->peak,
+          (long long)e->node->limit, at, dur);
+    }
+  }
+  if (over > 12) say(v, "; and %d more", over - 12);
+  v->held = over == 0;
+  if (v->held) {
+    const rm_node *m = rm_group_peak(g, RM_MS), *w = rm_group_peak(g, RM_GATEWAY);
+    say(v, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld", m->name,
+        (long long)m->peak_agents, (long long)m->limit, w->name, (long long)w->peak_agents, (long long)w->limit);
+  }
+}
+
+static void judge_data(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t a, rs_time_t b, rs_time_t end) {
+  char s1[32], s2[32], s3[32];
+  int64_t lost = dropped_at(g, b, end) - dropped_at(g, a, end);
+  int64_t allowed = x->kind == RM_EX_DATA_LOST_AT_MOST ? x->bytes : 0;
+  v->held = lost <= allowed;
+  if (lost == 0) {
+    say(v, "no byte dropped");
+  } else {
+    say(v, "%s dropped (%lld bytes)", rm_size_format(lost, s1, sizeof s1), (long long)lost);
+  }
+  if (x->kind == RM_EX_DATA_LOST_AT_MOST) say(v, "; at most %s allowed", rm_size_format(allowed, s1, sizeof s1));
+  if (x->phase != RM_PHASE_RUN) return;
+  say(v, "; %s generated, %s stored, %s still queued", rm_size_format(g->generated, s1, sizeof s1),
+      rm_size_format(g->delivered, s2, sizeof s2), rm_size_format(rm_group_queued(g), s3, sizeof s3));
+  int64_t stranded = 0;
+  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
+    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
+      const rm_node *n = rm_group_node(g, r, i);
+      if (n->state != RM_UP) stranded += n->spool.bytes;
+    }
+  if (stranded) say(v, " (%s of it on nodes still down at the end)", rm_size_format(stranded, s1, sizeof s1));
+  static const rm_role roles[] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS};
+  for (size_t k = 0; k < sizeof roles / sizeof roles[0] && lost; k++) {
+    int64_t d = rm_group_dropped_role(g, roles[k]);
+    if (d) say(v, "; %s %s", rm_role_name(roles[k]), rm_size_format(d, s1, sizeof s1));
+  }
+}
+
+static void judge_failover(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t a, rs_time_t b,
+                           rs_time_t end) {
+  char d[32], lim[32], at[32];
+  int64_t n = 0, late = 0, worst = -1;
+  rs_time_t worst_t = -1;
+  for (int64_t i = 0; i < g->n_link_outages; i++) {
+    const rm_link_outage *o = &g->link_outages[i];
+    if (o->start < a || o->start > b) continue;
+    rs_time_t t = (o->end < 0 ? end : o->end) - o->start;
+    n++;
+    if (t > x->within) late++;
+    if (t > worst_t) worst_t = t, worst = i;
+  }
+  rs_duration_format(x->within, lim, sizeof lim);
+  v->held = late == 0;
+  if (!n) {
+    say(v, "no connection was lost (limit %s)", lim);
+    return;
+  }
+  const rm_link_outage *o = &g->link_outages[worst];
+  rs_clock_format(o->start, at, sizeof at);
+  rs_duration_format(worst_t, d, sizeof d);
+  if (o->end < 0)
+    say(v, "%s has had no parent since %s (%s by the end)", o->owner->name, at, d);
+  else if (o->cut)
+    say(v, "slowest: %s lost its parent at %s and failed itself %s later, still without one", o->owner->name, at, d);
+  else
+    say(v, "slowest: %s reconnected %s after losing its parent at %s", o->owner->name, d, at);
+  say(v, "; limit %s; %lld of %lld connections lost were late", lim, (long long)late, (long long)n);
+}
+
+static void judge_alert_within(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t a, rs_time_t b,
+                               rs_time_t end) {
+  const rm_watchers *w = &g->watch;
+  const rm_params *p = g->p;
+  rs_time_t detect = (p->missed_heartbeats + 1) * p->heartbeat_interval;
+  char lim[32], d[32], at[32];
+  int64_t n = 0, late = 0, shorts = 0, worst = -1;
+  rs_time_t worst_t = -1;
+  bool worst_missed = false;
+  for (int64_t i = 0; i < w->n_outages; i++) {
+    const rm_agent_outage *o = &w->outages[i];
+    if (o->start < a || o->start > b || !rm_watchers_alerts_for(g, o->agent)) continue;
+    rs_time_t t;
+    bool missed = false;
+    if (o->alerted >= 0) {
+      t = o->alerted - o->start;
+    } else if (o->end < 0 ? end - o->start > x->within : o->end - o->start >= detect) {
+      /* No alert: down past the limit at the end, or long enough that one was due. */
+      t = (o->end < 0 ? end : o->end) - o->start;
+      missed = true;
+    } else {
+      shorts++; /* too short to be detected, or still within its limit at the end */
+      continue;
+    }
+    n++;
+    if (missed || t > x->within) late++;
+    if (t > worst_t || (missed && !worst_missed && t == worst_t)) worst_t = t, worst = i, worst_missed = missed;
+  }
+  rs_duration_format(x->within, lim, sizeof lim);
+  v->held = late == 0;
+  if (!n) {
+    say(v, "no outage of an agent that raises heartbeat alerts to judge (limit %s)", lim);
+  } else {
+    const rm_agent_outage *o = &w->outages[worst];
+    const char *name = g->agents[o->agent].node.name;
+    rs_clock_format(o->start, at, sizeof at);
+    rs_duration_format(worst_t, d, sizeof d);
+    if (worst_missed)
+      say(v, "%s went down at %s and no alert came in %s; limit %s", name, at, d, lim);
+    else
+      say(v, "slowest: %s alerted %s after it went down at %s; limit %s", name, d, at, lim);
+    say(v, "; %lld of %lld outages late", (long long)late, (long long)n);
+  }
+  if (shorts) say(v, "; %lld too short to be detected", (long long)shorts);
+}
+
+static void judge_backlog(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t end) {
+  const rm_fault_window *fw = &g->timeline.windows[x->fault];
+  char s1[32], s2[32], at[32], d[32], lim[32];
+  rs_duration_format(x->within, lim, sizeof lim);
+  if (fw->end == RS_TIME_MAX || fw->end >= end) {
+    v->held = false;
+    say(v, "the fault did not end before the end of the run; limit %s", lim);
+    return;
+  }
+  int64_t before = 0, at_end = -1;
+  rs_time_t drained = -1;
+  for (int64_t i = 0; i < g->n_marks; i++) {
+    const rm_mark *m = &g->marks[i];
+    if (m->queued < 0) continue;
+    if (m->t <= fw->start) before = m->queued;
+    if (m->t >= fw->end && at_end < 0) at_end = m->queued;
+  }
+  int64_t level = before + before / 2 + g->p->max_batch;
+  for (int64_t i = 0; i < g->n_marks; i++) {
+    const rm_mark *m = &g->marks[i];
+    if (m->queued >= 0 && m->t >= fw->end && m->queued <= level) {
+      drained = m->t;
+      break;
+    }
+  }
+  rs_clock_format(fw->end, at, sizeof at);
+  say(v, "%s queued at the first sample after the fault ended at %s; ", rm_size_format(at_end < 0 ? 0 : at_end, s1, sizeof s1),
+      at);
+  if (drained < 0) {
+    v->held = false;
+    say(v, "still above its level before the fault (%s) at the end; limit %s", rm_size_format(level, s2, sizeof s2),
+        lim);
+    return;
+  }
+  v->held = drained - fw->end <= x->within;
+  say(v, "back under its level before it (%s) %s after (at %s, sampled every %s); limit %s",
+      rm_size_format(level, s2, sizeof s2), rs_duration_format(drained - fw->end, d, sizeof d),
+      rs_clock_format(drained, at, sizeof at), rs_duration_format(g->sc->sample_every, s1, sizeof s1), lim);
+}
+
+/* The agents a list of names and selectors gives, as flags per agent. */
+static void select_agents(rm_group *g, const rm_expect_spec *x, uint8_t *in) {
+  for (int i = 0; i < x->n_agents; i++) {
+    const char *t = x->agents[i];
+    const char *c = strncmp(t, "agents:", 7) == 0 ? t + 7 : strncmp(t, "customer:", 9) == 0 ? t + 9 : NULL;
+    for (int64_t a = 0; a < g->n_agents; a++) {
+      const rm_agent *ag = &g->agents[a];
+      bool hit;
+      if (c)
+        hit = strcmp(ag->ess->name, c) == 0;
+      else if (strcmp(t, "role:agent") == 0)
+        hit = true;
+      else if (strcmp(t, "role:server") == 0)
+        hit = ag->server;
+      else if (strcmp(t, "role:client") == 0)
+        hit = !ag->server;
+      else
+        hit = strcmp(ag->node.name, t) == 0;
+      if (hit) in[a] = 1;
+    }
+  }
+}
+
+static void judge_alert_set(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t a, rs_time_t b) {
+  uint8_t *want = calloc((size_t)(g->n_agents ? g->n_agents : 1), 1);
+  uint8_t *got = calloc((size_t)(g->n_agents ? g->n_agents : 1), 1);
+  if (!want || !got) {
+    free(want);
+    free(got);
+    v->held = false;
+    say(v, "out of memory judging it");
+    return;
+  }
+  select_agents(g, x, want);
+  for (int64_t i = 0; i < g->watch.n_alerts_log; i++) {
+    const rm_alert *al = &g->watch.alerts_log[i];
+    if (al->t >= a && al->t <= b) got[al->agent] = 1;
+  }
+  int64_t n_want = 0, n_got = 0, missing = 0, extra = 0;
+  char miss_names[256] = "", extra_names[256] = "";
+  for (int64_t k = 0; k < g->n_agents; k++) {
+    n_want += want[k];
+    n_got += got[k] && want[k];
+    if (want[k] && !got[k] && missing++ < 4) {
+      size_t u = strlen(miss_names);
+      snprintf(miss_names + u, sizeof miss_names - u, "%s%s", u ? ", " : "", g->agents[k].node.name);
+    }
+    if (!want[k] && got[k] && x->kind == RM_EX_ALERTS_FOR && extra++ < 4) {
+      size_t u = strlen(extra_names);
+      snprintf(extra_names + u, sizeof extra_names - u, "%s%s", u ? ", " : "", g->agents[k].node.name);
+    }
+  }
+  if (x->kind == RM_EX_ALERTS_FOR) {
+    v->held = missing == 0 && extra == 0;
+    say(v, "%lld of the %lld agents expected alerted", (long long)n_got, (long long)n_want);
+    if (missing) say(v, "; no alert for %s%s", miss_names, missing > 4 ? ", ..." : "");
+    if (extra) say(v, "; alerts also for %s%s", extra_names, extra > 4 ? ", ..." : "");
+  } else {
+    v->held = n_got == 0;
+    say(v, "%lld of the %lld agents alerted", (long long)n_got, (long long)n_want);
+    if (n_got) {
+      char names[256] = "";
+      int64_t shown = 0;
+      for (int64_t k = 0; k < g->n_agents && shown < 4; k++)
+        if (want[k] && got[k]) {
+          size_t u = strlen(names);
+          snprintf(names + u, sizeof names - u, "%s%s", shown++ ? ", " : "", g->agents[k].node.name);
+        }
+      say(v, ": %s%s", names, n_got > 4 ? ", ..." : "");
+    }
+  }
+  free(want);
+  free(got);
+}
+
+int rm_group_judge(rm_group *g, rs_time_t end) {
+  const rm_scenario *sc = g->sc;
+  int failed = 0;
+  free(g->verdicts);
+  g->n_verdicts = 0;
+  g->verdicts = calloc((size_t)(sc->n_expect ? sc->n_expect : 1), sizeof *g->verdicts);
+  if (!g->verdicts) return sc->n_expect;
+  for (int i = 0; i < sc->n_expect; i++) {
+    const rm_expect_spec *x = &sc->expect[i];
+    rm_verdict *v = &g->verdicts[g->n_verdicts++];
+    rs_time_t a, b;
+    v->name = x->name;
+    v->held = true;
+    if (!window(g, x, end, &a, &b)) {
+      v->held = false;
+      say(v, "the fault %s did not end before the end of the run: there is no after", sc->faults[x->fault].id);
+    } else {
+      if (x->phase != RM_PHASE_RUN) {
+        char s1[32], s2[32];
+        say(v, "[%s to %s] ", rs_clock_format(a, s1, sizeof s1), rs_clock_format(b, s2, sizeof s2));
+      }
+      switch (x->kind) {
+      case RM_EX_CAPACITY_HELD: judge_capacity(g, v, a, b, end); break;
+      case RM_EX_NO_DATA_LOST:
+      case RM_EX_DATA_LOST_AT_MOST: judge_data(g, x, v, a, b, end); break;
+      case RM_EX_FAILOVER_WITHIN: judge_failover(g, x, v, a, b, end); break;
+      case RM_EX_ALERT_WITHIN: judge_alert_within(g, x, v, a, b, end); break;
+      case RM_EX_BACKLOG_DRAINED: judge_backlog(g, x, v, end); break;
+      default: judge_alert_set(g, x, v, a, b);
+      }
+    }
+    if (g->nomem || g->watch.nomem) {
+      v->held = false;
+      say(v, " (memory ran out while logging the run: not judged reliably)");
+    }
+    if (!v->held) failed++;
+    if (g->res && rs_results_expectation(g->res, v->name, v->held, v->detail)) {
+      g->error = -1;
+      snprintf(g->errmsg, sizeof g->errmsg, "%s", rs_results_errmsg(g->res));
+    }
+  }
+  if (g->res) {
+    const struct {
+      const char *key;
+      double v;
+    } figs[] = {
+        {"generated_bytes", (double)g->generated},
+        {"delivered_bytes", (double)g->delivered},
+        {"queued_bytes", (double)rm_group_queued(g)},
+        {"dropped_bytes", (double)rm_group_dropped(g)},
+        {"heartbeat_alerts", (double)g->watch.alerts},
+        {"connect_alerts", (double)g->watch.connect_alerts},
+        {"heartbeats", (double)g->watch.heartbeats},
+        {"latency_p50_ms", (double)rs_hist_quantile(&g->latency, 0.50) / 1e3},
+        {"latency_p95_ms", (double)rs_hist_quantile(&g->latency, 0.95) / 1e3},
+        {"latency_p99_ms", (double)rs_hist_quantile(&g->latency, 0.99) / 1e3},
+        {"rms_failovers", (double)g->rms.failovers},
+        {"sql_failovers", (double)g->sql.failovers},
+        {"random_failures", (double)g->timeline.random_failures},
+    };
+    for (size_t k = 0; k < sizeof figs / sizeof figs[0]; k++)
+      if (rs_results_figure(g->res, figs[k].key, figs[k].v) && !g->error) {
+        g->error = -1;
+        snprintf(g->errmsg, sizeof g->errmsg, "%s", rs_results_errmsg(g->res));
+      }
+  }
+  return failed;
+}
