@@ -19,18 +19,20 @@ static void say(rm_verdict *v, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* The window [a, b] of an expectation; false when it is empty (after a
- * fault that never ends). */
+/* The window [a, b] of an expectation, both ends included; false when it
+ * is empty (after a fault that never ends). */
 static bool window(const rm_group *g, const rm_expect_spec *x, rs_time_t end, rs_time_t *a, rs_time_t *b) {
   *a = 0;
   *b = end;
   if (x->phase == RM_PHASE_RUN) return true;
   const rm_fault_window *w = &g->timeline.windows[x->fault];
   rs_time_t fe = w->end == RS_TIME_MAX || w->end > end ? end : w->end;
+  /* Before: up to the fault's first step, not including it; during: from
+   * it to its last step (the recovery) included; after: from just after. */
   switch (x->phase) {
-  case RM_PHASE_BEFORE: *b = w->start < end ? w->start : end; break;
+  case RM_PHASE_BEFORE: *b = (w->start < end ? w->start : end) - 1; break;
   case RM_PHASE_DURING: *a = w->start, *b = fe; break;
-  case RM_PHASE_AFTER: *a = fe; break;
+  case RM_PHASE_AFTER: *a = fe + 1; break;
   default: break;
   }
   return !(x->phase == RM_PHASE_AFTER && (w->end == RS_TIME_MAX || w->end >= end));
@@ -312,7 +314,9 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
     } else {
       if (x->phase != RM_PHASE_RUN) {
         char s1[32], s2[32];
-        say(v, "[%s to %s] ", rs_clock_format(a, s1, sizeof s1), rs_clock_format(b, s2, sizeof s2));
+        rs_time_t sa = x->phase == RM_PHASE_AFTER ? a - 1 : a, sb = x->phase == RM_PHASE_BEFORE ? b + 1 : b;
+        say(v, "[%s %s to %s%s] ", x->phase == RM_PHASE_AFTER ? "after" : "from", rs_clock_format(sa, s1, sizeof s1),
+            rs_clock_format(sb, s2, sizeof s2), x->phase == RM_PHASE_BEFORE ? ", before it" : "");
       }
       switch (x->kind) {
       case RM_EX_CAPACITY_HELD: judge_capacity(g, v, a, b, end); break;

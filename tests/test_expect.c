@@ -1,0 +1,166 @@
+/* Expectations and their phases: each verdict says what was measured, and
+ * is the truth about it, in the edge cases too. */
+#include "model_util.h"
+
+#define SITE                                                                                                        \
+  "management_servers: {count: 1}\ngateways: {count: 2}\n"                                                          \
+  "customers:\n  - {count: 2, servers: 10, clients: 90, primary: gw-1, backup: gw-2}\n"
+
+static world *judged(const char *text, int want_failed) {
+  world *w = world_new(text);
+  world_run(w, w->sc.duration);
+  int failed = rm_group_judge(&w->g, w->sc.duration);
+  char all[4096] = "";
+  for (int i = 0; i < w->g.n_verdicts; i++) {
+    size_t u = strlen(all);
+    snprintf(all + u, sizeof all - u, "[%s %s: %s] ", w->g.verdicts[i].held ? "held" : "FAIL", w->g.verdicts[i].name,
+             w->g.verdicts[i].detail);
+  }
+  cr_assert_eq(failed, want_failed, "%s", all);
+  return w;
+}
+
+static const rm_verdict *verdict(world *w, int i) { return &w->g.verdicts[i]; }
+
+/* An agent down at the very end, before its alert was due: not late. */
+Test(expect, alert_within_pending_at_the_end) {
+  world *w = judged("name: e\nduration: 3h\n" SITE
+                    "faults:\n  - {crash: cust-1/srv-1, at: 2h58m}\nexpect: [{alert_within: 5m}]\n",
+                    0);
+  cr_assert(strstr(verdict(w, 0)->detail, "1 too short to be detected"), "%s", verdict(w, 0)->detail);
+  world_free(w);
+}
+
+/* Down a minute: too short for any alert, left out. Down 10 minutes with
+ * the RMS away the whole time: no alert, late. */
+Test(expect, alert_within_short_and_missed) {
+  world *w = judged("name: e\nduration: 3h\n" SITE
+                    "faults:\n  - {crash: cust-1/srv-1, at: 1h, for: 1m}\nexpect: [{alert_within: 5m}]\n",
+                    0);
+  world_free(w);
+  w = judged("name: e\nduration: 3h\n" SITE
+             "faults:\n  - {crash: rms, at: 1h, for: 20m}\n  - {crash: cust-1/srv-1, at: 1h1m, for: 10m}\n"
+             "expect: [{alert_within: 5m}]\n",
+             1);
+  cr_assert(strstr(verdict(w, 0)->detail, "cust-1/srv-1 went down at 01:01:00 and no alert came in 10m"), "%s",
+            verdict(w, 0)->detail);
+  world_free(w);
+}
+
+/* An old short outage is not blamed for an alert that a later path outage
+ * caused: the alert comes while the agent is up. */
+Test(expect, alert_within_not_blamed_on_an_old_outage) {
+  world *w = judged("name: e\nduration: 3h\n" SITE
+                    "faults:\n  - {crash: cust-2/srv-1, at: 30m, for: 1m}\n  - {crash: ms-1, at: 1h, for: 1h}\n"
+                    "expect: [{alert_within: 5m}]\n",
+                    0);
+  cr_assert_gt(w->g.watch.alerts, 0, "the management server outage raised alerts");
+  world_free(w);
+}
+
+/* An agent that fails while its heartbeat alert is already open (its path
+ * was down) is covered by that alert, and the ping now fails. */
+Test(expect, alert_open_before_the_crash) {
+  world *w = judged("name: e\nduration: 3h\n" SITE
+                    "faults:\n  - {crash: ms-1, at: 1h, for: 30m}\n  - {crash: cust-1/srv-1, at: 1h10m, for: 1h}\n"
+                    "expect: [{alert_within: 5m}]\n",
+                    0);
+  cr_assert(strstr(verdict(w, 0)->detail, "alerted 0s after"), "%s", verdict(w, 0)->detail);
+  world_free(w);
+}
+
+/* An outage cut short by the sender's own crash still counts. */
+Test(expect, failover_cut_by_the_senders_crash) {
+  world *w = judged("name: e\nduration: 3h\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+                    "customers:\n  - {count: 1, servers: 1, clients: 9}\n"
+                    "faults:\n  - {crash: gw-1, at: 1h, for: 1h}\n  - {crash: cust-1, at: 1h50m, for: 9m}\n"
+                    "expect: [{failover_within: 3m}]\n",
+                    1);
+  cr_assert(strstr(verdict(w, 0)->detail, "cust-1 lost its parent at 01:00:00 and failed itself 50m later"), "%s",
+            verdict(w, 0)->detail);
+  world_free(w);
+}
+
+/* Phases: the flapping gateway breaks nothing before it and nothing after
+ * it; during it, failovers take 2 minutes. */
+Test(expect, phases_of_a_fault) {
+  world *w = judged("name: e\nduration: 4h\n" SITE
+                    "faults:\n  - {id: flappy, flap: gw-1, at: 1h, every: 6m, times: 3}\n"
+                    "expect:\n"
+                    "  - {failover_within: 1m, before: flappy}\n"
+                    "  - {failover_within: 3m, during: flappy}\n"
+                    "  - {failover_within: 1m, during: flappy}\n"
+                    "  - {no_data_lost: true, after: flappy}\n"
+                    "  - {alerts_for: [], during: flappy}\n",
+                    1);
+  cr_assert(verdict(w, 0)->held, "%s", verdict(w, 0)->detail);
+  cr_assert(strstr(verdict(w, 0)->detail, "no connection was lost"), "%s", verdict(w, 0)->detail);
+  cr_assert(verdict(w, 1)->held, "%s", verdict(w, 1)->detail);
+  cr_assert(strstr(verdict(w, 1)->detail, "[from 01:00:00 to 01:30:00]"), "%s", verdict(w, 1)->detail);
+  cr_assert(strstr(verdict(w, 1)->detail, "0 of 6 connections lost were late"), "%s", verdict(w, 1)->detail);
+  cr_assert_not(verdict(w, 2)->held);
+  cr_assert(strstr(verdict(w, 2)->detail, "6 of 6 connections lost were late"), "%s", verdict(w, 2)->detail);
+  cr_assert_str_eq(verdict(w, 2)->name, "failover_within 1m during flappy");
+  cr_assert(verdict(w, 3)->held && verdict(w, 4)->held);
+  world_free(w);
+}
+
+/* Data lost during a datacenter outage, at most so much; none before or
+ * after; the backlog drained within the limit after it. */
+Test(expect, data_and_backlog_by_phase) {
+  world *w = judged("name: e\nduration: 6h\nessentials: {queue: 50MB}\n" SITE
+                    "faults:\n  - {id: dc, datacenter_outage: true, at: 1h, for: 2h}\n"
+                    "expect:\n"
+                    "  - {no_data_lost: true, before: dc}\n"
+                    "  - {data_lost_at_most: 50MB, during: dc}\n"
+                    "  - {data_lost_at_most: 30MB, during: dc}\n"
+                    "  - {no_data_lost: true, after: dc}\n"
+                    "  - {backlog_drained_within: 30m, after: dc}\n"
+                    "  - {backlog_drained_within: 3m, after: dc}\n",
+                    2);
+  /* Each site: 100 agents x 8.6 MB a day for 2 h = 71.7 MB, in a 50 MB
+   * queue (50 MiB): 19.2 MB dropped each, 38.5 MB in all, during the outage. */
+  double want = 2 * (100.0 * AGENT_BYTES_PER_DAY / 12 - 50.0 * 1048576), slack = 200.0 * AGENT_BYTES_PER_DAY / 1440;
+  cr_assert((double)w->g.dropped_total > want - slack && (double)w->g.dropped_total < want + slack,
+            "dropped %lld, want %.0f", (long long)w->g.dropped_total, want);
+  cr_assert(verdict(w, 0)->held);
+  cr_assert(verdict(w, 1)->held, "%s", verdict(w, 1)->detail);
+  cr_assert_not(verdict(w, 2)->held, "%s", verdict(w, 2)->detail);
+  cr_assert(verdict(w, 3)->held, "%s", verdict(w, 3)->detail);
+  /* 2 x 50 MB to drain over 2 Mbit/s links: about 3.5 minutes. */
+  cr_assert(verdict(w, 4)->held, "%s", verdict(w, 4)->detail);
+  cr_assert_not(verdict(w, 5)->held, "%s", verdict(w, 5)->detail);
+  world_free(w);
+}
+
+/* alerts_for names exactly who alerts; no_alert_for who must not. */
+Test(expect, alert_sets) {
+  world *w = judged("name: e\nduration: 2h\n" SITE
+                    "faults:\n  - {id: two, crash: cust-1/srv-1, at: 30m, for: 30m}\n"
+                    "  - {crash: cust-1/srv-2, at: 30m, for: 30m}\n"
+                    "expect:\n"
+                    "  - {alerts_for: [cust-1/srv-1, cust-1/srv-2]}\n"
+                    "  - {alerts_for: [cust-1/srv-1]}\n"
+                    "  - {no_alert_for: [agents:cust-2]}\n"
+                    "  - {no_alert_for: [agents:cust-1]}\n"
+                    "  - {alerts_for: [], before: two}\n",
+                    2);
+  cr_assert(verdict(w, 0)->held, "%s", verdict(w, 0)->detail);
+  cr_assert_not(verdict(w, 1)->held);
+  cr_assert(strstr(verdict(w, 1)->detail, "alerts also for cust-1/srv-2"), "%s", verdict(w, 1)->detail);
+  cr_assert(verdict(w, 2)->held);
+  cr_assert_not(verdict(w, 3)->held);
+  cr_assert(strstr(verdict(w, 3)->detail, "2 of the 100 agents alerted"), "%s", verdict(w, 3)->detail);
+  cr_assert(verdict(w, 4)->held);
+  world_free(w);
+}
+
+/* Phases need a fault that ends for "after". */
+Test(expect, after_a_fault_that_never_ends) {
+  world *w = judged("name: e\nduration: 2h\n" SITE
+                    "faults:\n  - {id: forever, crash: gw-2, at: 1h}\n"
+                    "expect: [{no_data_lost: true, after: forever}]\n",
+                    1);
+  cr_assert(strstr(verdict(w, 0)->detail, "did not end before the end of the run"), "%s", verdict(w, 0)->detail);
+  world_free(w);
+}
