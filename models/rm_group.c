@@ -55,10 +55,10 @@ static void record_failed(rm_group *g) {
 }
 
 static void vevent(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *fmt, va_list ap) {
-  if (!g->res) return;
   char detail[512];
   vsnprintf(detail, sizeof detail, fmt, ap);
-  if (rs_results_event(g->res, t, n ? n->id : -1, kind, detail)) record_failed(g);
+  rm_story_note(g, t, n, kind, detail);
+  if (g->res && rs_results_event(g->res, t, n ? n->id : -1, kind, detail)) record_failed(g);
 }
 
 void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...) {
@@ -224,6 +224,8 @@ void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes) {
   if (!n->dropping) {
     char b[32];
     n->dropping = true;
+    n->drop_from = n->spool.dropped - bytes;
+    n->drop_since = rs_sim_now(g->sim);
     rm_group_event(g, n, "drop", "%s's queue is full (%s): it drops data, least important and oldest first",
                    n->name, rm_size_format(n->spool.capacity, b, sizeof b));
   }
@@ -343,7 +345,20 @@ void rm_group_health(rm_group *g, rm_node *n, bool on) {
     rm_watchers_outage_ends(g, a->index);
 }
 
-void rm_group_phase_mark(rm_group *g) { mark(g, -1); }
+void rm_group_phase_mark(rm_group *g) {
+  if (!g->drain_pending) {
+    int64_t before = 0;
+    for (int64_t i = g->n_marks - 1; i >= 0; i--)
+      if (g->marks[i].queued >= 0) {
+        before = g->marks[i].queued;
+        break;
+      }
+    g->drain_pending = true;
+    g->drain_level = before + before / 2 + g->p->max_batch;
+  }
+  g->drain_since = rs_sim_now(g->sim);
+  mark(g, -1);
+}
 
 rm_node *rm_group_find(rm_group *g, const char *name) {
   for (int i = 0; i < g->n_ms; i++)
@@ -665,6 +680,17 @@ void rm_group_start(rm_group *g) {
 
 /* ---- sampling ---- */
 
+/* A node that dropped nothing since the previous sample has stopped
+ * dropping: say how much it lost. */
+static void end_dropping(rm_group *g, rm_node *n) {
+  if (!n->dropping || n->spool.dropped != n->dropped_at_sample) return;
+  char b[32], at[32];
+  n->dropping = false;
+  rm_group_event(g, n, "drop_ended", "%s's queue stopped dropping: %s lost since %s", n->name,
+                 rm_size_format(n->spool.dropped - n->drop_from, b, sizeof b),
+                 rs_clock_format(n->drop_since / RS_SEC * RS_SEC, at, sizeof at));
+}
+
 /* The state a node shows: its own, or failing over while a sender has no
  * parent. */
 static rm_state shown_state(const rm_group *g, const rm_node *n) {
@@ -683,10 +709,23 @@ static void sample_node(rm_group *g, rm_node *n, bool data) {
     sample(g, n, M_OUT, (double)(n->bytes_out - n->out_at_sample));
     sample(g, n, M_DROPPED, (double)(n->spool.dropped - n->dropped_at_sample));
   }
+  end_dropping(g, n);
   n->in_at_sample = n->bytes_in;
   n->out_at_sample = n->bytes_out;
   n->dropped_at_sample = n->spool.dropped;
-  n->dropping = false;
+}
+
+/* After faults, once the queues are back to their level before the first
+ * of them, say so (checked at samples; a fault step while a backlog is
+ * pending keeps the level from before the first). */
+static void tell_drained(rm_group *g, int64_t queued) {
+  rs_time_t now = rs_sim_now(g->sim);
+  if (!g->drain_pending || now <= g->drain_since || queued > g->drain_level) return;
+  g->drain_pending = false;
+  char d[32], q[32], at[32];
+  rm_group_event(g, NULL, "backlog_drained", "queues are back to their level before the faults: %s queued, %s after the last change at %s",
+                 rm_size_format(queued, q, sizeof q), rs_duration_format(now - g->drain_since, d, sizeof d),
+                 rs_clock_format(g->drain_since, at, sizeof at));
 }
 
 static void sample_cb(rs_sim *sim, rs_event *ev) {
@@ -704,9 +743,11 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
   int64_t agent_queue = 0, agent_dropped = 0;
   for (int64_t a = 0; a < g->n_agents; a++) {
-    agent_queue += g->agents[a].node.spool.bytes;
-    agent_dropped += g->agents[a].node.spool.dropped;
-    g->agents[a].node.dropping = false;
+    rm_node *n = &g->agents[a].node;
+    agent_queue += n->spool.bytes;
+    agent_dropped += n->spool.dropped;
+    end_dropping(g, n);
+    n->dropped_at_sample = n->spool.dropped;
   }
   (void)agent_dropped;
   rs_time_t span = now < every ? now : every;
@@ -721,6 +762,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   sample(g, NULL, M_ALERTS, (double)g->watch.alerts);
   sample(g, NULL, M_DROPPED_TOTAL, (double)rm_group_dropped(g));
   int64_t queued = rm_group_queued(g);
+  tell_drained(g, queued);
   mark(g, queued);
   sample(g, NULL, M_QUEUED_TOTAL, (double)queued);
   sample(g, NULL, M_AGENT_QUEUE, (double)agent_queue);
@@ -826,6 +868,7 @@ void rm_group_free(rm_group *g) {
   free(g->limits);
   free(g->link_outages);
   free(g->marks);
+  rm_story_free(&g->story);
   free(g->verdicts);
   rm_timeline_free(&g->timeline);
   memset(g, 0, sizeof *g);

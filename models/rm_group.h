@@ -20,6 +20,7 @@
 #include "rm_node.h"
 #include "rm_rms.h"
 #include "rm_scenario.h"
+#include "rm_story.h"
 #include "rm_uplink.h"
 #include "rs_hist.h"
 #include "rs_results.h"
@@ -114,6 +115,10 @@ struct rm_group {
   rm_mark *marks;
   int64_t n_marks, cap_marks;
   int nomem;                /* a log could not grow: verdicts say so */
+  rm_story story;           /* what happened, for people */
+  bool drain_pending;       /* faults have changed things: tell when queues are back */
+  int64_t drain_level;      /* queued before the first of them, with room to spare */
+  rs_time_t drain_since;    /* the last fault step */
 };
 
 /*

@@ -55,7 +55,9 @@ typedef struct rm_node {
   int64_t bytes_in;         /* data received, all run */
   int64_t bytes_out;        /* data sent and received upstream, all run */
   int64_t in_at_sample, out_at_sample, dropped_at_sample; /* at the last sample */
-  bool dropping;            /* dropped data since the last sample */
+  bool dropping;            /* dropping: it dropped data since the sample before last */
+  int64_t drop_from;        /* its dropped bytes when this dropping began */
+  rs_time_t drop_since;
 } rm_node;
 
 /* The role's name as stored in the results file. */

@@ -455,3 +455,31 @@ Test(cli, replay_equals_written_flap) {
 Test(cli, replay_equals_written_datacenter) {
   replay_equals_written("replays/dc-design.yaml", "replays/datacenter-outage.csv", "dc-written.yaml");
 }
+
+/* The summary tells the story of the run, and the results file keeps it. */
+Test(cli, the_story_of_a_datacenter_outage) {
+  char d[512], c[512];
+  fixture(d, sizeof d, "ROMSIM_SCENARIOS", "replays/dc-design.yaml");
+  fixture(c, sizeof c, "ROMSIM_SCENARIOS", "replays/datacenter-outage.csv");
+  char *db = path_in("dc.db");
+  result *r = run((const char *[]){"run", d, "--replay", c, "-o", db, NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  const char *want[] = {"timeline:\n",
+                        "  02:00:00  20 links are down",
+                        "  02:00:00  20 senders lose their parent",
+                        "; 4000 agents\n",
+                        "  02:03:00  200 heartbeat failure alerts",
+                        "  03:27:40  20 queues start dropping data",
+                        "  05:00:00  20 links are back",
+                        "queues are back to their level before the faults",
+                        "FAIL  no_data_lost: 2.05 GB dropped"};
+  const char *at = r->out;
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    const char *p = strstr(at, want[i]);
+    cr_assert_not_null(p, "'%s' missing, or out of order, in:\n%s", want[i], r->out);
+    at = p;
+  }
+  cr_assert_str_eq(query(db, "SELECT count(*) > 8 FROM events WHERE kind = 'timeline'"), "1");
+  cr_assert_str_eq(query(db, "SELECT detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id LIMIT 1"),
+                   "20 links are down (first: the link from cust-1 is down); 2.57 MB queued, 0 B lost so far");
+}

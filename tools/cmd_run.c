@@ -105,6 +105,10 @@ static void run_work(uv_work_t *w) {
       snprintf(c->err, sizeof c->err, "%s", c->group.errmsg);
     }
   }
+  if (c->group.res && strcmp(c->status, "failed") != 0 && rm_story_record(&c->group)) {
+    c->status = "failed";
+    snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
+  }
   char cerr[512];
   if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
     c->status = "failed";
@@ -220,6 +224,14 @@ static void print_text(run_ctx *c) {
   printf("heartbeat alerts: %lld (and %lld failed to connect); cluster failovers: RMS %lld, SQL %lld\n",
          (long long)g->watch.alerts, (long long)g->watch.connect_alerts, (long long)g->rms.failovers,
          (long long)g->sql.failovers);
+  if (g->story.n) {
+    char line[512];
+    int64_t shown = g->story.n > 40 ? 40 : g->story.n;
+    printf("timeline:\n");
+    for (int64_t i = 0; i < shown; i++) printf("  %s\n", rm_story_format(g, i, line, sizeof line));
+    if (g->story.n > shown)
+      printf("  ... and %lld more (events of kind 'timeline' in the results file)\n", (long long)(g->story.n - shown));
+  }
   if (g->n_verdicts) {
     printf("expectations:\n");
     for (int i = 0; i < g->n_verdicts; i++)
@@ -260,6 +272,16 @@ static void print_json(run_ctx *c) {
          (double)rs_hist_quantile(&g->latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->latency, 0.95) / 1e3,
          (double)rs_hist_quantile(&g->latency, 0.99) / 1e3);
   printf(",\"heartbeat_alerts\":%lld", (long long)g->watch.alerts);
+  printf(",\"timeline\":[");
+  for (int64_t i = 0; i < g->story.n; i++) {
+    char line[512];
+    rm_story_format(g, i, line, sizeof line);
+    const char *text = strstr(line, "  ");
+    printf("%s{\"t_us\":%lld,\"text\":", i ? "," : "", (long long)g->story.lines[i].t);
+    cli_json_string(stdout, text ? text + 2 : line);
+    printf("}");
+  }
+  printf("]");
   printf(",\"expectations\":[");
   for (int i = 0; i < g->n_verdicts; i++) {
     printf("%s{\"name\":", i ? "," : "");
