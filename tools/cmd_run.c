@@ -470,9 +470,10 @@ int cmd_validate(int argc, char **argv) {
     rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
-  printf("%s: valid: %s, %s, %lld customers, %lld agents, %d gateways, %d management servers\n", scenario, sc.name,
-         rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc),
-         (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms);
+  printf("%s: valid: %s, %s, %lld customers, %lld agents, %d gateways, %d management servers; faults: %d, expectations: %d"
+         "\n",
+         scenario, sc.name, rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc),
+         (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms, sc.n_faults, sc.n_expect);
   rm_scenario_free(&sc);
   return 0;
 }
