@@ -29,14 +29,14 @@ typedef struct rm_group rm_group;
 typedef struct rm_uplink rm_uplink;
 
 typedef struct rm_node {
+  rm_group *group;          /* (the fields read most come first) */
+  rm_state state;           /* its own state (a sender's connection is in up) */
+  rm_role role;
+  struct rm_node *parent;   /* where it reports now; NULL while not connected */
+  rm_spool spool;           /* data waiting to go upstream */
+  rm_uplink *up;            /* its connection upstream, NULL when it has none */
   int64_t id;               /* id in the results file */
   char *name;
-  rm_role role;
-  rm_state state;           /* its own state (a sender's connection is in up) */
-  rm_group *group;
-  struct rm_node *parent;   /* where it reports now; NULL while not connected */
-  rm_uplink *up;            /* its connection upstream, NULL when it has none */
-  rm_spool spool;           /* data waiting to go upstream */
   double capacity;          /* bytes per second it takes in, shared by its
                                connections; 0: no limit */
   int connections;          /* senders connected to it now */

@@ -34,9 +34,9 @@ typedef struct {
 } rm_ring;
 
 typedef struct {
-  rm_ring q[RM_PRIOS];
-  int64_t bytes;                /* queued, all priorities */
+  int64_t bytes;                /* queued, all priorities (first: read most) */
   int64_t capacity;             /* bytes it holds before dropping (0: none) */
+  rm_ring q[RM_PRIOS];
   int64_t dropped;              /* bytes dropped, all run */
   int64_t dropped_prio[RM_PRIOS];
   int nomem;                    /* a ring could not grow: data was dropped */

@@ -5,7 +5,9 @@
   "management_servers: {count: 1}\ngateways: {count: 1}\n"                                                          \
   "customers:\n  - {count: 1, servers: 4, clients: 4}\n"
 
-static int64_t agent_index(world *w, const char *name) { return ((rm_agent *)(void *)world_node(w, name))->index; }
+static int64_t agent_index(world *w, const char *name) {
+  return RS_CONTAINER_OF(world_node(w, name), rm_agent, node)->index;
+}
 
 /* With the RMS up, a crashed server's alert comes 3 to 4 heartbeat
  * intervals after its last heartbeat, and since the computer is down the
