@@ -22,7 +22,8 @@ static int add_target(rm_timeline *tl, rm_node *n) {
   return 0;
 }
 
-static int add_step(rm_timeline *tl, rs_time_t t, int fault, rm_action a, int first, int n, rs_time_t repair) {
+static int add_step(rm_timeline *tl, rs_time_t t, int fault, rm_action a, int first, int n, rs_time_t repair,
+                    int holder) {
   if (tl->n_steps == tl->cap_steps) {
     int cap = tl->cap_steps ? tl->cap_steps * 2 : 64;
     rm_step *v = realloc(tl->steps, (size_t)cap * sizeof *v);
@@ -30,7 +31,8 @@ static int add_step(rm_timeline *tl, rs_time_t t, int fault, rm_action a, int fi
     tl->steps = v;
     tl->cap_steps = cap;
   }
-  tl->steps[tl->n_steps++] = (rm_step){.t = t, .fault = fault, .action = a, .first = first, .n = n, .repair = repair};
+  tl->steps[tl->n_steps++] =
+      (rm_step){.t = t, .fault = fault, .holder = holder, .action = a, .first = first, .n = n, .repair = repair};
   return 0;
 }
 
@@ -106,7 +108,10 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
   const rm_fault_spec *f = &g->sc->faults[fi];
   rs_rng rng;
   rs_rng_init(&rng, g->sc->seed, rs_stream_id(f->id) ^ 0x6661756c74ull /* "fault" */);
-  rs_time_t at = f->at_to > f->at ? f->at + (rs_time_t)rs_rng_below(&rng, (uint64_t)(f->at_to - f->at + 1)) : f->at;
+  /* A random time in the window, to the second. */
+  rs_time_t at = f->at_to > f->at
+                     ? f->at + (rs_time_t)rs_rng_below(&rng, (uint64_t)((f->at_to - f->at) / RS_SEC + 1)) * RS_SEC
+                     : f->at;
   rs_time_t end = f->duration == RS_TIME_MAX || f->duration > RS_TIME_MAX - at ? RS_TIME_MAX : at + f->duration;
   int first = tl->n_targets, rc = 0;
   bool link = false;
@@ -128,7 +133,8 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     break;
   default:
     rc = resolve(tl, g, f->kind, f->target);
-    link = f->kind == RM_FAULT_CUT || f->kind == RM_FAULT_DEGRADE || strncmp(f->target, "link", 4) == 0;
+    link = f->kind == RM_FAULT_CUT || f->kind == RM_FAULT_DEGRADE || strncmp(f->target, "link:", 5) == 0 ||
+           strncmp(f->target, "links:", 6) == 0;
   }
   if (rc) {
     snprintf(err, errlen, "%s: cannot find the fault's nodes (%s)", f->where, f->target ? f->target : "");
@@ -147,27 +153,27 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
   switch (f->kind) {
   case RM_FAULT_FLAP:
     for (int k = 0; k < f->times && !rc; k++)
-      rc = add_step(tl, at + 2 * k * f->every, fi, down, first, n, 0) ||
-           add_step(tl, at + (2 * k + 1) * f->every, fi, up, first, n, 0);
+      rc = add_step(tl, at + 2 * k * f->every, fi, down, first, n, 0, fi) ||
+           add_step(tl, at + (2 * k + 1) * f->every, fi, up, first, n, 0, fi);
     w->end = at + (2 * (rs_time_t)f->times - 1) * f->every;
     break;
   case RM_FAULT_ROLLING:
     for (int k = 0; k < n && !rc; k++)
-      rc = add_step(tl, at + k * f->gap, fi, down, first + k, 1, 0) ||
-           add_step(tl, at + k * f->gap + f->duration, fi, up, first + k, 1, 0);
+      rc = add_step(tl, at + k * f->gap, fi, down, first + k, 1, 0, fi) ||
+           add_step(tl, at + k * f->gap + f->duration, fi, up, first + k, 1, 0, fi);
     w->end = at + (n - 1) * f->gap + f->duration;
     break;
   case RM_FAULT_STEP: {
     rm_action a = f->action == RM_STEP_UP ? (link ? up : RM_ACT_ALL_UP) : down;
     if (f->action == RM_STEP_DEGRADE)
       a = f->target && strcmp(f->target, "sql") == 0 ? RM_ACT_SQL_SLOW : RM_ACT_DEGRADE;
-    rc = add_step(tl, at, fi, a, first, n, 0);
+    rc = add_step(tl, at, fi, a, first, n, 0, fi);
     w->end = at;
     break;
   }
   default:
-    rc = add_step(tl, at, fi, down, first, n, 0);
-    if (!rc && end != RS_TIME_MAX) rc = add_step(tl, end, fi, up, first, n, 0);
+    rc = add_step(tl, at, fi, down, first, n, 0, fi);
+    if (!rc && end != RS_TIME_MAX) rc = add_step(tl, end, fi, up, first, n, 0, fi);
   }
   if (rc) snprintf(err, errlen, "out of memory building the timeline");
   return rc;
@@ -199,8 +205,9 @@ static int build_random(rm_timeline *tl, rm_group *g) {
           first = tl->n_targets;
           if (add_target(tl, n)) return -1;
         }
-        if (add_step(tl, t, -1, RM_ACT_NODE_DOWN, first, 1, repair) ||
-            add_step(tl, t + repair, -1, RM_ACT_NODE_UP, first, 1, 0))
+        int holder = -2 - (int)tl->random_failures;
+        if (add_step(tl, t, -1, RM_ACT_NODE_DOWN, first, 1, repair, holder) ||
+            add_step(tl, t + repair, -1, RM_ACT_NODE_UP, first, 1, 0, holder))
           return -1;
         tl->random_failures++;
         t += repair + rs_rng_exp_time(&rng, rf->mtbf);
@@ -275,10 +282,128 @@ void rm_timeline_start(rm_timeline *tl, rm_group *g) {
 
 /* ---- running ---- */
 
-static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
-  const rm_fault_spec *f = s->fault >= 0 ? &g->sc->faults[s->fault] : NULL;
-  const rm_params *p = g->p;
+static bool holds(const rm_node *n, int what) {
+  for (int i = 0; i < n->n_holds; i++)
+    if (n->holds[i].what == what) return true;
+  return false;
+}
+
+/* Add (on) or remove a hold; returns false when nothing changed. */
+static bool set_hold(rm_group *g, rm_node *n, int holder, int what, bool on) {
+  for (int i = 0; i < n->n_holds; i++)
+    if (n->holds[i].holder == holder && n->holds[i].what == what) {
+      if (on) return false;
+      n->holds[i] = n->holds[--n->n_holds];
+      g->timeline.active_holds--;
+      return true;
+    }
+  if (!on) return false;
+  if (n->n_holds == n->cap_holds) {
+    int cap = n->cap_holds ? 2 * n->cap_holds : 2;
+    rm_hold *v = realloc(n->holds, (size_t)cap * sizeof *v);
+    if (!v) {
+      g->nomem = 1;
+      return false;
+    }
+    n->holds = v;
+    n->cap_holds = cap;
+  }
+  n->holds[n->n_holds++] = (rm_hold){.holder = holder, .what = (uint8_t)what};
+  g->timeline.active_holds++;
+  return true;
+}
+
+/* The degradation of n's link: every degrading fault that holds it, added
+ * up (latency added, the lowest bandwidth, losses combined). */
+static void degrade_effect(rm_group *g, rm_node *n) {
+  if (!n->up) return;
+  rs_time_t lat = 0;
+  double bw = 0, keep = 1;
+  for (int i = 0; i < n->n_holds; i++) {
+    if (n->holds[i].what != RM_HOLD_DEGRADE) continue;
+    const rm_fault_spec *f = &g->sc->faults[n->holds[i].holder];
+    lat += f->latency;
+    if (f->bandwidth > 0 && (bw == 0 || f->bandwidth < bw)) bw = f->bandwidth;
+    keep *= 1.0 - f->loss;
+  }
+  double loss = 1.0 - keep;
+  rm_uplink *u = n->up;
+  if (u->extra_latency == lat && u->bandwidth == bw && u->loss == loss) return;
+  rm_uplink_degrade(u, lat, bw, loss);
   char d[32], r[32];
+  if (lat == 0 && bw == 0 && loss == 0)
+    rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
+  else
+    rm_group_event(g, n, "link_degraded", "the link from %s is degraded: latency +%s, bandwidth %s, loss %.2f %%",
+                   n->name, rs_duration_format(lat, d, sizeof d), bw > 0 ? rm_rate_format(bw, r, sizeof r) : "unchanged",
+                   loss * 100.0);
+}
+
+/* The SQL store's speed: the slowest factor of the faults that hold it. */
+static void slow_effect(rm_group *g, rm_node *n) {
+  double factor = 1.0;
+  for (int i = 0; i < n->n_holds; i++)
+    if (n->holds[i].what == RM_HOLD_SLOW && g->sc->faults[n->holds[i].holder].factor < factor)
+      factor = g->sc->faults[n->holds[i].holder].factor;
+  double cap = g->p->sql_capacity * factor;
+  if (cap == g->sql.node.capacity) return;
+  g->sql.node.capacity = cap;
+  if (factor < 1.0)
+    rm_group_event(g, n, "sql_slow", "the SQL store writes at %.0f %% of its capacity", factor * 100);
+  else
+    rm_group_event(g, n, "sql_normal", "the SQL store writes at its full capacity again");
+}
+
+/* Bring n to the state its holds say. */
+static void settle_holds(rm_group *g, rm_node *n, int what) {
+  switch (what) {
+  case RM_HOLD_DOWN: rm_group_set_down(g, n, holds(n, RM_HOLD_DOWN)); break;
+  case RM_HOLD_HEALTH: rm_group_set_health(g, n, !holds(n, RM_HOLD_HEALTH)); break;
+  case RM_HOLD_CUT:
+    if (!n->up) break;
+    if (holds(n, RM_HOLD_CUT) && !n->up->link_down) {
+      rm_group_event(g, n, "link_down", "the link from %s is down", n->name);
+      rm_uplink_link_down(n->up);
+    } else if (!holds(n, RM_HOLD_CUT) && n->up->link_down) {
+      rm_group_event(g, n, "link_up", "the link from %s is back", n->name);
+      rm_uplink_link_up(n->up);
+    }
+    break;
+  case RM_HOLD_DEGRADE: degrade_effect(g, n); break;
+  case RM_HOLD_SLOW: slow_effect(g, n); break;
+  }
+}
+
+static void hold(rm_group *g, rm_node *n, int holder, int what, bool on) {
+  /* A whole cluster down is both its nodes (the passive one first, so that
+   * the cluster does not fail over onto it). */
+  if (what == RM_HOLD_DOWN && (n == &g->rms.node || n == &g->sql.node)) {
+    rm_cluster *cl = n == &g->rms.node ? &g->rms : &g->sql;
+    int first = on ? 1 - cl->active : cl->active;
+    hold(g, &cl->member[first], holder, what, on);
+    hold(g, &cl->member[1 - first], holder, what, on);
+    return;
+  }
+  if (set_hold(g, n, holder, what, on)) settle_holds(g, n, what);
+}
+
+/* A replayed "up": every hold released, back to normal. */
+static void release_all(rm_group *g, rm_node *n) {
+  if (n == &g->rms.node || n == &g->sql.node) {
+    rm_cluster *cl = n == &g->rms.node ? &g->rms : &g->sql;
+    release_all(g, &cl->member[cl->active]);
+    release_all(g, &cl->member[1 - cl->active]);
+  }
+  bool had[RM_HOLD_SLOW + 1] = {false};
+  for (int i = 0; i < n->n_holds; i++) had[n->holds[i].what] = true;
+  g->timeline.active_holds -= n->n_holds;
+  n->n_holds = 0;
+  for (int w = 0; w <= RM_HOLD_SLOW; w++)
+    if (had[w]) settle_holds(g, n, w);
+}
+
+static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
+  char d[32];
   for (int k = 0; k < s->n; k++) {
     rm_node *n = tl->targets[s->first + k];
     switch (s->action) {
@@ -286,59 +411,32 @@ static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
       if (s->fault < 0)
         rm_group_event(g, n, "random_failure", "%s fails at random (drawn from its failure rate); repaired after %s",
                        n->name, rs_duration_format(s->repair, d, sizeof d));
-      rm_group_crash(g, n);
+      hold(g, n, s->holder, RM_HOLD_DOWN, true);
       break;
-    case RM_ACT_NODE_UP: rm_group_restore(g, n); break;
-    case RM_ACT_LINK_DOWN:
-      if (n->up && !n->up->link_down) {
-        rm_group_event(g, n, "link_down", "the link from %s is down", n->name);
-        rm_uplink_link_down(n->up);
-      }
-      break;
+    case RM_ACT_NODE_UP: hold(g, n, s->holder, RM_HOLD_DOWN, false); break;
+    case RM_ACT_LINK_DOWN: hold(g, n, s->holder, RM_HOLD_CUT, true); break;
     case RM_ACT_LINK_UP:
-      if (n->up && n->up->link_down) {
-        rm_group_event(g, n, "link_up", "the link from %s is back", n->name);
-        rm_uplink_link_up(n->up);
-      }
-      if (n->up && (n->up->extra_latency || n->up->bandwidth > 0 || n->up->loss > 0)) {
-        rm_uplink_degrade(n->up, 0, 0, 0);
-        rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
-      }
-      break;
-    case RM_ACT_DEGRADE:
-      if (!n->up || !f) break;
-      rm_uplink_degrade(n->up, f->latency, f->bandwidth, f->loss);
-      rm_group_event(g, n, "link_degraded", "the link from %s is degraded: latency +%s, bandwidth %s, loss %.2f %%",
-                     n->name, rs_duration_format(f->latency, d, sizeof d),
-                     f->bandwidth > 0 ? rm_rate_format(f->bandwidth, r, sizeof r) : "unchanged",
-                     f->loss * 100.0);
-      break;
-    case RM_ACT_UNDEGRADE:
-      if (!n->up) break;
-      rm_uplink_degrade(n->up, 0, 0, 0);
-      rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
-      break;
-    case RM_ACT_SQL_SLOW:
-      g->sql.node.capacity = p->sql_capacity * (f ? f->factor : 1.0);
-      rm_group_event(g, n, "sql_slow", "the SQL store writes at %.0f %% of its capacity", (f ? f->factor : 1.0) * 100);
-      break;
-    case RM_ACT_SQL_NORMAL:
-      g->sql.node.capacity = p->sql_capacity;
-      rm_group_event(g, n, "sql_normal", "the SQL store writes at its full capacity again");
-      break;
-    case RM_ACT_ALL_UP:
-      rm_group_restore(g, n);
-      if (n->up && (n->up->extra_latency || n->up->bandwidth > 0 || n->up->loss > 0)) {
-        rm_uplink_degrade(n->up, 0, 0, 0);
-        rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
-      }
-      if (n == &g->sql.node && g->sql.node.capacity != p->sql_capacity) {
-        g->sql.node.capacity = p->sql_capacity;
-        rm_group_event(g, n, "sql_normal", "the SQL store writes at its full capacity again");
+      if (s->fault >= 0 && g->sc->faults[s->fault].kind == RM_FAULT_STEP) {
+        /* A replayed up of a link: its cut and its degradations end. */
+        hold(g, n, s->holder, RM_HOLD_CUT, false);
+        for (int i = n->n_holds - 1; i >= 0; i--)
+          if (n->holds[i].what == RM_HOLD_CUT || n->holds[i].what == RM_HOLD_DEGRADE) {
+            n->holds[i] = n->holds[--n->n_holds];
+            g->timeline.active_holds--;
+          }
+        settle_holds(g, n, RM_HOLD_CUT);
+        settle_holds(g, n, RM_HOLD_DEGRADE);
+      } else {
+        hold(g, n, s->holder, RM_HOLD_CUT, false);
       }
       break;
-    case RM_ACT_HEALTH_STOP: rm_group_health(g, n, false); break;
-    case RM_ACT_HEALTH_START: rm_group_health(g, n, true); break;
+    case RM_ACT_DEGRADE: hold(g, n, s->holder, RM_HOLD_DEGRADE, true); break;
+    case RM_ACT_UNDEGRADE: hold(g, n, s->holder, RM_HOLD_DEGRADE, false); break;
+    case RM_ACT_SQL_SLOW: hold(g, n, s->holder, RM_HOLD_SLOW, true); break;
+    case RM_ACT_SQL_NORMAL: hold(g, n, s->holder, RM_HOLD_SLOW, false); break;
+    case RM_ACT_HEALTH_STOP: hold(g, n, s->holder, RM_HOLD_HEALTH, true); break;
+    case RM_ACT_HEALTH_START: hold(g, n, s->holder, RM_HOLD_HEALTH, false); break;
+    case RM_ACT_ALL_UP: release_all(g, n); break;
     }
   }
 }

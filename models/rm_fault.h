@@ -23,9 +23,13 @@ typedef enum {
   RM_ACT_ALL_UP /* a replayed "up" of a node: back to normal, whatever was wrong */
 } rm_action;
 
+/* What a fault holds a node in. */
+enum { RM_HOLD_DOWN, RM_HOLD_CUT, RM_HOLD_DEGRADE, RM_HOLD_HEALTH, RM_HOLD_SLOW };
+
 typedef struct {
   rs_time_t t;
   int fault;                /* index of its fault in the scenario, -1 for a random failure */
+  int holder;               /* who holds the nodes: the fault, or the random failure (negative) */
   rm_action action;
   int first, n;             /* its nodes: targets[first .. first + n) */
   rs_time_t repair;         /* a random failure: how long until it is repaired */
@@ -46,12 +50,19 @@ typedef struct {
   rm_fault_window *windows; /* one per scenario fault */
   int n_windows;
   int64_t random_failures;  /* drawn */
+  int64_t active_holds;     /* holds in force now, on every node */
   rs_event ev;
 } rm_timeline;
 
 /* Build the timeline of g's scenario: resolve targets and selectors, draw
  * random times, subsets and random failures. Returns 0, or -1 with a
- * message in err. */
+ * message in err.
+ *
+ * Faults nest: each holds its nodes (down, cut off, degraded, stopped,
+ * slowed) from its start to its end, and a node is in a state while any
+ * fault holds it there. Overlapping degradations add up (latency added,
+ * the lowest bandwidth, losses combined); the slowest SQL factor wins. A
+ * replayed "up" releases every hold on its target: back to normal. */
 int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen);
 
 /* Schedule the first step. */

@@ -277,62 +277,42 @@ static rm_cluster *cluster_of(rm_group *g, rm_node *n, int *k) {
   return NULL;
 }
 
-void rm_group_crash(rm_group *g, rm_node *n) {
+void rm_group_set_down(rm_group *g, rm_node *n, bool down) {
   int k;
-  rm_cluster *cl;
-  if (n == &g->rms.node || n == &g->sql.node) {
-    cl = n == &g->rms.node ? &g->rms : &g->sql;
-    rm_group_crash(g, &cl->member[1 - cl->active]);
-    rm_group_crash(g, &cl->member[cl->active]);
-    return;
-  }
-  /* Faults nest: a node down for two overlapping faults is back when both
-   * have ended. */
-  if (n->down_count++ > 0) return;
-  rm_group_event(g, n, "crash", "%s goes down", n->name);
-  if ((cl = cluster_of(g, n, &k))) {
-    rm_cluster_member_down(cl, g->sim, k);
+  rm_cluster *cl = cluster_of(g, n, &k);
+  bool is_down = n->state == RM_DOWN;
+  if (down == is_down) return;
+  rm_group_event(g, n, down ? "crash" : "restart", down ? "%s goes down" : "%s is back", n->name);
+  if (cl) {
+    if (down)
+      rm_cluster_member_down(cl, g->sim, k);
+    else
+      rm_cluster_member_up(cl, g->sim, k);
     return;
   }
   if (n->role == RM_AGENT) {
     rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
-    rm_agent_stop(a, g->sim);
-    rm_watchers_outage_begins(g, a->index);
+    if (down) {
+      rm_agent_stop(a, g->sim);
+      rm_watchers_outage_begins(g, a->index);
+    } else {
+      rm_agent_start(a, g->sim, g->p->heartbeat_interval);
+      if (!a->health_stopped) rm_watchers_outage_ends(g, a->index);
+    }
     return;
   }
-  n->state = RM_DOWN;
-  if (n->up) rm_uplink_stop(n->up);
-  rm_group_state_changed(g, n);
-}
-
-void rm_group_restore(rm_group *g, rm_node *n) {
-  int k;
-  rm_cluster *cl;
-  if (n == &g->rms.node || n == &g->sql.node) {
-    cl = n == &g->rms.node ? &g->rms : &g->sql;
-    rm_group_restore(g, &cl->member[cl->active]);
-    rm_group_restore(g, &cl->member[1 - cl->active]);
-    return;
+  n->state = down ? RM_DOWN : RM_UP;
+  if (down) {
+    if (n->up) rm_uplink_stop(n->up);
+    rm_group_state_changed(g, n);
+  } else if (n->up) {
+    rm_uplink_start(n->up);
   }
-  if (n->down_count == 0 || --n->down_count > 0) return;
-  rm_group_event(g, n, "restart", "%s is back", n->name);
-  if ((cl = cluster_of(g, n, &k))) {
-    rm_cluster_member_up(cl, g->sim, k);
-    return;
-  }
-  if (n->role == RM_AGENT) {
-    rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
-    rm_agent_start(a, g->sim, g->p->heartbeat_interval);
-    if (!a->health_stopped) rm_watchers_outage_ends(g, a->index);
-    return;
-  }
-  n->state = RM_UP;
-  if (n->up) rm_uplink_start(n->up);
 }
 
 /* ---- health services ---- */
 
-void rm_group_health(rm_group *g, rm_node *n, bool on) {
+void rm_group_set_health(rm_group *g, rm_node *n, bool on) {
   if (n->role != RM_AGENT) return;
   rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
   if (a->health_stopped == !on) return;
@@ -345,16 +325,13 @@ void rm_group_health(rm_group *g, rm_node *n, bool on) {
     rm_watchers_outage_ends(g, a->index);
 }
 
+/* Before a fault step: the first one after a calm spell fixes the level
+ * the queues must come back to (that of the last sample while no fault
+ * held anything). */
 void rm_group_phase_mark(rm_group *g) {
   if (!g->drain_pending) {
-    int64_t before = 0;
-    for (int64_t i = g->n_marks - 1; i >= 0; i--)
-      if (g->marks[i].queued >= 0) {
-        before = g->marks[i].queued;
-        break;
-      }
     g->drain_pending = true;
-    g->drain_level = before + before / 2 + g->p->max_batch;
+    g->drain_level = g->calm_queued + g->calm_queued / 2 + g->p->max_batch;
   }
   g->drain_since = rs_sim_now(g->sim);
   mark(g, -1);
@@ -715,12 +692,12 @@ static void sample_node(rm_group *g, rm_node *n, bool data) {
   n->dropped_at_sample = n->spool.dropped;
 }
 
-/* After faults, once the queues are back to their level before the first
- * of them, say so (checked at samples; a fault step while a backlog is
- * pending keeps the level from before the first). */
+/* Once no fault holds anything and the queues are back to their level
+ * before the faults, say so (checked at samples). */
 static void tell_drained(rm_group *g, int64_t queued) {
   rs_time_t now = rs_sim_now(g->sim);
-  if (!g->drain_pending || now <= g->drain_since || queued > g->drain_level) return;
+  if (g->timeline.active_holds == 0 && !g->drain_pending) g->calm_queued = queued;
+  if (!g->drain_pending || g->timeline.active_holds > 0 || now <= g->drain_since || queued > g->drain_level) return;
   g->drain_pending = false;
   char d[32], q[32], at[32];
   rm_group_event(g, NULL, "backlog_drained", "queues are back to their level before the faults: %s queued, %s after the last change at %s",
@@ -836,20 +813,24 @@ int64_t rm_group_dropped(const rm_group *g) {
 void rm_group_free(rm_group *g) {
   for (int i = 0; g->ms && i < g->n_ms; i++) {
     free(g->ms[i].node.name);
+    free(g->ms[i].node.holds);
     free(g->ms[i].targets);
     rm_spool_free(&g->ms[i].node.spool);
   }
   for (int i = 0; g->gw && i < g->n_gw; i++) {
     free(g->gw[i].node.name);
+    free(g->gw[i].node.holds);
     free(g->gw[i].targets);
     rm_spool_free(&g->gw[i].node.spool);
   }
   for (int i = 0; g->ess && i < g->n_ess; i++) {
     free(g->ess[i].node.name);
+    free(g->ess[i].node.holds);
     rm_spool_free(&g->ess[i].node.spool);
   }
   for (int64_t i = 0; g->agents && i < g->n_agents; i++) {
     free(g->agents[i].node.name);
+    free(g->agents[i].node.holds);
     rm_spool_free(&g->agents[i].node.spool);
   }
   for (int c = 0; c < 2; c++) {
@@ -857,8 +838,12 @@ void rm_group_free(rm_group *g) {
     free(cl->node.name);
     free(cl->member[0].name);
     free(cl->member[1].name);
+    free(cl->node.holds);
+    free(cl->member[0].holds);
+    free(cl->member[1].holds);
   }
   free(g->web.name);
+  free(g->web.holds);
   free(g->ms);
   free(g->gw);
   free(g->ess);

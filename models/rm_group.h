@@ -118,6 +118,7 @@ struct rm_group {
   rm_story story;           /* what happened, for people */
   bool drain_pending;       /* faults have changed things: tell when queues are back */
   int64_t drain_level;      /* queued before the first of them, with room to spare */
+  int64_t calm_queued;      /* queued at the last sample while no fault held anything */
   rs_time_t drain_since;    /* the last fault step */
 };
 
@@ -157,10 +158,10 @@ int64_t rm_group_dropped_role(const rm_group *g, rm_role r);
 /* The node named name, or NULL. */
 rm_node *rm_group_find(rm_group *g, const char *name);
 
-/* Take a node down, or bring it back (any role; a cluster's name takes both
- * its nodes). */
-void rm_group_crash(rm_group *g, rm_node *n);
-void rm_group_restore(rm_group *g, rm_node *n);
+/* Take a node down, or bring it back (any role but a whole cluster: give
+ * its nodes); nothing when it already is. Faults go through rm_fault's
+ * holds, which nest. */
+void rm_group_set_down(rm_group *g, rm_node *n, bool down);
 
 /* --- For the roles' files. --- */
 
@@ -192,7 +193,7 @@ void rm_group_state_changed(rm_group *g, rm_node *n);
 
 /* The health service of agent n stops (on false) or starts again: no
  * heartbeat and no data meanwhile, but the computer answers pings. */
-void rm_group_health(rm_group *g, rm_node *n, bool on);
+void rm_group_set_health(rm_group *g, rm_node *n, bool on);
 
 /* A fault step is about to run: note the figures phases are measured by. */
 void rm_group_phase_mark(rm_group *g);

@@ -26,6 +26,13 @@ typedef enum {
 typedef enum { RM_UP = 0, RM_DOWN = 1, RM_FAILING_OVER = 2 } rm_state;
 
 typedef struct rm_group rm_group;
+
+/* A fault holding a node in a state (down, cut off, degraded, ...): the
+ * node stays so while any fault holds it. */
+typedef struct {
+  int holder;               /* the fault (its index), or a random failure (negative) */
+  uint8_t what;             /* RM_HOLD_* (rm_fault.h) */
+} rm_hold;
 typedef struct rm_uplink rm_uplink;
 
 typedef struct rm_node {
@@ -41,7 +48,8 @@ typedef struct rm_node {
                                connections; 0: no limit */
   int connections;          /* senders connected to it now */
   int64_t incoming;         /* bytes in transfers to it, not yet arrived */
-  int down_count;           /* faults holding it down now: it comes back at 0 */
+  rm_hold *holds;           /* faults holding it now */
+  int n_holds, cap_holds;
   int64_t agents;           /* agents it carries now, counting those behind it */
   int64_t limit;            /* its agent limit, 0 when it has none */
   int64_t peak_agents;      /* most agents it carried */
