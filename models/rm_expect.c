@@ -38,16 +38,23 @@ static bool window(const rm_group *g, const rm_expect_spec *x, rs_time_t end, rs
   return !(x->phase == RM_PHASE_AFTER && (w->end == RS_TIME_MAX || w->end >= end));
 }
 
-/* Bytes dropped before time t (the first mark at or after t; the total at
- * the end when none is). */
-static int64_t dropped_at(const rm_group *g, rs_time_t t, rs_time_t end) {
+/* Bytes dropped by the end of window [.., t]: the first mark at or after t
+ * (a fault step leaves one just before it runs), or the total at the end. */
+static int64_t dropped_by(const rm_group *g, rs_time_t t, rs_time_t end) {
   if (t >= end) return g->dropped_total;
   for (int64_t i = 0; i < g->n_marks; i++)
     if (g->marks[i].t >= t) return g->marks[i].dropped;
   return g->dropped_total;
 }
 
-static void judge_capacity(rm_group *g, rm_verdict *v, rs_time_t a, rs_time_t b, rs_time_t end) {
+/* Bytes dropped before window [t, ..]: the last mark at or before t. */
+static int64_t dropped_before(const rm_group *g, rs_time_t t) {
+  int64_t d = 0;
+  for (int64_t i = 0; i < g->n_marks && g->marks[i].t <= t; i++) d = g->marks[i].dropped;
+  return d;
+}
+
+static void judge_capacity(rm_group *g, rm_verdict *v, bool whole, rs_time_t a, rs_time_t b, rs_time_t end) {
   int over = 0;
   char at[32], dur[32];
   for (int64_t i = 0; i < g->n_limits; i++) {
@@ -68,7 +75,9 @@ static void judge_capacity(rm_group *g, rm_verdict *v, rs_time_t a, rs_time_t b,
   }
   if (over > 12) say(v, "; and %d more", over - 12);
   v->held = over == 0;
-  if (v->held) {
+  if (v->held && !whole) {
+    say(v, "no node over its limit in this phase");
+  } else if (v->held) {
     const rm_node *m = rm_group_peak(g, RM_MS), *w = rm_group_peak(g, RM_GATEWAY);
     say(v, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld", m->name,
         (long long)m->peak_agents, (long long)m->limit, w->name, (long long)w->peak_agents, (long long)w->limit);
@@ -77,7 +86,7 @@ static void judge_capacity(rm_group *g, rm_verdict *v, rs_time_t a, rs_time_t b,
 
 static void judge_data(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t a, rs_time_t b, rs_time_t end) {
   char s1[32], s2[32], s3[32];
-  int64_t lost = dropped_at(g, b, end) - dropped_at(g, a, end);
+  int64_t lost = dropped_by(g, b, end) - (a == 0 ? 0 : dropped_before(g, a));
   int64_t allowed = x->kind == RM_EX_DATA_LOST_AT_MOST ? x->bytes : 0;
   v->held = lost <= allowed;
   if (lost == 0) {
@@ -155,7 +164,7 @@ static void judge_alert_within(rm_group *g, const rm_expect_spec *x, rm_verdict 
       t = (o->end < 0 ? end : o->end) - o->start;
       missed = true;
     } else {
-      shorts++; /* too short to be detected, or still within its limit at the end */
+      shorts++; /* too short to be detected, or still within the limit at the end */
       continue;
     }
     n++;
@@ -177,7 +186,7 @@ static void judge_alert_within(rm_group *g, const rm_expect_spec *x, rm_verdict 
       say(v, "slowest: %s alerted %s after it went down at %s; limit %s", name, d, at, lim);
     say(v, "; %lld of %lld outages late", (long long)late, (long long)n);
   }
-  if (shorts) say(v, "; %lld too short to be detected", (long long)shorts);
+  if (shorts) say(v, "; %lld too short to be detected or still within the limit at the end", (long long)shorts);
 }
 
 static void judge_backlog(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t end) {
@@ -308,7 +317,12 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
     rs_time_t a, b;
     v->name = x->name;
     v->held = true;
-    if (!window(g, x, end, &a, &b)) {
+    char when[32];
+    if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > end) {
+      v->held = false;
+      say(v, "the fault %s did not happen within the run (at %s)", sc->faults[x->fault].id,
+          rs_clock_format(g->timeline.windows[x->fault].start, when, sizeof when));
+    } else if (!window(g, x, end, &a, &b)) {
       v->held = false;
       say(v, "the fault %s did not end before the end of the run: there is no after", sc->faults[x->fault].id);
     } else {
@@ -319,7 +333,7 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
             rs_clock_format(sb, s2, sizeof s2), x->phase == RM_PHASE_BEFORE ? ", before it" : "");
       }
       switch (x->kind) {
-      case RM_EX_CAPACITY_HELD: judge_capacity(g, v, a, b, end); break;
+      case RM_EX_CAPACITY_HELD: judge_capacity(g, v, x->phase == RM_PHASE_RUN, a, b, end); break;
       case RM_EX_NO_DATA_LOST:
       case RM_EX_DATA_LOST_AT_MOST: judge_data(g, x, v, a, b, end); break;
       case RM_EX_FAILOVER_WITHIN: judge_failover(g, x, v, a, b, end); break;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rm_units.h"
 
@@ -208,15 +209,17 @@ int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen) 
     size_t e = i;
     while (e < len && text[e] != '\n') e++;
     c.line++;
+    if (c.line == 1 && e - i >= 3 && memcmp(text + i, "\xEF\xBB\xBF", 3) == 0) i += 3; /* a UTF-8 BOM */
+    size_t line_end = e > i && text[e - 1] == '\r' ? e - 1 : e;      /* CRLF */
     size_t a = i;
     while (a < e && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r')) a++;
     bool blank = a == e || text[a] == '#';
     /* A header line: the first that is not blank or a comment. */
-    bool header = !blank && lines == 0 && !seen_header && e - a >= 4 && memcmp(text + a, "time", 4) == 0;
+    bool header = !blank && lines == 0 && !seen_header && e - a >= 4 && strncasecmp(text + a, "time", 4) == 0;
     if (header) seen_header = true;
     bool skip = blank || header;
     if (!skip) {
-      rc = add_line(&c, sc, text + i, e - i);
+      rc = add_line(&c, sc, text + i, line_end - i);
       lines++;
     }
     i = e + 1;

@@ -520,6 +520,11 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
   }
   if (!(v = rm_yaml_get(y, m, "at"))) return rm_yaml_error(y, m, "a fault needs at: TIME (such as 2h)");
   if (read_at(y, v, f)) return -1;
+  if (f->at > sc->duration) {
+    char d[32];
+    return rm_yaml_error(y, v, "at: the fault would begin after the end of the run (%s)",
+                         rs_duration_format(sc->duration, d, sizeof d));
+  }
   f->duration = RS_TIME_MAX;
   if ((v = rm_yaml_get(y, m, "for")) && rm_yaml_duration(y, v, "for", 1, &f->duration)) return -1;
   if ((v = rm_yaml_get(y, m, "share")) && read_share(y, v, "share", &f->share)) return -1;
@@ -630,7 +635,9 @@ int rm_iso8601_parse(const char *s, size_t len, int64_t *out, size_t *err_off) {
   if (i < len && s[i] == 'Z') i++;
   if (i != len) goto bad;
   static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59) {
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 ||
+      sec > 59) {
     i = 0;
     goto bad;
   }
@@ -734,7 +741,9 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
       x->n_agents = i + 1;
       if (rm_yaml_string(y, it, "an agent", &x->agents[i])) return -1;
       const char *why = rm_scenario_check_target(sc, RM_FAULT_STOP_HEALTH, x->agents[i]);
-      if (why) return rm_yaml_error(y, it, "'%s': %s", x->agents[i], why);
+      if (why)
+        return rm_yaml_error(y, it, "'%s': %s takes agents: an agent's name, agents:CUSTOMER, role:agent, "
+                                    "role:server or role:client", x->agents[i], expect_names[x->kind]);
     }
     snprintf(value, sizeof value, " (%d)", n);
   }

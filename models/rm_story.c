@@ -15,7 +15,6 @@ static const struct {
   bool figures;             /* say bytes queued and lost so far */
 } told[] = {
     {"crash", "nodes go down", false, true},
-    {"random_failure", "nodes fail at random", false, false},
     {"restart", "nodes are back", false, true},
     {"link_down", "links are down", false, true},
     {"link_up", "links are back", false, true},
@@ -39,7 +38,7 @@ static const struct {
     {"drop_ended", "queues stop dropping data", false, true},
     {"limit_crossed", "nodes go over their limit", false, false},
     {"limit_recovered", "nodes are within their limit again", false, false},
-    {"backlog_drained", "backlogs have drained", false, true},
+    {"backlog_drained", "backlogs have drained", false, false},
 };
 
 static int told_index(const char *kind) {
@@ -58,7 +57,7 @@ void rm_story_note(rm_group *g, rs_time_t t, const rm_node *n, const char *kind,
   for (int64_t i = s->n - 1; i >= 0 && i >= s->n - 12; i--) {
     rm_story_line *l = &s->lines[i];
     if (t - l->t >= RS_MIN) break;
-    if (l->kind == told[k].kind) {
+    if (l->kind == told[k].kind && l->role == (n ? (int)n->role : -1)) {
       l->count++;
       l->agents += agents;
       if (told[k].figures) {
@@ -72,6 +71,7 @@ void rm_story_note(rm_group *g, rs_time_t t, const rm_node *n, const char *kind,
   rm_story_line *l = &s->lines[s->n++];
   l->t = t;
   l->kind = told[k].kind;
+  l->role = n ? (int)n->role : -1;
   l->count = 1;
   l->agents = agents;
   l->queued = told[k].figures ? rm_group_queued(g) : -1;

@@ -4,8 +4,9 @@
  * The group's events pass through here on their way to the results file;
  * the ones a person reading the run wants (each fault, its detection, each
  * failover and failback, the clusters, alerts, drops, limits crossed and
- * recovered, backlogs drained) become lines, events of one kind within a
- * minute folded into one line with their count and the agents they moved.
+ * recovered, backlogs drained) become lines, events of one kind and role
+ * within a minute folded into one line with their count and the agents
+ * they moved.
  * Fault lines carry the figures at that moment: bytes queued and lost so
  * far. The summary prints the story, and the results file keeps it as
  * events of kind "timeline".
@@ -24,6 +25,7 @@ typedef struct rm_node rm_node;
 typedef struct {
   rs_time_t t;
   const char *kind;         /* a static string */
+  int role;                 /* the role of its nodes (lines fold by kind and role), -1 */
   int64_t count;            /* events folded into it */
   int64_t agents;           /* agents they concern */
   int64_t queued, lost;     /* figures at the time, -1 when not shown */
