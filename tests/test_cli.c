@@ -483,3 +483,31 @@ Test(cli, the_story_of_a_datacenter_outage) {
   cr_assert_str_eq(query(db, "SELECT detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id LIMIT 1"),
                    "20 links are down (first: the link from cust-1 is down); 2.57 MB queued, 0 B lost so far");
 }
+
+/* A replay saved by a spreadsheet: a BOM, a capitalised header, CRLF; and
+ * an up that is "back to normal" whatever was down. */
+Test(cli, replays_from_spreadsheets) {
+  char design[512];
+  snprintf(design, sizeof design, "%s/design.yaml", getenv("ROMSIM_TEST_REPLAYS"));
+  char *csv = path_in("sheet.csv"), *db = path_in("sheet.db");
+  FILE *f = fopen(csv, "wb");
+  fputs("\xEF\xBB\xBFTime,Target,Action\r\n30m,link:cust-1,down\r\n40m,gw-1,down\r\n45m,gw-1,down\r\n"
+        "1h,cust-1,up\r\n1h,gw-1,up\r\n", f);
+  fclose(f);
+  result *r = run((const char *[]){"run", design, "--replay", csv, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'link_up'"), "1");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'restart' AND detail LIKE 'gw-1%'"), "1");
+  cr_assert_str_eq(query(db, "SELECT t_us FROM events WHERE kind = 'restart'"), "3600000000");
+  f = fopen(csv, "wb");
+  fputs("1h,gw-1,down\r\n1h,gw-1\r\n", f);
+  fclose(f);
+  r = run((const char *[]){"validate", design, "--replay", csv, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "sheet.csv:2:8: a line is time,target,action"), "CRLF does not shift columns: %s", r->err);
+  f = fopen(csv, "wb");
+  fputs("2026-02-29T01:00:00Z,gw-1,down\n", f);
+  fclose(f);
+  r = run((const char *[]){"validate", design, "--replay", csv, NULL});
+  cr_assert_eq(r->status, 2, "2026 is not a leap year");
+}

@@ -297,3 +297,54 @@ Test(faults, random_failures) {
   cr_assert_neq(c->g.timeline.steps[0].t, first, "another seed draws other failures");
   world_free(c);
 }
+
+/* Overlapping faults of one kind nest: the outer one holds to its end. */
+Test(faults, overlapping_faults_nest) {
+  world *w = world_new(ONE_SITE("faults:\n"
+                                "  - {cut: cust-1, at: 1h, for: 3h}\n"
+                                "  - {cut: link:cust-1, at: 2h, for: 1h}\n"
+                                "  - {degrade: cust-1, at: 1h, for: 3h, latency: 500ms}\n"
+                                "  - {degrade: cust-1, at: 2h, for: 1h, bandwidth: 64Kbit/s, loss: 10%}\n"
+                                "  - {slow_sql: 0.1, at: 1h, for: 3h}\n"
+                                "  - {slow_sql: 0.5, at: 2h, for: 1h}\n"
+                                "  - {stop_health: cust-1/srv-1, at: 1h, for: 3h}\n"
+                                "  - {stop_health: cust-1/srv-1, at: 2h, for: 1h}\n"
+                                "  - {crash: gw-2, at: 1h, for: 3h}\n"
+                                "  - {crash: gw-2, at: 2h, for: 1h}\n"));
+  rm_uplink *u = world_node(w, "cust-1")->up;
+  rm_agent *a = RS_CONTAINER_OF(world_node(w, "cust-1/srv-1"), rm_agent, node);
+  double slow = 10.0 * 1048576 * 0.1;
+  world_run(w, 2 * RS_HOUR + RS_MIN);
+  cr_assert(u->link_down);
+  cr_assert_eq(u->extra_latency, 500 * RS_MSEC, "degradations add up");
+  cr_assert_eq(u->bandwidth, 8000.0);
+  cr_assert_float_eq(u->loss, 0.1, 1e-12);
+  cr_assert_float_eq(w->g.sql.node.capacity, slow, 1e-6, "the slowest factor wins");
+  world_run(w, 3 * RS_HOUR + RS_MIN);
+  cr_assert(u->link_down, "the outer cut holds until 4h");
+  cr_assert_eq(u->extra_latency, 500 * RS_MSEC);
+  cr_assert_eq(u->bandwidth, 0.0, "the inner degradation is over");
+  cr_assert_float_eq(w->g.sql.node.capacity, slow, 1e-6);
+  cr_assert(a->health_stopped);
+  cr_assert_eq(world_node(w, "gw-2")->state, RM_DOWN);
+  world_run(w, 4 * RS_HOUR + RS_MIN);
+  cr_assert_not(u->link_down);
+  cr_assert_eq(u->extra_latency, 0);
+  cr_assert_float_eq(w->g.sql.node.capacity, 10.0 * 1048576, 1e-6);
+  cr_assert_not(a->health_stopped);
+  cr_assert_eq(world_node(w, "gw-2")->state, RM_UP);
+  cr_assert_eq(w->g.timeline.active_holds, 0);
+  world_free(w);
+}
+
+/* A customer whose name starts with "link" is a node like any other. */
+Test(faults, names_that_look_like_links) {
+  world *w = world_new("name: f\nduration: 2h\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {name: linkco, count: 1, servers: 2, clients: 2}\n"
+                       "faults:\n  - {crash: linkco-1, at: 1h, for: 10m}\n  - {crash: linkco-1/srv-2, at: 1h}\n");
+  world_run(w, RS_HOUR + RS_MIN);
+  cr_assert_eq(world_node(w, "linkco-1")->state, RM_DOWN);
+  cr_assert_not(world_node(w, "linkco-1")->up->link_down);
+  cr_assert_eq(world_node(w, "linkco-1/srv-2")->state, RM_DOWN);
+  world_free(w);
+}
