@@ -515,6 +515,7 @@ static void record_node(rm_group *g, const rm_node *n, const rm_node *parent) {
 }
 
 static void sample_cb(rs_sim *sim, rs_event *ev);
+static int64_t queued_at_senders(const rm_group *g);
 
 int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *res, char *err, size_t errlen) {
   memset(g, 0, sizeof *g);
@@ -738,7 +739,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   rs_hist_clear(&g->latency_sample);
   sample(g, NULL, M_ALERTS, (double)g->watch.alerts);
   sample(g, NULL, M_DROPPED_TOTAL, (double)rm_group_dropped(g));
-  int64_t queued = rm_group_queued(g);
+  int64_t queued = queued_at_senders(g) + agent_queue; /* one pass over the agents */
   tell_drained(g, queued);
   mark(g, queued);
   sample(g, NULL, M_QUEUED_TOTAL, (double)queued);
@@ -786,6 +787,17 @@ int rm_group_over_count(const rm_group *g, rm_role r) {
   int n = 0;
   for (int64_t i = 0; r != RM_AGENT && i < rm_group_count(g, r); i++) n += went_over(rm_group_node(g, r, i));
   return n;
+}
+
+/* Bytes queued or in flight at the senders (all but the agents). */
+static int64_t queued_at_senders(const rm_group *g) {
+  int64_t q = 0;
+  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
+    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
+      const rm_node *n = rm_group_node(g, r, i);
+      q += n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
+    }
+  return q;
 }
 
 int64_t rm_group_queued(const rm_group *g) {
