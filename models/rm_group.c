@@ -801,12 +801,8 @@ static int64_t queued_at_senders(const rm_group *g) {
 }
 
 int64_t rm_group_queued(const rm_group *g) {
-  int64_t q = 0;
-  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
-    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
-      const rm_node *n = rm_group_node(g, r, i);
-      q += n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
-    }
+  int64_t q = queued_at_senders(g);
+  for (int64_t a = 0; a < g->n_agents; a++) q += g->agents[a].node.spool.bytes;
   return q;
 }
 

@@ -26,17 +26,6 @@ void rm_watchers_free(rm_watchers *w) {
   memset(w, 0, sizeof *w);
 }
 
-/* Make room for one more element of a log; 0, or -1 when memory ran out. */
-static int grow(void **v, int64_t n, int64_t *cap, size_t size) {
-  if (n < *cap) return 0;
-  int64_t c = *cap ? *cap * 2 : 64;
-  void *nv = realloc(*v, (size_t)c * size);
-  if (!nv) return -1;
-  *v = nv;
-  *cap = c;
-  return 0;
-}
-
 bool rm_watchers_alerts_for(const rm_group *g, int64_t a) { return g->agents[a].server || g->p->alert_clients; }
 
 bool rm_watchers_path_up(const rm_group *g, int64_t a) {
@@ -61,7 +50,7 @@ void rm_watchers_restart(rm_group *g) { g->watch.watch_from = rs_sim_now(g->sim)
 void rm_watchers_outage_begins(rm_group *g, int64_t a) {
   rm_watchers *w = &g->watch;
   if (w->outage[a] >= 0) return;
-  if (grow((void **)&w->outages, w->n_outages, &w->cap_outages, sizeof *w->outages)) {
+  if (rm_group_grow((void **)&w->outages, w->n_outages, &w->cap_outages, sizeof *w->outages)) {
     w->nomem = 1;
     return;
   }
@@ -94,7 +83,7 @@ static void watcher_cb(rs_sim *sim, rs_event *ev) {
         w->alert_state[a] = 1;
         w->alerts++;
         if (w->outage[a] >= 0 && w->outages[w->outage[a]].alerted < 0) w->outages[w->outage[a]].alerted = now;
-        if (grow((void **)&w->alerts_log, w->n_alerts_log, &w->cap_alerts_log, sizeof *w->alerts_log))
+        if (rm_group_grow((void **)&w->alerts_log, w->n_alerts_log, &w->cap_alerts_log, sizeof *w->alerts_log))
           w->nomem = 1;
         else
           w->alerts_log[w->n_alerts_log++] = (rm_alert){.agent = a, .t = now};
