@@ -280,6 +280,39 @@ void rm_timeline_start(rm_timeline *tl, rm_group *g) {
   if (tl->n_steps) rs_sim_schedule(g->sim, &tl->ev, tl->steps[0].t);
 }
 
+int rm_timeline_record(const rm_timeline *tl, rm_group *g) {
+  if (!g->res) return 0;
+  static const char *const kinds[RM_FAULT_KINDS] = {
+      [RM_FAULT_CRASH] = "crash", [RM_FAULT_CUT] = "cut", [RM_FAULT_DEGRADE] = "degrade", [RM_FAULT_FLAP] = "flap",
+      [RM_FAULT_SITE_OUTAGE] = "site_outage", [RM_FAULT_DC_OUTAGE] = "datacenter_outage",
+      [RM_FAULT_SLOW_SQL] = "slow_sql", [RM_FAULT_STOP_HEALTH] = "stop_health",
+      [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_STEP] = "replay"};
+  static const char *const actions[] = {"down", "up", "degrade"};
+  for (int f = 0; f < tl->n_windows; f++) {
+    const rm_fault_spec *spec = &g->sc->faults[f];
+    const rm_fault_window *w = &tl->windows[f];
+    char detail[256];
+    if (spec->kind == RM_FAULT_STEP)
+      snprintf(detail, sizeof detail, "%s %s (%s)", spec->target, actions[spec->action], spec->where);
+    else
+      snprintf(detail, sizeof detail, "%s on %d %s (%s)", kinds[spec->kind], w->n_nodes,
+               w->n_nodes == 1 ? "node" : "nodes",
+               spec->target ? spec->target : spec->kind == RM_FAULT_SLOW_SQL ? "the SQL store" : "every site link");
+    if (rs_results_fault(g->res, spec->id, kinds[spec->kind], w->start, w->end == RS_TIME_MAX ? -1 : w->end, detail))
+      return -1;
+  }
+  int64_t k = 0;
+  for (int i = 0; i < tl->n_steps; i++) {
+    const rm_step *s = &tl->steps[i];
+    if (s->fault >= 0 || s->action != RM_ACT_NODE_DOWN) continue;
+    char name[32], detail[160];
+    snprintf(name, sizeof name, "random-%lld", (long long)++k);
+    snprintf(detail, sizeof detail, "%s fails at random", tl->targets[s->first]->name);
+    if (rs_results_fault(g->res, name, "random_failure", s->t, s->t + s->repair, detail)) return -1;
+  }
+  return 0;
+}
+
 /* ---- running ---- */
 
 static bool holds(const rm_node *n, int what) {

@@ -70,4 +70,9 @@ void rm_timeline_start(rm_timeline *tl, rm_group *g);
 
 void rm_timeline_free(rm_timeline *tl);
 
+/* Record every fault (and random failure drawn) in the results file's
+ * faults table: name, kind, start, end and what it acted on. Returns 0 or
+ * -1. */
+int rm_timeline_record(const rm_timeline *tl, rm_group *g);
+
 #endif

@@ -14,7 +14,7 @@
 /* Rows per transaction: large enough that commits cost nothing per row. */
 #define RS__BATCH 100000
 
-enum { ST_NODE, ST_METRIC, ST_SAMPLE, ST_EVENT, ST_EXPECT, ST_FIGURE, ST_COUNT };
+enum { ST_NODE, ST_METRIC, ST_SAMPLE, ST_EVENT, ST_EXPECT, ST_FIGURE, ST_FAULT, ST_COUNT };
 
 struct rs_results {
   sqlite3 *db;
@@ -25,8 +25,9 @@ struct rs_results {
   char msg[512];     /* last error */
 };
 
+/* PRAGMA user_version is set from RS_RESULTS_SCHEMA_VERSION when the file
+ * is created. */
 static const char *schema =
-    "PRAGMA user_version = 1;\n"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
     "CREATE TABLE runs(\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -54,6 +55,8 @@ static const char *schema =
     "CREATE TABLE expectations(id INTEGER PRIMARY KEY, name TEXT NOT NULL, held INTEGER NOT NULL,\n"
     "  detail TEXT NOT NULL);\n"
     "CREATE TABLE figures(key TEXT PRIMARY KEY, value REAL NOT NULL);\n"
+    "CREATE TABLE faults(id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, start_us INTEGER NOT NULL,\n"
+    "  end_us INTEGER, detail TEXT NOT NULL);\n"
     "CREATE VIEW sample_view AS SELECT s.t_us, n.name AS node, m.name AS metric, m.unit, s.value\n"
     "  FROM samples s LEFT JOIN nodes n ON n.id = s.node JOIN metrics m ON m.id = s.metric;\n";
 
@@ -64,6 +67,7 @@ static const char *stmt_sql[ST_COUNT] = {
     [ST_EVENT] = "INSERT INTO events(t_us, node, kind, detail) VALUES (?1, ?2, ?3, ?4)",
     [ST_EXPECT] = "INSERT INTO expectations(name, held, detail) VALUES (?1, ?2, ?3)",
     [ST_FIGURE] = "INSERT OR REPLACE INTO figures(key, value) VALUES (?1, ?2)",
+    [ST_FAULT] = "INSERT INTO faults(name, kind, start_us, end_us, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 /* The wall clock as ISO 8601 UTC, or SOURCE_DATE_EPOCH when set. */
@@ -171,7 +175,9 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
   if (sqlite3_open_v2(r->tmp_path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     goto fail;
   if (exec(r, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;")) goto fail;
-  if (exec(r, "BEGIN") || exec(r, schema)) goto fail;
+  char version[64];
+  snprintf(version, sizeof version, "PRAGMA user_version = %d;", RS_RESULTS_SCHEMA_VERSION);
+  if (exec(r, "BEGIN") || exec(r, version) || exec(r, schema)) goto fail;
   for (int i = 0; i < ST_COUNT; i++)
     if (sqlite3_prepare_v3(r->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) != SQLITE_OK) {
       fail_db(r, "results file");
@@ -287,6 +293,20 @@ int rs_results_expectation(rs_results *r, const char *name, bool held, const cha
   sqlite3_bind_int(st, 2, held ? 1 : 0);
   sqlite3_bind_text(st, 3, detail ? detail : "", -1, SQLITE_TRANSIENT);
   return step(r, ST_EXPECT);
+}
+
+int rs_results_fault(rs_results *r, const char *name, const char *kind, rs_time_t start, rs_time_t end,
+                     const char *detail) {
+  sqlite3_stmt *st = r->st[ST_FAULT];
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, start);
+  if (end < 0)
+    sqlite3_bind_null(st, 4);
+  else
+    sqlite3_bind_int64(st, 4, end);
+  sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_TRANSIENT);
+  return step(r, ST_FAULT);
 }
 
 int rs_results_figure(rs_results *r, const char *key, double value) {

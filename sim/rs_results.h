@@ -16,7 +16,7 @@
 
 #include "rs_time.h"
 
-#define RS_RESULTS_SCHEMA_VERSION 1
+#define RS_RESULTS_SCHEMA_VERSION 2
 
 typedef struct rs_results rs_results;
 
@@ -54,6 +54,11 @@ int rs_results_event(rs_results *r, rs_time_t t, int64_t node, const char *kind,
 
 /* Record an expectation's verdict. Returns 0 or -1. */
 int rs_results_expectation(rs_results *r, const char *name, bool held, const char *detail);
+
+/* Record a fault of the run: its name, kind, when it began and ended (end
+ * -1: it never did) and what it did. Returns 0 or -1. */
+int rs_results_fault(rs_results *r, const char *name, const char *kind, rs_time_t start, rs_time_t end,
+                     const char *detail);
 
 /* Record a summary figure of the run (key, value). Returns 0 or -1. */
 int rs_results_figure(rs_results *r, const char *key, double value);

@@ -105,7 +105,8 @@ static void run_work(uv_work_t *w) {
       snprintf(c->err, sizeof c->err, "%s", c->group.errmsg);
     }
   }
-  if (c->group.res && strcmp(c->status, "failed") != 0 && rm_story_record(&c->group)) {
+  if (c->group.res && strcmp(c->status, "failed") != 0 &&
+      (rm_story_record(&c->group) || rm_timeline_record(&c->group.timeline, &c->group))) {
     c->status = "failed";
     snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
   }
