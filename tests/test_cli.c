@@ -511,3 +511,57 @@ Test(cli, replays_from_spreadsheets) {
   r = run((const char *[]){"validate", design, "--replay", csv, NULL});
   cr_assert_eq(r->status, 2, "2026 is not a leap year");
 }
+
+/* export: every table as CSV, row for row; unreadable files refused. */
+Test(cli, export_csv) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  char db[600], dir[600];
+  snprintf(db, sizeof db, "%s", path_in("e.db"));
+  snprintf(dir, sizeof dir, "%s", path_in("csv"));
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  r = run((const char *[]){"export", db, "--csv", dir, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  const struct {
+    const char *file, *sql;
+  } t[] = {{"samples.csv", "SELECT count(*) FROM samples"}, {"events.csv", "SELECT count(*) FROM events"},
+           {"nodes.csv", "SELECT count(*) FROM nodes"}, {"expectations.csv", "SELECT count(*) FROM expectations"},
+           {"faults.csv", "SELECT count(*) FROM faults"}};
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    char p[700], line[4096];
+    snprintf(p, sizeof p, "%s/%s", dir, t[i].file);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f, "%s missing", t[i].file);
+    long lines = 0;
+    while (fgets(line, sizeof line, f)) lines++;
+    fclose(f);
+    cr_assert_eq(lines - 1, atol(query(db, t[i].sql)), "%s: %ld rows", t[i].file, lines - 1);
+    unlink(p);
+  }
+  rmdir(dir);
+  /* A damaged file, a file of another schema, not a database at all. */
+  FILE *f = fopen(db, "r+b");
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fclose(f);
+  cr_assert_eq(truncate(db, size / 2), 0);
+  r = run((const char *[]){"export", db, "--csv", dir, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "damaged"), "got: %s", r->err);
+  r = run((const char *[]){"run", sc, "-o", db, NULL});
+  sqlite3 *h;
+  sqlite3_open(db, &h);
+  sqlite3_exec(h, "UPDATE meta SET value = '1' WHERE key = 'schema_version'", NULL, NULL, NULL);
+  sqlite3_close(h);
+  r = run((const char *[]){"export", db, "--csv", dir, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "schema version 1; this romsim reads version 2"), "got: %s", r->err);
+  f = fopen(db, "w");
+  fputs("name: not a database\n", f);
+  fclose(f);
+  r = run((const char *[]){"export", db, "--csv", dir, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
+  rmdir(dir);
+}

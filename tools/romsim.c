@@ -20,6 +20,8 @@ static const char *usage_text =
     "commands:\n"
     "  run SCENARIO       run a scenario, write a results file, print a summary\n"
     "  validate SCENARIO  read and check a scenario without running it\n"
+    "  export RESULTS.db --csv DIR\n"
+    "                     write a results file's tables as CSV files\n"
     "\n"
     "options:\n"
     "  -h, --help         show this help (romsim COMMAND --help for a command's)\n"
@@ -73,6 +75,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 1, argv + 1);
+  if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
   if (cmd[0] == '-') return cli_usage_error("unknown option '%s' (try romsim --help)", cmd);
-  return cli_usage_error("unknown command '%s' (commands: run, validate; try romsim --help)", cmd);
+  return cli_usage_error("unknown command '%s' (commands: run, validate, export; try romsim --help)", cmd);
 }

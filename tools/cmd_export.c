@@ -1,0 +1,128 @@
+/* romsim export: a results file as CSV files, for spreadsheets. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "results_read.h"
+
+static const char *export_usage =
+    "usage: romsim export RESULTS.db --csv DIR\n"
+    "\n"
+    "Write the results file's samples, events, nodes, expectations and faults as\n"
+    "CSV files (samples.csv, events.csv, nodes.csv, expectations.csv, faults.csv)\n"
+    "in DIR, created if missing. Times are given in microseconds (t_us) and as\n"
+    "a clock (time, HH:MM:SS). exit status: 0 written, 2 bad usage or an\n"
+    "unreadable results file.\n";
+
+/* One field, quoted when it holds a comma, a quote or a line break. */
+static void csv_field(FILE *out, const char *s) {
+  if (!s) return;
+  if (!strpbrk(s, ",\"\r\n")) {
+    fputs(s, out);
+    return;
+  }
+  fputc('"', out);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', out);
+    fputc(*s, out);
+  }
+  fputc('"', out);
+}
+
+/* Write the rows of sql to DIR/name, with a header of its column names. */
+static int export_query(rr_file *f, const char *dir, const char *name, const char *sql, char *err, size_t errlen) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: %s", name, sqlite3_errmsg(f->db));
+    return -1;
+  }
+  FILE *out = fopen(path, "w");
+  if (!out) {
+    snprintf(err, errlen, "%.900s: cannot write: %s", path, strerror(errno));
+    sqlite3_finalize(st);
+    return -1;
+  }
+  int cols = sqlite3_column_count(st);
+  for (int c = 0; c < cols; c++) {
+    if (c) fputc(',', out);
+    csv_field(out, sqlite3_column_name(st, c));
+  }
+  fputc('\n', out);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (int c = 0; c < cols; c++) {
+      if (c) fputc(',', out);
+      csv_field(out, (const char *)sqlite3_column_text(st, c));
+    }
+    fputc('\n', out);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE || fclose(out) != 0) {
+    snprintf(err, errlen, "%.900s: could not be written whole", path);
+    return -1;
+  }
+  return 0;
+}
+
+/* HH:MM:SS of a time in microseconds, in SQL. */
+#define CLOCK(col)                                                                                                 \
+  "printf('%02d:%02d:%02d', " col " / 3600000000, (" col " / 60000000) % 60, (" col " / 1000000) % 60)"
+
+int cmd_export(int argc, char **argv) {
+  const char *file = NULL, *dir = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(export_usage, stdout);
+      return 0;
+    } else if (strcmp(a, "--csv") == 0) {
+      if (i + 1 >= argc) return cli_usage_error("export: --csv needs a folder");
+      dir = argv[++i];
+    } else if (a[0] == '-' && a[1]) {
+      return cli_usage_error("export: unknown option '%s' (try romsim export --help)", a);
+    } else if (file) {
+      return cli_usage_error("export: one results file at a time");
+    } else {
+      file = a;
+    }
+  }
+  if (!file || !dir) return cli_usage_error("export: usage: romsim export RESULTS.db --csv DIR");
+  rr_file f;
+  char err[1024];
+  if (rr_open(&f, file, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", dir, strerror(errno));
+    rr_close(&f);
+    return EXIT_USAGE;
+  }
+  static const struct {
+    const char *name, *sql;
+  } tables[] = {
+      {"samples.csv", "SELECT t_us, " CLOCK("t_us") " AS time, node, metric, unit, value FROM sample_view "
+                      "ORDER BY t_us, node, metric"},
+      {"events.csv", "SELECT e.t_us, " CLOCK("e.t_us") " AS time, n.name AS node, e.kind, e.detail FROM events e "
+                     "LEFT JOIN nodes n ON n.id = e.node ORDER BY e.t_us, e.id"},
+      {"nodes.csv", "SELECT n.id, n.name, n.role, p.name AS parent FROM nodes n LEFT JOIN nodes p ON p.id = n.parent "
+                    "ORDER BY n.id"},
+      {"expectations.csv", "SELECT name, CASE held WHEN 1 THEN 'held' ELSE 'failed' END AS verdict, detail "
+                           "FROM expectations ORDER BY id"},
+      {"faults.csv", "SELECT name, kind, start_us, " CLOCK("start_us") " AS start, end_us, "
+                     "CASE WHEN end_us IS NULL THEN '' ELSE " CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
+  };
+  int rc = 0;
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == 0; i++)
+    rc = export_query(&f, dir, tables[i].name, tables[i].sql, err, sizeof err);
+  if (rc) fprintf(stderr, "romsim: %s\n", err);
+  else
+    printf("%s: %s (%s run) exported to %s/{samples,events,nodes,expectations,faults}.csv\n", file, f.scenario,
+           f.status, dir);
+  rr_close(&f);
+  return rc ? EXIT_USAGE : 0;
+}
