@@ -510,7 +510,8 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
 }
 
 static void record_node(rm_group *g, const rm_node *n, const rm_node *parent) {
-  if (g->res && rs_results_node(g->res, n->id, n->name, rm_role_name(n->role), parent ? parent->id : -1))
+  if (g->res &&
+      rs_results_node(g->res, n->id, n->name, rm_role_name(n->role), parent ? parent->id : -1, n->limit))
     record_failed(g);
 }
 

@@ -46,7 +46,7 @@ static const char *schema =
     "  events INTEGER,\n"
     "  status TEXT NOT NULL CHECK (status IN ('running','complete','interrupted','failed')));\n"
     "CREATE TABLE nodes(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,\n"
-    "  parent INTEGER REFERENCES nodes(id));\n"
+    "  parent INTEGER REFERENCES nodes(id), agent_limit INTEGER);\n"
     "CREATE TABLE metrics(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, unit TEXT NOT NULL);\n"
     "CREATE TABLE samples(t_us INTEGER NOT NULL, node INTEGER REFERENCES nodes(id),\n"
     "  metric INTEGER NOT NULL REFERENCES metrics(id), value REAL NOT NULL);\n"
@@ -61,7 +61,7 @@ static const char *schema =
     "  FROM samples s LEFT JOIN nodes n ON n.id = s.node JOIN metrics m ON m.id = s.metric;\n";
 
 static const char *stmt_sql[ST_COUNT] = {
-    [ST_NODE] = "INSERT INTO nodes(id, name, role, parent) VALUES (?1, ?2, ?3, ?4)",
+    [ST_NODE] = "INSERT INTO nodes(id, name, role, parent, agent_limit) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_METRIC] = "INSERT INTO metrics(id, name, unit) VALUES (?1, ?2, ?3)",
     [ST_SAMPLE] = "INSERT INTO samples(t_us, node, metric, value) VALUES (?1, ?2, ?3, ?4)",
     [ST_EVENT] = "INSERT INTO events(t_us, node, kind, detail) VALUES (?1, ?2, ?3, ?4)",
@@ -252,12 +252,16 @@ static void bind_node(sqlite3_stmt *st, int col, int64_t node) {
     sqlite3_bind_int64(st, col, node);
 }
 
-int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent) {
+int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent, int64_t limit) {
   sqlite3_stmt *st = r->st[ST_NODE];
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
   bind_node(st, 4, parent);
+  if (limit > 0)
+    sqlite3_bind_int64(st, 5, limit);
+  else
+    sqlite3_bind_null(st, 5);
   return step(r, ST_NODE);
 }
 

@@ -40,8 +40,9 @@ typedef struct {
  */
 rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen);
 
-/* Record a node; parent is another node's id or -1. Returns 0 or -1. */
-int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent);
+/* Record a node; parent is another node's id or -1; limit is the most it
+ * may carry (0: none). Returns 0 or -1. */
+int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent, int64_t limit);
 
 /* Record a metric's name and unit under id. Returns 0 or -1. */
 int rs_results_metric(rs_results *r, int id, const char *name, const char *unit);

@@ -223,8 +223,10 @@ static const struct {
 
 static void write_everything(rs_results *r) {
   for (size_t i = 0; i < COUNT(nodes); i++)
-    cr_assert_eq(rs_results_node(r, nodes[i].id, nodes[i].name, nodes[i].role, nodes[i].parent), 0, "%s",
-                 rs_results_errmsg(r));
+    cr_assert_eq(rs_results_node(r, nodes[i].id, nodes[i].name, nodes[i].role, nodes[i].parent, nodes[i].id * 10), 0,
+                 "%s", rs_results_errmsg(r));
+  cr_assert_eq(rs_results_fault(r, "gw-down", "crash", 60, 120, "crash on 1 node (gw-1)"), 0, "%s", rs_results_errmsg(r));
+  cr_assert_eq(rs_results_fault(r, "forever", "cut", 90, -1, "cut on 2 nodes"), 0, "%s", rs_results_errmsg(r));
   for (size_t i = 0; i < COUNT(metrics); i++)
     cr_assert_eq(rs_results_metric(r, metrics[i].id, metrics[i].name, metrics[i].unit), 0, "%s",
                  rs_results_errmsg(r));
@@ -313,14 +315,31 @@ Test(results, round_trip_every_table) {
 
   check_runs_row(db, &info, "complete", 2 * RS_DAY, 12345);
 
-  st = prep(db, "SELECT id, name, role, parent FROM nodes ORDER BY id");
+  st = prep(db, "SELECT id, name, role, parent, agent_limit FROM nodes ORDER BY id");
   for (size_t i = 0; i < COUNT(nodes); i++) {
     step_row(st);
     col_int(st, 0, nodes[i].id);
     col_text(st, 1, nodes[i].name);
     col_text(st, 2, nodes[i].role);
     col_node(st, 3, nodes[i].parent);
+    if (nodes[i].id > 0)
+      col_int(st, 4, nodes[i].id * 10);
+    else
+      cr_assert_eq(sqlite3_column_type(st, 4), SQLITE_NULL, "no limit is NULL");
   }
+  step_done(st);
+  sqlite3_finalize(st);
+
+  st = prep(db, "SELECT name, kind, start_us, end_us, detail FROM faults ORDER BY id");
+  step_row(st);
+  col_text(st, 0, "gw-down");
+  col_text(st, 1, "crash");
+  col_int(st, 2, 60);
+  col_int(st, 3, 120);
+  col_text(st, 4, "crash on 1 node (gw-1)");
+  step_row(st);
+  col_text(st, 0, "forever");
+  cr_assert_eq(sqlite3_column_type(st, 3), SQLITE_NULL, "never repaired is NULL");
   step_done(st);
   sqlite3_finalize(st);
 
@@ -439,8 +458,8 @@ Test(results, rejected_row_reports_error) {
   path_in_tmp(path, sizeof path, "dup.db");
   rs_run_info info = demo_info();
   rs_results *r = open_ok(path, &info);
-  cr_assert_eq(rs_results_node(r, 1, "a", "server", -1), 0);
-  cr_assert_eq(rs_results_node(r, 1, "b", "server", -1), -1, "a duplicate node id must be refused");
+  cr_assert_eq(rs_results_node(r, 1, "a", "server", -1, 0), 0);
+  cr_assert_eq(rs_results_node(r, 1, "b", "server", -1, 0), -1, "a duplicate node id must be refused");
   cr_assert_str_neq(rs_results_errmsg(r), "");
   cr_assert_eq(rs_results_metric(r, 1, "m", "u"), 0);
   cr_assert_eq(rs_results_metric(r, 2, "m", "u"), -1, "a duplicate metric name must be refused");
@@ -510,8 +529,8 @@ Test(results, more_rows_than_a_batch, .timeout = 60) {
   path_in_tmp(path, sizeof path, "big.db");
   rs_run_info info = demo_info();
   rs_results *r = open_ok(path, &info);
-  cr_assert_eq(rs_results_node(r, 0, "n0", "server", -1), 0);
-  cr_assert_eq(rs_results_node(r, 1, "n1", "server", 0), 0);
+  cr_assert_eq(rs_results_node(r, 0, "n0", "server", -1, 0), 0);
+  cr_assert_eq(rs_results_node(r, 1, "n1", "server", 0, 0), 0);
   cr_assert_eq(rs_results_metric(r, 1, "m", "u"), 0);
   for (int i = 0; i < NS; i++)
     if (rs_results_sample(r, (rs_time_t)i * 1000, i % 3 - 1, 1, i * 0.25) != 0)
