@@ -20,6 +20,8 @@ static const char *usage_text =
     "commands:\n"
     "  run SCENARIO       run a scenario, write a results file, print a summary\n"
     "  validate SCENARIO  read and check a scenario without running it\n"
+    "  report RESULTS.db [-o REPORT.html] [--svg DIR]\n"
+    "                     a self-contained HTML report with charts over time\n"
     "  export RESULTS.db --csv DIR\n"
     "                     write a results file's tables as CSV files\n"
     "\n"
@@ -76,6 +78,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 1, argv + 1);
   if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0) return cmd_report(argc - 1, argv + 1);
   if (cmd[0] == '-') return cli_usage_error("unknown option '%s' (try romsim --help)", cmd);
-  return cli_usage_error("unknown command '%s' (commands: run, validate, export; try romsim --help)", cmd);
+  return cli_usage_error("unknown command '%s' (commands: run, validate, report, export; try romsim --help)", cmd);
 }

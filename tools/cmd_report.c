@@ -1,0 +1,434 @@
+/*
+ * romsim report: a results file as one self-contained HTML page (inline SVG
+ * and CSS, nothing fetched), or each chart as an SVG file.
+ *
+ * Series are read from the samples and thinned to at most MAX_POINTS per
+ * series by keeping each bucket's highest value (peaks stay visible); roles
+ * with many nodes show the few highest by name and the rest as a band, so
+ * the page stays small for a 100 000-agent run.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "results_read.h"
+#include "svg.h"
+#include "version.h"
+
+#define MAX_POINTS 600
+#define MAX_NAMED 8
+#define MAX_FAULT_BANDS 40
+
+static const char *report_usage =
+    "usage: romsim report RESULTS.db [-o REPORT.html] [--svg DIR]\n"
+    "\n"
+    "Write a self-contained HTML report of a run: its design and verdicts, charts\n"
+    "over time with faults shaded (agents per management server and gateway\n"
+    "against their limits, queues, data into SQL, latency, alerts, data\n"
+    "dropped), the peak of every node against its limit, and the timeline.\n"
+    "  -o FILE    the report (default: the results file's name with .html)\n"
+    "  --svg DIR  also write each chart as DIR/NAME.svg\n"
+    "exit status: 0 written, 2 bad usage or an unreadable results file.\n";
+
+/* Samples of (node, metric) in time order, thinned to MAX_POINTS by
+ * bucket maxima. node < 0: the whole group. */
+static int load_series(rr_file *f, int64_t node, const char *metric, svg_series *s, double t_end) {
+  sqlite3_stmt *st;
+  const char *sql = node < 0 ? "SELECT s.t_us, s.value FROM samples s JOIN metrics m ON m.id = s.metric "
+                               "WHERE s.node IS NULL AND m.name = ?2 ORDER BY s.t_us"
+                             : "SELECT s.t_us, s.value FROM samples s JOIN metrics m ON m.id = s.metric "
+                               "WHERE s.node = ?1 AND m.name = ?2 ORDER BY s.t_us";
+  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  sqlite3_bind_int64(st, 1, node);
+  sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+  s->t = malloc(MAX_POINTS * sizeof *s->t);
+  s->v = malloc(MAX_POINTS * sizeof *s->v);
+  s->n = 0;
+  if (!s->t || !s->v) {
+    sqlite3_finalize(st);
+    return -1;
+  }
+  double width = t_end > 0 ? t_end / MAX_POINTS : 1;
+  int last = -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    double t = (double)sqlite3_column_int64(st, 0) / 1e6, v = sqlite3_column_double(st, 1);
+    int b = (int)(t / width);
+    if (b >= MAX_POINTS) b = MAX_POINTS - 1;
+    if (b != last) {
+      if (s->n == MAX_POINTS) break;
+      s->t[s->n] = t;
+      s->v[s->n++] = v;
+      last = b;
+    } else if (v > s->v[s->n - 1]) {
+      s->v[s->n - 1] = v;
+    }
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+static void free_series(svg_series *s, int n) {
+  for (int i = 0; i < n; i++) {
+    free(s[i].t);
+    free(s[i].v);
+  }
+}
+
+/* The nodes of the roles given, the highest peaks of a metric first. */
+static int top_nodes(rr_file *f, const char *roles, const char *metric, int64_t *ids, char names[][96], int max,
+                     int *total) {
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "SELECT n.id, n.name, max(s.value) AS peak FROM nodes n JOIN samples s ON s.node = n.id "
+           "JOIN metrics m ON m.id = s.metric WHERE m.name = ?1 AND n.role IN (%s) GROUP BY n.id "
+           "ORDER BY peak DESC, n.id",
+           roles);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
+  sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
+  int n = 0, all = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (n < max) {
+      ids[n] = sqlite3_column_int64(st, 0);
+      snprintf(names[n], 96, "%s", (const char *)sqlite3_column_text(st, 1));
+      n++;
+    }
+    all++;
+  }
+  sqlite3_finalize(st);
+  *total = all;
+  return n;
+}
+
+/* The lowest and highest of a metric over the nodes of the roles, but the
+ * ids named, at each sample time (thinned like a series). */
+static void load_envelope(rr_file *f, const char *roles, const char *metric, const int64_t *skip, int n_skip,
+                          svg_series *lo, svg_series *hi, double t_end) {
+  char sql[1024], list[512] = "-1";
+  for (int i = 0; i < n_skip; i++) {
+    size_t u = strlen(list);
+    snprintf(list + u, sizeof list - u, ",%lld", (long long)skip[i]);
+  }
+  snprintf(sql, sizeof sql,
+           "SELECT s.t_us, min(s.value), max(s.value) FROM samples s JOIN metrics m ON m.id = s.metric "
+           "JOIN nodes n ON n.id = s.node WHERE m.name = ?1 AND n.role IN (%s) AND n.id NOT IN (%s) "
+           "GROUP BY s.t_us ORDER BY s.t_us",
+           roles, list);
+  sqlite3_stmt *st;
+  lo->n = hi->n = 0;
+  lo->t = malloc(MAX_POINTS * sizeof(double));
+  lo->v = malloc(MAX_POINTS * sizeof(double));
+  hi->t = malloc(MAX_POINTS * sizeof(double));
+  hi->v = malloc(MAX_POINTS * sizeof(double));
+  if (!lo->t || !lo->v || !hi->t || !hi->v || sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
+  double width = t_end > 0 ? t_end / MAX_POINTS : 1;
+  int last = -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    double t = (double)sqlite3_column_int64(st, 0) / 1e6;
+    double a = sqlite3_column_double(st, 1), b = sqlite3_column_double(st, 2);
+    int k = (int)(t / width);
+    if (k >= MAX_POINTS) k = MAX_POINTS - 1;
+    if (k != last) {
+      if (hi->n == MAX_POINTS) break;
+      lo->t[lo->n] = hi->t[hi->n] = t;
+      lo->v[lo->n++] = a;
+      hi->v[hi->n++] = b;
+      last = k;
+    } else {
+      if (a < lo->v[lo->n - 1]) lo->v[lo->n - 1] = a;
+      if (b > hi->v[hi->n - 1]) hi->v[hi->n - 1] = b;
+    }
+  }
+  sqlite3_finalize(st);
+}
+
+typedef struct {
+  svg_chart chart;
+  svg_series series[MAX_NAMED + 4];
+  svg_series lo, hi;
+  bool has_envelope;
+} chart_data;
+
+/* A chart of one metric over the nodes of some roles. */
+static void role_chart(rr_file *f, chart_data *d, const char *roles, const char *metric, const char *what) {
+  int64_t ids[MAX_NAMED];
+  char names[MAX_NAMED][96];
+  int total = 0;
+  int n = top_nodes(f, roles, metric, ids, names, MAX_NAMED, &total);
+  for (int i = 0; i < n; i++) {
+    snprintf(d->series[i].name, sizeof d->series[i].name, "%.95s", names[i]);
+    load_series(f, ids[i], metric, &d->series[i], d->chart.t_end);
+  }
+  d->chart.series = d->series;
+  d->chart.n_series = n;
+  if (total > n) {
+    load_envelope(f, roles, metric, ids, n, &d->lo, &d->hi, d->chart.t_end);
+    d->has_envelope = true;
+    d->chart.envelope_lo = &d->lo;
+    d->chart.envelope_hi = &d->hi;
+    snprintf(d->chart.envelope_name, sizeof d->chart.envelope_name, "the other %d %s", total - n, what);
+  }
+}
+
+/* A chart of group metrics. */
+static void group_chart(rr_file *f, chart_data *d, const char *const *metrics, const char *const *labels, int n) {
+  for (int i = 0; i < n; i++) {
+    snprintf(d->series[i].name, sizeof d->series[i].name, "%s", labels[i]);
+    load_series(f, -1, metrics[i], &d->series[i], d->chart.t_end);
+  }
+  d->chart.series = d->series;
+  d->chart.n_series = n;
+}
+
+static int64_t role_limit(rr_file *f, const char *role) {
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT max(agent_limit) FROM nodes WHERE role = '%s'", role);
+  return rr_int(f, sql, 0);
+}
+
+enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_COUNT };
+
+static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int n_faults) {
+  double t_end = (double)(f->end_us > 0 ? f->end_us : f->duration_us) / 1e6;
+  static const struct {
+    const char *id, *title, *y;
+    svg_unit unit;
+  } spec[CH_COUNT] = {
+      [CH_MS] = {"agents-ms", "Agents per management server", "agents", SVG_COUNT},
+      [CH_GW] = {"agents-gw", "Agents per gateway", "agents", SVG_COUNT},
+      [CH_QUEUE] = {"queues", "Queue fill (the fullest named)", "bytes queued", SVG_BYTES},
+      [CH_SQL] = {"sql-rate", "Data into SQL", "bytes per second", SVG_RATE},
+      [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "milliseconds", SVG_MS},
+      [CH_ALERTS] = {"alerts", "Heartbeat alerts raised", "alerts, so far", SVG_COUNT},
+      [CH_DROPPED] = {"dropped", "Data dropped", "bytes, so far", SVG_BYTES},
+  };
+  for (int c = 0; c < CH_COUNT; c++) {
+    memset(&d[c], 0, sizeof d[c]);
+    d[c].chart.id = spec[c].id;
+    d[c].chart.title = spec[c].title;
+    d[c].chart.y_label = spec[c].y;
+    d[c].chart.unit = spec[c].unit;
+    d[c].chart.t_end = t_end;
+    d[c].chart.faults = faults;
+    d[c].chart.n_faults = n_faults;
+  }
+  role_chart(f, &d[CH_MS], "'management_server'", "agents", "management servers");
+  d[CH_MS].chart.limit = (double)role_limit(f, "management_server");
+  d[CH_MS].chart.limit_label = "limit";
+  role_chart(f, &d[CH_GW], "'gateway'", "agents", "gateways");
+  d[CH_GW].chart.limit = (double)role_limit(f, "gateway");
+  d[CH_GW].chart.limit_label = "limit";
+  role_chart(f, &d[CH_QUEUE], "'management_server','gateway','essentials'", "queue_bytes", "senders");
+  static const char *const sql_m[] = {"delivered_rate"}, *const sql_l[] = {"stored in SQL"};
+  group_chart(f, &d[CH_SQL], sql_m, sql_l, 1);
+  static const char *const lat_m[] = {"latency_p50", "latency_p95", "latency_p99"},
+                           *const lat_l[] = {"p50", "p95", "p99"};
+  group_chart(f, &d[CH_LAT], lat_m, lat_l, 3);
+  static const char *const al_m[] = {"heartbeat_alerts"}, *const al_l[] = {"heartbeat failure alerts"};
+  group_chart(f, &d[CH_ALERTS], al_m, al_l, 1);
+  static const char *const dr_m[] = {"dropped_total"}, *const dr_l[] = {"dropped"};
+  group_chart(f, &d[CH_DROPPED], dr_m, dr_l, 1);
+}
+
+static void free_charts(chart_data *d) {
+  for (int c = 0; c < CH_COUNT; c++) {
+    free_series(d[c].series, d[c].chart.n_series);
+    if (d[c].has_envelope) {
+      free_series(&d[c].lo, 1);
+      free_series(&d[c].hi, 1);
+    }
+  }
+}
+
+static int load_faults(rr_file *f, svg_band *bands) {
+  sqlite3_stmt *st;
+  int n = 0;
+  if (sqlite3_prepare_v2(f->db, "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id", -1, &st, NULL) !=
+      SQLITE_OK)
+    return 0;
+  while (sqlite3_step(st) == SQLITE_ROW && n < MAX_FAULT_BANDS) {
+    snprintf(bands[n].label, sizeof bands[n].label, "%s", (const char *)sqlite3_column_text(st, 0));
+    bands[n].t0 = (double)sqlite3_column_int64(st, 1) / 1e6;
+    bands[n].t1 = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : (double)sqlite3_column_int64(st, 2) / 1e6;
+    n++;
+  }
+  sqlite3_finalize(st);
+  return n;
+}
+
+/* Rows of a query as table rows; cells escaped. */
+static void table_rows(FILE *out, rr_file *f, const char *sql, int limit) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  int rows = 0;
+  while (sqlite3_step(st) == SQLITE_ROW && rows++ < limit) {
+    fputs("<tr>", out);
+    for (int c = 0; c < sqlite3_column_count(st); c++) {
+      const char *cell = (const char *)sqlite3_column_text(st, c);
+      fputs(c == 0 ? "<td class=\"t\">" : "<td>", out);
+      svg_escape(out, cell ? cell : "");
+      fputs("</td>", out);
+    }
+    fputs("</tr>\n", out);
+  }
+  sqlite3_finalize(st);
+}
+
+#define CLOCK(col)                                                                                                 \
+  "printf('%02d:%02d:%02d', " col " / 3600000000, (" col " / 60000000) % 60, (" col " / 1000000) % 60)"
+
+static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: ", out);
+  svg_escape(out, f->scenario);
+  fputs("</title>\n<style>\n"
+        "body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}\n"
+        "h1{margin-bottom:4px}h2{margin-top:28px;border-bottom:1px solid #ccc}\n"
+        ".banner{background:#fde0dd;border:1px solid #c51b8a;padding:8px 12px;font-weight:bold}\n"
+        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
+        "td.t{white-space:nowrap}.held{color:#1a9850;font-weight:bold}.failed{color:#d73027;font-weight:bold}\n"
+        "figure{margin:12px 0}\n</style>\n</head>\n<body>\n<header>\n<h1>", out);
+  svg_escape(out, f->scenario);
+  fprintf(out, "</h1>\n<p>seed %llu &#183; %s run &#183; romsim %s &#183; from ", (unsigned long long)f->seed,
+          f->status, ROMSIM_VERSION);
+  svg_escape(out, file);
+  fprintf(out, "</p>\n<p id=\"design\">%lld customers, %lld agents, %lld gateways, %lld management servers</p>\n",
+          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'essentials'", 0),
+          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
+          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
+          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
+  if (strcmp(f->status, "complete") != 0) {
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%lld:%02lld", (long long)(f->end_us / 3600000000LL), (long long)(f->end_us / 60000000 % 60));
+    snprintf(b, sizeof b, "%lld:%02lld", (long long)(f->duration_us / 3600000000LL),
+             (long long)(f->duration_us / 60000000 % 60));
+    fprintf(out, "<p class=\"banner\" id=\"status-banner\">This run is %s: it stopped at %s of %s simulated; "
+                 "its charts end there and its expectations were not judged.</p>\n",
+            f->status, a, b);
+  }
+  fputs("</header>\n<h2>Expectations</h2>\n<table id=\"verdicts\">\n<tr><th>verdict</th><th>expectation</th>"
+        "<th>what was measured</th></tr>\n",
+        out);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(f->db, "SELECT held, name, detail FROM expectations ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      int held = sqlite3_column_int(st, 0);
+      fprintf(out, "<tr><td class=\"%s\">%s</td><td>", held ? "held" : "failed", held ? "held" : "FAILED");
+      svg_escape(out, (const char *)sqlite3_column_text(st, 1));
+      fputs("</td><td>", out);
+      svg_escape(out, (const char *)sqlite3_column_text(st, 2));
+      fputs("</td></tr>\n", out);
+      n++;
+    }
+    if (!n) fputs("<tr><td colspan=\"3\">none stated, or not judged</td></tr>\n", out);
+    sqlite3_finalize(st);
+  }
+  fputs("</table>\n<h2>Over time</h2>\n", out);
+  for (int c = 0; c < CH_COUNT; c++) {
+    fprintf(out, "<figure id=\"figure-%s\">\n", d[c].chart.id);
+    svg_write(out, &d[c].chart, false);
+    fputs("</figure>\n", out);
+  }
+  fputs("<h2>Peaks against limits</h2>\n<table id=\"peaks\">\n<tr><th>node</th><th>role</th><th>peak agents</th>"
+        "<th>limit</th></tr>\n",
+        out);
+  table_rows(out, f,
+             "SELECT n.name, n.role, CAST(max(s.value) AS INTEGER), coalesce(n.agent_limit, '') FROM nodes n "
+             "JOIN samples s ON s.node = n.id JOIN metrics m ON m.id = s.metric WHERE m.name = 'agents' AND "
+             "n.role IN ('management_server', 'gateway', 'essentials') GROUP BY n.id "
+             "ORDER BY n.role = 'essentials', max(s.value) * 1.0 / coalesce(n.agent_limit, 1) DESC, n.id",
+             60);
+  fputs("</table>\n<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
+  table_rows(out, f, "SELECT " CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400);
+  fputs("</table>\n</body>\n</html>\n", out);
+}
+
+/* The default report path: the results file's name with .html. */
+static void default_path(const char *db, char *buf, size_t n) {
+  const char *dot = strrchr(db, '.'), *slash = strrchr(db, '/');
+  size_t len = dot && (!slash || dot > slash) ? (size_t)(dot - db) : strlen(db);
+  snprintf(buf, n, "%.*s.html", (int)len, db);
+}
+
+int cmd_report(int argc, char **argv) {
+  const char *file = NULL, *out_path = NULL, *svg_dir = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(report_usage, stdout);
+      return 0;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--svg") == 0) {
+      if (i + 1 >= argc) return cli_usage_error("report: %s needs a value", a);
+      if (a[1] == 'o')
+        out_path = argv[++i];
+      else
+        svg_dir = argv[++i];
+    } else if (a[0] == '-' && a[1]) {
+      return cli_usage_error("report: unknown option '%s' (try romsim report --help)", a);
+    } else if (file) {
+      return cli_usage_error("report: one results file at a time");
+    } else {
+      file = a;
+    }
+  }
+  if (!file) return cli_usage_error("report: which results file? (usage: romsim report RESULTS.db [-o REPORT.html])");
+  rr_file f;
+  char err[1024], path[4096];
+  if (rr_open(&f, file, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (!out_path) {
+    default_path(file, path, sizeof path);
+    out_path = path;
+  }
+  static chart_data charts[CH_COUNT];
+  static svg_band faults[MAX_FAULT_BANDS];
+  int n_faults = load_faults(&f, faults);
+  build_charts(&f, charts, faults, n_faults);
+  int rc = 0;
+  /* Written under a temporary name, renamed when whole. */
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.partial", out_path);
+  FILE *out = fopen(tmp, "w");
+  if (!out) {
+    fprintf(stderr, "romsim: %s: cannot write the report: %s\n", out_path, strerror(errno));
+    rc = EXIT_USAGE;
+  } else {
+    write_html(out, &f, file, charts);
+    if (fclose(out) != 0 || rename(tmp, out_path) != 0) {
+      fprintf(stderr, "romsim: %s: cannot write the report\n", out_path);
+      unlink(tmp);
+      rc = EXIT_USAGE;
+    }
+  }
+  if (rc == 0 && svg_dir) {
+    if (mkdir(svg_dir, 0777) != 0 && errno != EEXIST) {
+      fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", svg_dir, strerror(errno));
+      rc = EXIT_USAGE;
+    }
+    for (int c = 0; c < CH_COUNT && rc == 0; c++) {
+      char p[4200];
+      snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
+      FILE *s = fopen(p, "w");
+      if (!s) {
+        fprintf(stderr, "romsim: %s: cannot write: %s\n", p, strerror(errno));
+        rc = EXIT_USAGE;
+        break;
+      }
+      svg_write(s, &charts[c].chart, true);
+      fclose(s);
+    }
+  }
+  if (rc == 0) printf("%s: report of %s (%s run) written to %s%s%s\n", file, f.scenario, f.status, out_path,
+                      svg_dir ? ", charts in " : "", svg_dir ? svg_dir : "");
+  free_charts(charts);
+  rr_close(&f);
+  return rc;
+}
