@@ -565,3 +565,88 @@ Test(cli, export_csv) {
   cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
   rmdir(dir);
 }
+
+#include "xml_check.h"
+
+static char *slurp_alloc(const char *path) {
+  FILE *f = fopen(path, "rb");
+  cr_assert_not_null(f, "cannot read %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *s = malloc((size_t)n + 1);
+  cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+  s[n] = '\0';
+  fclose(f);
+  return s;
+}
+
+/* report: one well-formed, self-contained page with the run's series, axes
+ * with units, faults shaded; each chart as a well-formed SVG file. */
+Test(cli, report_html_and_svg) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "ms-crash.yaml");
+  char db[600], html[600], dir[600], why[256];
+  snprintf(db, sizeof db, "%s", path_in("ms.db"));
+  snprintf(html, sizeof html, "%s", path_in("ms.html"));
+  snprintf(dir, sizeof dir, "%s", path_in("svg"));
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  r = run((const char *[]){"report", db, "-o", html, "--svg", dir, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *page = slurp_alloc(html);
+  cr_assert_eq(xml_check(page, why, sizeof why), 0, "the report is not well formed: %s", why);
+  cr_assert_null(strstr(page, "src=\"http"), "nothing is fetched");
+  cr_assert_null(strstr(page, "href=\"http"), "nothing is fetched");
+  cr_assert_null(strstr(page, "<script"), "no script");
+  const char *want[] = {"<h1>ms-crash</h1>", "20 customers, 4000 agents, 10 gateways, 2 management servers",
+                        "<td class=\"failed\">FAILED</td><td>capacity_held</td><td>ms-2 4000/2000 from 02:02:00",
+                        "id=\"agents-ms\"", "data-name=\"ms-1\"", "data-name=\"ms-2\"", "class=\"limit\"",
+                        "limit (2000)", "id=\"agents-gw\"", "limit (530)", "class=\"fault\"", ">fault-1</text>",
+                        "simulated time (hours:minutes)", ">agents</text>", ">bytes per second</text>",
+                        ">milliseconds</text>", ">bytes queued</text>", "KB/s</text>", "<td class=\"t\">ms-2</td><td>management_server</td><td>4000</td><td>2000</td>",
+                        "<table id=\"timeline\">", "ms-1 goes down"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(strstr(page, want[i]), "'%s' missing", want[i]);
+  cr_assert_null(strstr(page, "status-banner"), "no banner for a complete run");
+  free(page);
+  const char *charts[] = {"agents-ms", "agents-gw", "queues", "sql-rate", "latency", "alerts", "dropped"};
+  for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s.svg", dir, charts[i]);
+    char *svg = slurp_alloc(p);
+    cr_assert_eq(xml_check(svg, why, sizeof why), 0, "%s: %s", charts[i], why);
+    cr_assert(strstr(svg, "xmlns=\"http://www.w3.org/2000/svg\""), "%s: no namespace", charts[i]);
+    cr_assert(strstr(svg, "class=\"x-label\"") && strstr(svg, "class=\"y-label\""), "%s: axis labels", charts[i]);
+    free(svg);
+    unlink(p);
+  }
+  rmdir(dir);
+}
+
+/* A report of an interrupted run says so; of an unreadable file, exit 2. */
+Test(cli, report_of_interrupted_and_unreadable) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
+  char db[600], html[600];
+  snprintf(db, sizeof db, "%s", path_in("long.db"));
+  snprintf(html, sizeof html, "%s", path_in("long.html"));
+  pid_t pid = start((const char *[]){"run", sc, "-o", db, NULL});
+  for (int i = 0; i < 200 && count_files() == 0; i++) nanosleep(&(struct timespec){0, 10000000}, NULL);
+  nanosleep(&(struct timespec){0, 300000000}, NULL);
+  kill(pid, SIGINT);
+  result rr;
+  finish(pid, &rr);
+  cr_assert_eq(rr.status, 3);
+  result *r = run((const char *[]){"report", db, "-o", html, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *page = slurp_alloc(html), why[256];
+  cr_assert_eq(xml_check(page, why, sizeof why), 0, "%s", why);
+  cr_assert(strstr(page, "id=\"status-banner\">This run is interrupted"), "no banner");
+  free(page);
+  FILE *f = fopen(db, "w");
+  fputs("not a database", f);
+  fclose(f);
+  r = run((const char *[]){"report", db, "-o", html, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
+}

@@ -172,7 +172,7 @@ static void role_chart(rr_file *f, chart_data *d, const char *roles, const char 
     d->has_envelope = true;
     d->chart.envelope_lo = &d->lo;
     d->chart.envelope_hi = &d->hi;
-    snprintf(d->chart.envelope_name, sizeof d->chart.envelope_name, "the other %d %s", total - n, what);
+    snprintf(d->chart.envelope_name, sizeof d->chart.envelope_name, "%d other %s", total - n, what);
   }
 }
 
@@ -218,7 +218,7 @@ static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int 
     d[c].chart.faults = faults;
     d[c].chart.n_faults = n_faults;
   }
-  role_chart(f, &d[CH_MS], "'management_server'", "agents", "management servers");
+  role_chart(f, &d[CH_MS], "'management_server'", "agents", "servers");
   d[CH_MS].chart.limit = (double)role_limit(f, "management_server");
   d[CH_MS].chart.limit_label = "limit";
   role_chart(f, &d[CH_GW], "'gateway'", "agents", "gateways");
