@@ -604,7 +604,7 @@ Test(cli, report_html_and_svg) {
                         "id=\"agents-ms\"", "data-name=\"ms-1\"", "data-name=\"ms-2\"", "class=\"limit\"",
                         "limit (2000)", "id=\"agents-gw\"", "limit (530)", "class=\"fault\"", ">fault-1</text>",
                         "simulated time (hours:minutes)", ">agents</text>", ">bytes per second</text>",
-                        ">milliseconds</text>", ">bytes queued</text>", "KB/s</text>", "<td class=\"t\">ms-2</td><td>management_server</td><td>4000</td><td>2000</td>",
+                        ">latency (ms, s or min)</text>", ">bytes queued</text>", "KB/s</text>", "<td class=\"t\">ms-2</td><td>management_server</td><td>4000</td><td>2000</td>",
                         "<table id=\"timeline\">", "ms-1 goes down"};
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(strstr(page, want[i]), "'%s' missing", want[i]);
   cr_assert_null(strstr(page, "status-banner"), "no banner for a complete run");

@@ -204,7 +204,7 @@ static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int 
       [CH_GW] = {"agents-gw", "Agents per gateway", "agents", SVG_COUNT},
       [CH_QUEUE] = {"queues", "Queue fill (the fullest named)", "bytes queued", SVG_BYTES},
       [CH_SQL] = {"sql-rate", "Data into SQL", "bytes per second", SVG_RATE},
-      [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "milliseconds", SVG_MS},
+      [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "latency (ms, s or min)", SVG_MS},
       [CH_ALERTS] = {"alerts", "Heartbeat alerts raised", "alerts, so far", SVG_COUNT},
       [CH_DROPPED] = {"dropped", "Data dropped", "bytes, so far", SVG_BYTES},
   };

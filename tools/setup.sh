@@ -11,7 +11,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # What each package is for is in README.md ("Dependencies").
-packages="gcc libc6-dev pkgconf meson ninja-build libuv1-dev libsqlite3-dev sqlite3 libyaml-dev libcriterion-dev"
+packages="gcc libc6-dev pkgconf meson ninja-build libuv1-dev libsqlite3-dev sqlite3 libyaml-dev libcriterion-dev
+zlib1g-dev chromium"
 
 builddir=build
 options="-Dwerror=true"
