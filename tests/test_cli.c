@@ -650,3 +650,26 @@ Test(cli, report_of_interrupted_and_unreadable) {
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
 }
+
+/* compare: two runs side by side, as text and well-formed HTML. */
+Test(cli, compare_two_designs) {
+  char a_sc[512], b_sc[512], a[600], b[600], html[600], why[256];
+  fixture(a_sc, sizeof a_sc, "ROMSIM_SCENARIOS", "ms-crash.yaml");
+  fixture(b_sc, sizeof b_sc, "ROMSIM_SCENARIOS", "gateway-crash.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  snprintf(html, sizeof html, "%s", path_in("cmp.html"));
+  cr_assert_eq(run((const char *[]){"run", a_sc, "-o", a, NULL})->status, 1);
+  cr_assert_eq(run((const char *[]){"run", b_sc, "-o", b, NULL})->status, 0);
+  result *r = run((const char *[]){"compare", a, b, "-o", html, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  const char *want[] = {"ms-crash", "gateway-crash", "4000 agents, 10 gw, 2 ms", "4000 agents, 12 gw, 2 ms",
+                        "ms-2 4000/2000", "expect capacity_held", "FAILED"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(strstr(r->out, want[i]), "'%s' missing:\n%s", want[i], r->out);
+  char *page = slurp_alloc(html);
+  cr_assert_eq(xml_check(page, why, sizeof why), 0, "%s", why);
+  cr_assert(strstr(page, "id=\"a-agents-ms\"") && strstr(page, "id=\"b-agents-ms\""), "both runs' charts");
+  free(page);
+  r = run((const char *[]){"compare", a, NULL});
+  cr_assert_eq(r->status, 2);
+}

@@ -432,3 +432,227 @@ int cmd_report(int argc, char **argv) {
   rr_close(&f);
   return rc;
 }
+
+/* ---- romsim compare ---- */
+
+static const char *compare_usage =
+    "usage: romsim compare A.db B.db [-o COMPARE.html]\n"
+    "\n"
+    "Compare two runs (two designs, or two runs of one): their design, peaks\n"
+    "against limits, data generated, stored and dropped, latency, alerts and\n"
+    "expectations, side by side, as text; with -o, also as an HTML page with\n"
+    "their charts side by side.\n"
+    "exit status: 0 written, 2 bad usage or an unreadable results file.\n";
+
+typedef struct {
+  const char *label;
+  char a[96], b[96];
+} cmp_row;
+
+static double figure(rr_file *f, const char *key) {
+  sqlite3_stmt *st;
+  double v = -1;
+  if (sqlite3_prepare_v2(f->db, "SELECT value FROM figures WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) return v;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static void fmt_bytes(char *buf, size_t n, double v) {
+  static const char *u[] = {"B", "KB", "MB", "GB", "TB"};
+  int k = 0;
+  if (v < 0) {
+    snprintf(buf, n, "-");
+    return;
+  }
+  while (v >= 1024 && k < 4) v /= 1024, k++;
+  snprintf(buf, n, k ? "%.2f %s" : "%.0f %s", v, u[k]);
+}
+
+/* The peak agents of a role's busiest node, against its limit. */
+static void role_peak(rr_file *f, const char *role, char *buf, size_t n) {
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "SELECT n.name, CAST(max(s.value) AS INTEGER), coalesce(n.agent_limit, 0) FROM nodes n JOIN samples s ON "
+           "s.node = n.id JOIN metrics m ON m.id = s.metric WHERE m.name = 'agents' AND n.role = '%s' GROUP BY n.id "
+           "ORDER BY max(s.value) DESC, n.id LIMIT 1",
+           role);
+  sqlite3_stmt *st;
+  snprintf(buf, n, "-");
+  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    snprintf(buf, n, "%s %lld/%lld", (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
+             (long long)sqlite3_column_int64(st, 2));
+  sqlite3_finalize(st);
+}
+
+static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
+  int n = 0;
+  rr_file *fs[2] = {fa, fb};
+#define ROW(lbl) (rows[n].label = (lbl), n++)
+  for (int k = 0; k < 2; k++) {
+    char *cell = k ? rows[0].b : rows[0].a;
+    snprintf(cell, 96, "%.95s", fs[k]->scenario);
+  }
+  ROW("scenario");
+  for (int k = 0; k < 2; k++) snprintf(k ? rows[n].b : rows[n].a, 96, "%llu, %s", (unsigned long long)fs[k]->seed, fs[k]->status);
+  ROW("seed, status");
+  for (int k = 0; k < 2; k++)
+    snprintf(k ? rows[n].b : rows[n].a, 96, "%lld agents, %lld gw, %lld ms",
+             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
+             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
+             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
+  ROW("design");
+  for (int k = 0; k < 2; k++) role_peak(fs[k], "management_server", k ? rows[n].b : rows[n].a, 96);
+  ROW("peak management server");
+  for (int k = 0; k < 2; k++) role_peak(fs[k], "gateway", k ? rows[n].b : rows[n].a, 96);
+  ROW("peak gateway");
+  static const struct {
+    const char *label, *key;
+    int kind; /* 0 bytes, 1 ms, 2 count */
+  } figs[] = {{"data generated", "generated_bytes", 0}, {"data stored", "delivered_bytes", 0},
+              {"data dropped", "dropped_bytes", 0},     {"latency p50", "latency_p50_ms", 1},
+              {"latency p95", "latency_p95_ms", 1},     {"latency p99", "latency_p99_ms", 1},
+              {"heartbeat alerts", "heartbeat_alerts", 2}};
+  for (size_t i = 0; i < sizeof figs / sizeof figs[0] && n < max; i++) {
+    for (int k = 0; k < 2; k++) {
+      char *cell = k ? rows[n].b : rows[n].a;
+      double v = figure(fs[k], figs[i].key);
+      if (v < 0)
+        snprintf(cell, 96, "-");
+      else if (figs[i].kind == 0)
+        fmt_bytes(cell, 96, v);
+      else if (figs[i].kind == 1)
+        snprintf(cell, 96, "%.1f s", v / 1000);
+      else
+        snprintf(cell, 96, "%.0f", v);
+    }
+    ROW(figs[i].label);
+  }
+  /* Expectations, by name, from either run. */
+  sqlite3_stmt *st;
+  for (int k = 0; k < 2; k++) {
+    if (sqlite3_prepare_v2(fs[k]->db, "SELECT name FROM expectations ORDER BY id", -1, &st, NULL) != SQLITE_OK) continue;
+    while (sqlite3_step(st) == SQLITE_ROW && n < max) {
+      const char *name = (const char *)sqlite3_column_text(st, 0);
+      bool seen = false;
+      for (int i = 0; i < n; i++)
+        if (rows[i].label && strncmp(rows[i].label, "expect ", 7) == 0 && strcmp(rows[i].label + 7, name) == 0) seen = true;
+      if (seen) continue;
+      char *lbl = malloc(strlen(name) + 8);
+      if (!lbl) break;
+      snprintf(lbl, strlen(name) + 8, "expect %s", name);
+      for (int j = 0; j < 2; j++) {
+        char sql[64];
+        sqlite3_stmt *q;
+        char *cell = j ? rows[n].b : rows[n].a;
+        snprintf(cell, 96, "-");
+        snprintf(sql, sizeof sql, "SELECT held FROM expectations WHERE name = ?1");
+        if (sqlite3_prepare_v2(fs[j]->db, sql, -1, &q, NULL) == SQLITE_OK) {
+          sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
+          if (sqlite3_step(q) == SQLITE_ROW) snprintf(cell, 96, "%s", sqlite3_column_int(q, 0) ? "held" : "FAILED");
+          sqlite3_finalize(q);
+        }
+      }
+      rows[n].label = lbl;
+      n++;
+    }
+    sqlite3_finalize(st);
+  }
+#undef ROW
+  return n;
+}
+
+int cmd_compare(int argc, char **argv) {
+  const char *files[2] = {NULL, NULL}, *out_path = NULL;
+  int nf = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(compare_usage, stdout);
+      return 0;
+    } else if (strcmp(a, "-o") == 0) {
+      if (i + 1 >= argc) return cli_usage_error("compare: -o needs a file name");
+      out_path = argv[++i];
+    } else if (a[0] == '-' && a[1]) {
+      return cli_usage_error("compare: unknown option '%s' (try romsim compare --help)", a);
+    } else if (nf == 2) {
+      return cli_usage_error("compare: two results files, not more");
+    } else {
+      files[nf++] = a;
+    }
+  }
+  if (nf != 2) return cli_usage_error("compare: usage: romsim compare A.db B.db [-o COMPARE.html]");
+  rr_file fa, fb;
+  char err[1024];
+  if (rr_open(&fa, files[0], err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (rr_open(&fb, files[1], err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    rr_close(&fa);
+    return EXIT_USAGE;
+  }
+  static cmp_row rows[64];
+  memset(rows, 0, sizeof rows);
+  int n = compare_rows(&fa, &fb, rows, 64);
+  printf("%-32s %-36s %-36s\n", "", files[0], files[1]);
+  for (int i = 0; i < n; i++) printf("%-32s %-36s %-36s\n", rows[i].label, rows[i].a, rows[i].b);
+  int rc = 0;
+  if (out_path) {
+    static chart_data ca[CH_COUNT], cb[CH_COUNT];
+    static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
+    build_charts(&fa, ca, ba, load_faults(&fa, ba));
+    build_charts(&fb, cb, bb, load_faults(&fb, bb));
+    FILE *out = fopen(out_path, "w");
+    if (!out) {
+      fprintf(stderr, "romsim: %s: cannot write: %s\n", out_path, strerror(errno));
+      rc = EXIT_USAGE;
+    } else {
+      fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: compare</title>\n"
+            "<style>\nbody{font-family:sans-serif;margin:24px;color:#222}\n"
+            "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
+            ".pair{display:flex;gap:12px}.pair svg{width:49%;height:auto}\n</style>\n</head>\n<body>\n"
+            "<h1>Two runs side by side</h1>\n<table id=\"compare\">\n<tr><th></th><th>",
+            out);
+      svg_escape(out, files[0]);
+      fputs("</th><th>", out);
+      svg_escape(out, files[1]);
+      fputs("</th></tr>\n", out);
+      for (int i = 0; i < n; i++) {
+        fputs("<tr><td>", out);
+        svg_escape(out, rows[i].label);
+        fputs("</td><td>", out);
+        svg_escape(out, rows[i].a);
+        fputs("</td><td>", out);
+        svg_escape(out, rows[i].b);
+        fputs("</td></tr>\n", out);
+      }
+      fputs("</table>\n", out);
+      for (int c = 0; c < CH_COUNT; c++) {
+        fprintf(out, "<h2>%s</h2>\n<div class=\"pair\">\n", ca[c].chart.title);
+        char id[64];
+        snprintf(id, sizeof id, "a-%s", ca[c].chart.id);
+        ca[c].chart.id = strdup(id);
+        snprintf(id, sizeof id, "b-%s", cb[c].chart.id);
+        cb[c].chart.id = strdup(id);
+        svg_write(out, &ca[c].chart, false);
+        svg_write(out, &cb[c].chart, false);
+        fputs("</div>\n", out);
+        free((char *)ca[c].chart.id);
+        free((char *)cb[c].chart.id);
+      }
+      fputs("</body>\n</html>\n", out);
+      if (fclose(out) != 0) rc = EXIT_USAGE;
+    }
+    free_charts(ca);
+    free_charts(cb);
+  }
+  for (int i = 0; i < n; i++)
+    if (rows[i].label && strncmp(rows[i].label, "expect ", 7) == 0) free((char *)rows[i].label);
+  rr_close(&fa);
+  rr_close(&fb);
+  return rc;
+}

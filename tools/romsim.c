@@ -22,6 +22,8 @@ static const char *usage_text =
     "  validate SCENARIO  read and check a scenario without running it\n"
     "  report RESULTS.db [-o REPORT.html] [--svg DIR]\n"
     "                     a self-contained HTML report with charts over time\n"
+    "  compare A.db B.db [-o COMPARE.html]\n"
+    "                     two runs side by side, as text and HTML\n"
     "  export RESULTS.db --csv DIR\n"
     "                     write a results file's tables as CSV files\n"
     "\n"
@@ -79,6 +81,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 1, argv + 1);
   if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return cmd_report(argc - 1, argv + 1);
+  if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
   if (cmd[0] == '-') return cli_usage_error("unknown option '%s' (try romsim --help)", cmd);
-  return cli_usage_error("unknown command '%s' (commands: run, validate, report, export; try romsim --help)", cmd);
+  return cli_usage_error("unknown command '%s' (commands: run, validate, report, compare, export; try romsim --help)", cmd);
 }
