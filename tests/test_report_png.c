@@ -123,7 +123,7 @@ Test(report_png, guide_example_renders, .timeout = 180) {
   snprintf(shot, sizeof shot, "--screenshot=%s", png);
   int rc = spawn_wait((const char *[]){"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
                                        "--disable-quic", "--no-first-run", "--disable-background-networking",
-                                       "--disable-component-update", "--disable-sync", "--hide-scrollbars", prof,
+                                       "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", prof,
                                        "--window-size=1280,1800", shot, url, NULL},
                       log);
   cr_assert_eq(rc, 0, "chromium failed: see %s", log);
