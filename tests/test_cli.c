@@ -216,31 +216,37 @@ Test(cli, results_folder_missing) {
   cr_assert(strstr(r->err, "cannot create the results file"), "got: %s", r->err);
 }
 
-/* Every tests/scenarios/bad-*.yaml names, on its first line, the position
- * and message its error must have: "# expect: LINE:COL: text". */
-Test(cli, malformed_scenarios_have_positions) {
-  const char *dir = getenv("ROMSIM_TEST_SCENARIOS");
-  cr_assert_not_null(dir);
+/*
+ * Every bad-* file of folder dir names, on its first line, the position and
+ * message its error must have: "# expect: LINE:COL: text". Each is checked
+ * with validate and run: exit 2, that message first, no file left. With a
+ * design, the files are replays of it; without, scenarios. Returns how many
+ * were checked.
+ */
+static int check_malformed(const char *dir, const char *design) {
   DIR *d = opendir(dir);
   cr_assert_not_null(d);
   struct dirent *e;
   int seen = 0;
   while ((e = readdir(d))) {
     if (strncmp(e->d_name, "bad-", 4) != 0) continue;
-    char sc[512], text[4096], want[640], pos[64];
-    snprintf(sc, sizeof sc, "%s/%s", dir, e->d_name);
-    slurp(sc, text, sizeof text);
-    cr_assert(strncmp(text, "# expect: ", 10) == 0, "%s lacks its '# expect:' line", sc);
-    char *nl = strchr(text, '\n');
-    *nl = '\0';
-    const char *spec = text + 10;
-    const char *msg = strstr(spec, ": ");
+    char bad[512], text[4096], want[640], pos[64];
+    snprintf(bad, sizeof bad, "%s/%s", dir, e->d_name);
+    slurp(bad, text, sizeof text);
+    cr_assert(strncmp(text, "# expect: ", 10) == 0, "%s lacks its '# expect:' line", bad);
+    *strchr(text, '\n') = '\0';
+    const char *spec = text + 10, *msg = strstr(spec, ": ");
     cr_assert_not_null(msg);
     snprintf(pos, sizeof pos, "%.*s", (int)(msg - spec), spec);
-    snprintf(want, sizeof want, "%s:%s: ", sc, pos);
+    snprintf(want, sizeof want, "%s:%s: ", bad, pos);
     for (int k = 0; k < 2; k++) {
-      const char *args[] = {k ? "run" : "validate", sc, "-o", path_in("bad.db"), NULL};
-      if (!k) args[2] = NULL;
+      const char *args[8];
+      int n = 0;
+      args[n++] = k ? "run" : "validate";
+      args[n++] = design ? design : bad;
+      if (design) args[n++] = "--replay", args[n++] = bad;
+      if (k) args[n++] = "-o", args[n++] = path_in("bad.db");
+      args[n] = NULL;
       result *r = run(args);
       cr_assert_eq(r->status, 2, "%s: %s gave %d", e->d_name, args[0], r->status);
       cr_assert(strncmp(r->err, want, strlen(want)) == 0, "%s: want '%s...', got '%s'", e->d_name, want, r->err);
@@ -250,7 +256,15 @@ Test(cli, malformed_scenarios_have_positions) {
     seen++;
   }
   closedir(d);
-  cr_assert_geq(seen, 10, "only %d malformed scenarios found", seen);
+  return seen;
+}
+
+/* Every malformed scenario in tests/scenarios. */
+Test(cli, malformed_scenarios_have_positions) {
+  const char *dir = getenv("ROMSIM_TEST_SCENARIOS");
+  cr_assert_not_null(dir);
+  int seen = check_malformed(dir, NULL);
+  cr_assert_geq(seen, 20, "only %d malformed scenarios found", seen);
 }
 
 Test(cli, validate_good) {
@@ -354,39 +368,13 @@ static void interrupt_with(int sig) {
 Test(cli, sigint_keeps_interrupted_file) { interrupt_with(SIGINT); }
 Test(cli, sigterm_keeps_interrupted_file) { interrupt_with(SIGTERM); }
 
-/* Every tests/replays/bad-*.csv, read against tests/replays/design.yaml,
- * names on its first line the position and message its error must have. */
+/* Every tests/replays/bad-*.csv, read against tests/replays/design.yaml. */
 Test(cli, malformed_replays_have_positions) {
   const char *dir = getenv("ROMSIM_TEST_REPLAYS");
   cr_assert_not_null(dir);
   char design[512];
   snprintf(design, sizeof design, "%s/design.yaml", dir);
-  DIR *d = opendir(dir);
-  cr_assert_not_null(d);
-  struct dirent *e;
-  int seen = 0;
-  while ((e = readdir(d))) {
-    if (strncmp(e->d_name, "bad-", 4) != 0) continue;
-    char csv[512], text[4096], want[640], pos[64];
-    snprintf(csv, sizeof csv, "%s/%s", dir, e->d_name);
-    slurp(csv, text, sizeof text);
-    cr_assert(strncmp(text, "# expect: ", 10) == 0, "%s lacks its '# expect:' line", csv);
-    *strchr(text, '\n') = '\0';
-    const char *spec = text + 10, *msg = strstr(spec, ": ");
-    snprintf(pos, sizeof pos, "%.*s", (int)(msg - spec), spec);
-    snprintf(want, sizeof want, "%s:%s: ", csv, pos);
-    for (int k = 0; k < 2; k++) {
-      const char *args[] = {k ? "run" : "validate", design, "--replay", csv, "-o", path_in("bad.db"), NULL};
-      if (!k) args[4] = NULL;
-      result *r = run(args);
-      cr_assert_eq(r->status, 2, "%s: %s gave %d", e->d_name, args[0], r->status);
-      cr_assert(strncmp(r->err, want, strlen(want)) == 0, "%s: want '%s...', got '%s'", e->d_name, want, r->err);
-      cr_assert(strstr(r->err, msg + 2), "%s: want '%s' in '%s'", e->d_name, msg + 2, r->err);
-      cr_assert_eq(count_files(), 0, "%s: a file was left after bad input", e->d_name);
-    }
-    seen++;
-  }
-  closedir(d);
+  int seen = check_malformed(dir, design);
   cr_assert_geq(seen, 10, "only %d malformed replays found", seen);
   /* An absolute time needs the scenario's start. */
   char small[512], csv[512];
