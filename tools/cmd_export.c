@@ -68,10 +68,6 @@ static int export_query(rr_file *f, const char *dir, const char *name, const cha
   return 0;
 }
 
-/* HH:MM:SS of a time in microseconds, in SQL. */
-#define CLOCK(col)                                                                                                 \
-  "printf('%02d:%02d:%02d', " col " / 3600000000, (" col " / 60000000) % 60, (" col " / 1000000) % 60)"
-
 int cmd_export(int argc, char **argv) {
   const char *file = NULL, *dir = NULL;
   for (int i = 1; i < argc; i++) {
@@ -105,16 +101,16 @@ int cmd_export(int argc, char **argv) {
   static const struct {
     const char *name, *sql;
   } tables[] = {
-      {"samples.csv", "SELECT t_us, " CLOCK("t_us") " AS time, node, metric, unit, value FROM sample_view "
+      {"samples.csv", "SELECT t_us, " RR_CLOCK("t_us") " AS time, node, metric, unit, value FROM sample_view "
                       "ORDER BY t_us, node, metric"},
-      {"events.csv", "SELECT e.t_us, " CLOCK("e.t_us") " AS time, n.name AS node, e.kind, e.detail FROM events e "
+      {"events.csv", "SELECT e.t_us, " RR_CLOCK("e.t_us") " AS time, n.name AS node, e.kind, e.detail FROM events e "
                      "LEFT JOIN nodes n ON n.id = e.node ORDER BY e.t_us, e.id"},
       {"nodes.csv", "SELECT n.id, n.name, n.role, p.name AS parent FROM nodes n LEFT JOIN nodes p ON p.id = n.parent "
                     "ORDER BY n.id"},
       {"expectations.csv", "SELECT name, CASE held WHEN 1 THEN 'held' ELSE 'failed' END AS verdict, detail "
                            "FROM expectations ORDER BY id"},
-      {"faults.csv", "SELECT name, kind, start_us, " CLOCK("start_us") " AS start, end_us, "
-                     "CASE WHEN end_us IS NULL THEN '' ELSE " CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
+      {"faults.csv", "SELECT name, kind, start_us, " RR_CLOCK("start_us") " AS start, end_us, "
+                     "CASE WHEN end_us IS NULL THEN '' ELSE " RR_CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
   };
   int rc = 0;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == 0; i++)

@@ -280,9 +280,6 @@ static void table_rows(FILE *out, rr_file *f, const char *sql, int limit) {
   sqlite3_finalize(st);
 }
 
-#define CLOCK(col)                                                                                                 \
-  "printf('%02d:%02d:%02d', " col " / 3600000000, (" col " / 60000000) % 60, (" col " / 1000000) % 60)"
-
 static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: ", out);
   svg_escape(out, f->scenario);
@@ -345,7 +342,7 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
              "ORDER BY n.role = 'essentials', max(s.value) * 1.0 / coalesce(n.agent_limit, 1) DESC, n.id",
              60);
   fputs("</table>\n<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
-  table_rows(out, f, "SELECT " CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400);
+  table_rows(out, f, "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400);
   fputs("</table>\n</body>\n</html>\n", out);
 }
 

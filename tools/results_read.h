@@ -24,6 +24,10 @@ int rr_open(rr_file *f, const char *path, char *err, size_t errlen);
 
 void rr_close(rr_file *f);
 
+/* A time in microseconds as HH:MM:SS, in SQL (col is an SQL expression). */
+#define RR_CLOCK(col)                                                                                              \
+  "printf('%02d:%02d:%02d', " col " / 3600000000, (" col " / 60000000) % 60, (" col " / 1000000) % 60)"
+
 /* A single integer, or dflt when the query gives no row. */
 int64_t rr_int(rr_file *f, const char *sql, int64_t dflt);
 
