@@ -574,7 +574,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
     const rm_customer_spec *cs = &sc->specs[s];
     for (int c = 0; c < cs->count; c++, e++) {
       rm_essentials *es = &g->ess[e];
-      char name[96];
+      char name[512];
       snprintf(name, sizeof name, "%s-%d", cs->prefix, c + 1);
       if (node_init(g, &es->node, id++, name, RM_ESSENTIALS)) goto nomem;
       es->spec = cs;
@@ -598,7 +598,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
                    (rs_time_t)(rs_stream_id(es->node.name) % (uint64_t)p->flush_every));
     for (int k = 0; k < es->servers + es->clients; k++, a++) {
       rm_agent *ag = &g->agents[a];
-      char name[128];
+      char name[512];
       bool server = k < es->servers;
       snprintf(name, sizeof name, "%s/%s-%d", es->node.name, server ? "srv" : "cli",
                server ? k + 1 : k - es->servers + 1);

@@ -222,6 +222,7 @@ static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char
   for (int i = 0; i < c; i++) {
     yaml_node_t *item = rm_yaml_node(y, list->data.sequence.items.start[i]);
     if (rm_yaml_string(y, item, "a name", &(*names)[i])) return -1;
+    if (strlen((*names)[i]) > 200) return rm_yaml_error(y, item, "a name is at most 200 bytes long");
     for (int j = 0; j < i; j++)
       if (strcmp((*names)[j], (*names)[i]) == 0) return rm_yaml_error(y, item, "%s: name '%s' is given twice", what, (*names)[i]);
   }
@@ -279,6 +280,7 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
         return rm_yaml_error(y, nm ? nm : m, "customer name '%s' is used by an earlier line", cs->prefix);
     if (strpbrk(cs->prefix, "/:"))
       return rm_yaml_error(y, nm, "customer name '%s' may not hold '/' or ':' (they write selectors)", cs->prefix);
+    if (strlen(cs->prefix) > 200) return rm_yaml_error(y, nm, "a customer name is at most 200 bytes long");
     if (read_ref(y, m, "primary", "gateway", sc->gw_names, sc->n_gw, &cs->primary) ||
         read_ref(y, m, "backup", "gateway", sc->gw_names, sc->n_gw, &cs->backup))
       return -1;

@@ -661,3 +661,61 @@ Test(cli, compare_two_designs) {
   r = run((const char *[]){"compare", a, NULL});
   cr_assert_eq(r->status, 2);
 }
+
+/* Valid UTF-8 throughout. */
+static bool utf8_valid(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p;) {
+    int n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n) return false;
+    for (int k = 1; k < n; k++)
+      if ((p[k] & 0xC0) != 0x80) return false;
+    p += n;
+  }
+  return true;
+}
+
+/* Names with markup characters and long non-ASCII names: escaped, cut at
+ * whole characters, well formed; a killed run's report says it did not
+ * finish. */
+Test(cli, report_of_awkward_names) {
+  char sc[600], db[600], html[600], dir[600], why[256];
+  snprintf(sc, sizeof sc, "%s", path_in("awk.yaml"));
+  snprintf(db, sizeof db, "%s", path_in("awk.db"));
+  snprintf(html, sizeof html, "%s", path_in("awk.html"));
+  snprintf(dir, sizeof dir, "%s", path_in("awk-svg"));
+  FILE *f = fopen(sc, "w");
+  fputs("name: \"<b>&'x' \\\"y\\\" ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\"\n"
+        "duration: 2h\nsample_every: 10m\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+        "customers:\n  - {name: \"a&<üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü\", count: 2, servers: 1, clients: 1}\n"
+        "faults:\n  - {id: \"ßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßß<&>\", crash: gw-1, at: 1h, for: 5h}\n",
+        f);
+  fclose(f);
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  r = run((const char *[]){"report", db, "-o", html, "--svg", dir, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(utf8_valid(r->out), "stdout: %s", r->out);
+  char *page = slurp_alloc(html);
+  cr_assert_eq(xml_check(page, why, sizeof why), 0, "%s", why);
+  cr_assert(utf8_valid(page), "the page is not valid UTF-8");
+  cr_assert(strstr(page, "&lt;b&gt;&amp;&#39;x&#39; &quot;y&quot;"), "the name escaped");
+  free(page);
+  const char *charts[] = {"agents-ms", "agents-gw", "queues", "sql-rate", "latency", "alerts", "dropped"};
+  for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s.svg", dir, charts[i]);
+    char *svg = slurp_alloc(p);
+    cr_assert_eq(xml_check(svg, why, sizeof why), 0, "%s: %s", charts[i], why);
+    cr_assert(utf8_valid(svg), "%s is not valid UTF-8", charts[i]);
+    /* The fault runs past the end (1h + 5h in a 2h run): its band stays in
+     * the plot, which ends at x = 760. */
+    const char *band = strstr(svg, "class=\"fault\" x=\"");
+    cr_assert_not_null(band, "%s: no fault band", charts[i]);
+    double x, wdt;
+    cr_assert_eq(sscanf(band, "class=\"fault\" x=\"%lf\" y=\"%*f\" width=\"%lf\"", &x, &wdt), 2);
+    cr_assert_leq(x + wdt, 760.5, "%s: the band reaches x = %.1f", charts[i], x + wdt);
+    free(svg);
+    unlink(p);
+  }
+  rmdir(dir);
+}

@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "results_read.h"
@@ -61,7 +63,9 @@ static int export_query(rr_file *f, const char *dir, const char *name, const cha
     fputc('\n', out);
   }
   sqlite3_finalize(st);
-  if (rc != SQLITE_DONE || fclose(out) != 0) {
+  bool bad = rc != SQLITE_DONE || ferror(out);
+  if (fclose(out) != 0 || bad) {
+    unlink(path); /* no cut-off file that looks whole */
     snprintf(err, errlen, "%.900s: could not be written whole", path);
     return -1;
   }

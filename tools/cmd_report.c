@@ -96,6 +96,7 @@ static int top_nodes(rr_file *f, const char *roles, const char *metric, int64_t 
     if (n < max) {
       ids[n] = sqlite3_column_int64(st, 0);
       snprintf(names[n], 96, "%s", (const char *)sqlite3_column_text(st, 1));
+      rr_utf8_trim(names[n]);
       n++;
     }
     all++;
@@ -252,13 +253,20 @@ static int load_faults(rr_file *f, svg_band *bands) {
   if (sqlite3_prepare_v2(f->db, "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id", -1, &st, NULL) !=
       SQLITE_OK)
     return 0;
+  int all = (int)rr_int(f, "SELECT count(*) FROM faults", 0);
   while (sqlite3_step(st) == SQLITE_ROW && n < MAX_FAULT_BANDS) {
     snprintf(bands[n].label, sizeof bands[n].label, "%s", (const char *)sqlite3_column_text(st, 0));
+    rr_utf8_trim(bands[n].label);
     bands[n].t0 = (double)sqlite3_column_int64(st, 1) / 1e6;
     bands[n].t1 = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : (double)sqlite3_column_int64(st, 2) / 1e6;
     n++;
   }
   sqlite3_finalize(st);
+  if (all > n && n > 0) {
+    size_t u = strlen(bands[n - 1].label);
+    if (u > 40) u = 40;
+    snprintf(bands[n - 1].label + u, sizeof bands[n - 1].label - u, " (+%d more)", all - n);
+  }
   return n;
 }
 
@@ -304,9 +312,14 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
     snprintf(a, sizeof a, "%lld:%02lld", (long long)(f->end_us / 3600000000LL), (long long)(f->end_us / 60000000 % 60));
     snprintf(b, sizeof b, "%lld:%02lld", (long long)(f->duration_us / 3600000000LL),
              (long long)(f->duration_us / 60000000 % 60));
-    fprintf(out, "<p class=\"banner\" id=\"status-banner\">This run is %s: it stopped at %s of %s simulated; "
-                 "its charts end there and its expectations were not judged.</p>\n",
-            f->status, a, b);
+    if (strcmp(f->status, "running") == 0)
+      fprintf(out, "<p class=\"banner\" id=\"status-banner\">This run did not finish (it was killed, or crashed): "
+                   "its last sample is at %s of %s simulated; its expectations were not judged.</p>\n",
+              a, b);
+    else
+      fprintf(out, "<p class=\"banner\" id=\"status-banner\">This run is %s: it stopped at %s of %s simulated; "
+                   "its charts end there and its expectations were not judged.</p>\n",
+              f->status, a, b);
   }
   fputs("</header>\n<h2>Expectations</h2>\n<table id=\"verdicts\">\n<tr><th>verdict</th><th>expectation</th>"
         "<th>what was measured</th></tr>\n",
@@ -399,7 +412,7 @@ int cmd_report(int argc, char **argv) {
     rc = EXIT_USAGE;
   } else {
     write_html(out, &f, file, charts);
-    if (fclose(out) != 0 || rename(tmp, out_path) != 0) {
+    if (ferror(out) | fclose(out) || rename(tmp, out_path) != 0) {
       fprintf(stderr, "romsim: %s: cannot write the report\n", out_path);
       unlink(tmp);
       rc = EXIT_USAGE;
@@ -412,15 +425,17 @@ int cmd_report(int argc, char **argv) {
     }
     for (int c = 0; c < CH_COUNT && rc == 0; c++) {
       char p[4200];
+      char part[4300];
       snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
-      FILE *s = fopen(p, "w");
-      if (!s) {
+      snprintf(part, sizeof part, "%s.partial", p);
+      FILE *s = fopen(part, "w");
+      if (s) svg_write(s, &charts[c].chart, true);
+      if (!s || ferror(s) | fclose(s) || rename(part, p) != 0) {
         fprintf(stderr, "romsim: %s: cannot write: %s\n", p, strerror(errno));
+        unlink(part);
         rc = EXIT_USAGE;
         break;
       }
-      svg_write(s, &charts[c].chart, true);
-      fclose(s);
     }
   }
   if (rc == 0) printf("%s: report of %s (%s run) written to %s%s%s\n", file, f.scenario, f.status, out_path,
@@ -491,10 +506,15 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
   for (int k = 0; k < 2; k++) {
     char *cell = k ? rows[0].b : rows[0].a;
     snprintf(cell, 96, "%.95s", fs[k]->scenario);
+    rr_utf8_trim(cell);
   }
   ROW("scenario");
   for (int k = 0; k < 2; k++) snprintf(k ? rows[n].b : rows[n].a, 96, "%llu, %s", (unsigned long long)fs[k]->seed, fs[k]->status);
   ROW("seed, status");
+  for (int k = 0; k < 2; k++)
+    snprintf(k ? rows[n].b : rows[n].a, 96, "%.1f h of %.1f h", (double)fs[k]->end_us / 3.6e9,
+             (double)fs[k]->duration_us / 3.6e9);
+  ROW("simulated (reached of asked)");
   for (int k = 0; k < 2; k++)
     snprintf(k ? rows[n].b : rows[n].a, 96, "%lld agents, %lld gw, %lld ms",
              (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
@@ -603,7 +623,14 @@ int cmd_compare(int argc, char **argv) {
     static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
     build_charts(&fa, ca, ba, load_faults(&fa, ba));
     build_charts(&fb, cb, bb, load_faults(&fb, bb));
-    FILE *out = fopen(out_path, "w");
+    /* One time axis for both sides, the longer run's. */
+    for (int c = 0; c < CH_COUNT; c++) {
+      double t = ca[c].chart.t_end > cb[c].chart.t_end ? ca[c].chart.t_end : cb[c].chart.t_end;
+      ca[c].chart.t_end = cb[c].chart.t_end = t;
+    }
+    char part[4200];
+    snprintf(part, sizeof part, "%s.partial", out_path);
+    FILE *out = fopen(part, "w");
     if (!out) {
       fprintf(stderr, "romsim: %s: cannot write: %s\n", out_path, strerror(errno));
       rc = EXIT_USAGE;
@@ -642,7 +669,11 @@ int cmd_compare(int argc, char **argv) {
         free((char *)cb[c].chart.id);
       }
       fputs("</body>\n</html>\n", out);
-      if (fclose(out) != 0) rc = EXIT_USAGE;
+      if (ferror(out) | fclose(out) || rename(part, out_path) != 0) {
+        fprintf(stderr, "romsim: %s: cannot write the comparison\n", out_path);
+        unlink(part);
+        rc = EXIT_USAGE;
+      }
     }
     free_charts(ca);
     free_charts(cb);

@@ -2,10 +2,26 @@
 #include "results_read.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rs_results.h"
+
+char *rr_utf8_trim(char *s) {
+  size_t n = strlen(s), i = n;
+  /* Step back over continuation bytes to the last lead byte, and drop the
+   * character it starts if it is incomplete. */
+  while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80) i--;
+  if (i > 0 && (unsigned char)s[i - 1] >= 0xC0) {
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (n - (i - 1) < want) s[i - 1] = '\0';
+  } else if (i < n && i == 0) {
+    s[0] = '\0';
+  }
+  return s;
+}
 
 int64_t rr_int(rr_file *f, const char *sql, int64_t dflt) {
   sqlite3_stmt *st;
@@ -62,12 +78,15 @@ int rr_open(rr_file *f, const char *path, char *err, size_t errlen) {
     return -1;
   }
   snprintf(f->scenario, sizeof f->scenario, "%s", (const char *)sqlite3_column_text(st, 0));
+  rr_utf8_trim(f->scenario);
   snprintf(f->status, sizeof f->status, "%s", (const char *)sqlite3_column_text(st, 1));
   f->seed = (uint64_t)sqlite3_column_int64(st, 2);
   f->duration_us = sqlite3_column_int64(st, 3);
   f->end_us = sqlite3_column_int64(st, 4);
+  bool ended = sqlite3_column_type(st, 4) != SQLITE_NULL;
   sqlite3_finalize(st);
-  /* A damaged file can pass the first reads: check it whole. */
+  /* A run that never finished (killed) has no end: its last sample is. */
+  if (!ended) f->end_us = rr_int(f, "SELECT max(t_us) FROM samples", 0);
   if (rr_int(f, "SELECT count(*) FROM pragma_quick_check WHERE quick_check != 'ok'", 1) != 0) {
     snprintf(err, errlen, "%s: the results file is damaged (its integrity check fails)", path);
     rr_close(f);

@@ -28,6 +28,10 @@ void rr_close(rr_file *f);
 #define RR_CLOCK(col)                                                                                              \
   "printf('%02d:%02d:%02d', " col " / 3600000000, (" col " / 60000000) % 60, (" col " / 1000000) % 60)"
 
+/* Cut s back to whole UTF-8 characters (after a copy that may have cut one
+ * in two). Returns s. */
+char *rr_utf8_trim(char *s);
+
 /* A single integer, or dflt when the query gives no row. */
 int64_t rr_int(rr_file *f, const char *sql, int64_t dflt);
 

@@ -16,6 +16,15 @@ static const char *palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c
 
 void svg_escape(FILE *out, const char *s) {
   for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 0x80) { /* copy whole UTF-8 characters only */
+      size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0, k = 1;
+      while (want && k < want && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
+      if (!want || k < want) continue; /* a stray or cut byte: left out */
+      fwrite(s, 1, want, out);
+      s += want - 1;
+      continue;
+    }
     switch (*s) {
     case '&': fputs("&amp;", out); break;
     case '<': fputs("&lt;", out); break;
@@ -70,6 +79,10 @@ static double x_of(const svg_chart *c, double t) { return ML + (W - ML - MR) * (
 static double y_of(double v, double top) { return H - MB - (H - MT - MB) * (top > 0 ? v / top : 0); }
 
 static void polyline(FILE *out, const svg_chart *c, const svg_series *s, double top, const char *color) {
+  if (s->n == 1) { /* one sample: a dot */
+    fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", x_of(c, s->t[0]), y_of(s->v[0], top), color);
+    return;
+  }
   fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", color);
   for (int i = 0; i < s->n; i++) fprintf(out, "%s%.1f,%.1f", i ? " " : "", x_of(c, s->t[i]), y_of(s->v[i], top));
   fputs("\"/>\n", out);
@@ -98,7 +111,8 @@ void svg_write(FILE *out, const svg_chart *c, bool standalone) {
   fputs("</text>\n", out);
   /* Faults: shaded bands, labelled. */
   for (int f = 0; f < c->n_faults; f++) {
-    double t1 = c->faults[f].t1 < 0 ? c->t_end : c->faults[f].t1;
+    if (c->faults[f].t0 >= c->t_end) continue; /* after the run's end (an interrupted run) */
+    double t1 = c->faults[f].t1 < 0 || c->faults[f].t1 > c->t_end ? c->t_end : c->faults[f].t1;
     double x0 = x_of(c, c->faults[f].t0), x1 = x_of(c, t1);
     if (x1 - x0 < 1) x1 = x0 + 1;
     fprintf(out, "<rect class=\"fault\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f4a582\" "
@@ -120,7 +134,9 @@ void svg_write(FILE *out, const svg_chart *c, bool standalone) {
     fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#dddddd\"/>", ML, y, W - MR, y);
     fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML - 6, y + 4, lab);
   }
-  static const double steps[] = {60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800};
+  static const double steps[] = {60,    300,    600,    900,     1800,    3600,    7200,     10800,
+                                 21600, 43200,  86400,  172800,  604800,  1209600, 2419200, 7257600,
+                                 31536000};
   double xstep = steps[0];
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
     xstep = steps[i];
