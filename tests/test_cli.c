@@ -515,7 +515,8 @@ Test(cli, export_csv) {
     const char *file, *sql;
   } t[] = {{"samples.csv", "SELECT count(*) FROM samples"}, {"events.csv", "SELECT count(*) FROM events"},
            {"nodes.csv", "SELECT count(*) FROM nodes"}, {"expectations.csv", "SELECT count(*) FROM expectations"},
-           {"faults.csv", "SELECT count(*) FROM faults"}};
+           {"faults.csv", "SELECT count(*) FROM faults"}, {"figures.csv", "SELECT count(*) FROM figures"},
+           {"run.csv", "SELECT count(*) FROM runs"}};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
     char p[700], line[4096];
     snprintf(p, sizeof p, "%s/%s", dir, t[i].file);
@@ -551,6 +552,9 @@ Test(cli, export_csv) {
   r = run((const char *[]){"export", db, "--csv", dir, NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
+  r = run((const char *[]){"report", workdir, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "not a regular file"), "got: %s", r->err);
   rmdir(dir);
 }
 

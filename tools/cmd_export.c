@@ -12,9 +12,10 @@
 static const char *export_usage =
     "usage: romsim export RESULTS.db --csv DIR\n"
     "\n"
-    "Write the results file's samples, events, nodes, expectations and faults as\n"
-    "CSV files (samples.csv, events.csv, nodes.csv, expectations.csv, faults.csv)\n"
-    "in DIR, created if missing. Times are given in microseconds (t_us) and as\n"
+    "Write the results file's samples, events, nodes, expectations, figures,\n"
+    "run and faults as CSV files (samples.csv, events.csv, nodes.csv,\n"
+    "expectations.csv, figures.csv, run.csv, faults.csv) in DIR, created if\n"
+    "missing. Times are given in microseconds (t_us) and as\n"
     "a clock (time, HH:MM:SS). exit status: 0 written, 2 bad usage or an\n"
     "unreadable results file.\n";
 
@@ -113,6 +114,9 @@ int cmd_export(int argc, char **argv) {
                     "ORDER BY n.id"},
       {"expectations.csv", "SELECT name, CASE held WHEN 1 THEN 'held' ELSE 'failed' END AS verdict, detail "
                            "FROM expectations ORDER BY id"},
+      {"figures.csv", "SELECT key, value FROM figures ORDER BY key"},
+      {"run.csv", "SELECT scenario_name, scenario_file, scenario_hash, seed, romsim_version, wall_start, wall_end, "
+                  "sim_duration_us, sim_end_us, events, status, replay_file FROM runs"},
       {"faults.csv", "SELECT name, kind, start_us, " RR_CLOCK("start_us") " AS start, end_us, "
                      "CASE WHEN end_us IS NULL THEN '' ELSE " RR_CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
   };
@@ -121,7 +125,8 @@ int cmd_export(int argc, char **argv) {
     rc = export_query(&f, dir, tables[i].name, tables[i].sql, err, sizeof err);
   if (rc) fprintf(stderr, "romsim: %s\n", err);
   else
-    printf("%s: %s (%s run) exported to %s/{samples,events,nodes,expectations,faults}.csv\n", file, f.scenario,
+    printf("%s: %s (%s run) exported to %s/{samples,events,nodes,expectations,figures,run,faults}.csv\n", file,
+           f.scenario,
            f.status, dir);
   rr_close(&f);
   return rc ? EXIT_USAGE : 0;

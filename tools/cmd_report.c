@@ -270,12 +270,17 @@ static int load_faults(rr_file *f, svg_band *bands) {
   return n;
 }
 
-/* Rows of a query as table rows; cells escaped. */
-static void table_rows(FILE *out, rr_file *f, const char *sql, int limit) {
+/* Rows of a query as table rows of cols cells, escaped; beyond limit rows,
+ * one row says how many more there are. */
+static void table_rows(FILE *out, rr_file *f, const char *sql, int limit, int cols) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
-  int rows = 0;
-  while (sqlite3_step(st) == SQLITE_ROW && rows++ < limit) {
+  int rows = 0, more = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (rows++ >= limit) {
+      more++;
+      continue;
+    }
     fputs("<tr>", out);
     for (int c = 0; c < sqlite3_column_count(st); c++) {
       const char *cell = (const char *)sqlite3_column_text(st, c);
@@ -286,6 +291,8 @@ static void table_rows(FILE *out, rr_file *f, const char *sql, int limit) {
     fputs("</tr>\n", out);
   }
   sqlite3_finalize(st);
+  if (more)
+    fprintf(out, "<tr><td colspan=\"%d\"><em>and %d more rows: see romsim export</em></td></tr>\n", cols, more);
 }
 
 static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
@@ -353,9 +360,9 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
              "JOIN samples s ON s.node = n.id JOIN metrics m ON m.id = s.metric WHERE m.name = 'agents' AND "
              "n.role IN ('management_server', 'gateway', 'essentials') GROUP BY n.id "
              "ORDER BY n.role = 'essentials', max(s.value) * 1.0 / coalesce(n.agent_limit, 1) DESC, n.id",
-             60);
+             60, 4);
   fputs("</table>\n<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
-  table_rows(out, f, "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400);
+  table_rows(out, f, "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
   fputs("</table>\n</body>\n</html>\n", out);
 }
 
@@ -541,7 +548,8 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
       else if (figs[i].kind == 0)
         fmt_bytes(cell, 96, v);
       else if (figs[i].kind == 1)
-        snprintf(cell, 96, "%.1f s", v / 1000);
+        snprintf(cell, 96, v >= 600000 ? "%.1f min" : v >= 10000 ? "%.1f s" : "%.0f ms",
+                 v >= 600000 ? v / 60000 : v >= 10000 ? v / 1000 : v);
       else
         snprintf(cell, 96, "%.0f", v);
     }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rs_results.h"
 
@@ -34,12 +35,15 @@ int64_t rr_int(rr_file *f, const char *sql, int64_t dflt) {
 
 int rr_open(rr_file *f, const char *path, char *err, size_t errlen) {
   memset(f, 0, sizeof *f);
-  FILE *probe = fopen(path, "rb");
-  if (!probe) {
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
     snprintf(err, errlen, "%s: cannot open the results file: %s", path, strerror(errno));
     return -1;
   }
-  fclose(probe);
+  if (!S_ISREG(sb.st_mode)) {
+    snprintf(err, errlen, "%s: not a results file (not a regular file)", path);
+    return -1;
+  }
   if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "%s: cannot open the results file: %s", path, sqlite3_errmsg(f->db));
     rr_close(f);

@@ -99,6 +99,8 @@ void svg_write(FILE *out, const svg_chart *c, bool standalone) {
   scale sc = scale_for(top, c->unit);
   /* Ticks at round numbers of the unit shown. */
   double ystep = nice_step((top > 0 ? top * 1.05 : 1) / sc.div, 5) * sc.div;
+  /* Counts and bytes come whole: no tick between 0 and 1. */
+  if (c->unit != SVG_MS && ystep < 1) ystep = 1;
   top = ceil((top > 0 ? top * 1.05 : sc.div) / ystep) * ystep;
   if (standalone) fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
   fprintf(out, "<svg %sid=\"%s\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
