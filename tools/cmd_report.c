@@ -548,8 +548,8 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
       else if (figs[i].kind == 0)
         fmt_bytes(cell, 96, v);
       else if (figs[i].kind == 1)
-        snprintf(cell, 96, v >= 600000 ? "%.1f min" : v >= 10000 ? "%.1f s" : "%.0f ms",
-                 v >= 600000 ? v / 60000 : v >= 10000 ? v / 1000 : v);
+        snprintf(cell, 96, v >= 600000 ? "%.1f min" : v >= 1000 ? "%.1f s" : "%.0f ms",
+                 v >= 600000 ? v / 60000 : v >= 1000 ? v / 1000 : v);
       else
         snprintf(cell, 96, "%.0f", v);
     }
