@@ -88,8 +88,7 @@ static void sample(rm_group *g, const rm_node *n, int metric, double v) {
 static void check_limit(rm_group *g, rm_node *n, rs_time_t now) {
   bool over;
   if (n->role == RM_ESSENTIALS) {
-    const rm_essentials *e = (const rm_essentials *)(const void *)n;
-    over = e->servers > g->p->ess_servers || e->clients > g->p->ess_clients;
+    over = rm_essentials_over((const rm_essentials *)(const void *)n, g->p);
   } else {
     over = n->limit > 0 && n->agents > n->limit;
   }
@@ -358,7 +357,7 @@ rm_node *rm_group_find(rm_group *g, const char *name) {
 
 /* ---- building ---- */
 
-static int node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_role role) {
+int rm_node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_role role) {
   memset(n, 0, sizeof *n);
   n->id = id;
   n->role = role;
@@ -501,8 +500,7 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
     } else {
       for (int f = 1; f < g->n_ms; f++) gw->targets[n++] = &g->ms[(m + f) % g->n_ms].node;
     }
-    rm_uplink_init(&gw->up, &gw->node, gw->targets, n, &g->p->gw_link, 1.0 - g->p->gw_compression,
-                   (rs_time_t)(rs_stream_id(gw->node.name) % (uint64_t)g->p->flush_every));
+    rm_gateway_wire(gw, g, n);
   }
   free(ms_load);
   free(order);
@@ -542,32 +540,17 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   static const char *const cl_names[2][3] = {{"rms", "rms-1", "rms-2"}, {"sql", "sql-1", "sql-2"}};
   for (int c = 0; c < 2; c++) {
     rm_cluster *cl = c ? &g->sql : &g->rms;
-    if (node_init(g, &cl->node, id++, cl_names[c][0], c ? RM_SQL : RM_RMS)) goto nomem;
+    if (rm_node_init(g, &cl->node, id++, cl_names[c][0], c ? RM_SQL : RM_RMS)) goto nomem;
     for (int m = 0; m < 2; m++)
-      if (node_init(g, &cl->member[m], id++, cl_names[c][m + 1], c ? RM_SQL_NODE : RM_RMS_NODE)) goto nomem;
+      if (rm_node_init(g, &cl->member[m], id++, cl_names[c][m + 1], c ? RM_SQL_NODE : RM_RMS_NODE)) goto nomem;
     rm_cluster_init(cl, c ? p->sql_detection + p->sql_recovery : p->rms_failover);
   }
   g->sql.node.capacity = p->sql_capacity;
-  if (p->web_console && node_init(g, &g->web, id++, "web-1", RM_WEB)) goto nomem;
-  for (int i = 0; i < g->n_ms; i++) {
-    rm_forwarder *ms = &g->ms[i];
-    if (node_init(g, &ms->node, id++, sc->ms_names[i], RM_MS)) goto nomem;
-    ms->node.limit = p->ms_agents;
-    ms->node.capacity = p->ms_capacity;
-    rm_spool_init(&ms->node.spool, p->ms_queue);
-    ms->targets = malloc(sizeof *ms->targets);
-    if (!ms->targets) goto nomem;
-    ms->targets[0] = &g->sql.node;
-    rm_uplink_init(&ms->up, &ms->node, ms->targets, 1, &p->sql_link, 1.0,
-                   (rs_time_t)(rs_stream_id(ms->node.name) % (uint64_t)p->flush_every));
-  }
-  for (int i = 0; i < g->n_gw; i++) {
-    rm_forwarder *gw = &g->gw[i];
-    if (node_init(g, &gw->node, id++, sc->gw_names[i], RM_GATEWAY)) goto nomem;
-    gw->node.limit = p->gw_agents;
-    gw->node.capacity = p->gw_capacity;
-    rm_spool_init(&gw->node.spool, p->gw_queue);
-  }
+  if (p->web_console && rm_node_init(g, &g->web, id++, "web-1", RM_WEB)) goto nomem;
+  for (int i = 0; i < g->n_ms; i++)
+    if (rm_ms_init(&g->ms[i], g, id++, sc->ms_names[i])) goto nomem;
+  for (int i = 0; i < g->n_gw; i++)
+    if (rm_gateway_init(&g->gw[i], g, id++, sc->gw_names[i])) goto nomem;
   int e = 0;
   int64_t a = 0;
   for (int s = 0; s < sc->n_specs; s++) {
@@ -576,14 +559,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       rm_essentials *es = &g->ess[e];
       char name[512];
       snprintf(name, sizeof name, "%s-%d", cs->prefix, c + 1);
-      if (node_init(g, &es->node, id++, name, RM_ESSENTIALS)) goto nomem;
-      es->spec = cs;
-      es->servers = cs->servers;
-      es->clients = cs->clients;
-      es->node.agents = cs->servers + cs->clients;
-      es->node.limit = p->ess_servers + p->ess_clients;
-      es->first_agent = a;
-      rm_spool_init(&es->node.spool, p->ess_queue);
+      if (rm_essentials_init(es, g, id++, name, cs, a)) goto nomem;
       a += es->node.agents;
     }
   }
@@ -594,15 +570,14 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   a = 0;
   for (e = 0; e < g->n_ess; e++) {
     rm_essentials *es = &g->ess[e];
-    rm_uplink_init(&es->up, &es->node, es->targets, es->targets[1] ? 2 : 1, &p->site, 1.0,
-                   (rs_time_t)(rs_stream_id(es->node.name) % (uint64_t)p->flush_every));
+    rm_essentials_wire(es, g);
     for (int k = 0; k < es->servers + es->clients; k++, a++) {
       rm_agent *ag = &g->agents[a];
       char name[512];
       bool server = k < es->servers;
       snprintf(name, sizeof name, "%s/%s-%d", es->node.name, server ? "srv" : "cli",
                server ? k + 1 : k - es->servers + 1);
-      if (node_init(g, &ag->node, id++, name, RM_AGENT)) goto nomem;
+      if (rm_node_init(g, &ag->node, id++, name, RM_AGENT)) goto nomem;
       ag->node.agents = 1;
       ag->ess = &es->node;
       ag->server = server;
@@ -673,7 +648,7 @@ static void end_dropping(rm_group *g, rm_node *n) {
 /* The state a node shows: its own, or failing over while a sender has no
  * parent. */
 static rm_state shown_state(const rm_group *g, const rm_node *n) {
-  if (n == &g->web) return g->web.state != RM_UP ? RM_DOWN : g->rms.node.state;
+  if (n == &g->web) return rm_webconsole_state(g);
   if (n->state != RM_UP) return n->state;
   if (n->up && n->up->state != RM_UL_CONNECTED) return RM_FAILING_OVER;
   return RM_UP;

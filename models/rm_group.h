@@ -163,6 +163,31 @@ rm_node *rm_group_find(rm_group *g, const char *name);
  * holds, which nest. */
 void rm_group_set_down(rm_group *g, rm_node *n, bool down);
 
+/* --- The roles' files. --- */
+
+/* Every node's fields at their start; name is copied. Returns 0, or -1 when
+ * memory ran out. */
+int rm_node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_role role);
+
+/* rm_mgmt_server.c: a management server, writing to the SQL store. */
+int rm_ms_init(rm_forwarder *ms, rm_group *g, int64_t id, const char *name);
+
+/* rm_gateway.c: a gateway; wired to its n management servers (targets
+ * filled: primary first) once placed. */
+int rm_gateway_init(rm_forwarder *gw, rm_group *g, int64_t id, const char *name);
+void rm_gateway_wire(rm_forwarder *gw, rm_group *g, int n);
+
+/* rm_essentials.c: a customer's Essentials server, managing the agents
+ * from first_agent on; wired to its gateways once placed; over its limits. */
+int rm_essentials_init(rm_essentials *es, rm_group *g, int64_t id, const char *name, const rm_customer_spec *cs,
+                       int64_t first_agent);
+void rm_essentials_wire(rm_essentials *es, rm_group *g);
+bool rm_essentials_over(const rm_essentials *es, const rm_params *p);
+
+/* rm_webconsole.c: the web console's state: its own, and the RMS's it reads
+ * through. */
+rm_state rm_webconsole_state(const rm_group *g);
+
 /* --- For the roles' files. --- */
 
 /* Record an event at now (printf-style detail). */
