@@ -537,15 +537,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   for (int k = 0; k < RM_DATA_KINDS; k++)
     g->rate[k] = (int64_t)(p->per_day[k] * (double)p->item_bytes[k] * p->forward_share + 0.5);
   int64_t id = 1;
-  static const char *const cl_names[2][3] = {{"rms", "rms-1", "rms-2"}, {"sql", "sql-1", "sql-2"}};
-  for (int c = 0; c < 2; c++) {
-    rm_cluster *cl = c ? &g->sql : &g->rms;
-    if (rm_node_init(g, &cl->node, id++, cl_names[c][0], c ? RM_SQL : RM_RMS)) goto nomem;
-    for (int m = 0; m < 2; m++)
-      if (rm_node_init(g, &cl->member[m], id++, cl_names[c][m + 1], c ? RM_SQL_NODE : RM_RMS_NODE)) goto nomem;
-    rm_cluster_init(cl, c ? p->sql_detection + p->sql_recovery : p->rms_failover);
-  }
-  g->sql.node.capacity = p->sql_capacity;
+  if (rm_rms_init(g, &id) || rm_sql_init(g, &id)) goto nomem;
   if (p->web_console && rm_node_init(g, &g->web, id++, "web-1", RM_WEB)) goto nomem;
   for (int i = 0; i < g->n_ms; i++)
     if (rm_ms_init(&g->ms[i], g, id++, sc->ms_names[i])) goto nomem;

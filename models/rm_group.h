@@ -169,6 +169,10 @@ void rm_group_set_down(rm_group *g, rm_node *n, bool down);
  * memory ran out. */
 int rm_node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_role role);
 
+/* rm_rms.c, rm_sql.c: the two clusters (and their nodes), ids from *id on. */
+int rm_rms_init(rm_group *g, int64_t *id);
+int rm_sql_init(rm_group *g, int64_t *id);
+
 /* rm_mgmt_server.c: a management server, writing to the SQL store. */
 int rm_ms_init(rm_forwarder *ms, rm_group *g, int64_t id, const char *name);
 

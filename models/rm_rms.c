@@ -6,6 +6,16 @@
 
 #include "rm_group.h"
 
+int rm_rms_init(rm_group *g, int64_t *id) {
+  /* The RMS: an active/passive cluster, rms-1 active. */
+  if (rm_node_init(g, &g->rms.node, (*id)++, "rms", RM_RMS) ||
+      rm_node_init(g, &g->rms.member[0], (*id)++, "rms-1", RM_RMS_NODE) ||
+      rm_node_init(g, &g->rms.member[1], (*id)++, "rms-2", RM_RMS_NODE))
+    return -1;
+  rm_cluster_init(&g->rms, g->p->rms_failover);
+  return 0;
+}
+
 int rm_watchers_init(rm_watchers *w, int64_t n) {
   memset(w, 0, sizeof *w);
   size_t sz = (size_t)(n ? n : 1);

@@ -1,0 +1,17 @@
+/*
+ * rm_sql: the SQL Server store, a 2-node cluster. Its write capacity is
+ * shared among the management servers writing to it; a failover lasts its
+ * detection (LooksAlive, 5 s) plus recovery (assumed 60 s), during which
+ * the management servers queue.
+ */
+#include "rm_group.h"
+
+int rm_sql_init(rm_group *g, int64_t *id) {
+  if (rm_node_init(g, &g->sql.node, (*id)++, "sql", RM_SQL) ||
+      rm_node_init(g, &g->sql.member[0], (*id)++, "sql-1", RM_SQL_NODE) ||
+      rm_node_init(g, &g->sql.member[1], (*id)++, "sql-2", RM_SQL_NODE))
+    return -1;
+  rm_cluster_init(&g->sql, g->p->sql_detection + g->p->sql_recovery);
+  g->sql.node.capacity = g->p->sql_capacity;
+  return 0;
+}
