@@ -75,6 +75,14 @@ static void slurp(const char *path, char *buf, size_t n) {
   if (f) fclose(f);
 }
 
+/* Write text to path (binary: CRLF and BOMs stay as given). */
+static void spit(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  cr_assert_not_null(f, "cannot write %s", path);
+  fputs(text, f);
+  fclose(f);
+}
+
 /* Start romsim with argv (NULL-terminated, without the program), output to
  * files in the work folder. Returns the pid. */
 static pid_t start(const char *const *args) {
@@ -380,9 +388,7 @@ Test(cli, malformed_replays_have_positions) {
   char small[512], csv[512];
   fixture(small, sizeof small, "ROMSIM_TEST_SCENARIOS", "small.yaml");
   snprintf(csv, sizeof csv, "%s", path_in("iso.csv"));
-  FILE *f = fopen(csv, "w");
-  fputs("2026-11-20T01:00:00Z,gw-1,down\n", f);
-  fclose(f);
+  spit(csv, "2026-11-20T01:00:00Z,gw-1,down\n");
   result *r = run((const char *[]){"validate", small, "--replay", csv, NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "iso.csv:1:1: an absolute time needs the scenario's start"), "got: %s", r->err);
@@ -478,24 +484,18 @@ Test(cli, replays_from_spreadsheets) {
   char design[512];
   snprintf(design, sizeof design, "%s/design.yaml", getenv("ROMSIM_TEST_REPLAYS"));
   char *csv = path_in("sheet.csv"), *db = path_in("sheet.db");
-  FILE *f = fopen(csv, "wb");
-  fputs("\xEF\xBB\xBFTime,Target,Action\r\n30m,link:cust-1,down\r\n40m,gw-1,down\r\n45m,gw-1,down\r\n"
-        "1h,cust-1,up\r\n1h,gw-1,up\r\n", f);
-  fclose(f);
+  spit(csv, "\xEF\xBB\xBFTime,Target,Action\r\n30m,link:cust-1,down\r\n40m,gw-1,down\r\n45m,gw-1,down\r\n"
+        "1h,cust-1,up\r\n1h,gw-1,up\r\n");
   result *r = run((const char *[]){"run", design, "--replay", csv, "-o", db, NULL});
   cr_assert_eq(r->status, 0, "%s", r->err);
   cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'link_up'"), "1");
   cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'restart' AND detail LIKE 'gw-1%'"), "1");
   cr_assert_str_eq(query(db, "SELECT t_us FROM events WHERE kind = 'restart'"), "3600000000");
-  f = fopen(csv, "wb");
-  fputs("1h,gw-1,down\r\n1h,gw-1\r\n", f);
-  fclose(f);
+  spit(csv, "1h,gw-1,down\r\n1h,gw-1\r\n");
   r = run((const char *[]){"validate", design, "--replay", csv, NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "sheet.csv:2:8: a line is time,target,action"), "CRLF does not shift columns: %s", r->err);
-  f = fopen(csv, "wb");
-  fputs("2026-02-29T01:00:00Z,gw-1,down\n", f);
-  fclose(f);
+  spit(csv, "2026-02-29T01:00:00Z,gw-1,down\n");
   r = run((const char *[]){"validate", design, "--replay", csv, NULL});
   cr_assert_eq(r->status, 2, "2026 is not a leap year");
 }
@@ -546,9 +546,7 @@ Test(cli, export_csv) {
   r = run((const char *[]){"export", db, "--csv", dir, NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "schema version 1; this romsim reads version 2"), "got: %s", r->err);
-  f = fopen(db, "w");
-  fputs("name: not a database\n", f);
-  fclose(f);
+  spit(db, "name: not a database\n");
   r = run((const char *[]){"export", db, "--csv", dir, NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
@@ -635,9 +633,7 @@ Test(cli, report_of_interrupted_and_unreadable) {
   cr_assert_eq(xml_check(page, why, sizeof why), 0, "%s", why);
   cr_assert(strstr(page, "id=\"status-banner\">This run is interrupted"), "no banner");
   free(page);
-  FILE *f = fopen(db, "w");
-  fputs("not a database", f);
-  fclose(f);
+  spit(db, "not a database");
   r = run((const char *[]){"report", db, "-o", html, NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
@@ -687,13 +683,10 @@ Test(cli, report_of_awkward_names) {
   snprintf(db, sizeof db, "%s", path_in("awk.db"));
   snprintf(html, sizeof html, "%s", path_in("awk.html"));
   snprintf(dir, sizeof dir, "%s", path_in("awk-svg"));
-  FILE *f = fopen(sc, "w");
-  fputs("name: \"<b>&'x' \\\"y\\\" ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\"\n"
+  spit(sc, "name: \"<b>&'x' \\\"y\\\" ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\"\n"
         "duration: 2h\nsample_every: 10m\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
         "customers:\n  - {name: \"a&<üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü\", count: 2, servers: 1, clients: 1}\n"
-        "faults:\n  - {id: \"ßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßß<&>\", crash: gw-1, at: 1h, for: 5h}\n",
-        f);
-  fclose(f);
+        "faults:\n  - {id: \"ßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßßß<&>\", crash: gw-1, at: 1h, for: 5h}\n");
   result *r = run((const char *[]){"run", sc, "-o", db, NULL});
   cr_assert_eq(r->status, 0, "%s", r->err);
   r = run((const char *[]){"report", db, "-o", html, "--svg", dir, NULL});

@@ -45,15 +45,22 @@ Test(faults, cut) {
   world_free(w);
 }
 
+/* How much cust-1's queue (and transfer in flight) grows from 1 h to just
+ * before 2 h, the hour of its link's degradation. */
+static double site_queue_growth(world *w) {
+  rm_node *e = world_node(w, "cust-1");
+  world_run(w, RS_HOUR);
+  int64_t q0 = e->spool.bytes + e->up->inflight_bytes;
+  world_run(w, 2 * RS_HOUR - 1);
+  return (double)(e->spool.bytes + e->up->inflight_bytes - q0);
+}
+
 /* A degraded link: 64 Kbit/s (8000 B/s) carries less than the site sends
  * (19 907 B/s), so the Essentials server's queue grows by the difference. */
 Test(faults, degrade_bandwidth) {
   world *w = world_new(ONE_SITE("faults:\n  - {degrade: cust-1, at: 1h, for: 1h, bandwidth: 64Kbit/s}\n"));
   rm_node *e = world_node(w, "cust-1");
-  world_run(w, RS_HOUR);
-  int64_t q0 = e->spool.bytes + e->up->inflight_bytes;
-  world_run(w, 2 * RS_HOUR - 1);
-  double grown = (double)(e->spool.bytes + e->up->inflight_bytes - q0);
+  double grown = site_queue_growth(w);
   double want = (SITE_RATE - 8000.0) * 3600.0;
   cr_assert(grown > want - SLACK && grown < want + SLACK, "queue grew %.0f, want %.0f", grown, want);
   world_run(w, w->sc.duration);
@@ -66,11 +73,7 @@ Test(faults, degrade_bandwidth) {
  * 1.1 s) and 4 % loss, 1460 / 1.1 x 1.22 / 0.2 = 8096 B/s. */
 Test(faults, degrade_loss) {
   world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 1h, latency: 500ms, loss: 4%}\n"));
-  rm_node *e = world_node(w, "cust-1");
-  world_run(w, RS_HOUR);
-  int64_t q0 = e->spool.bytes + e->up->inflight_bytes;
-  world_run(w, 2 * RS_HOUR - 1);
-  double grown = (double)(e->spool.bytes + e->up->inflight_bytes - q0);
+  double grown = site_queue_growth(w);
   double want = (SITE_RATE - 1460.0 / 1.1 * 1.22 / 0.2) * 3600.0;
   cr_assert(grown > want - SLACK && grown < want + SLACK, "queue grew %.0f, want %.0f", grown, want);
   world_free(w);
