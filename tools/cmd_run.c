@@ -165,10 +165,6 @@ static const char *role_label(rm_role r) {
   }
 }
 
-static int role_count(const rm_group *g, rm_role r) {
-  return r == RM_MS ? g->n_ms : r == RM_GATEWAY ? g->n_gw : g->n_ess;
-}
-
 static void print_text(run_ctx *c) {
   const rm_group *g = &c->group;
   char a[32], b[32];
@@ -201,7 +197,7 @@ static void print_text(run_ctx *c) {
       printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->peak_agents, (long long)p->limit);
     }
     if (over)
-      printf("  OVER: %d of %d\n", over, role_count(g, r));
+      printf("  OVER: %d of %lld\n", over, (long long)rm_group_count(g, r));
     else
       printf("  within\n");
   }
