@@ -455,21 +455,29 @@ static int place_backups(rm_group *g, const int64_t *load) {
 }
 
 /*
- * Place gateways on management servers: all on the named one, or the
- * largest gateway first onto the server carrying least (ties: the lowest).
- * A gateway's failover list is the scenario's, or every other management
- * server starting after its primary.
+ * Place gateways on management servers. A gateway with its own report_to
+ * goes there, then every other one goes on the gateways' report_to when it
+ * names one, else the largest gateway first onto the server carrying least
+ * (ties: the lowest). A gateway's failover list is its own, else the
+ * gateways', else every other management server starting after its primary.
  */
 static int place_gateways(rm_group *g, const int64_t *gw_load) {
   const rm_scenario *sc = g->sc;
   int64_t *ms_load = calloc((size_t)g->n_ms, sizeof *ms_load);
   int *order = malloc((size_t)g->n_gw * sizeof *order);
-  if (!ms_load || !order) {
+  int *home = malloc((size_t)g->n_gw * sizeof *home);
+  if (!ms_load || !order || !home) {
     free(ms_load);
     free(order);
+    free(home);
     return -1;
   }
   int fixed = sc->gw_report_to ? ms_index(g, sc->gw_report_to) : -1;
+  for (int i = 0; i < g->n_gw; i++) {
+    const char *own = sc->gw_place ? sc->gw_place[i].report_to : NULL;
+    home[i] = own ? ms_index(g, own) : fixed;
+    if (home[i] >= 0) ms_load[home[i]] += gw_load[i];
+  }
   /* Insertion sort by load, descending, stable: gateway counts are small. */
   for (int i = 0; i < g->n_gw; i++) {
     int j = i;
@@ -482,8 +490,11 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
   int rc = 0;
   for (int k = 0; k < g->n_gw && rc == 0; k++) {
     int i = order[k];
-    int m = fixed >= 0 ? fixed : least(ms_load, g->n_ms, 0, -1);
-    ms_load[m] += gw_load[i];
+    int m = home[i];
+    if (m < 0) {
+      m = least(ms_load, g->n_ms, 0, -1);
+      ms_load[m] += gw_load[i];
+    }
     rm_forwarder *gw = &g->gw[i];
     gw->targets = calloc((size_t)g->n_ms, sizeof *gw->targets);
     if (!gw->targets) {
@@ -492,9 +503,15 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
     }
     int n = 0;
     gw->targets[n++] = &g->ms[m].node;
-    if (sc->gw_failover) {
-      for (int f = 0; f < sc->n_gw_failover; f++) {
-        int x = ms_index(g, sc->gw_failover[f]);
+    char **fl = sc->gw_failover;
+    int n_fl = sc->n_gw_failover;
+    if (sc->gw_place && sc->gw_place[i].failover) {
+      fl = sc->gw_place[i].failover;
+      n_fl = sc->gw_place[i].n_failover;
+    }
+    if (fl) {
+      for (int f = 0; f < n_fl; f++) {
+        int x = ms_index(g, fl[f]);
         if (x != m) gw->targets[n++] = &g->ms[x].node;
       }
     } else {
@@ -504,6 +521,7 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
   }
   free(ms_load);
   free(order);
+  free(home);
   return rc;
 }
 

@@ -195,8 +195,11 @@ static int get_int(rm_yaml *y, yaml_node_t *map, const char *key, const char *wh
 
 static int find_name(char **names, int n, const char *s);
 
-/* `count: N` or `names: [...]` for management servers or gateways. */
-static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char *prefix, int *n, char ***names) {
+/* `count: N` or `names: [...]` for management servers or gateways. When
+ * maps is given (gateways), an item may also be a mapping {name, report_to,
+ * failover}: its node is kept in (*maps)[i] (NULL for a plain name). */
+static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char *prefix, int *n, char ***names,
+                      yaml_node_t ***maps) {
   yaml_node_t *count = rm_yaml_get(y, map, "count"), *list = rm_yaml_get(y, map, "names");
   if (count && list) return rm_yaml_error(y, rm_yaml_key(y, map, "names"), "%s: give count or names, not both", what);
   if (!count && !list) return rm_yaml_error(y, map, "%s: give count (a number) or names (a list)", what);
@@ -219,8 +222,17 @@ static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char
   *names = calloc((size_t)c, sizeof **names);
   if (!*names) return rm_yaml_error(y, list, "out of memory");
   *n = c;
+  if (maps && !(*maps = calloc((size_t)c, sizeof **maps))) return rm_yaml_error(y, list, "out of memory");
   for (int i = 0; i < c; i++) {
     yaml_node_t *item = rm_yaml_node(y, list->data.sequence.items.start[i]);
+    if (maps && item && item->type == YAML_MAPPING_NODE) {
+      static const char *const keys[] = {"name", "report_to", "failover", NULL};
+      if (rm_yaml_check_keys(y, item, "a gateway", keys)) return -1;
+      yaml_node_t *nm = rm_yaml_get(y, item, "name");
+      if (!nm) return rm_yaml_error(y, item, "a gateway given as a mapping needs a name");
+      (*maps)[i] = item;
+      item = nm;
+    }
     if (rm_yaml_string(y, item, "a name", &(*names)[i])) return -1;
     if (strlen((*names)[i]) > 200) return rm_yaml_error(y, item, "a name is at most 200 bytes long");
     for (int j = 0; j < i; j++)
@@ -788,6 +800,28 @@ static int optional_section(rm_yaml *y, yaml_node_t *parent, const char *key, rm
   return v ? read_section(y, v, key, NULL, p) : 0;
 }
 
+/* A failover list: absent or auto (NULL), else management servers' names. */
+static int read_failover(rm_yaml *y, yaml_node_t *fl, const rm_scenario *sc, int *n_out, char ***out) {
+  *out = NULL;
+  *n_out = 0;
+  if (!fl || rm_yaml_is(fl, "auto")) return 0;
+  if (fl->type != YAML_SEQUENCE_NODE)
+    return rm_yaml_error(y, fl, "failover must be auto or a list of management servers, such as [ms-2]");
+  int n = (int)(fl->data.sequence.items.top - fl->data.sequence.items.start);
+  *out = calloc((size_t)(n ? n : 1), sizeof **out);
+  if (!*out) return rm_yaml_error(y, fl, "out of memory");
+  for (int i = 0; i < n; i++) {
+    yaml_node_t *item = rm_yaml_node(y, fl->data.sequence.items.start[i]);
+    *n_out = i + 1;
+    if (rm_yaml_string(y, item, "a failover server", &(*out)[i])) return -1;
+    if (find_name(sc->ms_names, sc->n_ms, (*out)[i]) < 0)
+      return rm_yaml_error(y, item, "failover: no management server is named '%s'", (*out)[i]);
+    for (int j = 0; j < i; j++)
+      if (strcmp((*out)[j], (*out)[i]) == 0) return rm_yaml_error(y, item, "failover: '%s' is given twice", (*out)[i]);
+  }
+  return 0;
+}
+
 static int read_doc(rm_yaml *y, rm_scenario *sc) {
   static const char *const ms_own[] = {"count", "names", NULL};
   static const char *const gw_own[] = {"count", "names", "report_to", "failover", NULL};
@@ -822,27 +856,26 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if (!(v = rm_yaml_get(y, root, "management_servers")))
     return rm_yaml_error(y, root, "the scenario needs management_servers (such as {count: 2})");
   if (read_section(y, v, "management_servers", ms_own, &sc->p) ||
-      read_names(y, v, "management_servers", "ms", &sc->n_ms, &sc->ms_names))
+      read_names(y, v, "management_servers", "ms", &sc->n_ms, &sc->ms_names, NULL))
     return -1;
   if (!(v = rm_yaml_get(y, root, "gateways"))) return rm_yaml_error(y, root, "the scenario needs gateways (such as {count: 8})");
-  if (read_section(y, v, "gateways", gw_own, &sc->p) || read_names(y, v, "gateways", "gw", &sc->n_gw, &sc->gw_names) ||
+  if (read_section(y, v, "gateways", gw_own, &sc->p) ||
       read_ref(y, v, "report_to", "management server", sc->ms_names, sc->n_ms, &sc->gw_report_to))
     return -1;
-  yaml_node_t *fl = rm_yaml_get(y, v, "failover");
-  if (fl && !rm_yaml_is(fl, "auto")) {
-    if (fl->type != YAML_SEQUENCE_NODE)
-      return rm_yaml_error(y, fl, "failover must be auto or a list of management servers, such as [ms-2]");
-    int n = (int)(fl->data.sequence.items.top - fl->data.sequence.items.start);
-    sc->gw_failover = calloc((size_t)(n ? n : 1), sizeof *sc->gw_failover);
-    if (!sc->gw_failover) return rm_yaml_error(y, fl, "out of memory");
-    for (int i = 0; i < n; i++) {
-      yaml_node_t *item = rm_yaml_node(y, fl->data.sequence.items.start[i]);
-      sc->n_gw_failover = i + 1;
-      if (rm_yaml_string(y, item, "a failover server", &sc->gw_failover[i])) return -1;
-      if (find_name(sc->ms_names, sc->n_ms, sc->gw_failover[i]) < 0)
-        return rm_yaml_error(y, item, "failover: no management server is named '%s'", sc->gw_failover[i]);
+  yaml_node_t **maps = NULL;
+  int rc = read_names(y, v, "gateways", "gw", &sc->n_gw, &sc->gw_names, &maps);
+  if (rc == 0) rc = read_failover(y, rm_yaml_get(y, v, "failover"), sc, &sc->n_gw_failover, &sc->gw_failover);
+  if (rc == 0 && maps) {
+    if (!(sc->gw_place = calloc((size_t)sc->n_gw, sizeof *sc->gw_place))) rc = rm_yaml_error(y, v, "out of memory");
+    for (int i = 0; i < sc->n_gw && rc == 0; i++) {
+      rm_gw_place *gp = &sc->gw_place[i];
+      if (!maps[i]) continue;
+      rc = read_ref(y, maps[i], "report_to", "management server", sc->ms_names, sc->n_ms, &gp->report_to);
+      if (rc == 0) rc = read_failover(y, rm_yaml_get(y, maps[i], "failover"), sc, &gp->n_failover, &gp->failover);
     }
   }
+  free(maps);
+  if (rc) return -1;
   for (int i = 0; i < sc->n_gw; i++)
     if (find_name(sc->ms_names, sc->n_ms, sc->gw_names[i]) >= 0)
       return rm_yaml_error(y, rm_yaml_get(y, root, "gateways"), "gateway name '%s' is also a management server's",
@@ -976,6 +1009,12 @@ void rm_scenario_free(rm_scenario *sc) {
   free_names(sc->gw_names, sc->n_gw);
   free(sc->gw_report_to);
   free_names(sc->gw_failover, sc->n_gw_failover);
+  if (sc->gw_place)
+    for (int i = 0; i < sc->n_gw; i++) {
+      free(sc->gw_place[i].report_to);
+      free_names(sc->gw_place[i].failover, sc->gw_place[i].n_failover);
+    }
+  free(sc->gw_place);
   for (int i = 0; sc->faults && i < sc->n_faults; i++) {
     free(sc->faults[i].target);
     free(sc->faults[i].id);

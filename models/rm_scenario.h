@@ -160,6 +160,13 @@ typedef struct {
   char *name;               /* as shown: "failover_within 3m during gw-flap" */
 } rm_expect_spec;
 
+/* One gateway's own placement, when its `names:` item is a mapping. */
+typedef struct {
+  char *report_to;        /* a management server, or NULL: the gateways' */
+  int n_failover;
+  char **failover;        /* NULL: the gateways' */
+} rm_gw_place;
+
 typedef struct {
   char *file;             /* path as given */
   char *text;             /* the whole file */
@@ -175,6 +182,7 @@ typedef struct {
   char *gw_report_to;     /* a management server, or NULL for automatic */
   int n_gw_failover;      /* explicit failover list for every gateway */
   char **gw_failover;     /* NULL: every other management server */
+  rm_gw_place *gw_place;  /* per gateway (n_gw), or NULL when none is given its own */
   int n_specs;
   rm_customer_spec *specs;
   rm_params p;

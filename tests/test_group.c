@@ -122,6 +122,36 @@ Test(group, named_placement_first) {
   rm_scenario_free(&sc);
 }
 
+/* A gateway given as a mapping has its own management server and failover
+ * list; the others are placed as before, around it. */
+Test(group, per_gateway_placement) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, "name: g\nduration: 1m\nmanagement_servers: {count: 3}\n"
+            "gateways: {names: [{name: gw-a, report_to: ms-3, failover: [ms-1]}, gw-b,\n"
+            "                   {name: gw-c, report_to: ms-3}], failover: [ms-2, ms-3]}\n"
+            "customers:\n  - {count: 3, clients: 100}\n");
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  rm_group_start(&g);
+  cr_assert_eq(g.gw[0].targets[0], &g.ms[2].node);
+  cr_assert_eq(g.gw[0].targets[1], &g.ms[0].node);
+  cr_assert_eq(g.gw[0].up.n_targets, 2);
+  /* gw-c: its own server, the gateways' failover list without it. */
+  cr_assert_eq(g.gw[2].targets[0], &g.ms[2].node);
+  cr_assert_eq(g.gw[2].targets[1], &g.ms[1].node);
+  cr_assert_eq(g.gw[2].up.n_targets, 2);
+  /* gw-b: automatic, onto the least loaded server (ms-1), failover [ms-2, ms-3]. */
+  cr_assert_eq(g.gw[1].targets[0], &g.ms[0].node);
+  cr_assert_eq(g.gw[1].targets[1], &g.ms[1].node);
+  cr_assert_eq(g.gw[1].targets[2], &g.ms[2].node);
+  cr_assert_eq(g.ms[2].node.agents, 200);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
 /* Every agent sends one heartbeat per interval, and with every hop up each
  * reaches the RMS. */
 Test(group, heartbeats_reach_the_rms) {
