@@ -403,9 +403,10 @@ static void place_primaries(rm_group *g, int64_t *load) {
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
-      int named = e->spec->primary != NULL;
+      const char *want = rm_customer_primary(e->spec, e->nth);
+      int named = want != NULL;
       if (named != (pass == 0)) continue;
-      int p = named ? gw_index(g, e->spec->primary) : least(load, g->n_gw, 0, -1);
+      int p = named ? gw_index(g, want) : least(load, g->n_gw, 0, -1);
       load[p] += e->node.agents;
       e->targets[0] = &g->gw[p].node;
     }
@@ -432,12 +433,13 @@ static int place_backups(rm_group *g, const int64_t *load) {
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
-      int named = e->spec->backup != NULL;
+      const char *want = rm_customer_backup(e->spec, e->nth);
+      int named = want != NULL;
       if (named != (pass == 0)) continue;
       int p = (int)((rm_forwarder *)(void *)e->targets[0] - g->gw);
       int b;
       if (named) {
-        b = gw_index(g, e->spec->backup);
+        b = gw_index(g, want);
       } else {
         const rm_node *pm = g->gw[p].targets[0];
         for (int k = 0; k < n; k++)
@@ -570,6 +572,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       char name[512];
       snprintf(name, sizeof name, "%s-%d", cs->prefix, c + 1);
       if (rm_essentials_init(es, g, id++, name, cs, a)) goto nomem;
+      es->nth = c;
       a += es->node.agents;
     }
   }

@@ -31,6 +31,7 @@
 typedef struct {
   rm_node node;
   const rm_customer_spec *spec; /* the scenario line it comes from */
+  int nth;                  /* which of the line's customers, from 0 */
   int servers, clients;     /* computers it manages */
   rm_node *targets[2];      /* primary and backup gateway (backup may be absent) */
   rm_uplink up;

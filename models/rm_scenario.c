@@ -259,6 +259,34 @@ static int read_ref(rm_yaml *y, yaml_node_t *map, const char *key, const char *k
   return 0;
 }
 
+/* A customer line's primary or backup: auto (NULL), a gateway for each of
+ * its customers, or a list of one gateway (or auto) per customer. */
+static int read_gw_refs(rm_yaml *y, yaml_node_t *m, const char *key, const rm_scenario *sc, int count, char **one,
+                        char ***each) {
+  yaml_node_t *v = rm_yaml_get(y, m, key);
+  if (!v || v->type != YAML_SEQUENCE_NODE) return read_ref(y, m, key, "gateway", sc->gw_names, sc->n_gw, one);
+  int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
+  if (n != count)
+    return rm_yaml_error(y, v, "%s: a list gives one gateway per customer: %d for %d customers", key, n, count);
+  if (!(*each = calloc((size_t)n, sizeof **each))) return rm_yaml_error(y, v, "out of memory");
+  for (int i = 0; i < n; i++) {
+    yaml_node_t *item = rm_yaml_node(y, v->data.sequence.items.start[i]);
+    if (rm_yaml_is(item, "auto")) continue;
+    if (rm_yaml_string(y, item, key, &(*each)[i])) return -1;
+    if (find_name(sc->gw_names, sc->n_gw, (*each)[i]) < 0)
+      return rm_yaml_error(y, item, "%s: no gateway is named '%s' (write auto or the name of one)", key, (*each)[i]);
+  }
+  return 0;
+}
+
+const char *rm_customer_primary(const rm_customer_spec *cs, int i) {
+  return cs->primary_each ? cs->primary_each[i] : cs->primary;
+}
+
+const char *rm_customer_backup(const rm_customer_spec *cs, int i) {
+  return cs->backup_each ? cs->backup_each[i] : cs->backup;
+}
+
 static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
   if (list->type != YAML_SEQUENCE_NODE || list->data.sequence.items.top == list->data.sequence.items.start)
     return rm_yaml_error(y, list, "customers must be a non-empty list of {count, servers, clients, ...}");
@@ -293,11 +321,15 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
     if (strpbrk(cs->prefix, "/:"))
       return rm_yaml_error(y, nm, "customer name '%s' may not hold '/' or ':' (they write selectors)", cs->prefix);
     if (strlen(cs->prefix) > 200) return rm_yaml_error(y, nm, "a customer name is at most 200 bytes long");
-    if (read_ref(y, m, "primary", "gateway", sc->gw_names, sc->n_gw, &cs->primary) ||
-        read_ref(y, m, "backup", "gateway", sc->gw_names, sc->n_gw, &cs->backup))
+    if (read_gw_refs(y, m, "primary", sc, cs->count, &cs->primary, &cs->primary_each) ||
+        read_gw_refs(y, m, "backup", sc, cs->count, &cs->backup, &cs->backup_each))
       return -1;
-    if (cs->primary && cs->backup && strcmp(cs->primary, cs->backup) == 0)
-      return rm_yaml_error(y, rm_yaml_get(y, m, "backup"), "backup must differ from primary ('%s')", cs->primary);
+    for (int c = 0; c < cs->count; c++) {
+      const char *pr = rm_customer_primary(cs, c), *bk = rm_customer_backup(cs, c);
+      if (pr && bk && strcmp(pr, bk) == 0)
+        return rm_yaml_error(y, rm_yaml_get(y, m, "backup"), "backup must differ from primary ('%s'%s)", pr,
+                             cs->count > 1 ? " for one of the customers" : "");
+    }
     total += (int64_t)cs->count * (cs->servers + cs->clients);
     if (total > 10 * (int64_t)RM_MAX_NODES)
       return rm_yaml_error(y, m, "more than %d agents in all: too large to simulate", 10 * RM_MAX_NODES);
@@ -1033,6 +1065,8 @@ void rm_scenario_free(rm_scenario *sc) {
     free(sc->specs[i].prefix);
     free(sc->specs[i].primary);
     free(sc->specs[i].backup);
+    free_names(sc->specs[i].primary_each, sc->specs[i].count);
+    free_names(sc->specs[i].backup_each, sc->specs[i].count);
   }
   free(sc->specs);
   memset(sc, 0, sizeof *sc);

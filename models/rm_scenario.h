@@ -24,7 +24,13 @@ typedef struct {
   int clients;      /* Windows clients per customer */
   char *primary;    /* gateway name, or NULL for automatic placement */
   char *backup;     /* gateway name, or NULL for automatic placement */
+  char **primary_each; /* or one per customer (count; NULL items: automatic), or NULL */
+  char **backup_each;
 } rm_customer_spec;
+
+/* The i-th customer's (from 0) named primary or backup gateway, or NULL. */
+const char *rm_customer_primary(const rm_customer_spec *cs, int i);
+const char *rm_customer_backup(const rm_customer_spec *cs, int i);
 
 /* A link between tiers. */
 typedef struct {

@@ -152,6 +152,29 @@ Test(group, per_gateway_placement) {
   rm_scenario_free(&sc);
 }
 
+/* A customer line's primary and backup may be lists, one gateway per
+ * customer; auto items are placed as usual. */
+Test(group, per_customer_lists) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, "name: g\nduration: 1m\nmanagement_servers: {count: 1}\ngateways: {count: 3}\n"
+            "customers:\n  - {count: 3, clients: 100, primary: [gw-3, gw-3, auto], backup: [gw-2, gw-1, gw-3]}\n");
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  rm_group_start(&g);
+  cr_assert_eq(g.ess[0].targets[0], &g.gw[2].node);
+  cr_assert_eq(g.ess[1].targets[0], &g.gw[2].node);
+  cr_assert_eq(g.ess[2].targets[0], &g.gw[0].node);
+  cr_assert_eq(g.ess[0].targets[1], &g.gw[1].node);
+  cr_assert_eq(g.ess[1].targets[1], &g.gw[0].node);
+  cr_assert_eq(g.ess[2].targets[1], &g.gw[2].node);
+  cr_assert_str_eq(g.ess[1].node.name, "cust-2");
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
 /* Every agent sends one heartbeat per interval, and with every hop up each
  * reaches the RMS. */
 Test(group, heartbeats_reach_the_rms) {
