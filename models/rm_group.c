@@ -250,7 +250,26 @@ void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c
 
 /* ---- states ---- */
 
+/* The RMS and SQL services' outages (failovers included), for sweeps. */
+static void note_service(rm_group *g, rm_node *n) {
+  int c = n == &g->rms.node ? 0 : n == &g->sql.node ? 1 : -1;
+  if (c < 0) return;
+  rs_time_t now = rs_sim_now(g->sim);
+  if (n->state != RM_UP && g->svc_open[c] < 0) {
+    if (rm_group_grow((void **)&g->svc_outages, g->n_svc_outages, &g->cap_svc_outages, sizeof *g->svc_outages)) {
+      g->nomem = 1;
+      return;
+    }
+    g->svc_outages[g->n_svc_outages] = (rm_link_outage){.owner = n, .start = now, .end = -1};
+    g->svc_open[c] = g->n_svc_outages++;
+  } else if (n->state == RM_UP && g->svc_open[c] >= 0) {
+    g->svc_outages[g->svc_open[c]].end = now;
+    g->svc_open[c] = -1;
+  }
+}
+
 void rm_group_state_changed(rm_group *g, rm_node *n) {
+  note_service(g, n);
   if (n->state != RM_UP) {
     /* Every sender connected to n loses it. */
     if (n->role == RM_MS)
@@ -546,6 +565,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->n_gw = sc->n_gw;
   g->n_ess = (int)rm_scenario_customers(sc);
   g->n_agents = rm_scenario_agents(sc);
+  g->svc_open[0] = g->svc_open[1] = -1;
   g->ms = calloc((size_t)g->n_ms, sizeof *g->ms);
   g->gw = calloc((size_t)g->n_gw, sizeof *g->gw);
   g->ess = calloc((size_t)g->n_ess, sizeof *g->ess);
@@ -849,6 +869,7 @@ void rm_group_free(rm_group *g) {
   free(g->dirty);
   free(g->limits);
   free(g->link_outages);
+  free(g->svc_outages);
   free(g->marks);
   rm_story_free(&g->story);
   free(g->verdicts);

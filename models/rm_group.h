@@ -113,6 +113,9 @@ struct rm_group {
   int64_t n_limits, cap_limits;
   rm_link_outage *link_outages;
   int64_t n_link_outages, cap_link_outages;
+  rm_link_outage *svc_outages; /* the RMS or SQL service unavailable (owner: the cluster) */
+  int64_t n_svc_outages, cap_svc_outages;
+  int64_t svc_open[2];      /* the RMS's and SQL's open outage, -1 */
   rm_mark *marks;
   int64_t n_marks, cap_marks;
   int nomem;                /* a log could not grow: verdicts say so */

@@ -20,6 +20,12 @@ static const char *usage_text =
     "commands:\n"
     "  run SCENARIO       run a scenario, write a results file, print a summary\n"
     "  validate SCENARIO  read and check a scenario without running it\n"
+    "  plan --customers 20x200 [--survive gateway]\n"
+    "                     the smallest design that holds, written as a scenario\n"
+    "  sweep SCENARIO [--fail each:gateway,ms] [--pairs]\n"
+    "                     run the scenario once per failure, in parallel\n"
+    "  merge -o SWEEP.db SHARD.db...\n"
+    "                     join a sweep run in shards\n"
     "  report RESULTS.db [-o REPORT.html] [--svg DIR]\n"
     "                     a self-contained HTML report with charts over time\n"
     "  compare A.db B.db [-o COMPARE.html]\n"
@@ -82,6 +88,9 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return cmd_report(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
+  if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 1, argv + 1);
+  if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 1, argv + 1);
+  if (strcmp(cmd, "plan") == 0) return cmd_plan(argc - 1, argv + 1);
   if (cmd[0] == '-') return cli_usage_error("unknown option '%s' (try romsim --help)", cmd);
-  return cli_usage_error("unknown command '%s' (commands: run, validate, report, compare, export; try romsim --help)", cmd);
+  return cli_usage_error("unknown command '%s' (commands: run, validate, plan, sweep, merge, report, compare, export; try romsim --help)", cmd);
 }

@@ -1,0 +1,96 @@
+/*
+ * rm_plan: the smallest design that holds a set of customers.
+ *
+ * Three answers, each a step further than the last:
+ *  1. the deployment guide's arithmetic: agents / limit, rounded up;
+ *  2. whole customers: a customer's Essentials server reports to one
+ *     gateway, so customers are packed whole onto gateways;
+ *  3. a design that survives the chosen single failures (any one gateway,
+ *     any one management server, or either) with every survivor within its
+ *     limits, with the primary and backup assignments that make it so.
+ *
+ * The search takes the fewest management servers first, then the fewest
+ * gateways, trying for each count two placements: customers largest first
+ * onto the least loaded gateway (balanced), and first-fit decreasing
+ * (packed tight, the rest of the gateways spare). Backups and failovers are
+ * then chosen greedily: a failed gateway's customers, largest first, each go
+ * to the gateway with the most room, on the same management server when one
+ * has room (so no agents move between management servers); a failed
+ * management server's gateways, largest first, each go to the management
+ * server with the most room. A design is kept only when every single
+ * failure of the chosen kinds leaves every node within its limit.
+ */
+#ifndef RM_PLAN_H
+#define RM_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The failures a design must survive, one at a time. */
+typedef enum { RM_SURVIVE_NONE, RM_SURVIVE_GATEWAY, RM_SURVIVE_MS, RM_SURVIVE_EITHER, RM_SURVIVE_KINDS } rm_survive;
+
+/* "none", "gateway", "management_server", "either"; and back (-1: unknown;
+ * "ms" is taken for management_server). */
+const char *rm_survive_name(rm_survive s);
+int rm_survive_parse(const char *s);
+
+/* A line of customers of one shape, as in a scenario. */
+typedef struct {
+  char *name;               /* prefix: customers are NAME-1, NAME-2, ... */
+  int count;
+  int servers, clients;
+} rm_plan_line;
+
+typedef struct {
+  int n_lines;
+  rm_plan_line *lines;
+  int ms_limit, gw_limit;   /* agents per management server and per gateway */
+  int ess_servers, ess_clients; /* per Essentials server (reported, not planned) */
+} rm_plan_input;
+
+/* A design: where every customer and gateway goes. */
+typedef struct {
+  int n_ms, n_gw, n_cust;
+  int *primary;             /* per customer: its gateway */
+  int *backup;              /* per customer: its backup gateway, -1: left to the model */
+  int *gw_ms;               /* per gateway: its management server */
+  int *gw_failover;         /* per gateway: its failover server, -1: left to the model */
+  int64_t *gw_load, *ms_load; /* agents carried with nothing failed */
+  /* The worst single failures of the kinds survived (-1: not checked). */
+  int64_t worst_gw_load;    /* the fullest gateway after a gateway fails */
+  int worst_gw, worst_gw_failed;
+  int64_t worst_ms_load;    /* the fullest management server after one fails */
+  int worst_ms, worst_ms_failed;
+} rm_plan_design;
+
+typedef struct {
+  int64_t agents;
+  int n_cust;
+  int64_t *size;            /* per customer: agents */
+  int *line_of;             /* per customer: its line */
+  int *nth;                 /* per customer: which of its line's, from 0 */
+  int64_t largest;
+  /* 1. The guide's arithmetic. */
+  int arith_ms, arith_gw;
+  int64_t arith_fullest;    /* whole customers on arith_gw gateways, balanced: the fullest */
+  int arith_fullest_customers;
+  /* 2 and 3: a design per kind of failure survived. */
+  rm_plan_design design[RM_SURVIVE_KINDS];
+  char why_fewer[RM_SURVIVE_KINDS][600]; /* why one gateway fewer does not hold ("" when there is no fewer to try) */
+  char why_more_ms[RM_SURVIVE_KINDS][600]; /* why fewer management servers do not ("" likewise) */
+  /* Essentials servers over their own limits (a customer needs a second one). */
+  int ess_over;
+  int ess_over_first;       /* the first such customer, -1 */
+} rm_plan;
+
+/* Plan for in. Returns 0, or -1 with a message in err (a customer larger
+ * than a gateway's limit, or no design found within the search's bounds). */
+int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen);
+
+void rm_plan_free(rm_plan *pl);
+
+/* Customer i's name: LINE-K (the scenario's naming). */
+void rm_plan_customer_name(const rm_plan *pl, const rm_plan_input *in, int i, char *buf, size_t len);
+
+#endif

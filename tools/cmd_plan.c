@@ -1,0 +1,515 @@
+/*
+ * romsim plan: the smallest design for a set of customers, explained, and
+ * written as a scenario that romsim run and romsim sweep take; with
+ * --verify, swept against the failures it claims to survive.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "cli.h"
+#include "rm_plan.h"
+#include "rm_scenario.h"
+#include "rm_yaml.h"
+#include "sweep.h"
+
+static const char *plan_usage =
+    "usage: romsim plan (--customers N×SIZE[,...] | --from FILE.yaml) [--survive none|gateway|ms|either]\n"
+    "                   [--gateway-limit N] [--ms-limit N] [-o DESIGN.yaml] [--verify [--jobs N]]\n"
+    "\n"
+    "The smallest design that holds the customers: by the deployment guide's\n"
+    "arithmetic, with whole customers on gateways, and surviving the failures\n"
+    "asked for, each number explained; the design is written as a scenario.\n"
+    "\n"
+    "  --customers SPECS  lines of identical customers: NxSIZE (5% of SIZE servers,\n"
+    "                     at least 1, the rest clients) or NxSERVERS+CLIENTS;\n"
+    "                     for example 20x200 or 20x10+190,5x30+470\n"
+    "  --from FILE        customers from a YAML file: a scenario, or a file of\n"
+    "                     customers: [{name, count, servers, clients}] and limits:\n"
+    "  --survive KIND     none (default), gateway (any one gateway), management_server\n"
+    "                     (ms: any one management server) or either (any one of both)\n"
+    "  --gateway-limit N  agents per gateway (default 530, or the file's limits)\n"
+    "  --ms-limit N       agents per management server (default 2000, or the file's)\n"
+    "  -o, --output FILE  write the design as a scenario YAML\n"
+    "  --name NAME        the design's scenario name (default plan)\n"
+    "  --duration D       the design's run length (default 6h)\n"
+    "  --verify           sweep the design against the failures it survives, print\n"
+    "                     the sweep's table; exit 1 if a case fails\n"
+    "  --jobs N           runs at once for --verify (default: the cores)\n"
+    "exit status: 0 planned (and verified), 1 the verification failed, 2 bad input.\n";
+
+typedef struct {
+  rm_plan_line *lines;
+  int n, cap;
+  int ms_limit, gw_limit, ess_servers, ess_clients;
+  bool ms_given, gw_given;
+} plan_in;
+
+static int add_line(plan_in *in, const char *name, int count, int servers, int clients) {
+  if (in->n == in->cap) {
+    int cap = in->cap ? in->cap * 2 : 8;
+    rm_plan_line *v = realloc(in->lines, (size_t)cap * sizeof *v);
+    if (!v) return -1;
+    in->lines = v;
+    in->cap = cap;
+  }
+  rm_plan_line *l = &in->lines[in->n];
+  l->name = strdup(name);
+  l->count = count;
+  l->servers = servers;
+  l->clients = clients;
+  if (!l->name) return -1;
+  in->n++;
+  return 0;
+}
+
+static void free_in(plan_in *in) {
+  for (int i = 0; i < in->n; i++) free(in->lines[i].name);
+  free(in->lines);
+}
+
+/* 20x200, 20x10+190, comma-separated. */
+static int parse_customers(plan_in *in, const char *s) {
+  const char *p = s;
+  while (*p) {
+    long n, a, b = -1;
+    char *end;
+    errno = 0;
+    n = strtol(p, &end, 10);
+    if (end == p || (*end != 'x' && *end != 'X') || n < 1 || n > 100000) goto bad;
+    p = end + 1;
+    a = strtol(p, &end, 10);
+    if (end == p || a < 0 || a > 1000000) goto bad;
+    p = end;
+    if (*p == '+') {
+      p++;
+      b = strtol(p, &end, 10);
+      if (end == p || b < 0 || b > 1000000) goto bad;
+      p = end;
+    }
+    if (*p && *p != ',') goto bad;
+    if (*p == ',') p++;
+    int servers, clients;
+    if (b >= 0) {
+      servers = (int)a;
+      clients = (int)b;
+    } else {
+      servers = (int)((a * 5 + 99) / 100);
+      if (servers < 1 && a > 0) servers = 1;
+      clients = (int)a - servers;
+    }
+    if (servers + clients < 1) return cli_usage_error("plan: --customers: a customer needs at least one computer");
+    char name[32];
+    snprintf(name, sizeof name, in->n == 0 && !*p ? "cust" : "cust%d", in->n + 1);
+    if (add_line(in, name, (int)n, servers, clients)) return cli_usage_error("out of memory");
+  }
+  /* Lines are named cust1, cust2, ... when there are several, as in a
+   * scenario; a single line is cust. */
+  if (in->n > 1 && strcmp(in->lines[0].name, "cust") == 0) {
+    free(in->lines[0].name);
+    in->lines[0].name = strdup("cust1");
+    if (!in->lines[0].name) return cli_usage_error("out of memory");
+  }
+  if (!in->n) goto bad;
+  return 0;
+bad:
+  return cli_usage_error("plan: --customers takes NxSIZE or NxSERVERS+CLIENTS, comma-separated, such as 20x200 or "
+                         "20x10+190,5x30+470 (not '%s')",
+                         s);
+}
+
+/* Customers from a scenario, or from a file of customers: and limits:. */
+static int read_from(plan_in *in, const char *file) {
+  char err[1024];
+  size_t len;
+  char *text = rm_read_file(file, &len, "customers file", err, sizeof err);
+  if (!text) {
+    fprintf(stderr, "%s\n", err);
+    return EXIT_USAGE;
+  }
+  rm_yaml y;
+  int rc = EXIT_USAGE;
+  if (rm_yaml_load(&y, file, text, len)) {
+    fprintf(stderr, "%s\n", y.err);
+    free(text);
+    return EXIT_USAGE;
+  }
+  yaml_node_t *root = rm_yaml_root(&y);
+  if (root && root->type == YAML_MAPPING_NODE && rm_yaml_get(&y, root, "duration")) {
+    /* A whole scenario: checked as one, then its customers and limits. */
+    rm_yaml_free(&y);
+    rm_scenario sc;
+    if (rm_scenario_parse(&sc, file, text, len, err, sizeof err)) {
+      fprintf(stderr, "%s\n", err);
+      free(text);
+      return EXIT_USAGE;
+    }
+    rc = 0;
+    for (int i = 0; i < sc.n_specs && rc == 0; i++)
+      if (add_line(in, sc.specs[i].prefix, sc.specs[i].count, sc.specs[i].servers, sc.specs[i].clients))
+        rc = cli_usage_error("out of memory");
+    in->ms_limit = sc.p.ms_agents;
+    in->gw_limit = sc.p.gw_agents;
+    in->ess_servers = sc.p.ess_servers;
+    in->ess_clients = sc.p.ess_clients;
+    rm_scenario_free(&sc);
+    free(text);
+    return rc;
+  }
+  static const char *const top[] = {"customers", "limits", NULL};
+  static const char *const cust_keys[] = {"name", "count", "servers", "clients", NULL};
+  static const char *const limit_keys[] = {"management_server_agents", "gateway_agents", "essentials_servers",
+                                           "essentials_clients", NULL};
+  yaml_node_t *list, *v;
+  if (!root || rm_yaml_check_keys(&y, root, "the customers file", top)) goto out;
+  if (!(list = rm_yaml_get(&y, root, "customers"))) {
+    rm_yaml_error(&y, root, "the customers file needs customers: [{count, servers, clients}]");
+    goto out;
+  }
+  if ((v = rm_yaml_get(&y, root, "limits"))) {
+    if (rm_yaml_check_keys(&y, v, "limits", limit_keys)) goto out;
+    int *dst[] = {&in->ms_limit, &in->gw_limit, &in->ess_servers, &in->ess_clients};
+    for (int k = 0; k < 4; k++) {
+      yaml_node_t *x = rm_yaml_get(&y, v, limit_keys[k]);
+      int64_t val;
+      if (!x) continue;
+      if (rm_yaml_int(&y, x, limit_keys[k], 1, 1000000, &val)) goto out;
+      *dst[k] = (int)val;
+    }
+  }
+  if (list->type != YAML_SEQUENCE_NODE || list->data.sequence.items.top == list->data.sequence.items.start) {
+    rm_yaml_error(&y, list, "customers must be a non-empty list of {name, count, servers, clients}");
+    goto out;
+  }
+  int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
+  for (int i = 0; i < n; i++) {
+    yaml_node_t *m = rm_yaml_node(&y, list->data.sequence.items.start[i]);
+    if (rm_yaml_check_keys(&y, m, "a customer line", cust_keys)) goto out;
+    int64_t count = 1, servers = 0, clients = 0;
+    if ((v = rm_yaml_get(&y, m, "count")) && rm_yaml_int(&y, v, "count", 1, 100000, &count)) goto out;
+    if ((v = rm_yaml_get(&y, m, "servers")) && rm_yaml_int(&y, v, "servers", 0, 1000000, &servers)) goto out;
+    if ((v = rm_yaml_get(&y, m, "clients")) && rm_yaml_int(&y, v, "clients", 0, 1000000, &clients)) goto out;
+    if (servers + clients == 0) {
+      rm_yaml_error(&y, m, "a customer needs at least one computer (servers or clients)");
+      goto out;
+    }
+    char *name = NULL, dflt[32];
+    if ((v = rm_yaml_get(&y, m, "name"))) {
+      if (rm_yaml_string(&y, v, "name", &name)) goto out;
+      if (!*name || strpbrk(name, "/:\"\\\n") || strlen(name) > 200) {
+        free(name);
+        rm_yaml_error(&y, v, "a customer name is 1 to 200 bytes, without / : \" or \\");
+        goto out;
+      }
+    } else {
+      snprintf(dflt, sizeof dflt, n == 1 ? "cust" : "cust%d", i + 1);
+    }
+    for (int j = 0; j < in->n; j++)
+      if (strcmp(in->lines[j].name, name ? name : dflt) == 0) {
+        rm_yaml_error(&y, v ? v : m, "customer name '%s' is used by an earlier line", name ? name : dflt);
+        free(name);
+        goto out;
+      }
+    int r = add_line(in, name ? name : dflt, (int)count, (int)servers, (int)clients);
+    free(name);
+    if (r) {
+      rm_yaml_error(&y, m, "out of memory");
+      goto out;
+    }
+  }
+  rc = 0;
+out:
+  if (rc) fprintf(stderr, "%s\n", y.err);
+  rm_yaml_free(&y);
+  free(text);
+  return rc;
+}
+
+static const char *survive_text(rm_survive s) {
+  switch (s) {
+  case RM_SURVIVE_GATEWAY: return "surviving any one gateway failure";
+  case RM_SURVIVE_MS: return "surviving any one management server failure";
+  case RM_SURVIVE_EITHER: return "surviving any one gateway or management server failure";
+  default: return "with no failure to survive";
+  }
+}
+
+static const char *plural(int64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
+static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_survive s) {
+  fprintf(f, "romsim plan: %d customer%s, %lld agents (the largest %lld); limits %d agents per gateway, %d per "
+             "management server\n\n",
+          pl->n_cust, plural(pl->n_cust, "", "s"), (long long)pl->agents, (long long)pl->largest, in->gw_limit,
+          in->ms_limit);
+  fprintf(f, "1. The guide's arithmetic: %d management server%s and %d gateway%s.\n", pl->arith_ms,
+          plural(pl->arith_ms, "", "s"), pl->arith_gw, plural(pl->arith_gw, "", "s"));
+  fprintf(f, "   %lld agents / %d per gateway = %.2f, rounded up to %d; %lld / %d per management server = %.2f, "
+             "rounded up to %d.\n",
+          (long long)pl->agents, in->gw_limit, (double)pl->agents / in->gw_limit, pl->arith_gw, (long long)pl->agents,
+          in->ms_limit, (double)pl->agents / in->ms_limit, pl->arith_ms);
+  const rm_plan_design *p = &pl->design[RM_SURVIVE_NONE];
+  int64_t fullest = 0;
+  for (int g = 0; g < p->n_gw; g++)
+    if (p->gw_load[g] > fullest) fullest = p->gw_load[g];
+  fprintf(f, "2. Whole customers: %d management server%s and %d gateway%s.\n", p->n_ms, plural(p->n_ms, "", "s"),
+          p->n_gw, plural(p->n_gw, "", "s"));
+  fprintf(f, "   A customer's Essentials server reports to one gateway, so customers are placed whole. ");
+  if (p->n_gw > pl->arith_gw)
+    fprintf(f, "On %d gateway%s the fullest would carry %lld agents (%d customer%s), over the limit of %d. ",
+            pl->arith_gw, plural(pl->arith_gw, "", "s"), (long long)pl->arith_fullest, pl->arith_fullest_customers,
+            plural(pl->arith_fullest_customers, "", "s"), in->gw_limit);
+  else
+    fprintf(f, "They fit on the arithmetic's %d gateway%s. ", pl->arith_gw, plural(pl->arith_gw, "", "s"));
+  fprintf(f, "Placed largest first, the %d customer%s need %d gateway%s, the fullest carrying %lld.\n", pl->n_cust,
+          plural(pl->n_cust, "", "s"), p->n_gw, plural(p->n_gw, "", "s"), (long long)fullest);
+  if (p->n_ms > pl->arith_ms && pl->why_more_ms[RM_SURVIVE_NONE][0])
+    fprintf(f, "   It takes %d management servers: %s.\n", p->n_ms, pl->why_more_ms[RM_SURVIVE_NONE]);
+  if (s != RM_SURVIVE_NONE) {
+    const rm_plan_design *d = &pl->design[s];
+    fprintf(f, "3. %c%s: %d management server%s and %d gateway%s.\n", 'S', survive_text(s) + 1, d->n_ms,
+            plural(d->n_ms, "", "s"), d->n_gw, plural(d->n_gw, "", "s"));
+    fprintf(f, "  ");
+    if (pl->why_more_ms[s][0]) fprintf(f, " %c%s.", 'W', pl->why_more_ms[s] + 1);
+    if (pl->why_fewer[s][0]) fprintf(f, " %c%s.", 'W', pl->why_fewer[s] + 1);
+    if (d->worst_gw_load >= 0 && (s == RM_SURVIVE_GATEWAY || s == RM_SURVIVE_EITHER))
+      fprintf(f, " With %d, a failed gateway's customers move to backups with room, on its own management server "
+                 "where one has room: the worst case, gw-%d failing, brings gw-%d to %lld of %d.",
+              d->n_gw, d->worst_gw_failed + 1, d->worst_gw + 1, (long long)d->worst_gw_load, in->gw_limit);
+    if (d->worst_ms_load >= 0 && (s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER))
+      fprintf(f, " With %d management servers, a failed one's gateways fail over to the others with room: the worst "
+                 "case, ms-%d failing, brings ms-%d to %lld of %d.",
+              d->n_ms, d->worst_ms_failed + 1, d->worst_ms + 1, (long long)d->worst_ms_load, in->ms_limit);
+    fprintf(f, "\n");
+  }
+  if (pl->ess_over) {
+    char name[256];
+    rm_plan_customer_name(pl, in, pl->ess_over_first, name, sizeof name);
+    fprintf(f, "Note: %d customer%s (%s first) %s more than %d servers or %d clients, over an Essentials server's "
+               "limits: each needs a second Essentials server, which this plan does not add.\n",
+            pl->ess_over, plural(pl->ess_over, "", "s"), name, plural(pl->ess_over, "has", "have"), in->ess_servers,
+            in->ess_clients);
+  }
+  fprintf(f, "\nevery policy:\n  %-20s %18s %9s\n", "survive", "management servers", "gateways");
+  for (int k = 0; k < RM_SURVIVE_KINDS; k++)
+    fprintf(f, "  %-20s %18d %9d%s\n", rm_survive_name((rm_survive)k), pl->design[k].n_ms, pl->design[k].n_gw,
+            k == (int)s ? "   <- this plan" : "");
+  const rm_plan_design *d = &pl->design[s];
+  fprintf(f, "\nthe design (%s):\n", survive_text(s));
+  for (int m = 0; m < d->n_ms; m++) fprintf(f, "  ms-%d carries %lld agents\n", m + 1, (long long)d->ms_load[m]);
+  for (int g = 0; g < d->n_gw; g++) {
+    fprintf(f, "  gw-%-3d on ms-%d", g + 1, d->gw_ms[g] + 1);
+    if (d->gw_failover[g] >= 0) fprintf(f, " (fails over to ms-%d)", d->gw_failover[g] + 1);
+    fprintf(f, ", %lld agents:", (long long)d->gw_load[g]);
+    int shown = 0;
+    for (int c = 0; c < d->n_cust; c++) {
+      if (d->primary[c] != g) continue;
+      char name[256];
+      rm_plan_customer_name(pl, in, c, name, sizeof name);
+      if (shown++ == 8) {
+        fprintf(f, " ...");
+        break;
+      }
+      fprintf(f, " %s", name);
+      if (d->backup[c] >= 0) fprintf(f, " (backup gw-%d)", d->backup[c] + 1);
+    }
+    fprintf(f, "%s\n", shown ? "" : " none (a spare)");
+  }
+}
+
+/* The design as a scenario. Returns 0, or -1 when it could not be written. */
+static int write_design(const char *path, const rm_plan *pl, const rm_plan_input *in, rm_survive s, const char *name,
+                        const char *duration) {
+  FILE *f = fopen(path, "w");
+  if (!f) return -1;
+  const rm_plan_design *d = &pl->design[s];
+  fprintf(f, "# Planned by romsim plan: %d customers, %lld agents, %s.\n", pl->n_cust, (long long)pl->agents,
+          survive_text(s));
+  fprintf(f, "# The guide's arithmetic gives %d management servers and %d gateways; whole customers need %d\n"
+             "# gateways; this design has %d management servers and %d gateways.\n",
+          pl->arith_ms, pl->arith_gw, pl->design[RM_SURVIVE_NONE].n_gw, d->n_ms, d->n_gw);
+  fprintf(f, "name: \"%s\"\nduration: %s\nseed: 1\nsample_every: 1m\n", name, duration);
+  fprintf(f, "limits: {management_server_agents: %d, gateway_agents: %d, essentials_servers: %d, essentials_clients: %d}\n",
+          in->ms_limit, in->gw_limit, in->ess_servers, in->ess_clients);
+  fprintf(f, "management_servers: {count: %d}\n", d->n_ms);
+  fprintf(f, "gateways:\n  names:\n");
+  for (int g = 0; g < d->n_gw; g++) {
+    fprintf(f, "    - {name: gw-%d, report_to: ms-%d, failover: ", g + 1, d->gw_ms[g] + 1);
+    if (d->gw_failover[g] >= 0)
+      fprintf(f, "[ms-%d]}\n", d->gw_failover[g] + 1);
+    else
+      fprintf(f, "auto}\n");
+  }
+  fprintf(f, "customers:\n");
+  int c = 0;
+  for (int l = 0; l < in->n_lines; l++) {
+    const rm_plan_line *ln = &in->lines[l];
+    fprintf(f, "  - name: \"%s\"\n    count: %d\n    servers: %d\n    clients: %d\n", ln->name, ln->count, ln->servers,
+            ln->clients);
+    for (int k = 0; k < 2; k++) {
+      fprintf(f, "    %s: [", k ? "backup" : "primary");
+      for (int i = 0; i < ln->count; i++) {
+        int v = k ? d->backup[c + i] : d->primary[c + i];
+        if (i) fprintf(f, "%s", i % 10 ? ", " : ",\n      ");
+        if (v >= 0)
+          fprintf(f, "gw-%d", v + 1);
+        else
+          fprintf(f, "auto");
+      }
+      fprintf(f, "]\n");
+    }
+    c += ln->count;
+  }
+  fprintf(f, "expect: [capacity_held, no_data_lost]\n");
+  if (ferror(f)) {
+    fclose(f);
+    return -1;
+  }
+  return fclose(f) ? -1 : 0;
+}
+
+int cmd_plan(int argc, char **argv) {
+  plan_in in = {.ms_limit = 2000, .gw_limit = 530, .ess_servers = 30, .ess_clients = 500};
+  const char *customers = NULL, *from = NULL, *out = NULL, *name = "plan", *duration = "6h";
+  int survive = RM_SURVIVE_NONE, jobs = 0;
+  bool verify = false;
+  int rc = EXIT_USAGE;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(plan_usage, stdout);
+      return 0;
+    }
+    if (strcmp(a, "--verify") == 0) {
+      verify = true;
+      continue;
+    }
+    static const char *const valued[] = {"--customers", "--from", "--survive", "--gateway-limit", "--ms-limit",
+                                         "-o", "--output", "--name", "--duration", "--jobs", NULL};
+    const char *const *f = valued;
+    while (*f && strcmp(*f, a) != 0) f++;
+    if (!*f) {
+      if (a[0] == '-') return cli_usage_error("plan: unknown option '%s' (try romsim plan --help)", a);
+      return cli_usage_error("plan: unexpected argument '%s' (give customers with --customers or --from)", a);
+    }
+    if (i + 1 >= argc) return cli_usage_error("plan: %s needs a value (try romsim plan --help)", a);
+    const char *v = argv[++i];
+    char *end;
+    long n;
+    if (strcmp(a, "--customers") == 0) {
+      customers = v;
+    } else if (strcmp(a, "--from") == 0) {
+      from = v;
+    } else if (strcmp(a, "--survive") == 0) {
+      if ((survive = rm_survive_parse(v)) < 0)
+        return cli_usage_error("plan: --survive takes none, gateway, management_server (ms) or either, not '%s'", v);
+    } else if (strcmp(a, "--gateway-limit") == 0 || strcmp(a, "--ms-limit") == 0 || strcmp(a, "--jobs") == 0) {
+      errno = 0;
+      n = strtol(v, &end, 10);
+      if (!*v || *end || errno || n < 1 || n > 1000000)
+        return cli_usage_error("plan: %s needs a whole number from 1, not '%s'", a, v);
+      if (a[2] == 'g') {
+        in.gw_limit = (int)n;
+        in.gw_given = true;
+      } else if (a[2] == 'm') {
+        in.ms_limit = (int)n;
+        in.ms_given = true;
+      } else {
+        jobs = (int)n > 1024 ? 1024 : (int)n;
+      }
+    } else if (strcmp(a, "--name") == 0) {
+      if (!*v || strpbrk(v, "\"\\\n")) return cli_usage_error("plan: --name needs a name without quotes or backslashes");
+      name = v;
+    } else if (strcmp(a, "--duration") == 0) {
+      rs_time_t t;
+      size_t off;
+      if (rs_duration_parse(v, strlen(v), &t, &off) || t < RS_SEC)
+        return cli_usage_error("plan: --duration needs a duration such as 6h or 1d, not '%s'", v);
+      duration = v;
+    } else {
+      if (!*v) return cli_usage_error("plan: -o needs a file name");
+      out = v;
+    }
+  }
+  if (!customers == !from)
+    return cli_usage_error("plan: give the customers with --customers (such as 20x200) or --from FILE.yaml");
+  int gw_limit = in.gw_limit, ms_limit = in.ms_limit;
+  bool gw_given = in.gw_given, ms_given = in.ms_given;
+  int r = customers ? parse_customers(&in, customers) : read_from(&in, from);
+  if (r) {
+    free_in(&in);
+    return r;
+  }
+  if (gw_given) in.gw_limit = gw_limit; /* flags win over the file */
+  if (ms_given) in.ms_limit = ms_limit;
+  rm_plan_input pi = {.n_lines = in.n, .lines = in.lines, .ms_limit = in.ms_limit, .gw_limit = in.gw_limit,
+                      .ess_servers = in.ess_servers, .ess_clients = in.ess_clients};
+  rm_plan pl;
+  char err[1024];
+  if (rm_plan_make(&pl, &pi, err, sizeof err)) {
+    fprintf(stderr, "romsim: plan: %s\n", err);
+    free_in(&in);
+    return EXIT_USAGE;
+  }
+  print_plan(stdout, &pl, &pi, (rm_survive)survive);
+  char tmpdesign[] = "/tmp/romsim-plan-XXXXXX.yaml";
+  const char *design = out;
+  if (!design && verify) {
+    int fd = mkstemps(tmpdesign, 5);
+    if (fd < 0) {
+      fprintf(stderr, "romsim: plan: cannot create a temporary design file: %s\n", strerror(errno));
+      goto done;
+    }
+    close(fd);
+    design = tmpdesign;
+  }
+  if (design && write_design(design, &pl, &pi, (rm_survive)survive, name, duration)) {
+    fprintf(stderr, "romsim: plan: cannot write %s: %s\n", design, strerror(errno));
+    goto done;
+  }
+  if (out) printf("design written to %s (romsim run %s)\n", out, out);
+  rc = EXIT_HELD;
+  if (verify) {
+    fflush(stdout);
+    sw_opts o = {.scenario = design, .replications = 1, .shard_k = 1, .shard_n = 1, .at = -1, .dur = -1};
+    if (survive == RM_SURVIVE_GATEWAY || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_GATEWAY;
+    if (survive == RM_SURVIVE_MS || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_MS;
+    o.jobs = jobs ? jobs : (int)uv_available_parallelism();
+    if (o.jobs < 1) o.jobs = 1;
+    char sweep_out[1100] = "";
+    char tmpsweep[] = "/tmp/romsim-plan-XXXXXX.db";
+    if (out) {
+      snprintf(sweep_out, sizeof sweep_out, "%s", out);
+      char *dot = strrchr(sweep_out, '.');
+      char *slash = strrchr(sweep_out, '/');
+      if (dot && (!slash || dot > slash)) *dot = '\0';
+      snprintf(sweep_out + strlen(sweep_out), sizeof sweep_out - strlen(sweep_out), "-sweep.db");
+    } else {
+      int fd = mkstemps(tmpsweep, 3);
+      if (fd < 0) {
+        fprintf(stderr, "romsim: plan: cannot create a temporary sweep file: %s\n", strerror(errno));
+        rc = EXIT_USAGE;
+        goto done;
+      }
+      close(fd);
+      snprintf(sweep_out, sizeof sweep_out, "%s", tmpsweep);
+    }
+    o.out = sweep_out;
+    o.quiet = true;
+    printf("\nverify: romsim sweep %s --fail each:%s\n", out ? out : "(the design)",
+           o.roles == 0 ? "(none: the baseline only)" : survive == RM_SURVIVE_EITHER ? "gateway,management_server"
+                                                     : survive == RM_SURVIVE_MS       ? "management_server"
+                                                                                      : "gateway");
+    fflush(stdout);
+    rc = sw_run(&o, stdout);
+    if (!out) unlink(tmpsweep);
+    if (rc == EXIT_HELD) printf("verified: the design holds against every failure it claims to survive\n");
+  }
+done:
+  if (design == tmpdesign) unlink(tmpdesign);
+  rm_plan_free(&pl);
+  free_in(&in);
+  return rc;
+}

@@ -1,0 +1,327 @@
+/* romsim sweep and romsim merge: flags, then sweep.c and sweep_db.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "cli.h"
+#include "sweep.h"
+
+static const char *sweep_usage =
+    "usage: romsim sweep SCENARIO [--fail each:ROLE[,ROLE...]] [--pairs] [--at T] [--for D]\n"
+    "                    [--duration D] [--jobs N] [--replications N] [--seed N] [--shard K/N]\n"
+    "                    [-o SWEEP.db]\n"
+    "\n"
+    "Run SCENARIO once with no failure added (the baseline) and once per failure of\n"
+    "each node of the roles given, and print one line per case, the worst first:\n"
+    "capacity held, data lost, worst latency, time to recover, verdict.\n"
+    "\n"
+    "  --fail each:ROLES  roles to fail, comma-separated: gateway, management_server\n"
+    "                     (ms), rms_node, sql_node, essentials (a customer's server),\n"
+    "                     site (a customer's internet link); default gateway,ms\n"
+    "  --pairs            also every pair of those failures at once\n"
+    "  --at T             when each failure begins (default 1h; a quarter of runs\n"
+    "                     shorter than 2h)\n"
+    "  --for D            how long it lasts (default as --at)\n"
+    "  --duration D       simulate D instead of the scenario's duration\n"
+    "  --jobs N           runs at once on the worker pool (default: the cores)\n"
+    "  --replications N   run each case with N seeds derived from the scenario's,\n"
+    "                     and print the mean and 95% confidence interval (default 1)\n"
+    "  --seed N           the first seed instead of the scenario's\n"
+    "  --shard K/N        run only the K-th of N slices of the runs (join the files\n"
+    "                     with romsim merge)\n"
+    "  -o, --output FILE  the sweep file (default: SCENARIO-sweep.db, or\n"
+    "                     SCENARIO-sweep-K-of-N.db for a shard)\n"
+    "\n"
+    "A case holds when the scenario's expectations hold (capacity_held and\n"
+    "no_data_lost when it states none) and every path the failure broke is back\n"
+    "by the end of the run.\n"
+    "exit status: 0 every case held, 1 one failed, 2 bad input, 3 interrupted.\n";
+
+static const char *merge_usage =
+    "usage: romsim merge -o SWEEP.db SHARD.db...\n"
+    "\n"
+    "Join the files of a sweep run in shards (romsim sweep --shard K/N) into one,\n"
+    "the same as the sweep run whole, and print its table. Every shard must be\n"
+    "there, once, from the same scenario and options.\n"
+    "exit status: 0 every case held, 1 one failed, 2 bad input.\n";
+
+static int parse_int(const char *s, int min, int max, int *out) {
+  char *end;
+  if (!*s) return -1;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (*end || errno || v < min || v > max) return -1;
+  *out = (int)v;
+  return 0;
+}
+
+static int parse_dur(const char *flag, const char *s, rs_time_t *out) {
+  size_t off;
+  if (rs_duration_parse(s, strlen(s), out, &off))
+    return cli_usage_error("sweep: %s needs a duration such as 90s, 2h or 1h30m, not '%s'", flag, s);
+  return 0;
+}
+
+static int parse_roles(const char *s, unsigned *roles) {
+  if (strncmp(s, "each:", 5) != 0)
+    return cli_usage_error("sweep: --fail takes each:ROLE[,ROLE...], such as each:gateway,ms (not '%s')", s);
+  s += 5;
+  *roles = 0;
+  while (*s) {
+    const char *e = strchr(s, ',');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    int r = sw_role_parse(s, n);
+    if (r < 0)
+      return cli_usage_error("sweep: --fail: unknown role '%.*s' (roles: gateway, management_server, rms_node, "
+                             "sql_node, essentials, site)",
+                             (int)n, s);
+    *roles |= 1u << r;
+    s += n;
+    if (*s == ',') s++;
+  }
+  if (!*roles) return cli_usage_error("sweep: --fail each: needs at least one role");
+  return 0;
+}
+
+/* The base of a scenario path, without its folder and extension. */
+static void base_name(const char *path, char *buf, size_t len) {
+  const char *b = strrchr(path, '/');
+  b = b ? b + 1 : path;
+  size_t n = strlen(b);
+  const char *dot = strrchr(b, '.');
+  if (dot && dot != b) n = (size_t)(dot - b);
+  snprintf(buf, len, "%.*s", (int)n, b);
+}
+
+int cmd_sweep(int argc, char **argv) {
+  sw_opts o = {.roles = (1u << SW_GATEWAY) | (1u << SW_MS), .replications = 1, .shard_k = 1, .shard_n = 1};
+  const char *at = NULL, *dur = NULL;
+  o.jobs = (int)uv_available_parallelism();
+  if (o.jobs < 1) o.jobs = 1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(sweep_usage, stdout);
+      return 0;
+    }
+    if (strcmp(a, "--pairs") == 0) {
+      o.pairs = true;
+      continue;
+    }
+    if (strcmp(a, "--quiet") == 0) {
+      o.quiet = true;
+      continue;
+    }
+    static const char *const valued[] = {"--fail", "--at", "--for", "--duration", "--jobs", "--replications",
+                                         "--seed", "--shard", "-o", "--output", NULL};
+    const char *v = NULL, *name = a;
+    char flag[32];
+    for (const char *const *f = valued; *f; f++) {
+      size_t n = strlen(*f);
+      if (strcmp(a, *f) == 0) {
+        if (i + 1 >= argc) return cli_usage_error("sweep: %s needs a value (try romsim sweep --help)", a);
+        v = argv[++i];
+      } else if (strncmp(a, *f, n) == 0 && a[n] == '=') {
+        v = a + n + 1;
+        snprintf(flag, sizeof flag, "%s", *f);
+        name = flag;
+      }
+      if (v) break;
+    }
+    if (!v) {
+      if (a[0] == '-' && a[1]) return cli_usage_error("sweep: unknown option '%s' (try romsim sweep --help)", a);
+      if (o.scenario) return cli_usage_error("sweep: one scenario at a time ('%s' and '%s')", o.scenario, a);
+      o.scenario = a;
+      continue;
+    }
+    if (strcmp(name, "--fail") == 0) {
+      if (parse_roles(v, &o.roles)) return EXIT_USAGE;
+    } else if (strcmp(name, "--at") == 0) {
+      at = v;
+    } else if (strcmp(name, "--for") == 0) {
+      dur = v;
+    } else if (strcmp(name, "--duration") == 0) {
+      if (parse_dur("--duration", v, &o.duration)) return EXIT_USAGE;
+      if (o.duration <= 0) return cli_usage_error("sweep: --duration must be more than 0");
+    } else if (strcmp(name, "--jobs") == 0) {
+      if (parse_int(v, 1, 1024, &o.jobs)) return cli_usage_error("sweep: --jobs needs a number from 1 to 1024, not '%s'", v);
+    } else if (strcmp(name, "--replications") == 0) {
+      if (parse_int(v, 1, 10000, &o.replications))
+        return cli_usage_error("sweep: --replications needs a number from 1 to 10000, not '%s'", v);
+    } else if (strcmp(name, "--seed") == 0) {
+      char *end;
+      errno = 0;
+      if (!*v || *v == '-' || *v == '+' || (o.seed = strtoull(v, &end, 10), *end || errno))
+        return cli_usage_error("sweep: --seed needs an integer from 0 to 18446744073709551615, not '%s'", v);
+      o.seed_given = true;
+    } else if (strcmp(name, "--shard") == 0) {
+      int k, n, used = 0;
+      if (sscanf(v, "%d/%d%n", &k, &n, &used) != 2 || v[used] || n < 1 || k < 1 || k > n)
+        return cli_usage_error("sweep: --shard needs K/N with 1 <= K <= N, such as 3/8 (not '%s')", v);
+      o.shard_k = k;
+      o.shard_n = n;
+    } else {
+      if (!*v) return cli_usage_error("sweep: -o needs a file name");
+      o.out = v;
+    }
+  }
+  if (!o.scenario) return cli_usage_error("sweep: which scenario? (usage: romsim sweep SCENARIO --fail each:gateway)");
+  if (at && parse_dur("--at", at, &o.at)) return EXIT_USAGE;
+  if (dur && parse_dur("--for", dur, &o.dur)) return EXIT_USAGE;
+  if (dur && o.dur <= 0) return cli_usage_error("sweep: --for must be more than 0");
+  /* Defaults that need the run's length are settled once it is known; 1h
+   * each fits runs of 2h and more. */
+  char out[1100];
+  if (!o.out) {
+    char b[512];
+    base_name(o.scenario, b, sizeof b);
+    if (o.shard_n > 1)
+      snprintf(out, sizeof out, "%s-sweep-%d-of-%d.db", b, o.shard_k, o.shard_n);
+    else
+      snprintf(out, sizeof out, "%s-sweep.db", b);
+    o.out = out;
+  }
+  /* The worker pool has 4 threads unless told more before its first use. */
+  if (o.jobs > 4 && !getenv("UV_THREADPOOL_SIZE")) {
+    char n[16];
+    snprintf(n, sizeof n, "%d", o.jobs);
+    setenv("UV_THREADPOOL_SIZE", n, 1);
+  }
+  o.at = at ? o.at : -1;
+  o.dur = dur ? o.dur : -1;
+  return sw_run(&o, stdout);
+}
+
+/* Whether two shards' heads describe the same sweep. */
+static const char *differs(const sw_head *a, const sw_head *b) {
+  if (strcmp(a->sha256, b->sha256) != 0) return "scenario text";
+  if (a->seed != b->seed) return "seed";
+  if (strcmp(a->roles, b->roles) != 0) return "--fail roles";
+  if (a->pairs != b->pairs) return "--pairs";
+  if (a->at_us != b->at_us || a->for_us != b->for_us) return "--at or --for";
+  if (a->duration_us != b->duration_us) return "--duration";
+  if (a->replications != b->replications) return "--replications";
+  if (a->n_cases != b->n_cases) return "cases";
+  if (a->shard_n != b->shard_n) return "number of shards";
+  if (strcmp(a->version, b->version) != 0) return "romsim version";
+  return NULL;
+}
+
+static int cmp_items(const void *pa, const void *pb) {
+  const sw_item *a = pa, *b = pb;
+  if (a->case_id != b->case_id) return a->case_id < b->case_id ? -1 : 1;
+  return a->rep < b->rep ? -1 : a->rep > b->rep;
+}
+
+int cmd_merge(int argc, char **argv) {
+  const char *out = NULL;
+  const char **in = calloc((size_t)argc, sizeof *in);
+  int n_in = 0;
+  if (!in) return cli_usage_error("out of memory");
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(merge_usage, stdout);
+      free(in);
+      return 0;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+      if (i + 1 >= argc || !*argv[i + 1]) {
+        free(in);
+        return cli_usage_error("merge: -o needs a file name");
+      }
+      out = argv[++i];
+    } else if (a[0] == '-' && a[1]) {
+      free(in);
+      return cli_usage_error("merge: unknown option '%s' (try romsim merge --help)", a);
+    } else {
+      in[n_in++] = a;
+    }
+  }
+  if (!out || !n_in) {
+    free(in);
+    return cli_usage_error("merge: usage: romsim merge -o SWEEP.db SHARD.db...");
+  }
+  sw_sweep *sh = calloc((size_t)n_in, sizeof *sh);
+  sw_sweep m;
+  memset(&m, 0, sizeof m);
+  char err[1200];
+  int rc = EXIT_USAGE, n_read = 0;
+  if (!sh) {
+    cli_usage_error("out of memory");
+    goto done;
+  }
+  int64_t total = 0;
+  for (int i = 0; i < n_in; i++, n_read++) {
+    if (sw_read(in[i], &sh[i], err, sizeof err)) {
+      fprintf(stderr, "romsim: %s\n", err);
+      goto done;
+    }
+    if (strcmp(sh[i].head.status, "complete") != 0) {
+      fprintf(stderr, "romsim: %s: this shard is %s: run it again\n", in[i], sh[i].head.status);
+      n_read++;
+      goto done;
+    }
+    const char *d = i ? differs(&sh[0].head, &sh[i].head) : NULL;
+    if (d) {
+      fprintf(stderr, "romsim: %s: not a shard of the same sweep as %s (its %s differs)\n", in[i], in[0], d);
+      n_read++;
+      goto done;
+    }
+    for (int j = 0; j < i; j++)
+      if (sh[j].head.shard_k == sh[i].head.shard_k) {
+        fprintf(stderr, "romsim: %s and %s are both shard %d/%d\n", in[j], in[i], sh[i].head.shard_k,
+                sh[i].head.shard_n);
+        n_read++;
+        goto done;
+      }
+    total += sh[i].n_items;
+  }
+  if (n_in != sh[0].head.shard_n) {
+    for (int k = 1; k <= sh[0].head.shard_n; k++) {
+      bool have = false;
+      for (int i = 0; i < n_in; i++) have |= sh[i].head.shard_k == k;
+      if (!have) {
+        fprintf(stderr, "romsim: merge: shard %d/%d is missing\n", k, sh[0].head.shard_n);
+        break;
+      }
+    }
+    goto done;
+  }
+  m.head = sh[0].head;
+  m.head.text = sh[0].head.text;
+  m.head.shard_k = m.head.shard_n = 1;
+  m.cases = sh[0].cases;
+  m.n_cases = sh[0].n_cases;
+  m.items = calloc((size_t)(total ? total : 1), sizeof *m.items);
+  if (!m.items) {
+    cli_usage_error("out of memory");
+    goto done;
+  }
+  for (int i = 0; i < n_in; i++) {
+    memcpy(m.items + m.n_items, sh[i].items, (size_t)sh[i].n_items * sizeof *m.items);
+    m.n_items += sh[i].n_items;
+  }
+  qsort(m.items, (size_t)m.n_items, sizeof *m.items, cmp_items);
+  if (m.n_items != (int64_t)m.n_cases * m.head.replications) {
+    fprintf(stderr, "romsim: merge: the shards hold %d runs; the sweep has %lld\n", m.n_items,
+            (long long)m.n_cases * m.head.replications);
+    goto done;
+  }
+  if (sw_write(out, &m, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    goto done;
+  }
+  sw_print(stdout, &m);
+  printf("sweep file: %s (merged from %d shards)\n", out, n_in);
+  rc = EXIT_HELD;
+  for (int i = 0; i < m.n_items; i++)
+    if (!m.items[i].held) rc = EXIT_FAILED;
+done:
+  free(m.items);
+  for (int i = 0; i < n_read && sh; i++) sw_free(&sh[i]);
+  free(sh);
+  free(in);
+  return rc;
+}

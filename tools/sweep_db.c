@@ -1,0 +1,496 @@
+/*
+ * The sweep file (SQLite), and the sweep's table.
+ *
+ * Tables (docs/results.md): meta (kind = sweep, sweep_schema_version),
+ * sweep (one row: what was swept), cases (one per failure case) and items
+ * (one per run: case x replication). The file is written whole under a
+ * temporary name and renamed, so a file under the final name is complete.
+ */
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rm_units.h"
+#include "sweep.h"
+
+#define SW_SCHEMA_VERSION 1
+
+static const char *schema =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE sweep(romsim_version TEXT, scenario_name TEXT, scenario_file TEXT, scenario_sha256 TEXT,\n"
+    "  scenario_text TEXT, seed INTEGER, roles TEXT, pairs INTEGER, at_us INTEGER, for_us INTEGER,\n"
+    "  duration_us INTEGER, replications INTEGER, cases INTEGER, shard TEXT, status TEXT, created TEXT);\n"
+    "CREATE TABLE cases(id INTEGER PRIMARY KEY, label TEXT NOT NULL, kind1 TEXT, target1 TEXT, kind2 TEXT,\n"
+    "  target2 TEXT);\n"
+    "CREATE TABLE items(case_id INTEGER NOT NULL REFERENCES cases(id), replication INTEGER NOT NULL,\n"
+    "  seed INTEGER, status TEXT, capacity_held INTEGER, worst_node TEXT, worst_peak INTEGER, worst_limit INTEGER,\n"
+    "  over_nodes INTEGER, generated_bytes INTEGER, dropped_bytes INTEGER, latency_max_us INTEGER,\n"
+    "  latency_p99_us INTEGER, recover_us INTEGER, expectations_failed INTEGER, held INTEGER, detail TEXT,\n"
+    "  events INTEGER, PRIMARY KEY(case_id, replication));\n";
+
+static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
+  char *e = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK) {
+    snprintf(err, errlen, "sweep file: %s", e ? e : "error");
+    sqlite3_free(e);
+    return -1;
+  }
+  return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s && *s)
+    sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen) {
+  const char *slash = strrchr(path, '/');
+  size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
+  size_t n = strlen(path) + 32;
+  char *tmp = malloc(n);
+  if (!tmp) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  snprintf(tmp, n, "%.*s.%s.XXXXXX.partial", (int)dirlen, path, path + dirlen);
+  int fd = mkstemps(tmp, (int)strlen(".partial"));
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: cannot create the sweep file: %s", path, strerror(errno));
+    free(tmp);
+    return -1;
+  }
+  mode_t mask = umask(0);
+  umask(mask);
+  if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file stays private */ }
+  close(fd);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc = -1;
+  if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+    goto out;
+  }
+  if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN", err, errlen) ||
+      exec(db, schema, err, errlen))
+    goto out;
+  char meta[160];
+  snprintf(meta, sizeof meta, "INSERT INTO meta VALUES ('kind', 'sweep'), ('sweep_schema_version', '%d')",
+           SW_SCHEMA_VERSION);
+  if (exec(db, meta, err, errlen)) goto out;
+  const sw_head *h = &s->head;
+  char shard[32];
+  snprintf(shard, sizeof shard, "%d/%d", h->shard_k, h->shard_n);
+  if (sqlite3_prepare_v2(db, "INSERT INTO sweep VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                         -1, &st, NULL) != SQLITE_OK)
+    goto db_err;
+  bind_text(st, 1, h->version);
+  bind_text(st, 2, h->scenario);
+  bind_text(st, 3, h->file);
+  bind_text(st, 4, h->sha256);
+  bind_text(st, 5, h->text);
+  sqlite3_bind_int64(st, 6, (sqlite3_int64)h->seed);
+  bind_text(st, 7, h->roles);
+  sqlite3_bind_int(st, 8, h->pairs);
+  sqlite3_bind_int64(st, 9, h->at_us);
+  sqlite3_bind_int64(st, 10, h->for_us);
+  sqlite3_bind_int64(st, 11, h->duration_us);
+  sqlite3_bind_int(st, 12, h->replications);
+  sqlite3_bind_int(st, 13, h->n_cases);
+  bind_text(st, 14, shard);
+  bind_text(st, 15, h->status);
+  bind_text(st, 16, h->created);
+  if (sqlite3_step(st) != SQLITE_DONE) goto db_err;
+  sqlite3_finalize(st);
+  st = NULL;
+  if (sqlite3_prepare_v2(db, "INSERT INTO cases VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
+    goto db_err;
+  for (int i = 0; i < s->n_cases; i++) {
+    const sw_case *c = &s->cases[i];
+    sqlite3_reset(st);
+    sqlite3_bind_int(st, 1, c->id);
+    bind_text(st, 2, c->label);
+    for (int k = 0; k < 2; k++) {
+      bind_text(st, 3 + 2 * k, k < c->n_faults ? c->kind[k] : NULL);
+      bind_text(st, 4 + 2 * k, k < c->n_faults ? c->target[k] : NULL);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE) goto db_err;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (sqlite3_prepare_v2(db, "INSERT INTO items VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                         -1, &st, NULL) != SQLITE_OK)
+    goto db_err;
+  for (int i = 0; i < s->n_items; i++) {
+    const sw_item *it = &s->items[i];
+    sqlite3_reset(st);
+    sqlite3_bind_int(st, 1, it->case_id);
+    sqlite3_bind_int(st, 2, it->rep);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)it->seed);
+    bind_text(st, 4, it->status);
+    sqlite3_bind_int(st, 5, it->capacity_held);
+    bind_text(st, 6, it->worst_node);
+    sqlite3_bind_int64(st, 7, it->worst_peak);
+    sqlite3_bind_int64(st, 8, it->worst_limit);
+    sqlite3_bind_int(st, 9, it->over_nodes);
+    sqlite3_bind_int64(st, 10, it->generated);
+    sqlite3_bind_int64(st, 11, it->dropped);
+    sqlite3_bind_int64(st, 12, it->latency_max_us);
+    sqlite3_bind_int64(st, 13, it->latency_p99_us);
+    if (it->recover_us < 0)
+      sqlite3_bind_null(st, 14);
+    else
+      sqlite3_bind_int64(st, 14, it->recover_us);
+    sqlite3_bind_int(st, 15, it->expect_failed);
+    sqlite3_bind_int(st, 16, it->held);
+    bind_text(st, 17, it->detail);
+    sqlite3_bind_int64(st, 18, (sqlite3_int64)it->events);
+    if (sqlite3_step(st) != SQLITE_DONE) goto db_err;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (exec(db, "COMMIT", err, errlen)) goto out;
+  if (sqlite3_close(db) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot close the sweep file: %s", path, sqlite3_errmsg(db));
+    db = NULL;
+    goto out;
+  }
+  db = NULL;
+  if (rename(tmp, path) != 0) {
+    snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    goto out;
+  }
+  rc = 0;
+  goto out;
+db_err:
+  snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, sqlite3_errmsg(db));
+out:
+  sqlite3_finalize(st);
+  if (db) sqlite3_close(db);
+  if (rc) unlink(tmp);
+  free(tmp);
+  return rc;
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+bool sw_is_sweep(const char *path) {
+  sqlite3 *db = NULL;
+  struct stat sb;
+  if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return false;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return false;
+  }
+  sqlite3_stmt *st = NULL;
+  bool yes = false;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'kind'", -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char *v = sqlite3_column_text(st, 0);
+    yes = v && strcmp((const char *)v, "sweep") == 0;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return yes;
+}
+
+int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
+  memset(s, 0, sizeof *s);
+  struct stat sb;
+  if (stat(path, &sb) != 0) {
+    snprintf(err, errlen, "%s: cannot open the sweep file: %s", path, strerror(errno));
+    return -1;
+  }
+  if (!sw_is_sweep(path)) {
+    snprintf(err, errlen, "%s: not a sweep file (romsim sweep writes them)", path);
+    return -1;
+  }
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto damaged;
+  int version = -1;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'sweep_schema_version'", -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  st = NULL;
+  if (version != SW_SCHEMA_VERSION) {
+    snprintf(err, errlen, "%s: a sweep file of schema version %d; this romsim reads version %d", path, version,
+             SW_SCHEMA_VERSION);
+    sqlite3_close(db);
+    return -1;
+  }
+  sw_head *h = &s->head;
+  if (sqlite3_prepare_v2(db, "SELECT romsim_version, scenario_name, scenario_file, scenario_sha256, scenario_text, seed, "
+                             "roles, pairs, at_us, for_us, duration_us, replications, cases, shard, status, created "
+                             "FROM sweep",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_step(st) != SQLITE_ROW)
+    goto damaged;
+  col_text(st, 0, h->version, sizeof h->version);
+  col_text(st, 1, h->scenario, sizeof h->scenario);
+  col_text(st, 2, h->file, sizeof h->file);
+  col_text(st, 3, h->sha256, sizeof h->sha256);
+  const unsigned char *t = sqlite3_column_text(st, 4);
+  h->text = strdup(t ? (const char *)t : "");
+  h->seed = (uint64_t)sqlite3_column_int64(st, 5);
+  col_text(st, 6, h->roles, sizeof h->roles);
+  h->pairs = sqlite3_column_int(st, 7);
+  h->at_us = sqlite3_column_int64(st, 8);
+  h->for_us = sqlite3_column_int64(st, 9);
+  h->duration_us = sqlite3_column_int64(st, 10);
+  h->replications = sqlite3_column_int(st, 11);
+  h->n_cases = sqlite3_column_int(st, 12);
+  char shard[32];
+  col_text(st, 13, shard, sizeof shard);
+  if (sscanf(shard, "%d/%d", &h->shard_k, &h->shard_n) != 2) goto damaged;
+  col_text(st, 14, h->status, sizeof h->status);
+  col_text(st, 15, h->created, sizeof h->created);
+  sqlite3_finalize(st);
+  st = NULL;
+  if (!h->text || h->n_cases < 1 || h->n_cases > 10000000 || h->replications < 1 || h->shard_n < 1) goto damaged;
+  s->cases = calloc((size_t)h->n_cases, sizeof *s->cases);
+  if (!s->cases) goto damaged;
+  if (sqlite3_prepare_v2(db, "SELECT id, label, kind1, target1, kind2, target2 FROM cases ORDER BY id", -1, &st, NULL) !=
+      SQLITE_OK)
+    goto damaged;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (s->n_cases >= h->n_cases) goto damaged;
+    sw_case *c = &s->cases[s->n_cases];
+    c->id = sqlite3_column_int(st, 0);
+    if (c->id != s->n_cases) goto damaged;
+    col_text(st, 1, c->label, sizeof c->label);
+    for (int k = 0; k < 2; k++)
+      if (sqlite3_column_type(st, 2 + 2 * k) != SQLITE_NULL) {
+        col_text(st, 2 + 2 * k, c->kind[k], sizeof c->kind[k]);
+        col_text(st, 3 + 2 * k, c->target[k], sizeof c->target[k]);
+        c->n_faults = k + 1;
+      }
+    s->n_cases++;
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (s->n_cases != h->n_cases) goto damaged;
+  int64_t n_items = 0;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM items", -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+    goto damaged;
+  n_items = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  st = NULL;
+  if (n_items > (int64_t)h->n_cases * h->replications) goto damaged;
+  s->items = calloc((size_t)(n_items ? n_items : 1), sizeof *s->items);
+  if (!s->items) goto damaged;
+  if (sqlite3_prepare_v2(db, "SELECT case_id, replication, seed, status, capacity_held, worst_node, worst_peak, "
+                             "worst_limit, over_nodes, generated_bytes, dropped_bytes, latency_max_us, latency_p99_us, "
+                             "recover_us, expectations_failed, held, detail, events FROM items "
+                             "ORDER BY case_id, replication",
+                         -1, &st, NULL) != SQLITE_OK)
+    goto damaged;
+  while (sqlite3_step(st) == SQLITE_ROW && s->n_items < n_items) {
+    sw_item *it = &s->items[s->n_items++];
+    it->case_id = sqlite3_column_int(st, 0);
+    it->rep = sqlite3_column_int(st, 1);
+    if (it->case_id < 0 || it->case_id >= s->n_cases || it->rep < 0 || it->rep >= h->replications) goto damaged;
+    it->seed = (uint64_t)sqlite3_column_int64(st, 2);
+    col_text(st, 3, it->status, sizeof it->status);
+    it->capacity_held = sqlite3_column_int(st, 4);
+    col_text(st, 5, it->worst_node, sizeof it->worst_node);
+    it->worst_peak = sqlite3_column_int64(st, 6);
+    it->worst_limit = sqlite3_column_int64(st, 7);
+    it->over_nodes = sqlite3_column_int(st, 8);
+    it->generated = sqlite3_column_int64(st, 9);
+    it->dropped = sqlite3_column_int64(st, 10);
+    it->latency_max_us = sqlite3_column_int64(st, 11);
+    it->latency_p99_us = sqlite3_column_int64(st, 12);
+    it->recover_us = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13);
+    it->expect_failed = sqlite3_column_int(st, 14);
+    it->held = sqlite3_column_int(st, 15);
+    col_text(st, 16, it->detail, sizeof it->detail);
+    it->events = (uint64_t)sqlite3_column_int64(st, 17);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return 0;
+damaged:
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  sw_free(s);
+  snprintf(err, errlen, "%s: the sweep file is damaged", path);
+  return -1;
+}
+
+void sw_free(sw_sweep *s) {
+  free(s->head.text);
+  free(s->cases);
+  free(s->items);
+  memset(s, 0, sizeof *s);
+}
+
+/* Student's t for a two-sided 95 % interval, by degrees of freedom. */
+static double t95(int df) {
+  static const double t[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                             2.201, 2.179,  2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080,
+                             2.074, 2.069,  2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (df < 1) return 0;
+  if (df <= 30) return t[df];
+  return df <= 60 ? 2.000 : df <= 120 ? 1.980 : 1.960;
+}
+
+/* Mean and half-width of the 95 % interval of v[0..n). */
+static void mean_ci(const double *v, int n, double *mean, double *ci) {
+  double m = 0, ss = 0;
+  for (int i = 0; i < n; i++) m += v[i];
+  m = n ? m / n : 0;
+  for (int i = 0; i < n; i++) ss += (v[i] - m) * (v[i] - m);
+  *mean = m;
+  *ci = n > 1 ? t95(n - 1) * sqrt(ss / (n - 1)) / sqrt((double)n) : 0;
+}
+
+static double ratio_of(const sw_item *it) {
+  return it->worst_limit > 0 ? (double)it->worst_peak / (double)it->worst_limit : 0;
+}
+
+/* Worse first: failed before held, then capacity broken by most, then data
+ * lost, then never recovered, then longer recovery and latency. */
+static int cmp_rows(const sw_row *a, const sw_row *b) {
+  if ((a->held < a->n) != (b->held < b->n)) return a->held < a->n ? -1 : 1;
+  if ((a->capacity_held < a->n) != (b->capacity_held < b->n)) return a->capacity_held < a->n ? -1 : 1;
+  if (a->ratio != b->ratio && (a->capacity_held < a->n)) return a->ratio > b->ratio ? -1 : 1;
+  if (a->dropped_mean != b->dropped_mean) return a->dropped_mean > b->dropped_mean ? -1 : 1;
+  if (a->never != b->never) return a->never > b->never ? -1 : 1;
+  if (a->recover_mean != b->recover_mean) return a->recover_mean > b->recover_mean ? -1 : 1;
+  if (a->latency_mean != b->latency_mean) return a->latency_mean > b->latency_mean ? -1 : 1;
+  return a->case_index - b->case_index;
+}
+
+static int cmp_rows_q(const void *a, const void *b) { return cmp_rows(a, b); }
+
+int sw_rows(const sw_sweep *s, sw_row **rows_out) {
+  sw_row *rows = calloc((size_t)s->n_cases, sizeof *rows);
+  double *v = calloc((size_t)s->head.replications * 3 + 3, sizeof *v);
+  if (!rows || !v) {
+    free(rows);
+    free(v);
+    *rows_out = NULL;
+    return -1;
+  }
+  int n = 0, i = 0; /* items are in case order */
+  for (int c = 0; c < s->n_cases; c++) {
+    sw_row *r = &rows[n];
+    memset(r, 0, sizeof *r);
+    r->case_index = c;
+    double *d = v, *l = v + s->head.replications + 1, *rc = v + 2 * (s->head.replications + 1);
+    int nrc = 0;
+    for (; i < s->n_items && s->items[i].case_id == c; i++) {
+      const sw_item *it = &s->items[i];
+      if (r->n > s->head.replications) continue;
+      d[r->n] = (double)it->dropped;
+      l[r->n] = (double)it->latency_max_us;
+      if (it->recover_us >= 0)
+        rc[nrc++] = (double)it->recover_us;
+      else
+        r->never++;
+      r->held += it->held;
+      r->capacity_held += it->capacity_held;
+      if (ratio_of(it) > r->ratio || !r->worst) r->ratio = ratio_of(it);
+      if (!r->worst || (!it->held && r->worst->held) || it->dropped > r->worst->dropped) r->worst = it;
+      r->n++;
+    }
+    if (!r->n) continue; /* not in this shard */
+    mean_ci(d, r->n, &r->dropped_mean, &r->dropped_ci);
+    mean_ci(l, r->n, &r->latency_mean, &r->latency_ci);
+    mean_ci(rc, nrc, &r->recover_mean, &r->recover_ci);
+    n++;
+  }
+  free(v);
+  qsort(rows, (size_t)n, sizeof *rows, cmp_rows_q);
+  *rows_out = rows;
+  return n;
+}
+
+static const char *dur(double us, char *buf, size_t len) {
+  if (us < 1e6) {
+    snprintf(buf, len, "%.0f ms", us / 1e3);
+    return buf;
+  }
+  return rs_duration_format((rs_time_t)(us / 1e6 + 0.5) * RS_SEC, buf, len);
+}
+
+void sw_print(FILE *out, const sw_sweep *s) {
+  const sw_head *h = &s->head;
+  char a[32], b[32], d[32];
+  int reps = h->replications;
+  fprintf(out, "romsim sweep: %s (seed %llu), %d case%s", h->scenario, (unsigned long long)h->seed, h->n_cases,
+          h->n_cases == 1 ? "" : "s");
+  if (reps > 1) fprintf(out, " x %d replications", reps);
+  fprintf(out, "; failures at %s for %s in %s runs", rs_clock_format(h->at_us, a, sizeof a),
+          rs_duration_format(h->for_us, b, sizeof b), rs_duration_format(h->duration_us, d, sizeof d));
+  if (h->shard_n > 1) fprintf(out, "; shard %d of %d", h->shard_k, h->shard_n);
+  fprintf(out, "\n");
+  sw_row *rows = NULL;
+  int n = sw_rows(s, &rows);
+  if (n < 0) {
+    fprintf(out, "out of memory\n");
+    return;
+  }
+  fprintf(out, "%-28s %-26s %-14s %-14s %-14s %s\n", "failure", "capacity", "data lost", "worst latency",
+          "recovered in", "verdict");
+  for (int i = 0; i < n; i++) {
+    const sw_row *r = &rows[i];
+    const sw_case *c = &s->cases[r->case_index];
+    const sw_item *w = r->worst;
+    char cap[300], lost[80], lat[80], rec[80], x[32], y[32];
+    if (r->capacity_held == r->n)
+      snprintf(cap, sizeof cap, "held");
+    else
+      snprintf(cap, sizeof cap, "OVER %s %lld/%lld", w->worst_node, (long long)w->worst_peak, (long long)w->worst_limit);
+    if (reps > 1 && r->capacity_held != r->n && r->capacity_held)
+      snprintf(cap + strlen(cap), sizeof cap - strlen(cap), " (%d/%d)", r->n - r->capacity_held, r->n);
+    if (reps > 1) {
+      snprintf(lost, sizeof lost, "%s±%s", rm_size_format((int64_t)r->dropped_mean, x, sizeof x),
+               rm_size_format((int64_t)r->dropped_ci, y, sizeof y));
+      snprintf(lat, sizeof lat, "%s±%s", dur(r->latency_mean, x, sizeof x), dur(r->latency_ci, y, sizeof y));
+      if (!c->n_faults)
+        snprintf(rec, sizeof rec, "-");
+      else if (r->never == r->n)
+        snprintf(rec, sizeof rec, "never");
+      else
+        snprintf(rec, sizeof rec, "%s±%s%s", dur(r->recover_mean, x, sizeof x), dur(r->recover_ci, y, sizeof y),
+                 r->never ? "*" : "");
+    } else {
+      snprintf(lost, sizeof lost, "%s", rm_size_format(w->dropped, x, sizeof x));
+      snprintf(lat, sizeof lat, "%s", dur((double)w->latency_max_us, x, sizeof x));
+      snprintf(rec, sizeof rec, "%s",
+               !c->n_faults ? "-" : w->recover_us < 0 ? "never" : dur((double)w->recover_us, x, sizeof x));
+    }
+    /* The verdict names what failed; the file keeps the whole detail. */
+    char verdict[700];
+    int what = (int)strcspn(w->detail, ":");
+    if (r->held == r->n)
+      snprintf(verdict, sizeof verdict, "held");
+    else if (reps > 1)
+      snprintf(verdict, sizeof verdict, "FAIL %d/%d: %.*s", r->n - r->held, r->n, what, w->detail);
+    else
+      snprintf(verdict, sizeof verdict, "FAIL: %.*s", what, w->detail);
+    fprintf(out, "%-28s %-26s %-14s %-14s %-14s %s\n", c->label, cap, lost, lat, rec, verdict);
+  }
+  int failed = 0, present = 0;
+  for (int i = 0; i < n; i++) {
+    failed += rows[i].held < rows[i].n;
+    present++;
+  }
+  if (reps > 1)
+    fprintf(out, "(mean ± half-width of the 95%% confidence interval over %d seeds; * some never recovered)\n", reps);
+  fprintf(out, "%d of %d case%s held", present - failed, present, present == 1 ? "" : "s");
+  if (present < h->n_cases) fprintf(out, " (this file holds %d of the sweep's %d cases)", present, h->n_cases);
+  fprintf(out, "\n");
+  free(rows);
+}
