@@ -455,15 +455,15 @@ void sw_print(FILE *out, const sw_sweep *s) {
     if (reps > 1 && r->capacity_held != r->n && r->capacity_held)
       snprintf(cap + strlen(cap), sizeof cap - strlen(cap), " (%d/%d)", r->n - r->capacity_held, r->n);
     if (reps > 1) {
-      snprintf(lost, sizeof lost, "%s±%s", rm_size_format((int64_t)r->dropped_mean, x, sizeof x),
+      snprintf(lost, sizeof lost, "%s+/-%s", rm_size_format((int64_t)r->dropped_mean, x, sizeof x),
                rm_size_format((int64_t)r->dropped_ci, y, sizeof y));
-      snprintf(lat, sizeof lat, "%s±%s", dur(r->latency_mean, x, sizeof x), dur(r->latency_ci, y, sizeof y));
+      snprintf(lat, sizeof lat, "%s+/-%s", dur(r->latency_mean, x, sizeof x), dur(r->latency_ci, y, sizeof y));
       if (!c->n_faults)
         snprintf(rec, sizeof rec, "-");
       else if (r->never == r->n)
         snprintf(rec, sizeof rec, "never");
       else
-        snprintf(rec, sizeof rec, "%s±%s%s", dur(r->recover_mean, x, sizeof x), dur(r->recover_ci, y, sizeof y),
+        snprintf(rec, sizeof rec, "%s+/-%s%s", dur(r->recover_mean, x, sizeof x), dur(r->recover_ci, y, sizeof y),
                  r->never ? "*" : "");
     } else {
       snprintf(lost, sizeof lost, "%s", rm_size_format(w->dropped, x, sizeof x));
@@ -488,7 +488,7 @@ void sw_print(FILE *out, const sw_sweep *s) {
     present++;
   }
   if (reps > 1)
-    fprintf(out, "(mean ± half-width of the 95%% confidence interval over %d seeds; * some never recovered)\n", reps);
+    fprintf(out, "(mean +/- half-width of the 95%% confidence interval over %d seeds; * some never recovered)\n", reps);
   fprintf(out, "%d of %d case%s held", present - failed, present, present == 1 ? "" : "s");
   if (present < h->n_cases) fprintf(out, " (this file holds %d of the sweep's %d cases)", present, h->n_cases);
   fprintf(out, "\n");

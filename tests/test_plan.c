@@ -1,0 +1,147 @@
+/*
+ * The planner's figures, for cases checkable by hand, under each failure
+ * policy; and each design checked independently of the planner: every
+ * customer placed, every node within its limit with nothing failed, and
+ * after any single failure of the kinds it claims to survive.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rm_plan.h"
+
+typedef struct {
+  rm_plan_line lines[4];
+  int n;
+} custs;
+
+static rm_plan_input input(custs *c) {
+  return (rm_plan_input){.n_lines = c->n, .lines = c->lines, .ms_limit = 2000, .gw_limit = 530,
+                         .ess_servers = 30, .ess_clients = 500};
+}
+
+/* Agents on each gateway and management server after gateway fg (or
+ * management server fm) fails, following the design's backups and
+ * failovers; every node must stay within its limit. Independent of the
+ * planner's own bookkeeping. */
+static void check_after(const rm_plan *pl, const rm_plan_input *in, const rm_plan_design *d, int fg, int fm) {
+  int64_t gw[64] = {0}, ms[16] = {0};
+  cr_assert(d->n_gw <= 64 && d->n_ms <= 16);
+  for (int c = 0; c < d->n_cust; c++) {
+    int g = d->primary[c];
+    if (g == fg) {
+      g = d->backup[c];
+      cr_assert(g >= 0 && g != fg, "customer %d has no backup for gw-%d's failure", c, fg + 1);
+    }
+    gw[g] += pl->size[c];
+  }
+  for (int g = 0; g < d->n_gw; g++) {
+    if (g == fg) continue;
+    int m = d->gw_ms[g];
+    if (m == fm) {
+      m = d->gw_failover[g];
+      cr_assert(m >= 0 && m != fm, "gw-%d has no failover for ms-%d's failure", g + 1, fm + 1);
+    }
+    ms[m] += gw[g];
+    cr_assert(gw[g] <= in->gw_limit, "gw-%d carries %lld (gw-%d failed, ms-%d failed)", g + 1, (long long)gw[g],
+              fg + 1, fm + 1);
+  }
+  for (int m = 0; m < d->n_ms; m++)
+    if (m != fm) cr_assert(ms[m] <= in->ms_limit, "ms-%d carries %lld (gw-%d, ms-%d failed)", m + 1, (long long)ms[m], fg + 1, fm + 1);
+}
+
+static void check_design(const rm_plan *pl, const rm_plan_input *in, rm_survive s) {
+  const rm_plan_design *d = &pl->design[s];
+  check_after(pl, in, d, -1, -1);
+  if (s == RM_SURVIVE_GATEWAY || s == RM_SURVIVE_EITHER)
+    for (int g = 0; g < d->n_gw; g++) check_after(pl, in, d, g, -1);
+  if (s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER)
+    for (int m = 0; m < d->n_ms; m++) check_after(pl, in, d, -1, m);
+}
+
+/* Plan, check every design, and compare the counts: {ms, gw} per policy. */
+static void expect_counts(custs *c, int arith_ms, int arith_gw, const int want[RM_SURVIVE_KINDS][2]) {
+  rm_plan_input in = input(c);
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pl.arith_ms, arith_ms);
+  cr_assert_eq(pl.arith_gw, arith_gw);
+  for (int s = 0; s < RM_SURVIVE_KINDS; s++) {
+    cr_assert_eq(pl.design[s].n_ms, want[s][0], "%s: %d management servers, want %d", rm_survive_name(s),
+                 pl.design[s].n_ms, want[s][0]);
+    cr_assert_eq(pl.design[s].n_gw, want[s][1], "%s: %d gateways, want %d", rm_survive_name(s), pl.design[s].n_gw,
+                 want[s][1]);
+    check_design(&pl, &in, (rm_survive)s);
+  }
+  rm_plan_free(&pl);
+}
+
+/* 20 customers of 200: 4000 / 530 = 7.55 -> 8 gateways, but 3 customers
+ * (600) do not fit one, so 10 of 400. Surviving a gateway: a failed 400
+ * needs two gateways with 200 of room on its own management server (both
+ * servers are full at 2000), so each server needs two half-empty gateways:
+ * 4 x 400 + 2 x 200 per server, 12. Surviving a management server: 3,
+ * so that 2 x 2000 holds everything. */
+Test(plan, guide_example) {
+  custs c = {.lines = {{"cust", 20, 10, 190}}, .n = 1};
+  expect_counts(&c, 2, 8, (const int[][2]){{2, 10}, {2, 12}, {3, 10}, {3, 11}});
+  rm_plan_input in = input(&c);
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0);
+  cr_assert_eq(pl.arith_fullest, 600);
+  cr_assert_eq(pl.arith_fullest_customers, 3);
+  cr_assert(strstr(pl.why_fewer[RM_SURVIVE_GATEWAY], "with 11 gateways, if gw-"), "%s", pl.why_fewer[RM_SURVIVE_GATEWAY]);
+  cr_assert_eq(pl.design[RM_SURVIVE_GATEWAY].worst_gw_load, 400);
+  rm_plan_free(&pl);
+}
+
+/* One customer of 530: one gateway at its limit; to survive its failure, a
+ * second, empty one; to survive a management server's, a second server. */
+Test(plan, one_customer_at_the_limit) {
+  custs c = {.lines = {{"big", 1, 30, 500}}, .n = 1};
+  expect_counts(&c, 1, 1, (const int[][2]){{1, 1}, {1, 2}, {2, 1}, {2, 2}});
+}
+
+/* Three customers of 300: two do not share a gateway (600), so 3; a failed
+ * one's 300 needs a gateway with 300 of room, which only an empty spare
+ * has: 4. */
+Test(plan, three_customers_of_300) {
+  custs c = {.lines = {{"c", 3, 15, 285}}, .n = 1};
+  expect_counts(&c, 1, 2, (const int[][2]){{1, 3}, {1, 4}, {2, 3}, {2, 4}});
+}
+
+/* 400, 300, 200 and 100: 400+100 and 300+200 fill two gateways; with a
+ * third, empty one, any failed gateway's 500 moves to it. */
+Test(plan, mixed_sizes) {
+  custs c = {.lines = {{"a", 1, 20, 380}, {"b", 1, 15, 285}, {"c", 1, 10, 190}, {"d", 1, 5, 95}}, .n = 4};
+  expect_counts(&c, 1, 2, (const int[][2]){{1, 2}, {1, 3}, {2, 2}, {2, 3}});
+}
+
+Test(plan, customer_over_the_gateway_limit) {
+  custs c = {.lines = {{"huge", 1, 30, 501}}, .n = 1};
+  rm_plan_input in = input(&c);
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), -1);
+  cr_assert(strstr(err, "huge-1 has 531 agents, over the gateway limit of 530"), "%s", err);
+}
+
+Test(plan, essentials_limits_are_reported) {
+  custs c = {.lines = {{"a", 2, 40, 100}, {"b", 1, 10, 100}}, .n = 2};
+  rm_plan_input in = input(&c);
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pl.ess_over, 2);
+  cr_assert_eq(pl.ess_over_first, 0);
+  rm_plan_free(&pl);
+}
+
+Test(plan, survive_names) {
+  cr_assert_eq(rm_survive_parse("ms"), RM_SURVIVE_MS);
+  cr_assert_eq(rm_survive_parse("either"), RM_SURVIVE_EITHER);
+  cr_assert_eq(rm_survive_parse("gateways"), -1);
+  cr_assert_str_eq(rm_survive_name(RM_SURVIVE_GATEWAY), "gateway");
+}

@@ -1,0 +1,279 @@
+/*
+ * romsim plan, romsim sweep and romsim merge, run as a user runs them.
+ */
+#include "cli_util.h"
+
+TestSuite(sweep, .init = make_workdir, .fini = remove_workdir, .timeout = 240);
+
+/* Every row of every table of a sweep file, as text, in a fixed order. */
+static char *dump(const char *db) {
+  static const char *const q[] = {"SELECT * FROM meta ORDER BY key", "SELECT * FROM sweep",
+                                  "SELECT * FROM cases ORDER BY id", "SELECT * FROM items ORDER BY case_id, replication"};
+  size_t cap = 1 << 20, n = 0;
+  char *out = malloc(cap);
+  cr_assert_not_null(out);
+  out[0] = '\0';
+  sqlite3 *h;
+  cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK, "cannot open %s", db);
+  for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(h, q[k], -1, &st, NULL), SQLITE_OK, "%s: %s", q[k], sqlite3_errmsg(h));
+    n += (size_t)snprintf(out + n, cap - n, "== %s\n", q[k]);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      for (int c = 0; c < sqlite3_column_count(st); c++) {
+        const unsigned char *t = sqlite3_column_text(st, c);
+        n += (size_t)snprintf(out + n, cap - n, "%s|", t ? (const char *)t : "NULL");
+        cr_assert(n < cap - 1, "dump too large");
+      }
+      n += (size_t)snprintf(out + n, cap - n, "\n");
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(h);
+  return out;
+}
+
+static void guide(char *buf, size_t n) { fixture(buf, n, "ROMSIM_SCENARIOS", "guide-example.yaml"); }
+
+/* The guide's design flags a management server's failure as breaking
+ * capacity, and gives every gateway failure's outcome. */
+Test(sweep, guide_example_flags_a_management_server) {
+  char sc[512];
+  guide(sc, sizeof sc);
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:gateway,ms", "--duration", "2h", "--jobs", "2", "-o",
+                                   path_in("s.db"), NULL});
+  cr_assert_eq(r->status, 1, "status %d: %s", r->status, r->err);
+  cr_assert(strstr(r->out, "11 cases; failures at 01:00:00 for 1h in 2h runs"), "%s", r->out);
+  /* The worst first: a management server's failure, 4000 on the other. */
+  const char *first = strstr(r->out, "\ncrash ");
+  cr_assert_not_null(first);
+  cr_assert(strncmp(first, "\ncrash ms-", 10) == 0, "%s", r->out);
+  cr_assert(strstr(r->out, "OVER ms-2 4000/2000") && strstr(r->out, "OVER ms-1 4000/2000"), "%s", r->out);
+  for (int g = 1; g <= 8; g++) {
+    char line[32];
+    snprintf(line, sizeof line, "\ncrash gw-%d ", g);
+    cr_assert(strstr(r->out, line), "no line for gw-%d: %s", g, r->out);
+  }
+  cr_assert(strstr(r->out, "none (baseline)"));
+  const char *db = path_in("s.db");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM items"), "11");
+  cr_assert_str_eq(query(db, "SELECT worst_node || ' ' || worst_peak FROM items JOIN cases ON cases.id = case_id "
+                             "WHERE label = 'crash ms-1'"),
+                   "ms-2 4000");
+  /* A gateway's customers move to backups: the other 8-gateway design's
+   * gateways go over, and every path is back in 2 minutes (3 retries of
+   * 30 s, a 30 s connect). */
+  cr_assert_str_eq(query(db, "SELECT min(recover_us) || ' ' || max(recover_us) FROM items JOIN cases ON cases.id = "
+                             "case_id WHERE label LIKE 'crash gw-%'"),
+                   "120000000 120000000");
+  cr_assert_str_eq(query(db, "SELECT sum(held) FROM items"), "0"); /* 600 on 4 gateways from the start */
+}
+
+/* --jobs 1 and --jobs 2 give the same file, byte for byte. */
+Test(sweep, jobs_do_not_change_results) {
+  char sc[512];
+  guide(sc, sizeof sc);
+  setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:gateway", "--duration", "2h", "--at", "30m", "--for",
+                                   "20m", "--jobs", "1", "-o", path_in("j1.db"), NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  static char out1[sizeof r->out];
+  memcpy(out1, r->out, sizeof out1);
+  r = run((const char *[]){"sweep", sc, "--fail", "each:gateway", "--duration", "2h", "--at", "30m", "--for", "20m",
+                           "--jobs", "2", "-o", path_in("j2.db"), NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  char *a = dump(path_in("j1.db")), *b = dump(path_in("j2.db"));
+  cr_assert_str_eq(a, b);
+  cr_assert(strstr(a, "crash gw-8"));
+  /* The tables printed are the same too (less the file's name). */
+  *strstr(out1, "sweep file:") = '\0';
+  *strstr(r->out, "sweep file:") = '\0';
+  cr_assert_str_eq(out1, r->out);
+  free(a);
+  free(b);
+  /* And the files themselves. */
+  static char fa[1 << 20], fb[1 << 20];
+  FILE *f1 = fopen(path_in("j1.db"), "rb"), *f2 = fopen(path_in("j2.db"), "rb");
+  size_t n1 = fread(fa, 1, sizeof fa, f1), n2 = fread(fb, 1, sizeof fb, f2);
+  fclose(f1);
+  fclose(f2);
+  cr_assert_eq(n1, n2);
+  cr_assert(memcmp(fa, fb, n1) == 0, "the two files differ");
+  unsetenv("SOURCE_DATE_EPOCH");
+}
+
+/* Three shards merged give the tables of the sweep run whole. */
+Test(sweep, shards_merged_equal_the_whole) {
+  char sc[512];
+  guide(sc, sizeof sc);
+  setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  const char *common[] = {"--fail", "each:gateway,ms", "--pairs", "--duration", "90m", "--replications", "2", NULL};
+  const char *args[32];
+  int n;
+#define SWEEP_ARGS(out, shard)                                                                                        \
+  n = 0;                                                                                                             \
+  args[n++] = "sweep";                                                                                               \
+  args[n++] = sc;                                                                                                    \
+  for (int i = 0; common[i]; i++) args[n++] = common[i];                                                             \
+  if (shard) {                                                                                                       \
+    args[n++] = "--shard";                                                                                           \
+    args[n++] = shard;                                                                                               \
+  }                                                                                                                  \
+  args[n++] = "-o";                                                                                                  \
+  args[n++] = out;                                                                                                   \
+  args[n] = NULL;
+  char whole[512], s1[512], s2[512], s3[512], merged[512];
+  snprintf(whole, sizeof whole, "%s", path_in("whole.db"));
+  snprintf(s1, sizeof s1, "%s", path_in("s1.db"));
+  snprintf(s2, sizeof s2, "%s", path_in("s2.db"));
+  snprintf(s3, sizeof s3, "%s", path_in("s3.db"));
+  snprintf(merged, sizeof merged, "%s", path_in("merged.db"));
+  SWEEP_ARGS(whole, NULL);
+  result *r = run(args);
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  /* 1 + 10 + 45 cases, 2 replications each. */
+  cr_assert_str_eq(query(whole, "SELECT count(*) FROM items"), "112");
+  cr_assert_str_eq(query(whole, "SELECT count(DISTINCT seed) FROM items"), "2");
+  cr_assert(strstr(r->out, "+/-"), "%s", r->out);
+  SWEEP_ARGS(s1, "1/3");
+  cr_assert_eq(run(args)->status, 1);
+  SWEEP_ARGS(s2, "2/3");
+  cr_assert_eq(run(args)->status, 1);
+  SWEEP_ARGS(s3, "3/3");
+  r = run(args);
+  cr_assert_eq(r->status, 1);
+  cr_assert(strstr(r->out, "shard 3 of 3"), "%s", r->out);
+  cr_assert_str_eq(query(s3, "SELECT count(*) FROM items"), "37");
+  /* A shard missing, or given twice, is refused. */
+  r = run((const char *[]){"merge", "-o", merged, s1, s3, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "shard 2/3 is missing"), "%s", r->err);
+  r = run((const char *[]){"merge", "-o", merged, s1, s2, s2, NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "are both shard 2/3"), "%s", r->err);
+  cr_assert_eq(access(merged, F_OK), -1, "a merged file was left after a refused merge");
+  r = run((const char *[]){"merge", "-o", merged, s3, s1, s2, NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  char *a = dump(whole), *b = dump(merged);
+  cr_assert_str_eq(a, b);
+  free(a);
+  free(b);
+  unsetenv("SOURCE_DATE_EPOCH");
+#undef SWEEP_ARGS
+}
+
+Test(sweep, merge_refuses_other_sweeps) {
+  char sc[512];
+  guide(sc, sizeof sc);
+  cr_assert_eq(run((const char *[]){"sweep", sc, "--fail", "each:ms", "--duration", "1h", "--shard", "1/2", "-o",
+                                    path_in("a.db"), NULL})
+                   ->status,
+               1);
+  cr_assert_eq(run((const char *[]){"sweep", sc, "--fail", "each:ms", "--duration", "1h", "--seed", "7", "--shard",
+                                    "2/2", "-o", path_in("b.db"), NULL})
+                   ->status,
+               1);
+  char a[512];
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  result *r = run((const char *[]){"merge", "-o", path_in("m.db"), a, path_in("b.db"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "not a shard of the same sweep") && strstr(r->err, "seed differs"), "%s", r->err);
+  spit(path_in("junk.db"), "not a database at all");
+  r = run((const char *[]){"merge", "-o", path_in("m.db"), path_in("junk.db"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "not a sweep file"), "%s", r->err);
+}
+
+Test(sweep, bad_flags_exit_2) {
+  char sc[512];
+  guide(sc, sizeof sc);
+  static const char *const bad[][3] = {
+      {"--fail", "each:bogus", "unknown role 'bogus'"},
+      {"--fail", "gateway", "--fail takes each:ROLE"},
+      {"--shard", "4/3", "--shard needs K/N"},
+      {"--jobs", "0", "--jobs needs a number"},
+      {"--replications", "x", "--replications needs a number"},
+      {"--at", "30h", "begin after the end of the 1d run"},
+      {"--for", "soon", "--for needs a duration"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    result *r = run((const char *[]){"sweep", sc, bad[i][0], bad[i][1], "-o", path_in("x.db"), NULL});
+    cr_assert_eq(r->status, 2, "%s %s gave %d", bad[i][0], bad[i][1], r->status);
+    cr_assert(strstr(r->err, bad[i][2]), "%s %s: %s", bad[i][0], bad[i][1], r->err);
+  }
+  cr_assert_eq(count_files(), 0, "a file was left after bad usage");
+}
+
+/* The plan of the guide's example, explained, written, and verified. */
+Test(sweep, plan_guide_example) {
+  result *r = run((const char *[]){"plan", "--customers", "20x10+190", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "1. The guide's arithmetic: 2 management servers and 8 gateways."), "%s", r->out);
+  cr_assert(strstr(r->out, "On 8 gateways the fullest would carry 600 agents (3 customers), over the limit of 530."),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "2. Whole customers: 2 management servers and 10 gateways."), "%s", r->out);
+  r = run((const char *[]){"plan", "--customers", "20x10+190", "--survive", "gateway", "-o", path_in("d.yaml"),
+                           "--verify", "--duration", "3h", NULL});
+  cr_assert_eq(r->status, 0, "%s\n%s", r->out, r->err);
+  cr_assert(strstr(r->out, "3. Surviving any one gateway failure: 2 management servers and 12 gateways."), "%s", r->out);
+  cr_assert(strstr(r->out, "13 of 13 cases held"), "%s", r->out);
+  cr_assert(strstr(r->out, "verified"), "%s", r->out);
+  /* The design runs as a scenario, and places what the plan says. */
+  r = run((const char *[]){"validate", path_in("d.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "20 customers, 4000 agents, 12 gateways, 2 management servers"), "%s", r->out);
+  cr_assert_eq(access(path_in("d-sweep.db"), F_OK), 0);
+}
+
+/* Every planned design passes its own sweep: small cases, each policy. */
+Test(sweep, planned_designs_pass_their_sweeps) {
+  static const char *const cases[] = {"1x30+500", "3x15+285", "1x20+380,1x15+285,1x10+190,1x5+95"};
+  static const char *const policies[] = {"gateway", "ms", "either"};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    for (size_t p = 0; p < sizeof policies / sizeof policies[0]; p++) {
+      result *r = run((const char *[]){"plan", "--customers", cases[c], "--survive", policies[p], "--verify",
+                                       "--duration", "2h", "--jobs", "2", NULL});
+      cr_assert_eq(r->status, 0, "%s --survive %s: %s\n%s", cases[c], policies[p], r->out, r->err);
+      cr_assert(strstr(r->out, "verified"), "%s", r->out);
+    }
+  cr_assert_eq(count_files(), 0, "--verify without -o left files");
+}
+
+Test(sweep, plan_bad_input_exit_2) {
+  static const char *const bad[][3] = {
+      {"--customers", "20y200", "--customers takes NxSIZE"},
+      {"--customers", "1x600", "cust-1 has 600 agents, over the gateway limit of 530"},
+      {"--survive", "everything", "--survive takes none"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    const char *a[] = {"plan", bad[i][0], bad[i][1], NULL, NULL, NULL};
+    if (strcmp(bad[i][0], "--customers") != 0) {
+      a[3] = "--customers";
+      a[4] = "2x100";
+    }
+    result *r = run(a);
+    cr_assert_eq(r->status, 2, "%s %s gave %d", bad[i][0], bad[i][1], r->status);
+    cr_assert(strstr(r->err, bad[i][2]), "%s", r->err);
+  }
+  spit(path_in("c.yaml"), "customers:\n  - {count: 2, servers: 5, clientz: 10}\n");
+  result *r = run((const char *[]){"plan", "--from", path_in("c.yaml"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "c.yaml:2:28: unknown key 'clientz'"), "%s", r->err);
+}
+
+/* Customers of different sizes from a file, with its own limits. */
+Test(sweep, plan_from_file) {
+  spit(path_in("c.yaml"), "limits: {gateway_agents: 300}\n"
+                          "customers:\n  - {name: acme, count: 2, servers: 10, clients: 140}\n"
+                          "  - {name: zeta, servers: 20, clients: 230}\n");
+  result *r = run((const char *[]){"plan", "--from", path_in("c.yaml"), "--survive", "gateway", "-o",
+                                   path_in("d.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  /* 550 agents / 300 = 2; acme-1 and acme-2 share one (300), zeta has its
+   * own (250); a spare takes either's customers. */
+  cr_assert(strstr(r->out, "limits 300 agents per gateway"), "%s", r->out);
+  cr_assert(strstr(r->out, "2. Whole customers: 1 management server and 2 gateways."), "%s", r->out);
+  cr_assert(strstr(r->out, "3. Surviving any one gateway failure: 1 management server and 3 gateways."), "%s", r->out);
+  r = run((const char *[]){"validate", path_in("d.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+}
