@@ -146,4 +146,18 @@ static inline char *query(const char *db, const char *sql) {
   return buf;
 }
 
+/* A whole file, NUL-terminated (free it). */
+static inline char *slurp_alloc(const char *path) {
+  FILE *f = fopen(path, "rb");
+  cr_assert_not_null(f, "cannot read %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *s = malloc((size_t)n + 1);
+  cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+  s[n] = '\0';
+  fclose(f);
+  return s;
+}
+
 #endif

@@ -428,19 +428,6 @@ Test(cli, export_csv) {
 
 #include "xml_check.h"
 
-static char *slurp_alloc(const char *path) {
-  FILE *f = fopen(path, "rb");
-  cr_assert_not_null(f, "cannot read %s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-  s[n] = '\0';
-  fclose(f);
-  return s;
-}
-
 /* report: one well-formed, self-contained page with the run's series, axes
  * with units, faults shaded; each chart as a well-formed SVG file. */
 Test(cli, report_html_and_svg) {

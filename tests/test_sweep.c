@@ -2,6 +2,7 @@
  * romsim plan, romsim sweep and romsim merge, run as a user runs them.
  */
 #include "cli_util.h"
+#include "xml_check.h"
 
 TestSuite(sweep, .init = make_workdir, .fini = remove_workdir, .timeout = 240);
 
@@ -276,4 +277,51 @@ Test(sweep, plan_from_file) {
   cr_assert(strstr(r->out, "3. Surviving any one gateway failure: 1 management server and 3 gateways."), "%s", r->out);
   r = run((const char *[]){"validate", path_in("d.yaml"), NULL});
   cr_assert_eq(r->status, 0, "%s", r->err);
+}
+
+/* romsim report draws a sweep: one well-formed page, one bar per case, the
+ * worst first, and each chart as its own SVG. */
+Test(sweep, report_draws_a_sweep) {
+  char sc[512], db[600], html[600], dir[600], why[256];
+  guide(sc, sizeof sc);
+  snprintf(db, sizeof db, "%s", path_in("s.db"));
+  snprintf(html, sizeof html, "%s", path_in("s.html"));
+  snprintf(dir, sizeof dir, "%s", path_in("svg"));
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:gateway,ms", "--duration", "2h", "--replications",
+                                   "2", "-o", db, NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  r = run((const char *[]){"report", db, "-o", html, "--svg", dir, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "report of the sweep of guide-example (11 cases, complete)"), "%s", r->out);
+  char *page = slurp_alloc(html);
+  cr_assert_eq(xml_check(page, why, sizeof why), 0, "the sweep report is not well formed: %s", why);
+  cr_assert_null(strstr(page, "<script"));
+  cr_assert_null(strstr(page, "src=\"http"));
+  const char *want[] = {"<h1>Sweep of guide-example</h1>", "0 of 11 cases held", "2 seeds per case",
+                        "id=\"sweep-capacity\"", "id=\"sweep-dropped\"", "id=\"sweep-recover\"", "id=\"sweep-latency\"",
+                        "class=\"limit\"", "<table id=\"sweep-table\">", "OVER ms-2 4000/2000", "FAILED 2 of 2"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(strstr(page, want[i]), "'%s' missing", want[i]);
+  /* The capacity chart: the worst first, a management server at twice its
+   * limit; every gateway and the baseline have a bar. */
+  const char *cap = strstr(page, "id=\"sweep-capacity\"");
+  const char *first = strstr(cap, "data-case=\"");
+  cr_assert(strncmp(first, "data-case=\"crash ms-", 20) == 0, "%.80s", first);
+  cr_assert(strstr(first, "data-value=\"2\""), "%.120s", first);
+  const char *end = strstr(cap, "</svg>");
+  int bars = 0;
+  for (const char *p = cap; (p = strstr(p, "<g class=\"bar\"")) && p < end; p++) bars++;
+  cr_assert_eq(bars, 11);
+  free(page);
+  static const char *const files[] = {"sweep-capacity.svg", "sweep-dropped.svg", "sweep-recover.svg",
+                                      "sweep-latency.svg"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+    char *svg = slurp_alloc(p);
+    cr_assert_eq(xml_check(svg, why, sizeof why), 0, "%s: %s", files[i], why);
+    cr_assert(strstr(svg, "xmlns=\"http://www.w3.org/2000/svg\""));
+    free(svg);
+    unlink(p);
+  }
+  rmdir(dir);
 }

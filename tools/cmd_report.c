@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report_sweep.h"
 #include "results_read.h"
+#include "sweep.h"
 #include "svg.h"
 #include "version.h"
 
@@ -31,6 +33,9 @@ static const char *report_usage =
     "over time with faults shaded (agents per management server and gateway\n"
     "against their limits, queues, data into SQL, latency, alerts, data\n"
     "dropped), the peak of every node against its limit, and the timeline.\n"
+    "Given a sweep file (romsim sweep), draws the sweep: one bar per case, the\n"
+    "worst first, for capacity, data lost, time to recover and worst latency,\n"
+    "and the whole table.\n"
     "  -o FILE    the report (default: the results file's name with .html)\n"
     "  --svg DIR  also write each chart as DIR/NAME.svg\n"
     "exit status: 0 written, 2 bad usage or an unreadable results file.\n";
@@ -397,6 +402,10 @@ int cmd_report(int argc, char **argv) {
   if (!file) return cli_usage_error("report: which results file? (usage: romsim report RESULTS.db [-o REPORT.html])");
   rr_file f;
   char err[1024], path[4096];
+  if (sw_is_sweep(file)) {
+    if (!out_path) default_path(file, path, sizeof path);
+    return report_sweep(file, out_path ? out_path : path, svg_dir);
+  }
   if (rr_open(&f, file, err, sizeof err)) {
     fprintf(stderr, "romsim: %s\n", err);
     return EXIT_USAGE;
