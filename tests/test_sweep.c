@@ -1,6 +1,9 @@
 /*
  * romsim plan, romsim sweep and romsim merge, run as a user runs them.
  */
+#include <signal.h>
+#include <time.h>
+
 #include "cli_util.h"
 #include "xml_check.h"
 
@@ -324,4 +327,23 @@ Test(sweep, report_draws_a_sweep) {
     unlink(p);
   }
   rmdir(dir);
+}
+
+/* SIGINT stops the runs in flight: exit 3, and a sweep file that says it
+ * was interrupted. */
+Test(sweep, sigint_keeps_an_interrupted_file) {
+  char sc[512], db[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
+  snprintf(db, sizeof db, "%s", path_in("s.db"));
+  pid_t pid = start((const char *[]){"sweep", sc, "--fail", "each:gateway", "--jobs", "2", "-o", db, NULL});
+  nanosleep(&(struct timespec){0, 500000000}, NULL);
+  kill(pid, SIGINT);
+  result r;
+  finish(pid, &r);
+  cr_assert_eq(r.status, 3, "status %d: %s", r.status, r.err);
+  cr_assert(strstr(r.err, "sweep interrupted"), "%s", r.err);
+  cr_assert_str_eq(query(db, "SELECT status FROM sweep"), "interrupted");
+  cr_assert_str_eq(query(db, "SELECT count(*) < 50 FROM items WHERE status = 'complete'"), "1");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM items"), "51");
+  cr_assert_eq(count_files(), 1, "a partial file was left");
 }
