@@ -71,7 +71,7 @@ static const char *stmt_sql[ST_COUNT] = {
 };
 
 /* The wall clock as ISO 8601 UTC, or SOURCE_DATE_EPOCH when set. */
-static void wall_now(char buf[32]) {
+void rs_wall_now(char buf[32]) {
   time_t t = time(NULL);
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   if (sde && *sde) {
@@ -208,7 +208,7 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
     fail_db(r, "results file");
     goto fail;
   }
-  wall_now(wall);
+  rs_wall_now(wall);
   rs_sha256_hex(info->scenario_text, strlen(info->scenario_text), hash);
   sqlite3_bind_text(st, 1, info->scenario_name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, info->scenario_file, -1, SQLITE_STATIC);
@@ -324,7 +324,7 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
                      size_t errlen) {
   char wall[32];
   sqlite3_stmt *st = NULL;
-  wall_now(wall);
+  rs_wall_now(wall);
   if (sqlite3_prepare_v2(r->db,
                          "UPDATE runs SET wall_end = ?1, sim_end_us = ?2, events = ?3, status = ?4 WHERE id = 1",
                          -1, &st, NULL) != SQLITE_OK) {

@@ -40,6 +40,10 @@ typedef struct {
  */
 rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen);
 
+/* The wall clock as ISO 8601 UTC ("2026-11-24T10:00:00Z"), or
+ * SOURCE_DATE_EPOCH's time when that is set. */
+void rs_wall_now(char buf[32]);
+
 /* Record a node; parent is another node's id or -1; limit is the most it
  * may carry (0: none). Returns 0 or -1. */
 int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent, int64_t limit);

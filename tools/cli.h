@@ -24,6 +24,15 @@ int cmd_plan(int argc, char **argv);
 /* Print "romsim: " and the message to stderr; return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Write a file whole: fn writes it as PATH.partial, renamed to path once
+ * complete, so a file under its final name is never cut short. Returns 0,
+ * or EXIT_USAGE after printing why. */
+typedef void (*cli_writer)(FILE *out, const void *arg);
+int cli_write_whole(const char *path, cli_writer fn, const void *arg);
+
+/* Create folder dir unless it exists: 0, or EXIT_USAGE after printing why. */
+int cli_mkdir(const char *dir);
+
 /* Write s as a JSON string (quotes included). */
 void cli_json_string(FILE *f, const char *s);
 

@@ -371,6 +371,19 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fputs("</table>\n</body>\n</html>\n", out);
 }
 
+typedef struct {
+  rr_file *f;
+  const char *file;
+  chart_data *charts;
+} page_args;
+
+static void page_writer(FILE *out, const void *arg) {
+  const page_args *a = arg;
+  write_html(out, a->f, a->file, a->charts);
+}
+
+static void svg_writer(FILE *out, const void *arg) { svg_write(out, arg, true); }
+
 /* The default report path: the results file's name with .html. */
 static void default_path(const char *db, char *buf, size_t n) {
   const char *dot = strrchr(db, '.'), *slash = strrchr(db, '/');
@@ -418,41 +431,13 @@ int cmd_report(int argc, char **argv) {
   static svg_band faults[MAX_FAULT_BANDS];
   int n_faults = load_faults(&f, faults);
   build_charts(&f, charts, faults, n_faults);
-  int rc = 0;
-  /* Written under a temporary name, renamed when whole. */
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.partial", out_path);
-  FILE *out = fopen(tmp, "w");
-  if (!out) {
-    fprintf(stderr, "romsim: %s: cannot write the report: %s\n", out_path, strerror(errno));
-    rc = EXIT_USAGE;
-  } else {
-    write_html(out, &f, file, charts);
-    if (ferror(out) | fclose(out) || rename(tmp, out_path) != 0) {
-      fprintf(stderr, "romsim: %s: cannot write the report\n", out_path);
-      unlink(tmp);
-      rc = EXIT_USAGE;
-    }
-  }
-  if (rc == 0 && svg_dir) {
-    if (mkdir(svg_dir, 0777) != 0 && errno != EEXIST) {
-      fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", svg_dir, strerror(errno));
-      rc = EXIT_USAGE;
-    }
-    for (int c = 0; c < CH_COUNT && rc == 0; c++) {
-      char p[4200];
-      char part[4300];
-      snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
-      snprintf(part, sizeof part, "%s.partial", p);
-      FILE *s = fopen(part, "w");
-      if (s) svg_write(s, &charts[c].chart, true);
-      if (!s || ferror(s) | fclose(s) || rename(part, p) != 0) {
-        fprintf(stderr, "romsim: %s: cannot write: %s\n", p, strerror(errno));
-        unlink(part);
-        rc = EXIT_USAGE;
-        break;
-      }
-    }
+  page_args pa = {&f, file, charts};
+  int rc = cli_write_whole(out_path, page_writer, &pa);
+  if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
+  for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
+    rc = cli_write_whole(p, svg_writer, &charts[c].chart);
   }
   if (rc == 0) printf("%s: report of %s (%s run) written to %s%s%s\n", file, f.scenario, f.status, out_path,
                       svg_dir ? ", charts in " : "", svg_dir ? svg_dir : "");

@@ -257,6 +257,30 @@ static void write_page(FILE *out, const char *file, const sw_sweep *s, const sw_
   fputs("</table>\n</body>\n</html>\n", out);
 }
 
+typedef struct {
+  const char *file;
+  const sw_sweep *s;
+  const sw_row *rows;
+  int n;
+} page_args;
+
+static void page_writer(FILE *out, const void *arg) {
+  const page_args *a = arg;
+  write_page(out, a->file, a->s, a->rows, a->n);
+}
+
+typedef struct {
+  const bar_chart *c;
+  const sw_sweep *s;
+  const sw_row *rows;
+  int n;
+} bars_args;
+
+static void bars_writer(FILE *out, const void *arg) {
+  const bars_args *a = arg;
+  write_bars(out, a->c, a->s, a->rows, a->n, true);
+}
+
 int report_sweep(const char *file, const char *out_path, const char *svg_dir) {
   sw_sweep s;
   char err[1200];
@@ -271,37 +295,14 @@ int report_sweep(const char *file, const char *out_path, const char *svg_dir) {
     sw_free(&s);
     return cli_usage_error("out of memory");
   }
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.partial", out_path);
-  FILE *out = fopen(tmp, "w");
-  if (!out) {
-    fprintf(stderr, "romsim: %s: cannot write the report: %s\n", out_path, strerror(errno));
-    rc = EXIT_USAGE;
-  } else {
-    write_page(out, file, &s, rows, n);
-    if (ferror(out) | fclose(out) || rename(tmp, out_path) != 0) {
-      fprintf(stderr, "romsim: %s: cannot write the report\n", out_path);
-      unlink(tmp);
-      rc = EXIT_USAGE;
-    }
-  }
-  if (rc == 0 && svg_dir) {
-    if (mkdir(svg_dir, 0777) != 0 && errno != EEXIST) {
-      fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", svg_dir, strerror(errno));
-      rc = EXIT_USAGE;
-    }
-    for (size_t c = 0; c < sizeof charts / sizeof charts[0] && rc == 0; c++) {
-      char p[4200], part[4300];
-      snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].id);
-      snprintf(part, sizeof part, "%s.partial", p);
-      FILE *f = fopen(part, "w");
-      if (f) write_bars(f, &charts[c], &s, rows, n, true);
-      if (!f || ferror(f) | fclose(f) || rename(part, p) != 0) {
-        fprintf(stderr, "romsim: %s: cannot write: %s\n", p, strerror(errno));
-        unlink(part);
-        rc = EXIT_USAGE;
-      }
-    }
+  page_args pa = {file, &s, rows, n};
+  rc = cli_write_whole(out_path, page_writer, &pa);
+  if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
+  for (size_t c = 0; c < sizeof charts / sizeof charts[0] && rc == 0 && svg_dir; c++) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].id);
+    bars_args ba = {&charts[c], &s, rows, n};
+    rc = cli_write_whole(p, bars_writer, &ba);
   }
   if (rc == 0)
     printf("%s: report of the sweep of %s (%d cases, %s) written to %s%s%s\n", file, s.head.scenario, s.head.n_cases,

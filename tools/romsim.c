@@ -4,7 +4,11 @@
  * The entry point reads the subcommand and hands over to it; each
  * subcommand parses its own flags.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +52,36 @@ int cli_usage_error(const char *fmt, ...) {
   va_end(ap);
   fputc('\n', stderr);
   return EXIT_USAGE;
+}
+
+int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
+  size_t n = strlen(path) + 16;
+  char *tmp = malloc(n);
+  if (!tmp) return cli_usage_error("out of memory");
+  snprintf(tmp, n, "%s.partial", path);
+  FILE *out = fopen(tmp, "w");
+  int rc = 0;
+  if (!out) {
+    fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
+    rc = EXIT_USAGE;
+  } else {
+    fn(out, arg);
+    if (ferror(out) | fclose(out) || rename(tmp, path) != 0) {
+      fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
+      unlink(tmp);
+      rc = EXIT_USAGE;
+    }
+  }
+  free(tmp);
+  return rc;
+}
+
+int cli_mkdir(const char *dir) {
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", dir, strerror(errno));
+    return EXIT_USAGE;
+  }
+  return 0;
 }
 
 void cli_json_string(FILE *f, const char *s) {

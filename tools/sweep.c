@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "rm_group.h"
 #include "rm_scenario.h"
+#include "rs_results.h"
 #include "rs_sha256.h"
 #include "rs_sim.h"
 #include "sweep.h"
@@ -432,18 +433,7 @@ int sw_run(const sw_opts *o, FILE *out) {
   h->n_cases = s.n_cases;
   h->shard_k = o->shard_k;
   h->shard_n = o->shard_n;
-  {
-    time_t t = time(NULL);
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-      char *end;
-      long long v = strtoll(sde, &end, 10);
-      if (*end == '\0' && v >= 0) t = (time_t)v;
-    }
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(h->created, sizeof h->created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  }
+  rs_wall_now(h->created);
   /* This shard's items. */
   int64_t total = (int64_t)s.n_cases * o->replications;
   int64_t mine = 0;
