@@ -193,12 +193,13 @@ int rm_group_grow(void **v, int64_t n, int64_t *cap, size_t size) {
   return 0;
 }
 
-int64_t rm_group_link_lost(rm_group *g, rm_node *owner) {
+int64_t rm_group_link_lost(rm_group *g, rm_node *owner, const rm_node *lost) {
   if (rm_group_grow((void **)&g->link_outages, g->n_link_outages, &g->cap_link_outages, sizeof *g->link_outages)) {
     g->nomem = 1;
     return -1;
   }
-  g->link_outages[g->n_link_outages] = (rm_link_outage){.owner = owner, .start = rs_sim_now(g->sim), .end = -1};
+  g->link_outages[g->n_link_outages] =
+      (rm_link_outage){.owner = owner, .lost = lost, .start = rs_sim_now(g->sim), .end = -1};
   return g->n_link_outages++;
 }
 

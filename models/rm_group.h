@@ -62,6 +62,7 @@ typedef struct {
  * ended by the sender's own failure rather than a connection. */
 typedef struct {
   rm_node *owner;
+  const rm_node *lost;      /* the parent it lost (or could not reach) */
   rs_time_t start, end;
   bool cut;
 } rm_link_outage;
@@ -209,9 +210,10 @@ void rm_group_detach(rm_group *g, rm_node *child);
 /* A transfer from sender ended: hand its chunks to the receiver. */
 void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c, const uint8_t *prio, int n);
 
-/* A sender lost its parent: returns the outage's index in link_outages (or
- * -1); the outage ends when it connects, or is cut when it fails itself. */
-int64_t rm_group_link_lost(rm_group *g, rm_node *owner);
+/* A sender lost its parent (lost): returns the outage's index in
+ * link_outages (or -1); the outage ends when it connects, or is cut when it
+ * fails itself. */
+int64_t rm_group_link_lost(rm_group *g, rm_node *owner, const rm_node *lost);
 void rm_group_link_back(rm_group *g, int64_t outage, bool cut);
 
 /* Make room for one more element of a log; 0, or -1 when memory ran out. */

@@ -156,7 +156,7 @@ static void lose(rm_uplink *u, const char *why) {
   disconnect(u);
   u->losses++;
   u->lost_at = rs_sim_now(S(u));
-  u->outage = rm_group_link_lost(G(u), u->owner);
+  u->outage = rm_group_link_lost(G(u), u->owner, t);
   rm_group_event(G(u), u->owner, "connection_lost", "%s lost %s (%s)", u->owner->name, t->name, why);
   begin_retries(u);
 }
@@ -220,7 +220,7 @@ void rm_uplink_start(rm_uplink *u) {
     connect_to(u, 0, "connected", NULL);
   } else {
     u->lost_at = rs_sim_now(sim);
-    u->outage = rm_group_link_lost(G(u), u->owner);
+    u->outage = rm_group_link_lost(G(u), u->owner, u->targets[0]);
     rm_group_event(G(u), u->owner, "connection_lost", "%s cannot reach %s", u->owner->name, u->targets[0]->name);
     begin_retries(u);
   }

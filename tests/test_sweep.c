@@ -342,8 +342,42 @@ Test(sweep, sigint_keeps_an_interrupted_file) {
   finish(pid, &r);
   cr_assert_eq(r.status, 3, "status %d: %s", r.status, r.err);
   cr_assert(strstr(r.err, "sweep interrupted"), "%s", r.err);
+  cr_assert(strstr(r.out, "did not finish (interrupted)"), "%s", r.out);
+  cr_assert_null(strstr(r.out, "OVER  0/0"), "a run that did not finish is shown: %s", r.out);
   cr_assert_str_eq(query(db, "SELECT status FROM sweep"), "interrupted");
   cr_assert_str_eq(query(db, "SELECT count(*) < 50 FROM items WHERE status = 'complete'"), "1");
   cr_assert_str_eq(query(db, "SELECT count(*) FROM items"), "51");
   cr_assert_eq(count_files(), 1, "a partial file was left");
+}
+
+/* A fault of the scenario's own is not blamed on the failure swept: a site
+ * cut for good at 1h30m leaves every gateway's failure recovered in 2m. An
+ * Essentials server over its own limits is the node named. */
+Test(sweep, recovery_counts_the_failure_s_own_outages) {
+  spit(path_in("own.yaml"), "name: own\nduration: 3h\nseed: 1\nmanagement_servers: {count: 1}\n"
+                            "gateways: {count: 3}\n"
+                            "customers:\n  - {count: 2, servers: 10, clients: 90}\n  - {name: big, servers: 40, clients: 10}\n"
+                            "faults:\n  - {cut: link:cust1-1, at: 1h30m}\n");
+  result *r = run((const char *[]){"sweep", path_in("own.yaml"), "--fail", "each:gateway", "-o", path_in("own.db"), NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  const char *db = path_in("own.db");
+  cr_assert_str_eq(query(db, "SELECT group_concat(recover_us) FROM items WHERE case_id > 0"),
+                   "120000000,120000000,120000000");
+  cr_assert_str_eq(query(db, "SELECT worst_node || ' ' || worst_peak || '/' || worst_limit FROM items WHERE case_id = 0"),
+                   "big-1 servers 40/30");
+  cr_assert(strstr(r->out, "OVER big-1 servers 40/30"), "%s", r->out);
+}
+
+Test(sweep, unwritable_output_is_refused_before_running) {
+  char sc[512];
+  guide(sc, sizeof sc);
+  mkdir(path_in("folder"), 0777);
+  result *r = run((const char *[]){"sweep", sc, "-o", path_in("folder"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "not a regular file"), "%s", r->err);
+  cr_assert_null(strstr(r->out, "cases"), "the sweep ran: %s", r->out);
+  rmdir(path_in("folder"));
+  r = run((const char *[]){"sweep", sc, "-o", path_in("no/such/folder/s.db"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "cannot write the sweep file"), "%s", r->err);
 }

@@ -498,6 +498,7 @@ int cmd_plan(int argc, char **argv) {
     }
     o.out = sweep_out;
     o.quiet = true;
+    o.temp_out = !out;
     printf("\nverify: romsim sweep %s --fail each:%s\n", out ? out : "(the design)",
            o.roles == 0 ? "(none: the baseline only)" : survive == RM_SURVIVE_EITHER ? "gateway,management_server"
                                                      : survive == RM_SURVIVE_MS       ? "management_server"

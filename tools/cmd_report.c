@@ -415,6 +415,10 @@ int cmd_report(int argc, char **argv) {
   if (!file) return cli_usage_error("report: which results file? (usage: romsim report RESULTS.db [-o REPORT.html])");
   rr_file f;
   char err[1024], path[4096];
+  struct stat in_st, out_st;
+  if (out_path && stat(file, &in_st) == 0 && stat(out_path, &out_st) == 0 && in_st.st_dev == out_st.st_dev &&
+      in_st.st_ino == out_st.st_ino)
+    return cli_usage_error("report: -o %s would overwrite the file it reports on", out_path);
   if (sw_is_sweep(file)) {
     if (!out_path) default_path(file, path, sizeof path);
     return report_sweep(file, out_path ? out_path : path, svg_dir);

@@ -33,6 +33,7 @@ static const char *sweep_usage =
     "                     with romsim merge)\n"
     "  -o, --output FILE  the sweep file (default: SCENARIO-sweep.db, or\n"
     "                     SCENARIO-sweep-K-of-N.db for a shard)\n"
+    "  --quiet            no progress line on a terminal\n"
     "\n"
     "A case holds when the scenario's expectations hold (capacity_held and\n"
     "no_data_lost when it states none) and every path the failure broke is back\n"
@@ -98,6 +99,7 @@ static void base_name(const char *path, char *buf, size_t len) {
 int cmd_sweep(int argc, char **argv) {
   sw_opts o = {.roles = (1u << SW_GATEWAY) | (1u << SW_MS), .replications = 1, .shard_k = 1, .shard_n = 1};
   const char *at = NULL, *dur = NULL;
+  bool fail_given = false;
   o.jobs = (int)uv_available_parallelism();
   if (o.jobs < 1) o.jobs = 1;
   for (int i = 1; i < argc; i++) {
@@ -137,7 +139,10 @@ int cmd_sweep(int argc, char **argv) {
       continue;
     }
     if (strcmp(name, "--fail") == 0) {
-      if (parse_roles(v, &o.roles)) return EXIT_USAGE;
+      unsigned more = 0;
+      if (parse_roles(v, &more)) return EXIT_USAGE;
+      o.roles = fail_given ? o.roles | more : more; /* --fail again adds roles */
+      fail_given = true;
     } else if (strcmp(name, "--at") == 0) {
       at = v;
     } else if (strcmp(name, "--for") == 0) {
@@ -153,7 +158,7 @@ int cmd_sweep(int argc, char **argv) {
     } else if (strcmp(name, "--seed") == 0) {
       char *end;
       errno = 0;
-      if (!*v || *v == '-' || *v == '+' || (o.seed = strtoull(v, &end, 10), *end || errno))
+      if (*v < '0' || *v > '9' || (o.seed = strtoull(v, &end, 10), *end || errno))
         return cli_usage_error("sweep: --seed needs an integer from 0 to 18446744073709551615, not '%s'", v);
       o.seed_given = true;
     } else if (strcmp(name, "--shard") == 0) {
@@ -226,12 +231,13 @@ int cmd_merge(int argc, char **argv) {
       fputs(merge_usage, stdout);
       free(in);
       return 0;
-    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-      if (i + 1 >= argc || !*argv[i + 1]) {
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strncmp(a, "--output=", 9) == 0) {
+      const char *v = a[1] == 'o' ? (i + 1 < argc ? argv[++i] : "") : a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : "");
+      if (!*v) {
         free(in);
         return cli_usage_error("merge: -o needs a file name");
       }
-      out = argv[++i];
+      out = v;
     } else if (a[0] == '-' && a[1]) {
       free(in);
       return cli_usage_error("merge: unknown option '%s' (try romsim merge --help)", a);
@@ -242,6 +248,13 @@ int cmd_merge(int argc, char **argv) {
   if (!out || !n_in) {
     free(in);
     return cli_usage_error("merge: usage: romsim merge -o SWEEP.db SHARD.db...");
+  }
+  for (int i = 0; i < n_in; i++) {
+    char err0[1200];
+    if (sw_check_output(out, in[i], err0, sizeof err0)) {
+      free(in);
+      return cli_usage_error("merge: %s", err0);
+    }
   }
   sw_sweep *sh = calloc((size_t)n_in, sizeof *sh);
   sw_sweep m;

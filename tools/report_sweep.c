@@ -196,8 +196,9 @@ static void write_page(FILE *out, const char *file, const sw_sweep *s, const sw_
         "figure{margin:12px 0}\n</style>\n</head>\n<body>\n<header>\n<h1>Sweep of ",
         out);
   svg_escape(out, h->scenario);
-  fprintf(out, "</h1>\n<p>seed %llu &#183; %s sweep &#183; romsim %s &#183; from ", (unsigned long long)h->seed,
-          h->status, ROMSIM_VERSION);
+  fprintf(out, "</h1>\n<p>seed %llu &#183; ", (unsigned long long)h->seed);
+  svg_escape(out, h->status);
+  fprintf(out, " sweep &#183; romsim %s &#183; from ", ROMSIM_VERSION);
   svg_escape(out, file);
   fprintf(out, "</p>\n<p id=\"sweep-what\">%d cases (failures of ", h->n_cases);
   svg_escape(out, h->roles[0] ? h->roles : "none");
@@ -208,9 +209,11 @@ static void write_page(FILE *out, const char *file, const sw_sweep *s, const sw_
     fprintf(out, " &#183; %d seeds per case: bars are means, whiskers 95%% confidence intervals", h->replications);
   if (h->shard_n > 1) fprintf(out, " &#183; shard %d of %d", h->shard_k, h->shard_n);
   fputs("</p>\n", out);
-  if (strcmp(h->status, "complete") != 0)
-    fprintf(out, "<p class=\"banner\" id=\"status-banner\">This sweep is %s: some cases did not run to the end.</p>\n",
-            h->status);
+  if (strcmp(h->status, "complete") != 0) {
+    fputs("<p class=\"banner\" id=\"status-banner\">This sweep is ", out);
+    svg_escape(out, h->status);
+    fputs(": some cases did not run to the end, and are left out.</p>\n", out);
+  }
   fprintf(out, "<p id=\"sweep-summary\" class=\"%s\">%d of %d cases held</p>\n</header>\n", failed ? "failed" : "held",
           n - failed, n);
   fputs("<h2>Cases, the worst first</h2>\n", out);

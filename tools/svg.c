@@ -31,7 +31,9 @@ void svg_escape(FILE *out, const char *s) {
     case '>': fputs("&gt;", out); break;
     case '"': fputs("&quot;", out); break;
     case '\'': fputs("&#39;", out); break;
-    default: fputc(*s, out);
+    default:
+      /* Control characters are not allowed in XML: shown as '?'. */
+      fputc(c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? '?' : *s, out);
     }
   }
 }

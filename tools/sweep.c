@@ -218,17 +218,37 @@ static int add_fault(rm_scenario *sc, const char *kind, const char *target, rs_t
   return f->id && f->target && f->where ? 0 : -1;
 }
 
+/* Whether outage o is one the case's failures caused: a connection lost to
+ * a failed node (or to the cluster a failed node belongs to), the RMS's or
+ * SQL's own outage when one of its nodes failed, or any outage of a failed
+ * Essentials server or of a customer whose site link was cut. */
+static bool caused_by(const rm_link_outage *o, const sw_case *c) {
+  for (int k = 0; k < c->n_faults; k++) {
+    const char *t = c->target[k];
+    if (strcmp(o->owner->name, t) == 0) return true;
+    if (strcmp(c->kind[k], "crash") != 0) continue;
+    if (o->lost && strcmp(o->lost->name, t) == 0) return true;
+    /* rms-1, sql-2: their cluster (rms, sql). */
+    size_t n = strlen(t);
+    if (n == 5 && t[3] == '-' && (strncmp(t, "rms", 3) == 0 || strncmp(t, "sql", 3) == 0)) {
+      const char *cl = t[0] == 'r' ? "rms" : "sql";
+      if (strcmp(o->owner->name, cl) == 0 || (o->lost && strcmp(o->lost->name, cl) == 0)) return true;
+    }
+  }
+  return false;
+}
+
 /* From the failures' start until every path they broke is back: the last
- * end among connections lost and RMS or SQL outages begun while they held,
- * and a failed Essentials server's own return. -1: not back by the end. */
+ * end of the outages they caused that began while they held, and a failed
+ * Essentials server's own return. -1: not back by the end of the run. */
 static int64_t recovery(const rm_group *g, const sw_case *c, rs_time_t at, rs_time_t dur) {
   if (!c->n_faults) return 0;
-  rs_time_t last = at, until = dur == RS_TIME_MAX ? RS_TIME_MAX : at + dur;
+  rs_time_t last = at, until = dur > RS_TIME_MAX - at ? RS_TIME_MAX : at + dur;
   for (int k = 0; k < 2; k++) {
     const rm_link_outage *v = k ? g->svc_outages : g->link_outages;
     int64_t n = k ? g->n_svc_outages : g->n_link_outages;
     for (int64_t i = 0; i < n; i++) {
-      if (v[i].start < at || v[i].start > until) continue;
+      if (v[i].start < at || v[i].start > until || !caused_by(&v[i], c)) continue;
       if (v[i].end < 0) return -1;
       if (v[i].end > last) last = v[i].end;
     }
@@ -284,17 +304,32 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
   } else {
     snprintf(it->status, sizeof it->status, "complete");
     it->expect_failed = rm_group_judge(&g, rs_sim_now(&sl->sim));
-    /* Capacity: the node furthest over its limit, else the nearest to it. */
+    /* Capacity: the node furthest over its limit, else the nearest to it;
+     * an Essentials server by the servers or clients it has too many of. */
     double worst = -1;
-    for (rm_role r = RM_MS; r <= RM_GATEWAY; r++)
+    bool worst_over = false;
+    for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
       for (int64_t i = 0; i < rm_group_count(&g, r); i++) {
         const rm_node *n = rm_group_node(&g, r, i);
-        double ratio = n->limit > 0 ? (double)n->peak_agents / (double)n->limit : 0;
-        if (ratio > worst) {
+        int64_t peak = n->peak_agents, limit = n->limit;
+        char name[300];
+        snprintf(name, sizeof name, "%s", n->name);
+        if (r == RM_ESSENTIALS) {
+          const rm_essentials *e = &g.ess[i];
+          if (!rm_essentials_over(e, &sc.p)) continue;
+          bool servers = (double)e->servers / sc.p.ess_servers >= (double)e->clients / sc.p.ess_clients;
+          peak = servers ? e->servers : e->clients;
+          limit = servers ? sc.p.ess_servers : sc.p.ess_clients;
+          snprintf(name, sizeof name, "%s %s", n->name, servers ? "servers" : "clients");
+        }
+        double ratio = limit > 0 ? (double)peak / (double)limit : 0;
+        bool over = peak > limit;
+        if ((over && !worst_over) || (over == worst_over && ratio > worst)) {
           worst = ratio;
-          snprintf(it->worst_node, sizeof it->worst_node, "%s", n->name);
-          it->worst_peak = n->peak_agents;
-          it->worst_limit = n->limit;
+          worst_over = over;
+          set_text(it->worst_node, sizeof it->worst_node, name);
+          it->worst_peak = peak;
+          it->worst_limit = limit;
         }
       }
     for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) it->over_nodes += rm_group_over_count(&g, r);
@@ -370,10 +405,10 @@ static void on_signal(uv_signal_t *h, int signum) {
     if (atomic_load(&x->slots[i].running)) rs_sim_interrupt(&x->slots[i].sim);
 }
 
-/* Whether any of the scenario's own faults begins at or after t. */
+/* A fault of the scenario's own that begins after t, or NULL. */
 static const rm_fault_spec *fault_after(const rm_scenario *sc, rs_time_t t) {
   for (int i = 0; i < sc->n_faults; i++)
-    if (sc->faults[i].at >= t || sc->faults[i].at_to >= t) return &sc->faults[i];
+    if (sc->faults[i].at > t || sc->faults[i].at_to > t) return &sc->faults[i];
   return NULL;
 }
 
@@ -403,6 +438,11 @@ int sw_run(const sw_opts *o, FILE *out) {
   if (late) {
     fprintf(stderr, "%s: fault %s begins after the end of the %s run asked by --duration\n", late->where, late->id,
             rs_duration_format(duration, b, sizeof b));
+    rm_scenario_free(&sc);
+    return EXIT_USAGE;
+  }
+  if (sw_check_output(o->out, o->scenario, err, sizeof err)) {
+    fprintf(stderr, "romsim: sweep: %s\n", err);
     rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
@@ -436,6 +476,13 @@ int sw_run(const sw_opts *o, FILE *out) {
   rs_wall_now(h->created);
   /* This shard's items. */
   int64_t total = (int64_t)s.n_cases * o->replications;
+  if (total > 10000000) {
+    fprintf(stderr, "romsim: sweep: %lld runs (%d cases x %d replications): more than a sweep takes (10000000)\n",
+            (long long)total, s.n_cases, o->replications);
+    free(s.cases);
+    rm_scenario_free(&sc);
+    return EXIT_USAGE;
+  }
   int64_t mine = 0;
   for (int64_t i = o->shard_k - 1; i < total; i += o->shard_n) mine++;
   s.items = calloc((size_t)(mine ? mine : 1), sizeof *s.items);
@@ -486,7 +533,11 @@ int sw_run(const sw_opts *o, FILE *out) {
   uv_loop_close(loop);
   if (x.tty && !o->quiet && x.n_items) fputs("\r\033[K", stderr);
 
-  bool interrupted = atomic_load(&x.stop);
+  /* A second signal while the file is written would leave it half done:
+   * the sweep already stops, so ignore them until it is written. */
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
+  bool interrupted = false;
   int rc = EXIT_HELD;
   for (int i = 0; i < s.n_items; i++) {
     if (strcmp(s.items[i].status, "complete") == 0) {
@@ -506,13 +557,15 @@ int sw_run(const sw_opts *o, FILE *out) {
       rc = EXIT_USAGE;
     } else {
       sw_print(out, &s);
-      fprintf(out, "sweep file: %s\n", o->out);
+      if (!o->temp_out) fprintf(out, "sweep file: %s\n", o->out);
       if (interrupted) {
         fprintf(stderr, "romsim: sweep interrupted: %s has status interrupted\n", o->out);
         rc = EXIT_INTERRUPTED;
       }
     }
   }
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   h->text = NULL; /* sc's */
   free(x.slots);
   sw_free(&s);

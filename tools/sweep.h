@@ -90,6 +90,7 @@ typedef struct {
   uint64_t seed;
   int jobs, replications, shard_k, shard_n;
   bool quiet;               /* no progress line */
+  bool temp_out;            /* out is a temporary file: not named in the output */
 } sw_opts;
 
 /* Run a sweep, write its file and print its table to out. Returns the exit
@@ -98,6 +99,9 @@ int sw_run(const sw_opts *o, FILE *out);
 
 /* The sweep file: written whole under a temporary name, then renamed. */
 int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen);
+/* Whether path can take a sweep file: not a folder, not the file input,
+ * in a folder that can be written. 0, or -1 with a message. */
+int sw_check_output(const char *path, const char *input, char *err, size_t errlen);
 /* Read one; 0, or -1 with a message. */
 int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen);
 void sw_free(sw_sweep *s);

@@ -177,6 +177,28 @@ out:
   return rc;
 }
 
+int sw_check_output(const char *path, const char *input, char *err, size_t errlen) {
+  struct stat a, b;
+  if (stat(path, &a) == 0) {
+    if (!S_ISREG(a.st_mode)) {
+      snprintf(err, errlen, "%s: cannot write the sweep file there: not a regular file", path);
+      return -1;
+    }
+    if (input && stat(input, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+      snprintf(err, errlen, "%s: the sweep file would overwrite %s", path, input);
+      return -1;
+    }
+  }
+  const char *slash = strrchr(path, '/');
+  char dir[1100];
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + 1) : 1, slash ? path : ".");
+  if (access(dir, W_OK) != 0) {
+    snprintf(err, errlen, "%s: cannot write the sweep file: %s: %s", path, dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len) {
   const unsigned char *t = sqlite3_column_text(st, i);
   snprintf(buf, len, "%s", t ? (const char *)t : "");
@@ -251,7 +273,10 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
   h->n_cases = sqlite3_column_int(st, 12);
   char shard[32];
   col_text(st, 13, shard, sizeof shard);
-  if (sscanf(shard, "%d/%d", &h->shard_k, &h->shard_n) != 2) goto damaged;
+  int used = 0;
+  if (sscanf(shard, "%d/%d%n", &h->shard_k, &h->shard_n, &used) != 2 || shard[used] || h->shard_k < 1 ||
+      h->shard_k > h->shard_n)
+    goto damaged;
   col_text(st, 14, h->status, sizeof h->status);
   col_text(st, 15, h->created, sizeof h->created);
   sqlite3_finalize(st);
@@ -341,7 +366,8 @@ static double t95(int df) {
                              2.074, 2.069,  2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
   if (df < 1) return 0;
   if (df <= 30) return t[df];
-  return df <= 60 ? 2.000 : df <= 120 ? 1.980 : 1.960;
+  /* Above 30, the value at the band's lower end (never too narrow). */
+  return df <= 40 ? 2.042 : df <= 60 ? 2.021 : df <= 120 ? 2.000 : df <= 1000 ? 1.980 : 1.960;
 }
 
 /* Mean and half-width of the 95 % interval of v[0..n). */
@@ -391,7 +417,7 @@ int sw_rows(const sw_sweep *s, sw_row **rows_out) {
     int nrc = 0;
     for (; i < s->n_items && s->items[i].case_id == c; i++) {
       const sw_item *it = &s->items[i];
-      if (r->n > s->head.replications) continue;
+      if (r->n > s->head.replications || strcmp(it->status, "complete") != 0) continue; /* not run to the end */
       d[r->n] = (double)it->dropped;
       l[r->n] = (double)it->latency_max_us;
       if (it->recover_us >= 0)
@@ -401,7 +427,11 @@ int sw_rows(const sw_sweep *s, sw_row **rows_out) {
       r->held += it->held;
       r->capacity_held += it->capacity_held;
       if (ratio_of(it) > r->ratio || !r->worst) r->ratio = ratio_of(it);
-      if (!r->worst || (!it->held && r->worst->held) || it->dropped > r->worst->dropped) r->worst = it;
+      /* The worst replication: a failed one before any that held, then
+       * the one that lost the most. */
+      if (!r->worst || (!it->held && r->worst->held) ||
+          (it->held == r->worst->held && it->dropped > r->worst->dropped))
+        r->worst = it;
       r->n++;
     }
     if (!r->n) continue; /* not in this shard */
@@ -482,15 +512,17 @@ void sw_print(FILE *out, const sw_sweep *s) {
       snprintf(verdict, sizeof verdict, "FAIL: %.*s", what, w->detail);
     fprintf(out, "%-28s %-26s %-14s %-14s %-14s %s\n", c->label, cap, lost, lat, rec, verdict);
   }
-  int failed = 0, present = 0;
+  int failed = 0, present = 0, unfinished = 0;
   for (int i = 0; i < n; i++) {
     failed += rows[i].held < rows[i].n;
     present++;
   }
+  for (int i = 0; i < s->n_items; i++) unfinished += strcmp(s->items[i].status, "complete") != 0;
   if (reps > 1)
     fprintf(out, "(mean +/- half-width of the 95%% confidence interval over %d seeds; * some never recovered)\n", reps);
   fprintf(out, "%d of %d case%s held", present - failed, present, present == 1 ? "" : "s");
-  if (present < h->n_cases) fprintf(out, " (this file holds %d of the sweep's %d cases)", present, h->n_cases);
+  if (unfinished) fprintf(out, "; %d run%s did not finish (interrupted)", unfinished, unfinished == 1 ? "" : "s");
+  if (present < h->n_cases) fprintf(out, " (this file has figures for %d of the sweep's %d cases)", present, h->n_cases);
   fprintf(out, "\n");
   free(rows);
 }
