@@ -27,6 +27,12 @@ typedef struct {
   int64_t *moved;           /* per gateway: agents moved there by one failure */
   int64_t *moved_ms;        /* per management server, likewise */
   int *gorder;              /* gateways, largest first */
+  int *heap;                /* gateways by (load, index): the least loaded on top */
+  int *by_gw, *gw_start;    /* customers grouped by primary, largest first within */
+  int *ms_gws, *ms_start;   /* gateways grouped by management server */
+  int *ffd;                 /* per customer: its gateway by first-fit decreasing */
+  int64_t *ffd_load;
+  int ffd_k;                /* gateways first-fit decreasing takes */
   char why[512];            /* why the last try failed */
 } work;
 
@@ -55,54 +61,110 @@ static void design_free(rm_plan_design *d) {
   memset(d, 0, sizeof *d);
 }
 
-/* The index with the least load (ties: the lowest). */
-static int least(const int64_t *load, int n) {
-  int best = 0;
-  for (int i = 1; i < n; i++)
-    if (load[i] < load[best]) best = i;
-  return best;
-}
+/* A heap of indexes by key (ties: the lower index), the least on top. */
+static bool before(const int64_t *key, int a, int b) { return key[a] < key[b] || (key[a] == key[b] && a < b); }
 
-/* Customers, largest first, each onto the least loaded gateway. */
-static void pack_balanced(work *w, rm_plan_design *d) {
-  for (int k = 0; k < d->n_cust; k++) {
-    int c = w->order[k];
-    int g = least(d->gw_load, d->n_gw);
-    d->primary[c] = g;
-    d->gw_load[g] += w->pl->size[c];
+static void sift_down(const int64_t *key, int *h, int n, int i) {
+  for (;;) {
+    int l = 2 * i + 1, r = l + 1, m = i;
+    if (l < n && before(key, h[l], h[m])) m = l;
+    if (r < n && before(key, h[r], h[m])) m = r;
+    if (m == i) return;
+    int t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
   }
 }
 
-/* Customers, largest first, each onto the first gateway with room; false
- * when some customer finds none. */
-static bool pack_tight(work *w, rm_plan_design *d) {
+/* Customers, largest first, each onto the least loaded gateway (ties: the
+ * lowest). Loads only grow, so the top of the heap sinks after each. */
+static void pack_balanced(work *w, rm_plan_design *d) {
+  for (int g = 0; g < d->n_gw; g++) w->heap[g] = g; /* all empty: already a heap */
   for (int k = 0; k < d->n_cust; k++) {
     int c = w->order[k];
-    int g = 0;
-    while (g < d->n_gw && d->gw_load[g] + w->pl->size[c] > w->in->gw_limit) g++;
-    if (g == d->n_gw) return false;
+    int g = w->heap[0];
     d->primary[c] = g;
     d->gw_load[g] += w->pl->size[c];
+    sift_down(d->gw_load, w->heap, d->n_gw, 0);
+  }
+}
+
+/* Customers, largest first, each onto the first gateway with room
+ * (first-fit decreasing), as many gateways as that takes: w->ffd_k, with
+ * w->ffd[c] each customer's. The same for every gateway count, so it is
+ * worked out once. */
+static void first_fit(work *w) {
+  const rm_plan *pl = w->pl;
+  int64_t *load = w->ffd_load;
+  w->ffd_k = 0;
+  for (int k = 0; k < pl->n_cust; k++) {
+    int c = w->order[k];
+    int g = 0;
+    while (g < w->ffd_k && load[g] + pl->size[c] > w->in->gw_limit) g++;
+    if (g == w->ffd_k) load[w->ffd_k++] = 0;
+    w->ffd[c] = g;
+    load[g] += pl->size[c];
+  }
+}
+
+/* The first-fit packing on n_gw gateways, the rest spare; false when it
+ * needs more. */
+static bool pack_tight(work *w, rm_plan_design *d) {
+  if (w->ffd_k > d->n_gw) return false;
+  for (int c = 0; c < d->n_cust; c++) {
+    d->primary[c] = w->ffd[c];
+    d->gw_load[w->ffd[c]] += w->pl->size[c];
   }
   return true;
 }
 
-/* Gateways, largest first, each onto the least loaded management server. */
-static void place_gateways(work *w, rm_plan_design *d) {
-  for (int i = 0; i < d->n_gw; i++) {
-    int j = i;
-    while (j > 0 && d->gw_load[w->gorder[j - 1]] < d->gw_load[i]) {
-      w->gorder[j] = w->gorder[j - 1];
-      j--;
+/* Sort idx[0..n) by key, largest first, stable (a merge sort; tmp holds n). */
+static void sort_desc(const int64_t *key, int *idx, int *tmp, int n) {
+  for (int width = 1; width < n; width *= 2) {
+    for (int lo = 0; lo < n; lo += 2 * width) {
+      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      int i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = key[idx[j]] > key[idx[i]] ? idx[j++] : idx[i++];
+      while (i < mid) tmp[k++] = idx[i++];
+      while (j < hi) tmp[k++] = idx[j++];
     }
-    w->gorder[j] = i;
+    memcpy(idx, tmp, (size_t)n * sizeof *idx);
   }
+}
+
+/* Gateways, largest first, each onto a management server: balanced, the
+ * one carrying least (ties: the lowest), spares spread round; or tight,
+ * the first with room (the rest left spare). False when tight
+ * finds no room. */
+static bool place_gateways(work *w, rm_plan_design *d, bool tight) {
+  for (int i = 0; i < d->n_gw; i++) w->gorder[i] = i;
+  sort_desc(d->gw_load, w->gorder, w->heap, d->n_gw);
+  int *count = (int *)w->moved; /* scratch: spare gateways per server */
+  memset(count, 0, (size_t)d->n_ms * sizeof *count);
+  for (int m = 0; m < d->n_ms; m++) w->heap[m] = m; /* servers by load: all empty */
   for (int k = 0; k < d->n_gw; k++) {
-    int g = w->gorder[k];
-    int m = least(d->ms_load, d->n_ms);
+    int g = w->gorder[k], m = 0;
+    if (d->gw_load[g] == 0) {
+      /* A spare adds no load: spares go round, the fewest first (ties:
+       * the least loaded server), so every server can have one. */
+      for (int x = 1; x < d->n_ms; x++)
+        if (count[x] < count[m] || (count[x] == count[m] && d->ms_load[x] < d->ms_load[m])) m = x;
+      count[m]++;
+    } else if (tight) {
+      while (m < d->n_ms && d->ms_load[m] + d->gw_load[g] > w->in->ms_limit) m++;
+      if (m == d->n_ms) {
+        snprintf(w->why, sizeof w->why, "%d management servers cannot hold every gateway whole", d->n_ms);
+        return false;
+      }
+    } else {
+      m = w->heap[0];
+    }
     d->gw_ms[g] = m;
     d->ms_load[m] += d->gw_load[g];
+    if (!tight && d->gw_load[g] > 0) sift_down(d->ms_load, w->heap, d->n_ms, 0);
   }
+  return true;
 }
 
 /* Every node within its limit with nothing failed. */
@@ -132,7 +194,7 @@ static bool within(work *w, const rm_plan_design *d) {
  * whose management server has room too. Returns true when every customer
  * found one; the worst failure is noted.
  */
-static bool choose_backups(work *w, rm_plan_design *d) {
+static bool choose_backups(work *w, rm_plan_design *d, bool stop_at_first) {
   const rm_plan *pl = w->pl;
   d->worst_gw_load = -1;
   d->worst_gw = d->worst_gw_failed = -1;
@@ -141,30 +203,69 @@ static bool choose_backups(work *w, rm_plan_design *d) {
     snprintf(w->why, sizeof w->why, "a single gateway has no other to fail over to");
     return false;
   }
+  /* Customers grouped by primary, largest first within (a counting sort
+   * of the size order). */
+  memset(w->gw_start, 0, (size_t)(d->n_gw + 1) * sizeof *w->gw_start);
+  for (int c = 0; c < d->n_cust; c++) w->gw_start[d->primary[c] + 1]++;
+  for (int g = 0; g < d->n_gw; g++) w->gw_start[g + 1] += w->gw_start[g];
+  for (int k = 0; k < d->n_cust; k++) {
+    int c = w->order[k];
+    w->by_gw[w->gw_start[d->primary[c]]++] = c;
+  }
+  for (int g = d->n_gw; g > 0; g--) w->gw_start[g] = w->gw_start[g - 1];
+  w->gw_start[0] = 0;
+  /* Gateways grouped by management server, in index order. */
+  memset(w->ms_start, 0, (size_t)(d->n_ms + 1) * sizeof *w->ms_start);
+  for (int g = 0; g < d->n_gw; g++) w->ms_start[d->gw_ms[g] + 1]++;
+  for (int m = 0; m < d->n_ms; m++) w->ms_start[m + 1] += w->ms_start[m];
+  for (int g = 0; g < d->n_gw; g++) w->ms_gws[w->ms_start[d->gw_ms[g]]++] = g;
+  for (int m = d->n_ms; m > 0; m--) w->ms_start[m] = w->ms_start[m - 1];
+  w->ms_start[0] = 0;
+  memset(w->moved, 0, (size_t)d->n_gw * sizeof *w->moved);
+  memset(w->moved_ms, 0, (size_t)d->n_ms * sizeof *w->moved_ms);
   bool ok = true;
   for (int p = 0; p < d->n_gw; p++) {
-    memset(w->moved, 0, (size_t)d->n_gw * sizeof *w->moved);
-    memset(w->moved_ms, 0, (size_t)d->n_ms * sizeof *w->moved_ms);
-    for (int k = 0; k < d->n_cust; k++) {
-      int c = w->order[k];
-      if (d->primary[c] != p) continue;
+    if (w->gw_start[p] == w->gw_start[p + 1]) continue; /* a spare */
+    int home = d->gw_ms[p];
+    for (int k = w->gw_start[p]; k < w->gw_start[p + 1]; k++) {
+      int c = w->by_gw[k];
       int64_t s = pl->size[c];
-      int best = -1, best_same = 0;
+      /* The most room on the same server (ties: the next after p, going
+       * round); else elsewhere, where the server has room too. */
+      int best = -1, best_dist = 0;
       int64_t best_room = -1, most = -1, most_away = -1;
-      for (int j = 1; j < d->n_gw; j++) {
-        int b = (p + j) % d->n_gw;
+      for (int i = w->ms_start[home]; i < w->ms_start[home + 1]; i++) {
+        int b = w->ms_gws[i];
+        if (b == p) continue;
         int64_t room = w->in->gw_limit - d->gw_load[b] - w->moved[b];
-        int same = d->gw_ms[b] == d->gw_ms[p];
-        if (same && room > most) most = room;
-        if (!same && room > most_away) most_away = room;
-        if (room < s) continue;
-        if (!same && w->in->ms_limit - d->ms_load[d->gw_ms[b]] - w->moved_ms[d->gw_ms[b]] < s) continue;
-        if (best < 0 || same > best_same || (same == best_same && room > best_room)) {
+        int dist = b > p ? b - p : b + d->n_gw - p;
+        if (room > most) most = room;
+        if (room >= s && (room > best_room || (room == best_room && dist < best_dist))) {
           best = b;
-          best_same = same;
           best_room = room;
+          best_dist = dist;
         }
       }
+      /* Elsewhere: only on servers with room for the customer. */
+      int away = -1;
+      for (int x = 0; x < d->n_ms && best < 0; x++) {
+        if (x == home || w->in->ms_limit - d->ms_load[x] - w->moved_ms[x] < s) continue;
+        for (int i = w->ms_start[x]; i < w->ms_start[x + 1]; i++) {
+          int b = w->ms_gws[i];
+          int64_t room = w->in->gw_limit - d->gw_load[b] - w->moved[b];
+          int dist = b > p ? b - p : b + d->n_gw - p;
+          if (room >= s && (away < 0 || room > best_room || (room == best_room && dist < best_dist))) {
+            away = b;
+            best_room = room;
+            best_dist = dist;
+          }
+        }
+      }
+      if (best < 0) best = away;
+      if (best < 0) /* for the message: the most room on other servers, with room or not */
+        for (int b = 0; b < d->n_gw; b++)
+          if (d->gw_ms[b] != home && w->in->gw_limit - d->gw_load[b] - w->moved[b] > most_away)
+            most_away = w->in->gw_limit - d->gw_load[b] - w->moved[b];
       if (best < 0) {
         if (ok) {
           char name[256];
@@ -178,17 +279,25 @@ static bool choose_backups(work *w, rm_plan_design *d) {
                      ", and the gateways with room elsewhere are on management servers without it");
         }
         ok = false;
+        if (stop_at_first) return false;
         continue;
       }
       d->backup[c] = best;
       w->moved[best] += s;
-      if (d->gw_ms[best] != d->gw_ms[p]) w->moved_ms[d->gw_ms[best]] += s;
+      if (d->gw_ms[best] != home) w->moved_ms[d->gw_ms[best]] += s;
       int64_t now = d->gw_load[best] + w->moved[best];
       if (now > d->worst_gw_load) {
         d->worst_gw_load = now;
         d->worst_gw = best;
         d->worst_gw_failed = p;
       }
+    }
+    /* Undo this failure's moves: only its customers' backups were touched. */
+    for (int k = w->gw_start[p]; k < w->gw_start[p + 1]; k++) {
+      int b = d->backup[w->by_gw[k]];
+      if (b < 0) continue;
+      w->moved[b] = 0;
+      w->moved_ms[d->gw_ms[b]] = 0;
     }
   }
   return ok;
@@ -199,7 +308,7 @@ static bool choose_backups(work *w, rm_plan_design *d) {
  * server's failure leaves every other within its limit: the failed one's
  * gateways, largest first, each to the server with the most room.
  */
-static bool choose_failovers(work *w, rm_plan_design *d) {
+static bool choose_failovers(work *w, rm_plan_design *d, bool stop_at_first) {
   d->worst_ms_load = -1;
   d->worst_ms = d->worst_ms_failed = -1;
   for (int g = 0; g < d->n_gw; g++) d->gw_failover[g] = -1;
@@ -230,6 +339,7 @@ static bool choose_failovers(work *w, rm_plan_design *d) {
                    "(the most any other has is %lld)",
                    m + 1, g + 1, (long long)d->gw_load[g], (long long)(best_room < 0 ? 0 : best_room));
         ok = false;
+        if (stop_at_first) return false;
         continue;
       }
       d->gw_failover[g] = best;
@@ -244,9 +354,10 @@ static bool choose_failovers(work *w, rm_plan_design *d) {
   return ok;
 }
 
-/* One try: n_ms management servers, n_gw gateways, one of the two
- * placements. True when the design survives the kind of failure asked. */
-static bool try_design(work *w, rm_plan_design *d, int n_ms, int n_gw, bool tight, rm_survive s) {
+/* One try: n_ms management servers, n_gw gateways, one of the placements
+ * of customers (balanced or tight) and of gateways. True when the design
+ * survives the kind of failure asked. */
+static bool try_design(work *w, rm_plan_design *d, int n_ms, int n_gw, bool tight, bool tight_ms, rm_survive s) {
   design_free(d);
   if (design_alloc(d, w->pl->n_cust, n_gw, n_ms)) {
     snprintf(w->why, sizeof w->why, "out of memory");
@@ -260,73 +371,139 @@ static bool try_design(work *w, rm_plan_design *d, int n_ms, int n_gw, bool tigh
   } else {
     pack_balanced(w, d);
   }
-  place_gateways(w, d);
-  if (!within(w, d)) return false;
+  if (!place_gateways(w, d, tight_ms) || !within(w, d)) return false;
   bool need_gw = s == RM_SURVIVE_GATEWAY || s == RM_SURVIVE_EITHER;
   bool need_ms = s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER;
-  /* Backups and failovers are chosen for every design; a design that need
-   * not survive a kind of failure leaves those it cannot place to the model. */
-  bool gw_ok = choose_backups(w, d);
-  if (!gw_ok && need_gw) return false;
-  if (!gw_ok) {
-    for (int c = 0; c < d->n_cust; c++) d->backup[c] = -1;
-    d->worst_gw_load = -1;
-  }
-  bool ms_ok = choose_failovers(w, d);
-  if (!ms_ok && need_ms) return false;
-  if (!ms_ok) {
-    for (int g = 0; g < d->n_gw; g++) d->gw_failover[g] = -1;
-    d->worst_ms_load = -1;
-  }
+  if (need_gw && !choose_backups(w, d, true)) return false;
+  if (need_ms && !choose_failovers(w, d, true)) return false;
   return true;
 }
 
-static bool try_both(work *w, rm_plan_design *d, int n_ms, int n_gw, rm_survive s) {
-  if (try_design(w, d, n_ms, n_gw, false, s)) return true;
-  char first[512];
-  snprintf(first, sizeof first, "%s", w->why);
-  if (try_design(w, d, n_ms, n_gw, true, s)) return true;
-  snprintf(w->why, sizeof w->why, "%s", first); /* the balanced placement's reason reads best */
+/* The design found: backups and failovers for the failures it need not
+ * survive too, where they fit; those that do not are left to the model. */
+static void finish(work *w, rm_plan_design *d, rm_survive s) {
+  bool need_gw = s == RM_SURVIVE_GATEWAY || s == RM_SURVIVE_EITHER;
+  bool need_ms = s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER;
+  if (!need_gw && !choose_backups(w, d, false)) {
+    for (int c = 0; c < d->n_cust; c++) d->backup[c] = -1;
+    d->worst_gw_load = -1;
+  }
+  if (!need_ms && !choose_failovers(w, d, false)) {
+    for (int g = 0; g < d->n_gw; g++) d->gw_failover[g] = -1;
+    d->worst_ms_load = -1;
+  }
+}
+
+/* Every placement for these counts; the first reason kept when none holds
+ * (the balanced placement's reads best). */
+static bool try_all(work *w, rm_plan_design *d, int n_ms, int n_gw, rm_survive s) {
+  char first[512] = "";
+  for (int k = 0; k < 4; k++) {
+    if (try_design(w, d, n_ms, n_gw, k & 1, k >> 1, s)) return true;
+    if (k == 0) snprintf(first, sizeof first, "%s", w->why);
+  }
+  snprintf(w->why, sizeof w->why, "%s", first);
   return false;
 }
 
-/* The fewest management servers, then the fewest gateways, that survive s. */
+/* The fewest gateways from g0 to gmax that survive s with m management
+ * servers, or -1; d then holds the design. Small groups are searched one
+ * count at a time; large ones (more than 100 customers) gallop (g0, g0+1,
+ * g0+3, g0+7, ...) to a count that holds, then bisect back. */
+static int fewest_gw(work *w, rm_plan_design *d, int m, int g0, int gmax, rm_survive s) {
+  if (w->pl->n_cust <= 100) {
+    for (int g = g0; g <= gmax; g++)
+      if (try_all(w, d, m, g, s)) return g;
+    return -1;
+  }
+  int lo = g0 - 1, hi = -1, step = 1;
+  for (int g = g0; g <= gmax;) {
+    if (try_all(w, d, m, g, s)) {
+      hi = g;
+      break;
+    }
+    lo = g;
+    g += step;
+    step *= 2;
+    if (g > gmax && lo < gmax) g = gmax;
+  }
+  if (hi < 0) return -1;
+  bool at_hi = true;
+  while (hi - lo > 1) {
+    int mid = lo + (hi - lo) / 2;
+    at_hi = try_all(w, d, m, mid, s);
+    if (at_hi)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  if (!at_hi) try_all(w, d, m, hi, s); /* d holds the last one tried */
+  return hi;
+}
+
+/* The design that survives s with the fewest servers in all (management
+ * servers and gateways; of those with as many, the fewest management
+ * servers); and whether one more management server would take fewer
+ * gateways. */
 static int search(work *w, rm_plan *pl, rm_survive s, char *err, size_t errlen) {
   int n = pl->n_cust;
+  bool need_ms = s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER;
   int m0 = pl->arith_ms;
-  if (s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER) {
-    /* The others must hold everything: (m - 1) x limit >= agents. */
-    int64_t need = ceil_div(pl->agents, w->in->ms_limit) + 1;
-    if (need > m0) m0 = (int)need;
-  }
+  int64_t bound = need_ms ? ceil_div(pl->agents, w->in->ms_limit) + 1 : 0; /* the others hold everything */
+  if (bound > m0) m0 = (int)bound;
   rm_plan_design *d = &pl->design[s];
+  rm_plan_design cand = {0}, tmp = {0};
   pl->why_fewer[s][0] = pl->why_more_ms[s][0] = '\0';
+  pl->alt_ms[s] = pl->alt_gw[s] = 0;
+  /* No fewer gateways than first-fit decreasing takes for whole customers
+   * (nor than the arithmetic). */
+  int g0 = w->ffd_k > pl->arith_gw ? w->ffd_k : pl->arith_gw;
+  int best_m = -1, best_g = -1;
   for (int m = m0; m <= n + 2; m++) {
-    int g0 = pl->arith_gw;
-    for (int g = g0; g <= n + m + 1; g++) {
-      if (try_both(w, d, m, g, s)) {
-        if (g > g0) {
-          rm_plan_design tmp = {0};
-          try_both(w, &tmp, m, g - 1, s);
-          design_free(&tmp);
-          snprintf(pl->why_fewer[s], sizeof pl->why_fewer[s], "with %d gateway%s, %s", g - 1,
-                   g - 1 == 1 ? "" : "s", w->why);
-        }
-        if (m > m0 || m > pl->arith_ms) {
-          rm_plan_design tmp = {0};
-          try_both(w, &tmp, m - 1, g, s);
-          design_free(&tmp);
-          snprintf(pl->why_more_ms[s], sizeof pl->why_more_ms[s], "with %d management server%s, %s", m - 1,
-                   m - 1 == 1 ? "" : "s", w->why);
-        }
-        return 0;
-      }
+    if (best_m >= 0 && m + g0 >= best_m + best_g) break; /* cannot take fewer in all */
+    int gmax = n + m + 1;
+    if (best_m >= 0 && best_m + best_g - m - 1 < gmax) gmax = best_m + best_g - m - 1;
+    int g = fewest_gw(w, &cand, m, g0, gmax, s);
+    if (g < 0) continue;
+    finish(w, &cand, s);
+    design_free(d);
+    *d = cand;
+    memset(&cand, 0, sizeof cand);
+    best_m = m;
+    best_g = g;
+  }
+  design_free(&cand);
+  if (best_m < 0) {
+    snprintf(err, errlen, "no design found that survives %s failures (searched up to %d management servers)",
+             rm_survive_name(s), n + 2);
+    return -1;
+  }
+  int m = best_m, g = best_g;
+  if (g > pl->arith_gw) {
+    try_all(w, &tmp, m, g - 1, s);
+    snprintf(pl->why_fewer[s], sizeof pl->why_fewer[s], "with %d gateway%s, %s", g - 1, g - 1 == 1 ? "" : "s",
+             w->why);
+  }
+  if (m > pl->arith_ms) {
+    if (m - 1 < bound) {
+      snprintf(pl->why_more_ms[s], sizeof pl->why_more_ms[s],
+               "with %d management server%s, if one failed the other%s would carry %lld agents, more than %d x %d",
+               m - 1, m - 1 == 1 ? "" : "s", m - 1 == 2 ? "" : "s", (long long)pl->agents, m - 2, w->in->ms_limit);
+    } else {
+      try_all(w, &tmp, m - 1, g, s);
+      snprintf(pl->why_more_ms[s], sizeof pl->why_more_ms[s], "with %d management server%s, %s", m - 1,
+               m - 1 == 1 ? "" : "s", w->why);
     }
   }
-  design_free(d);
-  snprintf(err, errlen, "no design found that survives %s failures (searched up to %d management servers)",
-           rm_survive_name(s), n + 2);
-  return -1;
+  if (g > g0) {
+    int g2 = fewest_gw(w, &tmp, m + 1, g0, g - 1, s);
+    if (g2 >= 0) {
+      pl->alt_ms[s] = m + 1;
+      pl->alt_gw[s] = g2;
+    }
+  }
+  design_free(&tmp);
+  return 0;
 }
 
 void rm_plan_customer_name(const rm_plan *pl, const rm_plan_input *in, int i, char *buf, size_t len) {
@@ -360,8 +537,16 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
   w.moved = calloc(most, sizeof *w.moved);
   w.moved_ms = calloc(most, sizeof *w.moved_ms);
   w.gorder = calloc(most, sizeof *w.gorder);
+  w.heap = calloc(most, sizeof *w.heap);
+  w.by_gw = calloc((size_t)n, sizeof *w.by_gw);
+  w.gw_start = calloc(most + 1, sizeof *w.gw_start);
+  w.ms_gws = calloc(most, sizeof *w.ms_gws);
+  w.ms_start = calloc(most + 1, sizeof *w.ms_start);
+  w.ffd = calloc((size_t)n, sizeof *w.ffd);
+  w.ffd_load = calloc((size_t)n, sizeof *w.ffd_load);
   int rc = -1;
-  if (!pl->size || !pl->line_of || !pl->nth || !w.order || !w.moved || !w.moved_ms || !w.gorder) {
+  if (!pl->size || !pl->line_of || !pl->nth || !w.order || !w.moved || !w.moved_ms || !w.gorder || !w.heap ||
+      !w.by_gw || !w.gw_start || !w.ms_gws || !w.ms_start || !w.ffd || !w.ffd_load) {
     snprintf(err, errlen, "out of memory");
     goto out;
   }
@@ -379,13 +564,14 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
         if (pl->ess_over_first < 0) pl->ess_over_first = c;
         pl->ess_over++;
       }
-      if (pl->size[c] > in->gw_limit) {
+      if (pl->size[c] > in->gw_limit || pl->size[c] > in->ms_limit) {
         char name[256];
         rm_plan_customer_name(pl, in, c, name, sizeof name);
         snprintf(err, errlen,
-                 "%s has %lld agents, over the gateway limit of %d: its Essentials server reports to one "
+                 "%s has %lld agents, over the %s limit of %d: its Essentials server reports to one "
                  "gateway, so no design holds it (split the customer, or raise the limit)",
-                 name, (long long)pl->size[c], in->gw_limit);
+                 name, (long long)pl->size[c], pl->size[c] > in->gw_limit ? "gateway" : "management server",
+                 pl->size[c] > in->gw_limit ? in->gw_limit : in->ms_limit);
         goto out;
       }
     }
@@ -399,6 +585,7 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
     }
     w.order[j] = i;
   }
+  first_fit(&w);
   pl->arith_gw = (int)ceil_div(pl->agents, in->gw_limit);
   pl->arith_ms = (int)ceil_div(pl->agents, in->ms_limit);
   /* Whole customers on the arithmetic's gateways, balanced: the fullest. */
@@ -425,6 +612,13 @@ out:
   free(w.moved);
   free(w.moved_ms);
   free(w.gorder);
+  free(w.heap);
+  free(w.by_gw);
+  free(w.gw_start);
+  free(w.ms_gws);
+  free(w.ms_start);
+  free(w.ffd);
+  free(w.ffd_load);
   if (rc) rm_plan_free(pl);
   return rc;
 }

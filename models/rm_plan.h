@@ -9,16 +9,22 @@
  *     any one management server, or either) with every survivor within its
  *     limits, with the primary and backup assignments that make it so.
  *
- * The search takes the fewest management servers first, then the fewest
- * gateways, trying for each count two placements: customers largest first
- * onto the least loaded gateway (balanced), and first-fit decreasing
- * (packed tight, the rest of the gateways spare). Backups and failovers are
- * then chosen greedily: a failed gateway's customers, largest first, each go
- * to the gateway with the most room, on the same management server when one
- * has room (so no agents move between management servers); a failed
- * management server's gateways, largest first, each go to the management
- * server with the most room. A design is kept only when every single
- * failure of the chosen kinds leaves every node within its limit.
+ * The search takes the fewest servers in all (management servers and
+ * gateways), and of designs with as many, the fewest management servers;
+ * it says when one more management server would take fewer gateways. For
+ * each count it tries four placements: customers largest
+ * first onto the least loaded gateway (balanced) or first-fit decreasing
+ * (packed tight, the rest of the gateways spare), and gateways largest
+ * first onto the least loaded management server or first-fit (the rest
+ * spare); spare gateways go round the servers. No design is taken with
+ * fewer gateways than first-fit decreasing needs for whole customers. Large groups (over 100
+ * customers) gallop and bisect on the gateway count. Backups and failovers
+ * are then chosen greedily: a failed gateway's customers, largest first,
+ * each go to the gateway with the most room, on the same management server
+ * when one has room (so no agents move between management servers); a
+ * failed management server's gateways, largest first, each go to the
+ * management server with the most room. A design is kept only when every
+ * single failure of the chosen kinds leaves every node within its limit.
  */
 #ifndef RM_PLAN_H
 #define RM_PLAN_H
@@ -79,6 +85,8 @@ typedef struct {
   rm_plan_design design[RM_SURVIVE_KINDS];
   char why_fewer[RM_SURVIVE_KINDS][600]; /* why one gateway fewer does not hold ("" when there is no fewer to try) */
   char why_more_ms[RM_SURVIVE_KINDS][600]; /* why fewer management servers do not ("" likewise) */
+  int alt_ms[RM_SURVIVE_KINDS], alt_gw[RM_SURVIVE_KINDS]; /* one more management server and the fewer
+                                                             gateways it takes (0: it takes no fewer) */
   /* Essentials servers over their own limits (a customer needs a second one). */
   int ess_over;
   int ess_over_first;       /* the first such customer, -1 */

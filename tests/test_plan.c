@@ -5,7 +5,9 @@
  * after any single failure of the kinds it claims to survive.
  */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rm_plan.h"
@@ -25,8 +27,8 @@ static rm_plan_input input(custs *c) {
  * failovers; every node must stay within its limit. Independent of the
  * planner's own bookkeeping. */
 static void check_after(const rm_plan *pl, const rm_plan_input *in, const rm_plan_design *d, int fg, int fm) {
-  int64_t gw[64] = {0}, ms[16] = {0};
-  cr_assert(d->n_gw <= 64 && d->n_ms <= 16);
+  int64_t *gw = calloc((size_t)d->n_gw, sizeof *gw), *ms = calloc((size_t)d->n_ms, sizeof *ms);
+  cr_assert(gw && ms);
   for (int c = 0; c < d->n_cust; c++) {
     int g = d->primary[c];
     if (g == fg) {
@@ -48,6 +50,8 @@ static void check_after(const rm_plan *pl, const rm_plan_input *in, const rm_pla
   }
   for (int m = 0; m < d->n_ms; m++)
     if (m != fm) cr_assert(ms[m] <= in->ms_limit, "ms-%d carries %lld (gw-%d, ms-%d failed)", m + 1, (long long)ms[m], fg + 1, fm + 1);
+  free(gw);
+  free(ms);
 }
 
 static void check_design(const rm_plan *pl, const rm_plan_input *in, rm_survive s) {
@@ -144,4 +148,76 @@ Test(plan, survive_names) {
   cr_assert_eq(rm_survive_parse("either"), RM_SURVIVE_EITHER);
   cr_assert_eq(rm_survive_parse("gateways"), -1);
   cr_assert_str_eq(rm_survive_name(RM_SURVIVE_GATEWAY), "gateway");
+}
+
+/* Spare gateways go round the management servers: 8 customers of 500 on
+ * 2 servers need one spare each, not two spares on the first. */
+Test(plan, spares_spread_over_servers) {
+  custs c = {.lines = {{"c", 8, 25, 475}}, .n = 1};
+  rm_plan_input in = input(&c);
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pl.design[RM_SURVIVE_GATEWAY].n_ms, 2);
+  cr_assert_eq(pl.design[RM_SURVIVE_GATEWAY].n_gw, 10);
+  check_design(&pl, &in, RM_SURVIVE_GATEWAY);
+  rm_plan_free(&pl);
+}
+
+/* Gateways packed tight onto management servers, with a spare server:
+ * 525+375, 450+450, 450+225 and an empty one (limit 900). */
+Test(plan, spare_management_server) {
+  custs c = {.lines = {{"a", 1, 0, 375}, {"b", 3, 0, 450}, {"c", 1, 0, 525}, {"d", 1, 0, 225}}, .n = 4};
+  rm_plan_input in = input(&c);
+  in.gw_limit = 525;
+  in.ms_limit = 900;
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pl.design[RM_SURVIVE_MS].n_ms, 4);
+  check_design(&pl, &in, RM_SURVIVE_MS);
+  rm_plan_free(&pl);
+}
+
+Test(plan, customer_over_the_management_server_limit) {
+  custs c = {.lines = {{"big", 1, 30, 500}}, .n = 1};
+  rm_plan_input in = input(&c);
+  in.ms_limit = 100;
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), -1);
+  cr_assert(strstr(err, "big-1 has 530 agents, over the management server limit of 100"), "%s", err);
+}
+
+/* Random groups, small and large, under every policy: every design the
+ * planner returns holds every customer and survives what it claims to,
+ * checked without the planner's bookkeeping; and no design takes more
+ * servers in all than a survivable one for a stricter policy. */
+Test(plan, random_designs_hold) {
+  uint64_t x = 12345;
+  for (int t = 0; t < 300; t++) {
+    custs c = {.n = 0};
+    int n_lines = 1 + (int)((x = x * 6364136223846793005ULL + 1442695040888963407ULL) >> 33) % 4;
+    for (int l = 0; l < n_lines; l++) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      int count = 1 + (int)(x >> 40) % (t < 250 ? 12 : 200);
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      int size = 1 + (int)(x >> 40) % 530;
+      static char names[4][8] = {"a", "b", "c", "d"};
+      c.lines[l] = (rm_plan_line){names[l], count, size / 20, size - size / 20};
+      c.n++;
+    }
+    rm_plan_input in = input(&c);
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    if (t % 3 == 1) in.ms_limit = 530 + (int)(x >> 40) % 3000;
+    rm_plan pl;
+    char err[512];
+    cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "case %d: %s", t, err);
+    for (int s = 0; s < RM_SURVIVE_KINDS; s++) check_design(&pl, &in, (rm_survive)s);
+    int total = pl.design[RM_SURVIVE_EITHER].n_ms + pl.design[RM_SURVIVE_EITHER].n_gw;
+    for (int s = 0; s < RM_SURVIVE_EITHER; s++)
+      cr_assert_leq(pl.design[s].n_ms + pl.design[s].n_gw, total + 1, "case %d: %s takes more than either", t,
+                    rm_survive_name(s));
+    rm_plan_free(&pl);
+  }
 }

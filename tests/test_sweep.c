@@ -381,3 +381,22 @@ Test(sweep, unwritable_output_is_refused_before_running) {
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "cannot write the sweep file"), "%s", r->err);
 }
+
+/* Names from a scenario are written back escaped; names that would clash
+ * with the design's own nodes are refused. */
+Test(sweep, plan_names) {
+  spit(path_in("s.yaml"), "name: s\nduration: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+                          "customers:\n  - {name: 'a\"b\\\\c', count: 2, servers: 5, clients: 100}\n");
+  result *r = run((const char *[]){"plan", "--from", path_in("s.yaml"), "-o", path_in("d.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  r = run((const char *[]){"validate", path_in("d.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  spit(path_in("c.yaml"), "customers:\n  - {name: gw, count: 2, servers: 5, clients: 100}\n");
+  r = run((const char *[]){"plan", "--from", path_in("c.yaml"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "customer name 'gw' would name customers gw-1"), "%s", r->err);
+  /* 530 computers: 30 servers and 500 clients, within an Essentials server's limits. */
+  r = run((const char *[]){"plan", "--customers", "2x530", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert_null(strstr(r->out, "Note:"), "%s", r->out);
+}

@@ -17,7 +17,7 @@
 #include "sweep.h"
 
 static const char *plan_usage =
-    "usage: romsim plan (--customers N×SIZE[,...] | --from FILE.yaml) [--survive none|gateway|ms|either]\n"
+    "usage: romsim plan (--customers NxSIZE[,...] | --from FILE.yaml) [--survive none|gateway|ms|either]\n"
     "                   [--gateway-limit N] [--ms-limit N] [-o DESIGN.yaml] [--verify [--jobs N]]\n"
     "\n"
     "The smallest design that holds the customers: by the deployment guide's\n"
@@ -25,7 +25,8 @@ static const char *plan_usage =
     "asked for, each number explained; the design is written as a scenario.\n"
     "\n"
     "  --customers SPECS  lines of identical customers: NxSIZE (5% of SIZE servers,\n"
-    "                     at least 1, the rest clients) or NxSERVERS+CLIENTS;\n"
+    "                     at least 1 and enough to leave at most 500 clients, the\n"
+    "                     rest clients) or NxSERVERS+CLIENTS;\n"
     "                     for example 20x200 or 20x10+190,5x30+470\n"
     "  --from FILE        customers from a YAML file: a scenario, or a file of\n"
     "                     customers: [{name, count, servers, clients}] and limits:\n"
@@ -78,20 +79,23 @@ static int parse_customers(plan_in *in, const char *s) {
     long n, a, b = -1;
     char *end;
     errno = 0;
+    if (*p < '0' || *p > '9') goto bad;
     n = strtol(p, &end, 10);
     if (end == p || (*end != 'x' && *end != 'X') || n < 1 || n > 100000) goto bad;
     p = end + 1;
+    if (*p < '0' || *p > '9') goto bad;
     a = strtol(p, &end, 10);
     if (end == p || a < 0 || a > 1000000) goto bad;
     p = end;
     if (*p == '+') {
       p++;
+      if (*p < '0' || *p > '9') goto bad;
       b = strtol(p, &end, 10);
       if (end == p || b < 0 || b > 1000000) goto bad;
       p = end;
     }
     if (*p && *p != ',') goto bad;
-    if (*p == ',') p++;
+    if (*p == ',' && !*++p) goto bad; /* a trailing comma */
     int servers, clients;
     if (b >= 0) {
       servers = (int)a;
@@ -99,6 +103,7 @@ static int parse_customers(plan_in *in, const char *s) {
     } else {
       servers = (int)((a * 5 + 99) / 100);
       if (servers < 1 && a > 0) servers = 1;
+      if (a - servers > 500) servers = (int)a - 500; /* an Essentials server manages 500 clients */
       clients = (int)a - servers;
     }
     if (servers + clients < 1) return cli_usage_error("plan: --customers: a customer needs at least one computer");
@@ -257,14 +262,17 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
   fprintf(f, "2. Whole customers: %d management server%s and %d gateway%s.\n", p->n_ms, plural(p->n_ms, "", "s"),
           p->n_gw, plural(p->n_gw, "", "s"));
   fprintf(f, "   A customer's Essentials server reports to one gateway, so customers are placed whole. ");
-  if (p->n_gw > pl->arith_gw)
+  if (p->n_gw > pl->arith_gw && pl->arith_fullest > in->gw_limit)
     fprintf(f, "On %d gateway%s the fullest would carry %lld agents (%d customer%s), over the limit of %d. ",
             pl->arith_gw, plural(pl->arith_gw, "", "s"), (long long)pl->arith_fullest, pl->arith_fullest_customers,
             plural(pl->arith_fullest_customers, "", "s"), in->gw_limit);
-  else
+  else if (p->n_gw > pl->arith_gw && pl->why_fewer[RM_SURVIVE_NONE][0])
+    fprintf(f, "%c%s. ", 'W', pl->why_fewer[RM_SURVIVE_NONE] + 1);
+  else if (p->n_gw <= pl->arith_gw)
     fprintf(f, "They fit on the arithmetic's %d gateway%s. ", pl->arith_gw, plural(pl->arith_gw, "", "s"));
-  fprintf(f, "Placed largest first, the %d customer%s need %d gateway%s, the fullest carrying %lld.\n", pl->n_cust,
-          plural(pl->n_cust, "", "s"), p->n_gw, plural(p->n_gw, "", "s"), (long long)fullest);
+  fprintf(f, "Placed largest first, the %d customer%s need%s %d gateway%s, the fullest carrying %lld.\n", pl->n_cust,
+          plural(pl->n_cust, "", "s"), plural(pl->n_cust, "s", ""), p->n_gw, plural(p->n_gw, "", "s"),
+          (long long)fullest);
   if (p->n_ms > pl->arith_ms && pl->why_more_ms[RM_SURVIVE_NONE][0])
     fprintf(f, "   It takes %d management servers: %s.\n", p->n_ms, pl->why_more_ms[RM_SURVIVE_NONE]);
   if (s != RM_SURVIVE_NONE) {
@@ -275,13 +283,17 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
     if (pl->why_more_ms[s][0]) fprintf(f, " %c%s.", 'W', pl->why_more_ms[s] + 1);
     if (pl->why_fewer[s][0]) fprintf(f, " %c%s.", 'W', pl->why_fewer[s] + 1);
     if (d->worst_gw_load >= 0 && (s == RM_SURVIVE_GATEWAY || s == RM_SURVIVE_EITHER))
-      fprintf(f, " With %d, a failed gateway's customers move to backups with room, on its own management server "
-                 "where one has room: the worst case, gw-%d failing, brings gw-%d to %lld of %d.",
-              d->n_gw, d->worst_gw_failed + 1, d->worst_gw + 1, (long long)d->worst_gw_load, in->gw_limit);
+      fprintf(f, " With %d gateway%s, a failed gateway's customers move to backups with room, on its own "
+                 "management server where one has room: the worst case, gw-%d failing, brings gw-%d to %lld of %d.",
+              d->n_gw, plural(d->n_gw, "", "s"), d->worst_gw_failed + 1, d->worst_gw + 1,
+              (long long)d->worst_gw_load, in->gw_limit);
     if (d->worst_ms_load >= 0 && (s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER))
       fprintf(f, " With %d management servers, a failed one's gateways fail over to the others with room: the worst "
                  "case, ms-%d failing, brings ms-%d to %lld of %d.",
               d->n_ms, d->worst_ms_failed + 1, d->worst_ms + 1, (long long)d->worst_ms_load, in->ms_limit);
+    if (pl->alt_gw[s])
+      fprintf(f, " With one more management server (%d), %d gateway%s would do.", pl->alt_ms[s], pl->alt_gw[s],
+              plural(pl->alt_gw[s], "", "s"));
     fprintf(f, "\n");
   }
   if (pl->ess_over) {
@@ -319,18 +331,33 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
   }
 }
 
+/* s as a YAML double-quoted scalar (control characters are refused
+ * earlier). */
+static void yaml_quoted(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') fputc('\\', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
 /* The design as a scenario. Returns 0, or -1 when it could not be written. */
 static int write_design(const char *path, const rm_plan *pl, const rm_plan_input *in, rm_survive s, const char *name,
                         const char *duration) {
   FILE *f = fopen(path, "w");
   if (!f) return -1;
   const rm_plan_design *d = &pl->design[s];
-  fprintf(f, "# Planned by romsim plan: %d customers, %lld agents, %s.\n", pl->n_cust, (long long)pl->agents,
-          survive_text(s));
-  fprintf(f, "# The guide's arithmetic gives %d management servers and %d gateways; whole customers need %d\n"
-             "# gateways; this design has %d management servers and %d gateways.\n",
-          pl->arith_ms, pl->arith_gw, pl->design[RM_SURVIVE_NONE].n_gw, d->n_ms, d->n_gw);
-  fprintf(f, "name: \"%s\"\nduration: %s\nseed: 1\nsample_every: 1m\n", name, duration);
+  fprintf(f, "# Planned by romsim plan: %d customer%s, %lld agents, %s.\n", pl->n_cust, plural(pl->n_cust, "", "s"),
+          (long long)pl->agents, survive_text(s));
+  fprintf(f, "# The guide's arithmetic: %d management server%s and %d gateway%s; whole customers: %d and %d;\n"
+             "# this design: %d management server%s and %d gateway%s.\n",
+          pl->arith_ms, plural(pl->arith_ms, "", "s"), pl->arith_gw, plural(pl->arith_gw, "", "s"),
+          pl->design[RM_SURVIVE_NONE].n_ms, pl->design[RM_SURVIVE_NONE].n_gw, d->n_ms, plural(d->n_ms, "", "s"),
+          d->n_gw, plural(d->n_gw, "", "s"));
+  fputs("name: ", f);
+  yaml_quoted(f, name);
+  fprintf(f, "\nduration: %s\nseed: 1\nsample_every: 1m\n", duration);
   fprintf(f, "limits: {management_server_agents: %d, gateway_agents: %d, essentials_servers: %d, essentials_clients: %d}\n",
           in->ms_limit, in->gw_limit, in->ess_servers, in->ess_clients);
   fprintf(f, "management_servers: {count: %d}\n", d->n_ms);
@@ -346,8 +373,9 @@ static int write_design(const char *path, const rm_plan *pl, const rm_plan_input
   int c = 0;
   for (int l = 0; l < in->n_lines; l++) {
     const rm_plan_line *ln = &in->lines[l];
-    fprintf(f, "  - name: \"%s\"\n    count: %d\n    servers: %d\n    clients: %d\n", ln->name, ln->count, ln->servers,
-            ln->clients);
+    fputs("  - name: ", f);
+    yaml_quoted(f, ln->name);
+    fprintf(f, "\n    count: %d\n    servers: %d\n    clients: %d\n", ln->count, ln->servers, ln->clients);
     for (int k = 0; k < 2; k++) {
       fprintf(f, "    %s: [", k ? "backup" : "primary");
       for (int i = 0; i < ln->count; i++) {
@@ -408,8 +436,9 @@ int cmd_plan(int argc, char **argv) {
     } else if (strcmp(a, "--gateway-limit") == 0 || strcmp(a, "--ms-limit") == 0 || strcmp(a, "--jobs") == 0) {
       errno = 0;
       n = strtol(v, &end, 10);
-      if (!*v || *end || errno || n < 1 || n > 1000000)
-        return cli_usage_error("plan: %s needs a whole number from 1, not '%s'", a, v);
+      long most = strcmp(a, "--jobs") == 0 ? 1024 : 1000000;
+      if (!*v || *end || errno || n < 1 || n > most)
+        return cli_usage_error("plan: %s needs a whole number from 1 to %ld, not '%s'", a, most, v);
       if (a[2] == 'g') {
         in.gw_limit = (int)n;
         in.gw_given = true;
@@ -417,10 +446,12 @@ int cmd_plan(int argc, char **argv) {
         in.ms_limit = (int)n;
         in.ms_given = true;
       } else {
-        jobs = (int)n > 1024 ? 1024 : (int)n;
+        jobs = (int)n;
       }
     } else if (strcmp(a, "--name") == 0) {
-      if (!*v || strpbrk(v, "\"\\\n")) return cli_usage_error("plan: --name needs a name without quotes or backslashes");
+      if (!*v) return cli_usage_error("plan: --name needs a name");
+      for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+        if (*c < 0x20 || *c == 0x7f) return cli_usage_error("plan: --name may not hold control characters");
       name = v;
     } else if (strcmp(a, "--duration") == 0) {
       rs_time_t t;
@@ -433,7 +464,8 @@ int cmd_plan(int argc, char **argv) {
       out = v;
     }
   }
-  if (!customers == !from)
+  if (customers && from) return cli_usage_error("plan: give --customers or --from, not both");
+  if (!customers && !from)
     return cli_usage_error("plan: give the customers with --customers (such as 20x200) or --from FILE.yaml");
   int gw_limit = in.gw_limit, ms_limit = in.ms_limit;
   bool gw_given = in.gw_given, ms_given = in.ms_given;
@@ -441,6 +473,23 @@ int cmd_plan(int argc, char **argv) {
   if (r) {
     free_in(&in);
     return r;
+  }
+  for (int i = 0; i < in.n; i++) {
+    const char *nm = in.lines[i].name;
+    static const char *const taken[] = {"gw", "ms", "rms", "sql", "web"};
+    for (size_t k = 0; k < sizeof taken / sizeof taken[0]; k++)
+      if (strcmp(nm, taken[k]) == 0) {
+        fprintf(stderr, "%s: customer name '%s' would name customers %s-1, %s-2, ... like the design's own nodes; "
+                        "choose another\n", from ? from : "--customers", nm, nm, nm);
+        free_in(&in);
+        return EXIT_USAGE;
+      }
+    for (const unsigned char *c = (const unsigned char *)nm; *c; c++)
+      if (*c < 0x20 || *c == 0x7f) {
+        fprintf(stderr, "%s: customer name '%s' holds a control character\n", from ? from : "--customers", nm);
+        free_in(&in);
+        return EXIT_USAGE;
+      }
   }
   if (gw_given) in.gw_limit = gw_limit; /* flags win over the file */
   if (ms_given) in.ms_limit = ms_limit;
