@@ -231,7 +231,7 @@ Test(sweep, plan_guide_example) {
 
 /* Every planned design passes its own sweep: small cases, each policy. */
 Test(sweep, planned_designs_pass_their_sweeps) {
-  static const char *const cases[] = {"1x30+500", "3x15+285", "1x20+380,1x15+285,1x10+190,1x5+95"};
+  static const char *const cases[] = {"1x30+500", "3x15+285", "1x20+380,1x15+285,1x10+190,1x5+95", "20x10+190"};
   static const char *const policies[] = {"gateway", "ms", "either"};
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
     for (size_t p = 0; p < sizeof policies / sizeof policies[0]; p++) {

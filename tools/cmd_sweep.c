@@ -245,7 +245,7 @@ int cmd_merge(int argc, char **argv) {
       in[n_in++] = a;
     }
   }
-  if (!out || !n_in) {
+  if (!out || n_in <= 0) {
     free(in);
     return cli_usage_error("merge: usage: romsim merge -o SWEEP.db SHARD.db...");
   }
