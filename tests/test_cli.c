@@ -426,6 +426,35 @@ Test(cli, export_csv) {
   rmdir(dir);
 }
 
+/* export: a name that a spreadsheet would run as a formula stays text;
+ * numbers are left as they are. */
+Test(cli, export_neutralises_formulas) {
+  char db[600], dir[600], sc[600];
+  snprintf(sc, sizeof sc, "%s", path_in("f.yaml"));
+  snprintf(db, sizeof db, "%s", path_in("f.db"));
+  snprintf(dir, sizeof dir, "%s", path_in("csv"));
+  spit(sc, "name: f\nduration: 10m\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+           "customers:\n  - {name: '=HYPERLINK(x)', count: 1, servers: 1, clients: 1}\n");
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  r = run((const char *[]){"export", db, "--csv", dir, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char p[700];
+  snprintf(p, sizeof p, "%s/nodes.csv", dir);
+  char *nodes = slurp_alloc(p);
+  cr_assert(strstr(nodes, ",'=HYPERLINK(x)-1,essentials,"), "%s", nodes);
+  cr_assert_null(strstr(nodes, ",=HYPERLINK"), "a formula left as it was: %s", nodes);
+  cr_assert(strstr(nodes, "\n9,'=HYPERLINK(x)-1,"), "numbers are left as they are: %s", nodes);
+  free(nodes);
+  static const char *const files[] = {"samples.csv", "events.csv", "nodes.csv", "expectations.csv",
+                                      "faults.csv", "figures.csv", "run.csv"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+    unlink(p);
+  }
+  rmdir(dir);
+}
+
 #include "xml_check.h"
 
 /* report: one well-formed, self-contained page with the run's series, axes

@@ -19,14 +19,20 @@ static const char *export_usage =
     "a clock (time, HH:MM:SS). exit status: 0 written, 2 bad usage or an\n"
     "unreadable results file.\n";
 
-/* One field, quoted when it holds a comma, a quote or a line break. */
-static void csv_field(FILE *out, const char *s) {
+/* One field, quoted when it holds a comma, a quote or a line break. A text
+ * that a spreadsheet would take for a formula (it begins with =, +, -, @,
+ * a tab or a carriage return: a name a user wrote, say) gets a leading
+ * apostrophe, so it stays text. */
+static void csv_field(FILE *out, const char *s, bool text) {
   if (!s) return;
+  bool formula = text && strchr("=+-@\t\r", *s) && *s;
   if (!strpbrk(s, ",\"\r\n")) {
+    if (formula) fputc('\'', out);
     fputs(s, out);
     return;
   }
   fputc('"', out);
+  if (formula) fputc('\'', out);
   for (; *s; s++) {
     if (*s == '"') fputc('"', out);
     fputc(*s, out);
@@ -52,14 +58,15 @@ static int export_query(rr_file *f, const char *dir, const char *name, const cha
   int cols = sqlite3_column_count(st);
   for (int c = 0; c < cols; c++) {
     if (c) fputc(',', out);
-    csv_field(out, sqlite3_column_name(st, c));
+    csv_field(out, sqlite3_column_name(st, c), false);
   }
   fputc('\n', out);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     for (int c = 0; c < cols; c++) {
       if (c) fputc(',', out);
-      csv_field(out, (const char *)sqlite3_column_text(st, c));
+      bool text = sqlite3_column_type(st, c) == SQLITE_TEXT;
+      csv_field(out, (const char *)sqlite3_column_text(st, c), text);
     }
     fputc('\n', out);
   }
