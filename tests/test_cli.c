@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli_util.h"
+#include "xml_check.h"
 
 TestSuite(cli, .init = make_workdir, .fini = remove_workdir, .timeout = 60);
 
@@ -426,6 +427,29 @@ Test(cli, export_csv) {
   rmdir(dir);
 }
 
+/* A chart with nothing to draw says so: in a 30 s run nothing is stored yet,
+ * so latency has no sample; the agents chart has its points and no note. */
+Test(cli, report_empty_chart_says_no_data) {
+  char sc[600], db[600], html[600], why[256];
+  snprintf(sc, sizeof sc, "%s", path_in("short.yaml"));
+  snprintf(db, sizeof db, "%s", path_in("short.db"));
+  snprintf(html, sizeof html, "%s", path_in("short.html"));
+  spit(sc, "name: short\nduration: 30s\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+           "customers:\n  - {count: 1, servers: 1, clients: 1}\n");
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", db, NULL})->status, 0);
+  result *r = run((const char *[]){"report", db, "-o", html, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *page = slurp_alloc(html);
+  cr_assert_eq(xml_check(page, why, sizeof why), 0, "%s", why);
+  const char *lat = strstr(page, "id=\"latency\""), *next = strstr(lat, "</svg>");
+  const char *note = strstr(lat, "class=\"no-data\"");
+  cr_assert(note && note < next, "the latency chart has no note");
+  const char *agents = strstr(page, "id=\"agents-ms\""), *agents_end = strstr(agents, "</svg>");
+  note = strstr(agents, "class=\"no-data\"");
+  cr_assert(!note || note > agents_end, "the agents chart has data but says it has none");
+  free(page);
+}
+
 /* export: a name that a spreadsheet would run as a formula stays text;
  * numbers are left as they are. */
 Test(cli, export_neutralises_formulas) {
@@ -454,8 +478,6 @@ Test(cli, export_neutralises_formulas) {
   }
   rmdir(dir);
 }
-
-#include "xml_check.h"
 
 /* report: one well-formed, self-contained page with the run's series, axes
  * with units, faults shaded; each chart as a well-formed SVG file. */

@@ -177,6 +177,12 @@ void svg_write(FILE *out, const svg_chart *c, bool standalone) {
     polyline(out, c, &c->series[k], top, palette[k % 9]);
     fputs("</g>\n", out);
   }
+  int points = c->envelope_hi ? c->envelope_hi->n : 0;
+  for (int k = 0; k < c->n_series; k++) points += c->series[k].n;
+  if (!points)
+    fprintf(out, "<text class=\"no-data\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-family=\"sans-serif\" "
+                 "font-size=\"14\" fill=\"#777777\">no data: nothing of this kind was sampled in this run</text>\n",
+            ML + (W - ML - MR) / 2, MT + (H - MT - MB) / 2);
   if (c->limit > 0) {
     double y = y_of(c->limit, top);
     fprintf(out, "<line class=\"limit\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
