@@ -140,6 +140,11 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     snprintf(err, errlen, "%s: cannot find the fault's nodes (%s)", f->where, f->target ? f->target : "");
     return -1;
   }
+  if (f->count > tl->n_targets - first) {
+    snprintf(err, errlen, "%s: count: %d, but %s selects %d", f->where, f->count, f->target ? f->target : "the fault",
+             tl->n_targets - first);
+    return -1;
+  }
   subset(tl, first, f, &rng);
   int n = tl->n_targets - first;
   rm_action down = link ? RM_ACT_LINK_DOWN : RM_ACT_NODE_DOWN, up = link ? RM_ACT_LINK_UP : RM_ACT_NODE_UP;

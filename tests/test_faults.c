@@ -351,3 +351,21 @@ Test(faults, names_that_look_like_links) {
   cr_assert_eq(world_node(w, "linkco-1/srv-2")->state, RM_DOWN);
   world_free(w);
 }
+
+/* count: more nodes than the selector gives is refused where it is written,
+ * not silently taken as all of them. */
+Test(faults, count_above_the_selection_is_refused) {
+  const char *text = "name: c\nduration: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+                     "customers:\n  - {count: 1, servers: 1, clients: 1}\n"
+                     "faults:\n  - {crash: role:gateway, count: 5, at: 10m, for: 5m}\n";
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  char err[512];
+  cr_assert_eq(rm_scenario_parse(&sc, "c.yaml", text, strlen(text), err, sizeof err), 0, "%s", err);
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), -1);
+  cr_assert(strstr(err, "c.yaml:8:5: count: 5, but role:gateway selects 2"), "%s", err);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
