@@ -802,6 +802,10 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
     for (int f = 0; f < sc->n_faults; f++)
       if (strcmp(sc->faults[f].id, id) == 0) x->fault = f;
     if (x->fault < 0) return rm_yaml_error(y, pv, "no fault has the id '%s' (give the fault id: NAME)", id);
+    const rm_fault_spec *f = &sc->faults[x->fault];
+    if (x->phase == RM_PHASE_AFTER && f->duration == RS_TIME_MAX && f->kind != RM_FAULT_FLAP &&
+        f->kind != RM_FAULT_ROLLING)
+      return rm_yaml_error(y, pv, "after: the fault '%s' is never repaired, so it has no after (give it for: D)", id);
   }
   char name[256];
   snprintf(name, sizeof name, "%s%s%s%s", expect_names[x->kind], value, pv ? " " : "",

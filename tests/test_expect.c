@@ -158,10 +158,11 @@ Test(expect, alert_sets) {
   world_free(w);
 }
 
-/* Phases need a fault that ends for "after". */
+/* A fault repaired after the end of the run has no after within it (one
+ * never repaired is refused when the scenario is read). */
 Test(expect, after_a_fault_that_never_ends) {
   world *w = judged("name: e\nduration: 2h\n" SITE
-                    "faults:\n  - {id: forever, crash: gw-2, at: 1h}\n"
+                    "faults:\n  - {id: forever, crash: gw-2, at: 1h, for: 5h}\n"
                     "expect: [{no_data_lost: true, after: forever}]\n",
                     1);
   cr_assert(strstr(verdict(w, 0)->detail, "did not end before the end of the run"), "%s", verdict(w, 0)->detail);
