@@ -30,6 +30,7 @@ typedef struct {
   int *heap;                /* gateways by (load, index): the least loaded on top */
   int *by_gw, *gw_start;    /* customers grouped by primary, largest first within */
   int *ms_gws, *ms_start;   /* gateways grouped by management server */
+  int *spares;              /* per management server: its spare gateways */
   int *ffd;                 /* per customer: its gateway by first-fit decreasing */
   int64_t *ffd_load;
   int ffd_k;                /* gateways first-fit decreasing takes */
@@ -140,7 +141,7 @@ static void sort_desc(const int64_t *key, int *idx, int *tmp, int n) {
 static bool place_gateways(work *w, rm_plan_design *d, bool tight) {
   for (int i = 0; i < d->n_gw; i++) w->gorder[i] = i;
   sort_desc(d->gw_load, w->gorder, w->heap, d->n_gw);
-  int *count = (int *)w->moved; /* scratch: spare gateways per server */
+  int *count = w->spares; /* spare gateways per server */
   memset(count, 0, (size_t)d->n_ms * sizeof *count);
   for (int m = 0; m < d->n_ms; m++) w->heap[m] = m; /* servers by load: all empty */
   for (int k = 0; k < d->n_gw; k++) {
@@ -542,11 +543,12 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
   w.gw_start = calloc(most + 1, sizeof *w.gw_start);
   w.ms_gws = calloc(most, sizeof *w.ms_gws);
   w.ms_start = calloc(most + 1, sizeof *w.ms_start);
+  w.spares = calloc(most, sizeof *w.spares);
   w.ffd = calloc((size_t)n, sizeof *w.ffd);
   w.ffd_load = calloc((size_t)n, sizeof *w.ffd_load);
   int rc = -1;
   if (!pl->size || !pl->line_of || !pl->nth || !w.order || !w.moved || !w.moved_ms || !w.gorder || !w.heap ||
-      !w.by_gw || !w.gw_start || !w.ms_gws || !w.ms_start || !w.ffd || !w.ffd_load) {
+      !w.by_gw || !w.gw_start || !w.ms_gws || !w.ms_start || !w.ffd || !w.ffd_load || !w.spares) {
     snprintf(err, errlen, "out of memory");
     goto out;
   }
@@ -619,6 +621,7 @@ out:
   free(w.ms_start);
   free(w.ffd);
   free(w.ffd_load);
+  free(w.spares);
   if (rc) rm_plan_free(pl);
   return rc;
 }

@@ -2,6 +2,8 @@
 #ifndef ROMSIM_CLI_H
 #define ROMSIM_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit statuses, the same for every subcommand. */
@@ -32,6 +34,13 @@ int cli_write_whole(const char *path, cli_writer fn, const void *arg);
 
 /* Create folder dir unless it exists: 0, or EXIT_USAGE after printing why. */
 int cli_mkdir(const char *dir);
+
+/* Parse a seed: a decimal integer 0..2^64-1, digits only. 0, or -1. */
+int cli_parse_seed(const char *s, uint64_t *out);
+
+/* path without its extension, then suffix: "a/b.yaml" gives "a/b" + suffix,
+ * or "b" + suffix without keep_dir. */
+void cli_with_suffix(const char *path, bool keep_dir, const char *suffix, char *buf, size_t n);
 
 /* Write s as a JSON string (quotes included). */
 void cli_json_string(FILE *f, const char *s);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include "cli.h"
 #include "rm_plan.h"
@@ -525,16 +524,11 @@ int cmd_plan(int argc, char **argv) {
     sw_opts o = {.scenario = design, .replications = 1, .shard_k = 1, .shard_n = 1, .at = -1, .dur = -1};
     if (survive == RM_SURVIVE_GATEWAY || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_GATEWAY;
     if (survive == RM_SURVIVE_MS || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_MS;
-    o.jobs = jobs ? jobs : (int)uv_available_parallelism();
-    if (o.jobs < 1) o.jobs = 1;
+    o.jobs = jobs; /* 0: one per core */
     char sweep_out[1100] = "";
     char tmpsweep[] = "/tmp/romsim-plan-XXXXXX.db";
     if (out) {
-      snprintf(sweep_out, sizeof sweep_out, "%s", out);
-      char *dot = strrchr(sweep_out, '.');
-      char *slash = strrchr(sweep_out, '/');
-      if (dot && (!slash || dot > slash)) *dot = '\0';
-      snprintf(sweep_out + strlen(sweep_out), sizeof sweep_out - strlen(sweep_out), "-sweep.db");
+      cli_with_suffix(out, true, "-sweep.db", sweep_out, sizeof sweep_out);
     } else {
       int fd = mkstemps(tmpsweep, 3);
       if (fd < 0) {

@@ -384,12 +384,6 @@ static void page_writer(FILE *out, const void *arg) {
 
 static void svg_writer(FILE *out, const void *arg) { svg_write(out, arg, true); }
 
-/* The default report path: the results file's name with .html. */
-static void default_path(const char *db, char *buf, size_t n) {
-  const char *dot = strrchr(db, '.'), *slash = strrchr(db, '/');
-  size_t len = dot && (!slash || dot > slash) ? (size_t)(dot - db) : strlen(db);
-  snprintf(buf, n, "%.*s.html", (int)len, db);
-}
 
 int cmd_report(int argc, char **argv) {
   const char *file = NULL, *out_path = NULL, *svg_dir = NULL;
@@ -420,7 +414,7 @@ int cmd_report(int argc, char **argv) {
       in_st.st_ino == out_st.st_ino)
     return cli_usage_error("report: -o %s would overwrite the file it reports on", out_path);
   if (sw_is_sweep(file)) {
-    if (!out_path) default_path(file, path, sizeof path);
+    if (!out_path) cli_with_suffix(file, true, ".html", path, sizeof path);
     return report_sweep(file, out_path ? out_path : path, svg_dir);
   }
   if (rr_open(&f, file, err, sizeof err)) {
@@ -428,7 +422,7 @@ int cmd_report(int argc, char **argv) {
     return EXIT_USAGE;
   }
   if (!out_path) {
-    default_path(file, path, sizeof path);
+    cli_with_suffix(file, true, ".html", path, sizeof path);
     out_path = path;
   }
   static chart_data charts[CH_COUNT];

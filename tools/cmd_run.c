@@ -8,7 +8,6 @@
  * returns, the expectations are judged, the results file is closed under
  * its final name and the summary is printed.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -290,29 +289,6 @@ static void print_json(run_ctx *c) {
   printf("]}\n");
 }
 
-/* Parse "--seed N" values: a decimal integer 0..2^64-1. */
-static int parse_seed(const char *s, uint64_t *out) {
-  char *end;
-  if (!*s || *s == '-' || *s == '+') return -1;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end || errno) return -1;
-  *out = v;
-  return 0;
-}
-
-/* The default results path: the scenario file's base name with .db. */
-static char *default_output(const char *scenario) {
-  const char *base = strrchr(scenario, '/');
-  base = base ? base + 1 : scenario;
-  size_t n = strlen(base);
-  const char *dot = strrchr(base, '.');
-  if (dot && dot != base) n = (size_t)(dot - base);
-  char *p = malloc(n + 4);
-  if (p) snprintf(p, n + 4, "%.*s.db", (int)n, base);
-  return p;
-}
-
 int cmd_run(int argc, char **argv) {
   const char *scenario = NULL, *out = NULL, *seed_arg = NULL, *replay = NULL;
   bool json = false;
@@ -348,7 +324,7 @@ int cmd_run(int argc, char **argv) {
   }
   if (!scenario) return cli_usage_error("run: which scenario? (usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--json])");
   uint64_t seed = 0;
-  if (seed_arg && parse_seed(seed_arg, &seed))
+  if (seed_arg && cli_parse_seed(seed_arg, &seed))
     return cli_usage_error("run: --seed needs an integer from 0 to 18446744073709551615, not '%s'", seed_arg);
   if (out && !*out) return cli_usage_error("run: -o needs a file name");
 
@@ -367,14 +343,11 @@ int cmd_run(int argc, char **argv) {
     free(c);
     return EXIT_USAGE;
   }
-  char *owned_out = out ? NULL : default_output(scenario);
+  char owned_out[4096];
+  if (!out) cli_with_suffix(scenario, false, ".db", owned_out, sizeof owned_out);
   c->out_path = out ? out : owned_out;
   c->json = json;
   int rc = EXIT_USAGE;
-  if (!c->out_path) {
-    cli_usage_error("out of memory");
-    goto done;
-  }
   rs_run_info info = {.scenario_name = c->sc.name, .scenario_file = scenario, .scenario_text = c->sc.text,
                       .replay_file = c->sc.replay_file, .replay_text = c->sc.replay_text,
                       .seed = c->sc.seed, .version = ROMSIM_VERSION, .duration = c->sc.duration};
@@ -430,7 +403,6 @@ done_sim:
   rs_sim_free(&c->sim);
 done:
   rm_scenario_free(&c->sc);
-  free(owned_out);
   free(c);
   return rc;
 }

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uv.h>
 
 #include "cli.h"
 #include "sweep.h"
@@ -86,22 +85,11 @@ static int parse_roles(const char *s, unsigned *roles) {
   return 0;
 }
 
-/* The base of a scenario path, without its folder and extension. */
-static void base_name(const char *path, char *buf, size_t len) {
-  const char *b = strrchr(path, '/');
-  b = b ? b + 1 : path;
-  size_t n = strlen(b);
-  const char *dot = strrchr(b, '.');
-  if (dot && dot != b) n = (size_t)(dot - b);
-  snprintf(buf, len, "%.*s", (int)n, b);
-}
 
 int cmd_sweep(int argc, char **argv) {
   sw_opts o = {.roles = (1u << SW_GATEWAY) | (1u << SW_MS), .replications = 1, .shard_k = 1, .shard_n = 1};
   const char *at = NULL, *dur = NULL;
   bool fail_given = false;
-  o.jobs = (int)uv_available_parallelism();
-  if (o.jobs < 1) o.jobs = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -156,9 +144,7 @@ int cmd_sweep(int argc, char **argv) {
       if (parse_int(v, 1, 10000, &o.replications))
         return cli_usage_error("sweep: --replications needs a number from 1 to 10000, not '%s'", v);
     } else if (strcmp(name, "--seed") == 0) {
-      char *end;
-      errno = 0;
-      if (*v < '0' || *v > '9' || (o.seed = strtoull(v, &end, 10), *end || errno))
+      if (cli_parse_seed(v, &o.seed))
         return cli_usage_error("sweep: --seed needs an integer from 0 to 18446744073709551615, not '%s'", v);
       o.seed_given = true;
     } else if (strcmp(name, "--shard") == 0) {
@@ -180,12 +166,9 @@ int cmd_sweep(int argc, char **argv) {
    * each fits runs of 2h and more. */
   char out[1100];
   if (!o.out) {
-    char b[512];
-    base_name(o.scenario, b, sizeof b);
-    if (o.shard_n > 1)
-      snprintf(out, sizeof out, "%s-sweep-%d-of-%d.db", b, o.shard_k, o.shard_n);
-    else
-      snprintf(out, sizeof out, "%s-sweep.db", b);
+    char suffix[64] = "-sweep.db";
+    if (o.shard_n > 1) snprintf(suffix, sizeof suffix, "-sweep-%d-of-%d.db", o.shard_k, o.shard_n);
+    cli_with_suffix(o.scenario, false, suffix, out, sizeof out);
     o.out = out;
   }
   /* The worker pool has 4 threads unless told more before its first use. */
@@ -232,7 +215,7 @@ int cmd_merge(int argc, char **argv) {
       free(in);
       return 0;
     } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strncmp(a, "--output=", 9) == 0) {
-      const char *v = a[1] == 'o' ? (i + 1 < argc ? argv[++i] : "") : a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : "");
+      const char *v = strchr(a, '=') ? strchr(a, '=') + 1 : i + 1 < argc ? argv[++i] : "";
       if (!*v) {
         free(in);
         return cli_usage_error("merge: -o needs a file name");

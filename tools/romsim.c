@@ -54,6 +54,25 @@ int cli_usage_error(const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
+int cli_parse_seed(const char *s, uint64_t *out) {
+  char *end;
+  if (*s < '0' || *s > '9') return -1;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (*end || errno) return -1;
+  *out = v;
+  return 0;
+}
+
+void cli_with_suffix(const char *path, bool keep_dir, const char *suffix, char *buf, size_t n) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  const char *dot = strrchr(base, '.');
+  const char *from = keep_dir ? path : base;
+  size_t len = dot && dot != base ? (size_t)(dot - from) : strlen(from);
+  snprintf(buf, n, "%.*s%s", (int)len, from, suffix);
+}
+
 int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
   size_t n = strlen(path) + 16;
   char *tmp = malloc(n);

@@ -218,22 +218,45 @@ static int add_fault(rm_scenario *sc, const char *kind, const char *target, rs_t
   return f->id && f->target && f->where ? 0 : -1;
 }
 
-/* Whether outage o is one the case's failures caused: a connection lost to
- * a failed node (or to the cluster a failed node belongs to), the RMS's or
- * SQL's own outage when one of its nodes failed, or any outage of a failed
- * Essentials server or of a customer whose site link was cut. */
-static bool caused_by(const rm_link_outage *o, const sw_case *c) {
+/* The nodes a case's failures act on (the Essentials server, for a site),
+ * found in the group once it is built. */
+typedef struct {
+  const rm_node *node[2];
+  bool crash[2];
+  int n;
+} failed_nodes;
+
+static failed_nodes find_failed(rm_group *g, const sw_case *c) {
+  failed_nodes f = {.n = c->n_faults};
   for (int k = 0; k < c->n_faults; k++) {
-    const char *t = c->target[k];
-    if (strcmp(o->owner->name, t) == 0) return true;
-    if (strcmp(c->kind[k], "crash") != 0) continue;
-    if (o->lost && strcmp(o->lost->name, t) == 0) return true;
-    /* rms-1, sql-2: their cluster (rms, sql). */
-    size_t n = strlen(t);
-    if (n == 5 && t[3] == '-' && (strncmp(t, "rms", 3) == 0 || strncmp(t, "sql", 3) == 0)) {
-      const char *cl = t[0] == 'r' ? "rms" : "sql";
-      if (strcmp(o->owner->name, cl) == 0 || (o->lost && strcmp(o->lost->name, cl) == 0)) return true;
-    }
+    f.node[k] = rm_group_find(g, c->target[k]);
+    f.crash[k] = strcmp(c->kind[k], "crash") == 0;
+  }
+  return f;
+}
+
+/* The cluster a node is a member of, or NULL. */
+static const rm_node *cluster_of(const rm_group *g, const rm_node *n) {
+  for (int c = 0; c < 2; c++) {
+    const rm_cluster *cl = c ? &g->sql : &g->rms;
+    if (n == &cl->member[0] || n == &cl->member[1]) return &cl->node;
+  }
+  return NULL;
+}
+
+/* Whether outage o is one the failures caused: any outage of a failed node
+ * (a crashed Essentials server, a site cut off), a connection lost to a
+ * crashed node, or, for a cluster node, its cluster's outage or a
+ * connection lost to the cluster. */
+static bool caused_by(const rm_group *g, const rm_link_outage *o, const failed_nodes *f) {
+  for (int k = 0; k < f->n; k++) {
+    const rm_node *n = f->node[k];
+    if (!n) continue;
+    if (o->owner == n) return true;
+    if (!f->crash[k]) continue;
+    if (o->lost == n) return true;
+    const rm_node *cl = cluster_of(g, n);
+    if (cl && (o->owner == cl || o->lost == cl)) return true;
   }
   return false;
 }
@@ -241,25 +264,22 @@ static bool caused_by(const rm_link_outage *o, const sw_case *c) {
 /* From the failures' start until every path they broke is back: the last
  * end of the outages they caused that began while they held, and a failed
  * Essentials server's own return. -1: not back by the end of the run. */
-static int64_t recovery(const rm_group *g, const sw_case *c, rs_time_t at, rs_time_t dur) {
-  if (!c->n_faults) return 0;
+static int64_t recovery(const rm_group *g, const failed_nodes *f, rs_time_t at, rs_time_t dur) {
+  if (!f->n) return 0;
   rs_time_t last = at, until = dur > RS_TIME_MAX - at ? RS_TIME_MAX : at + dur;
   for (int k = 0; k < 2; k++) {
     const rm_link_outage *v = k ? g->svc_outages : g->link_outages;
     int64_t n = k ? g->n_svc_outages : g->n_link_outages;
     for (int64_t i = 0; i < n; i++) {
-      if (v[i].start < at || v[i].start > until || !caused_by(&v[i], c)) continue;
+      if (v[i].start < at || v[i].start > until || !caused_by(g, &v[i], f)) continue;
       if (v[i].end < 0) return -1;
       if (v[i].end > last) last = v[i].end;
     }
   }
-  for (int k = 0; k < c->n_faults; k++) {
-    if (strcmp(c->kind[k], "crash") != 0) continue;
-    for (int e = 0; e < g->n_ess; e++)
-      if (strcmp(g->ess[e].node.name, c->target[k]) == 0) {
-        if (g->ess[e].node.state != RM_UP) return -1;
-        if (until > last) last = until;
-      }
+  for (int k = 0; k < f->n; k++) {
+    if (!f->crash[k] || !f->node[k] || f->node[k]->role != RM_ESSENTIALS) continue;
+    if (f->node[k]->state != RM_UP) return -1;
+    if (until > last) last = until;
   }
   return last - at;
 }
@@ -338,7 +358,8 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
     it->dropped = rm_group_dropped(&g);
     it->latency_max_us = g.latency.total ? g.latency.max : 0;
     it->latency_p99_us = g.latency.total ? rs_hist_quantile(&g.latency, 0.99) : 0;
-    it->recover_us = recovery(&g, c, x->o->at, x->o->dur);
+    failed_nodes fn = find_failed(&g, c);
+    it->recover_us = recovery(&g, &fn, x->o->at, x->o->dur);
     /* The verdict: the scenario's expectations, or capacity and data when
      * it states none; and every path back by the end. */
     const char *why = NULL;
@@ -487,7 +508,9 @@ int sw_run(const sw_opts *o, FILE *out) {
   for (int64_t i = o->shard_k - 1; i < total; i += o->shard_n) mine++;
   s.items = calloc((size_t)(mine ? mine : 1), sizeof *s.items);
   sweep_ctx x = {.o = o, .sc = &sc, .cases = s.cases, .items = s.items, .n_items = (int)mine};
-  x.n_slots = o->jobs < mine ? o->jobs : (int)mine;
+  int jobs = o->jobs > 0 ? o->jobs : (int)uv_available_parallelism();
+  if (jobs < 1) jobs = 1;
+  x.n_slots = jobs < mine ? jobs : (int)mine;
   x.slots = calloc((size_t)(x.n_slots ? x.n_slots : 1), sizeof *x.slots);
   if (!s.items || !x.slots) {
     free(x.slots);

@@ -88,7 +88,8 @@ typedef struct {
   rs_time_t duration;       /* 0: the scenario's */
   bool seed_given;
   uint64_t seed;
-  int jobs, replications, shard_k, shard_n;
+  int jobs;                 /* runs at once; 0: one per core */
+  int replications, shard_k, shard_n;
   bool quiet;               /* no progress line */
   bool temp_out;            /* out is a temporary file: not named in the output */
 } sw_opts;
