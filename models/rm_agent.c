@@ -2,6 +2,7 @@
 #include "rm_agent.h"
 
 #include "rm_group.h"
+#include "rm_uplink.h"
 
 /* Priority of each kind of data in the queues. */
 static const int kind_prio[RM_DATA_KINDS] = {
@@ -17,43 +18,56 @@ static inline int64_t generated_by(int64_t rate, rs_time_t t) {
   return (int64_t)((__int128)rate * t / RS_DAY);
 }
 
+/* Hand the Essentials server what it has room for from the agent's own
+ * queue: highest priority first, oldest first. */
+static void hand_over(rm_group *g, rm_agent *a, rm_node *ess) {
+  int64_t before = a->node.spool.bytes;
+  int64_t d = rm_spool_move(&ess->spool, &a->node.spool, rm_room(ess));
+  int64_t moved = before - a->node.spool.bytes;
+  a->node.bytes_out += moved;
+  ess->bytes_in += moved;
+  if (d) rm_group_note_drop(g, ess, d);
+}
+
 /* Heartbeat and data: the data goes to the agent's Essentials server over
- * the LAN if that is up (through the agent's own queue, which holds it
- * otherwise); the heartbeat goes up the chain if every hop is up and
- * connected: Essentials server -> gateway -> management server -> RMS. */
+ * the LAN if that is up and has room (through the agent's own queue, which
+ * holds it otherwise, and drops when full); the heartbeat goes up the chain
+ * if every hop is up and connected: Essentials server -> gateway ->
+ * management server -> RMS. */
 static void tick_cb(rs_sim *sim, rs_event *ev) {
   rm_agent *a = RS_CONTAINER_OF(ev, rm_agent, tick);
   rm_group *g = a->node.group;
   rs_time_t now = rs_sim_now(sim), t = now - a->data_from;
   rm_node *ess = a->ess;
-  /* When nothing waits on the agent, its data goes straight to the
-   * Essentials server's queue: the same as passing through its own. */
-  rm_spool *to = ess->state == RM_UP && a->node.spool.bytes == 0 ? &ess->spool : &a->node.spool;
-  int64_t dropped = 0, sent = 0;
+  bool ess_up = ess->state == RM_UP;
+  /* The backlog goes before the new data, so the new data does not push
+   * the oldest out of a full agent queue. */
+  if (ess_up && a->node.spool.bytes > 0) hand_over(g, a, ess);
+  int64_t b[RM_DATA_KINDS], sent = 0;
   for (int k = 0; k < RM_DATA_KINDS; k++) {
     int64_t total = generated_by(g->rate[k], t);
-    int64_t b = total - a->sent[k];
-    if (b <= 0) continue;
+    b[k] = total - a->sent[k];
+    if (b[k] <= 0) continue;
     a->sent[k] = total;
-    sent += b;
-    dropped += rm_spool_push(to, kind_prio[k], now, b);
+    sent += b[k];
   }
   g->generated += sent;
-  if (to == &ess->spool) {
+  /* When nothing waits on the agent and the Essentials server has room,
+   * the data goes straight to its queue: the same as passing through the
+   * agent's own. */
+  bool direct = ess_up && a->node.spool.bytes == 0 && rm_room(ess) >= sent;
+  rm_node *to = direct ? ess : &a->node;
+  int64_t dropped = 0;
+  for (int k = 0; k < RM_DATA_KINDS; k++)
+    if (b[k] > 0) dropped += rm_spool_push(&to->spool, kind_prio[k], now, b[k]);
+  if (dropped) rm_group_note_drop(g, to, dropped);
+  if (direct) {
     a->node.bytes_out += sent;
     ess->bytes_in += sent;
-    if (dropped) rm_group_note_drop(g, ess, dropped);
-  } else {
-    if (dropped) rm_group_note_drop(g, &a->node, dropped);
-    if (ess->state == RM_UP) {
-      int64_t moved = a->node.spool.bytes;
-      int64_t d = rm_spool_move(&ess->spool, &a->node.spool);
-      a->node.bytes_out += moved;
-      ess->bytes_in += moved;
-      if (d) rm_group_note_drop(g, ess, d);
-    }
+  } else if (ess_up) {
+    hand_over(g, a, ess);
   }
-  if (ess->state == RM_UP) {
+  if (ess_up) {
     rm_node *gw = ess->parent;
     rm_node *ms = gw && gw->state == RM_UP ? gw->parent : NULL;
     if (ms && ms->state == RM_UP && g->rms.node.state == RM_UP) rm_watchers_heartbeat(g, a->index);

@@ -116,16 +116,24 @@ int rm_spool_take(rm_spool *s, int64_t max, rm_chunk *out, uint8_t *prio_out, in
   return k;
 }
 
-int64_t rm_spool_move(rm_spool *dst, rm_spool *src) {
-  int64_t dropped = 0;
-  for (int p = 0; p < RM_PRIOS; p++) {
+int64_t rm_spool_move(rm_spool *dst, rm_spool *src, int64_t max) {
+  int64_t dropped = 0, moved = 0;
+  for (int p = 0; p < RM_PRIOS && moved < max; p++) {
     rm_ring *r = &src->q[p];
-    for (uint32_t i = 0; i < r->len; i++) {
-      rm_chunk *c = at(r, i);
-      dropped += rm_spool_push(dst, p, c->gen, c->bytes);
+    while (r->len && moved < max) {
+      rm_chunk *c = at(r, 0);
+      int64_t b = c->bytes <= max - moved ? c->bytes : max - moved;
+      dropped += rm_spool_push(dst, p, c->gen, b);
+      moved += b;
+      if (b == c->bytes) {
+        r->head = (r->head + 1) & (r->cap - 1);
+        r->len--;
+      } else {
+        c->bytes -= b;
+      }
     }
-    r->head = r->len = 0;
+    if (r->len == 0) r->head = 0;
   }
-  src->bytes = 0;
+  src->bytes -= moved;
   return dropped;
 }

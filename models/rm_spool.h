@@ -59,8 +59,9 @@ int64_t rm_spool_unshift(rm_spool *s, int prio, rm_chunk c);
  * split. Returns the number of chunks written; *taken gets the bytes. */
 int rm_spool_take(rm_spool *s, int64_t max, rm_chunk *out, uint8_t *prio_out, int n, int64_t *taken);
 
-/* Move everything from src to the back of dst, in order (dst may drop).
- * Returns the bytes dst dropped. */
-int64_t rm_spool_move(rm_spool *dst, rm_spool *src);
+/* Move up to max bytes (INT64_MAX: everything) from src to the back of dst,
+ * highest priority first, oldest first, as rm_spool_take would send them
+ * (a chunk may be split); dst may drop. Returns the bytes dst dropped. */
+int64_t rm_spool_move(rm_spool *dst, rm_spool *src, int64_t max);
 
 #endif

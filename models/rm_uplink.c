@@ -55,14 +55,9 @@ static void send(rm_uplink *u) {
   rm_node *to = u->targets[u->cur];
   /* A receiver takes no more than its queue has room for: when it is full,
    * data waits here, and queues back up tier by tier toward the agents. */
-  int64_t max = P(u)->max_batch;
-  if (to->spool.capacity > 0) {
-    /* Its room counts what is on its way to it, and what it is sending
-     * itself (which comes back if that transfer fails). */
-    int64_t room = to->spool.capacity - to->spool.bytes - to->incoming - (to->up ? to->up->inflight_bytes : 0);
-    if (room < max) max = room;
-    if (max <= 0) return;
-  }
+  int64_t max = P(u)->max_batch, room = rm_room(to);
+  if (room < max) max = room;
+  if (max <= 0) return;
   u->n_inflight = rm_spool_take(&u->owner->spool, max, u->inflight, u->inflight_prio, RM_UL_BATCH_CHUNKS,
                                 &u->inflight_bytes);
   if (u->inflight_bytes == 0) return;

@@ -90,6 +90,17 @@ void rm_uplink_link_up(rm_uplink *u);
  * afterwards see the change. */
 void rm_uplink_degrade(rm_uplink *u, rs_time_t extra_latency, double bandwidth, double loss);
 
+/* The room a receiver has for more data: its queue's capacity less what it
+ * holds, what is on its way to it and what it is sending itself (which
+ * comes back if that transfer fails). INT64_MAX when its queue has no
+ * limit. A sender never hands a receiver more than this, so a full queue
+ * holds its senders back, tier by tier down to the agents. */
+static inline int64_t rm_room(const rm_node *to) {
+  if (to->spool.capacity <= 0) return INT64_MAX;
+  int64_t room = to->spool.capacity - to->spool.bytes - to->incoming - (to->up ? to->up->inflight_bytes : 0);
+  return room > 0 ? room : 0;
+}
+
 /* The time from the current loss to now, or 0 when connected. */
 rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now);
 

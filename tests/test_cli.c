@@ -328,16 +328,16 @@ Test(cli, the_story_of_a_datacenter_outage) {
   fixture(c, sizeof c, "ROMSIM_SCENARIOS", "replays/datacenter-outage.csv");
   char *db = path_in("dc.db");
   result *r = run((const char *[]){"run", d, "--replay", c, "-o", db, NULL});
-  cr_assert_eq(r->status, 1, "%s", r->err);
+  cr_assert_eq(r->status, 0, "%s", r->err);
   const char *want[] = {"timeline:\n",
                         "  02:00:00  20 links are down",
                         "  02:00:00  20 senders lose their parent",
                         "; 4000 agents\n",
                         "  02:03:00  200 heartbeat failure alerts",
-                        "  03:27:40  20 queues start dropping data",
                         "  05:00:00  20 links are back",
+                        "; 4.01 GB queued, 0 B lost so far",
                         "queues are back to their level before the faults",
-                        "FAIL  no_data_lost: 2.05 GB dropped"};
+                        "held  no_data_lost: no byte dropped"};
   const char *at = r->out;
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     const char *p = strstr(at, want[i]);

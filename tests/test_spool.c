@@ -415,7 +415,7 @@ Test(spool, move_takes_everything_in_order) {
    * data: more than a ring's first 8 slots, wrapped around its end. */
   for (int i = 0; i < 12; i++) rm_spool_unshift(&src, N, (rm_chunk){S(2), 1});
 
-  cr_assert_eq(rm_spool_move(&dst, &src), 0);
+  cr_assert_eq(rm_spool_move(&dst, &src, INT64_MAX), 0);
   cr_assert_eq(src.bytes, 0);
   for (int q = 0; q < RM_PRIOS; q++) cr_assert_eq(src.q[q].len, 0);
   cr_assert_eq(dst.bytes, 11 + 17 + 12);
@@ -434,7 +434,7 @@ Test(spool, move_takes_everything_in_order) {
   expect_chunk(c, p, 0, L, S(20), 8);
   cr_assert_eq(src.bytes, 0);
   /* Moving an empty spool changes nothing. */
-  cr_assert_eq(rm_spool_move(&dst, &src), 0);
+  cr_assert_eq(rm_spool_move(&dst, &src, INT64_MAX), 0);
   cr_assert_eq(dst.bytes, 40);
   rm_spool_free(&src);
   rm_spool_free(&dst);
@@ -451,7 +451,7 @@ Test(spool, move_into_a_small_spool_drops_by_the_rules) {
   rm_spool_push(&src, L, S(4), 5);
   /* 85 bytes into 50: 35 go, the low ones (dst's 20, src's 5) then the
    * oldest normal bytes (dst's). */
-  cr_assert_eq(rm_spool_move(&dst, &src), 35);
+  cr_assert_eq(rm_spool_move(&dst, &src, INT64_MAX), 35);
   cr_assert_eq(src.bytes, 0);
   cr_assert_eq(src.dropped, 0);
   cr_assert_eq(dst.bytes, 50);
@@ -547,11 +547,19 @@ static int model_take(model *m, int64_t max, rm_chunk *out, uint8_t *prio, int n
   return k;
 }
 
-static int64_t model_move(model *dst, model *src) {
+/* Up to max bytes, highest priority first, oldest first, a chunk split
+ * where max ends. */
+static int64_t model_move(model *dst, model *src, int64_t max) {
   int64_t d = 0;
   for (int p = 0; p < RM_PRIOS; p++) {
-    for (int i = 0; i < src->n[p]; i++) d += model_push(dst, p, src->c[p][i].gen, src->c[p][i].bytes);
-    src->n[p] = 0;
+    while (src->n[p] && max > 0) {
+      rm_chunk *c = &src->c[p][0];
+      int64_t b = c->bytes < max ? c->bytes : max;
+      d += model_push(dst, p, c->gen, b);
+      max -= b;
+      c->bytes -= b;
+      if (c->bytes == 0) model_remove_front(src, p);
+    }
   }
   return d;
 }
@@ -594,7 +602,7 @@ Test(spool, conservation_against_a_model) {
   int64_t fl_bytes[2] = {0, 0};
   int64_t pushed = 0, delivered = 0;
   rs_time_t now = 0;
-  int64_t seen_drop = 0, seen_merge = 0, seen_unshift_drop = 0, seen_move_drop = 0;
+  int64_t seen_drop = 0, seen_merge = 0, seen_unshift_drop = 0, seen_move_drop = 0, seen_bounded_move = 0;
 
   for (int step = 0; step < 40000; step++) {
     int i = (int)rnd(2);
@@ -636,10 +644,15 @@ Test(spool, conservation_against_a_model) {
       nfl[i] = 0;
       fl_bytes[i] = 0;
     } else {
-      int64_t want = model_move(&m[1 - i], &m[i]);
-      int64_t got = rm_spool_move(&s[1 - i], &s[i]);
+      /* Everything, or up to a bound (as an agent fills its Essentials
+       * server's room). */
+      int64_t max = rnd(2) ? INT64_MAX : 1 + (int64_t)rnd(100);
+      int64_t before = s[i].bytes;
+      int64_t want = model_move(&m[1 - i], &m[i], max);
+      int64_t got = rm_spool_move(&s[1 - i], &s[i], max);
       cr_assert_eq(got, want, "step %d: move dropped %lld, model %lld", step, (long long)got, (long long)want);
-      cr_assert_eq(s[i].bytes, 0);
+      cr_assert_eq(s[i].bytes, before > max ? before - max : 0);
+      if (max < before) seen_bounded_move++;
       seen_move_drop += got;
     }
     for (int j = 0; j < 2; j++) expect_same(&s[j], &m[j]);
@@ -654,6 +667,7 @@ Test(spool, conservation_against_a_model) {
   cr_assert_gt(seen_merge, 0);
   cr_assert_gt(seen_unshift_drop, 0);
   cr_assert_gt(seen_move_drop, 0);
+  cr_assert_gt(seen_bounded_move, 0);
   cr_assert_gt(delivered, 0);
   for (int i = 0; i < 2; i++) rm_spool_free(&s[i]);
 }
