@@ -162,6 +162,7 @@ static void try_next(rm_uplink *u, int from) {
   if (from < u->n_targets) {
     u->state = RM_UL_CONNECTING;
     u->cur = from;
+    u->attempt_broken = !reachable(u, u->targets[from]);
     rs_sim_schedule_in(S(u), &u->timer, P(u)->connect_time);
     return;
   }
@@ -196,7 +197,7 @@ static void timer_cb(rs_sim *sim, rs_event *ev) {
       rs_sim_schedule_in(S(u), ev, P(u)->retry_interval);
     break;
   case RM_UL_CONNECTING:
-    if (reachable(u, u->targets[u->cur])) {
+    if (!u->attempt_broken && reachable(u, u->targets[u->cur])) {
       connect_to(u, u->cur, "failover", NULL);
     } else {
       rm_group_event(G(u), u->owner, "retry", "%s: cannot connect to %s", u->owner->name, u->targets[u->cur]->name);
@@ -244,13 +245,15 @@ void rm_uplink_stop(rm_uplink *u) {
 
 void rm_uplink_target_lost(rm_uplink *u, const rm_node *target) {
   if (u->state == RM_UL_CONNECTED && u->targets[u->cur] == target) lose(u, "it went down");
-  /* A connection being set up notices at its end (timer_cb). */
+  /* A connection being set up fails at its end (timer_cb). */
+  if (u->state == RM_UL_CONNECTING && u->targets[u->cur] == target) u->attempt_broken = true;
 }
 
 void rm_uplink_link_down(rm_uplink *u) {
   if (u->link_down) return;
   u->link_down = true;
   if (u->state == RM_UL_CONNECTED) lose(u, "its link is down");
+  if (u->state == RM_UL_CONNECTING) u->attempt_broken = true;
 }
 
 void rm_uplink_link_up(rm_uplink *u) { u->link_down = false; }

@@ -6,7 +6,9 @@
  * (`retries` times, every `retry_interval`), then connects to the next
  * parent of its failover list (taking `connect_time`); while failed over it
  * retries the primary every `failback_every` and fails back as soon as it
- * answers. A retry that finds its parent up connects at once.
+ * answers. A retry that finds its parent up connects at once; connecting
+ * to a failover parent succeeds only if the parent and the link were up
+ * for the whole attempt.
  *
  * Data goes out in transfers: every `flush_every` the sender sends what it
  * holds, up to `max_batch` bytes; after a full batch it sends the next at
@@ -40,6 +42,7 @@ struct rm_uplink {
   int cur;                  /* the target connected, or being tried */
   rm_ul_state state;
   int retries;              /* failed retries of the primary this round */
+  bool attempt_broken;      /* connecting: the path went down since the attempt began */
   rs_time_t lost_at;        /* when the connection was lost; -1 while none is */
   int64_t outage;           /* that outage in the group's log, -1 */
   const rm_link_params *link;

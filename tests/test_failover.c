@@ -154,3 +154,43 @@ Test(failover, essentials_crash_and_return) {
   cr_assert_eq(rm_group_dropped(&w->g), 0);
   world_free(w);
 }
+
+/*
+ * A connection attempt succeeds only if the path was up for the whole
+ * attempt. A site link cut for exactly 1 h: every 120 s the sender retries
+ * its primary 3 times and tries its backup for 30 s; the last attempt on
+ * the backup began while the link was down and ends as it comes back, so
+ * it fails, and the next retry finds the primary: the customer never lands
+ * on its backup.
+ */
+Test(failover, an_attempt_begun_while_the_link_was_down_fails) {
+  world *w = world_new("name: f\nduration: 4h\nseed: 5\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+                       "customers:\n  - {count: 1, servers: 10, clients: 90, primary: gw-1, backup: gw-2}\n"
+                       "faults:\n  - {cut: link:cust-1, at: 1h, for: 1h}\n");
+  rm_essentials *e = (rm_essentials *)(void *)world_node(w, "cust-1");
+  world_run(w, 2 * RS_HOUR);
+  cr_assert_null(e->node.parent, "the attempt that ends as the link returns fails");
+  cr_assert_eq(e->up.state, RM_UL_RETRYING);
+  world_run(w, 2 * RS_HOUR + 30 * RS_SEC);
+  cr_assert_eq(e->node.parent, world_node(w, "gw-1"), "the next retry finds the primary");
+  world_run(w, w->sc.duration);
+  cr_assert_eq(e->up.failovers, 0);
+  cr_assert_eq(world_node(w, "gw-2")->peak_agents, 0, "gw-2 never carried the customer");
+  world_free(w);
+}
+
+/* The backup gateway down for a moment during the 30 s attempt, and back
+ * before it ends: the attempt fails all the same. */
+Test(failover, an_attempt_fails_if_the_parent_went_down_during_it) {
+  world *w = world_new("name: f\nduration: 2h\nseed: 5\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+                       "customers:\n  - {count: 1, servers: 10, clients: 90, primary: gw-1, backup: gw-2}\n"
+                       "faults:\n  - {crash: gw-1, at: 1h, for: 30m}\n"
+                       "  - {crash: gw-2, at: 1h1m40s, for: 5s}\n");
+  rm_essentials *e = (rm_essentials *)(void *)world_node(w, "cust-1");
+  world_run(w, RS_HOUR + 120 * RS_SEC);
+  cr_assert_null(e->node.parent, "gw-2 was down during the attempt");
+  cr_assert_eq(e->up.failovers, 0);
+  world_run(w, RS_HOUR + 240 * RS_SEC);
+  cr_assert_eq(e->node.parent, world_node(w, "gw-2"), "the next round connects");
+  world_free(w);
+}
