@@ -19,4 +19,5 @@ int rm_gateway_init(rm_forwarder *gw, rm_group *g, int64_t id, const char *name)
 void rm_gateway_wire(rm_forwarder *gw, rm_group *g, int n) {
   rm_uplink_init(&gw->up, &gw->node, gw->targets, n, &g->p->gw_link, 1.0 - g->p->gw_compression,
                  (rs_time_t)(rs_stream_id(gw->node.name) % (uint64_t)g->p->flush_every));
+  if (!g->sc->gw_failover_ordered) rm_uplink_shuffle(&gw->up, g->sc->seed);
 }

@@ -860,7 +860,7 @@ static int read_failover(rm_yaml *y, yaml_node_t *fl, const rm_scenario *sc, int
 
 static int read_doc(rm_yaml *y, rm_scenario *sc) {
   static const char *const ms_own[] = {"count", "names", NULL};
-  static const char *const gw_own[] = {"count", "names", "report_to", "failover", NULL};
+  static const char *const gw_own[] = {"count", "names", "report_to", "failover", "failover_policy", NULL};
   yaml_node_t *root = rm_yaml_root(y), *v;
   rm_params_default(&sc->p);
   if (rm_yaml_check_keys(y, root, "the scenario", top_keys)) return -1;
@@ -901,6 +901,16 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   yaml_node_t **maps = NULL;
   int rc = read_names(y, v, "gateways", "gw", &sc->n_gw, &sc->gw_names, &maps);
   if (rc == 0) rc = read_failover(y, rm_yaml_get(y, v, "failover"), sc, &sc->n_gw_failover, &sc->gw_failover);
+  yaml_node_t *pol = rc == 0 ? rm_yaml_get(y, v, "failover_policy") : NULL;
+  if (pol) {
+    char *s = NULL;
+    rc = rm_yaml_string(y, pol, "failover_policy", &s);
+    if (rc == 0 && strcmp(s, "ordered") == 0)
+      sc->gw_failover_ordered = true;
+    else if (rc == 0 && strcmp(s, "random") != 0)
+      rc = rm_yaml_error(y, pol, "failover_policy must be random (the default) or ordered, not '%s'", s);
+    free(s);
+  }
   if (rc == 0 && maps) {
     if (!(sc->gw_place = calloc((size_t)sc->n_gw, sizeof *sc->gw_place))) rc = rm_yaml_error(y, v, "out of memory");
     for (int i = 0; i < sc->n_gw && rc == 0; i++) {

@@ -188,6 +188,7 @@ typedef struct {
   char *gw_report_to;     /* a management server, or NULL for automatic */
   int n_gw_failover;      /* explicit failover list for every gateway */
   char **gw_failover;     /* NULL: every other management server */
+  bool gw_failover_ordered; /* failover lists tried in order (else at random, the default) */
   rm_gw_place *gw_place;  /* per gateway (n_gw), or NULL when none is given its own */
   int n_specs;
   rm_customer_spec *specs;

@@ -2,6 +2,7 @@
 #include "rm_uplink.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rm_group.h"
@@ -26,6 +27,13 @@ void rm_uplink_init(rm_uplink *u, rm_node *owner, rm_node **targets, int n, cons
   rs_event_init(&u->flush, flush_cb);
   rs_event_init(&u->done, done_cb);
   owner->up = u;
+}
+
+void rm_uplink_shuffle(rm_uplink *u, uint64_t seed) {
+  char name[600];
+  snprintf(name, sizeof name, "%s/failover", u->owner->name);
+  u->shuffle = true;
+  rs_rng_init(&u->rng, seed, rs_stream_id(name));
 }
 
 static inline rm_group *G(rm_uplink *u) { return u->owner->group; }
@@ -191,8 +199,17 @@ static void timer_cb(rs_sim *sim, rs_event *ev) {
     u->retries++;
     rm_group_event(G(u), u->owner, "retry", "%s: retry %d of %s failed", u->owner->name, u->retries,
                    u->targets[0]->name);
-    if (u->retries >= P(u)->retries && u->n_targets > 1)
+    if (u->retries >= P(u)->retries && u->n_targets > 1) {
+      /* Giving up the primary: the order of the failover parents to try
+       * (Fisher-Yates over targets[1..n)). */
+      for (int i = u->n_targets - 1; u->shuffle && i > 1; i--) {
+        int j = 1 + (int)rs_rng_below(&u->rng, (uint64_t)i);
+        rm_node *t = u->targets[i];
+        u->targets[i] = u->targets[j];
+        u->targets[j] = t;
+      }
       try_next(u, 1);
+    }
     else
       rs_sim_schedule_in(S(u), ev, P(u)->retry_interval);
     break;

@@ -24,6 +24,7 @@
 
 #include "rm_node.h"
 #include "rm_scenario.h"
+#include "rs_rng.h"
 #include "rs_sim.h"
 
 typedef enum {
@@ -40,6 +41,8 @@ struct rm_uplink {
   rm_node **targets;        /* [0] is the primary */
   int n_targets;
   int cur;                  /* the target connected, or being tried */
+  bool shuffle;             /* failover parents tried in a random order (else as listed) */
+  rs_rng rng;               /* that order's stream, the sender's own */
   rm_ul_state state;
   int retries;              /* failed retries of the primary this round */
   bool attempt_broken;      /* connecting: the path went down since the attempt began */
@@ -70,6 +73,12 @@ struct rm_uplink {
  * uplink keeps the targets array. */
 void rm_uplink_init(rm_uplink *u, rm_node *owner, rm_node **targets, int n, const rm_link_params *link,
                     double wire, rs_time_t flush_phase);
+
+/* Try the failover parents in a random order, drawn afresh each time the
+ * primary is given up, from a stream of the scenario's seed and the
+ * sender's name (OpsMgr's default: a failover server chosen at random
+ * among the list); without it, in the order listed. */
+void rm_uplink_shuffle(rm_uplink *u, uint64_t seed);
 
 /* The owner is up: connect to the primary, or begin retrying. */
 void rm_uplink_start(rm_uplink *u);

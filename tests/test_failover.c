@@ -194,3 +194,39 @@ Test(failover, an_attempt_fails_if_the_parent_went_down_during_it) {
   cr_assert_eq(e->node.parent, world_node(w, "gw-2"), "the next round connects");
   world_free(w);
 }
+
+/*
+ * Six gateways on ms-1, each failing over to ms-2 or ms-3. By default the
+ * failover server is chosen at random among the list (per gateway, from
+ * its own stream): both survivors take some. With failover_policy: ordered
+ * every gateway goes to the first of its list, ms-2.
+ */
+#define SIX_ON_MS1(policy)                                                                                          \
+  "name: f\nduration: 3h\nseed: 9\nmanagement_servers: {count: 3}\n"                                                \
+  "gateways: {count: 6, report_to: ms-1, failover: [ms-2, ms-3]" policy "}\n"                                       \
+  "customers:\n  - {count: 6, servers: 10, clients: 90}\n"                                                          \
+  "faults:\n  - {crash: ms-1, at: 1h, for: 1h}\n"
+
+Test(failover, failover_server_chosen_at_random_by_default) {
+  int64_t first[2];
+  for (int run = 0; run < 2; run++) {
+    world *w = world_new(SIX_ON_MS1(""));
+    world_run(w, RS_HOUR + 3 * RS_MIN);
+    int64_t a2 = world_node(w, "ms-2")->agents, a3 = world_node(w, "ms-3")->agents;
+    cr_assert_eq(a2 + a3, 600);
+    cr_assert(a2 > 0 && a3 > 0, "both survivors take gateways: ms-2 %lld, ms-3 %lld", (long long)a2, (long long)a3);
+    if (run == 0) first[0] = a2, first[1] = a3;
+    else cr_assert(first[0] == a2 && first[1] == a3, "the same seed picks the same servers");
+    world_run(w, w->sc.duration);
+    cr_assert_eq(world_node(w, "ms-1")->agents, 600, "every gateway fails back");
+    world_free(w);
+  }
+}
+
+Test(failover, failover_policy_ordered_takes_the_first) {
+  world *w = world_new(SIX_ON_MS1(", failover_policy: ordered"));
+  world_run(w, RS_HOUR + 3 * RS_MIN);
+  cr_assert_eq(world_node(w, "ms-2")->agents, 600);
+  cr_assert_eq(world_node(w, "ms-3")->agents, 0);
+  world_free(w);
+}

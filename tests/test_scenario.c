@@ -98,6 +98,8 @@ Test(scenario, errors_with_positions) {
   fails("name: t\nduration: 0s\n", "t.yaml:2:11: ", "duration must be at least 1s");
   fails("name: t\nduration: 1h\nsample_every: [1m]\n", "t.yaml:3:15: ", "sample_every must be a duration");
   fails("name: t\nduration: \"5q\"\n", "t.yaml:2:13: ", "bad duration '5q'");
+  fails("name: t\nduration: 1h\nmanagement_servers: {count: 2}\ngateways: {count: 2, failover_policy: first}\n",
+        "t.yaml:4:39: ", "failover_policy must be random (the default) or ordered, not 'first'");
   fails("name: t\nduration: 1h\nseed: '7'\n", "t.yaml:3:7: ", "seed must be a non-negative integer");
   fails("name: t\nduration: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 1, report_to: ms-9}\n",
         "t.yaml:4:33: ", "no management server is named 'ms-9'");
