@@ -58,6 +58,58 @@ static void abort_transfer(rm_uplink *u) {
   u->inflight_bytes = 0;
 }
 
+double rm_tcp_rate(double rtt, double p) {
+  if (p <= 0) return HUGE_VAL;
+  if (p >= 1) return 0;
+  const double b = 2, mss = 1460;
+  double t0 = 3 * rtt > 1 ? 3 * rtt : 1;
+  double to = 3 * sqrt(3 * b * p / 8);
+  double pkts = 1 / (rtt * sqrt(2 * b * p / 3) + t0 * (to < 1 ? to : 1) * p * (1 + 32 * p * p));
+  return pkts * mss * (1 - p);
+}
+
+/* The rate a transfer to `to` goes at now, bytes per second (0: none). */
+static double rate_now(const rm_uplink *u, const rm_node *to) {
+  double bw = u->bandwidth > 0 ? u->bandwidth : u->link->bandwidth;
+  double rate = bw * u->link->availability;
+  if (u->loss > 0) {
+    rs_time_t latency = u->link->latency + u->extra_latency;
+    double rtt = 2.0 * (double)(latency > 0 ? latency : RS_MSEC) / 1e6;
+    double cap = rm_tcp_rate(rtt, u->loss);
+    if (cap < rate) rate = cap;
+  }
+  if (to->capacity > 0) {
+    double share = to->capacity / (to->connections > 0 ? to->connections : 1);
+    if (share < rate) rate = share;
+  }
+  return rate;
+}
+
+/* Schedule the end of the transfer in flight from xfer_t0: its wire bytes
+ * left at its rate, then its latency. A rate too slow to end within a
+ * century leaves it stalled until the rate changes. */
+static void schedule_done(rm_uplink *u) {
+  double us = u->xfer_rate > 0 ? ceil(u->xfer_wire_left / u->xfer_rate * 1e6) : HUGE_VAL;
+  if (us > 100.0 * 365 * (double)RS_DAY) return;
+  rs_sim_schedule(S(u), &u->done, u->xfer_t0 + (rs_time_t)us + u->xfer_latency);
+}
+
+/* The link changed under the transfer in flight: what it has not sent yet
+ * goes at the new rate from now (once every byte is on the wire, only its
+ * latency is left, and that stays). */
+static void retime(rm_uplink *u) {
+  if (!u->busy) return;
+  rs_time_t now = rs_sim_now(S(u));
+  double sent = (double)(now - u->xfer_t0) / 1e6 * u->xfer_rate;
+  if (u->xfer_rate > 0 && sent >= u->xfer_wire_left) return; /* in its latency */
+  rs_sim_cancel(S(u), &u->done);
+  u->xfer_wire_left -= sent;
+  u->xfer_t0 = now;
+  u->xfer_rate = rate_now(u, u->targets[u->cur]);
+  u->xfer_latency = u->link->latency + u->extra_latency;
+  schedule_done(u);
+}
+
 /* Start a transfer of up to max_batch bytes. */
 static void send(rm_uplink *u) {
   rm_node *to = u->targets[u->cur];
@@ -70,23 +122,12 @@ static void send(rm_uplink *u) {
                                 &u->inflight_bytes);
   if (u->inflight_bytes == 0) return;
   to->incoming += u->inflight_bytes;
-  double bw = u->bandwidth > 0 ? u->bandwidth : u->link->bandwidth;
-  double rate = bw * u->link->availability;
-  rs_time_t latency = u->link->latency + u->extra_latency;
-  if (u->loss > 0) {
-    /* TCP under loss (Mathis et al.): MSS / RTT x 1.22 / sqrt(p). */
-    double rtt = 2.0 * (double)(latency > 0 ? latency : RS_MSEC) / 1e6;
-    double cap = 1460.0 / rtt * 1.22 / sqrt(u->loss);
-    if (cap < rate) rate = cap;
-  }
-  if (to->capacity > 0) {
-    double share = to->capacity / (to->connections > 0 ? to->connections : 1);
-    if (share < rate) rate = share;
-  }
-  double wire = ceil((double)u->inflight_bytes * u->wire);
-  rs_time_t d = (rs_time_t)ceil(wire / rate * 1e6) + latency;
   u->busy = true;
-  rs_sim_schedule_in(S(u), &u->done, d);
+  u->xfer_t0 = rs_sim_now(S(u));
+  u->xfer_wire_left = ceil((double)u->inflight_bytes * u->wire);
+  u->xfer_rate = rate_now(u, to);
+  u->xfer_latency = u->link->latency + u->extra_latency;
+  schedule_done(u);
 }
 
 static void done_cb(rs_sim *sim, rs_event *ev) {
@@ -279,4 +320,5 @@ void rm_uplink_degrade(rm_uplink *u, rs_time_t extra_latency, double bandwidth, 
   u->extra_latency = extra_latency;
   u->bandwidth = bandwidth;
   u->loss = loss;
+  retime(u);
 }

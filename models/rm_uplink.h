@@ -15,9 +15,11 @@
  * once, so a backlog drains back to back. A transfer of B bytes takes
  * B x wire / rate + latency, where the rate is the link's bandwidth times
  * its availability, and no more than the receiver's capacity divided among
- * the senders connected to it. Data is handed over when the transfer ends;
- * a transfer cut by a failure puts its data back at the front of the
- * sender's queue.
+ * the senders connected to it, nor, on a lossy link, TCP's throughput under
+ * that loss (rm_tcp_rate). Data is handed over when the transfer ends; a
+ * transfer cut by a failure puts its data back at the front of the
+ * sender's queue. A transfer in flight when its link is degraded or
+ * restored sends the rest of its bytes at the new rate.
  */
 #ifndef RM_UPLINK_H
 #define RM_UPLINK_H
@@ -59,6 +61,13 @@ struct rm_uplink {
   rs_event done;            /* the transfer in flight ends */
   rs_time_t flush_phase;
   bool busy;
+  /* The transfer in flight: wire bytes still to send as of xfer_t0, at
+   * xfer_rate (0: stalled, it ends only if the rate changes), then the
+   * latency. Re-timed when the link changes. */
+  rs_time_t xfer_t0;
+  double xfer_wire_left;
+  double xfer_rate;
+  rs_time_t xfer_latency;
   int n_inflight;
   int64_t inflight_bytes;
   rm_chunk inflight[RM_UL_BATCH_CHUNKS];
@@ -97,10 +106,20 @@ void rm_uplink_link_down(rm_uplink *u);
 void rm_uplink_link_up(rm_uplink *u);
 
 /* The link is degraded: latency added, bandwidth (0: unchanged), packet loss
- * (0..1, which caps a transfer's rate as TCP's does: MSS / RTT x 1.22 /
- * sqrt(loss)); rm_uplink_degrade(u, 0, 0, 0) restores it. Transfers started
- * afterwards see the change. */
+ * (0..1, which caps a transfer's rate at rm_tcp_rate); rm_uplink_degrade(u,
+ * 0, 0, 0) restores it. The transfer in flight, if any, sends the rest of
+ * its bytes at the new rate. */
 void rm_uplink_degrade(rm_uplink *u, rs_time_t extra_latency, double bandwidth, double loss);
+
+/* The throughput in bytes per second of one TCP connection with round-trip
+ * time rtt (seconds) and packet loss p (0..1), by Padhye, Firoiu, Towsley
+ * and Kurose (1998), "Modeling TCP Throughput: A Simple Model and its
+ * Empirical Validation", eq. (32), with timeouts:
+ *   B(p) = 1 / (RTT sqrt(2bp/3) + T0 min(1, 3 sqrt(3bp/8)) p (1 + 32 p^2))
+ * packets a second, b = 2 (delayed ACKs), T0 = max(1 s, 3 RTT) (RFC 6298's
+ * first timeout), times 1460-byte segments and the share 1 - p that
+ * arrives. 0 when p >= 1; unbounded (HUGE_VAL) when p <= 0. */
+double rm_tcp_rate(double rtt, double p);
 
 /* The room a receiver has for more data: its queue's capacity less what it
  * holds, what is on its way to it and what it is sending itself (which

@@ -1,5 +1,7 @@
 /* One test per kind of fault on the timeline, with the times and counts
  * that follow from the model's rules. */
+#include <math.h>
+
 #include "model_util.h"
 
 /* One customer of 200 (10 servers, 190 clients) on gw-1, backup gw-2. */
@@ -70,13 +72,83 @@ Test(faults, degrade_bandwidth) {
   world_free(w);
 }
 
-/* Packet loss caps a transfer as TCP's window does: with 500 ms added (RTT
- * 1.1 s) and 4 % loss, 1460 / 1.1 x 1.22 / 0.2 = 8096 B/s. */
+/* Padhye et al.'s throughput (rm_tcp_rate), by hand: packets a second
+ * 1 / (RTT sqrt(2bp/3) + T0 min(1, 3 sqrt(3bp/8)) p (1 + 32 p^2)), b = 2,
+ * T0 = max(1 s, 3 RTT), times 1460 bytes and 1 - p. */
+static double padhye(double rtt, double p) {
+  double t0 = fmax(1.0, 3 * rtt);
+  return 1460.0 * (1 - p) / (rtt * sqrt(4 * p / 3) + t0 * fmin(1.0, 3 * sqrt(6 * p / 8)) * p * (1 + 32 * p * p));
+}
+
+Test(faults, tcp_rate_under_loss) {
+  /* RTT 1.1 s, 4 % loss: 0.2540 s + 3.3 x 0.5196 x 0.04205 s = 0.3261 s a
+   * packet, 3.066 packets/s, 4298 B/s. */
+  cr_assert_float_eq(rm_tcp_rate(1.1, 0.04), 4298.0, 1.0);
+  cr_assert_float_eq(rm_tcp_rate(1.1, 0.04), padhye(1.1, 0.04), 1e-6);
+  /* Small losses: the timeouts vanish and it is Mathis's square-root law
+   * with C = sqrt(3 / 2b): MSS / RTT x sqrt(3 / 4p). */
+  double mathis = 1460.0 / 0.1 * sqrt(3.0 / 4e-6);
+  cr_assert(fabs(rm_tcp_rate(0.1, 1e-6) / mathis - 1) < 0.01, "%f vs %f", rm_tcp_rate(0.1, 1e-6), mathis);
+  /* Toward total loss the throughput falls to nothing. */
+  double last = HUGE_VAL;
+  for (double p = 0.01; p < 1; p += 0.01) {
+    double r = rm_tcp_rate(0.1, p);
+    cr_assert_lt(r, last, "falls as loss grows (p = %.2f)", p);
+    cr_assert_float_eq(r, padhye(0.1, p), 1e-9 * r + 1e-12);
+    last = r;
+  }
+  cr_assert_lt(rm_tcp_rate(0.1, 0.99), 1.0, "99 %% loss carries under 1 B/s");
+  cr_assert_eq(rm_tcp_rate(0.1, 1.0), 0.0);
+}
+
+/* Packet loss caps a transfer at TCP's throughput: with 500 ms added (RTT
+ * 1.1 s) and 4 % loss, 4298 B/s. */
 Test(faults, degrade_loss) {
   world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 1h, latency: 500ms, loss: 4%}\n"));
   double grown = site_queue_growth(w);
-  double want = (SITE_RATE - 1460.0 / 1.1 * 1.22 / 0.2) * 3600.0;
+  double want = (SITE_RATE - padhye(1.1, 0.04)) * 3600.0;
   cr_assert(grown > want - SLACK && grown < want + SLACK, "queue grew %.0f, want %.0f", grown, want);
+  world_free(w);
+}
+
+/* 99 % loss carries next to nothing: the site's queue grows by almost all
+ * it sends. */
+Test(faults, degrade_loss_99_percent) {
+  world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 1h, loss: 99%}\n"));
+  double grown = site_queue_growth(w);
+  double want = SITE_RATE * 3600.0;
+  cr_assert(grown > want - SLACK && grown < want + SLACK, "queue grew %.0f, want %.0f", grown, want);
+  world_free(w);
+}
+
+/* A transfer begun on a link at 1 bit/s is re-timed when the link is
+ * restored: the sender is not stuck with it, and its queue drains. */
+Test(faults, a_transfer_is_retimed_when_its_link_is_restored) {
+  world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 10m, bandwidth: 1bit/s}\n"));
+  rm_node *e = world_node(w, "cust-1");
+  world_run(w, RS_HOUR + 10 * RS_MIN - 1);
+  cr_assert(e->up->busy, "a transfer is in flight at 1 bit/s");
+  int64_t q = e->spool.bytes + e->up->inflight_bytes;
+  world_run(w, RS_HOUR + 15 * RS_MIN);
+  cr_assert_lt(e->spool.bytes + e->up->inflight_bytes, q / 2, "draining after the restore: %lld of %lld",
+               (long long)(e->spool.bytes + e->up->inflight_bytes), (long long)q);
+  world_run(w, RS_HOUR + 30 * RS_MIN);
+  cr_assert_lt(e->spool.bytes, 1048576, "drained");
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  world_free(w);
+}
+
+/* After 30 minutes at 8 Kbit/s, the queue stops growing as the link is
+ * restored: the transfer in flight finishes at the link's own rate. */
+Test(faults, the_queue_falls_as_soon_as_the_link_is_restored) {
+  world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 30m, bandwidth: 8Kbit/s}\n"));
+  rm_node *e = world_node(w, "cust-1");
+  world_run(w, RS_HOUR + 30 * RS_MIN);
+  int64_t q = e->spool.bytes + e->up->inflight_bytes;
+  world_run(w, RS_HOUR + 30 * RS_MIN + 20 * RS_SEC);
+  int64_t q20 = e->spool.bytes + e->up->inflight_bytes;
+  cr_assert_lt(q20, q, "20 s after the restore the queue is down: %lld, from %lld", (long long)q20, (long long)q);
   world_free(w);
 }
 
