@@ -307,6 +307,7 @@ static void judge_alert_set(rm_group *g, const rm_expect_spec *x, rm_verdict *v,
 int rm_group_judge(rm_group *g, rs_time_t end) {
   const rm_scenario *sc = g->sc;
   int failed = 0;
+  rm_group_age_queued(g, end);
   free(g->verdicts);
   g->n_verdicts = 0;
   g->verdicts = calloc((size_t)(sc->n_expect ? sc->n_expect : 1), sizeof *g->verdicts);

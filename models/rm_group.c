@@ -567,6 +567,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->n_ess = (int)rm_scenario_customers(sc);
   g->n_agents = rm_scenario_agents(sc);
   g->svc_open[0] = g->svc_open[1] = -1;
+  g->aged_queued = -1;
   g->ms = calloc((size_t)g->n_ms, sizeof *g->ms);
   g->gw = calloc((size_t)g->n_gw, sizeof *g->gw);
   g->ess = calloc((size_t)g->n_ess, sizeof *g->ess);
@@ -808,6 +809,19 @@ static int64_t queued_at_senders(const rm_group *g) {
       q += n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
     }
   return q;
+}
+
+void rm_group_age_queued(rm_group *g, rs_time_t end) {
+  if (g->aged_queued >= 0) return;
+  int64_t before = g->latency.total;
+  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
+    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
+      const rm_node *n = rm_group_node(g, r, i);
+      rm_spool_ages(&n->spool, end, &g->latency);
+      for (int k = 0; n->up && k < n->up->n_inflight; k++)
+        rs_hist_add(&g->latency, end - n->up->inflight[k].gen, n->up->inflight[k].bytes);
+    }
+  g->aged_queued = g->latency.total - before;
 }
 
 int64_t rm_group_queued(const rm_group *g) {

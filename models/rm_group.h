@@ -101,7 +101,10 @@ struct rm_group {
   int64_t generated;        /* bound for the management group */
   int64_t delivered;        /* stored in SQL */
   int64_t delivered_at_sample;
-  rs_hist latency;          /* generated to stored, weighted by bytes, all run */
+  rs_hist latency;          /* generated to stored, weighted by bytes, all run; once
+                               the run is judged, data still queued counts at its age
+                               at the end (rm_group_age_queued) */
+  int64_t aged_queued;      /* the bytes so counted; -1 until then */
   rs_hist latency_sample;   /* the same since the last sample */
   int64_t limit_events;
   int error;                /* a recording failed: the run stops */
@@ -152,6 +155,11 @@ int64_t rm_group_count(const rm_group *g, rm_role r);
 
 /* How many nodes of a role went over their limit. */
 int rm_group_over_count(const rm_group *g, rm_role r);
+
+/* Count the data still queued (or in flight) at end in the run's latency,
+ * at its age then: a lower bound of the latency it will have. Once;
+ * rm_group_judge does it. */
+void rm_group_age_queued(rm_group *g, rs_time_t end);
 
 /* Bytes queued anywhere (every queue and every transfer in flight). */
 int64_t rm_group_queued(const rm_group *g);

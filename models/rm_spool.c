@@ -137,3 +137,13 @@ int64_t rm_spool_move(rm_spool *dst, rm_spool *src, int64_t max) {
   src->bytes -= moved;
   return dropped;
 }
+
+void rm_spool_ages(const rm_spool *s, rs_time_t now, rs_hist *h) {
+  for (int p = 0; p < RM_PRIOS; p++) {
+    const rm_ring *r = &s->q[p];
+    for (uint32_t i = 0; i < r->len; i++) {
+      const rm_chunk *c = &r->v[(r->head + i) & (r->cap - 1)];
+      if (c->bytes > 0) rs_hist_add(h, now - c->gen, c->bytes);
+    }
+  }
+}

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "rs_hist.h"
 #include "rs_time.h"
 
 enum { RM_PRIO_HIGH, RM_PRIO_NORMAL, RM_PRIO_LOW, RM_PRIOS };
@@ -58,6 +59,9 @@ int64_t rm_spool_unshift(rm_spool *s, int prio, rm_chunk c);
  * (room for n chunks; prio_out gets each chunk's priority). A chunk may be
  * split. Returns the number of chunks written; *taken gets the bytes. */
 int rm_spool_take(rm_spool *s, int64_t max, rm_chunk *out, uint8_t *prio_out, int n, int64_t *taken);
+
+/* Add every queued byte to h at its age at now (now - its stamp). */
+void rm_spool_ages(const rm_spool *s, rs_time_t now, rs_hist *h);
 
 /* Move up to max bytes (INT64_MAX: everything) from src to the back of dst,
  * highest priority first, oldest first, as rm_spool_take would send them

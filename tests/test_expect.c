@@ -170,3 +170,21 @@ Test(expect, after_a_fault_that_never_ends) {
   cr_assert(strstr(verdict(w, 0)->detail, "did not end before the end of the run"), "%s", verdict(w, 0)->detail);
   world_free(w);
 }
+
+/* Data still queued at the end counts in the latency at its age then (at
+ * least): a site cut off for the last hour of a run holds an hour of its
+ * data, so the run's p99 is most of an hour, not the seconds of what was
+ * stored. */
+Test(expect, latency_counts_what_is_still_queued_at_the_end) {
+  world *w = judged("name: e\nduration: 3h\n" SITE "faults:\n  - {site_outage: cust-1, at: 2h}\n", 0);
+  rm_group *g = &w->g;
+  cr_assert_gt(rm_group_queued(g), 30 * 1048576, "an hour of the site's data (35.8 MB) is queued");
+  cr_assert_eq(g->aged_queued, rm_group_queued(g), "every queued byte is counted once");
+  cr_assert_geq(g->latency.max, RS_HOUR - RS_MIN, "the oldest queued byte is about an hour old");
+  /* A sixth of the bytes were generated with the site away; the p99 is
+   * among them. */
+  cr_assert_gt(rs_hist_quantile(&g->latency, 0.99), 30 * RS_MIN);
+  rm_group_age_queued(g, w->sc.duration);
+  cr_assert_eq(g->aged_queued, rm_group_queued(g), "counting again changes nothing");
+  world_free(w);
+}

@@ -47,7 +47,7 @@ Test(sweep, guide_example_flags_a_management_server) {
   result *r = run((const char *[]){"sweep", sc, "--fail", "each:gateway,ms", "--duration", "2h", "--jobs", "2", "-o",
                                    path_in("s.db"), NULL});
   cr_assert_eq(r->status, 1, "status %d: %s", r->status, r->err);
-  cr_assert(strstr(r->out, "11 cases; failures at 01:00:00 for 1h in 2h runs"), "%s", r->out);
+  cr_assert(strstr(r->out, "11 cases; failures at 00:30:00 for 30m in 2h runs"), "%s", r->out);
   /* The worst first: a management server's failure, 4000 on the other. */
   const char *first = strstr(r->out, "\ncrash ");
   cr_assert_not_null(first);
@@ -399,4 +399,28 @@ Test(sweep, plan_names) {
   r = run((const char *[]){"plan", "--customers", "2x530", NULL});
   cr_assert_eq(r->status, 0, "%s", r->err);
   cr_assert_null(strstr(r->out, "Note:"), "%s", r->out);
+}
+
+/* A failure that lasts until the end of the run shows no recovery: never
+ * held, recovered "never", and the verdict says why; the same failure
+ * ending earlier holds. An Essentials server down for the last hour: its
+ * agents' data still queued at the end counts in the worst latency. */
+Test(sweep, a_failure_to_the_end_of_the_run_never_holds) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-example-packed.yaml");
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:essentials", "--duration", "2h", "--at", "1h", "--for",
+                                   "1h", "--jobs", "2", "-o", path_in("end.db"), NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  const char *db = path_in("end.db");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM items JOIN cases ON cases.id = case_id WHERE label LIKE 'crash %' "
+                             "AND held = 0 AND recover_us IS NULL AND detail LIKE 'the failure lasts until the end%'"),
+                   "20");
+  /* Its agents queued for the hour: the slowest byte is an hour old. */
+  cr_assert_str_eq(query(db, "SELECT min(latency_max_us) >= 3540000000 FROM items JOIN cases ON cases.id = case_id "
+                             "WHERE label LIKE 'crash %'"),
+                   "1");
+  r = run((const char *[]){"sweep", sc, "--fail", "each:essentials", "--duration", "2h", "--at", "30m", "--for", "30m",
+                           "--jobs", "2", "-o", path_in("end2.db"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->out);
+  cr_assert(strstr(r->out, "21 of 21 cases held"), "%s", r->out);
 }

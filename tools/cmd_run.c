@@ -201,7 +201,7 @@ static void print_text(run_ctx *c) {
       printf("  within\n");
   }
   char s1[32], s2[32], s3[32], s4[32];
-  printf("data: %s generated, %s stored in SQL, %s still queued, %s dropped",
+  printf("data: %s generated, %s stored in SQL, %s still queued (undelivered at the end), %s dropped",
          rm_size_format(g->generated, s1, sizeof s1), rm_size_format(g->delivered, s2, sizeof s2),
          rm_size_format(rm_group_queued(g), s3, sizeof s3), rm_size_format(rm_group_dropped(g), s4, sizeof s4));
   static const rm_role lossy[] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS};
@@ -213,10 +213,15 @@ static void print_text(run_ctx *c) {
     first = false;
   }
   printf("%s\n", first ? "" : ")");
-  if (g->latency.total > 0)
-    printf("latency, generated to stored: p50 %.1f s, p95 %.1f s, p99 %.1f s\n",
+  if (g->latency.total > 0) {
+    printf("latency, generated to stored: p50 %.1f s, p95 %.1f s, p99 %.1f s",
            (double)rs_hist_quantile(&g->latency, 0.50) / 1e6, (double)rs_hist_quantile(&g->latency, 0.95) / 1e6,
            (double)rs_hist_quantile(&g->latency, 0.99) / 1e6);
+    if (g->aged_queued > 0)
+      printf(" (the %s still queued counted at its age at the end: at least)",
+             rm_size_format(g->aged_queued, s1, sizeof s1));
+    printf("\n");
+  }
   printf("heartbeat alerts: %lld (and %lld failed to connect); cluster failovers: RMS %lld, SQL %lld\n",
          (long long)g->watch.alerts, (long long)g->watch.connect_alerts, (long long)g->rms.failovers,
          (long long)g->sql.failovers);
@@ -264,9 +269,9 @@ static void print_json(run_ctx *c) {
   printf("},\"data\":{\"generated\":%lld,\"delivered\":%lld,\"queued\":%lld,\"dropped\":%lld}",
          (long long)g->generated, (long long)g->delivered, (long long)rm_group_queued(g),
          (long long)rm_group_dropped(g));
-  printf(",\"latency_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f}",
+  printf(",\"latency_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f,\"queued_bytes_counted_at_end\":%lld}",
          (double)rs_hist_quantile(&g->latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->latency, 0.95) / 1e3,
-         (double)rs_hist_quantile(&g->latency, 0.99) / 1e3);
+         (double)rs_hist_quantile(&g->latency, 0.99) / 1e3, (long long)(g->aged_queued > 0 ? g->aged_queued : 0));
   printf(",\"heartbeat_alerts\":%lld", (long long)g->watch.alerts);
   printf(",\"timeline\":[");
   for (int64_t i = 0; i < g->story.n; i++) {

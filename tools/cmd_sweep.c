@@ -21,7 +21,7 @@ static const char *sweep_usage =
     "                     site (a customer's internet link); default gateway,ms\n"
     "  --pairs            also every pair of those failures at once\n"
     "  --at T             when each failure begins (default 1h; a quarter of runs\n"
-    "                     shorter than 2h)\n"
+    "                     shorter than 4h)\n"
     "  --for D            how long it lasts (default as --at)\n"
     "  --duration D       simulate D instead of the scenario's duration\n"
     "  --jobs N           runs at once on the worker pool (default: the cores)\n"
@@ -36,7 +36,7 @@ static const char *sweep_usage =
     "\n"
     "A case holds when the scenario's expectations hold (capacity_held and\n"
     "no_data_lost when it states none) and every path the failure broke is back\n"
-    "by the end of the run.\n"
+    "by the end of the run; a failure that lasts until the end never holds.\n"
     "exit status: 0 every case held, 1 one failed, 2 bad input, 3 interrupted.\n";
 
 static const char *merge_usage =

@@ -263,10 +263,13 @@ static bool caused_by(const rm_group *g, const rm_link_outage *o, const failed_n
 
 /* From the failures' start until every path they broke is back: the last
  * end of the outages they caused that began while they held, and a failed
- * Essentials server's own return. -1: not back by the end of the run. */
-static int64_t recovery(const rm_group *g, const failed_nodes *f, rs_time_t at, rs_time_t dur) {
+ * Essentials server's own return, connected to a gateway. -1: not back by
+ * the end of the run (end), or the failures last until then, so that no
+ * recovery can be seen. */
+static int64_t recovery(const rm_group *g, const failed_nodes *f, rs_time_t at, rs_time_t dur, rs_time_t end) {
   if (!f->n) return 0;
   rs_time_t last = at, until = dur > RS_TIME_MAX - at ? RS_TIME_MAX : at + dur;
+  if (until >= end) return -1;
   for (int k = 0; k < 2; k++) {
     const rm_link_outage *v = k ? g->svc_outages : g->link_outages;
     int64_t n = k ? g->n_svc_outages : g->n_link_outages;
@@ -278,7 +281,7 @@ static int64_t recovery(const rm_group *g, const failed_nodes *f, rs_time_t at, 
   }
   for (int k = 0; k < f->n; k++) {
     if (!f->crash[k] || !f->node[k] || f->node[k]->role != RM_ESSENTIALS) continue;
-    if (f->node[k]->state != RM_UP) return -1;
+    if (f->node[k]->state != RM_UP || !f->node[k]->up || f->node[k]->up->state != RM_UL_CONNECTED) return -1;
     if (until > last) last = until;
   }
   return last - at;
@@ -359,7 +362,7 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
     it->latency_max_us = g.latency.total ? g.latency.max : 0;
     it->latency_p99_us = g.latency.total ? rs_hist_quantile(&g.latency, 0.99) : 0;
     failed_nodes fn = find_failed(&g, c);
-    it->recover_us = recovery(&g, &fn, x->o->at, x->o->dur);
+    it->recover_us = recovery(&g, &fn, x->o->at, x->o->dur, sc.duration);
     /* The verdict: the scenario's expectations, or capacity and data when
      * it states none; and every path back by the end. */
     const char *why = NULL;
@@ -378,7 +381,9 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
       snprintf(b, sizeof b, "data lost: %lld bytes", (long long)it->dropped);
       why = b;
     }
-    if (!why && it->recover_us < 0) why = "not recovered by the end of the run";
+    if (!why && it->recover_us < 0)
+      why = x->o->at + x->o->dur >= sc.duration ? "the failure lasts until the end of the run: no recovery is seen"
+                                                 : "not recovered by the end of the run";
     it->held = why == NULL;
     if (why) set_text(it->detail, sizeof it->detail, why);
   }
@@ -442,9 +447,10 @@ int sw_run(const sw_opts *o, FILE *out) {
   }
   if (o->seed_given) sc.seed = o->seed;
   rs_time_t duration = o->duration ? o->duration : sc.duration;
-  /* Defaults: 1h from 1h, or a quarter of runs shorter than 2h. */
+  /* Defaults: 1h from 1h, or a quarter of runs shorter than 4h, so that a
+   * failure ends with half the run left to see the recovery. */
   sw_opts oo = *o;
-  rs_time_t dflt = duration >= 2 * RS_HOUR ? RS_HOUR : duration / 4 / RS_SEC * RS_SEC;
+  rs_time_t dflt = duration >= 4 * RS_HOUR ? RS_HOUR : duration / 4 / RS_SEC * RS_SEC;
   if (oo.at < 0) oo.at = dflt;
   if (oo.dur < 0) oo.dur = dflt > 0 ? dflt : RS_SEC;
   o = &oo;
