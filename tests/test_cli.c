@@ -191,6 +191,12 @@ Test(cli, essentials_limit_is_a_product_limit) {
   cr_assert_str_eq(query(path_in("e.db"), "SELECT group_concat(name) FROM nodes WHERE role = 'essentials'"),
                    "cust-1.1,cust-1.2");
   cr_assert_str_eq(query(path_in("e.db"), "SELECT count(*) FROM nodes WHERE name LIKE 'cust-1.2/%'"), "265");
+  r = run((const char *[]){"report", path_in("e.db"), "-o", path_in("e.html"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *html = slurp_alloc(path_in("e.html"));
+  cr_assert(strstr(html, "<p id=\"design\">1 customers on 2 Essentials servers, 531 agents, 2 gateways"), "%.2000s",
+            html);
+  free(html);
 }
 
 Test(cli, guide_example_fails_capacity) {
