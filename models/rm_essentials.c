@@ -1,20 +1,24 @@
 /*
  * rm_essentials: a customer's Essentials server in service provider mode.
- * It manages at most 30 servers and 500 clients, which hand it their data
+ * It manages at most 30 servers and 500 clients (the loader refuses a
+ * customer that its Essentials servers cannot hold), which hand it their data
  * over the customer's LAN; it queues (100 MB, assumed) and forwards to its
  * primary gateway over the site's internet link, failing over to its backup
  * after 3 retries and failing back (rm_uplink's rules).
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "rm_group.h"
 
 int rm_essentials_init(rm_essentials *es, rm_group *g, int64_t id, const char *name, const rm_customer_spec *cs,
-                       int64_t first_agent) {
+                       int servers, int clients, int64_t first_agent) {
   const rm_params *p = g->p;
   if (rm_node_init(g, &es->node, id, name, RM_ESSENTIALS)) return -1;
   es->spec = cs;
-  es->servers = cs->servers;
-  es->clients = cs->clients;
-  es->node.agents = cs->servers + cs->clients;
+  es->servers = servers;
+  es->clients = clients;
+  es->node.agents = servers + clients;
   es->node.limit = p->ess_servers + p->ess_clients;
   es->first_agent = first_agent;
   rm_spool_init(&es->node.spool, p->ess_queue);
@@ -28,4 +32,12 @@ void rm_essentials_wire(rm_essentials *es, rm_group *g) {
 
 bool rm_essentials_over(const rm_essentials *es, const rm_params *p) {
   return es->servers > p->ess_servers || es->clients > p->ess_clients;
+}
+
+bool rm_essentials_of(const rm_essentials *es, const char *customer) {
+  size_t pl = strlen(es->spec->prefix);
+  char k[16];
+  if (strncmp(customer, es->spec->prefix, pl) != 0 || customer[pl] != '-') return false;
+  snprintf(k, sizeof k, "%d", es->nth + 1);
+  return strcmp(customer + pl + 1, k) == 0;
 }

@@ -238,7 +238,7 @@ static void select_agents(rm_group *g, const rm_expect_spec *x, uint8_t *in) {
       const rm_agent *ag = &g->agents[a];
       bool hit;
       if (c)
-        hit = strcmp(ag->ess->name, c) == 0;
+        hit = rm_essentials_of((const rm_essentials *)(const void *)ag->ess, c);
       else if (strcmp(t, "role:agent") == 0)
         hit = true;
       else if (strcmp(t, "role:server") == 0)

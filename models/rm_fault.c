@@ -36,7 +36,23 @@ static int add_step(rm_timeline *tl, rs_time_t t, int fault, rm_action a, int fi
   return 0;
 }
 
-static bool agent_of(const rm_group *g, int64_t a, const rm_node *ess) { return g->agents[a].ess == ess; }
+/* Append a customer's Essentials servers (with ess) and then their agents
+ * (with agents), in id order. -1 when no Essentials server is the customer's
+ * or memory ran out. */
+static int add_customer(rm_timeline *tl, rm_group *g, const char *customer, bool ess, bool agents) {
+  int rc = 0, found = 0;
+  for (int pass = 0; pass < 2 && !rc; pass++)
+    for (int i = 0; i < g->n_ess && !rc; i++) {
+      const rm_essentials *e = &g->ess[i];
+      if (!rm_essentials_of(e, customer)) continue;
+      found = 1;
+      if (pass == 0 && ess) rc = add_target(tl, &g->ess[i].node);
+      int64_t end = e->first_agent + e->servers + e->clients;
+      for (int64_t a = e->first_agent; pass == 1 && agents && a < end && !rc; a++)
+        rc = add_target(tl, &g->agents[a].node);
+    }
+  return rc || !found ? -1 : 0;
+}
 
 /* Append the nodes a target names to tl->targets. */
 static int resolve(rm_timeline *tl, rm_group *g, rm_fault_kind kind, const char *t) {
@@ -64,15 +80,8 @@ static int resolve(rm_timeline *tl, rm_group *g, rm_fault_kind kind, const char 
       rc = add_target(tl, &g->sql.member[0]) || add_target(tl, &g->sql.member[1]);
     return rc;
   }
-  if ((sel = strncmp(t, "customer:", 9) == 0 ? t + 9 : strncmp(t, "agents:", 7) == 0 ? t + 7 : NULL)) {
-    rm_node *ess = rm_group_find(g, sel);
-    if (!ess) return -1;
-    int rc = 0;
-    if (t[0] == 'c' && kind != RM_FAULT_STOP_HEALTH) rc = add_target(tl, ess);
-    for (int64_t a = 0; a < g->n_agents && !rc; a++)
-      if (agent_of(g, a, ess)) rc = add_target(tl, &g->agents[a].node);
-    return rc;
-  }
+  if ((sel = strncmp(t, "customer:", 9) == 0 ? t + 9 : strncmp(t, "agents:", 7) == 0 ? t + 7 : NULL))
+    return add_customer(tl, g, sel, t[0] == 'c' && kind != RM_FAULT_STOP_HEALTH, true);
   rm_node *n = rm_group_find(g, t);
   return n ? add_target(tl, n) : -1;
 }
@@ -121,8 +130,8 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     link = true;
     break;
   case RM_FAULT_SLOW_SQL: rc = add_target(tl, &g->sql.node); break;
-  case RM_FAULT_SITE_OUTAGE:
-    rc = resolve(tl, g, f->kind, f->target);
+  case RM_FAULT_SITE_OUTAGE: /* the links of every Essentials server of the customer */
+    rc = add_customer(tl, g, f->target, true, false);
     link = true;
     break;
   case RM_FAULT_ROLLING:

@@ -414,16 +414,17 @@ static int ms_index(const rm_group *g, const char *name) {
 }
 
 /*
- * Place customers on gateways. A customer is whole: its Essentials server
- * reports to one gateway. Named placements are honoured first; each other
- * customer goes, in scenario order, to the gateway carrying the fewest
- * agents (ties: the lowest).
+ * Place Essentials servers on gateways. Each is whole: it reports to one
+ * gateway (a customer with several has each placed on its own). Named
+ * placements are honoured first; each other Essentials server goes, in
+ * scenario order, to the gateway carrying the fewest agents (ties: the
+ * lowest).
  */
 static void place_primaries(rm_group *g, int64_t *load) {
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
-      const char *want = rm_customer_primary(e->spec, e->nth);
+      const char *want = rm_customer_primary(e->spec, e->nth * e->spec->essentials + e->part);
       int named = want != NULL;
       if (named != (pass == 0)) continue;
       int p = named ? gw_index(g, want) : least(load, g->n_gw, 0, -1);
@@ -434,9 +435,9 @@ static void place_primaries(rm_group *g, int64_t *load) {
 }
 
 /*
- * Choose each customer's backup gateway, unless named: the one that would
- * carry the fewest agents if the customer's primary failed (its own load
- * plus the customers of that same primary already backed up there), first
+ * Choose each Essentials server's backup gateway, unless named: the one
+ * that would carry the fewest agents if its primary failed (its own load
+ * plus the Essentials servers of that same primary already backed up there), first
  * among gateways on the primary's management server, so that a gateway's
  * failure moves no agents between management servers. Ties: the next after
  * the primary.
@@ -453,7 +454,7 @@ static int place_backups(rm_group *g, const int64_t *load) {
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
-      const char *want = rm_customer_backup(e->spec, e->nth);
+      const char *want = rm_customer_backup(e->spec, e->nth * e->spec->essentials + e->part);
       int named = want != NULL;
       if (named != (pass == 0)) continue;
       int p = (int)((rm_forwarder *)(void *)e->targets[0] - g->gw);
@@ -564,7 +565,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->res = res;
   g->n_ms = sc->n_ms;
   g->n_gw = sc->n_gw;
-  g->n_ess = (int)rm_scenario_customers(sc);
+  g->n_ess = (int)rm_scenario_essentials(sc);
   g->n_agents = rm_scenario_agents(sc);
   g->svc_open[0] = g->svc_open[1] = -1;
   g->aged_queued = -1;
@@ -589,14 +590,23 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   int64_t a = 0;
   for (int s = 0; s < sc->n_specs; s++) {
     const rm_customer_spec *cs = &sc->specs[s];
-    for (int c = 0; c < cs->count; c++, e++) {
-      rm_essentials *es = &g->ess[e];
-      char name[512];
-      snprintf(name, sizeof name, "%s-%d", cs->prefix, c + 1);
-      if (rm_essentials_init(es, g, id++, name, cs, a)) goto nomem;
-      es->nth = c;
-      a += es->node.agents;
-    }
+    /* A customer's one Essentials server is named like it; several are
+     * CUSTOMER.1 ... CUSTOMER.N, its computers split between them. */
+    for (int c = 0; c < cs->count; c++)
+      for (int j = 0; j < cs->essentials; j++, e++) {
+        rm_essentials *es = &g->ess[e];
+        char name[512];
+        int servers, clients;
+        if (cs->essentials == 1)
+          snprintf(name, sizeof name, "%s-%d", cs->prefix, c + 1);
+        else
+          snprintf(name, sizeof name, "%s-%d.%d", cs->prefix, c + 1, j + 1);
+        rm_ess_split(cs->servers, cs->clients, cs->essentials, j, &servers, &clients);
+        if (rm_essentials_init(es, g, id++, name, cs, servers, clients, a)) goto nomem;
+        es->nth = c;
+        es->part = j;
+        a += es->node.agents;
+      }
   }
   place_primaries(g, load);
   if (place_gateways(g, load) || place_backups(g, load)) goto nomem;

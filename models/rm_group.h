@@ -27,12 +27,13 @@
 #include "rs_rng.h"
 #include "rs_sim.h"
 
-/* An Essentials server: one per customer. */
+/* An Essentials server: one per customer, or several (`essentials: N`). */
 typedef struct {
   rm_node node;
   const rm_customer_spec *spec; /* the scenario line it comes from */
   int nth;                  /* which of the line's customers, from 0 */
-  int servers, clients;     /* computers it manages */
+  int part;                 /* which of the customer's Essentials servers, from 0 */
+  int servers, clients;     /* computers it manages (its share of the customer's) */
   rm_node *targets[2];      /* primary and backup gateway (backup may be absent) */
   rm_uplink up;
   int64_t first_agent;      /* its agents are agents[first_agent ..] */
@@ -194,12 +195,14 @@ int rm_ms_init(rm_forwarder *ms, rm_group *g, int64_t id, const char *name);
 int rm_gateway_init(rm_forwarder *gw, rm_group *g, int64_t id, const char *name);
 void rm_gateway_wire(rm_forwarder *gw, rm_group *g, int n);
 
-/* rm_essentials.c: a customer's Essentials server, managing the agents
- * from first_agent on; wired to its gateways once placed; over its limits. */
+/* rm_essentials.c: a customer's Essentials server, managing servers and
+ * clients, the agents from first_agent on; wired to its gateways once
+ * placed; over its limits; whether it is one of customer's (named PREFIX-K). */
 int rm_essentials_init(rm_essentials *es, rm_group *g, int64_t id, const char *name, const rm_customer_spec *cs,
-                       int64_t first_agent);
+                       int servers, int clients, int64_t first_agent);
 void rm_essentials_wire(rm_essentials *es, rm_group *g);
 bool rm_essentials_over(const rm_essentials *es, const rm_params *p);
+bool rm_essentials_of(const rm_essentials *es, const char *customer);
 
 /* rm_webconsole.c: the web console's state: its own, and the RMS's it reads
  * through. */

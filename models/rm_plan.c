@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rm_scenario.h"
+
 static const char *const survive_names[RM_SURVIVE_KINDS] = {"none", "gateway", "management_server", "either"};
 
 const char *rm_survive_name(rm_survive s) { return s >= 0 && s < RM_SURVIVE_KINDS ? survive_names[s] : "?"; }
@@ -23,15 +25,15 @@ int rm_survive_parse(const char *s) {
 typedef struct {
   const rm_plan *pl;
   const rm_plan_input *in;
-  int *order;               /* customers, largest first (stable) */
+  int *order;               /* Essentials servers, largest first (stable) */
   int64_t *moved;           /* per gateway: agents moved there by one failure */
   int64_t *moved_ms;        /* per management server, likewise */
   int *gorder;              /* gateways, largest first */
   int *heap;                /* gateways by (load, index): the least loaded on top */
-  int *by_gw, *gw_start;    /* customers grouped by primary, largest first within */
+  int *by_gw, *gw_start;    /* Essentials servers grouped by primary, largest first within */
   int *ms_gws, *ms_start;   /* gateways grouped by management server */
   int *spares;              /* per management server: its spare gateways */
-  int *ffd;                 /* per customer: its gateway by first-fit decreasing */
+  int *ffd;                 /* per Essentials server: its gateway by first-fit decreasing */
   int64_t *ffd_load;
   int ffd_k;                /* gateways first-fit decreasing takes */
   char why[512];            /* why the last try failed */
@@ -39,12 +41,12 @@ typedef struct {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-static int design_alloc(rm_plan_design *d, int n_cust, int n_gw, int n_ms) {
-  d->n_cust = n_cust;
+static int design_alloc(rm_plan_design *d, int n_ess, int n_gw, int n_ms) {
+  d->n_ess = n_ess;
   d->n_gw = n_gw;
   d->n_ms = n_ms;
-  d->primary = calloc((size_t)n_cust, sizeof *d->primary);
-  d->backup = calloc((size_t)n_cust, sizeof *d->backup);
+  d->primary = calloc((size_t)n_ess, sizeof *d->primary);
+  d->backup = calloc((size_t)n_ess, sizeof *d->backup);
   d->gw_ms = calloc((size_t)n_gw, sizeof *d->gw_ms);
   d->gw_failover = calloc((size_t)n_gw, sizeof *d->gw_failover);
   d->gw_load = calloc((size_t)n_gw, sizeof *d->gw_load);
@@ -78,11 +80,11 @@ static void sift_down(const int64_t *key, int *h, int n, int i) {
   }
 }
 
-/* Customers, largest first, each onto the least loaded gateway (ties: the
+/* Essentials servers, largest first, each onto the least loaded gateway (ties: the
  * lowest). Loads only grow, so the top of the heap sinks after each. */
 static void pack_balanced(work *w, rm_plan_design *d) {
   for (int g = 0; g < d->n_gw; g++) w->heap[g] = g; /* all empty: already a heap */
-  for (int k = 0; k < d->n_cust; k++) {
+  for (int k = 0; k < d->n_ess; k++) {
     int c = w->order[k];
     int g = w->heap[0];
     d->primary[c] = g;
@@ -91,15 +93,15 @@ static void pack_balanced(work *w, rm_plan_design *d) {
   }
 }
 
-/* Customers, largest first, each onto the first gateway with room
+/* Essentials servers, largest first, each onto the first gateway with room
  * (first-fit decreasing), as many gateways as that takes: w->ffd_k, with
- * w->ffd[c] each customer's. The same for every gateway count, so it is
+ * w->ffd[c] each one's. The same for every gateway count, so it is
  * worked out once. */
 static void first_fit(work *w) {
   const rm_plan *pl = w->pl;
   int64_t *load = w->ffd_load;
   w->ffd_k = 0;
-  for (int k = 0; k < pl->n_cust; k++) {
+  for (int k = 0; k < pl->n_ess; k++) {
     int c = w->order[k];
     int g = 0;
     while (g < w->ffd_k && load[g] + pl->size[c] > w->in->gw_limit) g++;
@@ -113,7 +115,7 @@ static void first_fit(work *w) {
  * needs more. */
 static bool pack_tight(work *w, rm_plan_design *d) {
   if (w->ffd_k > d->n_gw) return false;
-  for (int c = 0; c < d->n_cust; c++) {
+  for (int c = 0; c < d->n_ess; c++) {
     d->primary[c] = w->ffd[c];
     d->gw_load[w->ffd[c]] += w->pl->size[c];
   }
@@ -173,9 +175,9 @@ static bool within(work *w, const rm_plan_design *d) {
   for (int g = 0; g < d->n_gw; g++)
     if (d->gw_load[g] > w->in->gw_limit) {
       int n = 0;
-      for (int c = 0; c < d->n_cust; c++) n += d->primary[c] == g;
-      snprintf(w->why, sizeof w->why, "gw-%d would carry %lld agents (%d customer%s), over the limit of %d", g + 1,
-               (long long)d->gw_load[g], n, n == 1 ? "" : "s", w->in->gw_limit);
+      for (int c = 0; c < d->n_ess; c++) n += d->primary[c] == g;
+      snprintf(w->why, sizeof w->why, "gw-%d would carry %lld agents (%d %s), over the limit of %d", g + 1,
+               (long long)d->gw_load[g], n, rm_plan_unit(w->pl, n), w->in->gw_limit);
       return false;
     }
   for (int m = 0; m < d->n_ms; m++)
@@ -188,18 +190,18 @@ static bool within(work *w, const rm_plan_design *d) {
 }
 
 /*
- * Choose every customer's backup so that any one gateway's failure leaves
+ * Choose every Essentials server's backup so that any one gateway's failure leaves
  * every gateway and management server within its limit. A failed gateway's
- * customers, largest first, each go to the gateway with the most room on
+ * Essentials servers, largest first, each go to the gateway with the most room on
  * the same management server, else to the one with the most room elsewhere
- * whose management server has room too. Returns true when every customer
+ * whose management server has room too. Returns true when every one
  * found one; the worst failure is noted.
  */
 static bool choose_backups(work *w, rm_plan_design *d, bool stop_at_first) {
   const rm_plan *pl = w->pl;
   d->worst_gw_load = -1;
   d->worst_gw = d->worst_gw_failed = -1;
-  for (int c = 0; c < d->n_cust; c++) d->backup[c] = -1;
+  for (int c = 0; c < d->n_ess; c++) d->backup[c] = -1;
   if (d->n_gw < 2) {
     snprintf(w->why, sizeof w->why, "a single gateway has no other to fail over to");
     return false;
@@ -207,9 +209,9 @@ static bool choose_backups(work *w, rm_plan_design *d, bool stop_at_first) {
   /* Customers grouped by primary, largest first within (a counting sort
    * of the size order). */
   memset(w->gw_start, 0, (size_t)(d->n_gw + 1) * sizeof *w->gw_start);
-  for (int c = 0; c < d->n_cust; c++) w->gw_start[d->primary[c] + 1]++;
+  for (int c = 0; c < d->n_ess; c++) w->gw_start[d->primary[c] + 1]++;
   for (int g = 0; g < d->n_gw; g++) w->gw_start[g + 1] += w->gw_start[g];
-  for (int k = 0; k < d->n_cust; k++) {
+  for (int k = 0; k < d->n_ess; k++) {
     int c = w->order[k];
     w->by_gw[w->gw_start[d->primary[c]]++] = c;
   }
@@ -247,7 +249,7 @@ static bool choose_backups(work *w, rm_plan_design *d, bool stop_at_first) {
           best_dist = dist;
         }
       }
-      /* Elsewhere: only on servers with room for the customer. */
+      /* Elsewhere: only on servers with room for it. */
       int away = -1;
       for (int x = 0; x < d->n_ms && best < 0; x++) {
         if (x == home || w->in->ms_limit - d->ms_load[x] - w->moved_ms[x] < s) continue;
@@ -270,7 +272,7 @@ static bool choose_backups(work *w, rm_plan_design *d, bool stop_at_first) {
       if (best < 0) {
         if (ok) {
           char name[256];
-          rm_plan_customer_name(pl, w->in, c, name, sizeof name);
+          rm_plan_ess_name(pl, w->in, c, name, sizeof name);
           int n = snprintf(w->why, sizeof w->why,
                            "if gw-%d failed, %s (%lld agents) would find no gateway with room for it: the most on "
                            "ms-%d is %lld",
@@ -293,7 +295,7 @@ static bool choose_backups(work *w, rm_plan_design *d, bool stop_at_first) {
         d->worst_gw_failed = p;
       }
     }
-    /* Undo this failure's moves: only its customers' backups were touched. */
+    /* Undo this failure's moves: only its Essentials servers' backups were touched. */
     for (int k = w->gw_start[p]; k < w->gw_start[p + 1]; k++) {
       int b = d->backup[w->by_gw[k]];
       if (b < 0) continue;
@@ -356,17 +358,17 @@ static bool choose_failovers(work *w, rm_plan_design *d, bool stop_at_first) {
 }
 
 /* One try: n_ms management servers, n_gw gateways, one of the placements
- * of customers (balanced or tight) and of gateways. True when the design
+ * of Essentials servers (balanced or tight) and of gateways. True when the design
  * survives the kind of failure asked. */
 static bool try_design(work *w, rm_plan_design *d, int n_ms, int n_gw, bool tight, bool tight_ms, rm_survive s) {
   design_free(d);
-  if (design_alloc(d, w->pl->n_cust, n_gw, n_ms)) {
+  if (design_alloc(d, w->pl->n_ess, n_gw, n_ms)) {
     snprintf(w->why, sizeof w->why, "out of memory");
     return false;
   }
   if (tight) {
     if (!pack_tight(w, d)) {
-      snprintf(w->why, sizeof w->why, "%d gateways cannot hold every customer whole", n_gw);
+      snprintf(w->why, sizeof w->why, "%d gateways cannot hold every %s whole", n_gw, rm_plan_unit(w->pl, 1));
       return false;
     }
   } else {
@@ -386,7 +388,7 @@ static void finish(work *w, rm_plan_design *d, rm_survive s) {
   bool need_gw = s == RM_SURVIVE_GATEWAY || s == RM_SURVIVE_EITHER;
   bool need_ms = s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER;
   if (!need_gw && !choose_backups(w, d, false)) {
-    for (int c = 0; c < d->n_cust; c++) d->backup[c] = -1;
+    for (int c = 0; c < d->n_ess; c++) d->backup[c] = -1;
     d->worst_gw_load = -1;
   }
   if (!need_ms && !choose_failovers(w, d, false)) {
@@ -409,10 +411,10 @@ static bool try_all(work *w, rm_plan_design *d, int n_ms, int n_gw, rm_survive s
 
 /* The fewest gateways from g0 to gmax that survive s with m management
  * servers, or -1; d then holds the design. Small groups are searched one
- * count at a time; large ones (more than 100 customers) gallop (g0, g0+1,
+ * count at a time; large ones (more than 100 Essentials servers) gallop (g0, g0+1,
  * g0+3, g0+7, ...) to a count that holds, then bisect back. */
 static int fewest_gw(work *w, rm_plan_design *d, int m, int g0, int gmax, rm_survive s) {
-  if (w->pl->n_cust <= 100) {
+  if (w->pl->n_ess <= 100) {
     for (int g = g0; g <= gmax; g++)
       if (try_all(w, d, m, g, s)) return g;
     return -1;
@@ -447,7 +449,7 @@ static int fewest_gw(work *w, rm_plan_design *d, int m, int g0, int gmax, rm_sur
  * servers); and whether one more management server would take fewer
  * gateways. */
 static int search(work *w, rm_plan *pl, rm_survive s, char *err, size_t errlen) {
-  int n = pl->n_cust;
+  int n = pl->n_ess;
   bool need_ms = s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER;
   int m0 = pl->arith_ms;
   int64_t bound = need_ms ? ceil_div(pl->agents, w->in->ms_limit) + 1 : 0; /* the others hold everything */
@@ -456,7 +458,7 @@ static int search(work *w, rm_plan *pl, rm_survive s, char *err, size_t errlen) 
   rm_plan_design cand = {0}, tmp = {0};
   pl->why_fewer[s][0] = pl->why_more_ms[s][0] = '\0';
   pl->alt_ms[s] = pl->alt_gw[s] = 0;
-  /* No fewer gateways than first-fit decreasing takes for whole customers
+  /* No fewer gateways than first-fit decreasing takes for whole Essentials servers
    * (nor than the arithmetic). */
   int g0 = w->ffd_k > pl->arith_gw ? w->ffd_k : pl->arith_gw;
   int best_m = -1, best_g = -1;
@@ -507,8 +509,60 @@ static int search(work *w, rm_plan *pl, rm_survive s, char *err, size_t errlen) 
   return 0;
 }
 
-void rm_plan_customer_name(const rm_plan *pl, const rm_plan_input *in, int i, char *buf, size_t len) {
-  snprintf(buf, len, "%s-%d", in->lines[pl->line_of[i]].name, pl->nth[i] + 1);
+void rm_plan_ess_name(const rm_plan *pl, const rm_plan_input *in, int i, char *buf, size_t len) {
+  if (pl->line_ess[pl->line_of[i]] == 1)
+    snprintf(buf, len, "%s-%d", in->lines[pl->line_of[i]].name, pl->nth[i] + 1);
+  else
+    snprintf(buf, len, "%s-%d.%d", in->lines[pl->line_of[i]].name, pl->nth[i] + 1, pl->part[i] + 1);
+}
+
+const char *rm_plan_unit(const rm_plan *pl, int64_t n) {
+  if (pl->n_split) return n == 1 ? "Essentials server" : "Essentials servers";
+  return n == 1 ? "customer" : "customers";
+}
+
+/* Each line's Essentials servers per customer: as given, else the fewest
+ * that hold it. Returns the Essentials servers in all, or -1 with a message. */
+static int64_t count_ess(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen) {
+  int64_t n = 0;
+  for (int l = 0; l < in->n_lines; l++) {
+    const rm_plan_line *ln = &in->lines[l];
+    int computers = ln->servers + ln->clients;
+    int need = rm_ess_needed(ln->servers, ln->clients, in->ess_servers, in->ess_clients);
+    if (computers < 1) {
+      snprintf(err, errlen, "%s: a customer needs at least one computer", ln->name);
+      return -1;
+    }
+    if (need < 0) {
+      snprintf(err, errlen,
+               "%s: an Essentials server manages at most %d servers and %d clients, so no number of them holds %d "
+               "servers and %d clients",
+               ln->name, in->ess_servers, in->ess_clients, ln->servers, ln->clients);
+      return -1;
+    }
+    int e = ln->essentials > 0 ? ln->essentials : need;
+    if (e > computers) {
+      snprintf(err, errlen, "%s: %d Essentials servers for %d computers: each needs at least one", ln->name, e,
+               computers);
+      return -1;
+    }
+    if (e < need) {
+      snprintf(err, errlen,
+               "%s: %d servers and %d clients split over %d Essentials servers leave up to %d servers and %d "
+               "clients on one, over an Essentials server's limit of %d servers + %d clients; it takes %d",
+               ln->name, ln->servers, ln->clients, e, (ln->servers + e - 1) / e, (ln->clients + e - 1) / e,
+               in->ess_servers, in->ess_clients, need);
+      return -1;
+    }
+    pl->line_ess[l] = e;
+    if (e > 1) pl->n_split += ln->count;
+    n += (int64_t)ln->count * e;
+    if (n > 100000) {
+      snprintf(err, errlen, "%lld Essentials servers or more: more than the planner takes (100000)", (long long)n);
+      return -1;
+    }
+  }
+  return n;
 }
 
 int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen) {
@@ -528,12 +582,22 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
     return -1;
   }
   pl->n_cust = (int)n;
+  if (!(pl->line_ess = calloc((size_t)in->n_lines, sizeof *pl->line_ess))) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  if ((n = count_ess(pl, in, err, errlen)) < 0) {
+    rm_plan_free(pl);
+    return -1;
+  }
+  pl->n_ess = (int)n;
   pl->size = calloc((size_t)n, sizeof *pl->size);
   pl->line_of = calloc((size_t)n, sizeof *pl->line_of);
   pl->nth = calloc((size_t)n, sizeof *pl->nth);
+  pl->part = calloc((size_t)n, sizeof *pl->part);
   work w = {.pl = pl, .in = in};
   w.order = calloc((size_t)n, sizeof *w.order);
-  /* Gateways and management servers never exceed customers + 3 in the search. */
+  /* Gateways and management servers never exceed Essentials servers + 3 in the search. */
   size_t most = (size_t)n * 2 + 8;
   w.moved = calloc(most, sizeof *w.moved);
   w.moved_ms = calloc(most, sizeof *w.moved_ms);
@@ -547,39 +611,39 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
   w.ffd = calloc((size_t)n, sizeof *w.ffd);
   w.ffd_load = calloc((size_t)n, sizeof *w.ffd_load);
   int rc = -1;
-  if (!pl->size || !pl->line_of || !pl->nth || !w.order || !w.moved || !w.moved_ms || !w.gorder || !w.heap ||
-      !w.by_gw || !w.gw_start || !w.ms_gws || !w.ms_start || !w.ffd || !w.ffd_load || !w.spares) {
+  if (!pl->size || !pl->line_of || !pl->nth || !pl->part || !w.order || !w.moved || !w.moved_ms || !w.gorder ||
+      !w.heap || !w.by_gw || !w.gw_start || !w.ms_gws || !w.ms_start || !w.ffd || !w.ffd_load || !w.spares) {
     snprintf(err, errlen, "out of memory");
     goto out;
   }
-  pl->ess_over_first = -1;
   int c = 0;
   for (int l = 0; l < in->n_lines; l++) {
     const rm_plan_line *ln = &in->lines[l];
-    for (int k = 0; k < ln->count; k++, c++) {
-      pl->size[c] = ln->servers + ln->clients;
-      pl->line_of[c] = l;
-      pl->nth[c] = k;
-      pl->agents += pl->size[c];
-      if (pl->size[c] > pl->largest) pl->largest = pl->size[c];
-      if (ln->servers > in->ess_servers || ln->clients > in->ess_clients) {
-        if (pl->ess_over_first < 0) pl->ess_over_first = c;
-        pl->ess_over++;
+    for (int k = 0; k < ln->count; k++)
+      for (int j = 0; j < pl->line_ess[l]; j++, c++) {
+        int sv, cl;
+        rm_ess_split(ln->servers, ln->clients, pl->line_ess[l], j, &sv, &cl);
+        pl->size[c] = sv + cl;
+        pl->line_of[c] = l;
+        pl->nth[c] = k;
+        pl->part[c] = j;
+        pl->agents += pl->size[c];
+        if (pl->size[c] > pl->largest) pl->largest = pl->size[c];
+        if (pl->size[c] > in->gw_limit || pl->size[c] > in->ms_limit) {
+          char name[256];
+          rm_plan_ess_name(pl, in, c, name, sizeof name);
+          snprintf(err, errlen,
+                   "%s has %lld agents, over the %s limit of %d: an Essentials server reports to one gateway, so no "
+                   "design holds it (give the customer more Essentials servers, essentials: N in a --from file, or "
+                   "raise the limit)",
+                   name, (long long)pl->size[c], pl->size[c] > in->gw_limit ? "gateway" : "management server",
+                   pl->size[c] > in->gw_limit ? in->gw_limit : in->ms_limit);
+          goto out;
+        }
       }
-      if (pl->size[c] > in->gw_limit || pl->size[c] > in->ms_limit) {
-        char name[256];
-        rm_plan_customer_name(pl, in, c, name, sizeof name);
-        snprintf(err, errlen,
-                 "%s has %lld agents, over the %s limit of %d: its Essentials server reports to one "
-                 "gateway, so no design holds it (split the customer, or raise the limit)",
-                 name, (long long)pl->size[c], pl->size[c] > in->gw_limit ? "gateway" : "management server",
-                 pl->size[c] > in->gw_limit ? in->gw_limit : in->ms_limit);
-        goto out;
-      }
-    }
   }
   /* Largest first, stable. */
-  for (int i = 0; i < pl->n_cust; i++) {
+  for (int i = 0; i < pl->n_ess; i++) {
     int j = i;
     while (j > 0 && pl->size[w.order[j - 1]] < pl->size[i]) {
       w.order[j] = w.order[j - 1];
@@ -590,10 +654,10 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
   first_fit(&w);
   pl->arith_gw = (int)ceil_div(pl->agents, in->gw_limit);
   pl->arith_ms = (int)ceil_div(pl->agents, in->ms_limit);
-  /* Whole customers on the arithmetic's gateways, balanced: the fullest. */
+  /* Whole Essentials servers on the arithmetic's gateways, balanced: the fullest. */
   {
     rm_plan_design d = {0};
-    if (design_alloc(&d, pl->n_cust, pl->arith_gw, pl->arith_ms)) {
+    if (design_alloc(&d, pl->n_ess, pl->arith_gw, pl->arith_ms)) {
       design_free(&d);
       snprintf(err, errlen, "out of memory");
       goto out;
@@ -603,7 +667,7 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
     for (int g = 1; g < d.n_gw; g++)
       if (d.gw_load[g] > d.gw_load[fullest]) fullest = g;
     pl->arith_fullest = d.gw_load[fullest];
-    for (int i = 0; i < pl->n_cust; i++) pl->arith_fullest_customers += d.primary[i] == fullest;
+    for (int i = 0; i < pl->n_ess; i++) pl->arith_fullest_ess += d.primary[i] == fullest;
     design_free(&d);
   }
   for (int s = 0; s < RM_SURVIVE_KINDS; s++)
@@ -631,5 +695,7 @@ void rm_plan_free(rm_plan *pl) {
   free(pl->size);
   free(pl->line_of);
   free(pl->nth);
+  free(pl->part);
+  free(pl->line_ess);
   memset(pl, 0, sizeof *pl);
 }

@@ -18,7 +18,7 @@ static const char *const top_keys[] = {
     "name", "duration", "seed", "sample_every", "management_servers", "gateways", "customers", "limits",
     "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
     "faults", "random_failures", "start", "expect", NULL};
-static const char *const cust_keys[] = {"count", "name", "servers", "clients", "primary", "backup", NULL};
+static const char *const cust_keys[] = {"count", "name", "servers", "clients", "essentials", "primary", "backup", NULL};
 static const char *const link_keys[] = {"site", "gateway", "sql", NULL};
 
 /* How a parameter is written. */
@@ -260,14 +260,20 @@ static int read_ref(rm_yaml *y, yaml_node_t *map, const char *key, const char *k
 }
 
 /* A customer line's primary or backup: auto (NULL), a gateway for each of
- * its customers, or a list of one gateway (or auto) per customer. */
-static int read_gw_refs(rm_yaml *y, yaml_node_t *m, const char *key, const rm_scenario *sc, int count, char **one,
-                        char ***each) {
+ * its Essentials servers, or a list of one gateway (or auto) per Essentials
+ * server (n of them; per customer when each has one). */
+static int read_gw_refs(rm_yaml *y, yaml_node_t *m, const char *key, const rm_scenario *sc, int n_ess, bool per_customer,
+                        char **one, char ***each) {
   yaml_node_t *v = rm_yaml_get(y, m, key);
   if (!v || v->type != YAML_SEQUENCE_NODE) return read_ref(y, m, key, "gateway", sc->gw_names, sc->n_gw, one);
   int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
-  if (n != count)
-    return rm_yaml_error(y, v, "%s: a list gives one gateway per customer: %d for %d customers", key, n, count);
+  if (n != n_ess)
+    return per_customer
+               ? rm_yaml_error(y, v, "%s: a list gives one gateway per customer: %d for %d customers", key, n, n_ess)
+               : rm_yaml_error(y, v,
+                               "%s: a list gives one gateway per Essentials server, customer by customer: %d for %d "
+                               "Essentials servers",
+                               key, n, n_ess);
   if (!(*each = calloc((size_t)n, sizeof **each))) return rm_yaml_error(y, v, "out of memory");
   for (int i = 0; i < n; i++) {
     yaml_node_t *item = rm_yaml_node(y, v->data.sequence.items.start[i]);
@@ -287,6 +293,57 @@ const char *rm_customer_backup(const rm_customer_spec *cs, int i) {
   return cs->backup_each ? cs->backup_each[i] : cs->backup;
 }
 
+void rm_ess_split(int servers, int clients, int n, int part, int *s, int *c) {
+  *s = servers / n + (part < servers % n);
+  *c = clients / n + (part >= n - clients % n);
+}
+
+int rm_ess_needed(int servers, int clients, int max_servers, int max_clients) {
+  if ((servers > 0 && max_servers < 1) || (clients > 0 && max_clients < 1)) return -1;
+  int64_t n = 1;
+  if (servers > 0 && (servers + (int64_t)max_servers - 1) / max_servers > n)
+    n = (servers + (int64_t)max_servers - 1) / max_servers;
+  if (clients > 0 && (clients + (int64_t)max_clients - 1) / max_clients > n)
+    n = (clients + (int64_t)max_clients - 1) / max_clients;
+  return (int)n;
+}
+
+/* The Essentials limit for a customer line: each customer's computers, split
+ * over its Essentials servers (`essentials:`, else one), within an Essentials
+ * server's servers and clients. The error points at `essentials:` when it is
+ * given, else at the count that is over. */
+static int check_essentials(rm_yaml *y, const rm_scenario *sc, yaml_node_t *m, const rm_customer_spec *cs) {
+  const rm_params *p = &sc->p;
+  yaml_node_t *ek = rm_yaml_get(y, m, "essentials");
+  int need = rm_ess_needed(cs->servers, cs->clients, p->ess_servers, p->ess_clients);
+  bool servers_over = cs->servers > (int64_t)p->ess_servers * cs->essentials;
+  yaml_node_t *count = rm_yaml_get(y, m, servers_over ? "servers" : "clients");
+  if (ek && cs->essentials > cs->servers + cs->clients)
+    return rm_yaml_error(y, ek, "essentials: %d Essentials servers for %d computer%s: each needs at least one",
+                         cs->essentials, cs->servers + cs->clients, cs->servers + cs->clients == 1 ? "" : "s");
+  if (need < 0)
+    return rm_yaml_error(y, count,
+                         "an Essentials server manages at most %d servers and %d clients (limits: essentials_servers, "
+                         "essentials_clients), so no number of them holds %d %s",
+                         p->ess_servers, p->ess_clients, servers_over ? cs->servers : cs->clients,
+                         servers_over ? "servers" : "clients");
+  if (cs->essentials >= need) return 0;
+  if (ek) {
+    int n = cs->essentials;
+    return rm_yaml_error(y, ek,
+                         "essentials: %d: %d servers and %d clients split over %d Essentials servers leave up to %d "
+                         "servers and %d clients on one, over an Essentials server's limit of %d servers + %d "
+                         "clients; it takes essentials: %d",
+                         n, cs->servers, cs->clients, n, (cs->servers + n - 1) / n, (cs->clients + n - 1) / n,
+                         p->ess_servers, p->ess_clients, need);
+  }
+  return rm_yaml_error(y, count,
+                       "a customer with %d servers and %d clients is over an Essentials server's limit of %d servers "
+                       "+ %d clients (service provider mode): add essentials: %d to the customer line to split each "
+                       "customer over %d Essentials servers",
+                       cs->servers, cs->clients, p->ess_servers, p->ess_clients, need, need);
+}
+
 static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
   if (list->type != YAML_SEQUENCE_NODE || list->data.sequence.items.top == list->data.sequence.items.start)
     return rm_yaml_error(y, list, "customers must be a non-empty list of {count, servers, clients, ...}");
@@ -300,13 +357,16 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
     sc->n_specs = i + 1;
     if (rm_yaml_check_keys(y, m, "a customer line", cust_keys)) return -1;
     cs->count = 1;
+    cs->essentials = 1;
     if (get_int(y, m, "count", "count", 1, RM_MAX_NODES, &cs->count) ||
         get_int(y, m, "servers", "servers", 0, RM_MAX_NODES, &cs->servers) ||
-        get_int(y, m, "clients", "clients", 0, RM_MAX_NODES, &cs->clients))
+        get_int(y, m, "clients", "clients", 0, RM_MAX_NODES, &cs->clients) ||
+        get_int(y, m, "essentials", "essentials", 1, RM_MAX_NODES, &cs->essentials))
       return -1;
     if (!rm_yaml_get(y, m, "servers") && !rm_yaml_get(y, m, "clients"))
       return rm_yaml_error(y, m, "a customer line needs servers or clients (how many computers each customer has)");
     if (cs->servers + cs->clients == 0) return rm_yaml_error(y, m, "a customer needs at least one computer");
+    if (check_essentials(y, sc, m, cs)) return -1;
     yaml_node_t *nm = rm_yaml_get(y, m, "name");
     if (nm) {
       if (rm_yaml_string(y, nm, "name", &cs->prefix)) return -1;
@@ -321,25 +381,62 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
     if (strpbrk(cs->prefix, "/:"))
       return rm_yaml_error(y, nm, "customer name '%s' may not hold '/' or ':' (they write selectors)", cs->prefix);
     if (strlen(cs->prefix) > 200) return rm_yaml_error(y, nm, "a customer name is at most 200 bytes long");
-    if (read_gw_refs(y, m, "primary", sc, cs->count, &cs->primary, &cs->primary_each) ||
-        read_gw_refs(y, m, "backup", sc, cs->count, &cs->backup, &cs->backup_each))
-      return -1;
-    for (int c = 0; c < cs->count; c++) {
-      const char *pr = rm_customer_primary(cs, c), *bk = rm_customer_backup(cs, c);
-      if (pr && bk && strcmp(pr, bk) == 0)
-        return rm_yaml_error(y, rm_yaml_get(y, m, "backup"), "backup must differ from primary ('%s'%s)", pr,
-                             cs->count > 1 ? " for one of the customers" : "");
-    }
     total += (int64_t)cs->count * (cs->servers + cs->clients);
     if (total > 10 * (int64_t)RM_MAX_NODES)
       return rm_yaml_error(y, m, "more than %d agents in all: too large to simulate", 10 * RM_MAX_NODES);
+    int n_ess = cs->count * cs->essentials; /* essentials <= computers, so at most the agents above */
+    if (read_gw_refs(y, m, "primary", sc, n_ess, cs->essentials == 1, &cs->primary, &cs->primary_each) ||
+        read_gw_refs(y, m, "backup", sc, n_ess, cs->essentials == 1, &cs->backup, &cs->backup_each))
+      return -1;
+    for (int c = 0; c < n_ess; c++) {
+      const char *pr = rm_customer_primary(cs, c), *bk = rm_customer_backup(cs, c);
+      if (pr && bk && strcmp(pr, bk) == 0)
+        return rm_yaml_error(y, rm_yaml_get(y, m, "backup"), "backup must differ from primary ('%s'%s)", pr,
+                             n_ess == 1 ? "" : cs->essentials > 1 ? " for one of the Essentials servers"
+                                                                   : " for one of the customers");
+    }
   }
   return 0;
 }
 
+/* Whether name begins with a customer of line cs: PREFIX-K, then, when
+ * each customer has several Essentials servers, optionally .J for its J-th.
+ * Fills the customer (from 0) and the part (from 0; -1 when no .J follows)
+ * and returns what follows, or NULL. */
+static const char *match_customer(const rm_customer_spec *cs, const char *name, int *cust, int *part) {
+  size_t pl = strlen(cs->prefix);
+  if (strncmp(name, cs->prefix, pl) != 0 || name[pl] != '-' || name[pl + 1] < '1' || name[pl + 1] > '9') return NULL;
+  char *end;
+  long c = strtol(name + pl + 1, &end, 10);
+  if (c < 1 || c > cs->count) return NULL;
+  *cust = (int)c - 1;
+  *part = -1;
+  if (cs->essentials > 1 && end[0] == '.' && end[1] >= '1' && end[1] <= '9') {
+    char *e2;
+    long j = strtol(end + 1, &e2, 10);
+    if (j >= 1 && j <= cs->essentials) {
+      *part = (int)j - 1;
+      end = e2;
+    }
+  }
+  return end;
+}
+
+/* Whether name is an Essentials server's: a customer's name when it has
+ * one, CUSTOMER.J (J from 1) when it has several. */
+static bool ess_exists(const rm_scenario *sc, const char *name) {
+  for (int i = 0; i < sc->n_specs; i++) {
+    int c, j;
+    const char *end = match_customer(&sc->specs[i], name, &c, &j);
+    if (end && *end == '\0' && (sc->specs[i].essentials > 1) == (j >= 0)) return true;
+  }
+  return false;
+}
+
 /* Whether name is a node the scenario describes: a management server, a
- * gateway, a customer (its Essentials server), an agent (CUSTOMER/srv-K or
- * CUSTOMER/cli-K), a cluster (rms, sql) or a cluster node (rms-1, sql-2). */
+ * gateway, an Essentials server (a customer's name, or CUSTOMER.J when it has
+ * several), an agent (ESSENTIALS/srv-K or ESSENTIALS/cli-K), a cluster (rms,
+ * sql) or a cluster node (rms-1, sql-2). */
 static bool node_exists(const rm_scenario *sc, const char *name) {
   static const char *const fixed[] = {"rms", "rms-1", "rms-2", "sql", "sql-1", "sql-2", "web-1"};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
@@ -347,17 +444,17 @@ static bool node_exists(const rm_scenario *sc, const char *name) {
   if (find_name(sc->ms_names, sc->n_ms, name) >= 0 || find_name(sc->gw_names, sc->n_gw, name) >= 0) return true;
   for (int i = 0; i < sc->n_specs; i++) {
     const rm_customer_spec *cs = &sc->specs[i];
-    size_t pl = strlen(cs->prefix);
-    if (strncmp(name, cs->prefix, pl) != 0 || name[pl] != '-') continue;
-    char *end;
-    long c = strtol(name + pl + 1, &end, 10);
-    if (end == name + pl + 1 || c < 1 || c > cs->count || name[pl + 1] == '0') continue;
+    int c, j;
+    const char *end = match_customer(cs, name, &c, &j);
+    if (!end || (cs->essentials > 1) != (j >= 0)) continue;
     if (*end == '\0') return true;
-    int limit = strncmp(end, "/srv-", 5) == 0 ? cs->servers : strncmp(end, "/cli-", 5) == 0 ? cs->clients : -1;
-    if (limit < 0 || end[5] == '0') continue;
+    int s, k;
+    rm_ess_split(cs->servers, cs->clients, cs->essentials, j < 0 ? 0 : j, &s, &k);
+    int limit = strncmp(end, "/srv-", 5) == 0 ? s : strncmp(end, "/cli-", 5) == 0 ? k : -1;
+    if (limit < 0 || end[5] < '1' || end[5] > '9') continue;
     char *e2;
-    long k = strtol(end + 5, &e2, 10);
-    if (e2 != end + 5 && *e2 == '\0' && k >= 1 && k <= limit) return true;
+    long x = strtol(end + 5, &e2, 10);
+    if (*e2 == '\0' && x >= 1 && x <= limit) return true;
   }
   return false;
 }
@@ -440,29 +537,29 @@ static const char *const selector_roles[] = {"management_server", "gateway", "es
 
 static bool customer_exists(const rm_scenario *sc, const char *name) {
   for (int i = 0; i < sc->n_specs; i++) {
-    const rm_customer_spec *cs = &sc->specs[i];
-    size_t pl = strlen(cs->prefix);
-    if (strncmp(name, cs->prefix, pl) != 0 || name[pl] != '-' || name[pl + 1] == '0') continue;
-    char *end;
-    long c = strtol(name + pl + 1, &end, 10);
-    if (end != name + pl + 1 && *end == '\0' && c >= 1 && c <= cs->count) return true;
+    int c, j;
+    const char *end = match_customer(&sc->specs[i], name, &c, &j);
+    if (end && *end == '\0' && j < 0) return true;
   }
   return false;
 }
 
 static bool is_sender(const rm_scenario *sc, const char *name) {
   return find_name(sc->ms_names, sc->n_ms, name) >= 0 || find_name(sc->gw_names, sc->n_gw, name) >= 0 ||
-         customer_exists(sc, name);
+         ess_exists(sc, name);
 }
 
 const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, const char *t) {
+  static const char several_ess[] = "that customer has several Essentials servers: name one (CUSTOMER.1, "
+                                    "CUSTOMER.2, ...), or write customer:CUSTOMER";
   bool links = kind == RM_FAULT_CUT || kind == RM_FAULT_DEGRADE;
   bool agents_only = kind == RM_FAULT_STOP_HEALTH;
   if (strncmp(t, "link:", 5) == 0) {
     if (!(links || kind == RM_FAULT_FLAP || kind == RM_FAULT_STEP)) return "this fault takes nodes, not links";
-    return is_sender(sc, t + 5) ? NULL
-                                : "link: names the link of a sender: a customer (its Essentials server), a gateway "
-                                  "or a management server";
+    if (is_sender(sc, t + 5)) return NULL;
+    if (customer_exists(sc, t + 5)) return several_ess;
+    return "link: names the link of a sender: an Essentials server (a customer's name, or CUSTOMER.J when it has "
+           "several), a gateway or a management server";
   }
   if (strncmp(t, "links:", 6) == 0) {
     if (!(links || kind == RM_FAULT_FLAP || kind == RM_FAULT_STEP)) return "this fault takes nodes, not links";
@@ -487,10 +584,12 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
     if (links) return "a link fault takes link:NODE, links:ROLE, role:ROLE or a sender's name";
     return customer_exists(sc, c) ? NULL : "no customer has that name";
   }
+  if (!node_exists(sc, t) && customer_exists(sc, t)) return several_ess;
   if (!node_exists(sc, t))
     return "no node has that name (a management server, gateway, customer, agent such as cust-1/srv-1, rms, rms-1, "
            "rms-2, sql, sql-1, sql-2), nor is it a selector (link:, links:, role:, customer:, agents:)";
-  if (links && !is_sender(sc, t)) return "a link fault takes a sender: a customer, a gateway or a management server";
+  if (links && !is_sender(sc, t))
+    return "a link fault takes a sender: an Essentials server, a gateway or a management server";
   if (agents_only && !strchr(t, '/')) return "stop_health takes agents: an agent's name, agents:CUSTOMER or role:agent";
   return NULL;
 }
@@ -942,14 +1041,15 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if (!(v = rm_yaml_get(y, root, "customers")))
     return rm_yaml_error(y, root, "the scenario needs customers (such as [{count: 20, servers: 10, clients: 190}])");
   if (read_customers(y, sc, v)) return -1;
-  /* A customer's Essentials server is named like it: no server may be. */
+  /* A customer's Essentials servers are named like it: no server may be. */
   for (int k = 0; k < 2; k++) {
     char **names = k ? sc->gw_names : sc->ms_names;
     int n = k ? sc->n_gw : sc->n_ms;
     for (int i = 0; i < n; i++)
-      if (customer_exists(sc, names[i]))
+      if (customer_exists(sc, names[i]) || ess_exists(sc, names[i]))
         return rm_yaml_error(y, rm_yaml_get(y, root, k ? "gateways" : "management_servers"),
-                             "'%s' is both a %s and a customer", names[i], k ? "gateway" : "management server");
+                             "'%s' is both a %s and %s", names[i], k ? "gateway" : "management server",
+                             customer_exists(sc, names[i]) ? "a customer" : "a customer's Essentials server");
   }
   if ((v = rm_yaml_get(y, root, "faults")) && read_faults(y, sc, v)) return -1;
   if ((v = rm_yaml_get(y, root, "random_failures")) && read_random(y, sc, v)) return -1;
@@ -1079,8 +1179,8 @@ void rm_scenario_free(rm_scenario *sc) {
     free(sc->specs[i].prefix);
     free(sc->specs[i].primary);
     free(sc->specs[i].backup);
-    free_names(sc->specs[i].primary_each, sc->specs[i].count);
-    free_names(sc->specs[i].backup_each, sc->specs[i].count);
+    free_names(sc->specs[i].primary_each, sc->specs[i].count * sc->specs[i].essentials);
+    free_names(sc->specs[i].backup_each, sc->specs[i].count * sc->specs[i].essentials);
   }
   free(sc->specs);
   memset(sc, 0, sizeof *sc);
@@ -1089,6 +1189,12 @@ void rm_scenario_free(rm_scenario *sc) {
 int64_t rm_scenario_customers(const rm_scenario *sc) {
   int64_t n = 0;
   for (int i = 0; i < sc->n_specs; i++) n += sc->specs[i].count;
+  return n;
+}
+
+int64_t rm_scenario_essentials(const rm_scenario *sc) {
+  int64_t n = 0;
+  for (int i = 0; i < sc->n_specs; i++) n += (int64_t)sc->specs[i].count * sc->specs[i].essentials;
   return n;
 }
 

@@ -22,15 +22,34 @@ typedef struct {
   int count;
   int servers;      /* Windows servers per customer */
   int clients;      /* Windows clients per customer */
+  int essentials;   /* Essentials servers per customer, 1 unless the line says `essentials: N`;
+                       with several, customer PREFIX-K's are PREFIX-K.1 ... PREFIX-K.N */
   char *primary;    /* gateway name, or NULL for automatic placement */
   char *backup;     /* gateway name, or NULL for automatic placement */
-  char **primary_each; /* or one per customer (count; NULL items: automatic), or NULL */
+  char **primary_each; /* or one per Essentials server (count x essentials, customer by customer;
+                          NULL items: automatic), or NULL */
   char **backup_each;
 } rm_customer_spec;
 
-/* The i-th customer's (from 0) named primary or backup gateway, or NULL. */
+/* The i-th Essentials server's (from 0, customer by customer: customer K's
+ * J-th is (K - 1) x essentials + J - 1) named primary or backup gateway, or
+ * NULL. */
 const char *rm_customer_primary(const rm_customer_spec *cs, int i);
 const char *rm_customer_backup(const rm_customer_spec *cs, int i);
+
+/*
+ * A customer's servers and clients split over its n Essentials servers:
+ * the part-th (from 0) manages *s servers and *c clients. Servers are dealt
+ * from the first Essentials server on and clients from the last back, so
+ * any two differ by at most one server, one client and one computer, and
+ * none is empty when n <= servers + clients.
+ */
+void rm_ess_split(int servers, int clients, int n, int part, int *s, int *c);
+
+/* The fewest Essentials servers that hold servers and clients split so,
+ * each within max_servers and max_clients (the Essentials limit); -1 when
+ * no number does (a limit of 0 for a kind the customer has). */
+int rm_ess_needed(int servers, int clients, int max_servers, int max_clients);
 
 /* A link between tiers. */
 typedef struct {
@@ -233,8 +252,9 @@ int rm_scenario_parse(rm_scenario *sc, const char *file, const char *text, size_
 
 void rm_scenario_free(rm_scenario *sc);
 
-/* Total customers and agents described. */
+/* Total customers, Essentials servers and agents described. */
 int64_t rm_scenario_customers(const rm_scenario *sc);
+int64_t rm_scenario_essentials(const rm_scenario *sc);
 int64_t rm_scenario_agents(const rm_scenario *sc);
 
 #endif

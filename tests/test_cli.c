@@ -155,6 +155,50 @@ Test(cli, validate_good) {
   cr_assert_eq(count_files(), 0);
 }
 
+/* A customer over an Essentials server's limit (30 servers + 500 clients) is
+ * refused by validate and run, where its count is written; with essentials: 2
+ * it runs, on two Essentials servers, each within the limit. */
+Test(cli, essentials_limit_is_a_product_limit) {
+  static const char *const over[][2] = {{"servers: 31, clients: 500", "6:25"},
+                                        {"servers: 30, clients: 501", "6:38"},
+                                        {"servers: 0, clients: 531", "6:37"}};
+  for (size_t k = 0; k < sizeof over / sizeof over[0]; k++) {
+    char text[512], want[600];
+    snprintf(text, sizeof text,
+             "name: e\nduration: 10m\nmanagement_servers: {count: 1}\ngateways: {count: 2}\ncustomers:\n"
+             "  - {count: 1, %s}\n",
+             over[k][0]);
+    spit(path_in("e.yaml"), text);
+    snprintf(want, sizeof want, "%s:%s: ", path_in("e.yaml"), over[k][1]);
+    for (int run_it = 0; run_it < 2; run_it++) {
+      result *r = run(run_it ? (const char *[]){"run", path_in("e.yaml"), "-o", path_in("e.db"), NULL}
+                             : (const char *[]){"validate", path_in("e.yaml"), NULL});
+      cr_assert_eq(r->status, 2, "%s %s: %d", over[k][0], run_it ? "run" : "validate", r->status);
+      cr_assert(strncmp(r->err, want, strlen(want)) == 0, "want '%s...', got '%s'", want, r->err);
+      cr_assert(strstr(r->err, "over an Essentials server's limit of 30 servers + 500 clients"), "%s", r->err);
+      cr_assert(strstr(r->err, "essentials: 2"), "%s", r->err);
+      cr_assert_eq(count_files(), 1, "a results file was left");
+    }
+  }
+  spit(path_in("e.yaml"), "name: e\nduration: 10m\nmanagement_servers: {count: 1}\ngateways: {count: 2}\ncustomers:\n"
+                          "  - {count: 1, servers: 31, clients: 500, essentials: 2}\nexpect: [capacity_held]\n");
+  result *r = run((const char *[]){"validate", path_in("e.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "1 customers on 2 Essentials servers, 531 agents"), "%s", r->out);
+  r = run((const char *[]){"run", path_in("e.yaml"), "-o", path_in("e.db"), NULL});
+  cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+  cr_assert(strstr(r->out, "Essentials server  cust-1.1         16+250 / 30+500  within"), "%s", r->out);
+  cr_assert_str_eq(query(path_in("e.db"), "SELECT group_concat(name) FROM nodes WHERE role = 'essentials'"),
+                   "cust-1.1,cust-1.2");
+  cr_assert_str_eq(query(path_in("e.db"), "SELECT count(*) FROM nodes WHERE name LIKE 'cust-1.2/%'"), "265");
+  r = run((const char *[]){"report", path_in("e.db"), "-o", path_in("e.html"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *html = slurp_alloc(path_in("e.html"));
+  cr_assert(strstr(html, "<p id=\"design\">1 customers on 2 Essentials servers, 531 agents, 2 gateways"), "%.2000s",
+            html);
+  free(html);
+}
+
 Test(cli, guide_example_fails_capacity) {
   char sc[512];
   fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-example.yaml");

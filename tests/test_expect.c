@@ -160,6 +160,21 @@ Test(expect, alert_sets) {
   world_free(w);
 }
 
+/* agents:CUSTOMER takes the agents of all its Essentials servers. */
+Test(expect, alert_sets_of_a_customer_with_several_essentials_servers) {
+  world *w = judged("name: e\nduration: 2h\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+                    "customers:\n  - {count: 2, servers: 40, essentials: 2}\n"
+                    "faults:\n  - {crash: agents:cust-1, at: 30m, for: 30m}\n"
+                    "expect:\n  - {alerts_for: [agents:cust-1]}\n  - {no_alert_for: [agents:cust-2]}\n"
+                    "  - {alerts_for: [agents:cust-2]}\n",
+                    1);
+  cr_assert(verdict(w, 0)->held, "%s", verdict(w, 0)->detail);
+  cr_assert(verdict(w, 1)->held, "%s", verdict(w, 1)->detail);
+  cr_assert(strstr(verdict(w, 2)->detail, "no alert for cust-2.1/srv-1"), "%s", verdict(w, 2)->detail);
+  cr_assert_eq(w->g.watch.alerts, 40);
+  world_free(w);
+}
+
 /* A fault repaired after the end of the run has no after within it (one
  * never repaired is refused when the scenario is read). */
 Test(expect, after_a_fault_that_never_ends) {

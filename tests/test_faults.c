@@ -230,6 +230,29 @@ Test(faults, site_outage) {
   world_free(w);
 }
 
+/* A customer with several Essentials servers: its site outage cuts every
+ * one's link, and customer: takes them all with their agents. */
+Test(faults, customer_with_several_essentials_servers) {
+  world *w = world_new("name: f\nduration: 3h\nmanagement_servers: {count: 1}\ngateways: {count: 3}\n"
+                       "customers:\n  - {count: 2, servers: 31, clients: 20, essentials: 2}\n"
+                       "faults:\n  - {site_outage: cust-2, at: 1h, for: 30m}\n"
+                       "  - {crash: customer:cust-1, at: 2h, for: 10m}\n"
+                       "  - {stop_health: agents:cust-2, at: 2h, for: 10m}\n");
+  world_run(w, RS_HOUR + 10 * RS_MIN);
+  cr_assert(w->g.ess[2].up.link_down);
+  cr_assert(w->g.ess[3].up.link_down);
+  cr_assert_not(w->g.ess[0].up.link_down);
+  cr_assert_not(w->g.ess[1].up.link_down);
+  world_run(w, 2 * RS_HOUR + RS_MIN);
+  for (int e = 0; e < 4; e++) cr_assert_eq(w->g.ess[e].node.state, e < 2 ? RM_DOWN : RM_UP, "%s", w->g.ess[e].node.name);
+  for (int64_t a = 0; a < w->g.n_agents; a++) {
+    bool first = a < 51;
+    cr_assert_eq(w->g.agents[a].node.state, first ? RM_DOWN : RM_UP, "%s", w->g.agents[a].node.name);
+    cr_assert_eq(w->g.agents[a].health_stopped, !first, "%s", w->g.agents[a].node.name);
+  }
+  world_free(w);
+}
+
 /* A slow SQL store: write capacity 10 MB/s x 0.001 = 10 486 B/s for a site
  * sending 19 907 B/s; the difference queues on the way. */
 Test(faults, slow_sql) {

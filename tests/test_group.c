@@ -175,6 +175,56 @@ Test(group, per_customer_lists) {
   rm_scenario_free(&sc);
 }
 
+/* A customer with several Essentials servers (essentials: 2): each manages
+ * its share (servers from the first, clients from the last), is named
+ * CUSTOMER.J with its agents under it, and is placed whole on its own primary
+ * and backup gateway, like any Essentials server; a customer with one keeps
+ * its name. */
+Test(group, several_essentials_servers_per_customer) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, "name: g\nduration: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 4}\n"
+            "customers:\n  - {servers: 31, clients: 501, essentials: 2}\n"
+            "  - {name: b, count: 2, clients: 10, primary: [gw-1, gw-1]}\nexpect: [capacity_held]\n");
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  rm_group_start(&g);
+  check_conservation(&g);
+  cr_assert_eq(g.n_ess, 4);
+  cr_assert_str_eq(g.ess[0].node.name, "cust1-1.1");
+  cr_assert_str_eq(g.ess[1].node.name, "cust1-1.2");
+  cr_assert_str_eq(g.ess[2].node.name, "b-1");
+  cr_assert_eq(g.ess[0].servers, 16);
+  cr_assert_eq(g.ess[0].clients, 250);
+  cr_assert_eq(g.ess[1].servers, 15);
+  cr_assert_eq(g.ess[1].clients, 251);
+  cr_assert(rm_essentials_of(&g.ess[1], "cust1-1"));
+  cr_assert_not(rm_essentials_of(&g.ess[1], "cust1-1.2"));
+  cr_assert_not(rm_essentials_of(&g.ess[2], "cust1-1"));
+  cr_assert_str_eq(g.agents[15].node.name, "cust1-1.1/srv-16");
+  cr_assert_str_eq(g.agents[16].node.name, "cust1-1.1/cli-1");
+  cr_assert_str_eq(g.agents[266].node.name, "cust1-1.2/srv-1");
+  cr_assert_str_eq(g.agents[531].node.name, "cust1-1.2/cli-251");
+  cr_assert_eq(g.agents[531].ess, &g.ess[1].node);
+  /* b's on gw-1 as named; the two halves of cust1-1 each onto the least
+   * loaded gateway, each with its own backup. */
+  cr_assert_eq(g.ess[0].targets[0], &g.gw[1].node);
+  cr_assert_eq(g.ess[1].targets[0], &g.gw[2].node);
+  cr_assert_eq(g.ess[0].targets[1], &g.gw[3].node);
+  cr_assert_eq(g.ess[1].targets[1], &g.gw[3].node);
+  cr_assert_eq(g.gw[0].node.agents, 20);
+  cr_assert_eq(g.gw[1].node.agents, 266);
+  cr_assert_eq(g.gw[2].node.agents, 266);
+  rs_sim_run(&sim, sc.duration);
+  cr_assert_eq(rm_group_judge(&g, sc.duration), 0);
+  cr_assert(g.verdicts[0].held, "%s", g.verdicts[0].detail);
+  cr_assert_eq(rm_group_over_count(&g, RM_ESSENTIALS), 0);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}
+
 /* Every agent sends one heartbeat per interval, and with every hop up each
  * reaches the RMS. */
 Test(group, heartbeats_reach_the_rms) {

@@ -29,11 +29,11 @@ static rm_plan_input input(custs *c) {
 static void check_after(const rm_plan *pl, const rm_plan_input *in, const rm_plan_design *d, int fg, int fm) {
   int64_t *gw = calloc((size_t)d->n_gw, sizeof *gw), *ms = calloc((size_t)d->n_ms, sizeof *ms);
   cr_assert(gw && ms);
-  for (int c = 0; c < d->n_cust; c++) {
+  for (int c = 0; c < d->n_ess; c++) {
     int g = d->primary[c];
     if (g == fg) {
       g = d->backup[c];
-      cr_assert(g >= 0 && g != fg, "customer %d has no backup for gw-%d's failure", c, fg + 1);
+      cr_assert(g >= 0 && g != fg, "Essentials server %d has no backup for gw-%d's failure", c, fg + 1);
     }
     gw[g] += pl->size[c];
   }
@@ -95,7 +95,7 @@ Test(plan, guide_example) {
   char err[512];
   cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0);
   cr_assert_eq(pl.arith_fullest, 600);
-  cr_assert_eq(pl.arith_fullest_customers, 3);
+  cr_assert_eq(pl.arith_fullest_ess, 3);
   cr_assert(strstr(pl.why_fewer[RM_SURVIVE_GATEWAY], "with 11 gateways, if gw-"), "%s", pl.why_fewer[RM_SURVIVE_GATEWAY]);
   cr_assert_eq(pl.design[RM_SURVIVE_GATEWAY].worst_gw_load, 400);
   rm_plan_free(&pl);
@@ -123,24 +123,78 @@ Test(plan, mixed_sizes) {
   expect_counts(&c, 1, 2, (const int[][2]){{1, 2}, {1, 3}, {2, 2}, {2, 3}});
 }
 
-Test(plan, customer_over_the_gateway_limit) {
-  custs c = {.lines = {{"huge", 1, 30, 501}}, .n = 1};
+/* An Essentials server larger than a gateway's limit has no design. */
+Test(plan, essentials_server_over_the_gateway_limit) {
+  custs c = {.lines = {{"huge", 1, 30, 480, 0}}, .n = 1};
   rm_plan_input in = input(&c);
+  in.gw_limit = 500;
   rm_plan pl;
   char err[512];
   cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), -1);
-  cr_assert(strstr(err, "huge-1 has 531 agents, over the gateway limit of 530"), "%s", err);
+  cr_assert(strstr(err, "huge-1 has 510 agents, over the gateway limit of 500: an Essentials server reports to one "
+                        "gateway"),
+            "%s", err);
 }
 
-Test(plan, essentials_limits_are_reported) {
-  custs c = {.lines = {{"a", 2, 40, 100}, {"b", 1, 10, 100}}, .n = 2};
+/* A customer over an Essentials server's limit (30 servers + 500 clients)
+ * gets as many as it needs, its computers split as a scenario splits them,
+ * and each is placed as a unit: 40 servers and 100 clients take 2 (20 + 50
+ * each); 10 + 100 takes one. */
+Test(plan, customers_over_the_essentials_limit_are_split) {
+  custs c = {.lines = {{"a", 2, 40, 100, 0}, {"b", 1, 10, 100, 0}}, .n = 2};
   rm_plan_input in = input(&c);
   rm_plan pl;
   char err[512];
   cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(pl.ess_over, 2);
-  cr_assert_eq(pl.ess_over_first, 0);
+  cr_assert_eq(pl.n_cust, 3);
+  cr_assert_eq(pl.n_ess, 5);
+  cr_assert_eq(pl.n_split, 2);
+  cr_assert_eq(pl.line_ess[0], 2);
+  cr_assert_eq(pl.line_ess[1], 1);
+  cr_assert_eq(pl.agents, 2 * 140 + 110);
+  static const char *const names[] = {"a-1.1", "a-1.2", "a-2.1", "a-2.2", "b-1"};
+  for (int i = 0; i < 5; i++) {
+    char name[64];
+    rm_plan_ess_name(&pl, &in, i, name, sizeof name);
+    cr_assert_str_eq(name, names[i]);
+    cr_assert_eq(pl.size[i], i < 4 ? 70 : 110);
+  }
+  cr_assert_str_eq(rm_plan_unit(&pl, 2), "Essentials servers");
+  for (int s = 0; s < RM_SURVIVE_KINDS; s++) check_design(&pl, &in, (rm_survive)s);
   rm_plan_free(&pl);
+  /* An essentials: given is kept, above the fewest too; one that cannot
+   * hold the customer, or more than its computers, is refused. */
+  c = (custs){.lines = {{"c", 1, 10, 100, 3}}, .n = 1};
+  in = input(&c);
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pl.n_ess, 3);
+  rm_plan_free(&pl);
+  c = (custs){.lines = {{"c", 1, 61, 100, 2}}, .n = 1};
+  in = input(&c);
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), -1);
+  cr_assert(strstr(err, "c: 61 servers and 100 clients split over 2 Essentials servers leave up to 31 servers and 50 "
+                        "clients on one, over an Essentials server's limit of 30 servers + 500 clients; it takes 3"),
+            "%s", err);
+  c = (custs){.lines = {{"c", 1, 1, 1, 3}}, .n = 1};
+  in = input(&c);
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), -1);
+  cr_assert(strstr(err, "c: 3 Essentials servers for 2 computers"), "%s", err);
+  c = (custs){.lines = {{"c", 1, 1, 1, 0}}, .n = 1};
+  in = input(&c);
+  in.ess_servers = 0;
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), -1);
+  cr_assert(strstr(err, "no number of them holds 1 servers and 1 clients"), "%s", err);
+}
+
+/* 31 servers and 500 clients: 531 computers, 2 Essentials servers of 266
+ * and 265, which no gateway holds together (2 gateways); surviving a gateway
+ * takes an empty spare for the 266 of either. 31 + 499: 265 and 265 share a
+ * gateway at 530. */
+Test(plan, one_customer_over_the_essentials_limit) {
+  custs c = {.lines = {{"big", 1, 31, 500, 0}}, .n = 1};
+  expect_counts(&c, 1, 2, (const int[][2]){{1, 2}, {1, 3}, {2, 2}, {2, 3}});
+  c = (custs){.lines = {{"big", 1, 31, 499, 0}}, .n = 1};
+  expect_counts(&c, 1, 1, (const int[][2]){{1, 1}, {1, 2}, {2, 1}, {2, 2}});
 }
 
 Test(plan, survive_names) {
@@ -202,9 +256,9 @@ Test(plan, random_designs_hold) {
       x = x * 6364136223846793005ULL + 1442695040888963407ULL;
       int count = 1 + (int)(x >> 40) % (t < 250 ? 12 : 200);
       x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-      int size = 1 + (int)(x >> 40) % 530;
+      int size = 1 + (int)(x >> 40) % (t % 5 == 4 ? 1600 : 530); /* some over an Essentials server's limit */
       static char names[4][8] = {"a", "b", "c", "d"};
-      c.lines[l] = (rm_plan_line){names[l], count, size / 20, size - size / 20};
+      c.lines[l] = (rm_plan_line){names[l], count, size / 20, size - size / 20, 0};
       c.n++;
     }
     rm_plan_input in = input(&c);

@@ -121,3 +121,130 @@ Test(scenario, missing_file) {
   cr_assert_eq(rm_scenario_load(&sc, "/nonexistent/x.yaml", err, sizeof err), -1);
   cr_assert_str_eq(err, "/nonexistent/x.yaml: cannot open the scenario: No such file or directory");
 }
+
+/* An Essentials server in service provider mode manages at most 30 servers
+ * and 500 clients: a customer it cannot hold is refused where its count is
+ * written, naming the limit and the essentials: that would hold it. */
+Test(scenario, essentials_limit_is_refused) {
+  fails(BASE "customers:\n  - {count: 1, servers: 31, clients: 500}\n", "t.yaml:6:25: ",
+        "a customer with 31 servers and 500 clients is over an Essentials server's limit of 30 servers + 500 "
+        "clients (service provider mode): add essentials: 2");
+  fails(BASE "customers:\n  - {count: 1, servers: 30, clients: 501}\n", "t.yaml:6:38: ", "add essentials: 2");
+  fails(BASE "customers:\n  - {count: 1, clients: 531}\n", "t.yaml:6:25: ", "over an Essentials server's limit");
+  fails(BASE "customers:\n  - {count: 3, servers: 10, clients: 1600}\n", "t.yaml:6:38: ", "add essentials: 4");
+  /* A count that cannot hold them, or more servers than computers. */
+  fails(BASE "customers:\n  - {servers: 61, clients: 500, essentials: 2}\n", "t.yaml:6:45: ",
+        "essentials: 2: 61 servers and 500 clients split over 2 Essentials servers leave up to 31 servers and 250 "
+        "clients on one, over an Essentials server's limit of 30 servers + 500 clients; it takes essentials: 3");
+  fails(BASE "customers:\n  - {servers: 1, clients: 1, essentials: 3}\n", "t.yaml:6:42: ",
+        "essentials: 3 Essentials servers for 2 computers: each needs at least one");
+  fails(BASE "customers:\n  - {servers: 1, essentials: 0}\n", "t.yaml:6:30: ", "essentials must be between 1 and");
+  /* The limits a scenario sets are the ones checked. */
+  fails(BASE "limits: {essentials_clients: 100}\ncustomers:\n  - {clients: 101}\n", "t.yaml:7:15: ",
+        "limit of 30 servers + 100 clients");
+  fails(BASE "limits: {essentials_servers: 0}\ncustomers:\n  - {servers: 2, essentials: 2}\n", "t.yaml:7:15: ",
+        "an Essentials server manages at most 0 servers and 500 clients (limits: essentials_servers, "
+        "essentials_clients), so no number of them holds 2 servers");
+  rm_scenario sc;
+  cr_assert_eq(parse(&sc, BASE "limits: {essentials_servers: 31}\ncustomers:\n  - {servers: 31, clients: 500}\n"), 0,
+               "%s", err);
+  rm_scenario_free(&sc);
+  cr_assert_eq(parse(&sc, BASE "limits: {essentials_servers: 0}\ncustomers:\n  - {clients: 500}\n"), 0, "%s", err);
+  rm_scenario_free(&sc);
+  /* Within the limit, one Essentials server; essentials: 1 says the same. */
+  cr_assert_eq(parse(&sc, BASE "customers:\n  - {servers: 30, clients: 500, essentials: 1}\n"), 0, "%s", err);
+  cr_assert_eq(rm_scenario_essentials(&sc), 1);
+  rm_scenario_free(&sc);
+}
+
+/* essentials: N splits each customer over N Essentials servers, named
+ * CUSTOMER.1 ... CUSTOMER.N; their agents are named under them. */
+Test(scenario, several_essentials_servers) {
+  rm_scenario sc;
+  cr_assert_eq(parse(&sc, BASE "customers:\n  - {count: 2, servers: 31, clients: 501, essentials: 2}\n"
+                               "  - {name: small, count: 3, clients: 10}\n"
+                               "faults:\n  - {crash: customer:cust1-2, at: 10m, for: 5m}\n"
+                               "  - {site_outage: cust1-1, at: 20m, for: 5m}\n"
+                               "  - {cut: link:cust1-1.2, at: 30m, for: 5m}\n"
+                               "  - {crash: cust1-2.1/srv-16, at: 40m, for: 5m}\n"
+                               "  - {stop_health: agents:cust1-1, at: 50m, for: 5m}\n"),
+               0, "%s", err);
+  cr_assert_eq(sc.specs[0].essentials, 2);
+  cr_assert_eq(sc.specs[1].essentials, 1);
+  cr_assert_eq(rm_scenario_customers(&sc), 5);
+  cr_assert_eq(rm_scenario_essentials(&sc), 7);
+  cr_assert_eq(rm_scenario_agents(&sc), 2 * 532 + 30);
+  /* 31 servers: 16 and 15; 501 clients: 250 and 251. */
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1.1"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-2.2"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1.1/srv-16"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1.2/cli-251"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1.2/srv-16"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1.1/cli-251"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1.3"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1.0"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1/srv-1"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "small-1.1"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "small-3"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_STOP_HEALTH, "agents:cust1-2"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CUT, "link:cust1-2.1"));
+  /* The customer's own name is no node: it has several. */
+  const char *why = rm_scenario_check_target(&sc, RM_FAULT_CRASH, "cust1-1");
+  cr_assert(why && strstr(why, "several Essentials servers"), "%s", why ? why : "(accepted)");
+  why = rm_scenario_check_target(&sc, RM_FAULT_CUT, "link:cust1-1");
+  cr_assert(why && strstr(why, "several Essentials servers"), "%s", why ? why : "(accepted)");
+  rm_scenario_free(&sc);
+  fails(BASE "customers:\n  - {servers: 31, essentials: 2}\nfaults:\n  - {crash: cust-1, at: 1m}\n", "t.yaml:8:13: ",
+        "'cust-1': that customer has several Essentials servers: name one (CUSTOMER.1, CUSTOMER.2, ...), or write "
+        "customer:CUSTOMER");
+  /* No server may be named like an Essentials server. */
+  fails("name: t\nduration: 1h\nmanagement_servers: {count: 1}\ngateways: {names: [gw-1, cust-1.2]}\n"
+        "customers:\n  - {servers: 31, essentials: 2}\n",
+        "t.yaml:4:11: ", "'cust-1.2' is both a gateway and a customer's Essentials server");
+  /* Lists of gateways give one per Essentials server, customer by customer. */
+  cr_assert_eq(parse(&sc, BASE "customers:\n  - {count: 2, servers: 31, essentials: 2, primary: [gw-1, gw-2, gw-2, auto]}\n"),
+               0, "%s", err);
+  cr_assert_str_eq(rm_customer_primary(&sc.specs[0], 2), "gw-2");
+  cr_assert_null(rm_customer_primary(&sc.specs[0], 3));
+  rm_scenario_free(&sc);
+  fails(BASE "customers:\n  - {count: 2, servers: 31, essentials: 2, primary: [gw-1, gw-2]}\n", "t.yaml:6:53: ",
+        "primary: a list gives one gateway per Essentials server, customer by customer: 2 for 4 Essentials servers");
+  fails(BASE "customers:\n  - {count: 1, servers: 31, essentials: 2, primary: [gw-1, gw-2], backup: [gw-2, gw-2]}\n",
+        "t.yaml:6:75: ", "backup must differ from primary ('gw-2' for one of the Essentials servers)");
+}
+
+/* The split: every Essentials server within a server and a client of every
+ * other (and a computer), none empty, all of them adding up; and the fewest
+ * that hold a customer is the number the split needs. */
+Test(scenario, essentials_split_is_even) {
+  for (int servers = 0; servers <= 70; servers += 7)
+    for (int clients = 0; clients <= 1600; clients += 53)
+      for (int n = 1; n <= servers + clients && n <= 12; n++) {
+        int ts = 0, tc = 0, lo = 1 << 30, hi = -1, slo = 1 << 30, shi = -1, clo = 1 << 30, chi = -1;
+        for (int j = 0; j < n; j++) {
+          int s, c;
+          rm_ess_split(servers, clients, n, j, &s, &c);
+          ts += s;
+          tc += c;
+          lo = s + c < lo ? s + c : lo;
+          hi = s + c > hi ? s + c : hi;
+          slo = s < slo ? s : slo;
+          shi = s > shi ? s : shi;
+          clo = c < clo ? c : clo;
+          chi = c > chi ? c : chi;
+        }
+        cr_assert_eq(ts, servers);
+        cr_assert_eq(tc, clients);
+        cr_assert_geq(lo, 1, "%d+%d over %d: an empty one", servers, clients, n);
+        cr_assert_leq(hi - lo, 1, "%d+%d over %d: computers %d..%d", servers, clients, n, lo, hi);
+        cr_assert_leq(shi - slo, 1);
+        cr_assert_leq(chi - clo, 1);
+        int need = rm_ess_needed(servers, clients, 30, 500);
+        cr_assert_eq(n >= need, shi <= 30 && chi <= 500, "%d+%d over %d: needed %d", servers, clients, n, need);
+      }
+  cr_assert_eq(rm_ess_needed(31, 500, 30, 500), 2);
+  cr_assert_eq(rm_ess_needed(0, 531, 30, 500), 2);
+  cr_assert_eq(rm_ess_needed(30, 500, 30, 500), 1);
+  cr_assert_eq(rm_ess_needed(1, 0, 0, 500), -1);
+  cr_assert_eq(rm_ess_needed(0, 10, 0, 500), 1);
+}

@@ -231,7 +231,8 @@ Test(sweep, plan_guide_example) {
 
 /* Every planned design passes its own sweep: small cases, each policy. */
 Test(sweep, planned_designs_pass_their_sweeps) {
-  static const char *const cases[] = {"1x30+500", "3x15+285", "1x20+380,1x15+285,1x10+190,1x5+95", "20x10+190"};
+  static const char *const cases[] = {"1x30+500", "3x15+285", "1x20+380,1x15+285,1x10+190,1x5+95", "20x10+190",
+                                      "2x31+500,1x100"};
   static const char *const policies[] = {"gateway", "ms", "either"};
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
     for (size_t p = 0; p < sizeof policies / sizeof policies[0]; p++) {
@@ -246,7 +247,8 @@ Test(sweep, planned_designs_pass_their_sweeps) {
 Test(sweep, plan_bad_input_exit_2) {
   static const char *const bad[][3] = {
       {"--customers", "20y200", "--customers takes NxSIZE"},
-      {"--customers", "1x600", "cust-1 has 600 agents, over the gateway limit of 530"},
+      {"--gateway-limit", "99", "cust-1 has 100 agents, over the gateway limit of 99: an Essentials server reports "
+                                "to one gateway, so no design holds it"},
       {"--survive", "everything", "--survive takes none"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -263,6 +265,63 @@ Test(sweep, plan_bad_input_exit_2) {
   result *r = run((const char *[]){"plan", "--from", path_in("c.yaml"), NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "c.yaml:2:28: unknown key 'clientz'"), "%s", r->err);
+}
+
+/* A customer over an Essentials server's limit: the plan gives it as many
+ * Essentials servers as it needs (not the gateway limit it named before),
+ * says so, and writes essentials: in a design that passes its own
+ * verification (before, 31 + 499 gave a design whose baseline failed). */
+Test(sweep, plan_splits_customers_over_the_essentials_limit) {
+  result *r = run((const char *[]){"plan", "--customers", "1x531", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "romsim plan: 1 customer on 2 Essentials servers, 531 agents (the largest Essentials "
+                           "server 266)"),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "Essentials servers: one manages at most 30 servers and 500 clients (service provider "
+                           "mode), so\n   cust-1 (27 servers and 504 clients) gets 2, cust-1.1 and cust-1.2, with 13 or "
+                           "14 servers and 252 clients each."),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "2. Whole Essentials servers: 1 management server and 2 gateways."), "%s", r->out);
+  cr_assert(strstr(r->out, "gw-1   on ms-1, 266 agents: cust-1.1\n"), "%s", r->out);
+  r = run((const char *[]){"plan", "--customers", "1x31+499", "-o", path_in("d.yaml"), "--verify", "--jobs", "1",
+                           NULL});
+  cr_assert_eq(r->status, 0, "%s\n%s", r->out, r->err);
+  cr_assert(strstr(r->out, "cust-1 (31 servers and 499 clients) gets 2, cust-1.1 and cust-1.2, with 15 or 16 servers "
+                           "and 249 or 250 clients each."),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "gw-1   on ms-1, 530 agents: cust-1.1 cust-1.2\n"), "%s", r->out);
+  cr_assert(strstr(r->out, "verified"), "%s", r->out);
+  char *d = slurp_alloc(path_in("d.yaml"));
+  cr_assert(strstr(d, "    servers: 31\n    clients: 499\n    essentials: 2\n    primary: [gw-1, gw-1]\n"
+                      "    backup: [auto, auto]\n"),
+            "%s", d);
+  free(d);
+  r = run((const char *[]){"validate", path_in("d.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "1 customers on 2 Essentials servers, 530 agents"), "%s", r->out);
+  /* From a file: essentials: as given (more than needed is kept), a count
+   * that cannot hold a customer refused where it is written. */
+  spit(path_in("c.yaml"), "customers:\n  - {name: a, servers: 61, clients: 10, essentials: 4}\n");
+  r = run((const char *[]){"plan", "--from", path_in("c.yaml"), "-o", path_in("e.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "a-1 (61 servers and 10 clients) gets 4 (as given), a-1.1 to a-1.4"), "%s", r->out);
+  r = run((const char *[]){"validate", path_in("e.yaml"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  spit(path_in("c.yaml"), "customers:\n  - {name: a, servers: 61, clients: 10, essentials: 2}\n");
+  r = run((const char *[]){"plan", "--from", path_in("c.yaml"), NULL});
+  cr_assert_eq(r->status, 2, "%s", r->out);
+  cr_assert(strstr(r->err, "c.yaml:2:53: essentials: 2: 61 servers and 10 clients split over 2 Essentials servers "
+                           "leave up to 31 servers and 5 clients on one, over an Essentials server's limit of 30 "
+                           "servers + 500 clients; it takes essentials: 3"),
+            "%s", r->err);
+  /* A scenario's customer over the limit is refused as the scenario is. */
+  spit(path_in("s.yaml"), "name: s\nduration: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+                          "customers:\n  - {servers: 10, clients: 600}\n");
+  r = run((const char *[]){"plan", "--from", path_in("s.yaml"), NULL});
+  cr_assert_eq(r->status, 2, "%s", r->out);
+  cr_assert(strstr(r->err, "s.yaml:6:28: a customer with 10 servers and 600 clients is over an Essentials server's "
+                           "limit"),
+            "%s", r->err);
 }
 
 /* Customers of different sizes from a file, with its own limits. */
@@ -351,21 +410,43 @@ Test(sweep, sigint_keeps_an_interrupted_file) {
 }
 
 /* A fault of the scenario's own is not blamed on the failure swept: a site
- * cut for good at 1h30m leaves every gateway's failure recovered in 2m. An
- * Essentials server over its own limits is the node named. */
+ * cut for good at 1h30m leaves every gateway's failure recovered in 2m. */
 Test(sweep, recovery_counts_the_failure_s_own_outages) {
   spit(path_in("own.yaml"), "name: own\nduration: 3h\nseed: 1\nmanagement_servers: {count: 1}\n"
                             "gateways: {count: 3}\n"
-                            "customers:\n  - {count: 2, servers: 10, clients: 90}\n  - {name: big, servers: 40, clients: 10}\n"
+                            "customers:\n  - {count: 2, servers: 10, clients: 90}\n  - {name: big, servers: 40, clients: 10, essentials: 2}\n"
                             "faults:\n  - {cut: link:cust1-1, at: 1h30m}\n");
   result *r = run((const char *[]){"sweep", path_in("own.yaml"), "--fail", "each:gateway", "-o", path_in("own.db"), NULL});
-  cr_assert_eq(r->status, 1, "%s", r->err);
+  cr_assert_eq(r->status, 0, "%s", r->err);
   const char *db = path_in("own.db");
   cr_assert_str_eq(query(db, "SELECT group_concat(recover_us) FROM items WHERE case_id > 0"),
                    "120000000,120000000,120000000");
-  cr_assert_str_eq(query(db, "SELECT worst_node || ' ' || worst_peak || '/' || worst_limit FROM items WHERE case_id = 0"),
-                   "big-1 servers 40/30");
-  cr_assert(strstr(r->out, "OVER big-1 servers 40/30"), "%s", r->out);
+}
+
+/* An Essentials server cannot be over its limits in a run: a customer its
+ * Essentials servers cannot hold is refused before anything runs. A customer
+ * with several is swept server by server (each:essentials) and site by site
+ * (each:site: all of its Essentials servers cut off, and back), each for the
+ * default 45 minutes of a 3 h run. */
+Test(sweep, customers_with_several_essentials_servers) {
+  spit(path_in("over.yaml"), "name: over\nduration: 3h\nmanagement_servers: {count: 1}\ngateways: {count: 3}\n"
+                             "customers:\n  - {name: big, servers: 40, clients: 10}\n");
+  result *r = run((const char *[]){"sweep", path_in("over.yaml"), "-o", path_in("over.db"), NULL});
+  cr_assert_eq(r->status, 2, "%s", r->out);
+  cr_assert(strstr(r->err, "over.yaml:6:26: a customer with 40 servers and 10 clients is over an Essentials server's "
+                           "limit of 30 servers + 500 clients"),
+            "%s", r->err);
+  cr_assert_eq(count_files(), 1, "a sweep file was written");
+  spit(path_in("split.yaml"), "name: split\nduration: 3h\nseed: 1\nmanagement_servers: {count: 1}\ngateways: {count: 3}\n"
+                              "customers:\n  - {name: big, servers: 40, clients: 10, essentials: 2}\n");
+  r = run((const char *[]){"sweep", path_in("split.yaml"), "--fail", "each:essentials,site", "-o", path_in("split.db"),
+                           NULL});
+  cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+  const char *db = path_in("split.db");
+  cr_assert_str_eq(query(db, "SELECT group_concat(label || ' ' || recover_us, ', ') FROM "
+                             "(SELECT c.label, i.recover_us FROM cases c JOIN items i ON i.case_id = c.id "
+                             "WHERE case_id > 0 ORDER BY case_id)"),
+                   "crash big-1.1 2700000000, crash big-1.2 2700000000, site big-1 2700000000");
 }
 
 Test(sweep, unwritable_output_is_refused_before_running) {
@@ -398,7 +479,8 @@ Test(sweep, plan_names) {
   /* 530 computers: 30 servers and 500 clients, within an Essentials server's limits. */
   r = run((const char *[]){"plan", "--customers", "2x530", NULL});
   cr_assert_eq(r->status, 0, "%s", r->err);
-  cr_assert_null(strstr(r->out, "Note:"), "%s", r->out);
+  cr_assert_null(strstr(r->out, "Essentials servers:"), "%s", r->out);
+  cr_assert(strstr(r->out, "2. Whole customers:"), "%s", r->out);
 }
 
 /* A failure that lasts until the end of the run shows no recovery: never

@@ -22,13 +22,16 @@ static const char *plan_usage =
     "The smallest design that holds the customers: by the deployment guide's\n"
     "arithmetic, with whole customers on gateways, and surviving the failures\n"
     "asked for, each number explained; the design is written as a scenario.\n"
+    "A customer over an Essentials server's limit (30 servers + 500 clients) gets\n"
+    "as many Essentials servers as it needs, each placed on gateways on its own.\n"
     "\n"
     "  --customers SPECS  lines of identical customers: NxSIZE (5% of SIZE servers,\n"
-    "                     at least 1 and enough to leave at most 500 clients, the\n"
-    "                     rest clients) or NxSERVERS+CLIENTS;\n"
+    "                     at least 1 and enough to leave at most 500 clients per\n"
+    "                     530 computers, the rest clients) or NxSERVERS+CLIENTS;\n"
     "                     for example 20x200 or 20x10+190,5x30+470\n"
     "  --from FILE        customers from a YAML file: a scenario, or a file of\n"
-    "                     customers: [{name, count, servers, clients}] and limits:\n"
+    "                     customers: [{name, count, servers, clients, essentials}]\n"
+    "                     and limits:\n"
     "  --survive KIND     none (default), gateway (any one gateway), management_server\n"
     "                     (ms: any one management server) or either (any one of both)\n"
     "  --gateway-limit N  agents per gateway (default 530, or the file's limits)\n"
@@ -48,7 +51,7 @@ typedef struct {
   bool ms_given, gw_given;
 } plan_in;
 
-static int add_line(plan_in *in, const char *name, int count, int servers, int clients) {
+static int add_line(plan_in *in, const char *name, int count, int servers, int clients, int essentials) {
   if (in->n == in->cap) {
     int cap = in->cap ? in->cap * 2 : 8;
     rm_plan_line *v = realloc(in->lines, (size_t)cap * sizeof *v);
@@ -61,6 +64,7 @@ static int add_line(plan_in *in, const char *name, int count, int servers, int c
   l->count = count;
   l->servers = servers;
   l->clients = clients;
+  l->essentials = essentials;
   if (!l->name) return -1;
   in->n++;
   return 0;
@@ -100,15 +104,19 @@ static int parse_customers(plan_in *in, const char *s) {
       servers = (int)a;
       clients = (int)b;
     } else {
+      /* 5 % servers, but no more than 500 clients per Essentials server the
+       * customer needs at 530 computers each (one up to 530). */
+      long per = (long)in->ess_servers + in->ess_clients, ess = per > 0 ? (a + per - 1) / per : 1;
       servers = (int)((a * 5 + 99) / 100);
       if (servers < 1 && a > 0) servers = 1;
-      if (a - servers > 500) servers = (int)a - 500; /* an Essentials server manages 500 clients */
+      if (ess < 1) ess = 1;
+      if (a - servers > in->ess_clients * ess) servers = (int)(a - in->ess_clients * ess);
       clients = (int)a - servers;
     }
     if (servers + clients < 1) return cli_usage_error("plan: --customers: a customer needs at least one computer");
     char name[32];
     snprintf(name, sizeof name, in->n == 0 && !*p ? "cust" : "cust%d", in->n + 1);
-    if (add_line(in, name, (int)n, servers, clients)) return cli_usage_error("out of memory");
+    if (add_line(in, name, (int)n, servers, clients, 0)) return cli_usage_error("out of memory");
   }
   /* Lines are named cust1, cust2, ... when there are several, as in a
    * scenario; a single line is cust. */
@@ -153,7 +161,8 @@ static int read_from(plan_in *in, const char *file) {
     }
     rc = 0;
     for (int i = 0; i < sc.n_specs && rc == 0; i++)
-      if (add_line(in, sc.specs[i].prefix, sc.specs[i].count, sc.specs[i].servers, sc.specs[i].clients))
+      if (add_line(in, sc.specs[i].prefix, sc.specs[i].count, sc.specs[i].servers, sc.specs[i].clients,
+                   sc.specs[i].essentials))
         rc = cli_usage_error("out of memory");
     in->ms_limit = sc.p.ms_agents;
     in->gw_limit = sc.p.gw_agents;
@@ -164,7 +173,7 @@ static int read_from(plan_in *in, const char *file) {
     return rc;
   }
   static const char *const top[] = {"customers", "limits", NULL};
-  static const char *const cust_keys[] = {"name", "count", "servers", "clients", NULL};
+  static const char *const cust_keys[] = {"name", "count", "servers", "clients", "essentials", NULL};
   static const char *const limit_keys[] = {"management_server_agents", "gateway_agents", "essentials_servers",
                                            "essentials_clients", NULL};
   yaml_node_t *list, *v;
@@ -180,7 +189,8 @@ static int read_from(plan_in *in, const char *file) {
       yaml_node_t *x = rm_yaml_get(&y, v, limit_keys[k]);
       int64_t val;
       if (!x) continue;
-      if (rm_yaml_int(&y, x, limit_keys[k], 1, 1000000, &val)) goto out;
+      /* As in a scenario: an Essentials limit may be 0 (none of that kind). */
+      if (rm_yaml_int(&y, x, limit_keys[k], k < 2 ? 1 : 0, 1000000, &val)) goto out;
       *dst[k] = (int)val;
     }
   }
@@ -192,12 +202,37 @@ static int read_from(plan_in *in, const char *file) {
   for (int i = 0; i < n; i++) {
     yaml_node_t *m = rm_yaml_node(&y, list->data.sequence.items.start[i]);
     if (rm_yaml_check_keys(&y, m, "a customer line", cust_keys)) goto out;
-    int64_t count = 1, servers = 0, clients = 0;
+    int64_t count = 1, servers = 0, clients = 0, essentials = 0;
     if ((v = rm_yaml_get(&y, m, "count")) && rm_yaml_int(&y, v, "count", 1, 100000, &count)) goto out;
     if ((v = rm_yaml_get(&y, m, "servers")) && rm_yaml_int(&y, v, "servers", 0, 1000000, &servers)) goto out;
     if ((v = rm_yaml_get(&y, m, "clients")) && rm_yaml_int(&y, v, "clients", 0, 1000000, &clients)) goto out;
     if (servers + clients == 0) {
       rm_yaml_error(&y, m, "a customer needs at least one computer (servers or clients)");
+      goto out;
+    }
+    /* essentials: as in a scenario; without it, as many as the limit needs. */
+    int need = rm_ess_needed((int)servers, (int)clients, in->ess_servers, in->ess_clients);
+    yaml_node_t *ek = rm_yaml_get(&y, m, "essentials");
+    if (ek && rm_yaml_int(&y, ek, "essentials", 1, 1000000, &essentials)) goto out;
+    if (need < 0) {
+      rm_yaml_error(&y, m, "an Essentials server manages at most %d servers and %d clients, so no number of them "
+                           "holds %lld servers and %lld clients",
+                    in->ess_servers, in->ess_clients, (long long)servers, (long long)clients);
+      goto out;
+    }
+    if (ek && essentials > servers + clients) {
+      rm_yaml_error(&y, ek, "essentials: %lld Essentials servers for %lld computers: each needs at least one",
+                    (long long)essentials, (long long)(servers + clients));
+      goto out;
+    }
+    if (ek && essentials < need) {
+      rm_yaml_error(&y, ek,
+                    "essentials: %lld: %lld servers and %lld clients split over %lld Essentials servers leave up to "
+                    "%lld servers and %lld clients on one, over an Essentials server's limit of %d servers + %d "
+                    "clients; it takes essentials: %d",
+                    (long long)essentials, (long long)servers, (long long)clients, (long long)essentials,
+                    (long long)((servers + essentials - 1) / essentials),
+                    (long long)((clients + essentials - 1) / essentials), in->ess_servers, in->ess_clients, need);
       goto out;
     }
     char *name = NULL, dflt[32];
@@ -217,7 +252,7 @@ static int read_from(plan_in *in, const char *file) {
         free(name);
         goto out;
       }
-    int r = add_line(in, name ? name : dflt, (int)count, (int)servers, (int)clients);
+    int r = add_line(in, name ? name : dflt, (int)count, (int)servers, (int)clients, (int)essentials);
     free(name);
     if (r) {
       rm_yaml_error(&y, m, "out of memory");
@@ -243,11 +278,57 @@ static const char *survive_text(rm_survive s) {
 
 static const char *plural(int64_t n, const char *one, const char *many) { return n == 1 ? one : many; }
 
+/* The customers given several Essentials servers, line by line: how many
+ * each gets, named how, and their share. */
+static void print_essentials(FILE *f, const rm_plan *pl, const rm_plan_input *in) {
+  if (!pl->n_split) return;
+  fprintf(f, "Essentials servers: one manages at most %d servers and %d clients (service provider mode), so\n",
+          in->ess_servers, in->ess_clients);
+  for (int l = 0; l < in->n_lines; l++) {
+    const rm_plan_line *ln = &in->lines[l];
+    int e = pl->line_ess[l];
+    if (e < 2) continue;
+    char who[300], first[300], last[300];
+    if (ln->count == 1)
+      snprintf(who, sizeof who, "%s-1 (%d servers and %d clients) gets", ln->name, ln->servers, ln->clients);
+    else
+      snprintf(who, sizeof who, "each of the %d customers of %s (%d servers and %d clients) gets", ln->count, ln->name,
+               ln->servers, ln->clients);
+    snprintf(first, sizeof first, "%s-%s.1", ln->name, ln->count == 1 ? "1" : "K");
+    snprintf(last, sizeof last, "%s-%s.%d", ln->name, ln->count == 1 ? "1" : "K", e);
+    /* The split differs by at most one of each: the last has the fewest
+     * servers and the most clients, the first the reverse. */
+    int s_lo, s_hi, c_lo, c_hi;
+    rm_ess_split(ln->servers, ln->clients, e, e - 1, &s_lo, &c_hi);
+    rm_ess_split(ln->servers, ln->clients, e, 0, &s_hi, &c_lo);
+    char sv[32], cl[32];
+    if (s_lo == s_hi)
+      snprintf(sv, sizeof sv, "%d", s_lo);
+    else
+      snprintf(sv, sizeof sv, "%d or %d", s_lo, s_hi);
+    if (c_lo == c_hi)
+      snprintf(cl, sizeof cl, "%d", c_lo);
+    else
+      snprintf(cl, sizeof cl, "%d or %d", c_lo, c_hi);
+    fprintf(f, "   %s %d%s, %s %s %s, with %s servers and %s clients each.\n", who, e,
+            ln->essentials > 0 ? " (as given)" : "", first, e == 2 ? "and" : "to", last, sv, cl);
+  }
+  fprintf(f, "   Each is placed on gateways whole, with its own primary and backup; a design written with -o gives "
+             "the customer line essentials: N.\n");
+}
+
 static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_survive s) {
-  fprintf(f, "romsim plan: %d customer%s, %lld agents (the largest %lld); limits %d agents per gateway, %d per "
-             "management server\n\n",
-          pl->n_cust, plural(pl->n_cust, "", "s"), (long long)pl->agents, (long long)pl->largest, in->gw_limit,
-          in->ms_limit);
+  if (pl->n_split)
+    fprintf(f, "romsim plan: %d customer%s on %d Essentials servers, %lld agents (the largest Essentials server "
+               "%lld); limits %d agents per gateway, %d per management server\n\n",
+            pl->n_cust, plural(pl->n_cust, "", "s"), pl->n_ess, (long long)pl->agents, (long long)pl->largest,
+            in->gw_limit, in->ms_limit);
+  else
+    fprintf(f, "romsim plan: %d customer%s, %lld agents (the largest %lld); limits %d agents per gateway, %d per "
+               "management server\n\n",
+            pl->n_cust, plural(pl->n_cust, "", "s"), (long long)pl->agents, (long long)pl->largest, in->gw_limit,
+            in->ms_limit);
+  print_essentials(f, pl, in);
   fprintf(f, "1. The guide's arithmetic: %d management server%s and %d gateway%s.\n", pl->arith_ms,
           plural(pl->arith_ms, "", "s"), pl->arith_gw, plural(pl->arith_gw, "", "s"));
   fprintf(f, "   %lld agents / %d per gateway = %.2f, rounded up to %d; %lld / %d per management server = %.2f, "
@@ -258,19 +339,22 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
   int64_t fullest = 0;
   for (int g = 0; g < p->n_gw; g++)
     if (p->gw_load[g] > fullest) fullest = p->gw_load[g];
-  fprintf(f, "2. Whole customers: %d management server%s and %d gateway%s.\n", p->n_ms, plural(p->n_ms, "", "s"),
-          p->n_gw, plural(p->n_gw, "", "s"));
-  fprintf(f, "   A customer's Essentials server reports to one gateway, so customers are placed whole. ");
+  fprintf(f, "2. Whole %s: %d management server%s and %d gateway%s.\n", rm_plan_unit(pl, 2), p->n_ms,
+          plural(p->n_ms, "", "s"), p->n_gw, plural(p->n_gw, "", "s"));
+  if (pl->n_split)
+    fprintf(f, "   An Essentials server reports to one gateway, so each is placed whole. ");
+  else
+    fprintf(f, "   A customer's Essentials server reports to one gateway, so customers are placed whole. ");
   if (p->n_gw > pl->arith_gw && pl->arith_fullest > in->gw_limit)
-    fprintf(f, "On %d gateway%s the fullest would carry %lld agents (%d customer%s), over the limit of %d. ",
-            pl->arith_gw, plural(pl->arith_gw, "", "s"), (long long)pl->arith_fullest, pl->arith_fullest_customers,
-            plural(pl->arith_fullest_customers, "", "s"), in->gw_limit);
+    fprintf(f, "On %d gateway%s the fullest would carry %lld agents (%d %s), over the limit of %d. ",
+            pl->arith_gw, plural(pl->arith_gw, "", "s"), (long long)pl->arith_fullest, pl->arith_fullest_ess,
+            rm_plan_unit(pl, pl->arith_fullest_ess), in->gw_limit);
   else if (p->n_gw > pl->arith_gw && pl->why_fewer[RM_SURVIVE_NONE][0])
     fprintf(f, "%c%s. ", 'W', pl->why_fewer[RM_SURVIVE_NONE] + 1);
   else if (p->n_gw <= pl->arith_gw)
     fprintf(f, "They fit on the arithmetic's %d gateway%s. ", pl->arith_gw, plural(pl->arith_gw, "", "s"));
-  fprintf(f, "Placed largest first, the %d customer%s need%s %d gateway%s, the fullest carrying %lld.\n", pl->n_cust,
-          plural(pl->n_cust, "", "s"), plural(pl->n_cust, "s", ""), p->n_gw, plural(p->n_gw, "", "s"),
+  fprintf(f, "Placed largest first, the %d %s need%s %d gateway%s, the fullest carrying %lld.\n", pl->n_ess,
+          rm_plan_unit(pl, pl->n_ess), plural(pl->n_ess, "s", ""), p->n_gw, plural(p->n_gw, "", "s"),
           (long long)fullest);
   if (p->n_ms > pl->arith_ms && pl->why_more_ms[RM_SURVIVE_NONE][0])
     fprintf(f, "   It takes %d management servers: %s.\n", p->n_ms, pl->why_more_ms[RM_SURVIVE_NONE]);
@@ -282,9 +366,9 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
     if (pl->why_more_ms[s][0]) fprintf(f, " %c%s.", 'W', pl->why_more_ms[s] + 1);
     if (pl->why_fewer[s][0]) fprintf(f, " %c%s.", 'W', pl->why_fewer[s] + 1);
     if (d->worst_gw_load >= 0 && (s == RM_SURVIVE_GATEWAY || s == RM_SURVIVE_EITHER))
-      fprintf(f, " With %d gateway%s, a failed gateway's customers move to backups with room, on its own "
+      fprintf(f, " With %d gateway%s, a failed gateway's %s move to backups with room, on its own "
                  "management server where one has room: the worst case, gw-%d failing, brings gw-%d to %lld of %d.",
-              d->n_gw, plural(d->n_gw, "", "s"), d->worst_gw_failed + 1, d->worst_gw + 1,
+              d->n_gw, plural(d->n_gw, "", "s"), rm_plan_unit(pl, 2), d->worst_gw_failed + 1, d->worst_gw + 1,
               (long long)d->worst_gw_load, in->gw_limit);
     if (d->worst_ms_load >= 0 && (s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER))
       fprintf(f, " With %d management servers, a failed one's gateways fail over to the others with room: the worst "
@@ -294,14 +378,6 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
       fprintf(f, " With one more management server (%d), %d gateway%s would do.", pl->alt_ms[s], pl->alt_gw[s],
               plural(pl->alt_gw[s], "", "s"));
     fprintf(f, "\n");
-  }
-  if (pl->ess_over) {
-    char name[256];
-    rm_plan_customer_name(pl, in, pl->ess_over_first, name, sizeof name);
-    fprintf(f, "Note: %d customer%s (%s first) %s more than %d servers or %d clients, over an Essentials server's "
-               "limits: each needs a second Essentials server, which this plan does not add.\n",
-            pl->ess_over, plural(pl->ess_over, "", "s"), name, plural(pl->ess_over, "has", "have"), in->ess_servers,
-            in->ess_clients);
   }
   fprintf(f, "\nevery policy:\n  %-20s %18s %9s\n", "survive", "management servers", "gateways");
   for (int k = 0; k < RM_SURVIVE_KINDS; k++)
@@ -315,10 +391,10 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
     if (d->gw_failover[g] >= 0) fprintf(f, " (fails over to ms-%d)", d->gw_failover[g] + 1);
     fprintf(f, ", %lld agents:", (long long)d->gw_load[g]);
     int shown = 0;
-    for (int c = 0; c < d->n_cust; c++) {
+    for (int c = 0; c < d->n_ess; c++) {
       if (d->primary[c] != g) continue;
       char name[256];
-      rm_plan_customer_name(pl, in, c, name, sizeof name);
+      rm_plan_ess_name(pl, in, c, name, sizeof name);
       if (shown++ == 8) {
         fprintf(f, " ...");
         break;
@@ -347,12 +423,14 @@ static int write_design(const char *path, const rm_plan *pl, const rm_plan_input
   FILE *f = fopen(path, "w");
   if (!f) return -1;
   const rm_plan_design *d = &pl->design[s];
-  fprintf(f, "# Planned by romsim plan: %d customer%s, %lld agents, %s.\n", pl->n_cust, plural(pl->n_cust, "", "s"),
-          (long long)pl->agents, survive_text(s));
-  fprintf(f, "# The guide's arithmetic: %d management server%s and %d gateway%s; whole customers: %d and %d;\n"
+  char on[64] = "";
+  if (pl->n_split) snprintf(on, sizeof on, " on %d Essentials servers", pl->n_ess);
+  fprintf(f, "# Planned by romsim plan: %d customer%s%s, %lld agents, %s.\n", pl->n_cust, plural(pl->n_cust, "", "s"),
+          on, (long long)pl->agents, survive_text(s));
+  fprintf(f, "# The guide's arithmetic: %d management server%s and %d gateway%s; whole %s: %d and %d;\n"
              "# this design: %d management server%s and %d gateway%s.\n",
           pl->arith_ms, plural(pl->arith_ms, "", "s"), pl->arith_gw, plural(pl->arith_gw, "", "s"),
-          pl->design[RM_SURVIVE_NONE].n_ms, pl->design[RM_SURVIVE_NONE].n_gw, d->n_ms, plural(d->n_ms, "", "s"),
+          rm_plan_unit(pl, 2), pl->design[RM_SURVIVE_NONE].n_ms, pl->design[RM_SURVIVE_NONE].n_gw, d->n_ms, plural(d->n_ms, "", "s"),
           d->n_gw, plural(d->n_gw, "", "s"));
   fputs("name: ", f);
   yaml_quoted(f, name);
@@ -375,9 +453,12 @@ static int write_design(const char *path, const rm_plan *pl, const rm_plan_input
     fputs("  - name: ", f);
     yaml_quoted(f, ln->name);
     fprintf(f, "\n    count: %d\n    servers: %d\n    clients: %d\n", ln->count, ln->servers, ln->clients);
+    /* One gateway per Essentials server, customer by customer. */
+    int n_ess = ln->count * pl->line_ess[l];
+    if (pl->line_ess[l] > 1) fprintf(f, "    essentials: %d\n", pl->line_ess[l]);
     for (int k = 0; k < 2; k++) {
       fprintf(f, "    %s: [", k ? "backup" : "primary");
-      for (int i = 0; i < ln->count; i++) {
+      for (int i = 0; i < n_ess; i++) {
         int v = k ? d->backup[c + i] : d->primary[c + i];
         if (i) fprintf(f, "%s", i % 10 ? ", " : ",\n      ");
         if (v >= 0)
@@ -387,7 +468,7 @@ static int write_design(const char *path, const rm_plan *pl, const rm_plan_input
       }
       fprintf(f, "]\n");
     }
-    c += ln->count;
+    c += n_ess;
   }
   fprintf(f, "expect: [capacity_held, no_data_lost]\n");
   if (ferror(f)) {

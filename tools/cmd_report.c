@@ -314,8 +314,17 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fprintf(out, "</h1>\n<p>seed %llu &#183; %s run &#183; romsim %s &#183; from ", (unsigned long long)f->seed,
           f->status, ROMSIM_VERSION);
   svg_escape(out, file);
-  fprintf(out, "</p>\n<p id=\"design\">%lld customers, %lld agents, %lld gateways, %lld management servers</p>\n",
-          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'essentials'", 0),
+  /* Customers: Essentials servers, but of a customer's several (CUSTOMER.1,
+   * CUSTOMER.2, ...: the same name up to a final ".J") only the first. */
+  int64_t n_ess = rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'essentials'", 0);
+  int64_t n_cust = rr_int(f,
+                          "SELECT count(*) FROM nodes e WHERE e.role = 'essentials' AND NOT EXISTS (SELECT 1 FROM "
+                          "nodes o WHERE o.role = 'essentials' AND o.id < e.id AND substr(rtrim(e.name, "
+                          "'0123456789'), -1) = '.' AND rtrim(o.name, '0123456789') = rtrim(e.name, '0123456789'))",
+                          0);
+  fprintf(out, "</p>\n<p id=\"design\">%lld customers", (long long)n_cust);
+  if (n_ess != n_cust) fprintf(out, " on %lld Essentials servers", (long long)n_ess);
+  fprintf(out, ", %lld agents, %lld gateways, %lld management servers</p>\n",
           (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
           (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
           (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));

@@ -155,6 +155,13 @@ static void on_progress(uv_timer_t *t) {
   c->progress_drawn = true;
 }
 
+/* " on N Essentials servers" when customers have more than one each, else "". */
+static void essentials_note(const rm_scenario *sc, char *buf, size_t len) {
+  int64_t n = rm_scenario_essentials(sc);
+  buf[0] = '\0';
+  if (n != rm_scenario_customers(sc)) snprintf(buf, len, " on %lld Essentials servers", (long long)n);
+}
+
 static const char *role_label(rm_role r) {
   switch (r) {
   case RM_MS: return "management server";
@@ -169,8 +176,10 @@ static void print_text(run_ctx *c) {
   char a[32], b[32];
   double wall = c->wall_end - c->wall_start;
   printf("romsim %s: %s (seed %" PRIu64 ")\n", ROMSIM_VERSION, c->sc.name, c->sc.seed);
-  printf("design: %lld customers, %lld agents, %d gateways, %d management servers\n",
-         (long long)rm_scenario_customers(&c->sc), (long long)rm_scenario_agents(&c->sc), c->sc.n_gw, c->sc.n_ms);
+  char ess[64];
+  essentials_note(&c->sc, ess, sizeof ess);
+  printf("design: %lld customers%s, %lld agents, %d gateways, %d management servers\n",
+         (long long)rm_scenario_customers(&c->sc), ess, (long long)rm_scenario_agents(&c->sc), c->sc.n_gw, c->sc.n_ms);
   printf("run: %s simulated of %s, %" PRIu64 " events in %.2f s (%.2f M events/s), %s\n",
          rs_duration_format(rs_sim_now(&c->sim), a, sizeof a), rs_duration_format(c->sc.duration, b, sizeof b), c->sim.events, wall,
          wall > 0 ? (double)c->sim.events / wall / 1e6 : 0.0, c->status);
@@ -444,9 +453,11 @@ int cmd_validate(int argc, char **argv) {
     rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
-  printf("%s: valid: %s, %s, %lld customers, %lld agents, %d gateways, %d management servers; faults: %d, expectations: %d"
-         "\n",
-         scenario, sc.name, rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc),
+  char ess[64];
+  essentials_note(&sc, ess, sizeof ess);
+  printf("%s: valid: %s, %s, %lld customers%s, %lld agents, %d gateways, %d management servers; faults: %d, "
+         "expectations: %d\n",
+         scenario, sc.name, rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc), ess,
          (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms, sc.n_faults, sc.n_expect);
   rm_scenario_free(&sc);
   return 0;

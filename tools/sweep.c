@@ -63,8 +63,8 @@ typedef struct {
 
 /* Every single failure of the roles asked, in role order, then node order. */
 static int list_failures(const rm_scenario *sc, unsigned roles, failure **out, int *n_out) {
-  int64_t n_cust = rm_scenario_customers(sc);
-  size_t cap = (size_t)sc->n_gw + (size_t)sc->n_ms + 4 + 2 * (size_t)n_cust;
+  int64_t n_cust = rm_scenario_customers(sc), n_ess = rm_scenario_essentials(sc);
+  size_t cap = (size_t)sc->n_gw + (size_t)sc->n_ms + 4 + (size_t)n_cust + (size_t)n_ess;
   failure *f = calloc(cap ? cap : 1, sizeof *f);
   if (!f) return -1;
   int n = 0;
@@ -90,13 +90,20 @@ static int list_failures(const rm_scenario *sc, unsigned roles, failure **out, i
         snprintf(f[n].target, sizeof f[n].target, "%s-%d", r == SW_RMS_NODE ? "rms" : "sql", i + 1);
       }
       break;
-    case SW_ESSENTIALS:
-    case SW_SITE:
-      for (int s = 0; s < sc->n_specs; s++)
-        for (int c = 0; c < sc->specs[s].count; c++, n++) {
-          snprintf(f[n].kind, sizeof f[n].kind, "%s", r == SW_SITE ? "site_outage" : "crash");
-          snprintf(f[n].target, sizeof f[n].target, "%s-%d", sc->specs[s].prefix, c + 1);
-        }
+    case SW_ESSENTIALS: /* each Essentials server: CUSTOMER, or CUSTOMER.J when it has several */
+    case SW_SITE:       /* each customer's site: every link of its Essentials servers */
+      for (int s = 0; s < sc->n_specs; s++) {
+        const rm_customer_spec *cs = &sc->specs[s];
+        int parts = r == SW_SITE ? 1 : cs->essentials;
+        for (int c = 0; c < cs->count; c++)
+          for (int j = 0; j < parts; j++, n++) {
+            snprintf(f[n].kind, sizeof f[n].kind, "%s", r == SW_SITE ? "site_outage" : "crash");
+            if (parts == 1)
+              snprintf(f[n].target, sizeof f[n].target, "%s-%d", cs->prefix, c + 1);
+            else
+              snprintf(f[n].target, sizeof f[n].target, "%s-%d.%d", cs->prefix, c + 1, j + 1);
+          }
+      }
       break;
     default:
       break;
@@ -218,10 +225,12 @@ static int add_fault(rm_scenario *sc, const char *kind, const char *target, rs_t
   return f->id && f->target && f->where ? 0 : -1;
 }
 
-/* The nodes a case's failures act on (the Essentials server, for a site),
- * found in the group once it is built. */
+/* The nodes a case's failures act on, found in the group once it is built:
+ * a crashed node, or for a site, the customer whose Essentials servers it
+ * cuts off. */
 typedef struct {
   const rm_node *node[2];
+  const char *customer[2];
   bool crash[2];
   int n;
 } failed_nodes;
@@ -229,8 +238,11 @@ typedef struct {
 static failed_nodes find_failed(rm_group *g, const sw_case *c) {
   failed_nodes f = {.n = c->n_faults};
   for (int k = 0; k < c->n_faults; k++) {
-    f.node[k] = rm_group_find(g, c->target[k]);
     f.crash[k] = strcmp(c->kind[k], "crash") == 0;
+    if (f.crash[k])
+      f.node[k] = rm_group_find(g, c->target[k]);
+    else
+      f.customer[k] = c->target[k];
   }
   return f;
 }
@@ -251,6 +263,9 @@ static const rm_node *cluster_of(const rm_group *g, const rm_node *n) {
 static bool caused_by(const rm_group *g, const rm_link_outage *o, const failed_nodes *f) {
   for (int k = 0; k < f->n; k++) {
     const rm_node *n = f->node[k];
+    if (f->customer[k] && o->owner->role == RM_ESSENTIALS &&
+        rm_essentials_of((const rm_essentials *)(const void *)o->owner, f->customer[k]))
+      return true;
     if (!n) continue;
     if (o->owner == n) return true;
     if (!f->crash[k]) continue;
