@@ -349,6 +349,27 @@ Test(cli, the_story_of_a_datacenter_outage) {
                    "20 links are down (first: the link from cust-1 is down); 2.57 MB queued, 0 B lost so far");
 }
 
+/* The summary's count of cluster failovers is the number of cluster_failover
+ * events: the failover onto a node back after both were down counts too. */
+Test(cli, cluster_failovers_count_their_events) {
+  char *sc = path_in("rms.yaml"), *db = path_in("rms.db");
+  spit(sc, "name: rms-both\nduration: 4h\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+           "customers:\n  - {count: 1, servers: 2, clients: 8}\n"
+           "faults:\n  - {crash: rms-1, at: 1h, for: 1h}\n  - {crash: rms-2, at: 1h10m, for: 20m}\n"
+           "  - {crash: sql, at: 3h, for: 10m}\n");
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  /* rms: onto rms-2 when rms-1 fails, and onto rms-2 again when it is back
+   * after both were down; sql: onto sql-1 when a node of it is back. */
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events e JOIN nodes n ON n.id = e.node "
+                             "WHERE e.kind = 'cluster_failover' AND n.name = 'rms'"), "2");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events e JOIN nodes n ON n.id = e.node "
+                             "WHERE e.kind = 'cluster_failover' AND n.name = 'sql'"), "1");
+  cr_assert(strstr(r->out, "cluster failovers: RMS 2, SQL 1\n"), "%s", r->out);
+  cr_assert_str_eq(query(db, "SELECT value FROM figures WHERE key = 'rms_failovers'"), "2.0");
+  cr_assert_str_eq(query(db, "SELECT value FROM figures WHERE key = 'sql_failovers'"), "1.0");
+}
+
 /* A replay saved by a spreadsheet: a BOM, a capitalised header, CRLF; and
  * an up that is "back to normal" whatever was down. */
 Test(cli, replays_from_spreadsheets) {
