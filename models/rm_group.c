@@ -703,12 +703,15 @@ static void sample_node(rm_group *g, rm_node *n, bool data) {
   n->dropped_at_sample = n->spool.dropped;
 }
 
-/* Once no fault holds anything and the queues are back to their level
- * before the faults, say so (checked at samples). */
+/* Once no fault holds anything, none is under way (a flap between two of
+ * its flaps holds nothing, but is not over), and the queues are back to
+ * their level before the faults, say so (checked at samples). */
 static void tell_drained(rm_group *g, int64_t queued) {
   rs_time_t now = rs_sim_now(g->sim);
   if (g->timeline.active_holds == 0 && !g->drain_pending) g->calm_queued = queued;
-  if (!g->drain_pending || g->timeline.active_holds > 0 || now <= g->drain_since || queued > g->drain_level) return;
+  if (!g->drain_pending || g->timeline.active_holds > 0 || now <= g->drain_since || queued > g->drain_level ||
+      rm_timeline_under_way(&g->timeline, now))
+    return;
   g->drain_pending = false;
   char d[32], q[32], at[32];
   rm_group_event(g, NULL, "backlog_drained", "queues are back to their level before the faults: %s queued, %s after the last change at %s",

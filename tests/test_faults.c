@@ -103,6 +103,36 @@ Test(faults, flap) {
   world_free(w);
 }
 
+/* The story's lines of one kind: how many events, and the time of the first. */
+static int64_t story_count(world *w, const char *kind, rs_time_t *first) {
+  int64_t n = 0;
+  *first = -1;
+  for (int64_t i = 0; i < w->g.story.n; i++) {
+    const rm_story_line *l = &w->g.story.lines[i];
+    if (strcmp(l->kind, kind) != 0) continue;
+    if (*first < 0) *first = l->t;
+    n += l->count;
+  }
+  return n;
+}
+
+/* A flap between two of its flaps holds nothing, but is not over: the
+ * queues are back to their level before it only once, after its last step
+ * (2h40m), not in each of its up phases. */
+Test(faults, backlog_drained_once_a_flap_is_over) {
+  world *w = world_new(ONE_SITE("faults:\n  - {flap: gw-1, at: 1h, every: 20m, times: 3}\n"));
+  rs_time_t t;
+  world_run(w, 2 * RS_HOUR + 15 * RS_MIN); /* in the flap's second up phase (2h to 2h20m)... */
+  cr_assert_eq(w->g.timeline.active_holds, 0, "...when no fault holds anything");
+  cr_assert_eq(story_count(w, "backlog_drained", &t), 0, "told at %lld us, while the flap is under way", (long long)t);
+  world_run(w, w->sc.duration);
+  cr_assert_eq(story_count(w, "backlog_drained", &t), 1);
+  cr_assert_gt(t, 2 * RS_HOUR + 40 * RS_MIN, "told at %lld us", (long long)t);
+  cr_assert_leq(t, 2 * RS_HOUR + 50 * RS_MIN, "told at %lld us", (long long)t);
+  assert_conserved(w);
+  world_free(w);
+}
+
 /* A link that flaps: down 1 minute, up 1 minute, 3 times; each outage is
  * shorter than the first retry round, so the sender reconnects to its
  * primary every time and never fails over. */
@@ -213,6 +243,11 @@ Test(faults, rolling_restart) {
     cr_assert_eq(w->g.gw[k].node.state, RM_UP);
   }
   world_run(w, w->sc.duration);
+  /* Between two restarts nothing is held, but the fault is under way: the
+   * queues' return is told once, after the last restart (1h23m). */
+  rs_time_t told;
+  cr_assert_eq(story_count(w, "backlog_drained", &told), 1);
+  cr_assert_gt(told, RS_HOUR + 23 * RS_MIN);
   assert_conserved(w);
   world_free(w);
 }
