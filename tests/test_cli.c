@@ -335,6 +335,10 @@ Test(cli, the_story_of_a_datacenter_outage) {
                         "; 4000 agents\n",
                         "  02:03:00  200 heartbeat failure alerts",
                         "  03:27:40  20 queues start dropping data",
+                        /* dated at the last drops, before the links are back,
+                         * though the samples that notice them come after */
+                        "  04:59:58  20 queues stop dropping data (first: cust-9's queue stopped dropping at "
+                        "04:59:58: 105.1 MB lost since 03:27:43); 1.95 GB queued, 2.05 GB lost so far\n",
                         "  05:00:00  20 links are back",
                         "queues are back to their level before the faults",
                         "FAIL  no_data_lost: 2.05 GB dropped"};
@@ -345,6 +349,15 @@ Test(cli, the_story_of_a_datacenter_outage) {
     at = p;
   }
   cr_assert_str_eq(query(db, "SELECT count(*) > 8 FROM events WHERE kind = 'timeline'"), "1");
+  /* Each queue stopped dropping within seconds of the links' return, and is
+   * recorded at a later sample, after events dated later than it. */
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'drop_ended' AND "
+                             "t_us BETWEEN 17990000000 AND 18005000000"), "20");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events a WHERE a.kind = 'drop_ended' AND "
+                             "EXISTS (SELECT 1 FROM events b WHERE b.id < a.id AND b.t_us > a.t_us)"), "20");
+  cr_assert_str_eq(query(db, "SELECT detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id LIMIT 1 OFFSET 5"),
+                   "20 queues stop dropping data (first: cust-9's queue stopped dropping at 04:59:58: 105.1 MB lost "
+                   "since 03:27:43); 1.95 GB queued, 2.05 GB lost so far");
   cr_assert_str_eq(query(db, "SELECT detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id LIMIT 1"),
                    "20 links are down (first: the link from cust-1 is down); 2.57 MB queued, 0 B lost so far");
 }

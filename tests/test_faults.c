@@ -133,6 +133,44 @@ Test(faults, backlog_drained_once_a_flap_is_over) {
   world_free(w);
 }
 
+/* A queue that stops dropping is told so dated at its last drop, not at the
+ * sample that notices it: cust-1's link is cut from 1h to 1h30m, its 2 MB
+ * queue fills in under 2 minutes and drops until the link is back; with
+ * samples every 10 minutes, the one at 1h40m is the first to find it has
+ * dropped nothing since the one before. The story stays in time order, and
+ * the figures of the line are those of its last drop. */
+Test(faults, drop_ended_is_dated_at_the_last_drop) {
+  world *w = world_new(ONE_SITE("sample_every: 10m\nessentials: {queue: 2MB}\n"
+                                "faults:\n  - {cut: cust-1, at: 1h, for: 30m}\n"));
+  rm_node *e = world_node(w, "cust-1");
+  rs_time_t t;
+  for (rs_time_t m = 0; m <= 2 * RS_HOUR; m += RS_MIN) {
+    world_run(w, m);
+    /* What the figures of a drop are taken from holds at every instant. */
+    cr_assert_eq(w->g.generated - w->g.delivered - w->g.dropped_total, rm_group_queued(&w->g), "at %lld min",
+                 (long long)(m / RS_MIN));
+  }
+  cr_assert_gt(e->spool.dropped, 0);
+  cr_assert_eq(story_count(w, "drop_ended", &t), 1);
+  /* The link is back at 1h30m; what arrives in the few seconds before the
+   * queue has room again is still dropped. */
+  cr_assert(t > RS_HOUR + 29 * RS_MIN && t < RS_HOUR + 31 * RS_MIN, "dated %lld us, not at its last drop",
+            (long long)t);
+  char when[64], clock[32];
+  snprintf(when, sizeof when, "cust-1's queue stopped dropping at %s: ", rs_clock_format(t / RS_SEC * RS_SEC, clock, sizeof clock));
+  for (int64_t i = 1; i < w->g.story.n; i++)
+    cr_assert_leq(w->g.story.lines[i - 1].t, w->g.story.lines[i].t, "line %lld is out of order", (long long)i);
+  for (int64_t i = 0; i < w->g.story.n; i++) {
+    const rm_story_line *l = &w->g.story.lines[i];
+    if (strcmp(l->kind, "drop_ended") != 0) continue;
+    cr_assert_eq(l->lost, e->spool.dropped, "lost so far at the last drop: all it ever dropped");
+    cr_assert(strstr(l->first, when), "%s", l->first);
+  }
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  world_free(w);
+}
+
 /* A link that flaps: down 1 minute, up 1 minute, 3 times; each outage is
  * shorter than the first retry round, so the sender reconnects to its
  * primary every time and never fails over. */
