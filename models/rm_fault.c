@@ -384,9 +384,9 @@ static void degrade_effect(rm_group *g, rm_node *n) {
   char d[32], r[32];
   if (lat == 0 && bw == 0 && loss == 0)
     rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
-  else
+  else /* the latency as written: a setting, not a time reached */
     rm_group_event(g, n, "link_degraded", "the link from %s is degraded: latency +%s, bandwidth %s, loss %.2f %%",
-                   n->name, rs_duration_format(lat, d, sizeof d), bw > 0 ? rm_rate_format(bw, r, sizeof r) : "unchanged",
+                   n->name, rs_duration_format_exact(lat, d, sizeof d), bw > 0 ? rm_rate_format(bw, r, sizeof r) : "unchanged",
                    loss * 100.0);
 }
 

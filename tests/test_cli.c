@@ -238,6 +238,20 @@ static void interrupt_with(int sig) {
   finish(pid, &r);
   cr_assert_eq(r.status, 3, "stderr: %s", r.err);
   cr_assert(strstr(r.err, "interrupted at"), "got: %s", r.err);
+  /* Where it stopped, in whole seconds: "run: 1h51m57s simulated of 365d",
+   * "interrupted at 01:51:57 simulated" (not 1h51m57s634ms92us), unless
+   * it stopped within its first second. */
+  const char *run_line = strstr(r.out, "run: ");
+  cr_assert_not_null(run_line, "%s", r.out);
+  size_t span = strspn(run_line + 5, "0123456789dhmsu");
+  cr_assert_gt(span, 0);
+  cr_assert_eq(strncmp(run_line + 5 + span, " simulated of 365d", 18), 0, "%s", run_line);
+  const char *at = strstr(r.err, "interrupted at ") + 15;
+  if (atoll(query(db, "SELECT sim_end_us FROM runs")) >= 1000000) {
+    cr_assert(!memchr(run_line + 5, 'u', span) && !strstr(run_line, "ms simulated"), "%s", run_line);
+    span = strspn(at, "0123456789:");
+    cr_assert_eq(strncmp(at + span, " simulated", 10), 0, "%s", r.err);
+  }
   cr_assert_str_eq(query(db, "SELECT status FROM runs"), "interrupted");
   cr_assert_str_neq(query(db, "SELECT sim_end_us FROM runs"), "31536000000000");
   cr_assert_str_eq(query(db, "SELECT count(*) FROM expectations"), "0");

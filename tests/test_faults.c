@@ -171,6 +171,28 @@ Test(faults, drop_ended_is_dated_at_the_last_drop) {
   world_free(w);
 }
 
+/* Times reached are told in whole seconds, settings as written: a link
+ * degraded by 1500 ms says so, and the queues' return 59.5 s after a change
+ * at 1h30m0.5s reads "59s after the last change at 01:30:00". */
+Test(faults, times_in_whole_seconds_settings_as_written) {
+  world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 30m500ms, latency: 1500ms}\n"));
+  world_run(w, w->sc.duration);
+  bool degraded = false, drained = false;
+  for (int64_t i = 0; i < w->g.story.n; i++) {
+    const rm_story_line *l = &w->g.story.lines[i];
+    if (strcmp(l->kind, "link_degraded") == 0)
+      degraded = strstr(l->first, "latency +1s500ms, ") != NULL;
+    if (strcmp(l->kind, "backlog_drained") == 0) {
+      drained = true;
+      cr_assert(strstr(l->first, " after the last change at 01:30:00") && !strstr(l->first, "ms after"), "%s",
+                l->first);
+    }
+  }
+  cr_assert(degraded, "the latency as written");
+  cr_assert(drained);
+  world_free(w);
+}
+
 /* A link that flaps: down 1 minute, up 1 minute, 3 times; each outage is
  * shorter than the first retry round, so the sender reconnects to its
  * primary every time and never fails over. */
