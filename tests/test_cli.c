@@ -419,6 +419,39 @@ Test(cli, replays_from_spreadsheets) {
   cr_assert_eq(r->status, 2, "2026 is not a leap year");
 }
 
+/* A replay's times may be written as romsim prints them: HH:MM:SS offsets
+ * (hours past 24 too) and D.HH:MM:SS with a day count, seconds with a
+ * fraction, besides durations; each lands at that offset from time 0. */
+Test(cli, replay_clock_offsets) {
+  char sc[512], csv[512], db[512];
+  snprintf(sc, sizeof sc, "%s", path_in("two-days.yaml"));
+  snprintf(csv, sizeof csv, "%s", path_in("clock.csv"));
+  snprintf(db, sizeof db, "%s", path_in("clock.db"));
+  spit(sc, "name: two-days\nduration: 2d\nsample_every: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+           "customers:\n  - {count: 1, servers: 1, clients: 1}\n");
+  spit(csv, "time,target,action\n00:10:00,gw-1,down\n+0:20:00,gw-1,up\n26:00:00,gw-2,down\n"
+            "1.02:30:00.5,gw-2,up\n30h,cust-1,down\n1.23:59:59.000250,cust-1,up\n");
+  result *r = run((const char *[]){"run", sc, "--replay", csv, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert_str_eq(query(db, "SELECT group_concat(t_us, ' ') FROM (SELECT t_us FROM events "
+                             "WHERE kind IN ('crash', 'restart') ORDER BY t_us, id)"),
+                   "600000000 1200000000 93600000000 95400500000 108000000000 172799000250");
+  /* Refused: a minute or an hour out of range, a day count's hours past 23,
+   * and a clock past the end of the run (2d = 48:00:00). */
+  static const char *const bad[][2] = {{"00:60:00", "clock.csv:1:4: bad time '00:60:00': minutes must be below 60"},
+                                       {"1.25:00:00", "clock.csv:1:3: bad time '1.25:00:00': hours must be below 24"},
+                                       {"48:00:01", "clock.csv:1:1: '48:00:01' is after the end of the run"},
+                                       {"2.00:00:01", "clock.csv:1:1: '2.00:00:01' is after the end of the run"}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char line[64];
+    snprintf(line, sizeof line, "%s,gw-1,down\n", bad[i][0]);
+    spit(csv, line);
+    r = run((const char *[]){"validate", sc, "--replay", csv, NULL});
+    cr_assert_eq(r->status, 2, "%s", bad[i][0]);
+    cr_assert(strstr(r->err, bad[i][1]), "%s: got %s", bad[i][0], r->err);
+  }
+}
+
 /* export: every table as CSV, row for row; unreadable files refused. */
 Test(cli, export_csv) {
   char sc[512];
