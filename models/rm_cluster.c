@@ -22,13 +22,16 @@ void rm_cluster_init(rm_cluster *c, rs_time_t failover_time) {
   rs_event_init(&c->done, done_cb);
 }
 
-/* Move the service onto member k: failing over for the failover time. */
+/* Move the service onto member k: failing over for the failover time (said
+ * as written). Every failover is counted, so that the count and the
+ * cluster_failover events agree. */
 static void fail_over_to(rm_cluster *c, rs_sim *sim, int k, const char *why) {
   char d[32];
   c->active = k;
+  c->failovers++;
   c->node.state = RM_FAILING_OVER;
   rm_group_event(c->node.group, &c->node, "cluster_failover", "%s fails over to %s (%s), for %s", c->node.name,
-                 c->member[k].name, why, rs_duration_format(c->failover_time, d, sizeof d));
+                 c->member[k].name, why, rs_duration_format_exact(c->failover_time, d, sizeof d));
   rm_group_state_changed(c->node.group, &c->node);
   rs_sim_schedule_in(sim, &c->done, c->failover_time);
 }
@@ -39,7 +42,6 @@ void rm_cluster_member_down(rm_cluster *c, rs_sim *sim, int k) {
   if (k != c->active) return; /* the passive node: nothing shows */
   rs_sim_cancel(sim, &c->done);
   if (c->member[1 - k].state == RM_UP) {
-    c->failovers++;
     fail_over_to(c, sim, 1 - k, "its active node failed");
   } else {
     c->node.state = RM_DOWN;

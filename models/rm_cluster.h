@@ -4,7 +4,8 @@
  * two members as children. When the active member fails and the passive one
  * is up, the cluster is failing over for its failover time, then up on the
  * other member; when both are down it is down, and when a member comes back
- * it fails over onto it. Failback is off: the cluster stays where it is.
+ * it fails over onto it (a failover too, counted as one). Failback is off:
+ * the cluster stays where it is.
  */
 #ifndef RM_CLUSTER_H
 #define RM_CLUSTER_H
@@ -18,7 +19,9 @@ typedef struct {
   int active;               /* the member serving, or about to */
   rs_time_t failover_time;
   rs_event done;            /* the failover ends */
-  int64_t failovers;        /* from a failed active node to the other */
+  int64_t failovers;        /* failovers begun (its cluster_failover events): onto
+                               the other member when the active one failed, and
+                               onto a member back after both were down */
 } rm_cluster;
 
 void rm_cluster_init(rm_cluster *c, rs_time_t failover_time);

@@ -19,6 +19,17 @@ static void say(rm_verdict *v, const char *fmt, ...) {
   va_end(ap);
 }
 
+/* A time measured against a limit: in whole seconds, as times are shown,
+ * unless that would make one over the limit read as the limit itself (a
+ * failover of 2m0s50ms against 2m): then to the microsecond. Limits are
+ * shown exactly, as written. */
+static char *measured(rs_time_t t, rs_time_t limit, char *buf, size_t n) {
+  char l[32];
+  rs_duration_format(t, buf, n);
+  if (t > limit && strcmp(buf, rs_duration_format(limit, l, sizeof l)) == 0) rs_duration_format_exact(t, buf, n);
+  return buf;
+}
+
 /* The window [a, b] of an expectation, both ends included; false when it
  * is empty (after a fault that never ends). */
 static bool window(const rm_group *g, const rm_expect_spec *x, rs_time_t end, rs_time_t *a, rs_time_t *b) {
@@ -125,7 +136,7 @@ static void judge_failover(rm_group *g, const rm_expect_spec *x, rm_verdict *v, 
     if (t > x->within) late++;
     if (t > worst_t) worst_t = t, worst = i;
   }
-  rs_duration_format(x->within, lim, sizeof lim);
+  rs_duration_format_exact(x->within, lim, sizeof lim);
   v->held = late == 0;
   if (!n) {
     say(v, "no connection was lost (limit %s)", lim);
@@ -133,7 +144,7 @@ static void judge_failover(rm_group *g, const rm_expect_spec *x, rm_verdict *v, 
   }
   const rm_link_outage *o = &g->link_outages[worst];
   rs_clock_format(o->start, at, sizeof at);
-  rs_duration_format(worst_t, d, sizeof d);
+  measured(worst_t, x->within, d, sizeof d);
   if (o->end < 0)
     say(v, "%s has had no parent since %s (%s by the end)", o->owner->name, at, d);
   else if (o->cut)
@@ -171,7 +182,7 @@ static void judge_alert_within(rm_group *g, const rm_expect_spec *x, rm_verdict 
     if (missed || t > x->within) late++;
     if (t > worst_t || (missed && !worst_missed && t == worst_t)) worst_t = t, worst = i, worst_missed = missed;
   }
-  rs_duration_format(x->within, lim, sizeof lim);
+  rs_duration_format_exact(x->within, lim, sizeof lim);
   v->held = late == 0;
   if (!n) {
     say(v, "no outage of an agent that raises heartbeat alerts to judge (limit %s)", lim);
@@ -179,7 +190,7 @@ static void judge_alert_within(rm_group *g, const rm_expect_spec *x, rm_verdict 
     const rm_agent_outage *o = &w->outages[worst];
     const char *name = g->agents[o->agent].node.name;
     rs_clock_format(o->start, at, sizeof at);
-    rs_duration_format(worst_t, d, sizeof d);
+    measured(worst_t, x->within, d, sizeof d);
     if (worst_missed)
       say(v, "%s went down at %s and no alert came in %s; limit %s", name, at, d, lim);
     else
@@ -192,7 +203,7 @@ static void judge_alert_within(rm_group *g, const rm_expect_spec *x, rm_verdict 
 static void judge_backlog(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_time_t end) {
   const rm_fault_window *fw = &g->timeline.windows[x->fault];
   char s1[32], s2[32], at[32], d[32], lim[32];
-  rs_duration_format(x->within, lim, sizeof lim);
+  rs_duration_format_exact(x->within, lim, sizeof lim);
   if (fw->end == RS_TIME_MAX || fw->end >= end) {
     v->held = false;
     say(v, "the fault did not end before the end of the run; limit %s", lim);
@@ -225,7 +236,7 @@ static void judge_backlog(rm_group *g, const rm_expect_spec *x, rm_verdict *v, r
   }
   v->held = drained - fw->end <= x->within;
   say(v, "back under its level before it (%s) %s after (at %s, sampled every %s); limit %s",
-      rm_size_format(level, s2, sizeof s2), rs_duration_format(drained - fw->end, d, sizeof d),
+      rm_size_format(level, s2, sizeof s2), measured(drained - fw->end, x->within, d, sizeof d),
       rs_clock_format(drained, at, sizeof at), rs_duration_format(g->sc->sample_every, s1, sizeof s1), lim);
 }
 

@@ -272,8 +272,13 @@ int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen) {
     snprintf(err, errlen, "out of memory building the timeline");
     return -1;
   }
-  for (int f = 0; f < g->sc->n_faults; f++)
+  tl->replay_start = tl->replay_end = -1;
+  for (int f = 0; f < g->sc->n_faults; f++) {
     if (build_fault(tl, g, f, err, errlen)) return -1;
+    if (g->sc->faults[f].kind != RM_FAULT_STEP) continue;
+    if (tl->replay_start < 0 || tl->windows[f].start < tl->replay_start) tl->replay_start = tl->windows[f].start;
+    if (tl->windows[f].start > tl->replay_end) tl->replay_end = tl->windows[f].start;
+  }
   if (build_random(tl, g)) {
     snprintf(err, errlen, "out of memory drawing random failures");
     return -1;
@@ -288,6 +293,14 @@ void rm_timeline_free(rm_timeline *tl) {
   free(tl->targets);
   free(tl->windows);
   memset(tl, 0, sizeof *tl);
+}
+
+bool rm_timeline_under_way(const rm_timeline *tl, rs_time_t t) {
+  for (int f = 0; f < tl->n_windows; f++) {
+    const rm_fault_window *w = &tl->windows[f];
+    if (w->end != RS_TIME_MAX && w->end > w->start && w->start <= t && t <= w->end) return true;
+  }
+  return tl->replay_end > tl->replay_start && tl->replay_start <= t && t <= tl->replay_end;
 }
 
 void rm_timeline_start(rm_timeline *tl, rm_group *g) {
@@ -380,9 +393,9 @@ static void degrade_effect(rm_group *g, rm_node *n) {
   char d[32], r[32];
   if (lat == 0 && bw == 0 && loss == 0)
     rm_group_event(g, n, "link_restored", "the link from %s works normally again", n->name);
-  else
+  else /* the latency as written: a setting, not a time reached */
     rm_group_event(g, n, "link_degraded", "the link from %s is degraded: latency +%s, bandwidth %s, loss %.2f %%",
-                   n->name, rs_duration_format(lat, d, sizeof d), bw > 0 ? rm_rate_format(bw, r, sizeof r) : "unchanged",
+                   n->name, rs_duration_format_exact(lat, d, sizeof d), bw > 0 ? rm_rate_format(bw, r, sizeof r) : "unchanged",
                    loss * 100.0);
 }
 

@@ -49,6 +49,7 @@ typedef struct {
   int n_targets, cap_targets;
   rm_fault_window *windows; /* one per scenario fault */
   int n_windows;
+  rs_time_t replay_start, replay_end; /* a replayed outage's first and last line, -1 */
   int64_t random_failures;  /* drawn */
   int64_t active_holds;     /* holds in force now, on every node */
   rs_event ev;
@@ -64,6 +65,13 @@ typedef struct {
  * the lowest bandwidth, losses combined); the slowest SQL factor wins. A
  * replayed "up" releases every hold on its target: back to normal. */
 int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen);
+
+/* Whether a fault of the scenario is under way at t: it has begun and has a
+ * step still to come (at t or later), as a flap between two of its flaps or
+ * a rolling restart between two of its nodes, when it may hold nothing. A
+ * replayed outage is one sequence, under way from its first line to its
+ * last. A fault never repaired has no step to come once it has begun. */
+bool rm_timeline_under_way(const rm_timeline *tl, rs_time_t t);
 
 /* Schedule the first step. */
 void rm_timeline_start(rm_timeline *tl, rm_group *g);

@@ -54,27 +54,33 @@ static void record_failed(rm_group *g) {
   rs_sim_stop(g->sim);
 }
 
-static void vevent(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *fmt, va_list ap) {
+/* An event dated t, with the bytes queued and lost so far at t (queued -1:
+ * take them now, for the story's lines that show them). */
+static void vevent(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n, const char *kind,
+                   const char *fmt, va_list ap) {
   char detail[512];
   vsnprintf(detail, sizeof detail, fmt, ap);
-  rm_story_note(g, t, n, kind, detail);
+  rm_story_note(g, t, n, kind, detail, queued, lost);
   if (g->res && rs_results_event(g->res, t, n ? n->id : -1, kind, detail)) record_failed(g);
 }
 
 void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vevent(g, rs_sim_now(g->sim), n, kind, fmt, ap);
+  vevent(g, rs_sim_now(g->sim), -1, 0, n, kind, fmt, ap);
   va_end(ap);
 }
 
-/* The same, dated t (an instant just settled). */
-static void rm_group_event_at(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static void rm_group_event_at(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *fmt, ...) {
+/* The same, dated t: an instant just settled, or an event noticed after it
+ * happened (at or before now), with the bytes queued and lost so far then
+ * (queued -1: now). */
+static void rm_group_event_at(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n,
+                              const char *kind, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void rm_group_event_at(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n,
+                              const char *kind, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vevent(g, t, n, kind, fmt, ap);
+  vevent(g, t, queued, lost, n, kind, fmt, ap);
   va_end(ap);
 }
 
@@ -116,11 +122,11 @@ static void check_limit(rm_group *g, rm_node *n, rs_time_t now) {
   }
   if (n->role == RM_ESSENTIALS) {
     const rm_essentials *e = (const rm_essentials *)(const void *)n;
-    rm_group_event_at(g, now, n, over ? "limit_crossed" : "limit_recovered",
+    rm_group_event_at(g, now, -1, 0, n, over ? "limit_crossed" : "limit_recovered",
                       "%s manages %d servers and %d clients, %s its limits of %d and %d", n->name, e->servers,
                       e->clients, over ? "over" : "within", g->p->ess_servers, g->p->ess_clients);
   } else {
-    rm_group_event_at(g, now, n, over ? "limit_crossed" : "limit_recovered",
+    rm_group_event_at(g, now, -1, 0, n, over ? "limit_crossed" : "limit_recovered",
                       "%s carries %lld agents, %s its limit of %lld", n->name, (long long)n->agents,
                       over ? "over" : "within", (long long)n->limit);
   }
@@ -221,6 +227,11 @@ static void mark(rm_group *g, int64_t queued) {
 void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes) {
   if (bytes <= 0) return;
   g->dropped_total += bytes;
+  /* When it dropped last, and the figures then (what is queued follows from
+   * what every byte became: generated = stored + queued + dropped). */
+  n->drop_last = rs_sim_now(g->sim);
+  n->drop_last_queued = g->generated - g->delivered - g->dropped_total;
+  n->drop_last_lost = g->dropped_total;
   if (!n->dropping) {
     char b[32];
     n->dropping = true;
@@ -680,14 +691,17 @@ void rm_group_start(rm_group *g) {
 /* ---- sampling ---- */
 
 /* A node that dropped nothing since the previous sample has stopped
- * dropping: say how much it lost. */
+ * dropping: say how much it lost. The event is dated at its last drop, when
+ * dropping stopped, not at this sample, which only notices it. */
 static void end_dropping(rm_group *g, rm_node *n) {
   if (!n->dropping || n->spool.dropped != n->dropped_at_sample) return;
-  char b[32], at[32];
+  char b[32], at[32], last[32];
   n->dropping = false;
-  rm_group_event(g, n, "drop_ended", "%s's queue stopped dropping: %s lost since %s", n->name,
-                 rm_size_format(n->spool.dropped - n->drop_from, b, sizeof b),
-                 rs_clock_format(n->drop_since / RS_SEC * RS_SEC, at, sizeof at));
+  rm_group_event_at(g, n->drop_last, n->drop_last_queued, n->drop_last_lost, n, "drop_ended",
+                    "%s's queue stopped dropping at %s: %s lost since %s", n->name,
+                    rs_clock_format(n->drop_last / RS_SEC * RS_SEC, last, sizeof last),
+                    rm_size_format(n->spool.dropped - n->drop_from, b, sizeof b),
+                    rs_clock_format(n->drop_since / RS_SEC * RS_SEC, at, sizeof at));
 }
 
 /* The state a node shows: its own, or failing over while a sender has no
@@ -714,12 +728,15 @@ static void sample_node(rm_group *g, rm_node *n, bool data) {
   n->dropped_at_sample = n->spool.dropped;
 }
 
-/* Once no fault holds anything and the queues are back to their level
- * before the faults, say so (checked at samples). */
+/* Once no fault holds anything, none is under way (a flap between two of
+ * its flaps holds nothing, but is not over), and the queues are back to
+ * their level before the faults, say so (checked at samples). */
 static void tell_drained(rm_group *g, int64_t queued) {
   rs_time_t now = rs_sim_now(g->sim);
   if (g->timeline.active_holds == 0 && !g->drain_pending) g->calm_queued = queued;
-  if (!g->drain_pending || g->timeline.active_holds > 0 || now <= g->drain_since || queued > g->drain_level) return;
+  if (!g->drain_pending || g->timeline.active_holds > 0 || now <= g->drain_since || queued > g->drain_level ||
+      rm_timeline_under_way(&g->timeline, now))
+    return;
   g->drain_pending = false;
   char d[32], q[32], at[32];
   rm_group_event(g, NULL, "backlog_drained", "queues are back to their level before the faults: %s queued, %s after the last change at %s",

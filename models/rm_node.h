@@ -65,7 +65,9 @@ typedef struct rm_node {
   int64_t in_at_sample, out_at_sample, dropped_at_sample; /* at the last sample */
   bool dropping;            /* dropping: it dropped data since the sample before last */
   int64_t drop_from;        /* its dropped bytes when this dropping began */
-  rs_time_t drop_since;
+  rs_time_t drop_since;     /* when this dropping began */
+  rs_time_t drop_last;      /* when it last dropped, */
+  int64_t drop_last_queued, drop_last_lost; /* and the bytes queued and lost so far, anywhere, then */
 } rm_node;
 
 /* The role's name as stored in the results file. */

@@ -488,10 +488,15 @@ static int search(work *w, rm_plan *pl, rm_survive s, char *err, size_t errlen) 
              w->why);
   }
   if (m > pl->arith_ms) {
-    if (m - 1 < bound) {
+    if (m - 1 == 1) {
+      /* Not "the others would carry them, more than 0 x the limit": there
+       * are no others. */
       snprintf(pl->why_more_ms[s], sizeof pl->why_more_ms[s],
-               "with %d management server%s, if one failed the other%s would carry %lld agents, more than %d x %d",
-               m - 1, m - 1 == 1 ? "" : "s", m - 1 == 2 ? "" : "s", (long long)pl->agents, m - 2, w->in->ms_limit);
+               "with 1 management server, a single management server has no other to fail over to");
+    } else if (m - 1 < bound) {
+      snprintf(pl->why_more_ms[s], sizeof pl->why_more_ms[s],
+               "with %d management servers, if one failed the other%s would carry %lld agents, more than %d x %d",
+               m - 1, m - 1 == 2 ? "" : "s", (long long)pl->agents, m - 2, w->in->ms_limit);
     } else {
       try_all(w, &tmp, m - 1, g, s);
       snprintf(pl->why_more_ms[s], sizeof pl->why_more_ms[s], "with %d management server%s, %s", m - 1,

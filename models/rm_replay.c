@@ -62,7 +62,66 @@ static char *dup(const field *f) {
   return p;
 }
 
-/* The time of a line: an offset ("2h", "+2h") or an ISO 8601 UTC time. */
+/* Digits of f from *i, at least min and at most max of them, into *v;
+ * false when there are fewer. */
+static bool digits(const field *f, size_t *i, size_t min, size_t max, uint64_t *v) {
+  size_t k = 0;
+  *v = 0;
+  while (*i < f->len && k < max && f->s[*i] >= '0' && f->s[*i] <= '9') {
+    *v = *v * 10 + (uint64_t)(f->s[*i] - '0');
+    (*i)++;
+    k++;
+  }
+  return k >= min;
+}
+
+/* A clock offset from byte i of f, as romsim prints times:
+ * HH:MM:SS (any number of hours, as past 24 in a long run), or D.HH:MM:SS
+ * with a day count (hours then below 24, as in a .NET TimeSpan), seconds
+ * with an optional fraction of up to 6 digits. */
+static int read_clock(ctx *c, const field *f, size_t i, rs_time_t *out) {
+  static const char form[] = "expected HH:MM:SS or D.HH:MM:SS, as 00:10:00 or 1.02:00:00";
+  uint64_t first, days = 0, hours, min, sec, frac = 0;
+  size_t at = i;
+  if (!digits(f, &i, 1, 18, &first))
+    return fail(c, f->col + i, "bad time '%.*s' (%s)", (int)f->len, f->s, form);
+  if (i < f->len && f->s[i] >= '0' && f->s[i] <= '9') return fail(c, f->col + at, "time too far in the future");
+  hours = first;
+  if (i < f->len && f->s[i] == '.') { /* a day count, then its hours */
+    days = first;
+    at = ++i;
+    if (!digits(f, &i, 1, 2, &hours)) return fail(c, f->col + i, "bad time '%.*s' (%s)", (int)f->len, f->s, form);
+    if (hours >= 24)
+      return fail(c, f->col + at, "bad time '%.*s': hours must be below 24 after a day count", (int)f->len, f->s);
+  }
+  if (i >= f->len || f->s[i] != ':') return fail(c, f->col + i, "bad time '%.*s' (%s)", (int)f->len, f->s, form);
+  at = ++i;
+  if (!digits(f, &i, 2, 2, &min)) return fail(c, f->col + i, "bad time '%.*s' (%s)", (int)f->len, f->s, form);
+  if (min >= 60) return fail(c, f->col + at, "bad time '%.*s': minutes must be below 60", (int)f->len, f->s);
+  if (i >= f->len || f->s[i] != ':') return fail(c, f->col + i, "bad time '%.*s' (%s)", (int)f->len, f->s, form);
+  at = ++i;
+  if (!digits(f, &i, 2, 2, &sec)) return fail(c, f->col + i, "bad time '%.*s' (%s)", (int)f->len, f->s, form);
+  if (sec >= 60) return fail(c, f->col + at, "bad time '%.*s': seconds must be below 60", (int)f->len, f->s);
+  if (i < f->len && f->s[i] == '.') {
+    size_t from = ++i;
+    if (!digits(f, &i, 1, 6, &frac) || (i < f->len && f->s[i] >= '0' && f->s[i] <= '9'))
+      return fail(c, f->col + i, "bad time '%.*s' (a fraction of a second has 1 to 6 digits)", (int)f->len, f->s);
+    for (size_t k = i - from; k < 6; k++) frac *= 10; /* to microseconds */
+  }
+  if (i < f->len) return fail(c, f->col + i, "bad time '%.*s' (%s)", (int)f->len, f->s, form);
+  /* days x 1 d + hours x 1 h + ..., within rs_time_t. */
+  uint64_t max = (uint64_t)RS_TIME_MAX, t;
+  if (days > max / (uint64_t)RS_DAY || hours > (max - days * (uint64_t)RS_DAY) / (uint64_t)RS_HOUR)
+    return fail(c, f->col, "time too far in the future");
+  t = days * (uint64_t)RS_DAY + hours * (uint64_t)RS_HOUR;
+  uint64_t rest = min * (uint64_t)RS_MIN + sec * (uint64_t)RS_SEC + frac;
+  if (rest > max - t) return fail(c, f->col, "time too far in the future");
+  *out = (rs_time_t)(t + rest);
+  return 0;
+}
+
+/* The time of a line: an offset ("2h", "+2h", "00:10:00", "1.02:00:00") or
+ * an ISO 8601 UTC time. */
 static int read_time(ctx *c, const rm_scenario *sc, const field *f, rs_time_t *out) {
   size_t off = 0;
   if (f->len == 0) return fail(c, f->col, "a time is missing (an offset such as 2h, or 2026-11-20T02:00:00Z)");
@@ -77,10 +136,13 @@ static int read_time(ctx *c, const rm_scenario *sc, const field *f, rs_time_t *o
     if (t < sc->start) return fail(c, f->col, "'%.*s' is before the run's start", (int)f->len, f->s);
     if ((t - sc->start) > RS_TIME_MAX / RS_SEC) return fail(c, f->col, "time too far in the future");
     *out = (t - sc->start) * RS_SEC;
+  } else if (memchr(f->s, ':', f->len)) {
+    if (read_clock(c, f, f->s[0] == '+', out)) return -1;
   } else {
     size_t skip = f->s[0] == '+';
     if (rs_duration_parse(f->s + skip, f->len - skip, out, &off))
-      return fail(c, f->col + skip + off, "bad time '%.*s' (expected an offset such as 2h or +1h30m, or an ISO 8601 time)",
+      return fail(c, f->col + skip + off,
+                  "bad time '%.*s' (expected an offset such as 2h, +1h30m or 00:10:00, or an ISO 8601 time)",
                   (int)f->len, f->s);
   }
   if (*out > sc->duration)

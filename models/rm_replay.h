@@ -2,9 +2,10 @@
  * rm_replay: a recorded outage, replayed against a design.
  *
  * The file is CSV, one change a line: time, target, action[, parameters].
- *   - time: an offset from the run's start ("2h", "+1h30m") or an ISO 8601
- *     UTC time ("2026-11-20T02:00:00Z"), which needs the scenario's
- *     `start:` (the wall-clock time of the run's time 0);
+ *   - time: an offset from the run's start, as a duration ("2h", "+1h30m")
+ *     or a clock as romsim prints it ("00:10:00", "26:00:00", with days
+ *     "1.02:00:00"), or an ISO 8601 UTC time ("2026-11-20T02:00:00Z"), which
+ *     needs the scenario's `start:` (the wall-clock time of the run's time 0);
  *   - target: a node, link:NODE, or a selector (links:ROLE, role:ROLE,
  *     customer:NAME, agents:NAME);
  *   - action: down, up (back to normal: node, link and its quality) or

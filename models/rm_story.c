@@ -47,35 +47,56 @@ static int told_index(const char *kind) {
   return -1;
 }
 
-void rm_story_note(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *detail) {
+void rm_story_note(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *detail,
+                   int64_t queued, int64_t lost) {
   int k = told_index(kind);
   if (k < 0) return;
   rm_story *s = &g->story;
   int64_t agents = n && told[k].agents ? n->agents : 0;
-  /* Fold into a line of the same kind begun less than a minute before,
-   * among the last few (events of one moment interleave). */
-  for (int64_t i = s->n - 1; i >= 0 && i >= s->n - 12; i--) {
+  int role = n ? (int)n->role : -1;
+  if (told[k].figures && queued < 0) {
+    queued = rm_group_queued(g);
+    lost = g->dropped_total;
+  }
+  /* Its place: after every line dated at or before it (an event noticed
+   * late goes back among the lines of its time). */
+  int64_t at = s->n;
+  while (at > 0 && s->lines[at - 1].t > t) at--;
+  /* Fold into a line of the same kind begun less than a minute before it,
+   * among the last few before its place (events of one moment interleave),
+   * or begun less than a minute after it (the event then begins the line). */
+  for (int64_t i = s->n - 1; i >= 0 && i >= at - 12; i--) {
     rm_story_line *l = &s->lines[i];
-    if (t - l->t >= RS_MIN) break;
-    if (l->kind == told[k].kind && l->role == (n ? (int)n->role : -1)) {
-      l->count++;
-      l->agents += agents;
-      if (told[k].figures) {
-        l->queued = rm_group_queued(g);
-        l->lost = g->dropped_total;
-      }
-      return;
+    if (i >= at && l->t - t >= RS_MIN) continue;
+    if (i < at && t - l->t >= RS_MIN) break;
+    if (l->kind != told[k].kind || l->role != role) continue;
+    l->count++;
+    l->agents += agents;
+    if (told[k].figures && t >= l->last) {
+      l->queued = queued;
+      l->lost = lost;
     }
+    if (t > l->last) l->last = t;
+    if (t < l->t) {
+      rm_story_line moved = *l;
+      moved.t = t;
+      snprintf(moved.first, sizeof moved.first, "%s", detail);
+      memmove(&s->lines[at + 1], &s->lines[at], (size_t)(i - at) * sizeof *s->lines);
+      s->lines[at] = moved;
+    }
+    return;
   }
   if (rm_group_grow((void **)&s->lines, s->n, &s->cap, sizeof *s->lines)) return;
-  rm_story_line *l = &s->lines[s->n++];
-  l->t = t;
+  memmove(&s->lines[at + 1], &s->lines[at], (size_t)(s->n - at) * sizeof *s->lines);
+  s->n++;
+  rm_story_line *l = &s->lines[at];
+  l->t = l->last = t;
   l->kind = told[k].kind;
-  l->role = n ? (int)n->role : -1;
+  l->role = role;
   l->count = 1;
   l->agents = agents;
-  l->queued = told[k].figures ? rm_group_queued(g) : -1;
-  l->lost = told[k].figures ? g->dropped_total : -1;
+  l->queued = told[k].figures ? queued : -1;
+  l->lost = told[k].figures ? lost : -1;
   snprintf(l->first, sizeof l->first, "%s", detail);
 }
 

@@ -23,7 +23,8 @@ typedef struct rm_group rm_group;
 typedef struct rm_node rm_node;
 
 typedef struct {
-  rs_time_t t;
+  rs_time_t t;              /* its first event's time */
+  rs_time_t last;           /* its latest event's time (the figures are of then) */
   const char *kind;         /* a static string */
   int role;                 /* the role of its nodes (lines fold by kind and role), -1 */
   int64_t count;            /* events folded into it */
@@ -37,8 +38,13 @@ typedef struct {
   int64_t n, cap;
 } rm_story;
 
-/* An event of the group: keep it in the story if it belongs there. */
-void rm_story_note(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *detail);
+/* An event of the group, dated t, with the bytes queued and lost so far at
+ * t (queued -1: take them now): keep it in the story if it belongs there.
+ * The lines stay in time order: an event dated before the last line (one
+ * noticed after it happened, as a queue that stopped dropping) goes in its
+ * place. */
+void rm_story_note(rm_group *g, rs_time_t t, const rm_node *n, const char *kind, const char *detail,
+                   int64_t queued, int64_t lost);
 
 /* Write line i as text ("HH:MM:SS  ...") into buf. */
 char *rm_story_format(const rm_group *g, int64_t i, char *buf, size_t n);

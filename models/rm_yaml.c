@@ -208,7 +208,7 @@ int rm_yaml_duration(rm_yaml *y, yaml_node_t *n, const char *what, rs_time_t min
     return rm_yaml_error_at(y, n, off, "%s: bad duration '%s' (expected a number and a unit: us, ms, s, m, h, d, as in 90s, 5m, 1h30m)", what, s);
   if (v < min) {
     char b[32];
-    return rm_yaml_error(y, n, "%s must be at least %s, not '%s'", what, rs_duration_format(min, b, sizeof b), s);
+    return rm_yaml_error(y, n, "%s must be at least %s, not '%s'", what, rs_duration_format_exact(min, b, sizeof b), s);
   }
   *out = v;
   return 0;

@@ -68,22 +68,25 @@ fail:
   return -1;
 }
 
-char *rs_duration_format(rs_time_t t, char *buf, size_t n) {
+/* t's parts, largest first, down to the unit of scale `down_to`. */
+static char *format_parts(rs_time_t t, rs_time_t down_to, char *buf, size_t n) {
   static const struct { const char *name; rs_time_t scale; } parts[] = {
       {"d", RS_DAY}, {"h", RS_HOUR}, {"m", RS_MIN}, {"s", RS_SEC}, {"ms", RS_MSEC}, {"us", RS_USEC}};
   size_t used = 0;
   const char *sign = "";
   if (n == 0) return buf;
   buf[0] = '\0';
-  if (t == 0) {
-    snprintf(buf, n, "0s");
-    return buf;
-  }
-  /* Work on the magnitude as unsigned so INT64_MIN is exact. */
+  /* Work on the magnitude as unsigned so INT64_MIN is exact; truncate it to
+   * the smallest unit shown. */
   uint64_t u = (uint64_t)t;
   if (t < 0) {
     sign = "-";
     u = 0 - u;
+  }
+  u -= u % (uint64_t)down_to;
+  if (u == 0) {
+    snprintf(buf, n, "0s");
+    return buf;
   }
   used = (size_t)snprintf(buf, n, "%s", sign);
   for (size_t k = 0; k < sizeof parts / sizeof parts[0] && u > 0; k++) {
@@ -95,6 +98,15 @@ char *rs_duration_format(rs_time_t t, char *buf, size_t n) {
   return buf;
 }
 
+/* Whether |t| is below a second. */
+static int under_a_second(rs_time_t t) { return t > -RS_SEC && t < RS_SEC; }
+
+char *rs_duration_format(rs_time_t t, char *buf, size_t n) {
+  return format_parts(t, under_a_second(t) ? RS_USEC : RS_SEC, buf, n);
+}
+
+char *rs_duration_format_exact(rs_time_t t, char *buf, size_t n) { return format_parts(t, RS_USEC, buf, n); }
+
 char *rs_clock_format(rs_time_t t, char *buf, size_t n) {
   const char *sign = t < 0 ? "-" : "";
   uint64_t u = (uint64_t)t;
@@ -102,7 +114,7 @@ char *rs_clock_format(rs_time_t t, char *buf, size_t n) {
   unsigned long long h = (unsigned long long)(u / (uint64_t)RS_HOUR);
   int m = (int)((u / (uint64_t)RS_MIN) % 60);
   int sec = (int)((u / (uint64_t)RS_SEC) % 60);
-  int us = (int)(u % (uint64_t)RS_SEC);
+  int us = under_a_second(t) ? (int)u : 0; /* a fraction only below a second */
   if (us % 1000)
     snprintf(buf, n, "%s%02llu:%02d:%02d.%06d", sign, h, m, sec, us);
   else if (us)

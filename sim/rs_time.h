@@ -32,15 +32,26 @@ typedef int64_t rs_time_t;
 int rs_duration_parse(const char *s, size_t len, rs_time_t *out, size_t *err_off);
 
 /*
- * Write t as a compact duration ("1h30m", "250ms", "0s") into buf of size n,
- * always NUL-terminated. Returns buf.
+ * Write t as a compact duration for people ("1h30m", "2m49s", "250ms", "0s")
+ * into buf of size n, always NUL-terminated. Returns buf. A time of a second
+ * or more is shown in whole seconds, truncated (floor of its magnitude:
+ * 2m49s38ms78us is "2m49s", never rounded up); below a second it keeps its
+ * milliseconds and microseconds ("250ms", "1ms500us").
  */
 char *rs_duration_format(rs_time_t t, char *buf, size_t n);
 
 /*
- * Write t as a clock reading "HH:MM:SS" (hours may exceed 24; a fraction of a
- * second is shown as ".mmm", or ".uuuuuu" below a millisecond, when not
- * zero) into buf of size n. Returns buf.
+ * The same with every unit down to the microsecond ("2m49s38ms78us"), so
+ * that rs_duration_parse gives t back exactly: for a value that is compared
+ * with a limit, or written to be read again.
+ */
+char *rs_duration_format_exact(rs_time_t t, char *buf, size_t n);
+
+/*
+ * Write t as a clock reading "HH:MM:SS" (hours may exceed 24) into buf of
+ * size n. Returns buf. As rs_duration_format, whole seconds, truncated
+ * (01:04:17.559476 reads "01:04:17"); a time below a second shows its
+ * fraction, as ".mmm", or ".uuuuuu" below a millisecond ("00:00:00.250").
  */
 char *rs_clock_format(rs_time_t t, char *buf, size_t n);
 

@@ -282,6 +282,20 @@ static void interrupt_with(int sig) {
   finish(pid, &r);
   cr_assert_eq(r.status, 3, "stderr: %s", r.err);
   cr_assert(strstr(r.err, "interrupted at"), "got: %s", r.err);
+  /* Where it stopped, in whole seconds: "run: 1h51m57s simulated of 365d",
+   * "interrupted at 01:51:57 simulated" (not 1h51m57s634ms92us), unless
+   * it stopped within its first second. */
+  const char *run_line = strstr(r.out, "run: ");
+  cr_assert_not_null(run_line, "%s", r.out);
+  size_t span = strspn(run_line + 5, "0123456789dhmsu");
+  cr_assert_gt(span, 0);
+  cr_assert_eq(strncmp(run_line + 5 + span, " simulated of 365d", 18), 0, "%s", run_line);
+  const char *at = strstr(r.err, "interrupted at ") + 15;
+  if (atoll(query(db, "SELECT sim_end_us FROM runs")) >= 1000000) {
+    cr_assert(!memchr(run_line + 5, 'u', span) && !strstr(run_line, "ms simulated"), "%s", run_line);
+    span = strspn(at, "0123456789:");
+    cr_assert_eq(strncmp(at + span, " simulated", 10), 0, "%s", r.err);
+  }
   cr_assert_str_eq(query(db, "SELECT status FROM runs"), "interrupted");
   cr_assert_str_neq(query(db, "SELECT sim_end_us FROM runs"), "31536000000000");
   cr_assert_str_eq(query(db, "SELECT count(*) FROM expectations"), "0");
@@ -394,6 +408,27 @@ Test(cli, the_story_of_a_datacenter_outage) {
                    "20 links are down (first: the link from cust-1 is down); 2.57 MB queued, 0 B lost so far");
 }
 
+/* The summary's count of cluster failovers is the number of cluster_failover
+ * events: the failover onto a node back after both were down counts too. */
+Test(cli, cluster_failovers_count_their_events) {
+  char *sc = path_in("rms.yaml"), *db = path_in("rms.db");
+  spit(sc, "name: rms-both\nduration: 4h\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+           "customers:\n  - {count: 1, servers: 2, clients: 8}\n"
+           "faults:\n  - {crash: rms-1, at: 1h, for: 1h}\n  - {crash: rms-2, at: 1h10m, for: 20m}\n"
+           "  - {crash: sql, at: 3h, for: 10m}\n");
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  /* rms: onto rms-2 when rms-1 fails, and onto rms-2 again when it is back
+   * after both were down; sql: onto sql-1 when a node of it is back. */
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events e JOIN nodes n ON n.id = e.node "
+                             "WHERE e.kind = 'cluster_failover' AND n.name = 'rms'"), "2");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events e JOIN nodes n ON n.id = e.node "
+                             "WHERE e.kind = 'cluster_failover' AND n.name = 'sql'"), "1");
+  cr_assert(strstr(r->out, "cluster failovers: RMS 2, SQL 1\n"), "%s", r->out);
+  cr_assert_str_eq(query(db, "SELECT value FROM figures WHERE key = 'rms_failovers'"), "2.0");
+  cr_assert_str_eq(query(db, "SELECT value FROM figures WHERE key = 'sql_failovers'"), "1.0");
+}
+
 /* A replay saved by a spreadsheet: a BOM, a capitalised header, CRLF; and
  * an up that is "back to normal" whatever was down. */
 Test(cli, replays_from_spreadsheets) {
@@ -414,6 +449,39 @@ Test(cli, replays_from_spreadsheets) {
   spit(csv, "2026-02-29T01:00:00Z,gw-1,down\n");
   r = run((const char *[]){"validate", design, "--replay", csv, NULL});
   cr_assert_eq(r->status, 2, "2026 is not a leap year");
+}
+
+/* A replay's times may be written as romsim prints them: HH:MM:SS offsets
+ * (hours past 24 too) and D.HH:MM:SS with a day count, seconds with a
+ * fraction, besides durations; each lands at that offset from time 0. */
+Test(cli, replay_clock_offsets) {
+  char sc[512], csv[512], db[512];
+  snprintf(sc, sizeof sc, "%s", path_in("two-days.yaml"));
+  snprintf(csv, sizeof csv, "%s", path_in("clock.csv"));
+  snprintf(db, sizeof db, "%s", path_in("clock.db"));
+  spit(sc, "name: two-days\nduration: 2d\nsample_every: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+           "customers:\n  - {count: 1, servers: 1, clients: 1}\n");
+  spit(csv, "time,target,action\n00:10:00,gw-1,down\n+0:20:00,gw-1,up\n26:00:00,gw-2,down\n"
+            "1.02:30:00.5,gw-2,up\n30h,cust-1,down\n1.23:59:59.000250,cust-1,up\n");
+  result *r = run((const char *[]){"run", sc, "--replay", csv, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert_str_eq(query(db, "SELECT group_concat(t_us, ' ') FROM (SELECT t_us FROM events "
+                             "WHERE kind IN ('crash', 'restart') ORDER BY t_us, id)"),
+                   "600000000 1200000000 93600000000 95400500000 108000000000 172799000250");
+  /* Refused: a minute or an hour out of range, a day count's hours past 23,
+   * and a clock past the end of the run (2d = 48:00:00). */
+  static const char *const bad[][2] = {{"00:60:00", "clock.csv:1:4: bad time '00:60:00': minutes must be below 60"},
+                                       {"1.25:00:00", "clock.csv:1:3: bad time '1.25:00:00': hours must be below 24"},
+                                       {"48:00:01", "clock.csv:1:1: '48:00:01' is after the end of the run"},
+                                       {"2.00:00:01", "clock.csv:1:1: '2.00:00:01' is after the end of the run"}};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char line[64];
+    snprintf(line, sizeof line, "%s,gw-1,down\n", bad[i][0]);
+    spit(csv, line);
+    r = run((const char *[]){"validate", sc, "--replay", csv, NULL});
+    cr_assert_eq(r->status, 2, "%s", bad[i][0]);
+    cr_assert(strstr(r->err, bad[i][1]), "%s: got %s", bad[i][0], r->err);
+  }
 }
 
 /* export: every table as CSV, row for row; unreadable files refused. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "model_util.h"
+#include "rm_replay.h"
 
 Test(conservation, every_shipped_scenario, .timeout = 120) {
   const char *dir = getenv("ROMSIM_SCENARIOS");
@@ -145,5 +146,80 @@ Test(conservation, agents_queue_while_their_server_is_down) {
   cr_assert(got > want - batch && got < want + batch, "dropped %lld, want %lld", (long long)got, (long long)want);
   world_run(w, w->sc.duration);
   assert_conserved(w);
+  world_free(w);
+}
+
+/*
+ * The datacenter-outage replay's comment says how fast each site queues and
+ * when its queue is full: figures the model must give. Each Essentials
+ * server's 200 agents send 200 x 8 600 000 bytes a day (19 907 B/s, 19.44
+ * KB/s); its 100 MB queue is full after 100 MB / that rate (87.8 minutes
+ * from empty; 87.7 in the run, as the queue held a little at 02:00).
+ */
+Test(conservation, the_datacenter_outage_replay_says_what_the_model_does) {
+  const char *dir = getenv("ROMSIM_SCENARIOS");
+  cr_assert_not_null(dir, "ROMSIM_SCENARIOS is not set (run through meson test)");
+  char design[1024], csv[1024], err[1024];
+  snprintf(design, sizeof design, "%s/replays/dc-design.yaml", dir);
+  snprintf(csv, sizeof csv, "%s/replays/datacenter-outage.csv", dir);
+  /* The comment's figures, wherever its lines break; and the README's line
+   * for the replay says the same. */
+  FILE *f = fopen(csv, "r");
+  cr_assert_not_null(f);
+  char text[4096] = "", line[1024];
+  while (fgets(line, sizeof line, f) && line[0] == '#') {
+    line[strcspn(line, "\n")] = ' ';
+    strncat(text, line + (line[1] == ' ' ? 2 : 1), sizeof text - strlen(text) - 1);
+  }
+  fclose(f);
+  const char *r = strstr(text, "about "), *m = r ? strstr(r + 6, "after about ") : NULL;
+  double said_rate = 0, said_min = 0, readme_rate = 0, readme_min = 0;
+  cr_assert(r && sscanf(r, "about %lf KB/s", &said_rate) == 1, "no rate in: %s", text);
+  cr_assert(m && sscanf(m, "after about %lf minutes", &said_min) == 1, "no time in: %s", text);
+  snprintf(line, sizeof line, "%s/../README.md", dir);
+  f = fopen(line, "r");
+  cr_assert_not_null(f);
+  bool seen = false;
+  while (!seen && fgets(line, sizeof line, f)) {
+    if (!strstr(line, "replays/datacenter-outage.csv` |")) continue;
+    seen = true;
+    r = strstr(line, "about ");
+    m = r ? strstr(r + 6, "after about ") : NULL;
+    cr_assert(r && sscanf(r, "about %lf KB/s", &readme_rate) == 1 && m &&
+              sscanf(m, "after about %lf minutes", &readme_min) == 1, "README: %s", line);
+  }
+  fclose(f);
+  cr_assert(seen, "no line for the replay in README.md");
+  cr_assert(readme_rate == said_rate && readme_min == said_min, "README says %.1f KB/s and %.0f minutes",
+            readme_rate, readme_min);
+
+  world *w = calloc(1, sizeof *w);
+  cr_assert_eq(rm_scenario_load(&w->sc, design, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(rm_replay_load(&w->sc, csv, err, sizeof err), 0, "%s", err);
+  rs_sim_init(&w->sim);
+  cr_assert_eq(rm_group_build(&w->g, &w->sc, &w->sim, NULL, err, sizeof err), 0, "%s", err);
+  rm_group_start(&w->g);
+  int64_t per_agent = 0;
+  for (int k = 0; k < RM_DATA_KINDS; k++) per_agent += w->g.rate[k];
+  cr_assert_eq(per_agent, AGENT_BYTES_PER_DAY);
+  rm_essentials *e = &w->g.ess[0];
+  double rate = (double)(e->servers + e->clients) * (double)per_agent / 86400.0; /* B/s */
+  cr_assert(said_rate > rate / 1024 - 0.05 && said_rate < rate / 1024 + 0.05, "the comment says %.1f KB/s, the model %.2f",
+            said_rate, rate / 1024);
+  double full = (double)e->node.spool.capacity / rate / 60; /* minutes from empty */
+  cr_assert(said_min > full - 0.5 && said_min < full + 0.5, "the comment says %.1f minutes, the model %.1f", said_min,
+            full);
+  /* And the run: the first Essentials server full that long after the
+   * outage began, when its agents start keeping their data (to 10 s). */
+  rs_time_t first = RS_TIME_MAX;
+  for (rs_time_t t = 2 * RS_HOUR; t <= 4 * RS_HOUR && first == RS_TIME_MAX; t += 10 * RS_SEC) {
+    world_run(w, t);
+    for (int64_t a = 0; a < w->g.n_agents && first == RS_TIME_MAX; a++)
+      if (w->g.agents[a].node.spool.bytes > 0) first = t;
+  }
+  cr_assert_neq(first, RS_TIME_MAX, "no Essentials server was full");
+  cr_assert_eq(rm_group_dropped(&w->g), 0, "the agents hold the rest");
+  double ran = (double)(first - 2 * RS_HOUR) / (double)RS_MIN;
+  cr_assert(said_min > ran - 0.5 && said_min < ran + 0.5, "the comment says %.1f minutes, the run %.2f", said_min, ran);
   world_free(w);
 }

@@ -203,3 +203,22 @@ Test(expect, latency_counts_what_is_still_queued_at_the_end) {
   cr_assert_eq(g->aged_queued, rm_group_queued(g), "counting again changes nothing");
   world_free(w);
 }
+
+/* Times in verdicts are in whole seconds, truncated, but one over its limit
+ * never reads as the limit: the server goes down at 1h0m0.5s and alerts at
+ * a whole minute, 2m59.5s later; against 2m59s that is late, and says so to
+ * the microsecond; against 3m, in time, it reads 2m59s. */
+Test(expect, times_over_a_limit_are_not_rounded_to_it) {
+  world *w = judged("name: e\nduration: 2h\n" SITE
+                    "faults:\n  - {crash: cust-1/srv-1, at: 1h500ms, for: 30m}\n"
+                    "expect: [{alert_within: 2m59s}, {alert_within: 3m}, {alert_within: 2m59s999ms}]\n",
+                    1);
+  cr_assert(strstr(verdict(w, 0)->detail, "alerted 2m59s500ms after it went down at 01:00:00; limit 2m59s;"), "%s",
+            verdict(w, 0)->detail);
+  cr_assert(strstr(verdict(w, 1)->detail, "alerted 2m59s after it went down at 01:00:00; limit 3m;"), "%s",
+            verdict(w, 1)->detail);
+  /* A limit is shown as written; the time within it, in whole seconds. */
+  cr_assert(strstr(verdict(w, 2)->detail, "alerted 2m59s after it went down at 01:00:00; limit 2m59s999ms;"),
+            "%s", verdict(w, 2)->detail);
+  world_free(w);
+}

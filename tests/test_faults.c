@@ -176,6 +176,100 @@ Test(faults, flap) {
   world_free(w);
 }
 
+/* The story's lines of one kind: how many events, and the time of the first. */
+static int64_t story_count(world *w, const char *kind, rs_time_t *first) {
+  int64_t n = 0;
+  *first = -1;
+  for (int64_t i = 0; i < w->g.story.n; i++) {
+    const rm_story_line *l = &w->g.story.lines[i];
+    if (strcmp(l->kind, kind) != 0) continue;
+    if (*first < 0) *first = l->t;
+    n += l->count;
+  }
+  return n;
+}
+
+/* A flap between two of its flaps holds nothing, but is not over: the
+ * queues are back to their level before it only once, after its last step
+ * (2h40m), not in each of its up phases. */
+Test(faults, backlog_drained_once_a_flap_is_over) {
+  world *w = world_new(ONE_SITE("faults:\n  - {flap: gw-1, at: 1h, every: 20m, times: 3}\n"));
+  rs_time_t t;
+  world_run(w, 2 * RS_HOUR + 15 * RS_MIN); /* in the flap's second up phase (2h to 2h20m)... */
+  cr_assert_eq(w->g.timeline.active_holds, 0, "...when no fault holds anything");
+  cr_assert_eq(story_count(w, "backlog_drained", &t), 0, "told at %lld us, while the flap is under way", (long long)t);
+  world_run(w, w->sc.duration);
+  cr_assert_eq(story_count(w, "backlog_drained", &t), 1);
+  cr_assert_gt(t, 2 * RS_HOUR + 40 * RS_MIN, "told at %lld us", (long long)t);
+  cr_assert_leq(t, 2 * RS_HOUR + 50 * RS_MIN, "told at %lld us", (long long)t);
+  assert_conserved(w);
+  world_free(w);
+}
+
+/* A queue that stops dropping is told so dated at its last drop, not at the
+ * sample that notices it: cust-1's link is cut from 1h to 1h30m; its only
+ * agent (100 B/s) fills the 64 KB Essentials server in about 11 minutes,
+ * then its own 16 KB in 3 more, and drops until the link is back; with
+ * samples every 10 minutes, the one at 1h40m is the first to find it has
+ * dropped nothing since the one before. The story stays in time order, and
+ * the figures of the line are those of its last drop. */
+Test(faults, drop_ended_is_dated_at_the_last_drop) {
+  world *w = world_new("name: f\nduration: 6h\nseed: 9\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+                       "customers:\n  - {count: 1, servers: 1, clients: 0, primary: gw-1, backup: gw-2}\n"
+                       "sample_every: 10m\nessentials: {queue: 64KB}\nagent: {queue: 16KB}\n"
+                       "faults:\n  - {cut: cust-1, at: 1h, for: 30m}\n");
+  rm_node *e = world_node(w, "cust-1/srv-1");
+  rs_time_t t;
+  for (rs_time_t m = 0; m <= 2 * RS_HOUR; m += RS_MIN) {
+    world_run(w, m);
+    /* What the figures of a drop are taken from holds at every instant. */
+    cr_assert_eq(w->g.generated - w->g.delivered - w->g.dropped_total, rm_group_queued(&w->g), "at %lld min",
+                 (long long)(m / RS_MIN));
+  }
+  cr_assert_gt(e->spool.dropped, 0);
+  cr_assert_eq(story_count(w, "drop_ended", &t), 1);
+  /* The link is back at 1h30m; what arrives in the few seconds before the
+   * queue has room again is still dropped. */
+  cr_assert(t > RS_HOUR + 29 * RS_MIN && t < RS_HOUR + 31 * RS_MIN, "dated %lld us, not at its last drop",
+            (long long)t);
+  char when[64], clock[32];
+  snprintf(when, sizeof when, "cust-1/srv-1's queue stopped dropping at %s: ",
+           rs_clock_format(t / RS_SEC * RS_SEC, clock, sizeof clock));
+  for (int64_t i = 1; i < w->g.story.n; i++)
+    cr_assert_leq(w->g.story.lines[i - 1].t, w->g.story.lines[i].t, "line %lld is out of order", (long long)i);
+  for (int64_t i = 0; i < w->g.story.n; i++) {
+    const rm_story_line *l = &w->g.story.lines[i];
+    if (strcmp(l->kind, "drop_ended") != 0) continue;
+    cr_assert_eq(l->lost, e->spool.dropped, "lost so far at the last drop: all it ever dropped");
+    cr_assert(strstr(l->first, when), "%s", l->first);
+  }
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  world_free(w);
+}
+
+/* Times reached are told in whole seconds, settings as written: a link
+ * degraded by 1500 ms says so, and the queues' return 59.5 s after a change
+ * at 1h30m0.5s reads "59s after the last change at 01:30:00". */
+Test(faults, times_in_whole_seconds_settings_as_written) {
+  world *w = world_new(ONE_SITE("faults:\n  - {degrade: link:cust-1, at: 1h, for: 30m500ms, latency: 1500ms}\n"));
+  world_run(w, w->sc.duration);
+  bool degraded = false, drained = false;
+  for (int64_t i = 0; i < w->g.story.n; i++) {
+    const rm_story_line *l = &w->g.story.lines[i];
+    if (strcmp(l->kind, "link_degraded") == 0)
+      degraded = strstr(l->first, "latency +1s500ms, ") != NULL;
+    if (strcmp(l->kind, "backlog_drained") == 0) {
+      drained = true;
+      cr_assert(strstr(l->first, " after the last change at 01:30:00") && !strstr(l->first, "ms after"), "%s",
+                l->first);
+    }
+  }
+  cr_assert(degraded, "the latency as written");
+  cr_assert(drained);
+  world_free(w);
+}
+
 /* A link that flaps: down 1 minute, up 1 minute, 3 times; each outage is
  * shorter than the first retry round, so the sender reconnects to its
  * primary every time and never fails over. */
@@ -313,12 +407,18 @@ Test(faults, rolling_restart) {
     cr_assert_eq(w->g.gw[k].node.state, RM_UP);
   }
   world_run(w, w->sc.duration);
+  /* Between two restarts nothing is held, but the fault is under way: the
+   * queues' return is told once, after the last restart (1h23m). */
+  rs_time_t told;
+  cr_assert_eq(story_count(w, "backlog_drained", &told), 1);
+  cr_assert_gt(told, RS_HOUR + 23 * RS_MIN);
   assert_conserved(w);
   world_free(w);
 }
 
 /* Cluster faults: one SQL node fails (the cluster fails over for detection +
- * recovery), then both RMS nodes (down until one returns). */
+ * recovery), then both RMS nodes (down until one returns, then failing over
+ * onto it: counted). */
 Test(faults, clusters) {
   world *w = world_new(ONE_SITE("sql: {detection: 5s, recovery: 55s}\nrms: {failover: 1m}\n"
                                 "faults:\n  - {crash: sql-1, at: 1h}\n  - {crash: rms, at: 2h, for: 10m}\n"));
@@ -332,7 +432,7 @@ Test(faults, clusters) {
   cr_assert_eq(w->g.rms.node.state, RM_DOWN);
   world_run(w, 2 * RS_HOUR + 11 * RS_MIN);
   cr_assert_eq(w->g.rms.node.state, RM_UP, "back after its failover time once a node returns");
-  cr_assert_eq(w->g.rms.failovers, 0, "coming back from both down is not a failover");
+  cr_assert_eq(w->g.rms.failovers, 1, "coming back from both down is a failover onto the node back");
   world_run(w, w->sc.duration);
   assert_conserved(w);
   cr_assert_eq(rm_group_dropped(&w->g), 0);

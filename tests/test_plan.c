@@ -108,6 +108,29 @@ Test(plan, one_customer_at_the_limit) {
   expect_counts(&c, 1, 1, (const int[][2]){{1, 1}, {1, 2}, {2, 1}, {2, 2}});
 }
 
+/* Why fewer management servers do not survive one's failure: with one,
+ * there is no other (not "the others would carry 200 agents, more than
+ * 0 x 2000"); with two, the other would carry all of them. */
+Test(plan, why_more_management_servers) {
+  custs c = {.lines = {{"cust", 1, 10, 190}}, .n = 1};
+  rm_plan_input in = input(&c);
+  rm_plan pl;
+  char err[512];
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+  for (int s = RM_SURVIVE_MS; s <= RM_SURVIVE_EITHER; s++) {
+    cr_assert_eq(pl.design[s].n_ms, 2);
+    cr_assert_str_eq(pl.why_more_ms[s], "with 1 management server, a single management server has no other to fail over to");
+  }
+  rm_plan_free(&pl);
+  custs big = {.lines = {{"cust", 20, 10, 190}}, .n = 1};
+  in = input(&big);
+  cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pl.design[RM_SURVIVE_MS].n_ms, 3);
+  cr_assert_str_eq(pl.why_more_ms[RM_SURVIVE_MS],
+                   "with 2 management servers, if one failed the other would carry 4000 agents, more than 1 x 2000");
+  rm_plan_free(&pl);
+}
+
 /* Three customers of 300: two do not share a gateway (600), so 3; a failed
  * one's 300 needs a gateway with 300 of room, which only an empty spare
  * has: 4. */

@@ -155,16 +155,58 @@ Test(time, format_examples) {
   expect_format(2 * RS_DAY, "2d");
   expect_format(100, "100us");
   expect_format(1, "1us");
-  expect_format(RS_DAY + 1, "1d1us");
-  expect_format(1500 * RS_MSEC, "1s500ms");
-  expect_format(RS_DAY + 2 * RS_HOUR + 3 * RS_MIN + 4 * RS_SEC + 5 * RS_MSEC + 6, "1d2h3m4s5ms6us");
+  expect_format(RS_DAY + 1, "1d"); /* a second or more: whole seconds */
+  expect_format(1500 * RS_MSEC, "1s");
+  expect_format(RS_DAY + 2 * RS_HOUR + 3 * RS_MIN + 4 * RS_SEC + 5 * RS_MSEC + 6, "1d2h3m4s");
   expect_format(-90 * RS_SEC, "-1m30s");
 }
 
-/* parse(format(t)) == t. */
+/* Whole seconds from a second up, truncated, never rounded up; below a
+ * second, milliseconds and microseconds. */
+Test(time, format_whole_seconds_truncated) {
+  expect_format(2 * RS_MIN + 49 * RS_SEC + 38 * RS_MSEC + 78, "2m49s");
+  expect_format(RS_HOUR + 51 * RS_MIN + 57 * RS_SEC + 634 * RS_MSEC + 92, "1h51m57s");
+  expect_format(RS_SEC + 999999, "1s");        /* 1.999999 s: floor, not 2s */
+  expect_format(59 * RS_SEC + 999 * RS_MSEC, "59s");
+  expect_format(RS_MIN - 1, "59s");
+  expect_format(RS_SEC, "1s");
+  expect_format(RS_SEC - 1, "999ms999us");     /* under a second: kept */
+  expect_format(RS_MSEC + 500, "1ms500us");
+  expect_format(-(RS_SEC + 500 * RS_MSEC), "-1s"); /* the magnitude truncated */
+  expect_format(-500 * RS_MSEC, "-500ms");
+  /* Whole seconds parse back to the value truncated. */
+  uint64_t x = 7;
+  for (int i = 0; i < 100000; i++) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    rs_time_t t = (rs_time_t)(x >> (1 + (x & 31)));
+    char buf[64];
+    rs_time_t back;
+    rs_duration_format(t, buf, sizeof buf);
+    cr_assert_eq(rs_duration_parse(buf, strlen(buf), &back, NULL), 0, "%s", buf);
+    cr_assert_eq(back, t < RS_SEC ? t : t / RS_SEC * RS_SEC, "%lld gives %s", (long long)t, buf);
+  }
+}
+
+static void expect_exact(rs_time_t t, const char *want) {
+  char buf[64];
+  cr_assert_str_eq(rs_duration_format_exact(t, buf, sizeof buf), want, "exact(%lld)", (long long)t);
+}
+
+/* The exact form keeps every unit. */
+Test(time, format_exact_examples) {
+  expect_exact(0, "0s");
+  expect_exact(RS_DAY + 1, "1d1us");
+  expect_exact(1500 * RS_MSEC, "1s500ms");
+  expect_exact(2 * RS_MIN + 49 * RS_SEC + 38 * RS_MSEC + 78, "2m49s38ms78us");
+  expect_exact(RS_DAY + 2 * RS_HOUR + 3 * RS_MIN + 4 * RS_SEC + 5 * RS_MSEC + 6, "1d2h3m4s5ms6us");
+  expect_exact(250 * RS_MSEC, "250ms");
+  expect_exact(-90 * RS_SEC, "-1m30s");
+}
+
+/* parse(format_exact(t)) == t. */
 static void round_trip(rs_time_t t) {
   char buf[64];
-  rs_duration_format(t, buf, sizeof buf);
+  rs_duration_format_exact(t, buf, sizeof buf);
   rs_time_t back = -1;
   size_t off = 999;
   int rc = rs_duration_parse(buf, strlen(buf), &back, &off);
@@ -206,7 +248,8 @@ Test(time, format_round_trips) {
   }
 }
 
-/* format(parse(s)) == s for text already in the compact form. */
+/* format_exact(parse(s)) == s for text already in the compact form, and
+ * format(parse(s)) == s for the texts format writes. */
 Test(time, canonical_text_round_trips) {
   static const char *const texts[] = {"0s",    "1us",   "250ms", "1h30m", "2d", "1d1us", "1m30s",
                                       "23h59m59s999ms999us", "106751991d4h54s775ms807us"};
@@ -214,7 +257,15 @@ Test(time, canonical_text_round_trips) {
     rs_time_t t;
     cr_assert_eq(rs_duration_parse(texts[i], strlen(texts[i]), &t, NULL), 0);
     char buf[64];
-    cr_assert_str_eq(rs_duration_format(t, buf, sizeof buf), texts[i]);
+    cr_assert_str_eq(rs_duration_format_exact(t, buf, sizeof buf), texts[i]);
+  }
+  static const char *const whole[] = {"0s", "1us", "999ms999us", "1s", "1h30m", "2d", "1m30s", "23h59m59s",
+                                      "106751991d4h54s"};
+  for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+    rs_time_t t;
+    cr_assert_eq(rs_duration_parse(whole[i], strlen(whole[i]), &t, NULL), 0);
+    char buf[64];
+    cr_assert_str_eq(rs_duration_format(t, buf, sizeof buf), whole[i]);
   }
 }
 
@@ -253,10 +304,13 @@ Test(time, clock_format) {
   expect_clock(RS_DAY, "24:00:00");         /* hours go past 24 */
   expect_clock(2 * RS_DAY + 3 * RS_HOUR, "51:00:00");
   expect_clock(100 * RS_HOUR + 5 * RS_SEC, "100:00:05");
-  expect_clock(1500 * RS_MSEC, "00:00:01.500"); /* fractions as .mmm */
-  expect_clock(RS_MSEC, "00:00:00.001");
-  expect_clock(59 * RS_SEC + 999 * RS_MSEC, "00:00:59.999");
-  expect_clock(RS_DAY + 2 * RS_HOUR + 3 * RS_MIN + 4 * RS_SEC + 5 * RS_MSEC, "26:03:04.005");
+  expect_clock(1500 * RS_MSEC, "00:00:01"); /* from a second up: whole seconds, truncated */
+  expect_clock(RS_MSEC, "00:00:00.001");     /* below a second: the fraction, as .mmm */
+  expect_clock(250 * RS_MSEC, "00:00:00.250");
+  expect_clock(59 * RS_SEC + 999 * RS_MSEC, "00:00:59");
+  expect_clock(RS_DAY + 2 * RS_HOUR + 3 * RS_MIN + 4 * RS_SEC + 5 * RS_MSEC, "26:03:04");
+  expect_clock(RS_HOUR + 4 * RS_MIN + 17 * RS_SEC + 559476, "01:04:17"); /* not 01:04:18 */
+  expect_clock(RS_MIN - 1, "00:00:59");
 }
 
 Test(time, clock_format_small_buffer) {
@@ -270,9 +324,13 @@ Test(time, clock_format_small_buffer) {
 Test(time, sub_millisecond_and_extremes) {
   char buf[64];
   expect_clock(500, "00:00:00.000500"); /* below a millisecond: microseconds */
-  expect_clock(RS_SEC + 1, "00:00:01.000001");
+  expect_clock(RS_SEC - 1, "00:00:00.999999");
+  expect_clock(RS_SEC + 1, "00:00:01");
   expect_clock(-90 * RS_SEC, "-00:01:30");
-  expect_clock(INT64_MIN, "-2562047788:00:54.775808");
-  cr_assert_str_eq(rs_duration_format(INT64_MIN, buf, sizeof buf), "-106751991d4h54s775ms808us");
-  cr_assert_str_eq(rs_duration_format(INT64_MAX, buf, sizeof buf), "106751991d4h54s775ms807us");
+  expect_clock(-500 * RS_MSEC, "-00:00:00.500");
+  expect_clock(INT64_MIN, "-2562047788:00:54");
+  cr_assert_str_eq(rs_duration_format(INT64_MIN, buf, sizeof buf), "-106751991d4h54s");
+  cr_assert_str_eq(rs_duration_format(INT64_MAX, buf, sizeof buf), "106751991d4h54s");
+  cr_assert_str_eq(rs_duration_format_exact(INT64_MIN, buf, sizeof buf), "-106751991d4h54s775ms808us");
+  cr_assert_str_eq(rs_duration_format_exact(INT64_MAX, buf, sizeof buf), "106751991d4h54s775ms807us");
 }
