@@ -259,6 +259,19 @@ int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen) 
   size_t len;
   char *text = rm_read_file(path, &len, "replay", err, errlen);
   if (!text) return -1;
+  int rc = rm_replay_parse(sc, path, text, len, err, errlen);
+  free(text);
+  return rc;
+}
+
+int rm_replay_parse(rm_scenario *sc, const char *path, const char *given, size_t len, char *err, size_t errlen) {
+  char *text = malloc(len + 1);
+  if (!text) {
+    snprintf(err, errlen, "%s: out of memory", path);
+    return -1;
+  }
+  memcpy(text, given, len);
+  text[len] = '\0';
   if (memchr(text, '\0', len)) {
     snprintf(err, errlen, "%s: not a text file (it holds a NUL byte)", path);
     free(text);
@@ -295,6 +308,8 @@ int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen) 
     sc->replay_text = text;
     if (!sc->replay_file) {
       snprintf(err, errlen, "%s: out of memory", path);
+      sc->replay_text = NULL;
+      free(text);
       return -1;
     }
     return 0;

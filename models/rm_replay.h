@@ -31,4 +31,8 @@
  */
 int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen);
 
+/* The same from len bytes of text in memory (copied); path is the name
+ * used in messages. */
+int rm_replay_parse(rm_scenario *sc, const char *path, const char *text, size_t len, char *err, size_t errlen);
+
 #endif
