@@ -506,3 +506,15 @@ Test(sweep, a_failure_to_the_end_of_the_run_never_holds) {
   cr_assert_eq(r->status, 0, "%s", r->out);
   cr_assert(strstr(r->out, "21 of 21 cases held"), "%s", r->out);
 }
+
+/* The guide's arithmetic never shows a quotient above a whole number as
+ * that number: 531 / 530 is 1.002, rounded up to 2. */
+Test(sweep, plan_quotients_read_true) {
+  result *r = run((const char *[]){"plan", "--customers", "1x531", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "531 agents / 530 per gateway = 1.002, rounded up to 2;"), "%s", r->out);
+  r = run((const char *[]){"plan", "--customers", "20x200", NULL});
+  cr_assert(strstr(r->out, "4000 agents / 530 per gateway = 7.55, rounded up to 8; 4000 / 2000 per management server = "
+                           "2.00, rounded up to 2."),
+            "%s", r->out);
+}

@@ -15,6 +15,17 @@
 #include "rm_yaml.h"
 #include "sweep.h"
 
+/* a / b with two decimals, or as many more as it takes not to read as a
+ * whole number when it is not one (531 / 530 = 1.0019, not 1.00). */
+static const char *quotient(int64_t a, int64_t b, char *buf, size_t n) {
+  double q = (double)a / (double)b;
+  for (int d = 2; d <= 9; d++) {
+    snprintf(buf, n, "%.*f", d, q);
+    if (a % b == 0 || strtod(buf, NULL) != (double)(a / b)) break;
+  }
+  return buf;
+}
+
 static const char *plan_usage =
     "usage: romsim plan (--customers NxSIZE[,...] | --from FILE.yaml) [--survive none|gateway|ms|either]\n"
     "                   [--gateway-limit N] [--ms-limit N] [-o DESIGN.yaml] [--verify [--jobs N]]\n"
@@ -331,10 +342,11 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
   print_essentials(f, pl, in);
   fprintf(f, "1. The guide's arithmetic: %d management server%s and %d gateway%s.\n", pl->arith_ms,
           plural(pl->arith_ms, "", "s"), pl->arith_gw, plural(pl->arith_gw, "", "s"));
-  fprintf(f, "   %lld agents / %d per gateway = %.2f, rounded up to %d; %lld / %d per management server = %.2f, "
+  char q_gw[32], q_ms[32];
+  fprintf(f, "   %lld agents / %d per gateway = %s, rounded up to %d; %lld / %d per management server = %s, "
              "rounded up to %d.\n",
-          (long long)pl->agents, in->gw_limit, (double)pl->agents / in->gw_limit, pl->arith_gw, (long long)pl->agents,
-          in->ms_limit, (double)pl->agents / in->ms_limit, pl->arith_ms);
+          (long long)pl->agents, in->gw_limit, quotient(pl->agents, in->gw_limit, q_gw, sizeof q_gw), pl->arith_gw,
+          (long long)pl->agents, in->ms_limit, quotient(pl->agents, in->ms_limit, q_ms, sizeof q_ms), pl->arith_ms);
   const rm_plan_design *p = &pl->design[RM_SURVIVE_NONE];
   int64_t fullest = 0;
   for (int g = 0; g < p->n_gw; g++)
