@@ -1,5 +1,6 @@
 /* rs_results: writing the SQLite results file. */
 #include "rs_results.h"
+#include "rs_file.h"
 #include "rs_sha256.h"
 
 #include <errno.h>
@@ -160,6 +161,7 @@ static char *make_tmp(const char *path, char *err, size_t errlen) {
 rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen) {
   char hash[65];
   char wall[32];
+  if (rs_file_check(path, "the results file", err, errlen)) return NULL;
   rs_results *r = calloc(1, sizeof *r);
   if (!r) {
     snprintf(err, errlen, "out of memory");

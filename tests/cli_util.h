@@ -6,12 +6,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -121,6 +124,34 @@ static inline result *run(const char *const *args) {
   static result r; /* one command at a time in a test */
   finish(start(args), &r);
   return &r;
+}
+
+/* As run, but romsim is killed if it has not ended within secs (a command
+ * that would block on a FIFO fails instead of hanging): status 128 + 9. */
+static inline result *run_limited(const char *const *args, int secs) {
+  static result r;
+  pid_t pid = start(args);
+  for (int i = 0; i < secs * 100; i++) {
+    siginfo_t info = {0};
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) break;
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+  }
+  kill(pid, SIGKILL); /* harmless once it has ended: it is not reaped yet */
+  finish(pid, &r);
+  return &r;
+}
+
+/* Whether the work folder holds a file whose name ends in .partial. */
+static inline bool partial_left(void) {
+  DIR *d = opendir(workdir);
+  struct dirent *e;
+  bool found = false;
+  while ((e = readdir(d))) {
+    size_t n = strlen(e->d_name);
+    if (n > 8 && strcmp(e->d_name + n - 8, ".partial") == 0) found = true;
+  }
+  closedir(d);
+  return found;
 }
 
 static inline char *path_in(const char *name) {

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -668,4 +670,82 @@ Test(cli, report_of_awkward_names) {
     unlink(p);
   }
   rmdir(dir);
+}
+
+/* ---- files romsim writes ---- */
+
+/* The type of what is at path (S_IFIFO, S_IFCHR, S_IFDIR...), or 0. */
+static mode_t type_at(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+/* A name that holds a FIFO, a device or a folder is refused before any
+ * work by every command that writes, and is left as it was. The device is
+ * a node made in the work folder (as root), so a missing check would
+ * replace that node, not /dev/null; a FIFO that were opened would block,
+ * hence run_limited. */
+Test(cli, output_that_is_not_a_regular_file_is_refused) {
+  char sc[512], a[600], b[600], csv[600], svg[600], t[3][600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  snprintf(t[0], sizeof t[0], "%s", path_in("fifo"));
+  snprintf(t[1], sizeof t[1], "%s", path_in("folder"));
+  snprintf(t[2], sizeof t[2], "%s", path_in("null"));
+  cr_assert_eq(mkfifo(t[0], 0644), 0);
+  cr_assert_eq(mkdir(t[1], 0755), 0);
+  int n = 2;
+  if (geteuid() == 0) {
+    cr_assert_eq(mknod(t[2], S_IFCHR | 0666, makedev(1, 3)), 0, "mknod: %s", strerror(errno));
+    n = 3;
+  }
+  for (int k = 0; k < n; k++) {
+    mode_t was = type_at(t[k]);
+    const char *const cmds[][8] = {
+        {"run", sc, "-o", t[k], NULL},
+        {"report", a, "-o", t[k], NULL},
+        {"compare", a, b, "-o", t[k], NULL},
+        {"plan", "--customers", "2x100", "-o", t[k], NULL},
+    };
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+      result *r = run_limited(cmds[c], 20);
+      cr_assert_eq(r->status, 2, "%s -o %s: status %d, %s", cmds[c][0], t[k], r->status, r->err);
+      cr_assert(strstr(r->err, "not a regular file") && strstr(r->err, t[k]), "%s: %s", cmds[c][0], r->err);
+      cr_assert_str_eq(r->out, "", "%s did its work before refusing: %s", cmds[c][0], r->out);
+      cr_assert_eq(type_at(t[k]), was, "%s replaced %s", cmds[c][0], t[k]);
+    }
+  }
+  /* The files of a folder output: a chart of report --svg, a table of
+   * export --csv. */
+  snprintf(svg, sizeof svg, "%s", path_in("svg"));
+  snprintf(csv, sizeof csv, "%s", path_in("csv"));
+  mkdir(svg, 0755);
+  mkdir(csv, 0755);
+  char svg_fifo[700], csv_fifo[700];
+  snprintf(svg_fifo, sizeof svg_fifo, "%s/latency.svg", svg);
+  snprintf(csv_fifo, sizeof csv_fifo, "%s/events.csv", csv);
+  cr_assert_eq(mkfifo(svg_fifo, 0644), 0);
+  cr_assert_eq(mkfifo(csv_fifo, 0644), 0);
+  result *r = run_limited((const char *[]){"report", a, "-o", path_in("a.html"), "--svg", svg, NULL}, 20);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "latency.svg") && strstr(r->err, "a FIFO, not a regular file"), "%s", r->err);
+  cr_assert_eq(type_at(path_in("a.html")), 0, "the page was written before the charts were refused");
+  r = run_limited((const char *[]){"export", a, "--csv", csv, NULL}, 20);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "events.csv") && strstr(r->err, "a FIFO, not a regular file"), "%s", r->err);
+  char samples[700];
+  snprintf(samples, sizeof samples, "%s/samples.csv", csv);
+  cr_assert_eq(type_at(samples), 0, "export wrote a table before refusing");
+  cr_assert_eq(type_at(svg_fifo), S_IFIFO);
+  cr_assert_eq(type_at(csv_fifo), S_IFIFO);
+  cr_assert(!partial_left(), "a partial file was left");
+  unlink(svg_fifo);
+  unlink(csv_fifo);
+  unlink(samples);
+  rmdir(svg);
+  rmdir(csv);
+  rmdir(t[1]);
 }

@@ -568,3 +568,23 @@ Test(results, more_rows_than_a_batch, .timeout = 60) {
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
+
+/* A name that holds something other than a regular file (here a FIFO) is
+ * refused when the file is opened, not replaced when it is closed. */
+Test(results, refuses_a_name_that_is_not_a_regular_file) {
+  char path[1024];
+  path_in_tmp(path, sizeof path, "fifo.db");
+  cr_assert_eq(mkfifo(path, 0644), 0);
+  rs_run_info info = demo_info();
+  char err[1024] = "";
+  rs_results *r = rs_results_open(path, &info, err, sizeof err);
+  if (r) close_ok(r, "complete", 0, 0);
+  struct stat st;
+  cr_assert_eq(lstat(path, &st), 0);
+  cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+  cr_assert_null(r, "a FIFO was taken as the results file");
+  cr_assert(strstr(err, path) && strstr(err, "a FIFO, not a regular file"), "got: %s", err);
+  char listing[4096];
+  dir_listing(listing, sizeof listing);
+  cr_assert_str_eq(listing, "fifo.db", "files left: %s", listing);
+}

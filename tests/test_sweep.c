@@ -2,6 +2,7 @@
  * romsim plan, romsim sweep and romsim merge, run as a user runs them.
  */
 #include <signal.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "cli_util.h"
@@ -461,6 +462,30 @@ Test(sweep, unwritable_output_is_refused_before_running) {
   r = run((const char *[]){"sweep", sc, "-o", path_in("no/such/folder/s.db"), NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "cannot write the sweep file"), "%s", r->err);
+}
+
+/* A FIFO or a device under the output's name is refused, and left as it
+ * was (the device is a node made in the work folder, as root). */
+Test(sweep, output_that_is_not_a_regular_file_is_refused) {
+  char sc[512], t[2][600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(t[0], sizeof t[0], "%s", path_in("fifo"));
+  snprintf(t[1], sizeof t[1], "%s", path_in("null"));
+  cr_assert_eq(mkfifo(t[0], 0644), 0);
+  int n = geteuid() == 0 && mknod(t[1], S_IFCHR | 0666, makedev(1, 3)) == 0 ? 2 : 1;
+  for (int k = 0; k < n; k++) {
+    struct stat before, after;
+    cr_assert_eq(lstat(t[k], &before), 0);
+    const char *const cmds[][8] = {{"sweep", sc, "--fail", "each:gateway", "-o", t[k], NULL},
+                                   {"merge", "-o", t[k], sc, NULL}};
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+      result *r = run_limited(cmds[c], 60);
+      cr_assert_eq(r->status, 2, "%s -o %s: %d %s", cmds[c][0], t[k], r->status, r->err);
+      cr_assert(strstr(r->err, "not a regular file") && strstr(r->err, t[k]), "%s", r->err);
+      cr_assert_eq(lstat(t[k], &after), 0);
+      cr_assert_eq(before.st_mode & S_IFMT, after.st_mode & S_IFMT, "%s replaced %s", cmds[c][0], t[k]);
+    }
+  }
 }
 
 /* Names from a scenario are written back escaped; names that would clash

@@ -99,17 +99,6 @@ int cmd_export(int argc, char **argv) {
     }
   }
   if (!file || !dir) return cli_usage_error("export: usage: romsim export RESULTS.db --csv DIR");
-  rr_file f;
-  char err[1024];
-  if (rr_open(&f, file, err, sizeof err)) {
-    fprintf(stderr, "romsim: %s\n", err);
-    return EXIT_USAGE;
-  }
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", dir, strerror(errno));
-    rr_close(&f);
-    return EXIT_USAGE;
-  }
   static const struct {
     const char *name, *sql;
   } tables[] = {
@@ -127,6 +116,22 @@ int cmd_export(int argc, char **argv) {
       {"faults.csv", "SELECT name, kind, start_us, " RR_CLOCK("start_us") " AS start, end_us, "
                      "CASE WHEN end_us IS NULL THEN '' ELSE " RR_CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
   };
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, tables[i].name);
+    if (cli_check_output("export", path, "a CSV file")) return EXIT_USAGE;
+  }
+  rr_file f;
+  char err[1024];
+  if (rr_open(&f, file, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", dir, strerror(errno));
+    rr_close(&f);
+    return EXIT_USAGE;
+  }
   int rc = 0;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == 0; i++)
     rc = export_query(&f, dir, tables[i].name, tables[i].sql, err, sizeof err);

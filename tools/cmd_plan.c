@@ -547,6 +547,10 @@ int cmd_plan(int argc, char **argv) {
   if (customers && from) return cli_usage_error("plan: give --customers or --from, not both");
   if (!customers && !from)
     return cli_usage_error("plan: give the customers with --customers (such as 20x200) or --from FILE.yaml");
+  char sweep_out[1100] = "";
+  if (out && verify) cli_with_suffix(out, true, "-sweep.db", sweep_out, sizeof sweep_out);
+  if (out && cli_check_output("plan", out, "the design")) return EXIT_USAGE;
+  if (*sweep_out && cli_check_output("plan", sweep_out, "the sweep file")) return EXIT_USAGE;
   int gw_limit = in.gw_limit, ms_limit = in.ms_limit;
   bool gw_given = in.gw_given, ms_given = in.ms_given;
   int r = customers ? parse_customers(&in, customers) : read_from(&in, from);
@@ -606,11 +610,8 @@ int cmd_plan(int argc, char **argv) {
     if (survive == RM_SURVIVE_GATEWAY || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_GATEWAY;
     if (survive == RM_SURVIVE_MS || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_MS;
     o.jobs = jobs; /* 0: one per core */
-    char sweep_out[1100] = "";
     char tmpsweep[] = "/tmp/romsim-plan-XXXXXX.db";
-    if (out) {
-      cli_with_suffix(out, true, "-sweep.db", sweep_out, sizeof sweep_out);
-    } else {
+    if (!out) {
       int fd = mkstemps(tmpsweep, 3);
       if (fd < 0) {
         fprintf(stderr, "romsim: plan: cannot create a temporary sweep file: %s\n", strerror(errno));

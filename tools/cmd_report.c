@@ -422,24 +422,28 @@ int cmd_report(int argc, char **argv) {
   if (out_path && stat(file, &in_st) == 0 && stat(out_path, &out_st) == 0 && in_st.st_dev == out_st.st_dev &&
       in_st.st_ino == out_st.st_ino)
     return cli_usage_error("report: -o %s would overwrite the file it reports on", out_path);
-  if (sw_is_sweep(file)) {
-    if (!out_path) cli_with_suffix(file, true, ".html", path, sizeof path);
-    return report_sweep(file, out_path ? out_path : path, svg_dir);
-  }
-  if (rr_open(&f, file, err, sizeof err)) {
-    fprintf(stderr, "romsim: %s\n", err);
-    return EXIT_USAGE;
-  }
   if (!out_path) {
     cli_with_suffix(file, true, ".html", path, sizeof path);
     out_path = path;
+  }
+  if (cli_check_output("report", out_path, "the report")) return EXIT_USAGE;
+  if (sw_is_sweep(file)) return report_sweep(file, out_path, svg_dir);
+  if (rr_open(&f, file, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    return EXIT_USAGE;
   }
   static chart_data charts[CH_COUNT];
   static svg_band faults[MAX_FAULT_BANDS];
   int n_faults = load_faults(&f, faults);
   build_charts(&f, charts, faults, n_faults);
   page_args pa = {&f, file, charts};
-  int rc = cli_write_whole(out_path, page_writer, &pa);
+  int rc = 0;
+  for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
+    rc = cli_check_output("report", p, "a chart");
+  }
+  if (rc == 0) rc = cli_write_whole(out_path, page_writer, &pa);
   if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
   for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
     char p[4200];
@@ -610,6 +614,7 @@ int cmd_compare(int argc, char **argv) {
     }
   }
   if (nf != 2) return cli_usage_error("compare: usage: romsim compare A.db B.db [-o COMPARE.html]");
+  if (out_path && cli_check_output("compare", out_path, "the comparison")) return EXIT_USAGE;
   rr_file fa, fb;
   char err[1024];
   if (rr_open(&fa, files[0], err, sizeof err)) {

@@ -299,7 +299,12 @@ int report_sweep(const char *file, const char *out_path, const char *svg_dir) {
     return cli_usage_error("out of memory");
   }
   page_args pa = {file, &s, rows, n};
-  rc = cli_write_whole(out_path, page_writer, &pa);
+  for (size_t c = 0; c < sizeof charts / sizeof charts[0] && rc == 0 && svg_dir; c++) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].id);
+    rc = cli_check_output("report", p, "a chart");
+  }
+  if (rc == 0) rc = cli_write_whole(out_path, page_writer, &pa);
   if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
   for (size_t c = 0; c < sizeof charts / sizeof charts[0] && rc == 0 && svg_dir; c++) {
     char p[4200];

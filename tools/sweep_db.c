@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "rm_units.h"
+#include "rs_file.h"
 #include "sweep.h"
 
 #define SW_SCHEMA_VERSION 1
@@ -179,11 +180,8 @@ out:
 
 int sw_check_output(const char *path, const char *input, char *err, size_t errlen) {
   struct stat a, b;
+  if (rs_file_check(path, "the sweep file", err, errlen)) return -1;
   if (stat(path, &a) == 0) {
-    if (!S_ISREG(a.st_mode)) {
-      snprintf(err, errlen, "%s: cannot write the sweep file there: not a regular file", path);
-      return -1;
-    }
     if (input && stat(input, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
       snprintf(err, errlen, "%s: the sweep file would overwrite %s", path, input);
       return -1;

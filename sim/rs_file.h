@@ -1,0 +1,22 @@
+/*
+ * rs_file: the files romsim writes.
+ *
+ * A file romsim writes replaces whatever is under its name, so before any
+ * work the name is checked: rs_file_check refuses a name that holds
+ * something other than a regular file (a device, a FIFO, a socket or a
+ * folder would be destroyed by the replacement).
+ */
+#ifndef RS_FILE_H
+#define RS_FILE_H
+
+#include <stddef.h>
+
+/*
+ * Whether path can take a file romsim writes: it does not exist, or it is
+ * a regular file (symbolic links are followed). what names the file in the
+ * message ("the results file"). Returns 0, or -1 with a message that names
+ * path in err.
+ */
+int rs_file_check(const char *path, const char *what, char *err, size_t errlen);
+
+#endif
