@@ -16,7 +16,7 @@ static const char *kind_of(mode_t m) {
   return "something";
 }
 
-int rs_file_check(const char *path, const char *what, char *err, size_t errlen) {
+int rs_file_check(const char *path, const char *what, const char *const *inputs, char *err, size_t errlen) {
   struct stat st;
   if (stat(path, &st) != 0) {
     if (errno == ENOENT) return 0; /* a new file (or a dangling link, replaced) */
@@ -27,6 +27,13 @@ int rs_file_check(const char *path, const char *what, char *err, size_t errlen) 
     snprintf(err, errlen, "%s: cannot write %s there: it is %s, not a regular file", path, what,
              kind_of(st.st_mode));
     return -1;
+  }
+  for (const char *const *in = inputs; in && *in; in++) {
+    struct stat is;
+    if (stat(*in, &is) == 0 && is.st_dev == st.st_dev && is.st_ino == st.st_ino) {
+      snprintf(err, errlen, "%s: cannot write %s there: it is the same file as the input %s", path, what, *in);
+      return -1;
+    }
   }
   return 0;
 }

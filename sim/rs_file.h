@@ -4,7 +4,8 @@
  * A file romsim writes replaces whatever is under its name, so before any
  * work the name is checked: rs_file_check refuses a name that holds
  * something other than a regular file (a device, a FIFO, a socket or a
- * folder would be destroyed by the replacement).
+ * folder would be destroyed by the replacement), and a name that is one of
+ * the command's inputs, under whatever name.
  */
 #ifndef RS_FILE_H
 #define RS_FILE_H
@@ -13,10 +14,12 @@
 
 /*
  * Whether path can take a file romsim writes: it does not exist, or it is
- * a regular file (symbolic links are followed). what names the file in the
- * message ("the results file"). Returns 0, or -1 with a message that names
- * path in err.
+ * a regular file (symbolic links are followed) that is none of inputs (a
+ * NULL-terminated list, or NULL): the same file is the same device and
+ * inode, so a hard link or a symbolic link to an input is one. what names
+ * the file in the message ("the results file"). Returns 0, or -1 with a
+ * message in err that names path (and the input).
  */
-int rs_file_check(const char *path, const char *what, char *err, size_t errlen);
+int rs_file_check(const char *path, const char *what, const char *const *inputs, char *err, size_t errlen);
 
 #endif

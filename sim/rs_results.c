@@ -161,7 +161,7 @@ static char *make_tmp(const char *path, char *err, size_t errlen) {
 rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen) {
   char hash[65];
   char wall[32];
-  if (rs_file_check(path, "the results file", err, errlen)) return NULL;
+  if (rs_file_check(path, "the results file", NULL, err, errlen)) return NULL;
   rs_results *r = calloc(1, sizeof *r);
   if (!r) {
     snprintf(err, errlen, "out of memory");

@@ -749,3 +749,81 @@ Test(cli, output_that_is_not_a_regular_file_is_refused) {
   rmdir(csv);
   rmdir(t[1]);
 }
+
+/* The output is one of the command's inputs, under another name (a hard
+ * link or a symbolic link) or its own: refused before any work, exit 2,
+ * naming both; the input is left whole. */
+Test(cli, output_that_is_an_input_is_refused) {
+  char sc[512], s[600], s_link[600], a[600], b[600], b_link[600], x[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  char *text = slurp_alloc(sc);
+  snprintf(s, sizeof s, "%s", path_in("s.yaml"));
+  snprintf(s_link, sizeof s_link, "%s", path_in("s-link.yaml"));
+  spit(s, text);
+  cr_assert_eq(link(s, s_link), 0);
+  const char *const same_scenario[][8] = {{"run", s, "-o", s_link, NULL},
+                                          {"run", s, "-o", s, NULL},
+                                          {"plan", "--from", s, "-o", s_link, NULL}};
+  for (size_t c = 0; c < sizeof same_scenario / sizeof same_scenario[0]; c++) {
+    const char *out = same_scenario[c][c == 2 ? 4 : 3];
+    result *r = run(same_scenario[c]);
+    cr_assert_eq(r->status, 2, "%s -o %s: %d %s", same_scenario[c][0], out, r->status, r->err);
+    cr_assert(strstr(r->err, out) && strstr(r->err, "the same file as the input") && strstr(r->err, s), "%s", r->err);
+    cr_assert_str_eq(r->out, "", "%s did its work: %s", same_scenario[c][0], r->out);
+    char *now = slurp_alloc(s);
+    cr_assert_str_eq(now, text, "%s overwrote its input", same_scenario[c][0]);
+    free(now);
+  }
+  free(text);
+
+  /* A replay, through a symbolic link. */
+  char design[512], replay[512], r_csv[600], r_sym[600];
+  fixture(design, sizeof design, "ROMSIM_SCENARIOS", "replays/flap-design.yaml");
+  fixture(replay, sizeof replay, "ROMSIM_SCENARIOS", "replays/gateway-flap.csv");
+  snprintf(r_csv, sizeof r_csv, "%s", path_in("r.csv"));
+  snprintf(r_sym, sizeof r_sym, "%s", path_in("r-sym.csv"));
+  char *csv_text = slurp_alloc(replay);
+  spit(r_csv, csv_text);
+  cr_assert_eq(symlink(r_csv, r_sym), 0);
+  result *r = run((const char *[]){"run", design, "--replay", r_csv, "-o", r_sym, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, r_sym) && strstr(r->err, "the same file as the input") && strstr(r->err, r_csv), "%s", r->err);
+  char *now = slurp_alloc(r_csv);
+  cr_assert_str_eq(now, csv_text);
+  free(now);
+  free(csv_text);
+  cr_assert_eq(type_at(r_sym), S_IFLNK);
+
+  /* compare, report and export of results files. */
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  snprintf(b_link, sizeof b_link, "%s", path_in("b-link.db"));
+  snprintf(x, sizeof x, "%s", path_in("x.html"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", x, NULL})->status, 0);
+  cr_assert_eq(link(b, b_link), 0);
+  r = run((const char *[]){"compare", a, b, "-o", b_link, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, b_link) && strstr(r->err, "the same file as the input") && strstr(r->err, b), "%s", r->err);
+  cr_assert_str_eq(r->out, "", "compare printed its table before refusing");
+  r = run((const char *[]){"report", a, "-o", a, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  /* A results file named x.html: its report's default name is its own. */
+  r = run((const char *[]){"report", x, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, x) && strstr(r->err, "-o"), "%s", r->err);
+  char dir[600], sym[700];
+  snprintf(dir, sizeof dir, "%s", path_in("csv"));
+  snprintf(sym, sizeof sym, "%s/samples.csv", dir);
+  cr_assert_eq(mkdir(dir, 0755), 0);
+  cr_assert_eq(symlink(a, sym), 0);
+  r = run((const char *[]){"export", a, "--csv", dir, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, sym) && strstr(r->err, "the same file as the input"), "%s", r->err);
+  unlink(sym);
+  rmdir(dir);
+  const char *dbs[] = {a, b, x};
+  for (int i = 0; i < 3; i++)
+    cr_assert_str_eq(query(dbs[i], "SELECT status FROM runs"), "complete", "%s was overwritten", dbs[i]);
+}

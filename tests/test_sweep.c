@@ -488,6 +488,27 @@ Test(sweep, output_that_is_not_a_regular_file_is_refused) {
   }
 }
 
+/* The output is the scenario or a shard under another name: refused. */
+Test(sweep, output_that_is_an_input_is_refused) {
+  char sc[512], s[600], s_link[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  char *text = slurp_alloc(sc);
+  snprintf(s, sizeof s, "%s", path_in("s.yaml"));
+  snprintf(s_link, sizeof s_link, "%s", path_in("s-link.yaml"));
+  spit(s, text);
+  cr_assert_eq(link(s, s_link), 0);
+  result *r = run((const char *[]){"sweep", s, "--fail", "each:gateway", "-o", s_link, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, s_link) && strstr(r->err, "the same file as the input") && strstr(r->err, s), "%s", r->err);
+  r = run((const char *[]){"merge", "-o", s_link, path_in("other.db"), s, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "the same file as the input"), "%s", r->err);
+  char *now = slurp_alloc(s);
+  cr_assert_str_eq(now, text);
+  free(now);
+  free(text);
+}
+
 /* Names from a scenario are written back escaped; names that would clash
  * with the design's own nodes are refused. */
 Test(sweep, plan_names) {

@@ -27,9 +27,9 @@ int cmd_plan(int argc, char **argv);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Check, before any work, that path can take the output of command cmd
- * (what names it: "the results file"): rs_file_check. 0, or EXIT_USAGE
- * after printing why. */
-int cli_check_output(const char *cmd, const char *path, const char *what);
+ * (what names it: "the results file"), which reads inputs (NULL-terminated,
+ * or NULL): rs_file_check. 0, or EXIT_USAGE after printing why. */
+int cli_check_output(const char *cmd, const char *path, const char *what, const char *const *inputs);
 
 /* Write a file whole: fn writes it as PATH.partial, renamed to path once
  * complete, so a file under its final name is never cut short. Returns 0,

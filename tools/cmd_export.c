@@ -119,7 +119,7 @@ int cmd_export(int argc, char **argv) {
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, tables[i].name);
-    if (cli_check_output("export", path, "a CSV file")) return EXIT_USAGE;
+    if (cli_check_output("export", path, "a CSV file", (const char *const[]){file, NULL})) return EXIT_USAGE;
   }
   rr_file f;
   char err[1024];

@@ -549,8 +549,13 @@ int cmd_plan(int argc, char **argv) {
     return cli_usage_error("plan: give the customers with --customers (such as 20x200) or --from FILE.yaml");
   char sweep_out[1100] = "";
   if (out && verify) cli_with_suffix(out, true, "-sweep.db", sweep_out, sizeof sweep_out);
-  if (out && cli_check_output("plan", out, "the design")) return EXIT_USAGE;
-  if (*sweep_out && cli_check_output("plan", sweep_out, "the sweep file")) return EXIT_USAGE;
+  /* The design's input is the --from file; the sweep's, the design too. */
+  const char *inputs[3] = {NULL};
+  int n_inputs = 0;
+  if (from) inputs[n_inputs++] = from;
+  if (out && cli_check_output("plan", out, "the design", inputs)) return EXIT_USAGE;
+  inputs[n_inputs++] = out;
+  if (*sweep_out && cli_check_output("plan", sweep_out, "the sweep file", inputs)) return EXIT_USAGE;
   int gw_limit = in.gw_limit, ms_limit = in.ms_limit;
   bool gw_given = in.gw_given, ms_given = in.ms_given;
   int r = customers ? parse_customers(&in, customers) : read_from(&in, from);

@@ -200,26 +200,27 @@ static int64_t role_limit(rr_file *f, const char *role) {
 
 enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_COUNT };
 
+static const struct {
+  const char *id, *title, *y;
+  svg_unit unit;
+} chart_spec[CH_COUNT] = {
+    [CH_MS] = {"agents-ms", "Agents per management server", "agents", SVG_COUNT},
+    [CH_GW] = {"agents-gw", "Agents per gateway", "agents", SVG_COUNT},
+    [CH_QUEUE] = {"queues", "Queue fill (the fullest named)", "bytes queued", SVG_BYTES},
+    [CH_SQL] = {"sql-rate", "Data into SQL", "bytes per second", SVG_RATE},
+    [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "latency (ms, s or min)", SVG_MS},
+    [CH_ALERTS] = {"alerts", "Heartbeat alerts raised", "alerts, so far", SVG_COUNT},
+    [CH_DROPPED] = {"dropped", "Data dropped", "bytes, so far", SVG_BYTES},
+};
+
 static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int n_faults) {
   double t_end = (double)(f->end_us > 0 ? f->end_us : f->duration_us) / 1e6;
-  static const struct {
-    const char *id, *title, *y;
-    svg_unit unit;
-  } spec[CH_COUNT] = {
-      [CH_MS] = {"agents-ms", "Agents per management server", "agents", SVG_COUNT},
-      [CH_GW] = {"agents-gw", "Agents per gateway", "agents", SVG_COUNT},
-      [CH_QUEUE] = {"queues", "Queue fill (the fullest named)", "bytes queued", SVG_BYTES},
-      [CH_SQL] = {"sql-rate", "Data into SQL", "bytes per second", SVG_RATE},
-      [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "latency (ms, s or min)", SVG_MS},
-      [CH_ALERTS] = {"alerts", "Heartbeat alerts raised", "alerts, so far", SVG_COUNT},
-      [CH_DROPPED] = {"dropped", "Data dropped", "bytes, so far", SVG_BYTES},
-  };
   for (int c = 0; c < CH_COUNT; c++) {
     memset(&d[c], 0, sizeof d[c]);
-    d[c].chart.id = spec[c].id;
-    d[c].chart.title = spec[c].title;
-    d[c].chart.y_label = spec[c].y;
-    d[c].chart.unit = spec[c].unit;
+    d[c].chart.id = chart_spec[c].id;
+    d[c].chart.title = chart_spec[c].title;
+    d[c].chart.y_label = chart_spec[c].y;
+    d[c].chart.unit = chart_spec[c].unit;
     d[c].chart.t_end = t_end;
     d[c].chart.faults = faults;
     d[c].chart.n_faults = n_faults;
@@ -393,6 +394,17 @@ static void page_writer(FILE *out, const void *arg) {
 
 static void svg_writer(FILE *out, const void *arg) { svg_write(out, arg, true); }
 
+/* Check the file of each chart --svg writes, before anything is written. */
+static int check_charts(const char *svg_dir, bool sweep, const char *const *inputs) {
+  for (size_t c = 0;; c++) {
+    const char *id = sweep ? report_sweep_chart_id(c) : c < CH_COUNT ? chart_spec[c].id : NULL;
+    if (!id) return 0;
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, id);
+    if (cli_check_output("report", p, "a chart", inputs)) return EXIT_USAGE;
+  }
+}
+
 
 int cmd_report(int argc, char **argv) {
   const char *file = NULL, *out_path = NULL, *svg_dir = NULL;
@@ -418,15 +430,16 @@ int cmd_report(int argc, char **argv) {
   if (!file) return cli_usage_error("report: which results file? (usage: romsim report RESULTS.db [-o REPORT.html])");
   rr_file f;
   char err[1024], path[4096];
-  struct stat in_st, out_st;
-  if (out_path && stat(file, &in_st) == 0 && stat(out_path, &out_st) == 0 && in_st.st_dev == out_st.st_dev &&
-      in_st.st_ino == out_st.st_ino)
-    return cli_usage_error("report: -o %s would overwrite the file it reports on", out_path);
+  const char *inputs[] = {file, NULL};
   if (!out_path) {
     cli_with_suffix(file, true, ".html", path, sizeof path);
+    if (strcmp(path, file) == 0) /* its default name is its own */
+      return cli_usage_error("report: %s: the report would be written over it (its name with .html); name the "
+                             "report with -o", file);
     out_path = path;
   }
-  if (cli_check_output("report", out_path, "the report")) return EXIT_USAGE;
+  if (cli_check_output("report", out_path, "the report", inputs)) return EXIT_USAGE;
+  if (svg_dir && check_charts(svg_dir, sw_is_sweep(file), inputs)) return EXIT_USAGE;
   if (sw_is_sweep(file)) return report_sweep(file, out_path, svg_dir);
   if (rr_open(&f, file, err, sizeof err)) {
     fprintf(stderr, "romsim: %s\n", err);
@@ -437,13 +450,7 @@ int cmd_report(int argc, char **argv) {
   int n_faults = load_faults(&f, faults);
   build_charts(&f, charts, faults, n_faults);
   page_args pa = {&f, file, charts};
-  int rc = 0;
-  for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
-    char p[4200];
-    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
-    rc = cli_check_output("report", p, "a chart");
-  }
-  if (rc == 0) rc = cli_write_whole(out_path, page_writer, &pa);
+  int rc = cli_write_whole(out_path, page_writer, &pa);
   if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
   for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
     char p[4200];
@@ -614,7 +621,8 @@ int cmd_compare(int argc, char **argv) {
     }
   }
   if (nf != 2) return cli_usage_error("compare: usage: romsim compare A.db B.db [-o COMPARE.html]");
-  if (out_path && cli_check_output("compare", out_path, "the comparison")) return EXIT_USAGE;
+  if (out_path && cli_check_output("compare", out_path, "the comparison", (const char *const[]){files[0], files[1], NULL}))
+    return EXIT_USAGE;
   rr_file fa, fb;
   char err[1024];
   if (rr_open(&fa, files[0], err, sizeof err)) {

@@ -362,7 +362,8 @@ int cmd_run(int argc, char **argv) {
   c->out_path = out ? out : owned_out;
   c->json = json;
   int rc = EXIT_USAGE;
-  if (cli_check_output("run", c->out_path, "the results file")) goto done;
+  const char *inputs[] = {scenario, replay, NULL};
+  if (cli_check_output("run", c->out_path, "the results file", inputs)) goto done;
   rs_run_info info = {.scenario_name = c->sc.name, .scenario_file = scenario, .scenario_text = c->sc.text,
                       .replay_file = c->sc.replay_file, .replay_text = c->sc.replay_text,
                       .seed = c->sc.seed, .version = ROMSIM_VERSION, .duration = c->sc.duration};

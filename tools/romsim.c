@@ -74,15 +74,15 @@ void cli_with_suffix(const char *path, bool keep_dir, const char *suffix, char *
   snprintf(buf, n, "%.*s%s", (int)len, from, suffix);
 }
 
-int cli_check_output(const char *cmd, const char *path, const char *what) {
+int cli_check_output(const char *cmd, const char *path, const char *what, const char *const *inputs) {
   char err[1200];
-  if (rs_file_check(path, what, err, sizeof err)) return cli_usage_error("%s: %s", cmd, err);
+  if (rs_file_check(path, what, inputs, err, sizeof err)) return cli_usage_error("%s: %s", cmd, err);
   return 0;
 }
 
 int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
   char err[1200];
-  if (rs_file_check(path, "the file", err, sizeof err)) return cli_usage_error("%s", err);
+  if (rs_file_check(path, "the file", NULL, err, sizeof err)) return cli_usage_error("%s", err);
   size_t n = strlen(path) + 16;
   char *tmp = malloc(n);
   if (!tmp) return cli_usage_error("out of memory");

@@ -483,7 +483,7 @@ int sw_run(const sw_opts *o, FILE *out) {
     rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
-  if (sw_check_output(o->out, o->scenario, err, sizeof err)) {
+  if (sw_check_output(o->out, (const char *const[]){o->scenario, NULL}, err, sizeof err)) {
     fprintf(stderr, "romsim: sweep: %s\n", err);
     rm_scenario_free(&sc);
     return EXIT_USAGE;

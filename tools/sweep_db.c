@@ -178,15 +178,8 @@ out:
   return rc;
 }
 
-int sw_check_output(const char *path, const char *input, char *err, size_t errlen) {
-  struct stat a, b;
-  if (rs_file_check(path, "the sweep file", err, errlen)) return -1;
-  if (stat(path, &a) == 0) {
-    if (input && stat(input, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-      snprintf(err, errlen, "%s: the sweep file would overwrite %s", path, input);
-      return -1;
-    }
-  }
+int sw_check_output(const char *path, const char *const *inputs, char *err, size_t errlen) {
+  if (rs_file_check(path, "the sweep file", inputs, err, errlen)) return -1;
   const char *slash = strrchr(path, '/');
   char dir[1100];
   snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + 1) : 1, slash ? path : ".");
