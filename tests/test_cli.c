@@ -94,7 +94,8 @@ Test(cli, results_folder_missing) {
   fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
   result *r = run((const char *[]){"run", sc, "-o", path_in("no/such/dir/x.db"), NULL});
   cr_assert_eq(r->status, 2);
-  cr_assert(strstr(r->err, "cannot create the results file"), "got: %s", r->err);
+  cr_assert(strstr(r->err, "cannot write the results file: the folder") && strstr(r->err, "does not exist"), "got: %s",
+            r->err);
 }
 
 /*
@@ -826,4 +827,69 @@ Test(cli, output_that_is_an_input_is_refused) {
   const char *dbs[] = {a, b, x};
   for (int i = 0; i < 3; i++)
     cr_assert_str_eq(query(dbs[i], "SELECT status FROM runs"), "complete", "%s was overwritten", dbs[i]);
+}
+
+/* Every output's folder is checked before any work: a folder named as a
+ * file, a folder that does not exist, a file named as a folder (export
+ * --csv, report --svg) are refused at once, with nothing written, where
+ * they were found only at the end. */
+Test(cli, output_folders_are_checked_before_any_work) {
+  char sc[512], lsc[512], a[600], b[600], dir[600], file[600], page[600], missing[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  fixture(lsc, sizeof lsc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  snprintf(dir, sizeof dir, "%s", path_in("folder"));
+  snprintf(file, sizeof file, "%s", path_in("file"));
+  snprintf(page, sizeof page, "%s", path_in("page.html"));
+  snprintf(missing, sizeof missing, "%s", path_in("no/such/out"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  cr_assert_eq(mkdir(dir, 0755), 0);
+  spit(file, "a file\n");
+  /* A year of 20 000 agents: refused at once, not after the run. */
+  result *r = run_limited((const char *[]){"run", lsc, "-o", dir, NULL}, 20);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "a folder, not a regular file"), "%s", r->err);
+  const char *const missing_folder[][8] = {{"run", sc, "-o", missing, NULL},
+                                           {"report", a, "-o", missing, NULL},
+                                           {"compare", a, b, "-o", missing, NULL},
+                                           {"plan", "--customers", "2x100", "-o", missing, NULL},
+                                           {"report", a, "-o", page, "--svg", missing, NULL},
+                                           {"export", a, "--csv", missing, NULL}};
+  for (size_t c = 0; c < sizeof missing_folder / sizeof missing_folder[0]; c++) {
+    r = run_limited(missing_folder[c], 20);
+    cr_assert_eq(r->status, 2, "%s: %d %s", missing_folder[c][0], r->status, r->err);
+    cr_assert(strstr(r->err, "the folder") && strstr(r->err, "does not exist"), "%s: %s", missing_folder[c][0], r->err);
+    cr_assert_str_eq(r->out, "", "%s did its work before refusing: %s", missing_folder[c][0], r->out);
+  }
+  const char *const file_as_folder[][8] = {{"report", a, "-o", page, "--svg", file, NULL},
+                                           {"export", a, "--csv", file, NULL}};
+  for (size_t c = 0; c < sizeof file_as_folder / sizeof file_as_folder[0]; c++) {
+    r = run_limited(file_as_folder[c], 20);
+    cr_assert_eq(r->status, 2, "%s: %d %s", file_as_folder[c][0], r->status, r->err);
+    cr_assert(strstr(r->err, file) && strstr(r->err, "a file, not a folder"), "%s: %s", file_as_folder[c][0], r->err);
+  }
+  cr_assert_eq(type_at(page), 0, "the page was written before the charts' folder was refused");
+  /* plan --verify writes the design and its sweep file beside it: both
+   * are checked before the design is written. */
+  char design[600], sweep_dir[600];
+  snprintf(design, sizeof design, "%s", path_in("p.yaml"));
+  snprintf(sweep_dir, sizeof sweep_dir, "%s", path_in("p-sweep.db"));
+  cr_assert_eq(mkdir(sweep_dir, 0755), 0);
+  r = run_limited((const char *[]){"plan", "--customers", "2x100", "-o", design, "--verify", NULL}, 60);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, sweep_dir) && strstr(r->err, "a folder, not a regular file"), "%s", r->err);
+  cr_assert_eq(type_at(design), 0, "the design was written");
+  if (geteuid() != 0) { /* root writes anywhere */
+    cr_assert_eq(chmod(dir, 0555), 0);
+    char in_ro[700];
+    snprintf(in_ro, sizeof in_ro, "%s/x.db", dir);
+    r = run((const char *[]){"run", sc, "-o", in_ro, NULL});
+    cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+    cr_assert(strstr(r->err, "Permission denied"), "%s", r->err);
+    chmod(dir, 0755);
+  }
+  rmdir(dir);
+  rmdir(sweep_dir);
 }

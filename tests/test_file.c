@@ -89,3 +89,30 @@ Test(file, an_input_under_any_name_is_refused) {
   cr_assert_eq(rs_file_check(other, "the results file", (const char *[]){in, NULL}, err, sizeof err), 0, "%s", err);
   cr_assert_eq(rs_file_check(in_dir(other, sizeof other, "new.db"), "x", inputs, err, sizeof err), 0, "%s", err);
 }
+
+/* A file's folder must exist and be a folder; a folder of outputs must be
+ * a folder, or be one that can be created. */
+Test(file, folders_are_checked) {
+  char p[600], f[600], err[1200] = "";
+  cr_assert_eq(rs_file_check(in_dir(p, sizeof p, "no/such/x.db"), "the file", NULL, err, sizeof err), -1);
+  cr_assert(strstr(err, "the folder") && strstr(err, "/no/such does not exist"), "%s", err);
+  touch(in_dir(f, sizeof f, "plain"));
+  cr_assert_eq(rs_file_check(in_dir(p, sizeof p, "plain/x.db"), "the file", NULL, err, sizeof err), -1);
+  cr_assert(strstr(err, "plain is a file, not a folder"), "%s", err);
+  cr_assert_eq(rs_file_check("x.db", "the file", NULL, err, sizeof err), 0, "the current folder: %s", err);
+  cr_assert_eq(rs_file_check("", "the file", NULL, err, sizeof err), -1);
+
+  cr_assert_eq(rs_file_check_folder(dir, "the CSV files", err, sizeof err), 0, "%s", err);
+  cr_assert_eq(rs_file_check_folder(in_dir(p, sizeof p, "new"), "the CSV files", err, sizeof err), 0, "%s", err);
+  cr_assert_eq(rs_file_check_folder(f, "the CSV files", err, sizeof err), -1);
+  cr_assert(strstr(err, f) && strstr(err, "a file, not a folder"), "%s", err);
+  cr_assert_eq(rs_file_check_folder(in_dir(p, sizeof p, "no/such"), "the CSV files", err, sizeof err), -1);
+  cr_assert(strstr(err, "/no does not exist"), "%s", err);
+  if (geteuid() != 0) { /* root writes anywhere */
+    char ro[600];
+    cr_assert_eq(mkdir(in_dir(ro, sizeof ro, "ro"), 0555), 0);
+    cr_assert_eq(rs_file_check(in_dir(p, sizeof p, "ro/x.db"), "the file", NULL, err, sizeof err), -1);
+    cr_assert(strstr(err, "Permission denied"), "%s", err);
+    cr_assert_eq(rs_file_check_folder(ro, "the CSV files", err, sizeof err), -1);
+  }
+}

@@ -31,6 +31,12 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * or NULL): rs_file_check. 0, or EXIT_USAGE after printing why. */
 int cli_check_output(const char *cmd, const char *path, const char *what, const char *const *inputs);
 
+/* The same for a folder that takes files (export --csv, report --svg):
+ * rs_file_check_folder, then, when it exists, each of its files[] (NULL-
+ * terminated) as cli_check_output. 0, or EXIT_USAGE after printing why. */
+int cli_check_folder(const char *cmd, const char *dir, const char *what, const char *const *files,
+                     const char *const *inputs);
+
 /* Write a file whole: fn writes it as PATH.partial, renamed to path once
  * complete, so a file under its final name is never cut short. Returns 0,
  * or EXIT_USAGE after printing why. */

@@ -116,11 +116,11 @@ int cmd_export(int argc, char **argv) {
       {"faults.csv", "SELECT name, kind, start_us, " RR_CLOCK("start_us") " AS start, end_us, "
                      "CASE WHEN end_us IS NULL THEN '' ELSE " RR_CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
   };
-  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, tables[i].name);
-    if (cli_check_output("export", path, "a CSV file", (const char *const[]){file, NULL})) return EXIT_USAGE;
-  }
+  enum { N_TABLES = sizeof tables / sizeof tables[0] };
+  const char *names[N_TABLES + 1];
+  for (size_t i = 0; i < N_TABLES; i++) names[i] = tables[i].name;
+  names[N_TABLES] = NULL;
+  if (cli_check_folder("export", dir, "the CSV files", names, (const char *const[]){file, NULL})) return EXIT_USAGE;
   rr_file f;
   char err[1024];
   if (rr_open(&f, file, err, sizeof err)) {

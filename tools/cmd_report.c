@@ -394,15 +394,20 @@ static void page_writer(FILE *out, const void *arg) {
 
 static void svg_writer(FILE *out, const void *arg) { svg_write(out, arg, true); }
 
-/* Check the file of each chart --svg writes, before anything is written. */
+/* Check the folder --svg names and each chart's file in it, before
+ * anything is written. */
 static int check_charts(const char *svg_dir, bool sweep, const char *const *inputs) {
-  for (size_t c = 0;; c++) {
-    const char *id = sweep ? report_sweep_chart_id(c) : c < CH_COUNT ? chart_spec[c].id : NULL;
-    if (!id) return 0;
-    char p[4200];
-    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, id);
-    if (cli_check_output("report", p, "a chart", inputs)) return EXIT_USAGE;
+  char names[16][64];
+  const char *files[17];
+  size_t n = 0;
+  for (; n < 16; n++) {
+    const char *id = sweep ? report_sweep_chart_id(n) : n < CH_COUNT ? chart_spec[n].id : NULL;
+    if (!id) break;
+    snprintf(names[n], sizeof names[n], "%s.svg", id);
+    files[n] = names[n];
   }
+  files[n] = NULL;
+  return cli_check_folder("report", svg_dir, "the charts", files, inputs);
 }
 
 

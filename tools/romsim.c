@@ -80,6 +80,24 @@ int cli_check_output(const char *cmd, const char *path, const char *what, const 
   return 0;
 }
 
+int cli_check_folder(const char *cmd, const char *dir, const char *what, const char *const *files,
+                     const char *const *inputs) {
+  char err[1200];
+  struct stat st;
+  if (rs_file_check_folder(dir, what, err, sizeof err)) return cli_usage_error("%s: %s", cmd, err);
+  if (stat(dir, &st) != 0) return 0; /* to be created: empty */
+  for (const char *const *f = files; *f; f++) {
+    size_t n = strlen(dir) + strlen(*f) + 2;
+    char *p = malloc(n);
+    if (!p) return cli_usage_error("out of memory");
+    snprintf(p, n, "%s/%s", dir, *f);
+    int rc = cli_check_output(cmd, p, what, inputs);
+    free(p);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
   char err[1200];
   if (rs_file_check(path, "the file", NULL, err, sizeof err)) return cli_usage_error("%s", err);
