@@ -8,10 +8,22 @@
  * the command's inputs, under whatever name, and a name in a folder that
  * does not exist or cannot be written. Outputs that are folders (CSV
  * files, charts) are checked by rs_file_check_folder.
+ *
+ * Then the file is written whole: under a temporary name beside the final
+ * one, ".NAME.PID.XXXXXX.partial" (PID the writer's process id), renamed to
+ * NAME once complete, so a file under its final name is never cut short.
+ * While it is written, the writer holds an exclusive flock on the partial
+ * file. A writer that is killed leaves its partial file behind, unlocked
+ * (the system drops the lock of a process that ends): the next writer of
+ * the same NAME removes the partial files of NAME that it can lock, and
+ * only those, so a partial file whose writer is alive is never touched
+ * (the PID is there for people; a PID can be reused, a lock cannot
+ * outlive its holder).
  */
 #ifndef RS_FILE_H
 #define RS_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -31,5 +43,42 @@ int rs_file_check(const char *path, const char *what, const char *const *inputs,
  * that can be written). Returns 0, or -1 with a message in err.
  */
 int rs_file_check_folder(const char *dir, const char *what, char *err, size_t errlen);
+
+/* A file being written whole. */
+typedef struct {
+  char *path; /* its final name */
+  char *tmp;  /* where it is written: .NAME.PID.XXXXXX.partial beside path */
+  int fd;     /* open on tmp and holding an exclusive flock on it; -1 when none */
+} rs_partial;
+
+/*
+ * Remove the stale partial files of path (rs_partial_clean), then create a
+ * new one, empty, locked, as readable as any file the user creates. The
+ * writer writes tmp (by its name, as SQLite does, or through p->fd), then
+ * commits or abandons it. Returns 0, or -1 with a message naming path in
+ * err (p is then empty: nothing to abandon).
+ */
+int rs_partial_open(rs_partial *p, const char *path, char *err, size_t errlen);
+
+/*
+ * Rename the partial file to its final name (refused if that name has come
+ * to hold something other than a regular file meanwhile) and release it.
+ * Returns 0, or -1 with a message in err; the partial file is removed
+ * either way.
+ */
+int rs_partial_commit(rs_partial *p, char *err, size_t errlen);
+
+/* Remove the partial file and release it. Harmless on an empty p. */
+void rs_partial_abandon(rs_partial *p);
+
+/*
+ * Remove the partial files of path (".NAME.PID.XXXXXX.partial" beside it)
+ * that no writer holds: those an exclusive flock can be taken on at once.
+ * Returns how many were removed.
+ */
+int rs_partial_clean(const char *path);
+
+/* Whether name (without a folder) is a partial file's name for base. */
+bool rs_partial_name_of(const char *name, const char *base);
 
 #endif

@@ -20,8 +20,7 @@ enum { ST_NODE, ST_METRIC, ST_SAMPLE, ST_EVENT, ST_EXPECT, ST_FIGURE, ST_FAULT, 
 struct rs_results {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
-  char *tmp_path;    /* where the file is written */
-  char *final_path;  /* where it goes when closed */
+  rs_partial file;   /* where it is written, where it goes when closed */
   long rows;         /* rows in the open transaction */
   char msg[512];     /* last error */
 };
@@ -108,54 +107,13 @@ static int row_done(rs_results *r) {
   return 0;
 }
 
-static void free_results(rs_results *r) {
-  for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
-  if (r->db) sqlite3_close(r->db);
-  free(r->tmp_path);
-  free(r->final_path);
-  free(r);
-}
-
+/* Close the database, remove the partial file, free the recorder. */
 void rs_results_abandon(rs_results *r) {
   if (!r) return;
-  char *tmp = r->tmp_path;
-  r->tmp_path = NULL;
-  for (int i = 0; i < ST_COUNT; i++) {
-    sqlite3_finalize(r->st[i]);
-    r->st[i] = NULL;
-  }
+  for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
   if (r->db) sqlite3_close(r->db);
-  r->db = NULL;
-  if (tmp) unlink(tmp);
-  free(tmp);
-  free_results(r);
-}
-
-/* The temporary name: ".NAME.XXXXXX.partial" in the final file's folder. */
-static char *make_tmp(const char *path, char *err, size_t errlen) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-  const char *base = path + dirlen;
-  size_t n = strlen(path) + 32;
-  char *tmp = malloc(n);
-  if (!tmp) {
-    snprintf(err, errlen, "out of memory");
-    return NULL;
-  }
-  snprintf(tmp, n, "%.*s.%s.XXXXXX.partial", (int)dirlen, path, base);
-  int fd = mkstemps(tmp, (int)strlen(".partial"));
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create the results file: %s", path, strerror(errno));
-    free(tmp);
-    return NULL;
-  }
-  /* mkstemps makes the file private; a results file is as readable as any
-   * other file the user creates. */
-  mode_t mask = umask(0);
-  umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file stays private */ }
-  close(fd);
-  return tmp;
+  rs_partial_abandon(&r->file);
+  free(r);
 }
 
 rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen) {
@@ -167,14 +125,11 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  r->final_path = strdup(path);
-  r->tmp_path = make_tmp(path, err, errlen);
-  if (!r->final_path || !r->tmp_path) {
-    if (!r->final_path) snprintf(err, errlen, "out of memory");
-    free_results(r);
+  if (rs_partial_open(&r->file, path, err, errlen)) {
+    free(r);
     return NULL;
   }
-  if (sqlite3_open_v2(r->tmp_path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+  if (sqlite3_open_v2(r->file.tmp, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     goto fail;
   if (exec(r, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;")) goto fail;
   char version[64];
@@ -356,14 +311,11 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
     goto fail;
   }
   r->db = NULL;
-  if (rename(r->tmp_path, r->final_path) != 0) {
-    snprintf(r->msg, sizeof r->msg, "cannot rename %s to %s: %s", r->tmp_path, r->final_path, strerror(errno));
-    goto fail;
-  }
-  free_results(r);
-  return 0;
+  rc = rs_partial_commit(&r->file, err, errlen);
+  free(r);
+  return rc;
 fail:
-  snprintf(err, errlen, "%s: %s", r->final_path, r->msg);
+  snprintf(err, errlen, "%s: %s", r->file.path, r->msg);
   rs_results_abandon(r);
   return -1;
 }

@@ -1,9 +1,11 @@
 /*
  * rs_results: the results file of one run, an SQLite database.
  *
- * The file is written under a temporary name beside the final one (a dot
- * file ending in ".partial") and renamed when the run is closed, so a run that
- * is killed never leaves a file under the final name. Rows go in through
+ * The file is written under a temporary name beside the final one (an
+ * rs_partial: a dot file ending in ".partial", locked while it is written)
+ * and renamed when the run is closed, so a run that is killed never leaves
+ * a file under the final name; the next run writing that name removes the
+ * partial file a killed run left. Rows go in through
  * prepared statements inside batched transactions. The schema is documented
  * in docs/results.md; RS_RESULTS_SCHEMA_VERSION is stored in the meta table
  * and in PRAGMA user_version.

@@ -270,7 +270,8 @@ Test(cli, same_seed_same_bytes) {
   cr_assert_str_eq(query(a, "SELECT wall_start FROM runs"), "2023-11-14T22:13:20Z");
 }
 
-/* SIGINT or SIGTERM in a long run: the file is kept, status interrupted. */
+/* SIGINT, SIGTERM or SIGHUP in a long run: the file is kept, status
+ * interrupted. */
 static void interrupt_with(int sig) {
   char sc[512];
   fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
@@ -293,6 +294,7 @@ static void interrupt_with(int sig) {
 
 Test(cli, sigint_keeps_interrupted_file) { interrupt_with(SIGINT); }
 Test(cli, sigterm_keeps_interrupted_file) { interrupt_with(SIGTERM); }
+Test(cli, sighup_keeps_interrupted_file) { interrupt_with(SIGHUP); }
 
 /* Every tests/replays/bad-*.csv, read against tests/replays/design.yaml. */
 Test(cli, malformed_replays_have_positions) {
@@ -892,4 +894,100 @@ Test(cli, output_folders_are_checked_before_any_work) {
   }
   rmdir(dir);
   rmdir(sweep_dir);
+}
+
+/* The name of the partial file in the work folder for output base, or
+ * NULL. */
+static const char *partial_of(const char *base) {
+  static char found[256];
+  DIR *d = opendir(workdir);
+  struct dirent *e;
+  const char *hit = NULL;
+  size_t n = strlen(base);
+  while ((e = readdir(d)))
+    if (e->d_name[0] == '.' && strncmp(e->d_name + 1, base, n) == 0 && e->d_name[n + 1] == '.' &&
+        strstr(e->d_name, ".partial")) {
+      snprintf(found, sizeof found, "%s", e->d_name);
+      hit = found;
+    }
+  closedir(d);
+  return hit;
+}
+
+/* Start a year's run writing x.db; return once its partial file exists. */
+static pid_t start_long_run(const char *db) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
+  pid_t pid = start((const char *[]){"run", sc, "-o", db, NULL});
+  for (int i = 0; i < 500 && !partial_of("x.db"); i++) nanosleep(&(struct timespec){0, 10000000}, NULL);
+  cr_assert_not_null(partial_of("x.db"), "the run did not start");
+  return pid;
+}
+
+/* A run that is killed leaves its partial file, named with its pid; the
+ * next run writing the same name removes it, and any other whose writer is
+ * gone, but never one whose writer is alive. */
+Test(cli, the_next_run_removes_a_killed_run_s_partial_file) {
+  char sc[512], db[600], killed[256], want[64];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(db, sizeof db, "%s", path_in("x.db"));
+  pid_t pid = start_long_run(db);
+  kill(pid, SIGKILL);
+  result r;
+  finish(pid, &r);
+  cr_assert_eq(r.status, 128 + SIGKILL);
+  snprintf(killed, sizeof killed, "%s", partial_of("x.db"));
+  snprintf(want, sizeof want, ".x.db.%ld.", (long)pid);
+  cr_assert(strncmp(killed, want, strlen(want)) == 0, "the partial file %s does not name its writer %ld", killed,
+            (long)pid);
+  spit(path_in(".x.db.4194304.Zz9Zz9.partial"), "a crash long ago");
+  spit(path_in(".y.db.4194304.Zz9Zz9.partial"), "another name's");
+  result *rr = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(rr->status, 0, "%s", rr->err);
+  cr_assert_null(partial_of("x.db"), "a stale partial file was left: %s", partial_of("x.db"));
+  cr_assert_eq(type_at(path_in(".y.db.4194304.Zz9Zz9.partial")), S_IFREG, "another name's partial file was removed");
+  /* A live writer's partial file stays while another run writes the name. */
+  pid = start_long_run(db);
+  char live[256];
+  snprintf(live, sizeof live, "%s", partial_of("x.db"));
+  rr = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(rr->status, 0, "%s", rr->err);
+  cr_assert_eq(type_at(path_in(live)), S_IFREG, "a live run's partial file was removed");
+  kill(pid, SIGINT);
+  finish(pid, &r);
+  cr_assert_eq(r.status, 3, "%s", r.err);
+  cr_assert_str_eq(query(db, "SELECT status FROM runs"), "interrupted");
+  cr_assert_null(partial_of("x.db"));
+  unlink(path_in(".y.db.4194304.Zz9Zz9.partial"));
+}
+
+/* report, compare, export and plan write through partial files too, and
+ * remove their stale ones. */
+Test(cli, every_writer_removes_stale_partial_files) {
+  char sc[512], a[600], dir[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(dir, sizeof dir, "%s", path_in("csv"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(mkdir(dir, 0755), 0);
+  const char *stale[] = {".r.html.4194304.Zz9Zz9.partial", ".c.html.4194304.Zz9Zz9.partial",
+                         ".p.yaml.4194304.Zz9Zz9.partial", "csv/.samples.csv.4194304.Zz9Zz9.partial"};
+  for (size_t i = 0; i < 4; i++) spit(path_in(stale[i]), "stale");
+  cr_assert_eq(run((const char *[]){"report", a, "-o", path_in("r.html"), NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"compare", a, a, "-o", path_in("c.html"), NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"plan", "--customers", "2x100", "-o", path_in("p.yaml"), NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"export", a, "--csv", dir, NULL})->status, 0);
+  for (size_t i = 0; i < 4; i++) cr_assert_eq(type_at(path_in(stale[i])), 0, "%s was left", stale[i]);
+  cr_assert(!partial_left());
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char p[1000];
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0)) continue;
+    cr_assert(strstr(e->d_name, ".partial") == NULL, "%s was left", e->d_name);
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
 }

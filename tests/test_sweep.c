@@ -389,15 +389,15 @@ Test(sweep, report_draws_a_sweep) {
   rmdir(dir);
 }
 
-/* SIGINT stops the runs in flight: exit 3, and a sweep file that says it
- * was interrupted. */
-Test(sweep, sigint_keeps_an_interrupted_file) {
+/* SIGINT (or SIGHUP) stops the runs in flight: exit 3, and a sweep file
+ * that says it was interrupted. */
+static void interrupt_with(int sig) {
   char sc[512], db[600];
   fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
   snprintf(db, sizeof db, "%s", path_in("s.db"));
   pid_t pid = start((const char *[]){"sweep", sc, "--fail", "each:gateway", "--jobs", "2", "-o", db, NULL});
   nanosleep(&(struct timespec){0, 500000000}, NULL);
-  kill(pid, SIGINT);
+  kill(pid, sig);
   result r;
   finish(pid, &r);
   cr_assert_eq(r.status, 3, "status %d: %s", r.status, r.err);
@@ -408,6 +408,19 @@ Test(sweep, sigint_keeps_an_interrupted_file) {
   cr_assert_str_eq(query(db, "SELECT count(*) < 50 FROM items WHERE status = 'complete'"), "1");
   cr_assert_str_eq(query(db, "SELECT count(*) FROM items"), "51");
   cr_assert_eq(count_files(), 1, "a partial file was left");
+}
+
+Test(sweep, sigint_keeps_an_interrupted_file) { interrupt_with(SIGINT); }
+Test(sweep, sighup_keeps_an_interrupted_file) { interrupt_with(SIGHUP); }
+
+/* A sweep removes the partial file a killed sweep of the same name left. */
+Test(sweep, a_stale_partial_file_is_removed) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  spit(path_in(".s.db.4194304.Zz9Zz9.partial"), "a killed sweep's");
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:gateway", "-o", path_in("s.db"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(!partial_left(), "the stale partial file was left");
 }
 
 /* A fault of the scenario's own is not blamed on the failure swept: a site

@@ -11,7 +11,7 @@ enum {
   EXIT_HELD = 0,        /* every expectation held */
   EXIT_FAILED = 1,      /* an expectation failed */
   EXIT_USAGE = 2,       /* bad input or usage, or the results cannot be written */
-  EXIT_INTERRUPTED = 3  /* stopped by SIGINT or SIGTERM */
+  EXIT_INTERRUPTED = 3  /* stopped by SIGINT, SIGTERM or SIGHUP */
 };
 
 int cmd_run(int argc, char **argv);
@@ -37,10 +37,12 @@ int cli_check_output(const char *cmd, const char *path, const char *what, const 
 int cli_check_folder(const char *cmd, const char *dir, const char *what, const char *const *files,
                      const char *const *inputs);
 
-/* Write a file whole: fn writes it as PATH.partial, renamed to path once
- * complete, so a file under its final name is never cut short. Returns 0,
- * or EXIT_USAGE after printing why. */
-typedef void (*cli_writer)(FILE *out, const void *arg);
+/* Write a file whole: fn writes it as a partial file (rs_partial: locked,
+ * beside path), renamed to path once complete, so a file under its final
+ * name is never cut short. fn returns NULL, or why it could not write it
+ * all (the partial file is then removed). Returns 0, or EXIT_USAGE after
+ * printing why. */
+typedef const char *(*cli_writer)(FILE *out, const void *arg);
 int cli_write_whole(const char *path, cli_writer fn, const void *arg);
 
 /* Create folder dir unless it exists: 0, or EXIT_USAGE after printing why. */

@@ -417,11 +417,20 @@ static void yaml_quoted(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-/* The design as a scenario. Returns 0, or -1 when it could not be written. */
-static int write_design(const char *path, const rm_plan *pl, const rm_plan_input *in, rm_survive s, const char *name,
-                        const char *duration) {
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
+typedef struct {
+  const rm_plan *pl;
+  const rm_plan_input *in;
+  rm_survive s;
+  const char *name, *duration;
+} design_args;
+
+/* The design as a scenario. */
+static const char *design_writer(FILE *f, const void *arg) {
+  const design_args *a = arg;
+  const rm_plan *pl = a->pl;
+  const rm_plan_input *in = a->in;
+  rm_survive s = a->s;
+  const char *name = a->name, *duration = a->duration;
   const rm_plan_design *d = &pl->design[s];
   char on[64] = "";
   if (pl->n_split) snprintf(on, sizeof on, " on %d Essentials servers", pl->n_ess);
@@ -471,11 +480,7 @@ static int write_design(const char *path, const rm_plan *pl, const rm_plan_input
     c += n_ess;
   }
   fprintf(f, "expect: [capacity_held, no_data_lost]\n");
-  if (ferror(f)) {
-    fclose(f);
-    return -1;
-  }
-  return fclose(f) ? -1 : 0;
+  return NULL;
 }
 
 int cmd_plan(int argc, char **argv) {
@@ -603,10 +608,8 @@ int cmd_plan(int argc, char **argv) {
     close(fd);
     design = tmpdesign;
   }
-  if (design && write_design(design, &pl, &pi, (rm_survive)survive, name, duration)) {
-    fprintf(stderr, "romsim: plan: cannot write %s: %s\n", design, strerror(errno));
-    goto done;
-  }
+  design_args da = {&pl, &pi, (rm_survive)survive, name, duration};
+  if (design && cli_write_whole(design, design_writer, &da)) goto done;
   if (out) printf("design written to %s (romsim run %s)\n", out, out);
   rc = EXIT_HELD;
   if (verify) {

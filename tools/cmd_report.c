@@ -387,12 +387,16 @@ typedef struct {
   chart_data *charts;
 } page_args;
 
-static void page_writer(FILE *out, const void *arg) {
+static const char *page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
   write_html(out, a->f, a->file, a->charts);
+  return NULL;
 }
 
-static void svg_writer(FILE *out, const void *arg) { svg_write(out, arg, true); }
+static const char *svg_writer(FILE *out, const void *arg) {
+  svg_write(out, arg, true);
+  return NULL;
+}
 
 /* Check the folder --svg names and each chart's file in it, before
  * anything is written. */
@@ -606,6 +610,60 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
   return n;
 }
 
+/* The comparison as an HTML page: the table, then each chart of both runs
+ * side by side. */
+typedef struct {
+  const char *const *files;
+  const cmp_row *rows;
+  int n;
+  chart_data *ca, *cb;
+} compare_page;
+
+static const char *compare_writer(FILE *out, const void *arg) {
+  const compare_page *p = arg;
+  const char *const *files = p->files;
+  const cmp_row *rows = p->rows;
+  int n = p->n;
+  chart_data *ca = p->ca, *cb = p->cb;
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: compare</title>\n"
+        "<style>\nbody{font-family:sans-serif;margin:24px;color:#222}\n"
+        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
+        ".pair{display:flex;gap:12px}.pair svg{width:49%;height:auto}\n</style>\n</head>\n<body>\n"
+        "<h1>Two runs side by side</h1>\n<table id=\"compare\">\n<tr><th></th><th>",
+        out);
+  svg_escape(out, files[0]);
+  fputs("</th><th>", out);
+  svg_escape(out, files[1]);
+  fputs("</th></tr>\n", out);
+  for (int i = 0; i < n; i++) {
+    fputs("<tr><td>", out);
+    svg_escape(out, rows[i].label);
+    fputs("</td><td>", out);
+    svg_escape(out, rows[i].a);
+    fputs("</td><td>", out);
+    svg_escape(out, rows[i].b);
+    fputs("</td></tr>\n", out);
+  }
+  fputs("</table>\n", out);
+  for (int c = 0; c < CH_COUNT; c++) {
+    fprintf(out, "<h2>%s</h2>\n<div class=\"pair\">\n", ca[c].chart.title);
+    /* Ids of their own in the page: a-... and b-... */
+    const char *id_a = ca[c].chart.id, *id_b = cb[c].chart.id;
+    char a[64], b[64];
+    snprintf(a, sizeof a, "a-%s", id_a);
+    snprintf(b, sizeof b, "b-%s", id_b);
+    ca[c].chart.id = a;
+    cb[c].chart.id = b;
+    svg_write(out, &ca[c].chart, false);
+    svg_write(out, &cb[c].chart, false);
+    ca[c].chart.id = id_a;
+    cb[c].chart.id = id_b;
+    fputs("</div>\n", out);
+  }
+  fputs("</body>\n</html>\n", out);
+  return NULL;
+}
+
 int cmd_compare(int argc, char **argv) {
   const char *files[2] = {NULL, NULL}, *out_path = NULL;
   int nf = 0;
@@ -655,53 +713,8 @@ int cmd_compare(int argc, char **argv) {
       double t = ca[c].chart.t_end > cb[c].chart.t_end ? ca[c].chart.t_end : cb[c].chart.t_end;
       ca[c].chart.t_end = cb[c].chart.t_end = t;
     }
-    char part[4200];
-    snprintf(part, sizeof part, "%s.partial", out_path);
-    FILE *out = fopen(part, "w");
-    if (!out) {
-      fprintf(stderr, "romsim: %s: cannot write: %s\n", out_path, strerror(errno));
-      rc = EXIT_USAGE;
-    } else {
-      fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: compare</title>\n"
-            "<style>\nbody{font-family:sans-serif;margin:24px;color:#222}\n"
-            "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
-            ".pair{display:flex;gap:12px}.pair svg{width:49%;height:auto}\n</style>\n</head>\n<body>\n"
-            "<h1>Two runs side by side</h1>\n<table id=\"compare\">\n<tr><th></th><th>",
-            out);
-      svg_escape(out, files[0]);
-      fputs("</th><th>", out);
-      svg_escape(out, files[1]);
-      fputs("</th></tr>\n", out);
-      for (int i = 0; i < n; i++) {
-        fputs("<tr><td>", out);
-        svg_escape(out, rows[i].label);
-        fputs("</td><td>", out);
-        svg_escape(out, rows[i].a);
-        fputs("</td><td>", out);
-        svg_escape(out, rows[i].b);
-        fputs("</td></tr>\n", out);
-      }
-      fputs("</table>\n", out);
-      for (int c = 0; c < CH_COUNT; c++) {
-        fprintf(out, "<h2>%s</h2>\n<div class=\"pair\">\n", ca[c].chart.title);
-        char id[64];
-        snprintf(id, sizeof id, "a-%s", ca[c].chart.id);
-        ca[c].chart.id = strdup(id);
-        snprintf(id, sizeof id, "b-%s", cb[c].chart.id);
-        cb[c].chart.id = strdup(id);
-        svg_write(out, &ca[c].chart, false);
-        svg_write(out, &cb[c].chart, false);
-        fputs("</div>\n", out);
-        free((char *)ca[c].chart.id);
-        free((char *)cb[c].chart.id);
-      }
-      fputs("</body>\n</html>\n", out);
-      if (ferror(out) | fclose(out) || rename(part, out_path) != 0) {
-        fprintf(stderr, "romsim: %s: cannot write the comparison\n", out_path);
-        unlink(part);
-        rc = EXIT_USAGE;
-      }
-    }
+    compare_page cp = {files, rows, n, ca, cb};
+    rc = cli_write_whole(out_path, compare_writer, &cp);
     free_charts(ca);
     free_charts(cb);
   }

@@ -100,26 +100,27 @@ int cli_check_folder(const char *cmd, const char *dir, const char *what, const c
 
 int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
   char err[1200];
-  if (rs_file_check(path, "the file", NULL, err, sizeof err)) return cli_usage_error("%s", err);
-  size_t n = strlen(path) + 16;
-  char *tmp = malloc(n);
-  if (!tmp) return cli_usage_error("out of memory");
-  snprintf(tmp, n, "%s.partial", path);
-  FILE *out = fopen(tmp, "w");
-  int rc = 0;
+  rs_partial file;
+  if (rs_file_check(path, "the file", NULL, err, sizeof err) || rs_partial_open(&file, path, err, sizeof err))
+    return cli_usage_error("%s", err);
+  int fd = dup(file.fd); /* closing the stream keeps the lock, held by file.fd */
+  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
   if (!out) {
-    fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
-    rc = EXIT_USAGE;
-  } else {
-    fn(out, arg);
-    if (ferror(out) | fclose(out) || rename(tmp, path) != 0) {
-      fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
-      unlink(tmp);
-      rc = EXIT_USAGE;
-    }
+    int e = errno;
+    if (fd >= 0) close(fd);
+    rs_partial_abandon(&file);
+    return cli_usage_error("%s: cannot write: %s", path, strerror(e));
   }
-  free(tmp);
-  return rc;
+  const char *why = fn(out, arg);
+  int e = 0;
+  if (fflush(out) != 0 || ferror(out)) e = errno ? errno : EIO;
+  if (fclose(out) != 0 && !e) e = errno;
+  if (why || e) {
+    rs_partial_abandon(&file);
+    return cli_usage_error("%s: cannot write: %s", path, why ? why : strerror(e));
+  }
+  if (rs_partial_commit(&file, err, sizeof err)) return cli_usage_error("%s", err);
+  return 0;
 }
 
 int cli_mkdir(const char *dir) {

@@ -51,29 +51,12 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s) {
 }
 
 int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-  size_t n = strlen(path) + 32;
-  char *tmp = malloc(n);
-  if (!tmp) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  snprintf(tmp, n, "%.*s.%s.XXXXXX.partial", (int)dirlen, path, path + dirlen);
-  int fd = mkstemps(tmp, (int)strlen(".partial"));
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create the sweep file: %s", path, strerror(errno));
-    free(tmp);
-    return -1;
-  }
-  mode_t mask = umask(0);
-  umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file stays private */ }
-  close(fd);
+  rs_partial file;
+  if (rs_partial_open(&file, path, err, errlen)) return -1;
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
   int rc = -1;
-  if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+  if (sqlite3_open_v2(file.tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
     goto out;
   }
@@ -162,19 +145,13 @@ int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen) {
     goto out;
   }
   db = NULL;
-  if (rename(tmp, path) != 0) {
-    snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    goto out;
-  }
-  rc = 0;
-  goto out;
+  return rs_partial_commit(&file, err, errlen);
 db_err:
   snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, sqlite3_errmsg(db));
 out:
   sqlite3_finalize(st);
   if (db) sqlite3_close(db);
-  if (rc) unlink(tmp);
-  free(tmp);
+  rs_partial_abandon(&file);
   return rc;
 }
 
