@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -104,6 +105,33 @@ static inline pid_t start(const char *const *args) {
   int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
   posix_spawn_file_actions_destroy(&fa);
   cr_assert_eq(rc, 0, "cannot start %s", argv[0]);
+  return pid;
+}
+
+/* As start, with the files romsim writes limited to max_bytes each
+ * (RLIMIT_FSIZE, SIGXFSZ ignored): a disk that fills, without filling one.
+ * stdout and stderr count too: keep max_bytes above what they get. */
+static inline pid_t start_fsize(const char *const *args, rlim_t max_bytes) {
+  const char *argv[32];
+  int n = 0;
+  argv[n++] = romsim();
+  while (*args && n < 31) argv[n++] = *args++;
+  argv[n] = NULL;
+  char o[300], e[300];
+  snprintf(o, sizeof o, "%s.out", workdir);
+  snprintf(e, sizeof e, "%s.err", workdir);
+  pid_t pid = fork();
+  cr_assert_neq(pid, -1, "fork");
+  if (pid == 0) {
+    int fi = open("/dev/null", O_RDONLY), fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0644),
+        fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fi < 0 || fo < 0 || fe < 0 || dup2(fi, 0) < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) _exit(127);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {max_bytes, max_bytes};
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(127);
+    execve(argv[0], (char *const *)argv, environ);
+    _exit(127);
+  }
   return pid;
 }
 

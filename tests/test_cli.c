@@ -2,9 +2,11 @@
  * The romsim command as a user meets it: exit statuses, messages, the
  * results file it leaves (or does not leave), signals.
  */
+#define _GNU_SOURCE /* unshare, for a small file system of the test's own */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -990,4 +993,96 @@ Test(cli, every_writer_removes_stale_partial_files) {
   }
   closedir(d);
   rmdir(dir);
+}
+
+/* A disk that fills during a run (here: a limit on the size of the files
+ * romsim writes) is told as SQLite tells it, first error first (not what
+ * the emptied file says after it, "no such table: runs"), exit 2, and
+ * nothing is left: no results file, no partial file. The other commands
+ * too. */
+Test(cli, a_full_disk_is_told_and_leaves_nothing) {
+  char guide[512], sc[512], a[600], b[600];
+  fixture(guide, sizeof guide, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  int before = count_files();
+  /* Full in the middle of the run (a batch's commit), and at its start. */
+  const struct {
+    const char *scenario;
+    rlim_t limit;
+  } runs[] = {{guide, 256 * 1024}, {sc, 8 * 1024}};
+  for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+    result r;
+    finish(start_fsize((const char *[]){"run", runs[i].scenario, "-o", path_in("full.db"), NULL}, runs[i].limit), &r);
+    cr_assert_eq(r.status, 2, "%s: %d %s", runs[i].scenario, r.status, r.err);
+    cr_assert(strstr(r.err, "full.db: cannot write the results file: disk I/O error (File too large)"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "no such table"), "%s", r.err);
+    cr_assert_eq(count_files(), before, "a file was left");
+  }
+  /* export writes samples.csv, the largest, first. */
+  char csv[600];
+  snprintf(csv, sizeof csv, "%s", path_in("csv"));
+  cr_assert_eq(mkdir(csv, 0755), 0);
+  before++;
+  const char *const others[][8] = {{"report", a, "-o", path_in("full.html"), NULL},
+                                   {"compare", a, b, "-o", path_in("full.html"), NULL},
+                                   {"export", a, "--csv", csv, NULL},
+                                   {"plan", "--customers", "2000x100", "-o", path_in("full.yaml"), NULL}};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+    result r;
+    finish(start_fsize(others[i], 8 * 1024), &r);
+    cr_assert_eq(r.status, 2, "%s: %d %s", others[i][0], r.status, r.err);
+    cr_assert(strstr(r.err, "cannot write: File too large"), "%s: %s", others[i][0], r.err);
+    cr_assert_eq(count_files(), before, "%s left a file cut short", others[i][0]);
+  }
+  cr_assert_eq(rmdir(csv), 0, "export left a file cut short");
+}
+
+/* A file system that is really full (a 256 KB tmpfs, mounted in a mount
+ * namespace of the test's own, where the system allows one): SQLite's
+ * "database or disk is full", exit 2, nothing left on it. Skipped where
+ * mount namespaces are not allowed. */
+Test(cli, a_full_file_system_says_so) {
+  char guide[512], small[600];
+  fixture(guide, sizeof guide, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  snprintf(small, sizeof small, "%s", path_in("small-fs"));
+  cr_assert_eq(mkdir(small, 0755), 0);
+  char db[700];
+  snprintf(db, sizeof db, "%s/g.db", small);
+  pid_t pid = fork();
+  cr_assert_neq(pid, -1);
+  if (pid == 0) {
+    /* Private mounts first, so nothing is seen outside this process. */
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", small, "tmpfs", MS_NOSUID | MS_NODEV, "size=256k") != 0)
+      _exit(77);
+    pid_t r = start((const char *[]){"run", guide, "-o", db, NULL});
+    int st;
+    if (waitpid(r, &st, 0) != r || !WIFEXITED(st)) _exit(99);
+    DIR *d = opendir(small);
+    struct dirent *e;
+    int left = 0;
+    while (d && (e = readdir(d)))
+      if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) left++;
+    if (d) closedir(d);
+    _exit(left ? 100 : WEXITSTATUS(st));
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st));
+  result r = {0};
+  char e[300];
+  snprintf(e, sizeof e, "%s.err", workdir);
+  slurp(e, r.err, sizeof r.err);
+  unlink(e);
+  snprintf(e, sizeof e, "%s.out", workdir);
+  unlink(e);
+  rmdir(small);
+  if (WEXITSTATUS(st) == 77) cr_skip_test("no mount namespace here");
+  cr_assert_neq(WEXITSTATUS(st), 100, "a file was left on the full file system");
+  cr_assert_eq(WEXITSTATUS(st), 2, "status %d: %s", WEXITSTATUS(st), r.err);
+  cr_assert(strstr(r.err, "g.db: cannot write the results file: database or disk is full"), "%s", r.err);
 }

@@ -413,6 +413,20 @@ static void interrupt_with(int sig) {
 Test(sweep, sigint_keeps_an_interrupted_file) { interrupt_with(SIGINT); }
 Test(sweep, sighup_keeps_an_interrupted_file) { interrupt_with(SIGHUP); }
 
+/* A disk that fills while the sweep file is written: SQLite's message with
+ * the system's reason, naming the file; exit 2; nothing left. */
+Test(sweep, a_full_disk_is_told_and_leaves_nothing) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  result r;
+  finish(start_fsize((const char *[]){"sweep", sc, "--fail", "each:gateway", "--quiet", "-o", path_in("s.db"), NULL},
+                     8 * 1024),
+         &r);
+  cr_assert_eq(r.status, 2, "%d %s", r.status, r.err);
+  cr_assert(strstr(r.err, "s.db: cannot write the sweep file: disk I/O error (File too large)"), "%s", r.err);
+  cr_assert_eq(count_files(), 0, "a file was left");
+}
+
 /* A sweep removes the partial file a killed sweep of the same name left. */
 Test(sweep, a_stale_partial_file_is_removed) {
   char sc[512];

@@ -109,10 +109,12 @@ static void run_work(uv_work_t *w) {
     c->status = "failed";
     snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
   }
-  char cerr[512];
+  char cerr[1024];
   if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
+    /* The first error is the one to tell: a full disk's, not what the
+     * emptied file said after it. */
+    if (strcmp(c->status, "failed") != 0) snprintf(c->err, sizeof c->err, "%s", cerr);
     c->status = "failed";
-    snprintf(c->err, sizeof c->err, "%s", cerr);
   }
   c->res = NULL;
 }

@@ -16,6 +16,7 @@
 
 #include "rm_units.h"
 #include "rs_file.h"
+#include "rs_results.h"
 #include "sweep.h"
 
 #define SW_SCHEMA_VERSION 1
@@ -33,15 +34,8 @@ static const char *schema =
     "  latency_p99_us INTEGER, recover_us INTEGER, expectations_failed INTEGER, held INTEGER, detail TEXT,\n"
     "  events INTEGER, PRIMARY KEY(case_id, replication));\n";
 
-static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
-  char *e = NULL;
-  if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK) {
-    snprintf(err, errlen, "sweep file: %s", e ? e : "error");
-    sqlite3_free(e);
-    return -1;
-  }
-  return 0;
-}
+/* Run sql: true when it failed (SQLite's message is then the db's). */
+static bool failed(sqlite3 *db, const char *sql) { return sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK; }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s) {
   if (s && *s)
@@ -55,18 +49,13 @@ int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen) {
   if (rs_partial_open(&file, path, err, errlen)) return -1;
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
-  int rc = -1;
-  if (sqlite3_open_v2(file.tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-    goto out;
-  }
-  if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN", err, errlen) ||
-      exec(db, schema, err, errlen))
-    goto out;
+  char m[700];
+  if (sqlite3_open_v2(file.tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) goto db_err;
+  if (failed(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN") || failed(db, schema)) goto db_err;
   char meta[160];
   snprintf(meta, sizeof meta, "INSERT INTO meta VALUES ('kind', 'sweep'), ('sweep_schema_version', '%d')",
            SW_SCHEMA_VERSION);
-  if (exec(db, meta, err, errlen)) goto out;
+  if (failed(db, meta)) goto db_err;
   const sw_head *h = &s->head;
   char shard[32];
   snprintf(shard, sizeof shard, "%d/%d", h->shard_k, h->shard_n);
@@ -138,21 +127,15 @@ int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen) {
   }
   sqlite3_finalize(st);
   st = NULL;
-  if (exec(db, "COMMIT", err, errlen)) goto out;
-  if (sqlite3_close(db) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot close the sweep file: %s", path, sqlite3_errmsg(db));
-    db = NULL;
-    goto out;
-  }
+  if (failed(db, "COMMIT") || sqlite3_close(db) != SQLITE_OK) goto db_err;
   db = NULL;
   return rs_partial_commit(&file, err, errlen);
 db_err:
-  snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, sqlite3_errmsg(db));
-out:
+  snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, rs_sqlite_errmsg(db, m, sizeof m));
   sqlite3_finalize(st);
   if (db) sqlite3_close(db);
   rs_partial_abandon(&file);
-  return rc;
+  return -1;
 }
 
 int sw_check_output(const char *path, const char *const *inputs, char *err, size_t errlen) {
