@@ -1,5 +1,6 @@
 /* rs_results: writing the SQLite results file. */
 #include "rs_results.h"
+#include "rs_file.h"
 #include "rs_sha256.h"
 
 #include <errno.h>
@@ -19,10 +20,10 @@ enum { ST_NODE, ST_METRIC, ST_SAMPLE, ST_EVENT, ST_EXPECT, ST_FIGURE, ST_FAULT, 
 struct rs_results {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
-  char *tmp_path;    /* where the file is written */
-  char *final_path;  /* where it goes when closed */
+  rs_partial file;   /* where it is written, where it goes when closed */
   long rows;         /* rows in the open transaction */
-  char msg[512];     /* last error */
+  bool broken;       /* a write lost the file's data: msg holds why, and every call fails with it */
+  char msg[1024];    /* the last error, or the one that broke the recorder */
 };
 
 /* PRAGMA user_version is set from RS_RESULTS_SCHEMA_VERSION when the file
@@ -84,18 +85,46 @@ void rs_wall_now(char buf[32]) {
   strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int fail_db(rs_results *r, const char *what) {
-  snprintf(r->msg, sizeof r->msg, "%s: %s", what, r->db ? sqlite3_errmsg(r->db) : "no database");
+const char *rs_sqlite_errmsg(struct sqlite3 *db, char *buf, size_t n) {
+  if (!db) {
+    snprintf(buf, n, "out of memory");
+    return buf;
+  }
+  int code = sqlite3_errcode(db) & 0xff, sys = sqlite3_system_errno(db);
+  /* SQLite keeps the system's error only for these (a write refused is the
+   * file's last errno); for a full disk its own message says it all. */
+  if (code == SQLITE_IOERR && !sys) sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &sys);
+  if ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) && sys > 0)
+    snprintf(buf, n, "%s (%s)", sqlite3_errmsg(db), strerror(sys));
+  else
+    snprintf(buf, n, "%s", sqlite3_errmsg(db));
+  return buf;
+}
+
+/*
+ * Keep why the last SQLite call on the file failed; returns -1. A full
+ * disk, an I/O error, or any error after which SQLite has rolled back the
+ * open transaction loses rows already written: the recorder is broken, its
+ * message is the first error's (not what later calls on the emptied file
+ * say, such as "no such table"), and every later call fails with it. A row
+ * refused (a constraint) breaks nothing.
+ */
+static int fail_db(rs_results *r) {
+  if (r->broken) return -1;
+  char m[700];
+  snprintf(r->msg, sizeof r->msg, "%s: cannot write the results file: %s", r->file.path,
+           rs_sqlite_errmsg(r->db, m, sizeof m));
+  int code = r->db ? sqlite3_errcode(r->db) & 0xff : SQLITE_NOMEM;
+  if (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_NOMEM || code == SQLITE_CORRUPT ||
+      code == SQLITE_NOTADB || code == SQLITE_CANTOPEN || code == SQLITE_READONLY || !r->db ||
+      sqlite3_get_autocommit(r->db))
+    r->broken = true;
   return -1;
 }
 
 static int exec(rs_results *r, const char *sql) {
-  char *e = NULL;
-  if (sqlite3_exec(r->db, sql, NULL, NULL, &e) != SQLITE_OK) {
-    snprintf(r->msg, sizeof r->msg, "results file: %s", e ? e : "error");
-    sqlite3_free(e);
-    return -1;
-  }
+  if (r->broken) return -1;
+  if (sqlite3_exec(r->db, sql, NULL, NULL, NULL) != SQLITE_OK) return fail_db(r);
   return 0;
 }
 
@@ -107,72 +136,29 @@ static int row_done(rs_results *r) {
   return 0;
 }
 
-static void free_results(rs_results *r) {
-  for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
-  if (r->db) sqlite3_close(r->db);
-  free(r->tmp_path);
-  free(r->final_path);
-  free(r);
-}
-
+/* Close the database, remove the partial file, free the recorder. */
 void rs_results_abandon(rs_results *r) {
   if (!r) return;
-  char *tmp = r->tmp_path;
-  r->tmp_path = NULL;
-  for (int i = 0; i < ST_COUNT; i++) {
-    sqlite3_finalize(r->st[i]);
-    r->st[i] = NULL;
-  }
+  for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
   if (r->db) sqlite3_close(r->db);
-  r->db = NULL;
-  if (tmp) unlink(tmp);
-  free(tmp);
-  free_results(r);
-}
-
-/* The temporary name: ".NAME.XXXXXX.partial" in the final file's folder. */
-static char *make_tmp(const char *path, char *err, size_t errlen) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-  const char *base = path + dirlen;
-  size_t n = strlen(path) + 32;
-  char *tmp = malloc(n);
-  if (!tmp) {
-    snprintf(err, errlen, "out of memory");
-    return NULL;
-  }
-  snprintf(tmp, n, "%.*s.%s.XXXXXX.partial", (int)dirlen, path, base);
-  int fd = mkstemps(tmp, (int)strlen(".partial"));
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create the results file: %s", path, strerror(errno));
-    free(tmp);
-    return NULL;
-  }
-  /* mkstemps makes the file private; a results file is as readable as any
-   * other file the user creates. */
-  mode_t mask = umask(0);
-  umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file stays private */ }
-  close(fd);
-  return tmp;
+  rs_partial_abandon(&r->file);
+  free(r);
 }
 
 rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen) {
   char hash[65];
   char wall[32];
+  if (rs_file_check(path, "the results file", NULL, err, errlen)) return NULL;
   rs_results *r = calloc(1, sizeof *r);
   if (!r) {
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  r->final_path = strdup(path);
-  r->tmp_path = make_tmp(path, err, errlen);
-  if (!r->final_path || !r->tmp_path) {
-    if (!r->final_path) snprintf(err, errlen, "out of memory");
-    free_results(r);
+  if (rs_partial_open(&r->file, path, err, errlen)) {
+    free(r);
     return NULL;
   }
-  if (sqlite3_open_v2(r->tmp_path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+  if (sqlite3_open_v2(r->file.tmp, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     goto fail;
   if (exec(r, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;")) goto fail;
   char version[64];
@@ -180,7 +166,7 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
   if (exec(r, "BEGIN") || exec(r, version) || exec(r, schema)) goto fail;
   for (int i = 0; i < ST_COUNT; i++)
     if (sqlite3_prepare_v3(r->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) != SQLITE_OK) {
-      fail_db(r, "results file");
+      fail_db(r);
       goto fail;
     }
   char producer[128];
@@ -188,7 +174,7 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
   sqlite3_stmt *mst = NULL;
   if (sqlite3_prepare_v2(r->db, "INSERT INTO meta VALUES ('schema_version', ?1), ('producer', ?2)", -1, &mst,
                          NULL) != SQLITE_OK) {
-    fail_db(r, "results file");
+    fail_db(r);
     goto fail;
   }
   sqlite3_bind_int(mst, 1, RS_RESULTS_SCHEMA_VERSION);
@@ -196,7 +182,7 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
   int mrc = sqlite3_step(mst);
   sqlite3_finalize(mst);
   if (mrc != SQLITE_DONE) {
-    fail_db(r, "results file");
+    fail_db(r);
     goto fail;
   }
   sqlite3_stmt *st = NULL;
@@ -205,7 +191,7 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
                          " romsim_version, wall_start, sim_duration_us, status, replay_file, replay_text)"
                          " VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running', ?9, ?10)",
                          -1, &st, NULL) != SQLITE_OK) {
-    fail_db(r, "results file");
+    fail_db(r);
     goto fail;
   }
   rs_wall_now(wall);
@@ -225,23 +211,25 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
-    fail_db(r, "results file");
+    fail_db(r);
     goto fail;
   }
   return r;
 fail:
-  if (!r->msg[0]) fail_db(r, "results file");
-  snprintf(err, errlen, "%s: %s", path, r->msg);
+  if (!r->msg[0]) fail_db(r);
+  snprintf(err, errlen, "%s", r->msg);
   rs_results_abandon(r);
   return NULL;
 }
 
 /* Run a prepared statement that has been bound; reset it for next time. */
 static int step(rs_results *r, int which) {
+  if (r->broken) return -1;
   sqlite3_stmt *st = r->st[which];
   int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) fail_db(r); /* before the reset, which keeps the error but is a call of its own */
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE) return fail_db(r, "results file");
+  if (rc != SQLITE_DONE) return -1;
   return row_done(r);
 }
 
@@ -325,10 +313,11 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
   char wall[32];
   sqlite3_stmt *st = NULL;
   rs_wall_now(wall);
+  if (r->broken) goto fail;
   if (sqlite3_prepare_v2(r->db,
                          "UPDATE runs SET wall_end = ?1, sim_end_us = ?2, events = ?3, status = ?4 WHERE id = 1",
                          -1, &st, NULL) != SQLITE_OK) {
-    fail_db(r, "results file");
+    fail_db(r);
     goto fail;
   }
   sqlite3_bind_text(st, 1, wall, -1, SQLITE_STATIC);
@@ -338,7 +327,7 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
-    fail_db(r, "results file");
+    fail_db(r);
     goto fail;
   }
   if (exec(r, "CREATE INDEX samples_by_node ON samples(node, metric, t_us);"
@@ -350,18 +339,15 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
     r->st[i] = NULL;
   }
   if (sqlite3_close(r->db) != SQLITE_OK) {
-    fail_db(r, "results file");
+    fail_db(r);
     goto fail;
   }
   r->db = NULL;
-  if (rename(r->tmp_path, r->final_path) != 0) {
-    snprintf(r->msg, sizeof r->msg, "cannot rename %s to %s: %s", r->tmp_path, r->final_path, strerror(errno));
-    goto fail;
-  }
-  free_results(r);
-  return 0;
+  rc = rs_partial_commit(&r->file, err, errlen);
+  free(r);
+  return rc;
 fail:
-  snprintf(err, errlen, "%s: %s", r->final_path, r->msg);
+  snprintf(err, errlen, "%s", r->msg);
   rs_results_abandon(r);
   return -1;
 }

@@ -1,9 +1,11 @@
 /*
  * rs_results: the results file of one run, an SQLite database.
  *
- * The file is written under a temporary name beside the final one (a dot
- * file ending in ".partial") and renamed when the run is closed, so a run that
- * is killed never leaves a file under the final name. Rows go in through
+ * The file is written under a temporary name beside the final one (an
+ * rs_partial: a dot file ending in ".partial", locked while it is written)
+ * and renamed when the run is closed, so a run that is killed never leaves
+ * a file under the final name; the next run writing that name removes the
+ * partial file a killed run left. Rows go in through
  * prepared statements inside batched transactions. The schema is documented
  * in docs/results.md; RS_RESULTS_SCHEMA_VERSION is stored in the meta table
  * and in PRAGMA user_version.
@@ -12,6 +14,7 @@
 #define RS_RESULTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rs_time.h"
@@ -71,8 +74,9 @@ int rs_results_figure(rs_results *r, const char *key, double value);
 /*
  * Finish the runs row (status "complete", "interrupted" or "failed", the
  * simulated time reached and the events run), commit, close and rename the
- * file to its final name. The recorder is freed whatever happens.
- * Returns 0, or -1 with a message in err.
+ * file to its final name. The recorder is freed whatever happens; when it
+ * fails (or a write failed earlier for want of disk), the partial file is
+ * removed. Returns 0, or -1 with a message in err.
  */
 int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint64_t events,
                      char *err, size_t errlen);
@@ -80,7 +84,14 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
 /* Close and delete the temporary file; nothing is left behind. */
 void rs_results_abandon(rs_results *r);
 
-/* The last error's message. */
+/* The last error's message, naming the file: after a full disk or an I/O
+ * error, that first error's (every later call fails with it). */
 const char *rs_results_errmsg(const rs_results *r);
+
+/* SQLite's message for db's last error into buf, with the system's for an
+ * I/O error: "database or disk is full", "disk I/O error (File too large)".
+ * Returns buf. */
+struct sqlite3;
+const char *rs_sqlite_errmsg(struct sqlite3 *db, char *buf, size_t n);
 
 #endif

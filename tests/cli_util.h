@@ -6,12 +6,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -104,6 +108,33 @@ static inline pid_t start(const char *const *args) {
   return pid;
 }
 
+/* As start, with the files romsim writes limited to max_bytes each
+ * (RLIMIT_FSIZE, SIGXFSZ ignored): a disk that fills, without filling one.
+ * stdout and stderr count too: keep max_bytes above what they get. */
+static inline pid_t start_fsize(const char *const *args, rlim_t max_bytes) {
+  const char *argv[32];
+  int n = 0;
+  argv[n++] = romsim();
+  while (*args && n < 31) argv[n++] = *args++;
+  argv[n] = NULL;
+  char o[300], e[300];
+  snprintf(o, sizeof o, "%s.out", workdir);
+  snprintf(e, sizeof e, "%s.err", workdir);
+  pid_t pid = fork();
+  cr_assert_neq(pid, -1, "fork");
+  if (pid == 0) {
+    int fi = open("/dev/null", O_RDONLY), fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0644),
+        fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fi < 0 || fo < 0 || fe < 0 || dup2(fi, 0) < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) _exit(127);
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {max_bytes, max_bytes};
+    if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(127);
+    execve(argv[0], (char *const *)argv, environ);
+    _exit(127);
+  }
+  return pid;
+}
+
 static inline void finish(pid_t pid, result *r) {
   int st;
   cr_assert_eq(waitpid(pid, &st, 0), pid);
@@ -121,6 +152,34 @@ static inline result *run(const char *const *args) {
   static result r; /* one command at a time in a test */
   finish(start(args), &r);
   return &r;
+}
+
+/* As run, but romsim is killed if it has not ended within secs (a command
+ * that would block on a FIFO fails instead of hanging): status 128 + 9. */
+static inline result *run_limited(const char *const *args, int secs) {
+  static result r;
+  pid_t pid = start(args);
+  for (int i = 0; i < secs * 100; i++) {
+    siginfo_t info = {0};
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) break;
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+  }
+  kill(pid, SIGKILL); /* harmless once it has ended: it is not reaped yet */
+  finish(pid, &r);
+  return &r;
+}
+
+/* Whether the work folder holds a file whose name ends in .partial. */
+static inline bool partial_left(void) {
+  DIR *d = opendir(workdir);
+  struct dirent *e;
+  bool found = false;
+  while ((e = readdir(d))) {
+    size_t n = strlen(e->d_name);
+    if (n > 8 && strcmp(e->d_name + n - 8, ".partial") == 0) found = true;
+  }
+  closedir(d);
+  return found;
 }
 
 static inline char *path_in(const char *name) {

@@ -2,16 +2,21 @@
  * The romsim command as a user meets it: exit statuses, messages, the
  * results file it leaves (or does not leave), signals.
  */
+#define _GNU_SOURCE /* unshare, for a small file system of the test's own */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,7 +97,8 @@ Test(cli, results_folder_missing) {
   fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
   result *r = run((const char *[]){"run", sc, "-o", path_in("no/such/dir/x.db"), NULL});
   cr_assert_eq(r->status, 2);
-  cr_assert(strstr(r->err, "cannot create the results file"), "got: %s", r->err);
+  cr_assert(strstr(r->err, "cannot write the results file: the folder") && strstr(r->err, "does not exist"), "got: %s",
+            r->err);
 }
 
 /*
@@ -267,7 +273,8 @@ Test(cli, same_seed_same_bytes) {
   cr_assert_str_eq(query(a, "SELECT wall_start FROM runs"), "2023-11-14T22:13:20Z");
 }
 
-/* SIGINT or SIGTERM in a long run: the file is kept, status interrupted. */
+/* SIGINT, SIGTERM or SIGHUP in a long run: the file is kept, status
+ * interrupted. */
 static void interrupt_with(int sig) {
   char sc[512];
   fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
@@ -304,6 +311,7 @@ static void interrupt_with(int sig) {
 
 Test(cli, sigint_keeps_interrupted_file) { interrupt_with(SIGINT); }
 Test(cli, sigterm_keeps_interrupted_file) { interrupt_with(SIGTERM); }
+Test(cli, sighup_keeps_interrupted_file) { interrupt_with(SIGHUP); }
 
 /* Every tests/replays/bad-*.csv, read against tests/replays/design.yaml. */
 Test(cli, malformed_replays_have_positions) {
@@ -736,4 +744,413 @@ Test(cli, report_of_awkward_names) {
     unlink(p);
   }
   rmdir(dir);
+}
+
+/* ---- files romsim writes ---- */
+
+/* The type of what is at path (S_IFIFO, S_IFCHR, S_IFDIR...), or 0. */
+static mode_t type_at(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+/* A name that holds a FIFO, a device or a folder is refused before any
+ * work by every command that writes, and is left as it was. The device is
+ * a node made in the work folder (as root), so a missing check would
+ * replace that node, not /dev/null; a FIFO that were opened would block,
+ * hence run_limited. */
+Test(cli, output_that_is_not_a_regular_file_is_refused) {
+  char sc[512], a[600], b[600], csv[600], svg[600], t[3][600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  snprintf(t[0], sizeof t[0], "%s", path_in("fifo"));
+  snprintf(t[1], sizeof t[1], "%s", path_in("folder"));
+  snprintf(t[2], sizeof t[2], "%s", path_in("null"));
+  cr_assert_eq(mkfifo(t[0], 0644), 0);
+  cr_assert_eq(mkdir(t[1], 0755), 0);
+  int n = 2;
+  if (geteuid() == 0) {
+    cr_assert_eq(mknod(t[2], S_IFCHR | 0666, makedev(1, 3)), 0, "mknod: %s", strerror(errno));
+    n = 3;
+  }
+  for (int k = 0; k < n; k++) {
+    mode_t was = type_at(t[k]);
+    const char *const cmds[][8] = {
+        {"run", sc, "-o", t[k], NULL},
+        {"report", a, "-o", t[k], NULL},
+        {"compare", a, b, "-o", t[k], NULL},
+        {"plan", "--customers", "2x100", "-o", t[k], NULL},
+    };
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+      result *r = run_limited(cmds[c], 20);
+      cr_assert_eq(r->status, 2, "%s -o %s: status %d, %s", cmds[c][0], t[k], r->status, r->err);
+      cr_assert(strstr(r->err, "not a regular file") && strstr(r->err, t[k]), "%s: %s", cmds[c][0], r->err);
+      cr_assert_str_eq(r->out, "", "%s did its work before refusing: %s", cmds[c][0], r->out);
+      cr_assert_eq(type_at(t[k]), was, "%s replaced %s", cmds[c][0], t[k]);
+    }
+  }
+  /* The files of a folder output: a chart of report --svg, a table of
+   * export --csv. */
+  snprintf(svg, sizeof svg, "%s", path_in("svg"));
+  snprintf(csv, sizeof csv, "%s", path_in("csv"));
+  mkdir(svg, 0755);
+  mkdir(csv, 0755);
+  char svg_fifo[700], csv_fifo[700];
+  snprintf(svg_fifo, sizeof svg_fifo, "%s/latency.svg", svg);
+  snprintf(csv_fifo, sizeof csv_fifo, "%s/events.csv", csv);
+  cr_assert_eq(mkfifo(svg_fifo, 0644), 0);
+  cr_assert_eq(mkfifo(csv_fifo, 0644), 0);
+  result *r = run_limited((const char *[]){"report", a, "-o", path_in("a.html"), "--svg", svg, NULL}, 20);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "latency.svg") && strstr(r->err, "a FIFO, not a regular file"), "%s", r->err);
+  cr_assert_eq(type_at(path_in("a.html")), 0, "the page was written before the charts were refused");
+  r = run_limited((const char *[]){"export", a, "--csv", csv, NULL}, 20);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "events.csv") && strstr(r->err, "a FIFO, not a regular file"), "%s", r->err);
+  char samples[700];
+  snprintf(samples, sizeof samples, "%s/samples.csv", csv);
+  cr_assert_eq(type_at(samples), 0, "export wrote a table before refusing");
+  cr_assert_eq(type_at(svg_fifo), S_IFIFO);
+  cr_assert_eq(type_at(csv_fifo), S_IFIFO);
+  cr_assert(!partial_left(), "a partial file was left");
+  unlink(svg_fifo);
+  unlink(csv_fifo);
+  unlink(samples);
+  rmdir(svg);
+  rmdir(csv);
+  rmdir(t[1]);
+}
+
+/* The output is one of the command's inputs, under another name (a hard
+ * link or a symbolic link) or its own: refused before any work, exit 2,
+ * naming both; the input is left whole. */
+Test(cli, output_that_is_an_input_is_refused) {
+  char sc[512], s[600], s_link[600], a[600], b[600], b_link[600], x[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  char *text = slurp_alloc(sc);
+  snprintf(s, sizeof s, "%s", path_in("s.yaml"));
+  snprintf(s_link, sizeof s_link, "%s", path_in("s-link.yaml"));
+  spit(s, text);
+  cr_assert_eq(link(s, s_link), 0);
+  const char *const same_scenario[][8] = {{"run", s, "-o", s_link, NULL},
+                                          {"run", s, "-o", s, NULL},
+                                          {"plan", "--from", s, "-o", s_link, NULL}};
+  for (size_t c = 0; c < sizeof same_scenario / sizeof same_scenario[0]; c++) {
+    const char *out = same_scenario[c][c == 2 ? 4 : 3];
+    result *r = run(same_scenario[c]);
+    cr_assert_eq(r->status, 2, "%s -o %s: %d %s", same_scenario[c][0], out, r->status, r->err);
+    cr_assert(strstr(r->err, out) && strstr(r->err, "the same file as the input") && strstr(r->err, s), "%s", r->err);
+    cr_assert_str_eq(r->out, "", "%s did its work: %s", same_scenario[c][0], r->out);
+    char *now = slurp_alloc(s);
+    cr_assert_str_eq(now, text, "%s overwrote its input", same_scenario[c][0]);
+    free(now);
+  }
+  free(text);
+
+  /* A replay, through a symbolic link. */
+  char design[512], replay[512], r_csv[600], r_sym[600];
+  fixture(design, sizeof design, "ROMSIM_SCENARIOS", "replays/flap-design.yaml");
+  fixture(replay, sizeof replay, "ROMSIM_SCENARIOS", "replays/gateway-flap.csv");
+  snprintf(r_csv, sizeof r_csv, "%s", path_in("r.csv"));
+  snprintf(r_sym, sizeof r_sym, "%s", path_in("r-sym.csv"));
+  char *csv_text = slurp_alloc(replay);
+  spit(r_csv, csv_text);
+  cr_assert_eq(symlink(r_csv, r_sym), 0);
+  result *r = run((const char *[]){"run", design, "--replay", r_csv, "-o", r_sym, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, r_sym) && strstr(r->err, "the same file as the input") && strstr(r->err, r_csv), "%s", r->err);
+  char *now = slurp_alloc(r_csv);
+  cr_assert_str_eq(now, csv_text);
+  free(now);
+  free(csv_text);
+  cr_assert_eq(type_at(r_sym), S_IFLNK);
+
+  /* compare, report and export of results files. */
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  snprintf(b_link, sizeof b_link, "%s", path_in("b-link.db"));
+  snprintf(x, sizeof x, "%s", path_in("x.html"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", x, NULL})->status, 0);
+  cr_assert_eq(link(b, b_link), 0);
+  r = run((const char *[]){"compare", a, b, "-o", b_link, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, b_link) && strstr(r->err, "the same file as the input") && strstr(r->err, b), "%s", r->err);
+  cr_assert_str_eq(r->out, "", "compare printed its table before refusing");
+  r = run((const char *[]){"report", a, "-o", a, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  /* A results file named x.html: its report's default name is its own. */
+  r = run((const char *[]){"report", x, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, x) && strstr(r->err, "-o"), "%s", r->err);
+  char dir[600], sym[700];
+  snprintf(dir, sizeof dir, "%s", path_in("csv"));
+  snprintf(sym, sizeof sym, "%s/samples.csv", dir);
+  cr_assert_eq(mkdir(dir, 0755), 0);
+  cr_assert_eq(symlink(a, sym), 0);
+  r = run((const char *[]){"export", a, "--csv", dir, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, sym) && strstr(r->err, "the same file as the input"), "%s", r->err);
+  unlink(sym);
+  rmdir(dir);
+  const char *dbs[] = {a, b, x};
+  for (int i = 0; i < 3; i++)
+    cr_assert_str_eq(query(dbs[i], "SELECT status FROM runs"), "complete", "%s was overwritten", dbs[i]);
+}
+
+/* Every output's folder is checked before any work: a folder named as a
+ * file, a folder that does not exist, a file named as a folder (export
+ * --csv, report --svg) are refused at once, with nothing written, where
+ * they were found only at the end. */
+Test(cli, output_folders_are_checked_before_any_work) {
+  char sc[512], lsc[512], a[600], b[600], dir[600], file[600], page[600], missing[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  fixture(lsc, sizeof lsc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  snprintf(dir, sizeof dir, "%s", path_in("folder"));
+  snprintf(file, sizeof file, "%s", path_in("file"));
+  snprintf(page, sizeof page, "%s", path_in("page.html"));
+  snprintf(missing, sizeof missing, "%s", path_in("no/such/out"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  cr_assert_eq(mkdir(dir, 0755), 0);
+  spit(file, "a file\n");
+  /* A year of 20 000 agents: refused at once, not after the run. */
+  result *r = run_limited((const char *[]){"run", lsc, "-o", dir, NULL}, 20);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "a folder, not a regular file"), "%s", r->err);
+  const char *const missing_folder[][8] = {{"run", sc, "-o", missing, NULL},
+                                           {"report", a, "-o", missing, NULL},
+                                           {"compare", a, b, "-o", missing, NULL},
+                                           {"plan", "--customers", "2x100", "-o", missing, NULL},
+                                           {"report", a, "-o", page, "--svg", missing, NULL},
+                                           {"export", a, "--csv", missing, NULL}};
+  for (size_t c = 0; c < sizeof missing_folder / sizeof missing_folder[0]; c++) {
+    r = run_limited(missing_folder[c], 20);
+    cr_assert_eq(r->status, 2, "%s: %d %s", missing_folder[c][0], r->status, r->err);
+    cr_assert(strstr(r->err, "the folder") && strstr(r->err, "does not exist"), "%s: %s", missing_folder[c][0], r->err);
+    cr_assert_str_eq(r->out, "", "%s did its work before refusing: %s", missing_folder[c][0], r->out);
+  }
+  const char *const file_as_folder[][8] = {{"report", a, "-o", page, "--svg", file, NULL},
+                                           {"export", a, "--csv", file, NULL}};
+  for (size_t c = 0; c < sizeof file_as_folder / sizeof file_as_folder[0]; c++) {
+    r = run_limited(file_as_folder[c], 20);
+    cr_assert_eq(r->status, 2, "%s: %d %s", file_as_folder[c][0], r->status, r->err);
+    cr_assert(strstr(r->err, file) && strstr(r->err, "a file, not a folder"), "%s: %s", file_as_folder[c][0], r->err);
+  }
+  cr_assert_eq(type_at(page), 0, "the page was written before the charts' folder was refused");
+  /* plan --verify writes the design and its sweep file beside it: both
+   * are checked before the design is written. */
+  char design[600], sweep_dir[600];
+  snprintf(design, sizeof design, "%s", path_in("p.yaml"));
+  snprintf(sweep_dir, sizeof sweep_dir, "%s", path_in("p-sweep.db"));
+  cr_assert_eq(mkdir(sweep_dir, 0755), 0);
+  r = run_limited((const char *[]){"plan", "--customers", "2x100", "-o", design, "--verify", NULL}, 60);
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, sweep_dir) && strstr(r->err, "a folder, not a regular file"), "%s", r->err);
+  cr_assert_eq(type_at(design), 0, "the design was written");
+  if (geteuid() != 0) { /* root writes anywhere */
+    cr_assert_eq(chmod(dir, 0555), 0);
+    char in_ro[700];
+    snprintf(in_ro, sizeof in_ro, "%s/x.db", dir);
+    r = run((const char *[]){"run", sc, "-o", in_ro, NULL});
+    cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+    cr_assert(strstr(r->err, "Permission denied"), "%s", r->err);
+    chmod(dir, 0755);
+  }
+  rmdir(dir);
+  rmdir(sweep_dir);
+}
+
+/* The name of the partial file in the work folder for output base, or
+ * NULL. */
+static const char *partial_of(const char *base) {
+  static char found[256];
+  DIR *d = opendir(workdir);
+  struct dirent *e;
+  const char *hit = NULL;
+  size_t n = strlen(base);
+  while ((e = readdir(d)))
+    if (e->d_name[0] == '.' && strncmp(e->d_name + 1, base, n) == 0 && e->d_name[n + 1] == '.' &&
+        strstr(e->d_name, ".partial")) {
+      snprintf(found, sizeof found, "%s", e->d_name);
+      hit = found;
+    }
+  closedir(d);
+  return hit;
+}
+
+/* Start a year's run writing x.db; return once its partial file exists. */
+static pid_t start_long_run(const char *db) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
+  pid_t pid = start((const char *[]){"run", sc, "-o", db, NULL});
+  for (int i = 0; i < 500 && !partial_of("x.db"); i++) nanosleep(&(struct timespec){0, 10000000}, NULL);
+  cr_assert_not_null(partial_of("x.db"), "the run did not start");
+  return pid;
+}
+
+/* A run that is killed leaves its partial file, named with its pid; the
+ * next run writing the same name removes it, and any other whose writer is
+ * gone, but never one whose writer is alive. */
+Test(cli, the_next_run_removes_a_killed_run_s_partial_file) {
+  char sc[512], db[600], killed[256], want[64];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(db, sizeof db, "%s", path_in("x.db"));
+  pid_t pid = start_long_run(db);
+  kill(pid, SIGKILL);
+  result r;
+  finish(pid, &r);
+  cr_assert_eq(r.status, 128 + SIGKILL);
+  snprintf(killed, sizeof killed, "%s", partial_of("x.db"));
+  snprintf(want, sizeof want, ".x.db.%ld.", (long)pid);
+  cr_assert(strncmp(killed, want, strlen(want)) == 0, "the partial file %s does not name its writer %ld", killed,
+            (long)pid);
+  spit(path_in(".x.db.4194304.Zz9Zz9.partial"), "a crash long ago");
+  spit(path_in(".y.db.4194304.Zz9Zz9.partial"), "another name's");
+  result *rr = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(rr->status, 0, "%s", rr->err);
+  cr_assert_null(partial_of("x.db"), "a stale partial file was left: %s", partial_of("x.db"));
+  cr_assert_eq(type_at(path_in(".y.db.4194304.Zz9Zz9.partial")), S_IFREG, "another name's partial file was removed");
+  /* A live writer's partial file stays while another run writes the name. */
+  pid = start_long_run(db);
+  char live[256];
+  snprintf(live, sizeof live, "%s", partial_of("x.db"));
+  rr = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(rr->status, 0, "%s", rr->err);
+  cr_assert_eq(type_at(path_in(live)), S_IFREG, "a live run's partial file was removed");
+  kill(pid, SIGINT);
+  finish(pid, &r);
+  cr_assert_eq(r.status, 3, "%s", r.err);
+  cr_assert_str_eq(query(db, "SELECT status FROM runs"), "interrupted");
+  cr_assert_null(partial_of("x.db"));
+  unlink(path_in(".y.db.4194304.Zz9Zz9.partial"));
+}
+
+/* report, compare, export and plan write through partial files too, and
+ * remove their stale ones. */
+Test(cli, every_writer_removes_stale_partial_files) {
+  char sc[512], a[600], dir[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(dir, sizeof dir, "%s", path_in("csv"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(mkdir(dir, 0755), 0);
+  const char *stale[] = {".r.html.4194304.Zz9Zz9.partial", ".c.html.4194304.Zz9Zz9.partial",
+                         ".p.yaml.4194304.Zz9Zz9.partial", "csv/.samples.csv.4194304.Zz9Zz9.partial"};
+  for (size_t i = 0; i < 4; i++) spit(path_in(stale[i]), "stale");
+  cr_assert_eq(run((const char *[]){"report", a, "-o", path_in("r.html"), NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"compare", a, a, "-o", path_in("c.html"), NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"plan", "--customers", "2x100", "-o", path_in("p.yaml"), NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"export", a, "--csv", dir, NULL})->status, 0);
+  for (size_t i = 0; i < 4; i++) cr_assert_eq(type_at(path_in(stale[i])), 0, "%s was left", stale[i]);
+  cr_assert(!partial_left());
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char p[1000];
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0)) continue;
+    cr_assert(strstr(e->d_name, ".partial") == NULL, "%s was left", e->d_name);
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+/* A disk that fills during a run (here: a limit on the size of the files
+ * romsim writes) is told as SQLite tells it, first error first (not what
+ * the emptied file says after it, "no such table: runs"), exit 2, and
+ * nothing is left: no results file, no partial file. The other commands
+ * too. */
+Test(cli, a_full_disk_is_told_and_leaves_nothing) {
+  char guide[512], sc[512], a[600], b[600];
+  fixture(guide, sizeof guide, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(a, sizeof a, "%s", path_in("a.db"));
+  snprintf(b, sizeof b, "%s", path_in("b.db"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", a, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", b, NULL})->status, 0);
+  int before = count_files();
+  /* Full in the middle of the run (a batch's commit), and at its start. */
+  const struct {
+    const char *scenario;
+    rlim_t limit;
+  } runs[] = {{guide, 256 * 1024}, {sc, 8 * 1024}};
+  for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+    result r;
+    finish(start_fsize((const char *[]){"run", runs[i].scenario, "-o", path_in("full.db"), NULL}, runs[i].limit), &r);
+    cr_assert_eq(r.status, 2, "%s: %d %s", runs[i].scenario, r.status, r.err);
+    cr_assert(strstr(r.err, "full.db: cannot write the results file: disk I/O error (File too large)"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "no such table"), "%s", r.err);
+    cr_assert_eq(count_files(), before, "a file was left");
+  }
+  /* export writes samples.csv, the largest, first. */
+  char csv[600];
+  snprintf(csv, sizeof csv, "%s", path_in("csv"));
+  cr_assert_eq(mkdir(csv, 0755), 0);
+  before++;
+  const char *const others[][8] = {{"report", a, "-o", path_in("full.html"), NULL},
+                                   {"compare", a, b, "-o", path_in("full.html"), NULL},
+                                   {"export", a, "--csv", csv, NULL},
+                                   {"plan", "--customers", "2000x100", "-o", path_in("full.yaml"), NULL}};
+  for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+    result r;
+    finish(start_fsize(others[i], 8 * 1024), &r);
+    cr_assert_eq(r.status, 2, "%s: %d %s", others[i][0], r.status, r.err);
+    cr_assert(strstr(r.err, "cannot write: File too large"), "%s: %s", others[i][0], r.err);
+    cr_assert_eq(count_files(), before, "%s left a file cut short", others[i][0]);
+  }
+  cr_assert_eq(rmdir(csv), 0, "export left a file cut short");
+}
+
+/* A file system that is really full (a 256 KB tmpfs, mounted in a mount
+ * namespace of the test's own, where the system allows one): SQLite's
+ * "database or disk is full", exit 2, nothing left on it. Skipped where
+ * mount namespaces are not allowed. */
+Test(cli, a_full_file_system_says_so) {
+  char guide[512], small[600];
+  fixture(guide, sizeof guide, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  snprintf(small, sizeof small, "%s", path_in("small-fs"));
+  cr_assert_eq(mkdir(small, 0755), 0);
+  char db[700];
+  snprintf(db, sizeof db, "%s/g.db", small);
+  pid_t pid = fork();
+  cr_assert_neq(pid, -1);
+  if (pid == 0) {
+    /* Private mounts first, so nothing is seen outside this process. */
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", small, "tmpfs", MS_NOSUID | MS_NODEV, "size=256k") != 0)
+      _exit(77);
+    pid_t r = start((const char *[]){"run", guide, "-o", db, NULL});
+    int st;
+    if (waitpid(r, &st, 0) != r || !WIFEXITED(st)) _exit(99);
+    DIR *d = opendir(small);
+    struct dirent *e;
+    int left = 0;
+    while (d && (e = readdir(d)))
+      if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) left++;
+    if (d) closedir(d);
+    _exit(left ? 100 : WEXITSTATUS(st));
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st));
+  result r = {0};
+  char e[300];
+  snprintf(e, sizeof e, "%s.err", workdir);
+  slurp(e, r.err, sizeof r.err);
+  unlink(e);
+  snprintf(e, sizeof e, "%s.out", workdir);
+  unlink(e);
+  rmdir(small);
+  if (WEXITSTATUS(st) == 77) cr_skip_test("no mount namespace here");
+  cr_assert_neq(WEXITSTATUS(st), 100, "a file was left on the full file system");
+  cr_assert_eq(WEXITSTATUS(st), 2, "status %d: %s", WEXITSTATUS(st), r.err);
+  cr_assert(strstr(r.err, "g.db: cannot write the results file: database or disk is full"), "%s", r.err);
 }

@@ -6,11 +6,13 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -567,4 +569,57 @@ Test(results, more_rows_than_a_batch, .timeout = 60) {
   step_done(st);
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+/* A name that holds something other than a regular file (here a FIFO) is
+ * refused when the file is opened, not replaced when it is closed. */
+Test(results, refuses_a_name_that_is_not_a_regular_file) {
+  char path[1024];
+  path_in_tmp(path, sizeof path, "fifo.db");
+  cr_assert_eq(mkfifo(path, 0644), 0);
+  rs_run_info info = demo_info();
+  char err[1024] = "";
+  rs_results *r = rs_results_open(path, &info, err, sizeof err);
+  if (r) close_ok(r, "complete", 0, 0);
+  struct stat st;
+  cr_assert_eq(lstat(path, &st), 0);
+  cr_assert(S_ISFIFO(st.st_mode), "the FIFO was replaced");
+  cr_assert_null(r, "a FIFO was taken as the results file");
+  cr_assert(strstr(err, path) && strstr(err, "a FIFO, not a regular file"), "got: %s", err);
+  char listing[4096];
+  dir_listing(listing, sizeof listing);
+  cr_assert_str_eq(listing, "fifo.db", "files left: %s", listing);
+}
+
+/* A disk that fills (a limit on the file's size) at a batch's commit: the
+ * write that fails says why as SQLite says it, with the system's reason;
+ * every later call fails with that same first message, not with what the
+ * emptied file says ("no such table"); closing fails with it too and
+ * leaves nothing. A row refused does not break the recorder (see
+ * rejected_row_reports_error). */
+Test(results, full_disk_keeps_the_first_error, .timeout = 60) {
+  char path[1024];
+  path_in_tmp(path, sizeof path, "full.db");
+  rs_run_info info = demo_info();
+  rs_results *r = open_ok(path, &info);
+  signal(SIGXFSZ, SIG_IGN);
+  struct rlimit rl = {512 * 1024, 512 * 1024};
+  cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+  cr_assert_eq(rs_results_metric(r, 1, "m", "u"), 0);
+  int i = 0;
+  while (i < 1000000 && rs_results_sample(r, i, -1, 1, i * 0.5) == 0) i++;
+  cr_assert_lt(i, 1000000, "the limit was never reached");
+  char first[1024];
+  snprintf(first, sizeof first, "%s", rs_results_errmsg(r));
+  cr_assert(strstr(first, path) && strstr(first, "cannot write the results file: disk I/O error (File too large)"),
+            "%s", first);
+  cr_assert_eq(rs_results_event(r, 1, -1, "tick", "after"), -1, "a write after the file lost its rows");
+  cr_assert_eq(rs_results_figure(r, "f", 1.0), -1);
+  cr_assert_str_eq(rs_results_errmsg(r), first);
+  char err[1024] = "";
+  cr_assert_eq(rs_results_close(r, "complete", i, i, err, sizeof err), -1);
+  cr_assert_str_eq(err, first);
+  char listing[4096];
+  dir_listing(listing, sizeof listing);
+  cr_assert_str_eq(listing, "", "files left: %s", listing);
 }

@@ -2,6 +2,7 @@
  * romsim plan, romsim sweep and romsim merge, run as a user runs them.
  */
 #include <signal.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "cli_util.h"
@@ -388,15 +389,15 @@ Test(sweep, report_draws_a_sweep) {
   rmdir(dir);
 }
 
-/* SIGINT stops the runs in flight: exit 3, and a sweep file that says it
- * was interrupted. */
-Test(sweep, sigint_keeps_an_interrupted_file) {
+/* SIGINT (or SIGHUP) stops the runs in flight: exit 3, and a sweep file
+ * that says it was interrupted. */
+static void interrupt_with(int sig) {
   char sc[512], db[600];
   fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "long.yaml");
   snprintf(db, sizeof db, "%s", path_in("s.db"));
   pid_t pid = start((const char *[]){"sweep", sc, "--fail", "each:gateway", "--jobs", "2", "-o", db, NULL});
   nanosleep(&(struct timespec){0, 500000000}, NULL);
-  kill(pid, SIGINT);
+  kill(pid, sig);
   result r;
   finish(pid, &r);
   cr_assert_eq(r.status, 3, "status %d: %s", r.status, r.err);
@@ -407,6 +408,33 @@ Test(sweep, sigint_keeps_an_interrupted_file) {
   cr_assert_str_eq(query(db, "SELECT count(*) < 50 FROM items WHERE status = 'complete'"), "1");
   cr_assert_str_eq(query(db, "SELECT count(*) FROM items"), "51");
   cr_assert_eq(count_files(), 1, "a partial file was left");
+}
+
+Test(sweep, sigint_keeps_an_interrupted_file) { interrupt_with(SIGINT); }
+Test(sweep, sighup_keeps_an_interrupted_file) { interrupt_with(SIGHUP); }
+
+/* A disk that fills while the sweep file is written: SQLite's message with
+ * the system's reason, naming the file; exit 2; nothing left. */
+Test(sweep, a_full_disk_is_told_and_leaves_nothing) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  result r;
+  finish(start_fsize((const char *[]){"sweep", sc, "--fail", "each:gateway", "--quiet", "-o", path_in("s.db"), NULL},
+                     8 * 1024),
+         &r);
+  cr_assert_eq(r.status, 2, "%d %s", r.status, r.err);
+  cr_assert(strstr(r.err, "s.db: cannot write the sweep file: disk I/O error (File too large)"), "%s", r.err);
+  cr_assert_eq(count_files(), 0, "a file was left");
+}
+
+/* A sweep removes the partial file a killed sweep of the same name left. */
+Test(sweep, a_stale_partial_file_is_removed) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  spit(path_in(".s.db.4194304.Zz9Zz9.partial"), "a killed sweep's");
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:gateway", "-o", path_in("s.db"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(!partial_left(), "the stale partial file was left");
 }
 
 /* A fault of the scenario's own is not blamed on the failure swept: a site
@@ -461,6 +489,51 @@ Test(sweep, unwritable_output_is_refused_before_running) {
   r = run((const char *[]){"sweep", sc, "-o", path_in("no/such/folder/s.db"), NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "cannot write the sweep file"), "%s", r->err);
+}
+
+/* A FIFO or a device under the output's name is refused, and left as it
+ * was (the device is a node made in the work folder, as root). */
+Test(sweep, output_that_is_not_a_regular_file_is_refused) {
+  char sc[512], t[2][600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(t[0], sizeof t[0], "%s", path_in("fifo"));
+  snprintf(t[1], sizeof t[1], "%s", path_in("null"));
+  cr_assert_eq(mkfifo(t[0], 0644), 0);
+  int n = geteuid() == 0 && mknod(t[1], S_IFCHR | 0666, makedev(1, 3)) == 0 ? 2 : 1;
+  for (int k = 0; k < n; k++) {
+    struct stat before, after;
+    cr_assert_eq(lstat(t[k], &before), 0);
+    const char *const cmds[][8] = {{"sweep", sc, "--fail", "each:gateway", "-o", t[k], NULL},
+                                   {"merge", "-o", t[k], sc, NULL}};
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+      result *r = run_limited(cmds[c], 60);
+      cr_assert_eq(r->status, 2, "%s -o %s: %d %s", cmds[c][0], t[k], r->status, r->err);
+      cr_assert(strstr(r->err, "not a regular file") && strstr(r->err, t[k]), "%s", r->err);
+      cr_assert_eq(lstat(t[k], &after), 0);
+      cr_assert_eq(before.st_mode & S_IFMT, after.st_mode & S_IFMT, "%s replaced %s", cmds[c][0], t[k]);
+    }
+  }
+}
+
+/* The output is the scenario or a shard under another name: refused. */
+Test(sweep, output_that_is_an_input_is_refused) {
+  char sc[512], s[600], s_link[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  char *text = slurp_alloc(sc);
+  snprintf(s, sizeof s, "%s", path_in("s.yaml"));
+  snprintf(s_link, sizeof s_link, "%s", path_in("s-link.yaml"));
+  spit(s, text);
+  cr_assert_eq(link(s, s_link), 0);
+  result *r = run((const char *[]){"sweep", s, "--fail", "each:gateway", "-o", s_link, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, s_link) && strstr(r->err, "the same file as the input") && strstr(r->err, s), "%s", r->err);
+  r = run((const char *[]){"merge", "-o", s_link, path_in("other.db"), s, NULL});
+  cr_assert_eq(r->status, 2, "%d %s", r->status, r->err);
+  cr_assert(strstr(r->err, "the same file as the input"), "%s", r->err);
+  char *now = slurp_alloc(s);
+  cr_assert_str_eq(now, text);
+  free(now);
+  free(text);
 }
 
 /* Names from a scenario are written back escaped; names that would clash

@@ -11,7 +11,7 @@ enum {
   EXIT_HELD = 0,        /* every expectation held */
   EXIT_FAILED = 1,      /* an expectation failed */
   EXIT_USAGE = 2,       /* bad input or usage, or the results cannot be written */
-  EXIT_INTERRUPTED = 3  /* stopped by SIGINT or SIGTERM */
+  EXIT_INTERRUPTED = 3  /* stopped by SIGINT, SIGTERM or SIGHUP */
 };
 
 int cmd_run(int argc, char **argv);
@@ -26,10 +26,23 @@ int cmd_plan(int argc, char **argv);
 /* Print "romsim: " and the message to stderr; return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Write a file whole: fn writes it as PATH.partial, renamed to path once
- * complete, so a file under its final name is never cut short. Returns 0,
- * or EXIT_USAGE after printing why. */
-typedef void (*cli_writer)(FILE *out, const void *arg);
+/* Check, before any work, that path can take the output of command cmd
+ * (what names it: "the results file"), which reads inputs (NULL-terminated,
+ * or NULL): rs_file_check. 0, or EXIT_USAGE after printing why. */
+int cli_check_output(const char *cmd, const char *path, const char *what, const char *const *inputs);
+
+/* The same for a folder that takes files (export --csv, report --svg):
+ * rs_file_check_folder, then, when it exists, each of its files[] (NULL-
+ * terminated) as cli_check_output. 0, or EXIT_USAGE after printing why. */
+int cli_check_folder(const char *cmd, const char *dir, const char *what, const char *const *files,
+                     const char *const *inputs);
+
+/* Write a file whole: fn writes it as a partial file (rs_partial: locked,
+ * beside path), renamed to path once complete, so a file under its final
+ * name is never cut short. fn returns NULL, or why it could not write it
+ * all (the partial file is then removed). Returns 0, or EXIT_USAGE after
+ * printing why. */
+typedef const char *(*cli_writer)(FILE *out, const void *arg);
 int cli_write_whole(const char *path, cli_writer fn, const void *arg);
 
 /* Create folder dir unless it exists: 0, or EXIT_USAGE after printing why. */

@@ -40,20 +40,19 @@ static void csv_field(FILE *out, const char *s, bool text) {
   fputc('"', out);
 }
 
-/* Write the rows of sql to DIR/name, with a header of its column names. */
-static int export_query(rr_file *f, const char *dir, const char *name, const char *sql, char *err, size_t errlen) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+typedef struct {
+  rr_file *f;
+  const char *sql;
+  char err[512];
+} query_args;
+
+/* The rows of a query as CSV, with a header of its column names. */
+static const char *query_writer(FILE *out, const void *arg) {
+  query_args *q = (query_args *)arg;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: %s", name, sqlite3_errmsg(f->db));
-    return -1;
-  }
-  FILE *out = fopen(path, "w");
-  if (!out) {
-    snprintf(err, errlen, "%.900s: cannot write: %s", path, strerror(errno));
-    sqlite3_finalize(st);
-    return -1;
+  if (sqlite3_prepare_v2(q->f->db, q->sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(q->err, sizeof q->err, "%s", sqlite3_errmsg(q->f->db));
+    return q->err;
   }
   int cols = sqlite3_column_count(st);
   for (int c = 0; c < cols; c++) {
@@ -70,14 +69,9 @@ static int export_query(rr_file *f, const char *dir, const char *name, const cha
     }
     fputc('\n', out);
   }
+  if (rc != SQLITE_DONE) snprintf(q->err, sizeof q->err, "reading the results file: %s", sqlite3_errmsg(q->f->db));
   sqlite3_finalize(st);
-  bool bad = rc != SQLITE_DONE || ferror(out);
-  if (fclose(out) != 0 || bad) {
-    unlink(path); /* no cut-off file that looks whole */
-    snprintf(err, errlen, "%.900s: could not be written whole", path);
-    return -1;
-  }
-  return 0;
+  return rc != SQLITE_DONE ? q->err : NULL;
 }
 
 int cmd_export(int argc, char **argv) {
@@ -99,17 +93,6 @@ int cmd_export(int argc, char **argv) {
     }
   }
   if (!file || !dir) return cli_usage_error("export: usage: romsim export RESULTS.db --csv DIR");
-  rr_file f;
-  char err[1024];
-  if (rr_open(&f, file, err, sizeof err)) {
-    fprintf(stderr, "romsim: %s\n", err);
-    return EXIT_USAGE;
-  }
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", dir, strerror(errno));
-    rr_close(&f);
-    return EXIT_USAGE;
-  }
   static const struct {
     const char *name, *sql;
   } tables[] = {
@@ -127,11 +110,30 @@ int cmd_export(int argc, char **argv) {
       {"faults.csv", "SELECT name, kind, start_us, " RR_CLOCK("start_us") " AS start, end_us, "
                      "CASE WHEN end_us IS NULL THEN '' ELSE " RR_CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
   };
+  enum { N_TABLES = sizeof tables / sizeof tables[0] };
+  const char *names[N_TABLES + 1];
+  for (size_t i = 0; i < N_TABLES; i++) names[i] = tables[i].name;
+  names[N_TABLES] = NULL;
+  if (cli_check_folder("export", dir, "the CSV files", names, (const char *const[]){file, NULL})) return EXIT_USAGE;
+  rr_file f;
+  char err[1024];
+  if (rr_open(&f, file, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", dir, strerror(errno));
+    rr_close(&f);
+    return EXIT_USAGE;
+  }
   int rc = 0;
-  for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == 0; i++)
-    rc = export_query(&f, dir, tables[i].name, tables[i].sql, err, sizeof err);
-  if (rc) fprintf(stderr, "romsim: %s\n", err);
-  else
+  for (size_t i = 0; i < N_TABLES && rc == 0; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, tables[i].name);
+    query_args q = {&f, tables[i].sql, ""};
+    rc = cli_write_whole(path, query_writer, &q);
+  }
+  if (!rc)
     printf("%s: %s (%s run) exported to %s/{samples,events,nodes,expectations,figures,run,faults}.csv\n", file,
            f.scenario,
            f.status, dir);

@@ -429,11 +429,20 @@ static void yaml_quoted(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-/* The design as a scenario. Returns 0, or -1 when it could not be written. */
-static int write_design(const char *path, const rm_plan *pl, const rm_plan_input *in, rm_survive s, const char *name,
-                        const char *duration) {
-  FILE *f = fopen(path, "w");
-  if (!f) return -1;
+typedef struct {
+  const rm_plan *pl;
+  const rm_plan_input *in;
+  rm_survive s;
+  const char *name, *duration;
+} design_args;
+
+/* The design as a scenario. */
+static const char *design_writer(FILE *f, const void *arg) {
+  const design_args *a = arg;
+  const rm_plan *pl = a->pl;
+  const rm_plan_input *in = a->in;
+  rm_survive s = a->s;
+  const char *name = a->name, *duration = a->duration;
   const rm_plan_design *d = &pl->design[s];
   char on[64] = "";
   if (pl->n_split) snprintf(on, sizeof on, " on %d Essentials servers", pl->n_ess);
@@ -483,11 +492,7 @@ static int write_design(const char *path, const rm_plan *pl, const rm_plan_input
     c += n_ess;
   }
   fprintf(f, "expect: [capacity_held, no_data_lost]\n");
-  if (ferror(f)) {
-    fclose(f);
-    return -1;
-  }
-  return fclose(f) ? -1 : 0;
+  return NULL;
 }
 
 int cmd_plan(int argc, char **argv) {
@@ -559,6 +564,15 @@ int cmd_plan(int argc, char **argv) {
   if (customers && from) return cli_usage_error("plan: give --customers or --from, not both");
   if (!customers && !from)
     return cli_usage_error("plan: give the customers with --customers (such as 20x200) or --from FILE.yaml");
+  char sweep_out[1100] = "";
+  if (out && verify) cli_with_suffix(out, true, "-sweep.db", sweep_out, sizeof sweep_out);
+  /* The design's input is the --from file; the sweep's, the design too. */
+  const char *inputs[3] = {NULL};
+  int n_inputs = 0;
+  if (from) inputs[n_inputs++] = from;
+  if (out && cli_check_output("plan", out, "the design", inputs)) return EXIT_USAGE;
+  inputs[n_inputs++] = out;
+  if (*sweep_out && cli_check_output("plan", sweep_out, "the sweep file", inputs)) return EXIT_USAGE;
   int gw_limit = in.gw_limit, ms_limit = in.ms_limit;
   bool gw_given = in.gw_given, ms_given = in.ms_given;
   int r = customers ? parse_customers(&in, customers) : read_from(&in, from);
@@ -606,10 +620,8 @@ int cmd_plan(int argc, char **argv) {
     close(fd);
     design = tmpdesign;
   }
-  if (design && write_design(design, &pl, &pi, (rm_survive)survive, name, duration)) {
-    fprintf(stderr, "romsim: plan: cannot write %s: %s\n", design, strerror(errno));
-    goto done;
-  }
+  design_args da = {&pl, &pi, (rm_survive)survive, name, duration};
+  if (design && cli_write_whole(design, design_writer, &da)) goto done;
   if (out) printf("design written to %s (romsim run %s)\n", out, out);
   rc = EXIT_HELD;
   if (verify) {
@@ -618,11 +630,8 @@ int cmd_plan(int argc, char **argv) {
     if (survive == RM_SURVIVE_GATEWAY || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_GATEWAY;
     if (survive == RM_SURVIVE_MS || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_MS;
     o.jobs = jobs; /* 0: one per core */
-    char sweep_out[1100] = "";
     char tmpsweep[] = "/tmp/romsim-plan-XXXXXX.db";
-    if (out) {
-      cli_with_suffix(out, true, "-sweep.db", sweep_out, sizeof sweep_out);
-    } else {
+    if (!out) {
       int fd = mkstemps(tmpsweep, 3);
       if (fd < 0) {
         fprintf(stderr, "romsim: plan: cannot create a temporary sweep file: %s\n", strerror(errno));

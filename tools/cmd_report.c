@@ -200,26 +200,27 @@ static int64_t role_limit(rr_file *f, const char *role) {
 
 enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_COUNT };
 
+static const struct {
+  const char *id, *title, *y;
+  svg_unit unit;
+} chart_spec[CH_COUNT] = {
+    [CH_MS] = {"agents-ms", "Agents per management server", "agents", SVG_COUNT},
+    [CH_GW] = {"agents-gw", "Agents per gateway", "agents", SVG_COUNT},
+    [CH_QUEUE] = {"queues", "Queue fill (the fullest named)", "bytes queued", SVG_BYTES},
+    [CH_SQL] = {"sql-rate", "Data into SQL", "bytes per second", SVG_RATE},
+    [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "latency (ms, s or min)", SVG_MS},
+    [CH_ALERTS] = {"alerts", "Heartbeat alerts raised", "alerts, so far", SVG_COUNT},
+    [CH_DROPPED] = {"dropped", "Data dropped", "bytes, so far", SVG_BYTES},
+};
+
 static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int n_faults) {
   double t_end = (double)(f->end_us > 0 ? f->end_us : f->duration_us) / 1e6;
-  static const struct {
-    const char *id, *title, *y;
-    svg_unit unit;
-  } spec[CH_COUNT] = {
-      [CH_MS] = {"agents-ms", "Agents per management server", "agents", SVG_COUNT},
-      [CH_GW] = {"agents-gw", "Agents per gateway", "agents", SVG_COUNT},
-      [CH_QUEUE] = {"queues", "Queue fill (the fullest named)", "bytes queued", SVG_BYTES},
-      [CH_SQL] = {"sql-rate", "Data into SQL", "bytes per second", SVG_RATE},
-      [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "latency (ms, s or min)", SVG_MS},
-      [CH_ALERTS] = {"alerts", "Heartbeat alerts raised", "alerts, so far", SVG_COUNT},
-      [CH_DROPPED] = {"dropped", "Data dropped", "bytes, so far", SVG_BYTES},
-  };
   for (int c = 0; c < CH_COUNT; c++) {
     memset(&d[c], 0, sizeof d[c]);
-    d[c].chart.id = spec[c].id;
-    d[c].chart.title = spec[c].title;
-    d[c].chart.y_label = spec[c].y;
-    d[c].chart.unit = spec[c].unit;
+    d[c].chart.id = chart_spec[c].id;
+    d[c].chart.title = chart_spec[c].title;
+    d[c].chart.y_label = chart_spec[c].y;
+    d[c].chart.unit = chart_spec[c].unit;
     d[c].chart.t_end = t_end;
     d[c].chart.faults = faults;
     d[c].chart.n_faults = n_faults;
@@ -386,12 +387,32 @@ typedef struct {
   chart_data *charts;
 } page_args;
 
-static void page_writer(FILE *out, const void *arg) {
+static const char *page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
   write_html(out, a->f, a->file, a->charts);
+  return NULL;
 }
 
-static void svg_writer(FILE *out, const void *arg) { svg_write(out, arg, true); }
+static const char *svg_writer(FILE *out, const void *arg) {
+  svg_write(out, arg, true);
+  return NULL;
+}
+
+/* Check the folder --svg names and each chart's file in it, before
+ * anything is written. */
+static int check_charts(const char *svg_dir, bool sweep, const char *const *inputs) {
+  char names[16][64];
+  const char *files[17];
+  size_t n = 0;
+  for (; n < 16; n++) {
+    const char *id = sweep ? report_sweep_chart_id(n) : n < CH_COUNT ? chart_spec[n].id : NULL;
+    if (!id) break;
+    snprintf(names[n], sizeof names[n], "%s.svg", id);
+    files[n] = names[n];
+  }
+  files[n] = NULL;
+  return cli_check_folder("report", svg_dir, "the charts", files, inputs);
+}
 
 
 int cmd_report(int argc, char **argv) {
@@ -418,21 +439,20 @@ int cmd_report(int argc, char **argv) {
   if (!file) return cli_usage_error("report: which results file? (usage: romsim report RESULTS.db [-o REPORT.html])");
   rr_file f;
   char err[1024], path[4096];
-  struct stat in_st, out_st;
-  if (out_path && stat(file, &in_st) == 0 && stat(out_path, &out_st) == 0 && in_st.st_dev == out_st.st_dev &&
-      in_st.st_ino == out_st.st_ino)
-    return cli_usage_error("report: -o %s would overwrite the file it reports on", out_path);
-  if (sw_is_sweep(file)) {
-    if (!out_path) cli_with_suffix(file, true, ".html", path, sizeof path);
-    return report_sweep(file, out_path ? out_path : path, svg_dir);
+  const char *inputs[] = {file, NULL};
+  if (!out_path) {
+    cli_with_suffix(file, true, ".html", path, sizeof path);
+    if (strcmp(path, file) == 0) /* its default name is its own */
+      return cli_usage_error("report: %s: the report would be written over it (its name with .html); name the "
+                             "report with -o", file);
+    out_path = path;
   }
+  if (cli_check_output("report", out_path, "the report", inputs)) return EXIT_USAGE;
+  if (svg_dir && check_charts(svg_dir, sw_is_sweep(file), inputs)) return EXIT_USAGE;
+  if (sw_is_sweep(file)) return report_sweep(file, out_path, svg_dir);
   if (rr_open(&f, file, err, sizeof err)) {
     fprintf(stderr, "romsim: %s\n", err);
     return EXIT_USAGE;
-  }
-  if (!out_path) {
-    cli_with_suffix(file, true, ".html", path, sizeof path);
-    out_path = path;
   }
   static chart_data charts[CH_COUNT];
   static svg_band faults[MAX_FAULT_BANDS];
@@ -590,6 +610,60 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
   return n;
 }
 
+/* The comparison as an HTML page: the table, then each chart of both runs
+ * side by side. */
+typedef struct {
+  const char *const *files;
+  const cmp_row *rows;
+  int n;
+  chart_data *ca, *cb;
+} compare_page;
+
+static const char *compare_writer(FILE *out, const void *arg) {
+  const compare_page *p = arg;
+  const char *const *files = p->files;
+  const cmp_row *rows = p->rows;
+  int n = p->n;
+  chart_data *ca = p->ca, *cb = p->cb;
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: compare</title>\n"
+        "<style>\nbody{font-family:sans-serif;margin:24px;color:#222}\n"
+        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
+        ".pair{display:flex;gap:12px}.pair svg{width:49%;height:auto}\n</style>\n</head>\n<body>\n"
+        "<h1>Two runs side by side</h1>\n<table id=\"compare\">\n<tr><th></th><th>",
+        out);
+  svg_escape(out, files[0]);
+  fputs("</th><th>", out);
+  svg_escape(out, files[1]);
+  fputs("</th></tr>\n", out);
+  for (int i = 0; i < n; i++) {
+    fputs("<tr><td>", out);
+    svg_escape(out, rows[i].label);
+    fputs("</td><td>", out);
+    svg_escape(out, rows[i].a);
+    fputs("</td><td>", out);
+    svg_escape(out, rows[i].b);
+    fputs("</td></tr>\n", out);
+  }
+  fputs("</table>\n", out);
+  for (int c = 0; c < CH_COUNT; c++) {
+    fprintf(out, "<h2>%s</h2>\n<div class=\"pair\">\n", ca[c].chart.title);
+    /* Ids of their own in the page: a-... and b-... */
+    const char *id_a = ca[c].chart.id, *id_b = cb[c].chart.id;
+    char a[64], b[64];
+    snprintf(a, sizeof a, "a-%s", id_a);
+    snprintf(b, sizeof b, "b-%s", id_b);
+    ca[c].chart.id = a;
+    cb[c].chart.id = b;
+    svg_write(out, &ca[c].chart, false);
+    svg_write(out, &cb[c].chart, false);
+    ca[c].chart.id = id_a;
+    cb[c].chart.id = id_b;
+    fputs("</div>\n", out);
+  }
+  fputs("</body>\n</html>\n", out);
+  return NULL;
+}
+
 int cmd_compare(int argc, char **argv) {
   const char *files[2] = {NULL, NULL}, *out_path = NULL;
   int nf = 0;
@@ -610,6 +684,8 @@ int cmd_compare(int argc, char **argv) {
     }
   }
   if (nf != 2) return cli_usage_error("compare: usage: romsim compare A.db B.db [-o COMPARE.html]");
+  if (out_path && cli_check_output("compare", out_path, "the comparison", (const char *const[]){files[0], files[1], NULL}))
+    return EXIT_USAGE;
   rr_file fa, fb;
   char err[1024];
   if (rr_open(&fa, files[0], err, sizeof err)) {
@@ -637,53 +713,8 @@ int cmd_compare(int argc, char **argv) {
       double t = ca[c].chart.t_end > cb[c].chart.t_end ? ca[c].chart.t_end : cb[c].chart.t_end;
       ca[c].chart.t_end = cb[c].chart.t_end = t;
     }
-    char part[4200];
-    snprintf(part, sizeof part, "%s.partial", out_path);
-    FILE *out = fopen(part, "w");
-    if (!out) {
-      fprintf(stderr, "romsim: %s: cannot write: %s\n", out_path, strerror(errno));
-      rc = EXIT_USAGE;
-    } else {
-      fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: compare</title>\n"
-            "<style>\nbody{font-family:sans-serif;margin:24px;color:#222}\n"
-            "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
-            ".pair{display:flex;gap:12px}.pair svg{width:49%;height:auto}\n</style>\n</head>\n<body>\n"
-            "<h1>Two runs side by side</h1>\n<table id=\"compare\">\n<tr><th></th><th>",
-            out);
-      svg_escape(out, files[0]);
-      fputs("</th><th>", out);
-      svg_escape(out, files[1]);
-      fputs("</th></tr>\n", out);
-      for (int i = 0; i < n; i++) {
-        fputs("<tr><td>", out);
-        svg_escape(out, rows[i].label);
-        fputs("</td><td>", out);
-        svg_escape(out, rows[i].a);
-        fputs("</td><td>", out);
-        svg_escape(out, rows[i].b);
-        fputs("</td></tr>\n", out);
-      }
-      fputs("</table>\n", out);
-      for (int c = 0; c < CH_COUNT; c++) {
-        fprintf(out, "<h2>%s</h2>\n<div class=\"pair\">\n", ca[c].chart.title);
-        char id[64];
-        snprintf(id, sizeof id, "a-%s", ca[c].chart.id);
-        ca[c].chart.id = strdup(id);
-        snprintf(id, sizeof id, "b-%s", cb[c].chart.id);
-        cb[c].chart.id = strdup(id);
-        svg_write(out, &ca[c].chart, false);
-        svg_write(out, &cb[c].chart, false);
-        fputs("</div>\n", out);
-        free((char *)ca[c].chart.id);
-        free((char *)cb[c].chart.id);
-      }
-      fputs("</body>\n</html>\n", out);
-      if (ferror(out) | fclose(out) || rename(part, out_path) != 0) {
-        fprintf(stderr, "romsim: %s: cannot write the comparison\n", out_path);
-        unlink(part);
-        rc = EXIT_USAGE;
-      }
-    }
+    compare_page cp = {files, rows, n, ca, cb};
+    rc = cli_write_whole(out_path, compare_writer, &cp);
     free_charts(ca);
     free_charts(cb);
   }

@@ -3,10 +3,10 @@
  *
  * A run reads and checks the scenario (nothing is created on bad input),
  * opens the results file under a temporary name, builds the group and runs
- * the engine on libuv's worker pool while the main loop watches for SIGINT
- * and SIGTERM and, on a terminal, redraws a progress line. When the engine
- * returns, the expectations are judged, the results file is closed under
- * its final name and the summary is printed.
+ * the engine on libuv's worker pool while the main loop watches for
+ * SIGINT, SIGTERM and SIGHUP and, on a terminal, redraws a progress line.
+ * When the engine returns, the expectations are judged, the results file
+ * is closed under its final name and the summary is printed.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -33,7 +33,9 @@ static const char *run_usage =
     "\n"
     "  -o, --output FILE  results file (default: the scenario's name with .db,\n"
     "                     in the current folder); written under a temporary name\n"
-    "                     and renamed when the run ends\n"
+    "                     and renamed when the run ends; refused before the run if\n"
+    "                     it is not a regular file, is the scenario or the replay,\n"
+    "                     or its folder cannot be written\n"
     "  --seed N           use seed N instead of the scenario's (0 to 2^64-1)\n"
     "  --replay FILE      apply a recorded outage (CSV: time,target,action[,parameters])\n"
     "                     on top of the scenario's faults; see docs/scenarios.md\n"
@@ -41,8 +43,8 @@ static const char *run_usage =
     "  -h, --help         show this help\n"
     "\n"
     "exit status: 0 every expectation held, 1 one failed, 2 bad input or usage or\n"
-    "the results file cannot be written, 3 interrupted (SIGINT, SIGTERM): the\n"
-    "results file is then kept with status interrupted.\n";
+    "the results file cannot be written, 3 interrupted (SIGINT, SIGTERM, SIGHUP):\n"
+    "the results file is then kept with status interrupted.\n";
 
 static const char *validate_usage =
     "usage: romsim validate SCENARIO [--replay OUTAGE.csv]\n"
@@ -64,7 +66,7 @@ typedef struct {
   const char *status;       /* complete, interrupted, failed */
   char err[1024];           /* why the run failed */
   double wall_start, wall_end;
-  uv_signal_t sigint, sigterm;
+  uv_signal_t sigint, sigterm, sighup;
   uv_timer_t progress;
   bool progress_on;
   bool progress_drawn;
@@ -109,10 +111,12 @@ static void run_work(uv_work_t *w) {
     c->status = "failed";
     snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
   }
-  char cerr[512];
+  char cerr[1024];
   if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
+    /* The first error is the one to tell: a full disk's, not what the
+     * emptied file said after it. */
+    if (strcmp(c->status, "failed") != 0) snprintf(c->err, sizeof c->err, "%s", cerr);
     c->status = "failed";
-    snprintf(c->err, sizeof c->err, "%s", cerr);
   }
   c->res = NULL;
 }
@@ -126,6 +130,7 @@ static void run_after(uv_work_t *w, int status) {
   c->wall_end = wall_clock();
   uv_close((uv_handle_t *)&c->sigint, close_cb);
   uv_close((uv_handle_t *)&c->sigterm, close_cb);
+  uv_close((uv_handle_t *)&c->sighup, close_cb);
   if (c->progress_on) {
     uv_close((uv_handle_t *)&c->progress, close_cb);
     if (c->progress_drawn) fputs("\r\033[K", stderr);
@@ -362,6 +367,8 @@ int cmd_run(int argc, char **argv) {
   c->out_path = out ? out : owned_out;
   c->json = json;
   int rc = EXIT_USAGE;
+  const char *inputs[] = {scenario, replay, NULL};
+  if (cli_check_output("run", c->out_path, "the results file", inputs)) goto done;
   rs_run_info info = {.scenario_name = c->sc.name, .scenario_file = scenario, .scenario_text = c->sc.text,
                       .replay_file = c->sc.replay_file, .replay_text = c->sc.replay_text,
                       .seed = c->sc.seed, .version = ROMSIM_VERSION, .duration = c->sc.duration};
@@ -380,9 +387,11 @@ int cmd_run(int argc, char **argv) {
   }
   uv_signal_init(&loop, &c->sigint);
   uv_signal_init(&loop, &c->sigterm);
-  c->sigint.data = c->sigterm.data = c;
+  uv_signal_init(&loop, &c->sighup); /* the terminal closed: as SIGTERM */
+  c->sigint.data = c->sigterm.data = c->sighup.data = c;
   uv_signal_start(&c->sigint, on_signal, SIGINT);
   uv_signal_start(&c->sigterm, on_signal, SIGTERM);
+  uv_signal_start(&c->sighup, on_signal, SIGHUP);
   if (isatty(STDERR_FILENO)) {
     uv_timer_init(&loop, &c->progress);
     c->progress.data = c;

@@ -232,12 +232,10 @@ int cmd_merge(int argc, char **argv) {
     free(in);
     return cli_usage_error("merge: usage: romsim merge -o SWEEP.db SHARD.db...");
   }
-  for (int i = 0; i < n_in; i++) {
-    char err0[1200];
-    if (sw_check_output(out, in[i], err0, sizeof err0)) {
-      free(in);
-      return cli_usage_error("merge: %s", err0);
-    }
+  char err0[1200];
+  if (sw_check_output(out, in, err0, sizeof err0)) { /* in[n_in] is NULL */
+    free(in);
+    return cli_usage_error("merge: %s", err0);
   }
   sw_sweep *sh = calloc((size_t)n_in, sizeof *sh);
   sw_sweep m;

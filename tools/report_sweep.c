@@ -180,6 +180,8 @@ static const bar_chart charts[] = {
     {"sweep-latency", "Worst latency per failure", "the slowest byte, generated to stored", BAR_TIME, 0},
 };
 
+const char *report_sweep_chart_id(size_t i) { return i < sizeof charts / sizeof charts[0] ? charts[i].id : NULL; }
+
 static void write_page(FILE *out, const char *file, const sw_sweep *s, const sw_row *rows, int n) {
   const sw_head *h = &s->head;
   char a[32], b[32], d[32];
@@ -267,9 +269,10 @@ typedef struct {
   int n;
 } page_args;
 
-static void page_writer(FILE *out, const void *arg) {
+static const char *page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
   write_page(out, a->file, a->s, a->rows, a->n);
+  return NULL;
 }
 
 typedef struct {
@@ -279,9 +282,10 @@ typedef struct {
   int n;
 } bars_args;
 
-static void bars_writer(FILE *out, const void *arg) {
+static const char *bars_writer(FILE *out, const void *arg) {
   const bars_args *a = arg;
   write_bars(out, a->c, a->s, a->rows, a->n, true);
+  return NULL;
 }
 
 int report_sweep(const char *file, const char *out_path, const char *svg_dir) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rs_file.h"
 #include "version.h"
 
 static const char *usage_text =
@@ -73,26 +74,53 @@ void cli_with_suffix(const char *path, bool keep_dir, const char *suffix, char *
   snprintf(buf, n, "%.*s%s", (int)len, from, suffix);
 }
 
-int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
-  size_t n = strlen(path) + 16;
-  char *tmp = malloc(n);
-  if (!tmp) return cli_usage_error("out of memory");
-  snprintf(tmp, n, "%s.partial", path);
-  FILE *out = fopen(tmp, "w");
-  int rc = 0;
-  if (!out) {
-    fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
-    rc = EXIT_USAGE;
-  } else {
-    fn(out, arg);
-    if (ferror(out) | fclose(out) || rename(tmp, path) != 0) {
-      fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
-      unlink(tmp);
-      rc = EXIT_USAGE;
-    }
+int cli_check_output(const char *cmd, const char *path, const char *what, const char *const *inputs) {
+  char err[1200];
+  if (rs_file_check(path, what, inputs, err, sizeof err)) return cli_usage_error("%s: %s", cmd, err);
+  return 0;
+}
+
+int cli_check_folder(const char *cmd, const char *dir, const char *what, const char *const *files,
+                     const char *const *inputs) {
+  char err[1200];
+  struct stat st;
+  if (rs_file_check_folder(dir, what, err, sizeof err)) return cli_usage_error("%s: %s", cmd, err);
+  if (stat(dir, &st) != 0) return 0; /* to be created: empty */
+  for (const char *const *f = files; *f; f++) {
+    size_t n = strlen(dir) + strlen(*f) + 2;
+    char *p = malloc(n);
+    if (!p) return cli_usage_error("out of memory");
+    snprintf(p, n, "%s/%s", dir, *f);
+    int rc = cli_check_output(cmd, p, what, inputs);
+    free(p);
+    if (rc) return rc;
   }
-  free(tmp);
-  return rc;
+  return 0;
+}
+
+int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
+  char err[1200];
+  rs_partial file;
+  if (rs_file_check(path, "the file", NULL, err, sizeof err) || rs_partial_open(&file, path, err, sizeof err))
+    return cli_usage_error("%s", err);
+  int fd = dup(file.fd); /* closing the stream keeps the lock, held by file.fd */
+  FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!out) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    rs_partial_abandon(&file);
+    return cli_usage_error("%s: cannot write: %s", path, strerror(e));
+  }
+  const char *why = fn(out, arg);
+  int e = 0;
+  if (fflush(out) != 0 || ferror(out)) e = errno ? errno : EIO;
+  if (fclose(out) != 0 && !e) e = errno;
+  if (why || e) {
+    rs_partial_abandon(&file);
+    return cli_usage_error("%s: cannot write: %s", path, why ? why : strerror(e));
+  }
+  if (rs_partial_commit(&file, err, sizeof err)) return cli_usage_error("%s", err);
+  return 0;
 }
 
 int cli_mkdir(const char *dir) {

@@ -203,7 +203,7 @@ struct sweep_ctx {
   int n_slots;
   atomic_bool stop;
   uv_loop_t loop;
-  uv_signal_t sigint, sigterm;
+  uv_signal_t sigint, sigterm, sighup;
   bool tty;
 };
 
@@ -427,6 +427,7 @@ static void after_cb(uv_work_t *w, int status) {
     if (!uv_is_closing((uv_handle_t *)&x->sigint)) {
       uv_close((uv_handle_t *)&x->sigint, close_cb);
       uv_close((uv_handle_t *)&x->sigterm, close_cb);
+      uv_close((uv_handle_t *)&x->sighup, close_cb);
     }
   }
 }
@@ -483,7 +484,7 @@ int sw_run(const sw_opts *o, FILE *out) {
     rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
-  if (sw_check_output(o->out, o->scenario, err, sizeof err)) {
+  if (sw_check_output(o->out, (const char *const[]){o->scenario, NULL}, err, sizeof err)) {
     fprintf(stderr, "romsim: sweep: %s\n", err);
     rm_scenario_free(&sc);
     return EXIT_USAGE;
@@ -562,9 +563,11 @@ int sw_run(const sw_opts *o, FILE *out) {
   }
   uv_signal_init(loop, &x.sigint);
   uv_signal_init(loop, &x.sigterm);
-  x.sigint.data = x.sigterm.data = &x;
+  uv_signal_init(loop, &x.sighup); /* the terminal closed: as SIGTERM */
+  x.sigint.data = x.sigterm.data = x.sighup.data = &x;
   uv_signal_start(&x.sigint, on_signal, SIGINT);
   uv_signal_start(&x.sigterm, on_signal, SIGTERM);
+  uv_signal_start(&x.sighup, on_signal, SIGHUP);
   for (int i = 0; i < x.n_slots; i++) {
     x.slots[i].ctx = &x;
     queue_next(&x, &x.slots[i]);
@@ -572,6 +575,7 @@ int sw_run(const sw_opts *o, FILE *out) {
   if (x.n_slots == 0) {
     uv_close((uv_handle_t *)&x.sigint, close_cb);
     uv_close((uv_handle_t *)&x.sigterm, close_cb);
+    uv_close((uv_handle_t *)&x.sighup, close_cb);
   }
   uv_run(loop, UV_RUN_DEFAULT);
   uv_loop_close(loop);
@@ -581,6 +585,7 @@ int sw_run(const sw_opts *o, FILE *out) {
    * the sweep already stops, so ignore them until it is written. */
   signal(SIGINT, SIG_IGN);
   signal(SIGTERM, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
   bool interrupted = false;
   int rc = EXIT_HELD;
   for (int i = 0; i < s.n_items; i++) {
@@ -610,6 +615,7 @@ int sw_run(const sw_opts *o, FILE *out) {
   }
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
   h->text = NULL; /* sc's */
   free(x.slots);
   sw_free(&s);

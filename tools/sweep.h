@@ -100,9 +100,10 @@ int sw_run(const sw_opts *o, FILE *out);
 
 /* The sweep file: written whole under a temporary name, then renamed. */
 int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen);
-/* Whether path can take a sweep file: not a folder, not the file input,
- * in a folder that can be written. 0, or -1 with a message. */
-int sw_check_output(const char *path, const char *input, char *err, size_t errlen);
+/* Whether path can take a sweep file: rs_file_check (a regular file or
+ * nothing, none of inputs, NULL-terminated, in a folder that can be
+ * written). 0, or -1 with a message. */
+int sw_check_output(const char *path, const char *const *inputs, char *err, size_t errlen);
 /* Read one; 0, or -1 with a message. */
 int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen);
 void sw_free(sw_sweep *s);

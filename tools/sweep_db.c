@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "rm_units.h"
+#include "rs_file.h"
+#include "rs_results.h"
 #include "sweep.h"
 
 #define SW_SCHEMA_VERSION 1
@@ -32,15 +34,8 @@ static const char *schema =
     "  latency_p99_us INTEGER, recover_us INTEGER, expectations_failed INTEGER, held INTEGER, detail TEXT,\n"
     "  events INTEGER, PRIMARY KEY(case_id, replication));\n";
 
-static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
-  char *e = NULL;
-  if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK) {
-    snprintf(err, errlen, "sweep file: %s", e ? e : "error");
-    sqlite3_free(e);
-    return -1;
-  }
-  return 0;
-}
+/* Run sql: true when it failed (SQLite's message is then the db's). */
+static bool failed(sqlite3 *db, const char *sql) { return sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK; }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *s) {
   if (s && *s)
@@ -50,39 +45,17 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s) {
 }
 
 int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
-  size_t n = strlen(path) + 32;
-  char *tmp = malloc(n);
-  if (!tmp) {
-    snprintf(err, errlen, "out of memory");
-    return -1;
-  }
-  snprintf(tmp, n, "%.*s.%s.XXXXXX.partial", (int)dirlen, path, path + dirlen);
-  int fd = mkstemps(tmp, (int)strlen(".partial"));
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create the sweep file: %s", path, strerror(errno));
-    free(tmp);
-    return -1;
-  }
-  mode_t mask = umask(0);
-  umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file stays private */ }
-  close(fd);
+  rs_partial file;
+  if (rs_partial_open(&file, path, err, errlen)) return -1;
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
-  int rc = -1;
-  if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-    goto out;
-  }
-  if (exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN", err, errlen) ||
-      exec(db, schema, err, errlen))
-    goto out;
+  char m[700];
+  if (sqlite3_open_v2(file.tmp, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) goto db_err;
+  if (failed(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN") || failed(db, schema)) goto db_err;
   char meta[160];
   snprintf(meta, sizeof meta, "INSERT INTO meta VALUES ('kind', 'sweep'), ('sweep_schema_version', '%d')",
            SW_SCHEMA_VERSION);
-  if (exec(db, meta, err, errlen)) goto out;
+  if (failed(db, meta)) goto db_err;
   const sw_head *h = &s->head;
   char shard[32];
   snprintf(shard, sizeof shard, "%d/%d", h->shard_k, h->shard_n);
@@ -154,49 +127,19 @@ int sw_write(const char *path, const sw_sweep *s, char *err, size_t errlen) {
   }
   sqlite3_finalize(st);
   st = NULL;
-  if (exec(db, "COMMIT", err, errlen)) goto out;
-  if (sqlite3_close(db) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot close the sweep file: %s", path, sqlite3_errmsg(db));
-    db = NULL;
-    goto out;
-  }
+  if (failed(db, "COMMIT") || sqlite3_close(db) != SQLITE_OK) goto db_err;
   db = NULL;
-  if (rename(tmp, path) != 0) {
-    snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    goto out;
-  }
-  rc = 0;
-  goto out;
+  return rs_partial_commit(&file, err, errlen);
 db_err:
-  snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, sqlite3_errmsg(db));
-out:
+  snprintf(err, errlen, "%s: cannot write the sweep file: %s", path, rs_sqlite_errmsg(db, m, sizeof m));
   sqlite3_finalize(st);
   if (db) sqlite3_close(db);
-  if (rc) unlink(tmp);
-  free(tmp);
-  return rc;
+  rs_partial_abandon(&file);
+  return -1;
 }
 
-int sw_check_output(const char *path, const char *input, char *err, size_t errlen) {
-  struct stat a, b;
-  if (stat(path, &a) == 0) {
-    if (!S_ISREG(a.st_mode)) {
-      snprintf(err, errlen, "%s: cannot write the sweep file there: not a regular file", path);
-      return -1;
-    }
-    if (input && stat(input, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-      snprintf(err, errlen, "%s: the sweep file would overwrite %s", path, input);
-      return -1;
-    }
-  }
-  const char *slash = strrchr(path, '/');
-  char dir[1100];
-  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path + 1) : 1, slash ? path : ".");
-  if (access(dir, W_OK) != 0) {
-    snprintf(err, errlen, "%s: cannot write the sweep file: %s: %s", path, dir, strerror(errno));
-    return -1;
-  }
-  return 0;
+int sw_check_output(const char *path, const char *const *inputs, char *err, size_t errlen) {
+  return rs_file_check(path, "the sweep file", inputs, err, errlen);
 }
 
 static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len) {
