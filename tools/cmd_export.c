@@ -45,8 +45,8 @@ static int export_query(rr_file *f, const char *dir, const char *name, const cha
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: %s", name, sqlite3_errmsg(f->db));
+  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "%s: %s", name, sqlite3_errmsg(f->in.db));
     return -1;
   }
   FILE *out = fopen(path, "w");

@@ -48,7 +48,7 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
                                "WHERE s.node IS NULL AND m.name = ?2 ORDER BY s.t_us"
                              : "SELECT s.t_us, s.value FROM samples s JOIN metrics m ON m.id = s.metric "
                                "WHERE s.node = ?1 AND m.name = ?2 ORDER BY s.t_us";
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
   sqlite3_bind_int64(st, 1, node);
   sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
   s->t = malloc(MAX_POINTS * sizeof *s->t);
@@ -61,7 +61,7 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
   double width = t_end > 0 ? t_end / MAX_POINTS : 1;
   int last = -1;
   while (sqlite3_step(st) == SQLITE_ROW) {
-    double t = (double)sqlite3_column_int64(st, 0) / 1e6, v = sqlite3_column_double(st, 1);
+    double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6, v = dbr_num(&f->in, st, 1, "samples", "value");
     int b = (int)(t / width);
     if (b >= MAX_POINTS) b = MAX_POINTS - 1;
     if (b != last) {
@@ -94,13 +94,13 @@ static int top_nodes(rr_file *f, const char *roles, const char *metric, int64_t 
            "ORDER BY peak DESC, n.id",
            roles);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
+  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
   sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
   int n = 0, all = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     if (n < max) {
-      ids[n] = sqlite3_column_int64(st, 0);
-      snprintf(names[n], 96, "%s", (const char *)sqlite3_column_text(st, 1));
+      ids[n] = dbr_int(&f->in, st, 0, "nodes", "id");
+      snprintf(names[n], 96, "%s", dbr_text(&f->in, st, 1, "nodes", "name"));
       rr_utf8_trim(names[n]);
       n++;
     }
@@ -131,13 +131,13 @@ static void load_envelope(rr_file *f, const char *roles, const char *metric, con
   lo->v = malloc(MAX_POINTS * sizeof(double));
   hi->t = malloc(MAX_POINTS * sizeof(double));
   hi->v = malloc(MAX_POINTS * sizeof(double));
-  if (!lo->t || !lo->v || !hi->t || !hi->v || sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  if (!lo->t || !lo->v || !hi->t || !hi->v || sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return;
   sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
   double width = t_end > 0 ? t_end / MAX_POINTS : 1;
   int last = -1;
   while (sqlite3_step(st) == SQLITE_ROW) {
-    double t = (double)sqlite3_column_int64(st, 0) / 1e6;
-    double a = sqlite3_column_double(st, 1), b = sqlite3_column_double(st, 2);
+    double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6;
+    double a = dbr_num(&f->in, st, 1, "samples", "value"), b = dbr_num(&f->in, st, 2, "samples", "value");
     int k = (int)(t / width);
     if (k >= MAX_POINTS) k = MAX_POINTS - 1;
     if (k != last) {
@@ -195,7 +195,7 @@ static void group_chart(rr_file *f, chart_data *d, const char *const *metrics, c
 static int64_t role_limit(rr_file *f, const char *role) {
   char sql[160];
   snprintf(sql, sizeof sql, "SELECT max(agent_limit) FROM nodes WHERE role = '%s'", role);
-  return rr_int(f, sql, 0);
+  return rr_int(f, "nodes", sql, 0);
 }
 
 enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_COUNT };
@@ -255,15 +255,15 @@ static void free_charts(chart_data *d) {
 static int load_faults(rr_file *f, svg_band *bands) {
   sqlite3_stmt *st;
   int n = 0;
-  if (sqlite3_prepare_v2(f->db, "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id", -1, &st, NULL) !=
+  if (sqlite3_prepare_v2(f->in.db, "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id", -1, &st, NULL) !=
       SQLITE_OK)
     return 0;
-  int all = (int)rr_int(f, "SELECT count(*) FROM faults", 0);
+  int all = (int)rr_int(f, "faults", "SELECT count(*) FROM faults", 0);
   while (sqlite3_step(st) == SQLITE_ROW && n < MAX_FAULT_BANDS) {
-    snprintf(bands[n].label, sizeof bands[n].label, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(bands[n].label, sizeof bands[n].label, "%s", dbr_text(&f->in, st, 0, "faults", "name"));
     rr_utf8_trim(bands[n].label);
-    bands[n].t0 = (double)sqlite3_column_int64(st, 1) / 1e6;
-    bands[n].t1 = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : (double)sqlite3_column_int64(st, 2) / 1e6;
+    bands[n].t0 = (double)dbr_int(&f->in, st, 1, "faults", "start_us") / 1e6;
+    bands[n].t1 = dbr_is_null(st, 2) ? -1 : (double)dbr_int(&f->in, st, 2, "faults", "end_us") / 1e6;
     n++;
   }
   sqlite3_finalize(st);
@@ -279,7 +279,7 @@ static int load_faults(rr_file *f, svg_band *bands) {
  * one row says how many more there are. */
 static void table_rows(FILE *out, rr_file *f, const char *sql, int limit, int cols) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return;
   int rows = 0, more = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     if (rows++ >= limit) {
@@ -316,8 +316,8 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   svg_escape(out, file);
   /* Customers: Essentials servers, but of a customer's several (CUSTOMER.1,
    * CUSTOMER.2, ...: the same name up to a final ".J") only the first. */
-  int64_t n_ess = rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'essentials'", 0);
-  int64_t n_cust = rr_int(f,
+  int64_t n_ess = rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'essentials'", 0);
+  int64_t n_cust = rr_int(f, "nodes",
                           "SELECT count(*) FROM nodes e WHERE e.role = 'essentials' AND NOT EXISTS (SELECT 1 FROM "
                           "nodes o WHERE o.role = 'essentials' AND o.id < e.id AND substr(rtrim(e.name, "
                           "'0123456789'), -1) = '.' AND rtrim(o.name, '0123456789') = rtrim(e.name, '0123456789'))",
@@ -325,9 +325,9 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fprintf(out, "</p>\n<p id=\"design\">%lld customers", (long long)n_cust);
   if (n_ess != n_cust) fprintf(out, " on %lld Essentials servers", (long long)n_ess);
   fprintf(out, ", %lld agents, %lld gateways, %lld management servers</p>\n",
-          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
-          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
-          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
+          (long long)rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
+          (long long)rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
+          (long long)rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
   if (strcmp(f->status, "complete") != 0) {
     char a[32], b[32];
     snprintf(a, sizeof a, "%lld:%02lld", (long long)(f->end_us / 3600000000LL), (long long)(f->end_us / 60000000 % 60));
@@ -346,14 +346,14 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
         "<th>what was measured</th></tr>\n",
         out);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, "SELECT held, name, detail FROM expectations ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(f->in.db, "SELECT held, name, detail FROM expectations ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-      int held = sqlite3_column_int(st, 0);
+      int64_t held = dbr_int(&f->in, st, 0, "expectations", "held");
       fprintf(out, "<tr><td class=\"%s\">%s</td><td>", held ? "held" : "failed", held ? "held" : "FAILED");
-      svg_escape(out, (const char *)sqlite3_column_text(st, 1));
+      svg_escape(out, dbr_text(&f->in, st, 1, "expectations", "name"));
       fputs("</td><td>", out);
-      svg_escape(out, (const char *)sqlite3_column_text(st, 2));
+      svg_escape(out, dbr_text(&f->in, st, 2, "expectations", "detail"));
       fputs("</td></tr>\n", out);
       n++;
     }
@@ -472,9 +472,9 @@ typedef struct {
 static double figure(rr_file *f, const char *key) {
   sqlite3_stmt *st;
   double v = -1;
-  if (sqlite3_prepare_v2(f->db, "SELECT value FROM figures WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) return v;
+  if (sqlite3_prepare_v2(f->in.db, "SELECT value FROM figures WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) return v;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_double(st, 0);
+  if (sqlite3_step(st) == SQLITE_ROW) v = dbr_num(&f->in, st, 0, "figures", "value");
   sqlite3_finalize(st);
   return v;
 }
@@ -500,10 +500,10 @@ static void role_peak(rr_file *f, const char *role, char *buf, size_t n) {
            role);
   sqlite3_stmt *st;
   snprintf(buf, n, "-");
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return;
   if (sqlite3_step(st) == SQLITE_ROW)
-    snprintf(buf, n, "%s %lld/%lld", (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
-             (long long)sqlite3_column_int64(st, 2));
+    snprintf(buf, n, "%s %lld/%lld", dbr_text(&f->in, st, 0, "nodes", "name"),
+             (long long)dbr_int(&f->in, st, 1, "samples", "value"), (long long)dbr_int(&f->in, st, 2, "nodes", "agent_limit"));
   sqlite3_finalize(st);
 }
 
@@ -525,9 +525,9 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
   ROW("simulated (reached of asked)");
   for (int k = 0; k < 2; k++)
     snprintf(k ? rows[n].b : rows[n].a, 96, "%lld agents, %lld gw, %lld ms",
-             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
-             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
-             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
+             (long long)rr_int(fs[k], "nodes", "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
+             (long long)rr_int(fs[k], "nodes", "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
+             (long long)rr_int(fs[k], "nodes", "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
   ROW("design");
   for (int k = 0; k < 2; k++) role_peak(fs[k], "management_server", k ? rows[n].b : rows[n].a, 96);
   ROW("peak management server");
@@ -559,9 +559,9 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
   /* Expectations, by name, from either run. */
   sqlite3_stmt *st;
   for (int k = 0; k < 2; k++) {
-    if (sqlite3_prepare_v2(fs[k]->db, "SELECT name FROM expectations ORDER BY id", -1, &st, NULL) != SQLITE_OK) continue;
+    if (sqlite3_prepare_v2(fs[k]->in.db, "SELECT name FROM expectations ORDER BY id", -1, &st, NULL) != SQLITE_OK) continue;
     while (sqlite3_step(st) == SQLITE_ROW && n < max) {
-      const char *name = (const char *)sqlite3_column_text(st, 0);
+      const char *name = dbr_text(&fs[k]->in, st, 0, "expectations", "name");
       bool seen = false;
       for (int i = 0; i < n; i++)
         if (rows[i].label && strncmp(rows[i].label, "expect ", 7) == 0 && strcmp(rows[i].label + 7, name) == 0) seen = true;
@@ -575,9 +575,10 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
         char *cell = j ? rows[n].b : rows[n].a;
         snprintf(cell, 96, "-");
         snprintf(sql, sizeof sql, "SELECT held FROM expectations WHERE name = ?1");
-        if (sqlite3_prepare_v2(fs[j]->db, sql, -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_prepare_v2(fs[j]->in.db, sql, -1, &q, NULL) == SQLITE_OK) {
           sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
-          if (sqlite3_step(q) == SQLITE_ROW) snprintf(cell, 96, "%s", sqlite3_column_int(q, 0) ? "held" : "FAILED");
+          if (sqlite3_step(q) == SQLITE_ROW)
+            snprintf(cell, 96, "%s", dbr_int(&fs[j]->in, q, 0, "expectations", "held") ? "held" : "FAILED");
           sqlite3_finalize(q);
         }
       }

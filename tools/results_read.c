@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "db_read.h"
 #include "rs_results.h"
 
 char *rr_utf8_trim(char *s) {
@@ -24,82 +25,116 @@ char *rr_utf8_trim(char *s) {
   return s;
 }
 
-int64_t rr_int(rr_file *f, const char *sql, int64_t dflt) {
-  sqlite3_stmt *st;
+int64_t rr_int(rr_file *f, const char *table, const char *sql, int64_t dflt) {
+  sqlite3_stmt *st = NULL;
   int64_t v = dflt;
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return dflt;
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) v = sqlite3_column_int64(st, 0);
+  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) {
+    dbr_damaged(&f->in, "reading %s: %s", table, sqlite3_errmsg(f->in.db));
+    return dflt;
+  }
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && !dbr_is_null(st, 0))
+    v = dbr_int(&f->in, st, 0, table, sqlite3_column_name(st, 0));
+  else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    dbr_damaged(&f->in, "reading %s: %s", table, sqlite3_errmsg(f->in.db));
   sqlite3_finalize(st);
   return v;
 }
 
+/* The schema (docs/results.md): every column, its type, and whether NULL
+ * means something in it. */
+#define NOT_NULL false
+#define NULL_OK true
+static const dbr_column meta_cols[] = {{"key", DBR_TEXT, NOT_NULL}, {"value", DBR_TEXT, NOT_NULL}, {NULL, 0, 0}};
+static const dbr_column runs_cols[] = {
+    {"id", DBR_INT, NOT_NULL},           {"scenario_name", DBR_TEXT, NOT_NULL}, {"scenario_file", DBR_TEXT, NOT_NULL},
+    {"scenario_hash", DBR_TEXT, NOT_NULL}, {"scenario_text", DBR_TEXT, NOT_NULL}, {"replay_file", DBR_TEXT, NULL_OK},
+    {"replay_text", DBR_TEXT, NULL_OK},  {"seed", DBR_INT, NOT_NULL},          {"romsim_version", DBR_TEXT, NOT_NULL},
+    {"wall_start", DBR_TEXT, NOT_NULL},  {"wall_end", DBR_TEXT, NULL_OK},      {"sim_duration_us", DBR_INT, NOT_NULL},
+    {"sim_end_us", DBR_INT, NULL_OK},    {"events", DBR_INT, NULL_OK},         {"status", DBR_TEXT, NOT_NULL},
+    {NULL, 0, 0}};
+static const dbr_column nodes_cols[] = {{"id", DBR_INT, NOT_NULL},     {"name", DBR_TEXT, NOT_NULL},
+                                        {"role", DBR_TEXT, NOT_NULL},  {"parent", DBR_INT, NULL_OK},
+                                        {"agent_limit", DBR_INT, NULL_OK}, {NULL, 0, 0}};
+static const dbr_column metrics_cols[] = {
+    {"id", DBR_INT, NOT_NULL}, {"name", DBR_TEXT, NOT_NULL}, {"unit", DBR_TEXT, NOT_NULL}, {NULL, 0, 0}};
+static const dbr_column samples_cols[] = {{"t_us", DBR_INT, NOT_NULL},   {"node", DBR_INT, NULL_OK},
+                                          {"metric", DBR_INT, NOT_NULL}, {"value", DBR_NUM, NOT_NULL},
+                                          {NULL, 0, 0}};
+static const dbr_column events_cols[] = {{"id", DBR_INT, NOT_NULL},    {"t_us", DBR_INT, NOT_NULL},
+                                         {"node", DBR_INT, NULL_OK},   {"kind", DBR_TEXT, NOT_NULL},
+                                         {"detail", DBR_TEXT, NOT_NULL}, {NULL, 0, 0}};
+static const dbr_column expectations_cols[] = {{"id", DBR_INT, NOT_NULL},   {"name", DBR_TEXT, NOT_NULL},
+                                               {"held", DBR_INT, NOT_NULL}, {"detail", DBR_TEXT, NOT_NULL},
+                                               {NULL, 0, 0}};
+static const dbr_column figures_cols[] = {{"key", DBR_TEXT, NOT_NULL}, {"value", DBR_NUM, NOT_NULL}, {NULL, 0, 0}};
+static const dbr_column faults_cols[] = {{"id", DBR_INT, NOT_NULL},       {"name", DBR_TEXT, NOT_NULL},
+                                         {"kind", DBR_TEXT, NOT_NULL},    {"start_us", DBR_INT, NOT_NULL},
+                                         {"end_us", DBR_INT, NULL_OK},    {"detail", DBR_TEXT, NOT_NULL},
+                                         {NULL, 0, 0}};
+static const dbr_table tables[] = {
+    {"meta", meta_cols},       {"runs", runs_cols},     {"nodes", nodes_cols},
+    {"metrics", metrics_cols}, {"samples", samples_cols}, {"events", events_cols},
+    {"expectations", expectations_cols}, {"figures", figures_cols}, {"faults", faults_cols}};
+
 int rr_open(rr_file *f, const char *path, char *err, size_t errlen) {
   memset(f, 0, sizeof *f);
-  struct stat sb;
-  if (stat(path, &sb) != 0) {
-    snprintf(err, errlen, "%s: cannot open the results file: %s", path, strerror(errno));
-    return -1;
-  }
-  if (!S_ISREG(sb.st_mode)) {
-    snprintf(err, errlen, "%s: not a results file (not a regular file)", path);
-    return -1;
-  }
-  if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: cannot open the results file: %s", path, sqlite3_errmsg(f->db));
-    rr_close(f);
-    return -1;
-  }
+  dbr *in = &f->in;
+  if (dbr_open(in, path, "results file")) goto fail;
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(f->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(in->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL);
   if (rc != SQLITE_OK) {
-    int code = sqlite3_errcode(f->db);
-    snprintf(err, errlen, "%s: %s", path,
-             code == SQLITE_NOTADB ? "not a results file (not an SQLite database)"
-             : code == SQLITE_CORRUPT ? "the results file is damaged"
-                                      : "not a romsim results file (it has no meta table)");
-    rr_close(f);
-    return -1;
+    int code = sqlite3_errcode(in->db);
+    if (code == SQLITE_NOTADB)
+      dbr_fail(in, "not a results file (not an SQLite database)");
+    else if (code == SQLITE_CORRUPT)
+      dbr_damaged(in, "%s", sqlite3_errmsg(in->db));
+    else
+      dbr_fail(in, "not a romsim results file (it has no meta table)");
+    goto fail;
   }
   int version = -1;
   if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   if (version != RS_RESULTS_SCHEMA_VERSION) {
     if (version < 0)
-      snprintf(err, errlen, "%s: not a romsim results file (no schema version)", path);
+      dbr_fail(in, "not a romsim results file (no schema version)");
     else
-      snprintf(err, errlen, "%s: a results file of schema version %d; this romsim reads version %d: run the scenario "
-                            "again with this romsim",
-               path, version, RS_RESULTS_SCHEMA_VERSION);
-    rr_close(f);
-    return -1;
+      dbr_fail(in, "a results file of schema version %d; this romsim reads version %d: run the scenario again with "
+                   "this romsim",
+               version, RS_RESULTS_SCHEMA_VERSION);
+    goto fail;
   }
-  if (sqlite3_prepare_v2(f->db, "SELECT scenario_name, status, seed, sim_duration_us, coalesce(sim_end_us, 0) FROM runs",
+  if (rr_int(f, "the file", "SELECT count(*) FROM pragma_quick_check WHERE quick_check != 'ok'", 1) != 0) {
+    dbr_damaged(in, "its integrity check fails");
+    goto fail;
+  }
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+    if (dbr_check_table(in, &tables[i])) goto fail;
+  st = NULL;
+  if (sqlite3_prepare_v2(in->db, "SELECT scenario_name, status, seed, sim_duration_us, coalesce(sim_end_us, 0) FROM runs",
                          -1, &st, NULL) != SQLITE_OK ||
       sqlite3_step(st) != SQLITE_ROW) {
-    snprintf(err, errlen, "%s: the results file is damaged (no run in it)", path);
     sqlite3_finalize(st);
-    rr_close(f);
-    return -1;
+    dbr_damaged(in, "no run in it");
+    goto fail;
   }
-  snprintf(f->scenario, sizeof f->scenario, "%s", (const char *)sqlite3_column_text(st, 0));
+  snprintf(f->scenario, sizeof f->scenario, "%s", dbr_text(in, st, 0, "runs", "scenario_name"));
   rr_utf8_trim(f->scenario);
-  snprintf(f->status, sizeof f->status, "%s", (const char *)sqlite3_column_text(st, 1));
-  f->seed = (uint64_t)sqlite3_column_int64(st, 2);
-  f->duration_us = sqlite3_column_int64(st, 3);
-  f->end_us = sqlite3_column_int64(st, 4);
+  snprintf(f->status, sizeof f->status, "%s", dbr_text(in, st, 1, "runs", "status"));
+  f->seed = (uint64_t)dbr_int(in, st, 2, "runs", "seed");
+  f->duration_us = dbr_int(in, st, 3, "runs", "sim_duration_us");
+  f->end_us = dbr_int(in, st, 4, "runs", "sim_end_us");
   bool ended = sqlite3_column_type(st, 4) != SQLITE_NULL;
   sqlite3_finalize(st);
   /* A run that never finished (killed) has no end: its last sample is. */
-  if (!ended) f->end_us = rr_int(f, "SELECT max(t_us) FROM samples", 0);
-  if (rr_int(f, "SELECT count(*) FROM pragma_quick_check WHERE quick_check != 'ok'", 1) != 0) {
-    snprintf(err, errlen, "%s: the results file is damaged (its integrity check fails)", path);
-    rr_close(f);
-    return -1;
-  }
+  if (!ended) f->end_us = rr_int(f, "samples", "SELECT max(t_us) FROM samples", 0);
+  if (dbr_failed(in)) goto fail;
   return 0;
+fail:
+  snprintf(err, errlen, "%s", in->err);
+  rr_close(f);
+  return -1;
 }
 
-void rr_close(rr_file *f) {
-  if (f->db) sqlite3_close(f->db);
-  f->db = NULL;
-}
+void rr_close(rr_file *f) { dbr_close(&f->in); }

@@ -1,0 +1,230 @@
+/*
+ * Files romsim reads, damaged on purpose: a results file given to report,
+ * compare and export, a sweep file given to report and merge. Each damage
+ * is applied to a copy of a good file made by a small run; every command
+ * must refuse it with exit 2 and a message naming the file and what is
+ * wrong, never crash, and leave no output behind.
+ */
+#include "cli_util.h"
+
+TestSuite(damaged, .init = make_workdir, .fini = remove_workdir, .timeout = 240);
+
+/* A small design with a fault and an expectation, so that every table has
+ * rows. */
+static const char *const design = "name: dmg\nduration: 2h\nseed: 7\nsample_every: 5m\n"
+                                  "management_servers: {count: 1}\ngateways: {count: 2}\n"
+                                  "customers:\n  - {count: 3, servers: 5, clients: 45}\n"
+                                  "faults:\n  - {id: gw1-down, crash: gw-1, at: 30m, for: 10m}\n"
+                                  "expect: [capacity_held]\n";
+
+/* One damage: constraints taken out of a table first (so that it can hold
+ * what its schema forbids, as a file written by another program may), then
+ * SQL, or a change no SQL can make; and what the message must say. */
+typedef struct {
+  const char *name;
+  const char *unconstrain;  /* a table, or NULL */
+  const char *sql;          /* or NULL */
+  void (*by)(const char *db);
+  const char *said;
+} damage;
+
+static void copy_file(const char *from, const char *to) {
+  FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+  cr_assert(in && out, "cannot copy %s to %s", from, to);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0) cr_assert_eq(fwrite(buf, 1, n, out), n);
+  fclose(in);
+  cr_assert_eq(fclose(out), 0);
+}
+
+static void alter(const char *db, const char *sql) {
+  sqlite3 *h;
+  char *e = NULL;
+  cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, &e), SQLITE_OK, "%s: %s", sql, e ? e : "");
+  sqlite3_close(h);
+}
+
+/* Take the NOT NULL and CHECK constraints out of a table's schema. */
+static void unconstrain(const char *db, const char *table) {
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(replace(sql, ' NOT NULL', ''), "
+           "'CHECK (status IN (''running'',''complete'',''interrupted'',''failed''))', '') WHERE name = '%s'; "
+           "PRAGMA writable_schema = OFF;",
+           table);
+  alter(db, sql);
+}
+
+static void apply(const damage *d, const char *db) {
+  if (d->unconstrain) unconstrain(db, d->unconstrain);
+  if (d->sql) alter(db, d->sql);
+  if (d->by) d->by(db);
+}
+
+/* The command failed as it must: exit 2 (no signal), a message naming the
+ * file and the damage, no "(null)". */
+static void refused(const result *r, const char *cmd, const damage *d, const char *file) {
+  cr_assert_eq(r->status, 2, "%s: romsim %s: exit %d, stderr: %s", d->name, cmd, r->status, r->err);
+  cr_assert(strstr(r->err, d->said), "%s: romsim %s: '%s' not said: %s", d->name, cmd, d->said, r->err);
+  cr_assert(strstr(r->err, file), "%s: romsim %s: the file is not named: %s", d->name, cmd, r->err);
+  cr_assert_null(strstr(r->err, "(null)"), "%s: romsim %s: %s", d->name, cmd, r->err);
+}
+
+/* A good results file, made by a run: good.db. */
+static void good_results(char *good, size_t n) {
+  char sc[600];
+  snprintf(sc, sizeof sc, "%s", path_in("dmg.yaml"));
+  spit(sc, design);
+  snprintf(good, n, "%s", path_in("good.db"));
+  result *r = run((const char *[]){"run", sc, "-o", good, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+}
+
+/* Each damage refused by report, compare (on either side) and export, with
+ * nothing left behind: no report, no comparison, no CSV, no .partial. */
+static void results_refused(const damage *ds, size_t n) {
+  char good[600], bad[600], html[600], cmp[600], csv[600];
+  good_results(good, sizeof good);
+  snprintf(bad, sizeof bad, "%s", path_in("bad.db"));
+  snprintf(html, sizeof html, "%s", path_in("bad.html"));
+  snprintf(cmp, sizeof cmp, "%s", path_in("cmp.html"));
+  snprintf(csv, sizeof csv, "%s", path_in("csv"));
+  for (size_t i = 0; i < n; i++) {
+    const damage *d = &ds[i];
+    copy_file(good, bad);
+    apply(d, bad);
+    int files = count_files();
+    result *r = run((const char *[]){"report", bad, "-o", html, NULL});
+    refused(r, "report", d, bad);
+    r = run((const char *[]){"compare", good, bad, "-o", cmp, NULL});
+    refused(r, "compare", d, bad);
+    cr_assert_str_empty(r->out, "%s: compare printed a comparison: %s", d->name, r->out);
+    r = run((const char *[]){"compare", bad, good, NULL});
+    refused(r, "compare", d, bad);
+    r = run((const char *[]){"export", bad, "--csv", csv, NULL});
+    refused(r, "export", d, bad);
+    cr_assert_eq(count_files(), files, "%s: a file was left behind", d->name);
+    unlink(bad);
+  }
+}
+
+/* The good file itself is read by every command. */
+Test(damaged, a_good_results_file_is_read) {
+  char good[600];
+  good_results(good, sizeof good);
+  cr_assert_eq(run((const char *[]){"report", good, "-o", path_in("good.html"), NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"compare", good, good, "-o", path_in("cmp.html"), NULL})->status, 0);
+  result *r = run((const char *[]){"export", good, "--csv", path_in("csv"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  static const char *const files[] = {"samples.csv", "events.csv", "nodes.csv", "expectations.csv",
+                                      "faults.csv", "figures.csv", "run.csv"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s", path_in("csv"), files[i]);
+    cr_assert_eq(unlink(p), 0, "%s missing", files[i]);
+  }
+  rmdir(path_in("csv"));
+}
+
+/* A NULL where a name or a value belongs, or a value of the wrong type. */
+Test(damaged, results_null_or_wrong_type) {
+  static const damage ds[] = {
+      {"a node's name", "nodes", "UPDATE nodes SET name = NULL WHERE id = (SELECT max(id) FROM nodes WHERE role = 'gateway')",
+       NULL, "damaged: nodes.name is NULL (row "},
+      {"an expectation's name", "expectations", "UPDATE expectations SET name = NULL", NULL,
+       "damaged: expectations.name is NULL"},
+      {"an expectation's detail", "expectations", "UPDATE expectations SET detail = NULL", NULL,
+       "damaged: expectations.detail is NULL"},
+      {"an expectation's verdict", NULL, "UPDATE expectations SET held = 0.5", NULL,
+       "damaged: expectations.held is a real number where an integer belongs"},
+      {"the scenario's name", "runs", "UPDATE runs SET scenario_name = NULL", NULL, "damaged: runs.scenario_name is NULL"},
+      {"the run's status", "runs", "UPDATE runs SET status = NULL", NULL, "damaged: runs.status is NULL"},
+      {"the run's duration", NULL, "UPDATE runs SET sim_duration_us = 'abc'", NULL,
+       "damaged: runs.sim_duration_us is text where an integer belongs"},
+      {"a fault's name", "faults", "UPDATE faults SET name = NULL", NULL, "damaged: faults.name is NULL"},
+      {"a fault's start", NULL, "UPDATE faults SET start_us = x'00'", NULL,
+       "damaged: faults.start_us is a blob where an integer belongs"},
+      {"a line of the timeline", "events",
+       "UPDATE events SET detail = NULL WHERE id = (SELECT max(id) FROM events WHERE kind = 'timeline')", NULL,
+       "damaged: events.detail is NULL"},
+      {"a metric's name", "metrics", "UPDATE metrics SET name = NULL WHERE name = 'agents'", NULL,
+       "damaged: metrics.name is NULL"},
+      {"a figure", "figures", "UPDATE figures SET value = NULL WHERE key = 'generated_bytes'", NULL,
+       "damaged: figures.value is NULL"},
+      {"a sample's value", "samples", "UPDATE samples SET value = NULL WHERE rowid = 5", NULL,
+       "damaged: samples.value is NULL (row 5)"},
+      {"a sample's value as text", NULL, "UPDATE samples SET value = 'abc' WHERE rowid = 7", NULL,
+       "damaged: samples.value is text where a number belongs (row 7)"},
+      {"a sample's time", NULL, "UPDATE samples SET t_us = 1.5 WHERE rowid = 9", NULL,
+       "damaged: samples.t_us is a real number where an integer belongs (row 9)"},
+      {"a meta value", "meta", "UPDATE meta SET value = NULL WHERE key = 'producer'", NULL,
+       "damaged: meta.value is NULL"},
+  };
+  results_refused(ds, sizeof ds / sizeof ds[0]);
+}
+
+/* ---- sweep files ---- */
+
+/* A good sweep (good.db) and its two shards (s1.db, s2.db). */
+static void good_sweep(char *good, char *s1, char *s2, size_t n) {
+  char sc[600];
+  snprintf(sc, sizeof sc, "%s", path_in("dmg.yaml"));
+  spit(sc, design);
+  snprintf(good, n, "%s", path_in("good.db"));
+  snprintf(s1, n, "%s", path_in("s1.db"));
+  snprintf(s2, n, "%s", path_in("s2.db"));
+  const char *base[] = {"sweep", sc, "--fail", "each:gateway", "--at", "30m", "--for", "10m", "--jobs", "1", "-o", good,
+                        NULL, NULL, NULL};
+  result *r = run(base);
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  base[11] = s1, base[12] = "--shard", base[13] = "1/2";
+  cr_assert_eq(run(base)->status, 0);
+  base[11] = s2, base[13] = "2/2";
+  cr_assert_eq(run(base)->status, 0);
+}
+
+/* Each damage, made to a whole sweep and to its first shard, refused by
+ * report and by merge, with no report and no merged file left. */
+static void sweeps_refused(const damage *ds, size_t n) {
+  char good[600], s1[600], s2[600], bad[600], bad1[600], html[600], merged[600];
+  good_sweep(good, s1, s2, sizeof good);
+  snprintf(bad, sizeof bad, "%s", path_in("bad.db"));
+  snprintf(bad1, sizeof bad1, "%s", path_in("bad-s1.db"));
+  snprintf(html, sizeof html, "%s", path_in("bad.html"));
+  snprintf(merged, sizeof merged, "%s", path_in("merged.db"));
+  /* The good ones are read. */
+  cr_assert_eq(run((const char *[]){"report", good, "-o", html, NULL})->status, 0);
+  cr_assert_eq(run((const char *[]){"merge", "-o", merged, s1, s2, NULL})->status, 0);
+  unlink(html);
+  unlink(merged);
+  for (size_t i = 0; i < n; i++) {
+    const damage *d = &ds[i];
+    copy_file(good, bad);
+    apply(d, bad);
+    copy_file(s1, bad1);
+    apply(d, bad1);
+    int files = count_files();
+    refused(run((const char *[]){"report", bad, "-o", html, NULL}), "report", d, bad);
+    refused(run((const char *[]){"merge", "-o", merged, bad1, s2, NULL}), "merge", d, bad1);
+    cr_assert_eq(count_files(), files, "%s: a file was left behind", d->name);
+    unlink(bad);
+    unlink(bad1);
+  }
+}
+
+Test(damaged, sweep_null_or_wrong_type) {
+  static const damage ds[] = {
+      {"a case's label", "cases", "UPDATE cases SET label = NULL WHERE id = 1", NULL, "damaged: cases.label is NULL"},
+      {"a run's status", "items", "UPDATE items SET status = NULL", NULL, "damaged: items.status is NULL"},
+      {"the scenario's name", NULL, "UPDATE sweep SET scenario_name = NULL", NULL, "damaged: sweep.scenario_name is NULL"},
+      {"the shard", NULL, "UPDATE sweep SET shard = NULL", NULL, "damaged: sweep.shard is NULL"},
+      {"the replications", NULL, "UPDATE sweep SET replications = NULL", NULL, "damaged: sweep.replications is NULL"},
+      {"data lost", NULL, "UPDATE items SET dropped_bytes = NULL", NULL, "damaged: items.dropped_bytes is NULL"},
+      {"data lost as text", NULL, "UPDATE items SET dropped_bytes = 'abc'", NULL,
+       "damaged: items.dropped_bytes is text where an integer belongs"},
+      {"a verdict", NULL, "UPDATE items SET held = 0.5", NULL, "damaged: items.held is a real number where an integer belongs"},
+  };
+  sweeps_refused(ds, sizeof ds / sizeof ds[0]);
+}
