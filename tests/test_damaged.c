@@ -165,6 +165,77 @@ Test(damaged, results_null_or_wrong_type) {
   results_refused(ds, sizeof ds / sizeof ds[0]);
 }
 
+/* Flip one bit of the last byte of an index's page: the key of an entry
+ * changes, so the index no longer matches its table. SQLite still opens the
+ * file and its quick check passes; only the whole integrity check sees it. */
+static void flip_index(const char *db, const char *index) {
+  char sql[200];
+  snprintf(sql, sizeof sql, "SELECT rootpage FROM sqlite_master WHERE name = '%s'", index);
+  long page = atol(query(db, sql)), size = atol(query(db, "PRAGMA page_size"));
+  cr_assert(page > 1 && size >= 512, "no page for %s", index);
+  FILE *f = fopen(db, "r+b");
+  cr_assert_not_null(f);
+  cr_assert_eq(fseek(f, page * size - 1, SEEK_SET), 0);
+  int c = fgetc(f);
+  cr_assert_eq(fseek(f, page * size - 1, SEEK_SET), 0);
+  fputc(c ^ 1, f);
+  cr_assert_eq(fclose(f), 0);
+  cr_assert_str_eq(query(db, "PRAGMA quick_check"), "ok");
+  cr_assert_str_neq(query(db, "PRAGMA integrity_check"), "ok");
+}
+
+static void flip_events_index(const char *db) { flip_index(db, "events_by_time"); }
+
+/* A table gone, or not a table, or a column gone; a page damaged. */
+Test(damaged, results_table_missing_or_integrity_failed) {
+  static const damage ds[] = {
+      {"no samples", NULL, "DROP TABLE samples", NULL, "damaged: its table samples is missing"},
+      {"no nodes", NULL, "DROP TABLE nodes", NULL, "damaged: its table nodes is missing"},
+      {"no metrics", NULL, "DROP TABLE metrics", NULL, "damaged: its table metrics is missing"},
+      {"no events", NULL, "DROP TABLE events", NULL, "damaged: its table events is missing"},
+      {"no expectations", NULL, "DROP TABLE expectations", NULL, "damaged: its table expectations is missing"},
+      {"no figures", NULL, "DROP TABLE figures", NULL, "damaged: its table figures is missing"},
+      {"no faults", NULL, "DROP TABLE faults", NULL, "damaged: its table faults is missing"},
+      {"no runs", NULL, "DROP TABLE runs", NULL, "damaged: its table runs is missing"},
+      {"no meta", NULL, "DROP TABLE meta", NULL, "not a romsim results file (it has no meta table)"},
+      {"no run in runs", NULL, "DELETE FROM runs", NULL, "damaged: no run in it"},
+      {"samples a view", NULL,
+       "ALTER TABLE samples RENAME TO s2; CREATE VIEW samples AS SELECT * FROM s2", NULL,
+       "damaged: samples is a view, not a table"},
+      {"a column gone", NULL, "ALTER TABLE faults DROP COLUMN detail", NULL, "damaged: table faults: no such column: detail"},
+      {"an index's page", NULL, NULL, flip_events_index,
+       "damaged: its integrity check fails: row 1 missing from index events_by_time"},
+  };
+  results_refused(ds, sizeof ds / sizeof ds[0]);
+}
+
+/* An error from SQLite while reading is not the end of the rows: export
+ * stops, blames reading, and leaves no CSV (a view whose rows fail with an
+ * overflow after the first hour: read by export only). */
+Test(damaged, export_read_error_leaves_no_csv) {
+  char good[600], csv[600];
+  good_results(good, sizeof good);
+  snprintf(csv, sizeof csv, "%s", path_in("csv"));
+  alter(good, "DROP VIEW sample_view; CREATE VIEW sample_view AS SELECT s.t_us, n.name AS node, m.name AS metric, "
+              "m.unit, CASE WHEN s.t_us > 3600000000 THEN abs(-9223372036854775808) ELSE s.value END AS value "
+              "FROM samples s LEFT JOIN nodes n ON n.id = s.node JOIN metrics m ON m.id = s.metric");
+  int files = count_files();
+  result *r = run((const char *[]){"export", good, "--csv", csv, NULL});
+  cr_assert_eq(r->status, 2, "exit %d: %s", r->status, r->err);
+  cr_assert(strstr(r->err, "good.db: the results file is damaged: reading sample_view: integer overflow"), "%s", r->err);
+  cr_assert_null(strstr(r->err, "write"), "reading failed, not writing: %s", r->err);
+  cr_assert_eq(count_files(), files, "the folder or a CSV was left");
+  /* In a folder that was there: it stays, empty. */
+  cr_assert_eq(mkdir(csv, 0777), 0);
+  r = run((const char *[]){"export", good, "--csv", csv, NULL});
+  cr_assert_eq(r->status, 2);
+  DIR *d = opendir(csv);
+  struct dirent *e;
+  while ((e = readdir(d))) cr_assert(e->d_name[0] == '.', "%s was left", e->d_name);
+  closedir(d);
+  rmdir(csv);
+}
+
 /* ---- sweep files ---- */
 
 /* A good sweep (good.db) and its two shards (s1.db, s2.db). */
@@ -225,6 +296,21 @@ Test(damaged, sweep_null_or_wrong_type) {
       {"data lost as text", NULL, "UPDATE items SET dropped_bytes = 'abc'", NULL,
        "damaged: items.dropped_bytes is text where an integer belongs"},
       {"a verdict", NULL, "UPDATE items SET held = 0.5", NULL, "damaged: items.held is a real number where an integer belongs"},
+  };
+  sweeps_refused(ds, sizeof ds / sizeof ds[0]);
+}
+
+static void flip_items_index(const char *db) { flip_index(db, "sqlite_autoindex_items_1"); }
+
+Test(damaged, sweep_table_missing_or_integrity_failed) {
+  static const damage ds[] = {
+      {"no items", NULL, "DROP TABLE items", NULL, "damaged: its table items is missing"},
+      {"no cases", NULL, "DROP TABLE cases", NULL, "damaged: its table cases is missing"},
+      {"no sweep", NULL, "DROP TABLE sweep", NULL, "damaged: its table sweep is missing"},
+      {"no sweep row", NULL, "DELETE FROM sweep", NULL, "damaged: no sweep in it"},
+      {"a column gone", NULL, "ALTER TABLE items DROP COLUMN events", NULL, "damaged: table items: no such column: events"},
+      {"an index's page", NULL, NULL, flip_items_index,
+       "damaged: its integrity check fails: row 1 missing from index sqlite_autoindex_items_1"},
   };
   sweeps_refused(ds, sizeof ds / sizeof ds[0]);
 }

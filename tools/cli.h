@@ -27,9 +27,11 @@ int cmd_plan(int argc, char **argv);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Write a file whole: fn writes it as PATH.partial, renamed to path once
- * complete, so a file under its final name is never cut short. Returns 0,
- * or EXIT_USAGE after printing why. */
-typedef void (*cli_writer)(FILE *out, const void *arg);
+ * complete, so a file under its final name is never cut short. fn returns
+ * 0, or -1 when what it writes from failed (its caller says why): then the
+ * partial file is removed and nothing is renamed. Returns 0, or EXIT_USAGE
+ * (after printing why when writing failed). */
+typedef int (*cli_writer)(FILE *out, const void *arg);
 int cli_write_whole(const char *path, cli_writer fn, const void *arg);
 
 /* Create folder dir unless it exists: 0, or EXIT_USAGE after printing why. */

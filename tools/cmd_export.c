@@ -40,15 +40,12 @@ static void csv_field(FILE *out, const char *s, bool text) {
   fputc('"', out);
 }
 
-/* Write the rows of sql to DIR/name, with a header of its column names. */
-static int export_query(rr_file *f, const char *dir, const char *name, const char *sql, char *err, size_t errlen) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "%s: %s", name, sqlite3_errmsg(f->in.db));
-    return -1;
-  }
+/* Write the rows of sql, read from table, as CSV to path, with a header of
+ * its column names. Returns 0; or -1 with the error kept in f when reading
+ * failed, or in err when writing did. */
+static int export_query(rr_file *f, const char *table, const char *sql, const char *path, char *err, size_t errlen) {
+  sqlite3_stmt *st = dbr_prepare(&f->in, table, sql);
+  if (!st) return -1;
   FILE *out = fopen(path, "w");
   if (!out) {
     snprintf(err, errlen, "%.900s: cannot write: %s", path, strerror(errno));
@@ -62,7 +59,7 @@ static int export_query(rr_file *f, const char *dir, const char *name, const cha
   }
   fputc('\n', out);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while ((rc = dbr_step(&f->in, st, table)) > 0) {
     for (int c = 0; c < cols; c++) {
       if (c) fputc(',', out);
       bool text = sqlite3_column_type(st, c) == SQLITE_TEXT;
@@ -71,10 +68,11 @@ static int export_query(rr_file *f, const char *dir, const char *name, const cha
     fputc('\n', out);
   }
   sqlite3_finalize(st);
-  bool bad = rc != SQLITE_DONE || ferror(out);
-  if (fclose(out) != 0 || bad) {
-    unlink(path); /* no cut-off file that looks whole */
-    snprintf(err, errlen, "%.900s: could not be written whole", path);
+  int werr = ferror(out) ? EIO : 0;
+  if (fclose(out) != 0 && !werr) werr = errno;
+  if (rc < 0) return -1;
+  if (werr) {
+    snprintf(err, errlen, "%.900s: cannot write: %s", path, strerror(werr));
     return -1;
   }
   return 0;
@@ -99,42 +97,64 @@ int cmd_export(int argc, char **argv) {
     }
   }
   if (!file || !dir) return cli_usage_error("export: usage: romsim export RESULTS.db --csv DIR");
+  if (strlen(dir) > 4000) return cli_usage_error("export: the folder's name is too long");
   rr_file f;
   char err[1024];
   if (rr_open(&f, file, err, sizeof err)) {
     fprintf(stderr, "romsim: %s\n", err);
     return EXIT_USAGE;
   }
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+  bool made = mkdir(dir, 0777) == 0;
+  if (!made && errno != EEXIST) {
     fprintf(stderr, "romsim: %s: cannot create the folder: %s\n", dir, strerror(errno));
     rr_close(&f);
     return EXIT_USAGE;
   }
+  /* The small tables first, the samples last. */
   static const struct {
-    const char *name, *sql;
+    const char *name, *table, *sql;
   } tables[] = {
-      {"samples.csv", "SELECT t_us, " RR_CLOCK("t_us") " AS time, node, metric, unit, value FROM sample_view "
-                      "ORDER BY t_us, node, metric"},
-      {"events.csv", "SELECT e.t_us, " RR_CLOCK("e.t_us") " AS time, n.name AS node, e.kind, e.detail FROM events e "
-                     "LEFT JOIN nodes n ON n.id = e.node ORDER BY e.t_us, e.id"},
-      {"nodes.csv", "SELECT n.id, n.name, n.role, p.name AS parent FROM nodes n LEFT JOIN nodes p ON p.id = n.parent "
-                    "ORDER BY n.id"},
-      {"expectations.csv", "SELECT name, CASE held WHEN 1 THEN 'held' ELSE 'failed' END AS verdict, detail "
-                           "FROM expectations ORDER BY id"},
-      {"figures.csv", "SELECT key, value FROM figures ORDER BY key"},
-      {"run.csv", "SELECT scenario_name, scenario_file, scenario_hash, seed, romsim_version, wall_start, wall_end, "
-                  "sim_duration_us, sim_end_us, events, status, replay_file FROM runs"},
-      {"faults.csv", "SELECT name, kind, start_us, " RR_CLOCK("start_us") " AS start, end_us, "
+      {"run.csv", "runs", "SELECT scenario_name, scenario_file, scenario_hash, seed, romsim_version, wall_start, wall_end, "
+                          "sim_duration_us, sim_end_us, events, status, replay_file FROM runs"},
+      {"nodes.csv", "nodes", "SELECT n.id, n.name, n.role, p.name AS parent FROM nodes n LEFT JOIN nodes p ON p.id = n.parent "
+                             "ORDER BY n.id"},
+      {"expectations.csv", "expectations", "SELECT name, CASE held WHEN 1 THEN 'held' ELSE 'failed' END AS verdict, detail "
+                                           "FROM expectations ORDER BY id"},
+      {"figures.csv", "figures", "SELECT key, value FROM figures ORDER BY key"},
+      {"faults.csv", "faults", "SELECT name, kind, start_us, " RR_CLOCK("start_us") " AS start, end_us, "
                      "CASE WHEN end_us IS NULL THEN '' ELSE " RR_CLOCK("end_us") " END AS end, detail FROM faults ORDER BY id"},
+      {"events.csv", "events", "SELECT e.t_us, " RR_CLOCK("e.t_us") " AS time, n.name AS node, e.kind, e.detail FROM events e "
+                               "LEFT JOIN nodes n ON n.id = e.node ORDER BY e.t_us, e.id"},
+      {"samples.csv", "sample_view", "SELECT t_us, " RR_CLOCK("t_us") " AS time, node, metric, unit, value FROM sample_view "
+                                     "ORDER BY t_us, node, metric"},
   };
+  enum { N_TABLES = sizeof tables / sizeof tables[0] };
+  /* Each file is written under a temporary name; all are renamed once all
+   * are whole, or all removed: no CSV is left from a file that failed to
+   * read. */
+  char part[N_TABLES][4200], final[N_TABLES][4200];
+  size_t written = 0;
   int rc = 0;
-  for (size_t i = 0; i < sizeof tables / sizeof tables[0] && rc == 0; i++)
-    rc = export_query(&f, dir, tables[i].name, tables[i].sql, err, sizeof err);
-  if (rc) fprintf(stderr, "romsim: %s\n", err);
-  else
+  err[0] = '\0';
+  for (size_t i = 0; i < N_TABLES && rc == 0; i++) {
+    snprintf(final[i], sizeof final[i], "%.4000s/%s", dir, tables[i].name);
+    snprintf(part[i], sizeof part[i], "%.4100s.partial", final[i]);
+    rc = export_query(&f, tables[i].table, tables[i].sql, part[i], err, sizeof err);
+    written = i + 1;
+  }
+  for (size_t i = 0; i < N_TABLES && rc == 0; i++)
+    if (rename(part[i], final[i]) != 0) {
+      snprintf(err, sizeof err, "%.900s: cannot write: %s", final[i], strerror(errno));
+      rc = -1;
+    }
+  if (rc) {
+    for (size_t i = 0; i < written; i++) unlink(part[i]);
+    if (made) rmdir(dir);
+    fprintf(stderr, "romsim: %s\n", rr_failed(&f) ? rr_error(&f) : err);
+  } else {
     printf("%s: %s (%s run) exported to %s/{samples,events,nodes,expectations,figures,run,faults}.csv\n", file,
-           f.scenario,
-           f.status, dir);
+           f.scenario, f.status, dir);
+  }
   rr_close(&f);
   return rc ? EXIT_USAGE : 0;
 }

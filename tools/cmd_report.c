@@ -48,7 +48,7 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
                                "WHERE s.node IS NULL AND m.name = ?2 ORDER BY s.t_us"
                              : "SELECT s.t_us, s.value FROM samples s JOIN metrics m ON m.id = s.metric "
                                "WHERE s.node = ?1 AND m.name = ?2 ORDER BY s.t_us";
-  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (!(st = dbr_prepare(&f->in, "samples", sql))) return -1;
   sqlite3_bind_int64(st, 1, node);
   sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
   s->t = malloc(MAX_POINTS * sizeof *s->t);
@@ -60,7 +60,7 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
   }
   double width = t_end > 0 ? t_end / MAX_POINTS : 1;
   int last = -1;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (dbr_step(&f->in, st, "samples") > 0) {
     double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6, v = dbr_num(&f->in, st, 1, "samples", "value");
     int b = (int)(t / width);
     if (b >= MAX_POINTS) b = MAX_POINTS - 1;
@@ -74,7 +74,7 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
     }
   }
   sqlite3_finalize(st);
-  return 0;
+  return rr_failed(f) ? -1 : 0;
 }
 
 static void free_series(svg_series *s, int n) {
@@ -93,11 +93,12 @@ static int top_nodes(rr_file *f, const char *roles, const char *metric, int64_t 
            "JOIN metrics m ON m.id = s.metric WHERE m.name = ?1 AND n.role IN (%s) GROUP BY n.id "
            "ORDER BY peak DESC, n.id",
            roles);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
+  sqlite3_stmt *st = dbr_prepare(&f->in, "nodes", sql);
+  *total = 0;
+  if (!st) return 0;
   sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
   int n = 0, all = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (dbr_step(&f->in, st, "nodes") > 0) {
     if (n < max) {
       ids[n] = dbr_int(&f->in, st, 0, "nodes", "id");
       snprintf(names[n], 96, "%s", dbr_text(&f->in, st, 1, "nodes", "name"));
@@ -131,11 +132,15 @@ static void load_envelope(rr_file *f, const char *roles, const char *metric, con
   lo->v = malloc(MAX_POINTS * sizeof(double));
   hi->t = malloc(MAX_POINTS * sizeof(double));
   hi->v = malloc(MAX_POINTS * sizeof(double));
-  if (!lo->t || !lo->v || !hi->t || !hi->v || sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  if (!lo->t || !lo->v || !hi->t || !hi->v) {
+    dbr_fail(&f->in, "out of memory");
+    return;
+  }
+  if (!(st = dbr_prepare(&f->in, "samples", sql))) return;
   sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
   double width = t_end > 0 ? t_end / MAX_POINTS : 1;
   int last = -1;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (dbr_step(&f->in, st, "samples") > 0) {
     double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6;
     double a = dbr_num(&f->in, st, 1, "samples", "value"), b = dbr_num(&f->in, st, 2, "samples", "value");
     int k = (int)(t / width);
@@ -253,13 +258,11 @@ static void free_charts(chart_data *d) {
 }
 
 static int load_faults(rr_file *f, svg_band *bands) {
-  sqlite3_stmt *st;
   int n = 0;
-  if (sqlite3_prepare_v2(f->in.db, "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id", -1, &st, NULL) !=
-      SQLITE_OK)
-    return 0;
+  sqlite3_stmt *st = dbr_prepare(&f->in, "faults", "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id");
+  if (!st) return 0;
   int all = (int)rr_int(f, "faults", "SELECT count(*) FROM faults", 0);
-  while (sqlite3_step(st) == SQLITE_ROW && n < MAX_FAULT_BANDS) {
+  while (n < MAX_FAULT_BANDS && dbr_step(&f->in, st, "faults") > 0) {
     snprintf(bands[n].label, sizeof bands[n].label, "%s", dbr_text(&f->in, st, 0, "faults", "name"));
     rr_utf8_trim(bands[n].label);
     bands[n].t0 = (double)dbr_int(&f->in, st, 1, "faults", "start_us") / 1e6;
@@ -277,11 +280,11 @@ static int load_faults(rr_file *f, svg_band *bands) {
 
 /* Rows of a query as table rows of cols cells, escaped; beyond limit rows,
  * one row says how many more there are. */
-static void table_rows(FILE *out, rr_file *f, const char *sql, int limit, int cols) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return;
+static void table_rows(FILE *out, rr_file *f, const char *table, const char *sql, int limit, int cols) {
+  sqlite3_stmt *st = dbr_prepare(&f->in, table, sql);
+  if (!st) return;
   int rows = 0, more = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (dbr_step(&f->in, st, table) > 0) {
     if (rows++ >= limit) {
       more++;
       continue;
@@ -345,10 +348,10 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fputs("</header>\n<h2>Expectations</h2>\n<table id=\"verdicts\">\n<tr><th>verdict</th><th>expectation</th>"
         "<th>what was measured</th></tr>\n",
         out);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->in.db, "SELECT held, name, detail FROM expectations ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
+  sqlite3_stmt *st = dbr_prepare(&f->in, "expectations", "SELECT held, name, detail FROM expectations ORDER BY id");
+  if (st) {
     int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (dbr_step(&f->in, st, "expectations") > 0) {
       int64_t held = dbr_int(&f->in, st, 0, "expectations", "held");
       fprintf(out, "<tr><td class=\"%s\">%s</td><td>", held ? "held" : "failed", held ? "held" : "FAILED");
       svg_escape(out, dbr_text(&f->in, st, 1, "expectations", "name"));
@@ -369,14 +372,14 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fputs("<h2>Peaks against limits</h2>\n<table id=\"peaks\">\n<tr><th>node</th><th>role</th><th>peak agents</th>"
         "<th>limit</th></tr>\n",
         out);
-  table_rows(out, f,
+  table_rows(out, f, "nodes",
              "SELECT n.name, n.role, CAST(max(s.value) AS INTEGER), coalesce(n.agent_limit, '') FROM nodes n "
              "JOIN samples s ON s.node = n.id JOIN metrics m ON m.id = s.metric WHERE m.name = 'agents' AND "
              "n.role IN ('management_server', 'gateway', 'essentials') GROUP BY n.id "
              "ORDER BY n.role = 'essentials', max(s.value) * 1.0 / coalesce(n.agent_limit, 1) DESC, n.id",
              60, 4);
   fputs("</table>\n<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
-  table_rows(out, f, "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
+  table_rows(out, f, "events", "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
   fputs("</table>\n</body>\n</html>\n", out);
 }
 
@@ -386,12 +389,17 @@ typedef struct {
   chart_data *charts;
 } page_args;
 
-static void page_writer(FILE *out, const void *arg) {
+/* The page, or -1 when reading the file failed while writing it. */
+static int page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
   write_html(out, a->f, a->file, a->charts);
+  return rr_failed(a->f) ? -1 : 0;
 }
 
-static void svg_writer(FILE *out, const void *arg) { svg_write(out, arg, true); }
+static int svg_writer(FILE *out, const void *arg) {
+  svg_write(out, arg, true);
+  return 0;
+}
 
 
 int cmd_report(int argc, char **argv) {
@@ -439,7 +447,12 @@ int cmd_report(int argc, char **argv) {
   int n_faults = load_faults(&f, faults);
   build_charts(&f, charts, faults, n_faults);
   page_args pa = {&f, file, charts};
-  int rc = cli_write_whole(out_path, page_writer, &pa);
+  /* Nothing is written from a file that failed to read, even half way. */
+  int rc = rr_failed(&f) ? EXIT_USAGE : cli_write_whole(out_path, page_writer, &pa);
+  if (rr_failed(&f)) {
+    fprintf(stderr, "romsim: %s\n", rr_error(&f));
+    rc = EXIT_USAGE;
+  }
   if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
   for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
     char p[4200];
@@ -470,11 +483,11 @@ typedef struct {
 } cmp_row;
 
 static double figure(rr_file *f, const char *key) {
-  sqlite3_stmt *st;
   double v = -1;
-  if (sqlite3_prepare_v2(f->in.db, "SELECT value FROM figures WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) return v;
+  sqlite3_stmt *st = dbr_prepare(&f->in, "figures", "SELECT value FROM figures WHERE key = ?1");
+  if (!st) return v;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) v = dbr_num(&f->in, st, 0, "figures", "value");
+  if (dbr_step(&f->in, st, "figures") > 0) v = dbr_num(&f->in, st, 0, "figures", "value");
   sqlite3_finalize(st);
   return v;
 }
@@ -498,10 +511,10 @@ static void role_peak(rr_file *f, const char *role, char *buf, size_t n) {
            "s.node = n.id JOIN metrics m ON m.id = s.metric WHERE m.name = 'agents' AND n.role = '%s' GROUP BY n.id "
            "ORDER BY max(s.value) DESC, n.id LIMIT 1",
            role);
-  sqlite3_stmt *st;
   snprintf(buf, n, "-");
-  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) return;
-  if (sqlite3_step(st) == SQLITE_ROW)
+  sqlite3_stmt *st = dbr_prepare(&f->in, "nodes", sql);
+  if (!st) return;
+  if (dbr_step(&f->in, st, "nodes") > 0)
     snprintf(buf, n, "%s %lld/%lld", dbr_text(&f->in, st, 0, "nodes", "name"),
              (long long)dbr_int(&f->in, st, 1, "samples", "value"), (long long)dbr_int(&f->in, st, 2, "nodes", "agent_limit"));
   sqlite3_finalize(st);
@@ -557,10 +570,10 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
     ROW(figs[i].label);
   }
   /* Expectations, by name, from either run. */
-  sqlite3_stmt *st;
   for (int k = 0; k < 2; k++) {
-    if (sqlite3_prepare_v2(fs[k]->in.db, "SELECT name FROM expectations ORDER BY id", -1, &st, NULL) != SQLITE_OK) continue;
-    while (sqlite3_step(st) == SQLITE_ROW && n < max) {
+    sqlite3_stmt *st = dbr_prepare(&fs[k]->in, "expectations", "SELECT name FROM expectations ORDER BY id");
+    if (!st) continue;
+    while (n < max && dbr_step(&fs[k]->in, st, "expectations") > 0) {
       const char *name = dbr_text(&fs[k]->in, st, 0, "expectations", "name");
       bool seen = false;
       for (int i = 0; i < n; i++)
@@ -570,14 +583,12 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
       if (!lbl) break;
       snprintf(lbl, strlen(name) + 8, "expect %s", name);
       for (int j = 0; j < 2; j++) {
-        char sql[64];
-        sqlite3_stmt *q;
         char *cell = j ? rows[n].b : rows[n].a;
         snprintf(cell, 96, "-");
-        snprintf(sql, sizeof sql, "SELECT held FROM expectations WHERE name = ?1");
-        if (sqlite3_prepare_v2(fs[j]->in.db, sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_stmt *q = dbr_prepare(&fs[j]->in, "expectations", "SELECT held FROM expectations WHERE name = ?1");
+        if (q) {
           sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
-          if (sqlite3_step(q) == SQLITE_ROW)
+          if (dbr_step(&fs[j]->in, q, "expectations") > 0)
             snprintf(cell, 96, "%s", dbr_int(&fs[j]->in, q, 0, "expectations", "held") ? "held" : "FAILED");
           sqlite3_finalize(q);
         }
@@ -625,12 +636,10 @@ int cmd_compare(int argc, char **argv) {
   static cmp_row rows[64];
   memset(rows, 0, sizeof rows);
   int n = compare_rows(&fa, &fb, rows, 64);
-  printf("%-32s %-36s %-36s\n", "", files[0], files[1]);
-  for (int i = 0; i < n; i++) printf("%-32s %-36s %-36s\n", rows[i].label, rows[i].a, rows[i].b);
   int rc = 0;
+  static chart_data ca[CH_COUNT], cb[CH_COUNT];
+  static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
   if (out_path) {
-    static chart_data ca[CH_COUNT], cb[CH_COUNT];
-    static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
     build_charts(&fa, ca, ba, load_faults(&fa, ba));
     build_charts(&fb, cb, bb, load_faults(&fb, bb));
     /* One time axis for both sides, the longer run's. */
@@ -638,6 +647,16 @@ int cmd_compare(int argc, char **argv) {
       double t = ca[c].chart.t_end > cb[c].chart.t_end ? ca[c].chart.t_end : cb[c].chart.t_end;
       ca[c].chart.t_end = cb[c].chart.t_end = t;
     }
+  }
+  /* Everything is read before anything is printed or written. */
+  if (rr_failed(&fa) || rr_failed(&fb)) {
+    fprintf(stderr, "romsim: %s\n", rr_failed(&fa) ? rr_error(&fa) : rr_error(&fb));
+    rc = EXIT_USAGE;
+  } else {
+    printf("%-32s %-36s %-36s\n", "", files[0], files[1]);
+    for (int i = 0; i < n; i++) printf("%-32s %-36s %-36s\n", rows[i].label, rows[i].a, rows[i].b);
+  }
+  if (out_path && rc == 0) {
     char part[4200];
     snprintf(part, sizeof part, "%s.partial", out_path);
     FILE *out = fopen(part, "w");
@@ -685,6 +704,8 @@ int cmd_compare(int argc, char **argv) {
         rc = EXIT_USAGE;
       }
     }
+  }
+  if (out_path) {
     free_charts(ca);
     free_charts(cb);
   }

@@ -45,6 +45,9 @@ int dbr_open(dbr *r, const char *path, const char *what) {
     dbr_close(r);
     return -1;
   }
+  /* The checks read the whole file, indexes against tables: a page cache
+   * of up to 64 MiB (taken as pages are read) spares most of the reads. */
+  sqlite3_exec(r->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
   return 0;
 }
 
@@ -55,7 +58,7 @@ void dbr_close(dbr *r) {
 
 char *dbr_quote(char *buf, size_t n, const char *s) {
   size_t k = 0;
-  for (; *s && k + 4 < n && k < 40; s++) buf[k++] = *s >= 0x20 && *s < 0x7f ? *s : '?';
+  for (; *s && k + 4 < n; s++) buf[k++] = *s >= 0x20 && *s < 0x7f ? *s : '?';
   if (*s && k + 4 <= n) {
     memcpy(buf + k, "...", 3);
     k += 3;
@@ -93,6 +96,47 @@ static int bad_type(dbr *r, const char *table, const char *column, int t, dbr_ty
   if (row >= 0) snprintf(where, sizeof where, " (row %lld)", (long long)row);
   if (t == SQLITE_NULL) return dbr_damaged(r, "%s.%s is NULL%s", table, column, where);
   return dbr_damaged(r, "%s.%s is %s where %s belongs%s", table, column, type_name(t), want_name(want), where);
+}
+
+sqlite3_stmt *dbr_prepare(dbr *r, const char *table, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    dbr_damaged(r, "reading %s: %s", table, sqlite3_errmsg(r->db));
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  return st;
+}
+
+int dbr_step(dbr *r, sqlite3_stmt *st, const char *table) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) return 1;
+  if (rc == SQLITE_DONE) return 0;
+  if (rc == SQLITE_NOMEM)
+    dbr_fail(r, "reading %s: out of memory", table);
+  else
+    dbr_damaged(r, "reading %s: %s", table, sqlite3_errmsg(r->db));
+  return -1;
+}
+
+int dbr_check_integrity(dbr *r) {
+  sqlite3_stmt *st = NULL;
+  /* The first problem is enough to tell. */
+  if (sqlite3_prepare_v2(r->db, "PRAGMA integrity_check(1)", -1, &st, NULL) != SQLITE_OK) {
+    dbr_damaged(r, "its integrity check cannot run: %s", sqlite3_errmsg(r->db));
+    sqlite3_finalize(st);
+    return -1;
+  }
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 0);
+    char q[200];
+    if (!t || strcmp(t, "ok") != 0) dbr_damaged(r, "its integrity check fails: %s", dbr_quote(q, sizeof q, t ? t : "?"));
+  } else {
+    dbr_damaged(r, "its integrity check fails: %s", sqlite3_errmsg(r->db));
+  }
+  sqlite3_finalize(st);
+  return dbr_failed(r) ? -1 : 0;
 }
 
 int dbr_check_table(dbr *r, const dbr_table *t) {

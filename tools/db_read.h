@@ -3,10 +3,12 @@
  * without trusting them.
  *
  * A file may be cut short, edited by hand or by another program, or damaged
- * on disk. Before a command uses one, every table it needs is checked to be
- * there, and every column to hold the type it must, NULL only where NULL is
- * allowed (dbr_check_table); while reading, a value of the wrong type is an
- * error, never a crash.
+ * on disk. Before a command uses one, SQLite's whole integrity check runs
+ * (dbr_check_integrity), every table it needs is checked to be there, and
+ * every column to hold the type it must, NULL only where NULL is allowed
+ * (dbr_check_table). While reading, every prepare and step is checked
+ * (dbr_prepare, dbr_step): an error is never taken for the end of the rows,
+ * and a value of the wrong type is an error, never a crash.
  *
  * A reader keeps the first error it meets as a message naming the file and
  * what is wrong (the table, the column, the row), so that a command can read
@@ -63,11 +65,24 @@ int dbr_fail(dbr *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* The same as "PATH: the WHAT is damaged: " and the message. Returns -1. */
 int dbr_damaged(dbr *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Run SQLite's whole integrity check (every page, every index against its
+ * table, the NOT NULL and CHECK constraints of the schema). Returns 0, or -1
+ * with the damage it found. */
+int dbr_check_integrity(dbr *r);
+
 /* Check that table t is there, with every column of t->cols, and that every
  * row holds the type each column must (NULL only where allowed): one pass
  * over the table. Returns 0, or -1 with the damage named, such as
  * "nodes.name is NULL (row 12)". */
 int dbr_check_table(dbr *r, const dbr_table *t);
+
+/* Prepare sql, which reads table (named in messages). NULL with the damage
+ * kept when it cannot be prepared (a table or a column is missing). */
+sqlite3_stmt *dbr_prepare(dbr *r, const char *table, const char *sql);
+
+/* Step st, which reads table: 1 a row, 0 the end of the rows, -1 an error
+ * (kept). An error is never taken for the end of the rows. */
+int dbr_step(dbr *r, sqlite3_stmt *st, const char *table);
 
 /* Column i of the current row of st, read from table.column: text (never
  * NULL: "" with the damage kept when it is not text). */
@@ -83,7 +98,7 @@ double dbr_num(dbr *r, sqlite3_stmt *st, int i, const char *table, const char *c
 static inline bool dbr_is_null(sqlite3_stmt *st, int i) { return sqlite3_column_type(st, i) == SQLITE_NULL; }
 
 /* s made safe to quote in a message: printable ASCII only (others as '?'),
- * cut to about 40 characters. Returns buf. */
+ * cut to fit buf (with "..." when cut). Returns buf. */
 char *dbr_quote(char *buf, size_t n, const char *s);
 
 #endif

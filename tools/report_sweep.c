@@ -267,9 +267,10 @@ typedef struct {
   int n;
 } page_args;
 
-static void page_writer(FILE *out, const void *arg) {
+static int page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
   write_page(out, a->file, a->s, a->rows, a->n);
+  return 0;
 }
 
 typedef struct {
@@ -279,9 +280,10 @@ typedef struct {
   int n;
 } bars_args;
 
-static void bars_writer(FILE *out, const void *arg) {
+static int bars_writer(FILE *out, const void *arg) {
   const bars_args *a = arg;
   write_bars(out, a->c, a->s, a->rows, a->n, true);
+  return 0;
 }
 
 int report_sweep(const char *file, const char *out_path, const char *svg_dir) {

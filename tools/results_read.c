@@ -1,11 +1,9 @@
 /* results_read: checked read access to a results file. */
 #include "results_read.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "db_read.h"
 #include "rs_results.h"
@@ -26,17 +24,10 @@ char *rr_utf8_trim(char *s) {
 }
 
 int64_t rr_int(rr_file *f, const char *table, const char *sql, int64_t dflt) {
-  sqlite3_stmt *st = NULL;
+  sqlite3_stmt *st = dbr_prepare(&f->in, table, sql);
   int64_t v = dflt;
-  if (sqlite3_prepare_v2(f->in.db, sql, -1, &st, NULL) != SQLITE_OK) {
-    dbr_damaged(&f->in, "reading %s: %s", table, sqlite3_errmsg(f->in.db));
-    return dflt;
-  }
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW && !dbr_is_null(st, 0))
-    v = dbr_int(&f->in, st, 0, table, sqlite3_column_name(st, 0));
-  else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    dbr_damaged(&f->in, "reading %s: %s", table, sqlite3_errmsg(f->in.db));
+  if (!st) return dflt;
+  if (dbr_step(&f->in, st, table) > 0 && !dbr_is_null(st, 0)) v = dbr_int(&f->in, st, 0, table, sqlite3_column_name(st, 0));
   sqlite3_finalize(st);
   return v;
 }
@@ -94,8 +85,10 @@ int rr_open(rr_file *f, const char *path, char *err, size_t errlen) {
     goto fail;
   }
   int version = -1;
-  if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+  rc = dbr_step(in, st, "meta");
+  if (rc > 0) version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
+  if (rc < 0) goto fail;
   if (version != RS_RESULTS_SCHEMA_VERSION) {
     if (version < 0)
       dbr_fail(in, "not a romsim results file (no schema version)");
@@ -105,18 +98,16 @@ int rr_open(rr_file *f, const char *path, char *err, size_t errlen) {
                version, RS_RESULTS_SCHEMA_VERSION);
     goto fail;
   }
-  if (rr_int(f, "the file", "SELECT count(*) FROM pragma_quick_check WHERE quick_check != 'ok'", 1) != 0) {
-    dbr_damaged(in, "its integrity check fails");
-    goto fail;
-  }
+  /* The whole file, then every table, before anything is read from it. */
+  if (dbr_check_integrity(in)) goto fail;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     if (dbr_check_table(in, &tables[i])) goto fail;
-  st = NULL;
-  if (sqlite3_prepare_v2(in->db, "SELECT scenario_name, status, seed, sim_duration_us, coalesce(sim_end_us, 0) FROM runs",
-                         -1, &st, NULL) != SQLITE_OK ||
-      sqlite3_step(st) != SQLITE_ROW) {
+  st = dbr_prepare(in, "runs", "SELECT scenario_name, status, seed, sim_duration_us, coalesce(sim_end_us, 0) FROM runs");
+  if (!st) goto fail;
+  rc = dbr_step(in, st, "runs");
+  if (rc <= 0) {
     sqlite3_finalize(st);
-    dbr_damaged(in, "no run in it");
+    if (rc == 0) dbr_damaged(in, "no run in it");
     goto fail;
   }
   snprintf(f->scenario, sizeof f->scenario, "%s", dbr_text(in, st, 0, "runs", "scenario_name"));

@@ -83,13 +83,14 @@ int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
   if (!out) {
     fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
     rc = EXIT_USAGE;
-  } else {
-    fn(out, arg);
-    if (ferror(out) | fclose(out) || rename(tmp, path) != 0) {
-      fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
-      unlink(tmp);
-      rc = EXIT_USAGE;
-    }
+  } else if (fn(out, arg) != 0) {
+    fclose(out);
+    unlink(tmp);
+    rc = EXIT_USAGE;
+  } else if (ferror(out) | fclose(out) || rename(tmp, path) != 0) {
+    fprintf(stderr, "romsim: %s: cannot write: %s\n", path, strerror(errno));
+    unlink(tmp);
+    rc = EXIT_USAGE;
   }
   free(tmp);
   return rc;

@@ -265,24 +265,28 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
     goto fail;
   }
   int version = -1;
-  if (sqlite3_prepare_v2(in.db, "SELECT value FROM meta WHERE key = 'sweep_schema_version'", -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    version = sqlite3_column_int(st, 0);
+  if (!(st = dbr_prepare(&in, "meta", "SELECT value FROM meta WHERE key = 'sweep_schema_version'"))) goto fail;
+  int rc = dbr_step(&in, st, "meta");
+  if (rc > 0) version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   st = NULL;
+  if (rc < 0) goto fail;
   if (version != SW_SCHEMA_VERSION) {
     dbr_fail(&in, "a sweep file of schema version %d; this romsim reads version %d", version, SW_SCHEMA_VERSION);
     goto fail;
   }
+  /* The whole file, then every table, before anything is read from it. */
+  if (dbr_check_integrity(&in)) goto fail;
   for (size_t i = 0; i < sizeof sweep_tables / sizeof sweep_tables[0]; i++)
     if (dbr_check_table(&in, &sweep_tables[i])) goto fail;
   sw_head *h = &s->head;
-  if (sqlite3_prepare_v2(in.db, "SELECT romsim_version, scenario_name, scenario_file, scenario_sha256, scenario_text, seed, "
-                                "roles, pairs, at_us, for_us, duration_us, replications, cases, shard, status, created "
-                                "FROM sweep",
-                         -1, &st, NULL) != SQLITE_OK ||
-      sqlite3_step(st) != SQLITE_ROW) {
-    dbr_damaged(&in, "no sweep in it");
+  if (!(st = dbr_prepare(&in, "sweep",
+                         "SELECT romsim_version, scenario_name, scenario_file, scenario_sha256, scenario_text, seed, "
+                         "roles, pairs, at_us, for_us, duration_us, replications, cases, shard, status, created "
+                         "FROM sweep")))
+    goto fail;
+  if ((rc = dbr_step(&in, st, "sweep")) <= 0) {
+    if (rc == 0) dbr_damaged(&in, "no sweep in it");
     goto fail;
   }
   col_text(&in, st, 0, "sweep", "romsim_version", h->version, sizeof h->version);
@@ -329,12 +333,9 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
     dbr_fail(&in, "out of memory");
     goto fail;
   }
-  if (sqlite3_prepare_v2(in.db, "SELECT id, label, kind1, target1, kind2, target2 FROM cases ORDER BY id", -1, &st, NULL) !=
-      SQLITE_OK) {
-    dbr_damaged(&in, "reading cases: %s", sqlite3_errmsg(in.db));
+  if (!(st = dbr_prepare(&in, "cases", "SELECT id, label, kind1, target1, kind2, target2 FROM cases ORDER BY id")))
     goto fail;
-  }
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = dbr_step(&in, st, "cases")) > 0) {
     if (s->n_cases >= h->n_cases) {
       dbr_damaged(&in, "it has more cases than sweep.cases (%d)", h->n_cases);
       goto fail;
@@ -357,16 +358,14 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
   }
   sqlite3_finalize(st);
   st = NULL;
+  if (rc < 0) goto fail;
   if (s->n_cases != h->n_cases) {
     dbr_damaged(&in, "it has %d cases; sweep.cases says %d", s->n_cases, h->n_cases);
     goto fail;
   }
   int64_t n_items = 0;
-  if (sqlite3_prepare_v2(in.db, "SELECT count(*) FROM items", -1, &st, NULL) != SQLITE_OK ||
-      sqlite3_step(st) != SQLITE_ROW) {
-    dbr_damaged(&in, "reading items: %s", sqlite3_errmsg(in.db));
-    goto fail;
-  }
+  if (!(st = dbr_prepare(&in, "items", "SELECT count(*) FROM items"))) goto fail;
+  if (dbr_step(&in, st, "items") <= 0) goto fail;
   n_items = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   st = NULL;
@@ -380,15 +379,13 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
     dbr_fail(&in, "out of memory");
     goto fail;
   }
-  if (sqlite3_prepare_v2(in.db, "SELECT case_id, replication, seed, status, capacity_held, worst_node, worst_peak, "
-                                "worst_limit, over_nodes, generated_bytes, dropped_bytes, latency_max_us, latency_p99_us, "
-                                "recover_us, expectations_failed, held, detail, events FROM items "
-                                "ORDER BY case_id, replication",
-                         -1, &st, NULL) != SQLITE_OK) {
-    dbr_damaged(&in, "reading items: %s", sqlite3_errmsg(in.db));
+  if (!(st = dbr_prepare(&in, "items",
+                         "SELECT case_id, replication, seed, status, capacity_held, worst_node, worst_peak, "
+                         "worst_limit, over_nodes, generated_bytes, dropped_bytes, latency_max_us, latency_p99_us, "
+                         "recover_us, expectations_failed, held, detail, events FROM items "
+                         "ORDER BY case_id, replication")))
     goto fail;
-  }
-  while (sqlite3_step(st) == SQLITE_ROW && s->n_items < n_items) {
+  while (s->n_items < n_items && (rc = dbr_step(&in, st, "items")) > 0) {
     sw_item *it = &s->items[s->n_items++];
     int64_t case_id = dbr_int(&in, st, 0, "items", "case_id"), rep = dbr_int(&in, st, 1, "items", "replication");
     if (case_id < 0 || case_id >= s->n_cases || rep < 0 || rep >= h->replications) {
