@@ -102,7 +102,7 @@ int rr_open(rr_file *f, const char *path, char *err, size_t errlen) {
   if (dbr_check_integrity(in)) goto fail;
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     if (dbr_check_table(in, &tables[i])) goto fail;
-  st = dbr_prepare(in, "runs", "SELECT scenario_name, status, seed, sim_duration_us, coalesce(sim_end_us, 0) FROM runs");
+  st = dbr_prepare(in, "runs", "SELECT scenario_name, status, seed, sim_duration_us, sim_end_us FROM runs");
   if (!st) goto fail;
   rc = dbr_step(in, st, "runs");
   if (rc <= 0) {
@@ -115,8 +115,8 @@ int rr_open(rr_file *f, const char *path, char *err, size_t errlen) {
   snprintf(f->status, sizeof f->status, "%s", dbr_text(in, st, 1, "runs", "status"));
   f->seed = (uint64_t)dbr_int(in, st, 2, "runs", "seed");
   f->duration_us = dbr_int(in, st, 3, "runs", "sim_duration_us");
-  f->end_us = dbr_int(in, st, 4, "runs", "sim_end_us");
-  bool ended = sqlite3_column_type(st, 4) != SQLITE_NULL;
+  bool ended = !dbr_is_null(st, 4);
+  if (ended) f->end_us = dbr_int(in, st, 4, "runs", "sim_end_us");
   sqlite3_finalize(st);
   /* A run that never finished (killed) has no end: its last sample is. */
   if (!ended) f->end_us = rr_int(f, "samples", "SELECT max(t_us) FROM samples", 0);
