@@ -236,6 +236,74 @@ Test(damaged, export_read_error_leaves_no_csv) {
   rmdir(csv);
 }
 
+/* A version that is not romsim's, or not a number: named as found. */
+Test(damaged, results_versions_named) {
+  static const damage ds[] = {
+      {"a version 'abc'", NULL, "UPDATE meta SET value = 'abc' WHERE key = 'schema_version'", NULL,
+       "damaged: its schema version (meta schema_version) is 'abc', not a whole number"},
+      {"a version '2.0'", NULL, "UPDATE meta SET value = '2.0' WHERE key = 'schema_version'", NULL,
+       "its schema version (meta schema_version) is '2.0', not a whole number"},
+      {"a version with an escape", NULL, "UPDATE meta SET value = char(27) || '[2J' WHERE key = 'schema_version'", NULL,
+       "its schema version (meta schema_version) is '?[2J', not a whole number"},
+      {"no version", NULL, "DELETE FROM meta WHERE key = 'schema_version'", NULL,
+       "not a romsim results file (no schema version)"},
+      {"an older version", NULL, "UPDATE meta SET value = '1' WHERE key = 'schema_version'", NULL,
+       "a results file of schema version 1; this romsim reads version 2: run the scenario again with this romsim"},
+      {"a newer version", NULL, "UPDATE meta SET value = '3' WHERE key = 'schema_version'", NULL,
+       "a results file of schema version 3, from a newer romsim; this romsim reads version 2"},
+      {"two versions", NULL, "PRAGMA user_version = 7", NULL,
+       "damaged: its schema version is 2 in meta but 7 in PRAGMA user_version"},
+  };
+  results_refused(ds, sizeof ds / sizeof ds[0]);
+}
+
+/* Times and values no run writes (docs/results.md, "Bounds"). */
+Test(damaged, results_out_of_bounds) {
+  static const damage ds[] = {
+      {"an end beyond the duration", NULL, "UPDATE runs SET sim_end_us = 9000000000000000000", NULL,
+       "damaged: runs.sim_end_us is 9000000000000000000 us, beyond the run's duration of 2h"},
+      {"a duration of years", NULL,
+       "UPDATE runs SET sim_duration_us = 9000000000000000000, sim_end_us = 9000000000000000000", NULL,
+       "damaged: runs.sim_duration_us is 9000000000000000000 us: a run lasts more than 0 and at most 3650d"},
+      {"no duration", NULL, "UPDATE runs SET sim_duration_us = 0, sim_end_us = 0", NULL,
+       "damaged: runs.sim_duration_us is 0 us: a run lasts more than 0"},
+      {"a negative end", NULL, "UPDATE runs SET sim_end_us = -5", NULL, "damaged: runs.sim_end_us is -5 us, before the start"},
+      {"no end to a complete run", NULL, "UPDATE runs SET sim_end_us = NULL", NULL,
+       "damaged: runs.sim_end_us is NULL in a run complete: only a run that never finished has no end"},
+      {"an unknown status", "runs", "UPDATE runs SET status = 'bogus'", NULL,
+       "damaged: runs.status is 'bogus', not running, complete, interrupted or failed"},
+      {"two runs", NULL,
+       "INSERT INTO runs SELECT 2, scenario_name, scenario_file, scenario_hash, scenario_text, replay_file, replay_text, "
+       "seed, romsim_version, wall_start, wall_end, sim_duration_us, sim_end_us, events, status FROM runs",
+       NULL, "damaged: it has 2 runs; a results file has one"},
+      {"a sample before the start", NULL, "UPDATE samples SET t_us = -3600000000 WHERE rowid = 5", NULL,
+       "damaged: samples.t_us is -3600000000 us (row 5), outside the run (0 to 2h)"},
+      {"a sample after the end", NULL, "UPDATE samples SET t_us = 7200000001 WHERE rowid = 6", NULL,
+       "damaged: samples.t_us is 7200000001 us (row 6), outside the run (0 to 2h)"},
+      {"an event after the end", NULL, "UPDATE events SET t_us = 9000000000000000000 WHERE id = 3", NULL,
+       "damaged: events.t_us is 9000000000000000000 us (row 3), outside the run (0 to 2h)"},
+      {"a fault before the start", NULL, "UPDATE faults SET start_us = -3600000000000", NULL,
+       "damaged: faults.start_us is -3600000000000 us (row 1), outside the run (0 to 2h)"},
+      {"a fault ending before it starts", NULL, "UPDATE faults SET end_us = start_us - 1", NULL,
+       "damaged: faults.end_us is 1799999999 us (row 1), before its start_us"},
+      {"samples a microsecond apart", NULL,
+       "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 8000) INSERT INTO samples "
+       "SELECT i, NULL, (SELECT id FROM metrics WHERE name = 'dropped_total'), 0 FROM c",
+       NULL, "damaged: it has 8025 samples of dropped_total for the group, more than one a second (at most 7202 in 2h)"},
+      {"a negative value", NULL, "UPDATE samples SET value = -5 WHERE rowid = 8", NULL,
+       "damaged: samples.value is -5 (row 8): no measure is negative"},
+      {"an infinite value", NULL, "UPDATE samples SET value = 9e999 WHERE rowid = 9", NULL,
+       "damaged: samples.value is infinite (row 9)"},
+      {"an infinite figure", NULL, "UPDATE figures SET value = -9e999 WHERE key = 'delivered_bytes'", NULL,
+       "damaged: figures.value is infinite (row 2)"},
+      {"a negative limit", NULL, "UPDATE nodes SET agent_limit = -1 WHERE name = 'gw-1'", NULL,
+       "damaged: nodes.agent_limit is -1 (row "},
+      {"a verdict of 2", NULL, "UPDATE expectations SET held = 2", NULL,
+       "damaged: expectations.held is 2 (row 1), not 1 (held) or 0"},
+  };
+  results_refused(ds, sizeof ds / sizeof ds[0]);
+}
+
 /* ---- sweep files ---- */
 
 /* A good sweep (good.db) and its two shards (s1.db, s2.db). */
@@ -257,7 +325,8 @@ static void good_sweep(char *good, char *s1, char *s2, size_t n) {
 }
 
 /* Each damage, made to a whole sweep and to its first shard, refused by
- * report and by merge, with no report and no merged file left. */
+ * report and by merge, with no report and no merged file left. The first
+ * shard holds the items of cases 0 and 2 (and every case). */
 static void sweeps_refused(const damage *ds, size_t n) {
   char good[600], s1[600], s2[600], bad[600], bad1[600], html[600], merged[600];
   good_sweep(good, s1, s2, sizeof good);
@@ -311,6 +380,49 @@ Test(damaged, sweep_table_missing_or_integrity_failed) {
       {"a column gone", NULL, "ALTER TABLE items DROP COLUMN events", NULL, "damaged: table items: no such column: events"},
       {"an index's page", NULL, NULL, flip_items_index,
        "damaged: its integrity check fails: row 1 missing from index sqlite_autoindex_items_1"},
+  };
+  sweeps_refused(ds, sizeof ds / sizeof ds[0]);
+}
+
+/* Versions named as found; times, counts and verdicts no sweep writes. */
+Test(damaged, sweep_versions_and_bounds) {
+  static const damage ds[] = {
+      {"a version 'abc'", NULL, "UPDATE meta SET value = 'abc' WHERE key = 'sweep_schema_version'", NULL,
+       "damaged: its schema version (meta sweep_schema_version) is 'abc', not a whole number"},
+      {"a newer version", NULL, "UPDATE meta SET value = '2' WHERE key = 'sweep_schema_version'", NULL,
+       "a sweep file of schema version 2, from a newer romsim; this romsim reads version 1"},
+      {"runs of years", NULL, "UPDATE sweep SET duration_us = 9000000000000000000", NULL,
+       "damaged: sweep.duration_us is 9000000000000000000 us: a run lasts more than 0 and at most 3650d"},
+      {"a failure before the start", NULL, "UPDATE sweep SET at_us = -5", NULL,
+       "damaged: sweep.at_us is -5 us, outside the runs (0 to 2h)"},
+      {"a failure after the end", NULL, "UPDATE sweep SET at_us = duration_us", NULL,
+       "damaged: sweep.at_us is 7200000000 us, outside the runs (0 to 2h)"},
+      {"a failure of no length", NULL, "UPDATE sweep SET for_us = 0", NULL,
+       "damaged: sweep.for_us is 0 us: a failure lasts more than 0"},
+      {"pairs 2", NULL, "UPDATE sweep SET pairs = 2", NULL, "damaged: sweep.pairs is 2, not 0 or 1"},
+      {"an unknown status", NULL, "UPDATE sweep SET status = 'bogus'", NULL,
+       "damaged: sweep.status is 'bogus', not complete or interrupted"},
+      {"too many replications", NULL, "UPDATE sweep SET replications = 10001", NULL,
+       "damaged: sweep.replications is 10001, not 1 to 10000"},
+      {"a negative latency", NULL, "UPDATE items SET latency_max_us = -5000000000000 WHERE case_id = 2", NULL,
+       "damaged: items.latency_max_us is -5000000000000 (case 2, replication 0), outside the runs (0 to 2h)"},
+      {"a latency beyond the run", NULL, "UPDATE items SET latency_p99_us = 9000000000000000000 WHERE case_id = 2", NULL,
+       "damaged: items.latency_p99_us is 9000000000000000000 (case 2, replication 0), outside the runs (0 to 2h)"},
+      {"a recovery beyond the run", NULL, "UPDATE items SET recover_us = 7200000001 WHERE case_id = 2", NULL,
+       "damaged: items.recover_us is 7200000001 (case 2, replication 0), outside the runs (0 to 2h)"},
+      {"negative data lost", NULL, "UPDATE items SET dropped_bytes = -1 WHERE case_id = 0", NULL,
+       "damaged: items.dropped_bytes is -1 (case 0, replication 0), negative"},
+      {"a verdict of 2", NULL, "UPDATE items SET held = 2 WHERE case_id = 2", NULL,
+       "damaged: items.held is 2 (case 2, replication 0), not 0 or 1"},
+      {"an unknown run status", NULL, "UPDATE items SET status = 'bogus' WHERE case_id = 0", NULL,
+       "damaged: items.status is 'bogus' (case 0, replication 0), not complete, interrupted or failed"},
+      {"a failure without a target", NULL, "UPDATE cases SET target1 = NULL WHERE id = 1", NULL,
+       "damaged: cases.target1 is NULL but cases.kind1 is not (case 1)"},
+      {"a second failure without a first", NULL,
+       "UPDATE cases SET kind2 = kind1, target2 = target1, kind1 = NULL, target1 = NULL WHERE id = 2", NULL,
+       "damaged: cases.kind2 is set but cases.kind1 is NULL (case 2)"},
+      {"an unknown failure", NULL, "UPDATE cases SET kind1 = 'meteor' WHERE id = 1", NULL,
+       "damaged: cases.kind1 is 'meteor' (case 1), not crash or site_outage"},
   };
   sweeps_refused(ds, sizeof ds / sizeof ds[0]);
 }

@@ -119,6 +119,37 @@ int dbr_step(dbr *r, sqlite3_stmt *st, const char *table) {
   return -1;
 }
 
+int dbr_version(dbr *r, const char *key, int *version) {
+  sqlite3_stmt *st = NULL;
+  *version = -1;
+  if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) {
+    int code = sqlite3_errcode(r->db);
+    if (code == SQLITE_NOTADB)
+      dbr_fail(r, "not a %s (not an SQLite database)", r->what);
+    else if (code == SQLITE_CORRUPT)
+      dbr_damaged(r, "%s", sqlite3_errmsg(r->db));
+    else
+      dbr_fail(r, "not a romsim %s (it has no meta table)", r->what);
+    sqlite3_finalize(st);
+    return -1;
+  }
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  int rc = dbr_step(r, st, "meta");
+  if (rc == 0) dbr_fail(r, "not a romsim %s (no schema version)", r->what);
+  if (rc > 0) {
+    /* Whole digits only: '2', not '2.0', ' 2' or 'abc'. */
+    const char *v = dbr_text(r, st, 0, "meta", "value");
+    size_t len = strspn(v, "0123456789");
+    char q[48];
+    if (!dbr_failed(r) && (len == 0 || len > 9 || v[len]))
+      dbr_damaged(r, "its schema version (meta %s) is '%s', not a whole number", key, dbr_quote(q, sizeof q, v));
+    else if (!dbr_failed(r))
+      *version = atoi(v);
+  }
+  sqlite3_finalize(st);
+  return dbr_failed(r) ? -1 : 0;
+}
+
 int dbr_check_integrity(dbr *r) {
   sqlite3_stmt *st = NULL;
   /* The first problem is enough to tell. */

@@ -65,6 +65,11 @@ int dbr_fail(dbr *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 /* The same as "PATH: the WHAT is damaged: " and the message. Returns -1. */
 int dbr_damaged(dbr *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The schema version kept in meta under key: *version. Returns 0, or -1
+ * with a message naming what was found: not an SQLite database, no meta
+ * table, no version, or a version that is not a whole number ('abc'). */
+int dbr_version(dbr *r, const char *key, int *version);
+
 /* Run SQLite's whole integrity check (every page, every index against its
  * table, the NOT NULL and CHECK constraints of the schema). Returns 0, or -1
  * with the damage it found. */

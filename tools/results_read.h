@@ -3,11 +3,13 @@
  * compare), with a clear message when it cannot be: missing, not a
  * database, damaged, not romsim's, or from another schema version.
  *
- * rr_open checks the whole file before anything is read from it: SQLite's
- * integrity check, every table of the schema there, every column holding
- * the type it must (NULL only where docs/results.md allows it). Reads after
- * it go through the checked functions of db_read.h on f->in, which keeps
- * the first error met.
+ * rr_open checks the whole file before anything is read from it: its
+ * schema version, SQLite's integrity check, every table of the schema
+ * there, every column holding the type it must (NULL only where
+ * docs/results.md allows it), and the bounds docs/results.md gives (times
+ * within the run, values finite and not negative, ...). Reads after it go
+ * through the checked functions of db_read.h on f->in, which keeps the
+ * first error met.
  */
 #ifndef ROMSIM_RESULTS_READ_H
 #define ROMSIM_RESULTS_READ_H

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "db_read.h"
+#include "rm_scenario.h"
 #include "rm_units.h"
 #include "sweep.h"
 
@@ -264,15 +265,11 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
     dbr_fail(&in, "not a sweep file (romsim sweep writes them)");
     goto fail;
   }
-  int version = -1;
-  if (!(st = dbr_prepare(&in, "meta", "SELECT value FROM meta WHERE key = 'sweep_schema_version'"))) goto fail;
-  int rc = dbr_step(&in, st, "meta");
-  if (rc > 0) version = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  st = NULL;
-  if (rc < 0) goto fail;
+  int version, rc;
+  if (dbr_version(&in, "sweep_schema_version", &version)) goto fail;
   if (version != SW_SCHEMA_VERSION) {
-    dbr_fail(&in, "a sweep file of schema version %d; this romsim reads version %d", version, SW_SCHEMA_VERSION);
+    dbr_fail(&in, "a sweep file of schema version %d%s; this romsim reads version %d", version,
+             version > SW_SCHEMA_VERSION ? ", from a newer romsim" : "", SW_SCHEMA_VERSION);
     goto fail;
   }
   /* The whole file, then every table, before anything is read from it. */
@@ -296,7 +293,7 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
   h->text = strdup(dbr_text(&in, st, 4, "sweep", "scenario_text"));
   h->seed = (uint64_t)dbr_int(&in, st, 5, "sweep", "seed");
   opt_text(&in, st, 6, "sweep", "roles", h->roles, sizeof h->roles);
-  h->pairs = (int)dbr_int(&in, st, 7, "sweep", "pairs");
+  int64_t pairs = dbr_int(&in, st, 7, "sweep", "pairs");
   h->at_us = dbr_int(&in, st, 8, "sweep", "at_us");
   h->for_us = dbr_int(&in, st, 9, "sweep", "for_us");
   h->duration_us = dbr_int(&in, st, 10, "sweep", "duration_us");
@@ -318,12 +315,37 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
     dbr_fail(&in, "out of memory");
     goto fail;
   }
-  if (n_cases < 1 || n_cases > 10000000) {
-    dbr_damaged(&in, "sweep.cases is %lld, not 1 to 10000000", (long long)n_cases);
+  /* The bounds of docs/results.md: what no sweep writes is damage. */
+  char d[32], q[48];
+  if (h->duration_us <= 0 || h->duration_us > RM_SCENARIO_MAX_DURATION) {
+    dbr_damaged(&in, "sweep.duration_us is %lld us: a run lasts more than 0 and at most %s", (long long)h->duration_us,
+                rs_duration_format(RM_SCENARIO_MAX_DURATION, d, sizeof d));
     goto fail;
   }
-  if (replications < 1 || replications > INT32_MAX) {
-    dbr_damaged(&in, "sweep.replications is %lld, not 1 or more", (long long)replications);
+  rs_duration_format(h->duration_us, d, sizeof d);
+  if (h->at_us < 0 || h->at_us >= h->duration_us) {
+    dbr_damaged(&in, "sweep.at_us is %lld us, outside the runs (0 to %s)", (long long)h->at_us, d);
+    goto fail;
+  }
+  if (h->for_us <= 0) {
+    dbr_damaged(&in, "sweep.for_us is %lld us: a failure lasts more than 0", (long long)h->for_us);
+    goto fail;
+  }
+  if (pairs != 0 && pairs != 1) {
+    dbr_damaged(&in, "sweep.pairs is %lld, not 0 or 1", (long long)pairs);
+    goto fail;
+  }
+  h->pairs = (int)pairs;
+  if (strcmp(h->status, "complete") != 0 && strcmp(h->status, "interrupted") != 0) {
+    dbr_damaged(&in, "sweep.status is '%s', not complete or interrupted", dbr_quote(q, sizeof q, h->status));
+    goto fail;
+  }
+  if (n_cases < 1 || n_cases > SW_MAX_CASES) {
+    dbr_damaged(&in, "sweep.cases is %lld, not 1 to %d", (long long)n_cases, SW_MAX_CASES);
+    goto fail;
+  }
+  if (replications < 1 || replications > SW_MAX_REPLICATIONS) {
+    dbr_damaged(&in, "sweep.replications is %lld, not 1 to %d", (long long)replications, SW_MAX_REPLICATIONS);
     goto fail;
   }
   h->n_cases = (int)n_cases;
@@ -348,12 +370,29 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
     }
     c->id = (int)id;
     col_text(&in, st, 1, "cases", "label", c->label, sizeof c->label);
-    for (int k = 0; k < 2; k++)
-      if (!dbr_is_null(st, 2 + 2 * k)) {
-        opt_text(&in, st, 2 + 2 * k, "cases", k ? "kind2" : "kind1", c->kind[k], sizeof c->kind[k]);
-        opt_text(&in, st, 3 + 2 * k, "cases", k ? "target2" : "target1", c->target[k], sizeof c->target[k]);
-        c->n_faults = k + 1;
+    /* Up to two failures, each a kind and a target, the first first. */
+    for (int k = 0; k < 2; k++) {
+      const char *kind = k ? "kind2" : "kind1", *target = k ? "target2" : "target1";
+      bool has_kind = !dbr_is_null(st, 2 + 2 * k), has_target = !dbr_is_null(st, 3 + 2 * k);
+      if (has_kind != has_target) {
+        dbr_damaged(&in, "cases.%s is NULL but cases.%s is not (case %d)", has_kind ? target : kind,
+                    has_kind ? kind : target, s->n_cases);
+        goto fail;
       }
+      if (!has_kind) continue;
+      if (c->n_faults != k) {
+        dbr_damaged(&in, "cases.kind2 is set but cases.kind1 is NULL (case %d)", s->n_cases);
+        goto fail;
+      }
+      opt_text(&in, st, 2 + 2 * k, "cases", kind, c->kind[k], sizeof c->kind[k]);
+      opt_text(&in, st, 3 + 2 * k, "cases", target, c->target[k], sizeof c->target[k]);
+      if (strcmp(c->kind[k], "crash") != 0 && strcmp(c->kind[k], "site_outage") != 0) {
+        dbr_damaged(&in, "cases.%s is '%s' (case %d), not crash or site_outage", kind,
+                    dbr_quote(q, sizeof q, c->kind[k]), s->n_cases);
+        goto fail;
+      }
+      c->n_faults = k + 1;
+    }
     s->n_cases++;
   }
   sqlite3_finalize(st);
@@ -394,8 +433,41 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
     }
     it->case_id = (int)case_id;
     it->rep = (int)rep;
+    /* Each run's figures within bounds: verdicts 0 or 1, counts and bytes
+     * not negative, times within a run. */
+    enum { FLAG, COUNT, INT_COUNT, TIME };
+    static const struct {
+      int col;
+      const char *name;
+      int kind;
+    } bounds[] = {{4, "capacity_held", FLAG},     {15, "held", FLAG},          {6, "worst_peak", COUNT},
+                  {7, "worst_limit", COUNT},      {8, "over_nodes", INT_COUNT}, {9, "generated_bytes", COUNT},
+                  {10, "dropped_bytes", COUNT},   {14, "expectations_failed", INT_COUNT}, {17, "events", COUNT},
+                  {11, "latency_max_us", TIME},   {12, "latency_p99_us", TIME}, {13, "recover_us", TIME}};
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+      if (dbr_is_null(st, bounds[b].col) && bounds[b].col == 13) continue; /* recover_us: never */
+      int64_t v = dbr_int(&in, st, bounds[b].col, "items", bounds[b].name);
+      int kind = bounds[b].kind;
+      bool bad = kind == FLAG        ? v != 0 && v != 1
+                 : kind == TIME      ? v < 0 || v > h->duration_us
+                 : kind == INT_COUNT ? v < 0 || v > INT32_MAX
+                                     : v < 0;
+      if (bad) {
+        char why[64];
+        snprintf(why, sizeof why, "%s", kind == FLAG ? "not 0 or 1" : kind == TIME ? "outside the runs (0 to " : "negative");
+        dbr_damaged(&in, "items.%s is %lld (case %d, replication %d), %s%s%s", bounds[b].name, (long long)v, it->case_id,
+                    it->rep, why, kind == TIME ? d : "", kind == TIME ? ")" : "");
+        goto fail;
+      }
+    }
     it->seed = (uint64_t)dbr_int(&in, st, 2, "items", "seed");
     col_text(&in, st, 3, "items", "status", it->status, sizeof it->status);
+    if (strcmp(it->status, "complete") != 0 && strcmp(it->status, "interrupted") != 0 &&
+        strcmp(it->status, "failed") != 0) {
+      dbr_damaged(&in, "items.status is '%s' (case %d, replication %d), not complete, interrupted or failed",
+                  dbr_quote(q, sizeof q, it->status), it->case_id, it->rep);
+      goto fail;
+    }
     it->capacity_held = (int)dbr_int(&in, st, 4, "items", "capacity_held");
     opt_text(&in, st, 5, "items", "worst_node", it->worst_node, sizeof it->worst_node);
     it->worst_peak = dbr_int(&in, st, 6, "items", "worst_peak");
