@@ -968,6 +968,11 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if (rm_yaml_string(y, v, "name", &sc->name)) return -1;
   if (!(v = rm_yaml_get(y, root, "duration"))) return rm_yaml_error(y, root, "the scenario needs a duration (such as 24h)");
   if (rm_yaml_duration(y, v, "duration", RS_SEC, &sc->duration)) return -1;
+  if (sc->duration > RM_SCENARIO_MAX_DURATION) {
+    char b[32];
+    return rm_yaml_error(y, v, "duration must be at most %s (ten years), not '%s'",
+                         rs_duration_format(RM_SCENARIO_MAX_DURATION, b, sizeof b), (const char *)v->data.scalar.value);
+  }
   if ((v = rm_yaml_get(y, root, "seed")) && rm_yaml_u64(y, v, "seed", &sc->seed)) return -1;
   sc->sample_every = RS_MIN;
   if ((v = rm_yaml_get(y, root, "sample_every")) && rm_yaml_duration(y, v, "sample_every", RS_SEC, &sc->sample_every))

@@ -16,6 +16,10 @@
 
 #include "rs_time.h"
 
+/* The longest run: ten years. A longer duration is refused, and a results
+ * or sweep file that claims one is damaged. */
+#define RM_SCENARIO_MAX_DURATION (3650 * RS_DAY)
+
 /* One line of `customers:`: count customers of the same shape. */
 typedef struct {
   char *prefix;     /* customer names are PREFIX-1, PREFIX-2, ... */

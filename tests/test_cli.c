@@ -668,6 +668,32 @@ Test(cli, report_of_interrupted_and_unreadable) {
   cr_assert(strstr(r->err, "not a results file"), "got: %s", r->err);
 }
 
+/* A run that never finished (killed: status running, no end) ends at its
+ * last sample, in the report's banner and charts and in compare. */
+Test(cli, report_of_a_run_that_never_finished) {
+  char sc[512], db[600], html[600];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  snprintf(db, sizeof db, "%s", path_in("killed.db"));
+  snprintf(html, sizeof html, "%s", path_in("killed.html"));
+  cr_assert_eq(run((const char *[]){"run", sc, "-o", db, NULL})->status, 0);
+  sqlite3 *h;
+  cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+  cr_assert_eq(sqlite3_exec(h,
+                            "UPDATE runs SET status = 'running', sim_end_us = NULL, wall_end = NULL, events = NULL; "
+                            "DELETE FROM samples WHERE t_us > 4200000000; DELETE FROM expectations",
+                            NULL, NULL, NULL),
+               SQLITE_OK);
+  sqlite3_close(h);
+  result *r = run((const char *[]){"report", db, "-o", html, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *page = slurp_alloc(html);
+  cr_assert(strstr(page, "its last sample is at 1:10 of 2:00 simulated"), "%s", strstr(page, "status-banner"));
+  free(page);
+  r = run((const char *[]){"compare", db, db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "1.2 h of 2.0 h"), "%s", r->out);
+}
+
 /* compare: two runs side by side, as text and well-formed HTML. */
 Test(cli, compare_two_designs) {
   char a_sc[512], b_sc[512], a[600], b[600], html[600], why[256];
@@ -1090,7 +1116,7 @@ Test(cli, a_full_disk_is_told_and_leaves_nothing) {
     cr_assert_null(strstr(r.err, "no such table"), "%s", r.err);
     cr_assert_eq(count_files(), before, "a file was left");
   }
-  /* export writes samples.csv, the largest, first. */
+  /* export stops at the first CSV file past the limit, and removes them all. */
   char csv[600];
   snprintf(csv, sizeof csv, "%s", path_in("csv"));
   cr_assert_eq(mkdir(csv, 0755), 0);

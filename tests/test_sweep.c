@@ -200,6 +200,7 @@ Test(sweep, bad_flags_exit_2) {
       {"--replications", "x", "--replications needs a number"},
       {"--at", "30h", "begin after the end of the 1d run"},
       {"--for", "soon", "--for needs a duration"},
+      {"--duration", "3651d", "--duration must be at most 3650d (ten years), not '3651d'"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     result *r = run((const char *[]){"sweep", sc, bad[i][0], bad[i][1], "-o", path_in("x.db"), NULL});
@@ -251,6 +252,7 @@ Test(sweep, plan_bad_input_exit_2) {
       {"--gateway-limit", "99", "cust-1 has 100 agents, over the gateway limit of 99: an Essentials server reports "
                                 "to one gateway, so no design holds it"},
       {"--survive", "everything", "--survive takes none"},
+      {"--duration", "3651d", "--duration must be at most 3650d (ten years), not '3651d'"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     const char *a[] = {"plan", bad[i][0], bad[i][1], NULL, NULL, NULL};

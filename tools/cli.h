@@ -39,9 +39,10 @@ int cli_check_folder(const char *cmd, const char *dir, const char *what, const c
 
 /* Write a file whole: fn writes it as a partial file (rs_partial: locked,
  * beside path), renamed to path once complete, so a file under its final
- * name is never cut short. fn returns NULL, or why it could not write it
- * all (the partial file is then removed). Returns 0, or EXIT_USAGE after
- * printing why. */
+ * name is never cut short. fn returns NULL, or the message saying why it
+ * could not write it all, such as the reading of a damaged file (the
+ * partial file is then removed, and the message printed as it is). Returns
+ * 0, or EXIT_USAGE after printing why. */
 typedef const char *(*cli_writer)(FILE *out, const void *arg);
 int cli_write_whole(const char *path, cli_writer fn, const void *arg);
 

@@ -555,6 +555,8 @@ int cmd_plan(int argc, char **argv) {
       size_t off;
       if (rs_duration_parse(v, strlen(v), &t, &off) || t < RS_SEC)
         return cli_usage_error("plan: --duration needs a duration such as 6h or 1d, not '%s'", v);
+      if (t > RM_SCENARIO_MAX_DURATION)
+        return cli_usage_error("plan: --duration must be at most 3650d (ten years), not '%s'", v);
       duration = v;
     } else {
       if (!*v) return cli_usage_error("plan: -o needs a file name");

@@ -48,7 +48,7 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
                                "WHERE s.node IS NULL AND m.name = ?2 ORDER BY s.t_us"
                              : "SELECT s.t_us, s.value FROM samples s JOIN metrics m ON m.id = s.metric "
                                "WHERE s.node = ?1 AND m.name = ?2 ORDER BY s.t_us";
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (!(st = dbr_prepare(&f->in, "samples", sql))) return -1;
   sqlite3_bind_int64(st, 1, node);
   sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
   s->t = malloc(MAX_POINTS * sizeof *s->t);
@@ -60,8 +60,8 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
   }
   double width = t_end > 0 ? t_end / MAX_POINTS : 1;
   int last = -1;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    double t = (double)sqlite3_column_int64(st, 0) / 1e6, v = sqlite3_column_double(st, 1);
+  while (dbr_step(&f->in, st, "samples") > 0) {
+    double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6, v = dbr_num(&f->in, st, 1, "samples", "value");
     int b = (int)(t / width);
     if (b >= MAX_POINTS) b = MAX_POINTS - 1;
     if (b != last) {
@@ -74,7 +74,7 @@ static int load_series(rr_file *f, int64_t node, const char *metric, svg_series 
     }
   }
   sqlite3_finalize(st);
-  return 0;
+  return rr_failed(f) ? -1 : 0;
 }
 
 static void free_series(svg_series *s, int n) {
@@ -93,14 +93,15 @@ static int top_nodes(rr_file *f, const char *roles, const char *metric, int64_t 
            "JOIN metrics m ON m.id = s.metric WHERE m.name = ?1 AND n.role IN (%s) GROUP BY n.id "
            "ORDER BY peak DESC, n.id",
            roles);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return 0;
+  sqlite3_stmt *st = dbr_prepare(&f->in, "nodes", sql);
+  *total = 0;
+  if (!st) return 0;
   sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
   int n = 0, all = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (dbr_step(&f->in, st, "nodes") > 0) {
     if (n < max) {
-      ids[n] = sqlite3_column_int64(st, 0);
-      snprintf(names[n], 96, "%s", (const char *)sqlite3_column_text(st, 1));
+      ids[n] = dbr_int(&f->in, st, 0, "nodes", "id");
+      snprintf(names[n], 96, "%s", dbr_text(&f->in, st, 1, "nodes", "name"));
       rr_utf8_trim(names[n]);
       n++;
     }
@@ -131,13 +132,17 @@ static void load_envelope(rr_file *f, const char *roles, const char *metric, con
   lo->v = malloc(MAX_POINTS * sizeof(double));
   hi->t = malloc(MAX_POINTS * sizeof(double));
   hi->v = malloc(MAX_POINTS * sizeof(double));
-  if (!lo->t || !lo->v || !hi->t || !hi->v || sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+  if (!lo->t || !lo->v || !hi->t || !hi->v) {
+    dbr_fail(&f->in, "out of memory");
+    return;
+  }
+  if (!(st = dbr_prepare(&f->in, "samples", sql))) return;
   sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
   double width = t_end > 0 ? t_end / MAX_POINTS : 1;
   int last = -1;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    double t = (double)sqlite3_column_int64(st, 0) / 1e6;
-    double a = sqlite3_column_double(st, 1), b = sqlite3_column_double(st, 2);
+  while (dbr_step(&f->in, st, "samples") > 0) {
+    double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6;
+    double a = dbr_num(&f->in, st, 1, "samples", "value"), b = dbr_num(&f->in, st, 2, "samples", "value");
     int k = (int)(t / width);
     if (k >= MAX_POINTS) k = MAX_POINTS - 1;
     if (k != last) {
@@ -195,7 +200,7 @@ static void group_chart(rr_file *f, chart_data *d, const char *const *metrics, c
 static int64_t role_limit(rr_file *f, const char *role) {
   char sql[160];
   snprintf(sql, sizeof sql, "SELECT max(agent_limit) FROM nodes WHERE role = '%s'", role);
-  return rr_int(f, sql, 0);
+  return rr_int(f, "nodes", sql, 0);
 }
 
 enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_COUNT };
@@ -254,17 +259,15 @@ static void free_charts(chart_data *d) {
 }
 
 static int load_faults(rr_file *f, svg_band *bands) {
-  sqlite3_stmt *st;
   int n = 0;
-  if (sqlite3_prepare_v2(f->db, "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id", -1, &st, NULL) !=
-      SQLITE_OK)
-    return 0;
-  int all = (int)rr_int(f, "SELECT count(*) FROM faults", 0);
-  while (sqlite3_step(st) == SQLITE_ROW && n < MAX_FAULT_BANDS) {
-    snprintf(bands[n].label, sizeof bands[n].label, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_stmt *st = dbr_prepare(&f->in, "faults", "SELECT name, start_us, end_us FROM faults ORDER BY start_us, id");
+  if (!st) return 0;
+  int all = (int)rr_int(f, "faults", "SELECT count(*) FROM faults", 0);
+  while (n < MAX_FAULT_BANDS && dbr_step(&f->in, st, "faults") > 0) {
+    snprintf(bands[n].label, sizeof bands[n].label, "%s", dbr_text(&f->in, st, 0, "faults", "name"));
     rr_utf8_trim(bands[n].label);
-    bands[n].t0 = (double)sqlite3_column_int64(st, 1) / 1e6;
-    bands[n].t1 = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 : (double)sqlite3_column_int64(st, 2) / 1e6;
+    bands[n].t0 = (double)dbr_int(&f->in, st, 1, "faults", "start_us") / 1e6;
+    bands[n].t1 = dbr_is_null(st, 2) ? -1 : (double)dbr_int(&f->in, st, 2, "faults", "end_us") / 1e6;
     n++;
   }
   sqlite3_finalize(st);
@@ -278,11 +281,11 @@ static int load_faults(rr_file *f, svg_band *bands) {
 
 /* Rows of a query as table rows of cols cells, escaped; beyond limit rows,
  * one row says how many more there are. */
-static void table_rows(FILE *out, rr_file *f, const char *sql, int limit, int cols) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+static void table_rows(FILE *out, rr_file *f, const char *table, const char *sql, int limit, int cols) {
+  sqlite3_stmt *st = dbr_prepare(&f->in, table, sql);
+  if (!st) return;
   int rows = 0, more = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while (dbr_step(&f->in, st, table) > 0) {
     if (rows++ >= limit) {
       more++;
       continue;
@@ -317,8 +320,8 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   svg_escape(out, file);
   /* Customers: Essentials servers, but of a customer's several (CUSTOMER.1,
    * CUSTOMER.2, ...: the same name up to a final ".J") only the first. */
-  int64_t n_ess = rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'essentials'", 0);
-  int64_t n_cust = rr_int(f,
+  int64_t n_ess = rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'essentials'", 0);
+  int64_t n_cust = rr_int(f, "nodes",
                           "SELECT count(*) FROM nodes e WHERE e.role = 'essentials' AND NOT EXISTS (SELECT 1 FROM "
                           "nodes o WHERE o.role = 'essentials' AND o.id < e.id AND substr(rtrim(e.name, "
                           "'0123456789'), -1) = '.' AND rtrim(o.name, '0123456789') = rtrim(e.name, '0123456789'))",
@@ -326,9 +329,9 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fprintf(out, "</p>\n<p id=\"design\">%lld customers", (long long)n_cust);
   if (n_ess != n_cust) fprintf(out, " on %lld Essentials servers", (long long)n_ess);
   fprintf(out, ", %lld agents, %lld gateways, %lld management servers</p>\n",
-          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
-          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
-          (long long)rr_int(f, "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
+          (long long)rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
+          (long long)rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
+          (long long)rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
   if (strcmp(f->status, "complete") != 0) {
     char a[32], b[32];
     snprintf(a, sizeof a, "%lld:%02lld", (long long)(f->end_us / 3600000000LL), (long long)(f->end_us / 60000000 % 60));
@@ -346,15 +349,15 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fputs("</header>\n<h2>Expectations</h2>\n<table id=\"verdicts\">\n<tr><th>verdict</th><th>expectation</th>"
         "<th>what was measured</th></tr>\n",
         out);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(f->db, "SELECT held, name, detail FROM expectations ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
+  sqlite3_stmt *st = dbr_prepare(&f->in, "expectations", "SELECT held, name, detail FROM expectations ORDER BY id");
+  if (st) {
     int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      int held = sqlite3_column_int(st, 0);
+    while (dbr_step(&f->in, st, "expectations") > 0) {
+      int64_t held = dbr_int(&f->in, st, 0, "expectations", "held");
       fprintf(out, "<tr><td class=\"%s\">%s</td><td>", held ? "held" : "failed", held ? "held" : "FAILED");
-      svg_escape(out, (const char *)sqlite3_column_text(st, 1));
+      svg_escape(out, dbr_text(&f->in, st, 1, "expectations", "name"));
       fputs("</td><td>", out);
-      svg_escape(out, (const char *)sqlite3_column_text(st, 2));
+      svg_escape(out, dbr_text(&f->in, st, 2, "expectations", "detail"));
       fputs("</td></tr>\n", out);
       n++;
     }
@@ -370,14 +373,14 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
   fputs("<h2>Peaks against limits</h2>\n<table id=\"peaks\">\n<tr><th>node</th><th>role</th><th>peak agents</th>"
         "<th>limit</th></tr>\n",
         out);
-  table_rows(out, f,
+  table_rows(out, f, "nodes",
              "SELECT n.name, n.role, CAST(max(s.value) AS INTEGER), coalesce(n.agent_limit, '') FROM nodes n "
              "JOIN samples s ON s.node = n.id JOIN metrics m ON m.id = s.metric WHERE m.name = 'agents' AND "
              "n.role IN ('management_server', 'gateway', 'essentials') GROUP BY n.id "
              "ORDER BY n.role = 'essentials', max(s.value) * 1.0 / coalesce(n.agent_limit, 1) DESC, n.id",
              60, 4);
   fputs("</table>\n<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
-  table_rows(out, f, "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
+  table_rows(out, f, "events", "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
   fputs("</table>\n</body>\n</html>\n", out);
 }
 
@@ -387,10 +390,11 @@ typedef struct {
   chart_data *charts;
 } page_args;
 
+/* The page, or why not: reading the file failed while writing it. */
 static const char *page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
   write_html(out, a->f, a->file, a->charts);
-  return NULL;
+  return rr_failed(a->f) ? rr_error(a->f) : NULL;
 }
 
 static const char *svg_writer(FILE *out, const void *arg) {
@@ -459,7 +463,14 @@ int cmd_report(int argc, char **argv) {
   int n_faults = load_faults(&f, faults);
   build_charts(&f, charts, faults, n_faults);
   page_args pa = {&f, file, charts};
-  int rc = cli_write_whole(out_path, page_writer, &pa);
+  /* Nothing is written from a file that failed to read, even half way. */
+  int rc;
+  if (rr_failed(&f)) {
+    fprintf(stderr, "romsim: %s\n", rr_error(&f));
+    rc = EXIT_USAGE;
+  } else {
+    rc = cli_write_whole(out_path, page_writer, &pa); /* says why reading failed, if it did */
+  }
   if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
   for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
     char p[4200];
@@ -490,11 +501,11 @@ typedef struct {
 } cmp_row;
 
 static double figure(rr_file *f, const char *key) {
-  sqlite3_stmt *st;
   double v = -1;
-  if (sqlite3_prepare_v2(f->db, "SELECT value FROM figures WHERE key = ?1", -1, &st, NULL) != SQLITE_OK) return v;
+  sqlite3_stmt *st = dbr_prepare(&f->in, "figures", "SELECT value FROM figures WHERE key = ?1");
+  if (!st) return v;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_double(st, 0);
+  if (dbr_step(&f->in, st, "figures") > 0) v = dbr_num(&f->in, st, 0, "figures", "value");
   sqlite3_finalize(st);
   return v;
 }
@@ -518,12 +529,12 @@ static void role_peak(rr_file *f, const char *role, char *buf, size_t n) {
            "s.node = n.id JOIN metrics m ON m.id = s.metric WHERE m.name = 'agents' AND n.role = '%s' GROUP BY n.id "
            "ORDER BY max(s.value) DESC, n.id LIMIT 1",
            role);
-  sqlite3_stmt *st;
   snprintf(buf, n, "-");
-  if (sqlite3_prepare_v2(f->db, sql, -1, &st, NULL) != SQLITE_OK) return;
-  if (sqlite3_step(st) == SQLITE_ROW)
-    snprintf(buf, n, "%s %lld/%lld", (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
-             (long long)sqlite3_column_int64(st, 2));
+  sqlite3_stmt *st = dbr_prepare(&f->in, "nodes", sql);
+  if (!st) return;
+  if (dbr_step(&f->in, st, "nodes") > 0)
+    snprintf(buf, n, "%s %lld/%lld", dbr_text(&f->in, st, 0, "nodes", "name"),
+             (long long)dbr_int(&f->in, st, 1, "samples", "value"), (long long)dbr_int(&f->in, st, 2, "nodes", "agent_limit"));
   sqlite3_finalize(st);
 }
 
@@ -545,9 +556,9 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
   ROW("simulated (reached of asked)");
   for (int k = 0; k < 2; k++)
     snprintf(k ? rows[n].b : rows[n].a, 96, "%lld agents, %lld gw, %lld ms",
-             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
-             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
-             (long long)rr_int(fs[k], "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
+             (long long)rr_int(fs[k], "nodes", "SELECT count(*) FROM nodes WHERE role = 'agent'", 0),
+             (long long)rr_int(fs[k], "nodes", "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0),
+             (long long)rr_int(fs[k], "nodes", "SELECT count(*) FROM nodes WHERE role = 'management_server'", 0));
   ROW("design");
   for (int k = 0; k < 2; k++) role_peak(fs[k], "management_server", k ? rows[n].b : rows[n].a, 96);
   ROW("peak management server");
@@ -577,11 +588,11 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
     ROW(figs[i].label);
   }
   /* Expectations, by name, from either run. */
-  sqlite3_stmt *st;
   for (int k = 0; k < 2; k++) {
-    if (sqlite3_prepare_v2(fs[k]->db, "SELECT name FROM expectations ORDER BY id", -1, &st, NULL) != SQLITE_OK) continue;
-    while (sqlite3_step(st) == SQLITE_ROW && n < max) {
-      const char *name = (const char *)sqlite3_column_text(st, 0);
+    sqlite3_stmt *st = dbr_prepare(&fs[k]->in, "expectations", "SELECT name FROM expectations ORDER BY id");
+    if (!st) continue;
+    while (n < max && dbr_step(&fs[k]->in, st, "expectations") > 0) {
+      const char *name = dbr_text(&fs[k]->in, st, 0, "expectations", "name");
       bool seen = false;
       for (int i = 0; i < n; i++)
         if (rows[i].label && strncmp(rows[i].label, "expect ", 7) == 0 && strcmp(rows[i].label + 7, name) == 0) seen = true;
@@ -590,14 +601,13 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
       if (!lbl) break;
       snprintf(lbl, strlen(name) + 8, "expect %s", name);
       for (int j = 0; j < 2; j++) {
-        char sql[64];
-        sqlite3_stmt *q;
         char *cell = j ? rows[n].b : rows[n].a;
         snprintf(cell, 96, "-");
-        snprintf(sql, sizeof sql, "SELECT held FROM expectations WHERE name = ?1");
-        if (sqlite3_prepare_v2(fs[j]->db, sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_stmt *q = dbr_prepare(&fs[j]->in, "expectations", "SELECT held FROM expectations WHERE name = ?1");
+        if (q) {
           sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
-          if (sqlite3_step(q) == SQLITE_ROW) snprintf(cell, 96, "%s", sqlite3_column_int(q, 0) ? "held" : "FAILED");
+          if (dbr_step(&fs[j]->in, q, "expectations") > 0)
+            snprintf(cell, 96, "%s", dbr_int(&fs[j]->in, q, 0, "expectations", "held") ? "held" : "FAILED");
           sqlite3_finalize(q);
         }
       }
@@ -700,12 +710,10 @@ int cmd_compare(int argc, char **argv) {
   static cmp_row rows[64];
   memset(rows, 0, sizeof rows);
   int n = compare_rows(&fa, &fb, rows, 64);
-  printf("%-32s %-36s %-36s\n", "", files[0], files[1]);
-  for (int i = 0; i < n; i++) printf("%-32s %-36s %-36s\n", rows[i].label, rows[i].a, rows[i].b);
   int rc = 0;
+  static chart_data ca[CH_COUNT], cb[CH_COUNT];
+  static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
   if (out_path) {
-    static chart_data ca[CH_COUNT], cb[CH_COUNT];
-    static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
     build_charts(&fa, ca, ba, load_faults(&fa, ba));
     build_charts(&fb, cb, bb, load_faults(&fb, bb));
     /* One time axis for both sides, the longer run's. */
@@ -713,8 +721,20 @@ int cmd_compare(int argc, char **argv) {
       double t = ca[c].chart.t_end > cb[c].chart.t_end ? ca[c].chart.t_end : cb[c].chart.t_end;
       ca[c].chart.t_end = cb[c].chart.t_end = t;
     }
+  }
+  /* Everything is read before anything is printed or written. */
+  if (rr_failed(&fa) || rr_failed(&fb)) {
+    fprintf(stderr, "romsim: %s\n", rr_failed(&fa) ? rr_error(&fa) : rr_error(&fb));
+    rc = EXIT_USAGE;
+  } else {
+    printf("%-32s %-36s %-36s\n", "", files[0], files[1]);
+    for (int i = 0; i < n; i++) printf("%-32s %-36s %-36s\n", rows[i].label, rows[i].a, rows[i].b);
+  }
+  if (out_path && rc == 0) {
     compare_page cp = {files, rows, n, ca, cb};
     rc = cli_write_whole(out_path, compare_writer, &cp);
+  }
+  if (out_path) {
     free_charts(ca);
     free_charts(cb);
   }

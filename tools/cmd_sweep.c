@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rm_scenario.h"
 #include "sweep.h"
 
 static const char *sweep_usage =
@@ -138,11 +139,13 @@ int cmd_sweep(int argc, char **argv) {
     } else if (strcmp(name, "--duration") == 0) {
       if (parse_dur("--duration", v, &o.duration)) return EXIT_USAGE;
       if (o.duration <= 0) return cli_usage_error("sweep: --duration must be more than 0");
+      if (o.duration > RM_SCENARIO_MAX_DURATION)
+        return cli_usage_error("sweep: --duration must be at most 3650d (ten years), not '%s'", v);
     } else if (strcmp(name, "--jobs") == 0) {
       if (parse_int(v, 1, 1024, &o.jobs)) return cli_usage_error("sweep: --jobs needs a number from 1 to 1024, not '%s'", v);
     } else if (strcmp(name, "--replications") == 0) {
-      if (parse_int(v, 1, 10000, &o.replications))
-        return cli_usage_error("sweep: --replications needs a number from 1 to 10000, not '%s'", v);
+      if (parse_int(v, 1, SW_MAX_REPLICATIONS, &o.replications))
+        return cli_usage_error("sweep: --replications needs a number from 1 to %d, not '%s'", SW_MAX_REPLICATIONS, v);
     } else if (strcmp(name, "--seed") == 0) {
       if (cli_parse_seed(v, &o.seed))
         return cli_usage_error("sweep: --seed needs an integer from 0 to 18446744073709551615, not '%s'", v);

@@ -117,7 +117,7 @@ int cli_write_whole(const char *path, cli_writer fn, const void *arg) {
   if (fclose(out) != 0 && !e) e = errno;
   if (why || e) {
     rs_partial_abandon(&file);
-    return cli_usage_error("%s: cannot write: %s", path, why ? why : strerror(e));
+    return why ? cli_usage_error("%s", why) : cli_usage_error("%s: cannot write: %s", path, strerror(e));
   }
   if (rs_partial_commit(&file, err, sizeof err)) return cli_usage_error("%s", err);
   return 0;

@@ -18,6 +18,11 @@
 
 #include "rs_time.h"
 
+/* The most replications of a case (--replications), and of cases a sweep
+ * file may hold. */
+#define SW_MAX_REPLICATIONS 10000
+#define SW_MAX_CASES 10000000
+
 /* Roles a sweep can fail, one node at a time. */
 typedef enum { SW_GATEWAY, SW_MS, SW_RMS_NODE, SW_SQL_NODE, SW_ESSENTIALS, SW_SITE, SW_ROLES } sw_role;
 

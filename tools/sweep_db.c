@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db_read.h"
+#include "rm_scenario.h"
 #include "rm_units.h"
 #include "rs_file.h"
 #include "rs_results.h"
@@ -142,9 +144,39 @@ int sw_check_output(const char *path, const char *const *inputs, char *err, size
   return rs_file_check(path, "the sweep file", inputs, err, errlen);
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *buf, size_t len) {
-  const unsigned char *t = sqlite3_column_text(st, i);
-  snprintf(buf, len, "%s", t ? (const char *)t : "");
+/* The schema of docs/results.md: every column, its type, and whether NULL
+ * means something in it (an empty text is written as NULL where it may be
+ * empty). */
+static const dbr_column meta_cols[] = {{"key", DBR_TEXT, false}, {"value", DBR_TEXT, false}, {NULL, 0, 0}};
+static const dbr_column sweep_cols[] = {
+    {"romsim_version", DBR_TEXT, false}, {"scenario_name", DBR_TEXT, false}, {"scenario_file", DBR_TEXT, false},
+    {"scenario_sha256", DBR_TEXT, false}, {"scenario_text", DBR_TEXT, false}, {"seed", DBR_INT, false},
+    {"roles", DBR_TEXT, true},            {"pairs", DBR_INT, false},          {"at_us", DBR_INT, false},
+    {"for_us", DBR_INT, false},           {"duration_us", DBR_INT, false},    {"replications", DBR_INT, false},
+    {"cases", DBR_INT, false},            {"shard", DBR_TEXT, false},         {"status", DBR_TEXT, false},
+    {"created", DBR_TEXT, false},         {NULL, 0, 0}};
+static const dbr_column cases_cols[] = {{"id", DBR_INT, false},     {"label", DBR_TEXT, false},
+                                        {"kind1", DBR_TEXT, true},  {"target1", DBR_TEXT, true},
+                                        {"kind2", DBR_TEXT, true},  {"target2", DBR_TEXT, true},
+                                        {NULL, 0, 0}};
+static const dbr_column items_cols[] = {
+    {"case_id", DBR_INT, false},         {"replication", DBR_INT, false},    {"seed", DBR_INT, false},
+    {"status", DBR_TEXT, false},         {"capacity_held", DBR_INT, false},  {"worst_node", DBR_TEXT, true},
+    {"worst_peak", DBR_INT, false},      {"worst_limit", DBR_INT, false},    {"over_nodes", DBR_INT, false},
+    {"generated_bytes", DBR_INT, false}, {"dropped_bytes", DBR_INT, false},  {"latency_max_us", DBR_INT, false},
+    {"latency_p99_us", DBR_INT, false},  {"recover_us", DBR_INT, true},      {"expectations_failed", DBR_INT, false},
+    {"held", DBR_INT, false},            {"detail", DBR_TEXT, true},         {"events", DBR_INT, false},
+    {NULL, 0, 0}};
+static const dbr_table sweep_tables[] = {
+    {"meta", meta_cols}, {"sweep", sweep_cols}, {"cases", cases_cols}, {"items", items_cols}};
+
+/* Text of a column into buf; one that may be NULL (empty) in opt_text. */
+static void col_text(dbr *r, sqlite3_stmt *st, int i, const char *table, const char *column, char *buf, size_t len) {
+  snprintf(buf, len, "%s", dbr_text(r, st, i, table, column));
+}
+
+static void opt_text(dbr *r, sqlite3_stmt *st, int i, const char *table, const char *column, char *buf, size_t len) {
+  snprintf(buf, len, "%s", dbr_is_null(st, i) ? "" : dbr_text(r, st, i, table, column));
 }
 
 bool sw_is_sweep(const char *path) {
@@ -169,129 +201,241 @@ bool sw_is_sweep(const char *path) {
 
 int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
   memset(s, 0, sizeof *s);
-  struct stat sb;
-  if (stat(path, &sb) != 0) {
-    snprintf(err, errlen, "%s: cannot open the sweep file: %s", path, strerror(errno));
-    return -1;
-  }
-  if (!sw_is_sweep(path)) {
-    snprintf(err, errlen, "%s: not a sweep file (romsim sweep writes them)", path);
-    return -1;
-  }
-  sqlite3 *db = NULL;
+  dbr in;
   sqlite3_stmt *st = NULL;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) goto damaged;
-  int version = -1;
-  if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'sweep_schema_version'", -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    version = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  st = NULL;
-  if (version != SW_SCHEMA_VERSION) {
-    snprintf(err, errlen, "%s: a sweep file of schema version %d; this romsim reads version %d", path, version,
-             SW_SCHEMA_VERSION);
-    sqlite3_close(db);
-    return -1;
+  if (dbr_open(&in, path, "sweep file")) goto fail;
+  if (!sw_is_sweep(path)) {
+    dbr_fail(&in, "not a sweep file (romsim sweep writes them)");
+    goto fail;
   }
+  int version, rc;
+  if (dbr_version(&in, "sweep_schema_version", &version)) goto fail;
+  if (version != SW_SCHEMA_VERSION) {
+    dbr_fail(&in, "a sweep file of schema version %d%s; this romsim reads version %d", version,
+             version > SW_SCHEMA_VERSION ? ", from a newer romsim" : "", SW_SCHEMA_VERSION);
+    goto fail;
+  }
+  /* The whole file, then every table, before anything is read from it. */
+  if (dbr_check_integrity(&in)) goto fail;
+  for (size_t i = 0; i < sizeof sweep_tables / sizeof sweep_tables[0]; i++)
+    if (dbr_check_table(&in, &sweep_tables[i])) goto fail;
   sw_head *h = &s->head;
-  if (sqlite3_prepare_v2(db, "SELECT romsim_version, scenario_name, scenario_file, scenario_sha256, scenario_text, seed, "
-                             "roles, pairs, at_us, for_us, duration_us, replications, cases, shard, status, created "
-                             "FROM sweep",
-                         -1, &st, NULL) != SQLITE_OK ||
-      sqlite3_step(st) != SQLITE_ROW)
-    goto damaged;
-  col_text(st, 0, h->version, sizeof h->version);
-  col_text(st, 1, h->scenario, sizeof h->scenario);
-  col_text(st, 2, h->file, sizeof h->file);
-  col_text(st, 3, h->sha256, sizeof h->sha256);
-  const unsigned char *t = sqlite3_column_text(st, 4);
-  h->text = strdup(t ? (const char *)t : "");
-  h->seed = (uint64_t)sqlite3_column_int64(st, 5);
-  col_text(st, 6, h->roles, sizeof h->roles);
-  h->pairs = sqlite3_column_int(st, 7);
-  h->at_us = sqlite3_column_int64(st, 8);
-  h->for_us = sqlite3_column_int64(st, 9);
-  h->duration_us = sqlite3_column_int64(st, 10);
-  h->replications = sqlite3_column_int(st, 11);
-  h->n_cases = sqlite3_column_int(st, 12);
+  if (!(st = dbr_prepare(&in, "sweep",
+                         "SELECT romsim_version, scenario_name, scenario_file, scenario_sha256, scenario_text, seed, "
+                         "roles, pairs, at_us, for_us, duration_us, replications, cases, shard, status, created "
+                         "FROM sweep")))
+    goto fail;
+  if ((rc = dbr_step(&in, st, "sweep")) <= 0) {
+    if (rc == 0) dbr_damaged(&in, "no sweep in it");
+    goto fail;
+  }
+  col_text(&in, st, 0, "sweep", "romsim_version", h->version, sizeof h->version);
+  col_text(&in, st, 1, "sweep", "scenario_name", h->scenario, sizeof h->scenario);
+  col_text(&in, st, 2, "sweep", "scenario_file", h->file, sizeof h->file);
+  col_text(&in, st, 3, "sweep", "scenario_sha256", h->sha256, sizeof h->sha256);
+  h->text = strdup(dbr_text(&in, st, 4, "sweep", "scenario_text"));
+  h->seed = (uint64_t)dbr_int(&in, st, 5, "sweep", "seed");
+  opt_text(&in, st, 6, "sweep", "roles", h->roles, sizeof h->roles);
+  int64_t pairs = dbr_int(&in, st, 7, "sweep", "pairs");
+  h->at_us = dbr_int(&in, st, 8, "sweep", "at_us");
+  h->for_us = dbr_int(&in, st, 9, "sweep", "for_us");
+  h->duration_us = dbr_int(&in, st, 10, "sweep", "duration_us");
+  int64_t replications = dbr_int(&in, st, 11, "sweep", "replications"), n_cases = dbr_int(&in, st, 12, "sweep", "cases");
   char shard[32];
-  col_text(st, 13, shard, sizeof shard);
+  col_text(&in, st, 13, "sweep", "shard", shard, sizeof shard);
   int used = 0;
   if (sscanf(shard, "%d/%d%n", &h->shard_k, &h->shard_n, &used) != 2 || shard[used] || h->shard_k < 1 ||
-      h->shard_k > h->shard_n)
-    goto damaged;
-  col_text(st, 14, h->status, sizeof h->status);
-  col_text(st, 15, h->created, sizeof h->created);
+      h->shard_k > h->shard_n) {
+    char q[64];
+    dbr_damaged(&in, "sweep.shard is '%s', not K/N", dbr_quote(q, sizeof q, shard));
+    goto fail;
+  }
+  col_text(&in, st, 14, "sweep", "status", h->status, sizeof h->status);
+  col_text(&in, st, 15, "sweep", "created", h->created, sizeof h->created);
   sqlite3_finalize(st);
   st = NULL;
-  if (!h->text || h->n_cases < 1 || h->n_cases > 10000000 || h->replications < 1 || h->shard_n < 1) goto damaged;
+  if (!h->text) {
+    dbr_fail(&in, "out of memory");
+    goto fail;
+  }
+  /* The bounds of docs/results.md: what no sweep writes is damage. */
+  char d[32], q[48];
+  if (h->duration_us <= 0 || h->duration_us > RM_SCENARIO_MAX_DURATION) {
+    dbr_damaged(&in, "sweep.duration_us is %lld us: a run lasts more than 0 and at most %s", (long long)h->duration_us,
+                rs_duration_format(RM_SCENARIO_MAX_DURATION, d, sizeof d));
+    goto fail;
+  }
+  rs_duration_format(h->duration_us, d, sizeof d);
+  if (h->at_us < 0 || h->at_us >= h->duration_us) {
+    dbr_damaged(&in, "sweep.at_us is %lld us, outside the runs (0 to %s)", (long long)h->at_us, d);
+    goto fail;
+  }
+  if (h->for_us <= 0) {
+    dbr_damaged(&in, "sweep.for_us is %lld us: a failure lasts more than 0", (long long)h->for_us);
+    goto fail;
+  }
+  if (pairs != 0 && pairs != 1) {
+    dbr_damaged(&in, "sweep.pairs is %lld, not 0 or 1", (long long)pairs);
+    goto fail;
+  }
+  h->pairs = (int)pairs;
+  if (strcmp(h->status, "complete") != 0 && strcmp(h->status, "interrupted") != 0) {
+    dbr_damaged(&in, "sweep.status is '%s', not complete or interrupted", dbr_quote(q, sizeof q, h->status));
+    goto fail;
+  }
+  if (n_cases < 1 || n_cases > SW_MAX_CASES) {
+    dbr_damaged(&in, "sweep.cases is %lld, not 1 to %d", (long long)n_cases, SW_MAX_CASES);
+    goto fail;
+  }
+  if (replications < 1 || replications > SW_MAX_REPLICATIONS) {
+    dbr_damaged(&in, "sweep.replications is %lld, not 1 to %d", (long long)replications, SW_MAX_REPLICATIONS);
+    goto fail;
+  }
+  h->n_cases = (int)n_cases;
+  h->replications = (int)replications;
   s->cases = calloc((size_t)h->n_cases, sizeof *s->cases);
-  if (!s->cases) goto damaged;
-  if (sqlite3_prepare_v2(db, "SELECT id, label, kind1, target1, kind2, target2 FROM cases ORDER BY id", -1, &st, NULL) !=
-      SQLITE_OK)
-    goto damaged;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    if (s->n_cases >= h->n_cases) goto damaged;
+  if (!s->cases) {
+    dbr_fail(&in, "out of memory");
+    goto fail;
+  }
+  if (!(st = dbr_prepare(&in, "cases", "SELECT id, label, kind1, target1, kind2, target2 FROM cases ORDER BY id")))
+    goto fail;
+  while ((rc = dbr_step(&in, st, "cases")) > 0) {
+    if (s->n_cases >= h->n_cases) {
+      dbr_damaged(&in, "it has more cases than sweep.cases (%d)", h->n_cases);
+      goto fail;
+    }
     sw_case *c = &s->cases[s->n_cases];
-    c->id = sqlite3_column_int(st, 0);
-    if (c->id != s->n_cases) goto damaged;
-    col_text(st, 1, c->label, sizeof c->label);
-    for (int k = 0; k < 2; k++)
-      if (sqlite3_column_type(st, 2 + 2 * k) != SQLITE_NULL) {
-        col_text(st, 2 + 2 * k, c->kind[k], sizeof c->kind[k]);
-        col_text(st, 3 + 2 * k, c->target[k], sizeof c->target[k]);
-        c->n_faults = k + 1;
+    int64_t id = dbr_int(&in, st, 0, "cases", "id");
+    if (id != s->n_cases) {
+      dbr_damaged(&in, "cases.id %lld is out of order (case %d expected)", (long long)id, s->n_cases);
+      goto fail;
+    }
+    c->id = (int)id;
+    col_text(&in, st, 1, "cases", "label", c->label, sizeof c->label);
+    /* Up to two failures, each a kind and a target, the first first. */
+    for (int k = 0; k < 2; k++) {
+      const char *kind = k ? "kind2" : "kind1", *target = k ? "target2" : "target1";
+      bool has_kind = !dbr_is_null(st, 2 + 2 * k), has_target = !dbr_is_null(st, 3 + 2 * k);
+      if (has_kind != has_target) {
+        dbr_damaged(&in, "cases.%s is NULL but cases.%s is not (case %d)", has_kind ? target : kind,
+                    has_kind ? kind : target, s->n_cases);
+        goto fail;
       }
+      if (!has_kind) continue;
+      if (c->n_faults != k) {
+        dbr_damaged(&in, "cases.kind2 is set but cases.kind1 is NULL (case %d)", s->n_cases);
+        goto fail;
+      }
+      opt_text(&in, st, 2 + 2 * k, "cases", kind, c->kind[k], sizeof c->kind[k]);
+      opt_text(&in, st, 3 + 2 * k, "cases", target, c->target[k], sizeof c->target[k]);
+      if (strcmp(c->kind[k], "crash") != 0 && strcmp(c->kind[k], "site_outage") != 0) {
+        dbr_damaged(&in, "cases.%s is '%s' (case %d), not crash or site_outage", kind,
+                    dbr_quote(q, sizeof q, c->kind[k]), s->n_cases);
+        goto fail;
+      }
+      c->n_faults = k + 1;
+    }
     s->n_cases++;
   }
   sqlite3_finalize(st);
   st = NULL;
-  if (s->n_cases != h->n_cases) goto damaged;
+  if (rc < 0) goto fail;
+  if (s->n_cases != h->n_cases) {
+    dbr_damaged(&in, "it has %d cases; sweep.cases says %d", s->n_cases, h->n_cases);
+    goto fail;
+  }
   int64_t n_items = 0;
-  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM items", -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
-    goto damaged;
+  if (!(st = dbr_prepare(&in, "items", "SELECT count(*) FROM items"))) goto fail;
+  if (dbr_step(&in, st, "items") <= 0) goto fail;
   n_items = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   st = NULL;
-  if (n_items > (int64_t)h->n_cases * h->replications) goto damaged;
+  if (n_items > (int64_t)h->n_cases * h->replications) {
+    dbr_damaged(&in, "it has %lld items, more than its %d cases x %d replications", (long long)n_items, h->n_cases,
+                h->replications);
+    goto fail;
+  }
   s->items = calloc((size_t)(n_items ? n_items : 1), sizeof *s->items);
-  if (!s->items) goto damaged;
-  if (sqlite3_prepare_v2(db, "SELECT case_id, replication, seed, status, capacity_held, worst_node, worst_peak, "
-                             "worst_limit, over_nodes, generated_bytes, dropped_bytes, latency_max_us, latency_p99_us, "
-                             "recover_us, expectations_failed, held, detail, events FROM items "
-                             "ORDER BY case_id, replication",
-                         -1, &st, NULL) != SQLITE_OK)
-    goto damaged;
-  while (sqlite3_step(st) == SQLITE_ROW && s->n_items < n_items) {
+  if (!s->items) {
+    dbr_fail(&in, "out of memory");
+    goto fail;
+  }
+  if (!(st = dbr_prepare(&in, "items",
+                         "SELECT case_id, replication, seed, status, capacity_held, worst_node, worst_peak, "
+                         "worst_limit, over_nodes, generated_bytes, dropped_bytes, latency_max_us, latency_p99_us, "
+                         "recover_us, expectations_failed, held, detail, events FROM items "
+                         "ORDER BY case_id, replication")))
+    goto fail;
+  while (s->n_items < n_items && (rc = dbr_step(&in, st, "items")) > 0) {
     sw_item *it = &s->items[s->n_items++];
-    it->case_id = sqlite3_column_int(st, 0);
-    it->rep = sqlite3_column_int(st, 1);
-    if (it->case_id < 0 || it->case_id >= s->n_cases || it->rep < 0 || it->rep >= h->replications) goto damaged;
-    it->seed = (uint64_t)sqlite3_column_int64(st, 2);
-    col_text(st, 3, it->status, sizeof it->status);
-    it->capacity_held = sqlite3_column_int(st, 4);
-    col_text(st, 5, it->worst_node, sizeof it->worst_node);
-    it->worst_peak = sqlite3_column_int64(st, 6);
-    it->worst_limit = sqlite3_column_int64(st, 7);
-    it->over_nodes = sqlite3_column_int(st, 8);
-    it->generated = sqlite3_column_int64(st, 9);
-    it->dropped = sqlite3_column_int64(st, 10);
-    it->latency_max_us = sqlite3_column_int64(st, 11);
-    it->latency_p99_us = sqlite3_column_int64(st, 12);
-    it->recover_us = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 13);
-    it->expect_failed = sqlite3_column_int(st, 14);
-    it->held = sqlite3_column_int(st, 15);
-    col_text(st, 16, it->detail, sizeof it->detail);
-    it->events = (uint64_t)sqlite3_column_int64(st, 17);
+    int64_t case_id = dbr_int(&in, st, 0, "items", "case_id"), rep = dbr_int(&in, st, 1, "items", "replication");
+    if (case_id < 0 || case_id >= s->n_cases || rep < 0 || rep >= h->replications) {
+      dbr_damaged(&in, "items: case %lld, replication %lld is not in the sweep", (long long)case_id, (long long)rep);
+      goto fail;
+    }
+    it->case_id = (int)case_id;
+    it->rep = (int)rep;
+    /* Each run's figures within bounds: verdicts 0 or 1, counts and bytes
+     * not negative, times within a run. */
+    enum { FLAG, COUNT, INT_COUNT, TIME };
+    static const struct {
+      int col;
+      const char *name;
+      int kind;
+    } bounds[] = {{4, "capacity_held", FLAG},     {15, "held", FLAG},          {6, "worst_peak", COUNT},
+                  {7, "worst_limit", COUNT},      {8, "over_nodes", INT_COUNT}, {9, "generated_bytes", COUNT},
+                  {10, "dropped_bytes", COUNT},   {14, "expectations_failed", INT_COUNT}, {17, "events", COUNT},
+                  {11, "latency_max_us", TIME},   {12, "latency_p99_us", TIME}, {13, "recover_us", TIME}};
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+      if (dbr_is_null(st, bounds[b].col) && bounds[b].col == 13) continue; /* recover_us: never */
+      int64_t v = dbr_int(&in, st, bounds[b].col, "items", bounds[b].name);
+      int kind = bounds[b].kind;
+      bool bad = kind == FLAG        ? v != 0 && v != 1
+                 : kind == TIME      ? v < 0 || v > h->duration_us
+                 : kind == INT_COUNT ? v < 0 || v > INT32_MAX
+                                     : v < 0;
+      if (bad) {
+        char why[64];
+        snprintf(why, sizeof why, "%s", kind == FLAG ? "not 0 or 1" : kind == TIME ? "outside the runs (0 to " : "negative");
+        dbr_damaged(&in, "items.%s is %lld (case %d, replication %d), %s%s%s", bounds[b].name, (long long)v, it->case_id,
+                    it->rep, why, kind == TIME ? d : "", kind == TIME ? ")" : "");
+        goto fail;
+      }
+    }
+    it->seed = (uint64_t)dbr_int(&in, st, 2, "items", "seed");
+    col_text(&in, st, 3, "items", "status", it->status, sizeof it->status);
+    if (strcmp(it->status, "complete") != 0 && strcmp(it->status, "interrupted") != 0 &&
+        strcmp(it->status, "failed") != 0) {
+      dbr_damaged(&in, "items.status is '%s' (case %d, replication %d), not complete, interrupted or failed",
+                  dbr_quote(q, sizeof q, it->status), it->case_id, it->rep);
+      goto fail;
+    }
+    it->capacity_held = (int)dbr_int(&in, st, 4, "items", "capacity_held");
+    opt_text(&in, st, 5, "items", "worst_node", it->worst_node, sizeof it->worst_node);
+    it->worst_peak = dbr_int(&in, st, 6, "items", "worst_peak");
+    it->worst_limit = dbr_int(&in, st, 7, "items", "worst_limit");
+    it->over_nodes = (int)dbr_int(&in, st, 8, "items", "over_nodes");
+    it->generated = dbr_int(&in, st, 9, "items", "generated_bytes");
+    it->dropped = dbr_int(&in, st, 10, "items", "dropped_bytes");
+    it->latency_max_us = dbr_int(&in, st, 11, "items", "latency_max_us");
+    it->latency_p99_us = dbr_int(&in, st, 12, "items", "latency_p99_us");
+    it->recover_us = dbr_is_null(st, 13) ? -1 : dbr_int(&in, st, 13, "items", "recover_us");
+    it->expect_failed = (int)dbr_int(&in, st, 14, "items", "expectations_failed");
+    it->held = (int)dbr_int(&in, st, 15, "items", "held");
+    opt_text(&in, st, 16, "items", "detail", it->detail, sizeof it->detail);
+    it->events = (uint64_t)dbr_int(&in, st, 17, "items", "events");
   }
   sqlite3_finalize(st);
-  sqlite3_close(db);
+  st = NULL;
+  if (dbr_failed(&in)) goto fail;
+  dbr_close(&in);
   return 0;
-damaged:
+fail:
   sqlite3_finalize(st);
-  sqlite3_close(db);
+  dbr_close(&in);
   sw_free(s);
-  snprintf(err, errlen, "%s: the sweep file is damaged", path);
+  snprintf(err, errlen, "%s", in.err);
   return -1;
 }
 
