@@ -222,6 +222,8 @@ int main(int argc, char **argv) {
   clock_t t0 = clock();
   for (size_t i = 0; i < corpus.n; i++) LLVMFuzzerTestOneInput(corpus.v[i].data, corpus.v[i].size);
   size_t cap = 1 << 16;
+  for (size_t i = 0; i < corpus.n; i++)
+    if (corpus.v[i].size + 4096 > cap) cap = corpus.v[i].size + 4096;
   uint8_t *buf = malloc(cap);
   uint64_t s = seed * 0x9E3779B97F4A7C15u + 1;
   for (long long r = 0; r < runs; r++) {
