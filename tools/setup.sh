@@ -18,7 +18,9 @@ builddir=build
 options="-Dwerror=true"
 case "${1:-}" in
   "") ;;
-  --asan) builddir=build-asan; options="$options -Db_sanitize=address,undefined -Db_lundef=false" ;;
+  --asan) builddir=build-asan
+          # Undefined behaviour stops the program, so a test that meets it fails.
+          options="$options -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=undefined" ;;
   -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "setup.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
