@@ -33,6 +33,28 @@ int dbr_damaged(dbr *r, const char *fmt, ...) {
   return -1;
 }
 
+int dbr_sqlite_open(const char *path, sqlite3 **db) {
+  /* As a URI: file: and the path, every byte but the unreserved ones and
+   * '/' escaped as %HH. */
+  size_t n = strlen(path);
+  char *uri = malloc(3 * n + 32);
+  if (!uri) {
+    *db = NULL;
+    return SQLITE_NOMEM;
+  }
+  size_t k = (size_t)sprintf(uri, "file:");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+      uri[k++] = (char)*p;
+    else
+      k += (size_t)sprintf(uri + k, "%%%02X", *p);
+  }
+  strcpy(uri + k, "?immutable=1");
+  int rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  free(uri);
+  return rc;
+}
+
 int dbr_open(dbr *r, const char *path, const char *what) {
   memset(r, 0, sizeof *r);
   r->path = path;
@@ -40,7 +62,7 @@ int dbr_open(dbr *r, const char *path, const char *what) {
   struct stat sb;
   if (stat(path, &sb) != 0) return dbr_fail(r, "cannot open the %s: %s", what, strerror(errno));
   if (!S_ISREG(sb.st_mode)) return dbr_fail(r, "not a %s (not a regular file)", what);
-  if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+  if (dbr_sqlite_open(path, &r->db) != SQLITE_OK) {
     dbr_fail(r, "cannot open the %s: %s", what, r->db ? sqlite3_errmsg(r->db) : "out of memory");
     dbr_close(r);
     return -1;

@@ -47,6 +47,13 @@ typedef struct {
   const dbr_column *cols;   /* ended by a column without a name */
 } dbr_table;
 
+/* Open the SQLite file at path to read it and nothing else: read-only and
+ * immutable (a results or sweep file is never changed once written), so
+ * that reading never creates a file beside it (-wal, -shm or -journal, as
+ * SQLite would for a file whose header asks for WAL) nor takes a lock.
+ * Returns SQLite's code; *db is set as sqlite3_open_v2 sets it. */
+int dbr_sqlite_open(const char *path, sqlite3 **db);
+
 /* Open path read-only as a `what` ("results file"). Returns 0, or -1 with a
  * message in r->err when it is missing, not a regular file, or cannot be
  * opened. Opening does not read the file: a file that is not a database is

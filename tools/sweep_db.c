@@ -183,7 +183,7 @@ bool sw_is_sweep(const char *path) {
   sqlite3 *db = NULL;
   struct stat sb;
   if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return false;
-  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+  if (dbr_sqlite_open(path, &db) != SQLITE_OK) {
     sqlite3_close(db);
     return false;
   }
