@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rm_index.h"
 #include "rs_time.h"
 
 /* One line of `customers:`: count customers of the same shape. */
@@ -220,6 +221,11 @@ typedef struct {
   char *replay_text;
   int n_expect;
   rm_expect_spec *expect;
+  /* Lookups by name, built as the names are read (keys point into the
+   * arrays above). */
+  rm_index ms_index;      /* management server name -> index in ms_names */
+  rm_index gw_index;      /* gateway name -> index in gw_names */
+  rm_index spec_index;    /* customer line prefix -> index in specs */
 } rm_scenario;
 
 /* Check a fault's target for its kind: a node, link:NODE or a selector
