@@ -751,11 +751,31 @@ static int read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list, rm_index 
   return 0;
 }
 
+/* The nodes of a role that can fail at random (RM_RANDOM_*). */
+static double role_nodes(const rm_scenario *sc, int r) {
+  switch (r) {
+  case RM_RANDOM_AGENT: return (double)rm_scenario_agents(sc);
+  case RM_RANDOM_ESSENTIALS: return (double)rm_scenario_essentials(sc);
+  case RM_RANDOM_GATEWAY: return sc->n_gw;
+  case RM_RANDOM_MS: return sc->n_ms;
+  default: return 2; /* a cluster's nodes */
+  }
+}
+
+/* The random failures of a role expected over duration: each node is up
+ * MTBF and down MTTR on average. */
+static double role_failures(const rm_scenario *sc, int r, rs_time_t duration) {
+  const rm_random_failures *rf = &sc->random[r];
+  if (rf->mtbf <= 0) return 0;
+  return role_nodes(sc, r) * (double)duration / ((double)rf->mtbf + (double)rf->mttr);
+}
+
 /* `random_failures: {gateway: {mtbf: 90d, mttr: 4h, repair: lognormal, cv: 0.5}, ...}` */
 static int read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
   static const char *const roles[RM_RANDOM_ROLES + 1] = {"agent", "essentials", "gateway", "management_server",
                                                           "rms_node", "sql_node", NULL};
   static const char *const keys[] = {"mtbf", "mttr", "repair", "cv", NULL};
+  yaml_node_t *mtbf_at[RM_RANDOM_ROLES] = {NULL};
   if (rm_yaml_check_keys(y, map, "random_failures", roles)) return -1;
   for (int r = 0; r < RM_RANDOM_ROLES; r++) {
     yaml_node_t *m = rm_yaml_get(y, map, roles[r]), *v;
@@ -763,6 +783,7 @@ static int read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
     rm_random_failures *rf = &sc->random[r];
     if (rm_yaml_check_keys(y, m, roles[r], keys)) return -1;
     if (!(v = rm_yaml_get(y, m, "mtbf"))) return rm_yaml_error(y, m, "%s needs mtbf (mean time between failures)", roles[r]);
+    mtbf_at[r] = v;
     if (rm_yaml_duration(y, v, "mtbf", 1, &rf->mtbf)) return -1;
     if (!(v = rm_yaml_get(y, m, "mttr"))) return rm_yaml_error(y, m, "%s needs mttr (mean time to repair)", roles[r]);
     if (rm_yaml_duration(y, v, "mttr", 1, &rf->mttr)) return -1;
@@ -778,7 +799,28 @@ static int read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
       if (rm_yaml_double(y, v, "cv", 0.01, 10, &rf->cv)) return -1;
     }
   }
+  /* An event storm is refused at the MTBF that makes most of it. */
+  double expected = rm_scenario_random_failures(sc, sc->duration);
+  if (expected > RM_MAX_RANDOM_FAILURES) {
+    int worst = 0;
+    for (int r = 1; r < RM_RANDOM_ROLES; r++)
+      if (role_failures(sc, r, sc->duration) > role_failures(sc, worst, sc->duration)) worst = r;
+    char d[32], b[32], t[32];
+    const rm_random_failures *rf = &sc->random[worst];
+    return rm_yaml_error(y, mtbf_at[worst],
+                         "mtbf: about %.3g random failures expected in the run (%.3g of them of %.0f %s nodes x %s / "
+                         "(mtbf %s + mttr %s)), more than romsim draws (%d): give a longer mtbf",
+                         expected, role_failures(sc, worst, sc->duration), role_nodes(sc, worst), roles[worst],
+                         rs_duration_format(sc->duration, d, sizeof d), rs_duration_format(rf->mtbf, b, sizeof b),
+                         rs_duration_format(rf->mttr, t, sizeof t), RM_MAX_RANDOM_FAILURES);
+  }
   return 0;
+}
+
+double rm_scenario_random_failures(const rm_scenario *sc, rs_time_t duration) {
+  double n = 0;
+  for (int r = 0; r < RM_RANDOM_ROLES; r++) n += role_failures(sc, r, duration);
+  return n;
 }
 
 /* Read exactly n digits at s[*i]. Returns the value, or -1. */

@@ -258,6 +258,16 @@ int rm_scenario_parse(rm_scenario *sc, const char *file, const char *text, size_
 
 void rm_scenario_free(rm_scenario *sc);
 
+/* The random failures expected over a run of duration: for each role with
+ * an MTBF, its nodes x duration / (MTBF + MTTR). */
+double rm_scenario_random_failures(const rm_scenario *sc, rs_time_t duration);
+
+/* The most random failures a run may expect: each is two steps of the
+ * timeline, a fault row and a few events in the results file, and sets off
+ * failovers and alerts; beyond this, a scenario is an event storm (an MTBF
+ * far below the run's sample interval) and the loader refuses it. */
+#define RM_MAX_RANDOM_FAILURES 10000000
+
 /* Total customers, Essentials servers and agents described. */
 int64_t rm_scenario_customers(const rm_scenario *sc);
 int64_t rm_scenario_essentials(const rm_scenario *sc);
