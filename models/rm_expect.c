@@ -242,23 +242,26 @@ static void judge_backlog(rm_group *g, const rm_expect_spec *x, rm_verdict *v, r
 
 /* The agents a list of names and selectors gives, as flags per agent. */
 static void select_agents(rm_group *g, const rm_expect_spec *x, uint8_t *in) {
+  bool role_done[3] = {false, false, false}; /* role:agent, role:server, role:client: once each */
   for (int i = 0; i < x->n_agents; i++) {
     const char *t = x->agents[i];
     const char *c = strncmp(t, "agents:", 7) == 0 ? t + 7 : strncmp(t, "customer:", 9) == 0 ? t + 9 : NULL;
-    for (int64_t a = 0; a < g->n_agents; a++) {
-      const rm_agent *ag = &g->agents[a];
-      bool hit;
-      if (c)
-        hit = rm_essentials_of((const rm_essentials *)(const void *)ag->ess, c);
-      else if (strcmp(t, "role:agent") == 0)
-        hit = true;
-      else if (strcmp(t, "role:server") == 0)
-        hit = ag->server;
-      else if (strcmp(t, "role:client") == 0)
-        hit = !ag->server;
-      else
-        hit = strcmp(ag->node.name, t) == 0;
-      if (hit) in[a] = 1;
+    int role = strcmp(t, "role:agent") == 0 ? 0 : strcmp(t, "role:server") == 0 ? 1 : strcmp(t, "role:client") == 0 ? 2 : -1;
+    if (c) {
+      int first, n;
+      if (rm_group_customer(g, c, &first, &n)) continue;
+      for (int e = first; e < first + n; e++) {
+        const rm_essentials *es = &g->ess[e];
+        memset(in + es->first_agent, 1, (size_t)(es->servers + es->clients));
+      }
+    } else if (role >= 0) {
+      if (role_done[role]) continue;
+      role_done[role] = true;
+      for (int64_t a = 0; a < g->n_agents; a++)
+        if (role == 0 || g->agents[a].server == (role == 1)) in[a] = 1;
+    } else {
+      rm_node *n = rm_group_find(g, t);
+      if (n && n->role == RM_AGENT) in[RS_CONTAINER_OF(n, rm_agent, node) - g->agents] = 1;
     }
   }
 }

@@ -37,21 +37,18 @@ static int add_step(rm_timeline *tl, rs_time_t t, int fault, rm_action a, int fi
 }
 
 /* Append a customer's Essentials servers (with ess) and then their agents
- * (with agents), in id order. -1 when no Essentials server is the customer's
- * or memory ran out. */
+ * (with agents), in id order. -1 when no customer has that name or memory
+ * ran out. */
 static int add_customer(rm_timeline *tl, rm_group *g, const char *customer, bool ess, bool agents) {
-  int rc = 0, found = 0;
-  for (int pass = 0; pass < 2 && !rc; pass++)
-    for (int i = 0; i < g->n_ess && !rc; i++) {
-      const rm_essentials *e = &g->ess[i];
-      if (!rm_essentials_of(e, customer)) continue;
-      found = 1;
-      if (pass == 0 && ess) rc = add_target(tl, &g->ess[i].node);
-      int64_t end = e->first_agent + e->servers + e->clients;
-      for (int64_t a = e->first_agent; pass == 1 && agents && a < end && !rc; a++)
-        rc = add_target(tl, &g->agents[a].node);
-    }
-  return rc || !found ? -1 : 0;
+  int first, n, rc = 0;
+  if (rm_group_customer(g, customer, &first, &n)) return -1;
+  for (int i = first; ess && i < first + n && !rc; i++) rc = add_target(tl, &g->ess[i].node);
+  for (int i = first; agents && i < first + n && !rc; i++) {
+    const rm_essentials *e = &g->ess[i];
+    int64_t end = e->first_agent + e->servers + e->clients;
+    for (int64_t a = e->first_agent; a < end && !rc; a++) rc = add_target(tl, &g->agents[a].node);
+  }
+  return rc;
 }
 
 /* Append the nodes a target names to tl->targets. */

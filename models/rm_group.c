@@ -367,23 +367,99 @@ void rm_group_phase_mark(rm_group *g) {
   mark(g, -1);
 }
 
-rm_node *rm_group_find(rm_group *g, const char *name) {
-  for (int i = 0; i < g->n_ms; i++)
-    if (strcmp(g->ms[i].node.name, name) == 0) return &g->ms[i].node;
-  for (int i = 0; i < g->n_gw; i++)
-    if (strcmp(g->gw[i].node.name, name) == 0) return &g->gw[i].node;
-  for (int i = 0; i < g->n_ess; i++)
-    if (strcmp(g->ess[i].node.name, name) == 0) return &g->ess[i].node;
-  for (int c = 0; c < 2; c++) {
-    rm_cluster *cl = c ? &g->sql : &g->rms;
-    if (strcmp(cl->node.name, name) == 0) return &cl->node;
-    for (int m = 0; m < 2; m++)
-      if (strcmp(cl->member[m].name, name) == 0) return &cl->member[m];
+/* What g->names holds for a node: its role, and its index in the role's
+ * array (a cluster: 0 itself, 1 and 2 its nodes; the web console: 0). */
+#define NAME_ROLE_SHIFT 40
+static int64_t name_value(rm_role r, int64_t i) { return (int64_t)r << NAME_ROLE_SHIFT | i; }
+
+static rm_node *named_node(rm_group *g, int64_t v) {
+  int64_t i = v & (((int64_t)1 << NAME_ROLE_SHIFT) - 1);
+  switch ((rm_role)(v >> NAME_ROLE_SHIFT)) {
+  case RM_MS: return &g->ms[i].node;
+  case RM_GATEWAY: return &g->gw[i].node;
+  case RM_ESSENTIALS: return &g->ess[i].node;
+  case RM_RMS: return i ? &g->rms.member[i - 1] : &g->rms.node;
+  case RM_SQL: return i ? &g->sql.member[i - 1] : &g->sql.node;
+  case RM_WEB: return &g->web;
+  default: return NULL;
   }
-  if (g->web.name && strcmp(g->web.name, name) == 0) return &g->web;
-  for (int64_t a = 0; a < g->n_agents; a++)
-    if (strcmp(g->agents[a].node.name, name) == 0) return &g->agents[a].node;
-  return NULL;
+}
+
+/* The index of the node named name among those of role r, or -1. */
+static int64_t named_index(const rm_group *g, const char *name, size_t len, uint64_t fnv, rm_role r) {
+  int64_t v = rm_index_get_hashed(&g->names, name, len, fnv);
+  return v >= 0 && v >> NAME_ROLE_SHIFT == (int64_t)r ? v & (((int64_t)1 << NAME_ROLE_SHIFT) - 1) : -1;
+}
+
+/* Put every node but the agents in g->names, in the order rm_group_find
+ * once searched them (the first of a name wins). 0, or -1 without memory. */
+static int index_names(rm_group *g) {
+  rm_index *ix = &g->names;
+  int rc = rm_index_reserve(ix, (size_t)g->n_ms + (size_t)g->n_gw + (size_t)g->n_ess + 7);
+  for (int i = 0; i < g->n_ms && rc == 0; i++) rc = rm_index_put(ix, g->ms[i].node.name, name_value(RM_MS, i), NULL);
+  for (int i = 0; i < g->n_gw && rc >= 0; i++)
+    rc = rm_index_put(ix, g->gw[i].node.name, name_value(RM_GATEWAY, i), NULL);
+  for (int i = 0; i < g->n_ess && rc >= 0; i++)
+    rc = rm_index_put(ix, g->ess[i].node.name, name_value(RM_ESSENTIALS, i), NULL);
+  for (int c = 0; c < 2 && rc >= 0; c++) {
+    rm_cluster *cl = c ? &g->sql : &g->rms;
+    rm_role r = c ? RM_SQL : RM_RMS;
+    rc = rm_index_put(ix, cl->node.name, name_value(r, 0), NULL);
+    for (int m = 0; m < 2 && rc >= 0; m++) rc = rm_index_put(ix, cl->member[m].name, name_value(r, m + 1), NULL);
+  }
+  if (rc >= 0 && g->web.name) rc = rm_index_put(ix, g->web.name, name_value(RM_WEB, 0), NULL);
+  return rc < 0 ? -1 : 0;
+}
+
+/* An agent, ESSENTIALS/srv-K or ESSENTIALS/cli-K (K from 1, as written by
+ * rm_group_build), or NULL. */
+static rm_node *find_agent(rm_group *g, const char *name) {
+  const char *slash = strchr(name, '/');
+  if (!slash) return NULL;
+  uint64_t h = RM_INDEX_SEED;
+  for (const char *c = name; c < slash; c++) h = rm_index_step(h, (unsigned char)*c);
+  int64_t e = named_index(g, name, (size_t)(slash - name), h, RM_ESSENTIALS);
+  if (e < 0) return NULL;
+  const rm_essentials *es = &g->ess[e];
+  bool server = strncmp(slash + 1, "srv-", 4) == 0;
+  if (!server && strncmp(slash + 1, "cli-", 4) != 0) return NULL;
+  const char *k = slash + 5;
+  int64_t x = 0;
+  if (*k < '1' || *k > '9') return NULL;
+  for (; *k >= '0' && *k <= '9'; k++) {
+    x = x * 10 + (*k - '0');
+    if (x > (server ? es->servers : es->clients)) return NULL;
+  }
+  if (*k) return NULL;
+  rm_node *n = &g->agents[es->first_agent + (server ? 0 : es->servers) + x - 1].node;
+  return strcmp(n->name, name) == 0 ? n : NULL;
+}
+
+rm_node *rm_group_find(rm_group *g, const char *name) {
+  int64_t v = rm_index_get(&g->names, name);
+  return v >= 0 ? named_node(g, v) : find_agent(g, name);
+}
+
+int rm_group_customer(const rm_group *g, const char *customer, int *first, int *n) {
+  /* A customer's one Essentials server is named like it; its first of
+   * several, CUSTOMER.1. */
+  char buf[512];
+  size_t len = strlen(customer);
+  if (len + 3 > sizeof buf) return -1;
+  for (int several = 0; several < 2; several++) {
+    snprintf(buf, sizeof buf, several ? "%s.1" : "%s", customer);
+    size_t l = len + (several ? 2 : 0);
+    uint64_t h = RM_INDEX_SEED;
+    for (size_t k = 0; k < l; k++) h = rm_index_step(h, (unsigned char)buf[k]);
+    int64_t i = named_index(g, buf, l, h, RM_ESSENTIALS);
+    if (i < 0) continue;
+    const rm_essentials *e = &g->ess[i];
+    if ((e->spec->essentials > 1) != several || e->part != 0 || !rm_essentials_of(e, customer)) continue;
+    *first = (int)i;
+    *n = e->spec->essentials;
+    return 0;
+  }
+  return -1;
 }
 
 /* ---- building ---- */
@@ -412,16 +488,31 @@ static int least(const int64_t *key, int n, int from, int not) {
   return best;
 }
 
-static int gw_index(const rm_group *g, const char *name) {
-  for (int i = 0; i < g->n_gw; i++)
-    if (strcmp(g->gw[i].node.name, name) == 0) return i;
-  return -1;
+static int role_index(const rm_group *g, const char *name, rm_role r) {
+  size_t len = strlen(name);
+  uint64_t h = RM_INDEX_SEED;
+  for (size_t k = 0; k < len; k++) h = rm_index_step(h, (unsigned char)name[k]);
+  return (int)named_index(g, name, len, h, r);
 }
 
-static int ms_index(const rm_group *g, const char *name) {
-  for (int i = 0; i < g->n_ms; i++)
-    if (strcmp(g->ms[i].node.name, name) == 0) return i;
-  return -1;
+static int gw_index(const rm_group *g, const char *name) { return role_index(g, name, RM_GATEWAY); }
+
+static int ms_index(const rm_group *g, const char *name) { return role_index(g, name, RM_MS); }
+
+/* A heap of indexes by key, the least on top (ties: the lower index). */
+static bool heap_before(const int64_t *key, int a, int b) { return key[a] < key[b] || (key[a] == key[b] && a < b); }
+
+static void heap_sift_down(const int64_t *key, int *h, int n, int i) {
+  for (;;) {
+    int l = 2 * i + 1, r = l + 1, m = i;
+    if (l < n && heap_before(key, h[l], h[m])) m = l;
+    if (r < n && heap_before(key, h[r], h[m])) m = r;
+    if (m == i) return;
+    int t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
 }
 
 /*
@@ -431,18 +522,29 @@ static int ms_index(const rm_group *g, const char *name) {
  * scenario order, to the gateway carrying the fewest agents (ties: the
  * lowest).
  */
-static void place_primaries(rm_group *g, int64_t *load) {
+static int place_primaries(rm_group *g, int64_t *load) {
+  /* The least loaded gateway, from a heap: loads only grow, so the one on
+   * top sinks after each placement. */
+  int *heap = malloc((size_t)(g->n_gw ? g->n_gw : 1) * sizeof *heap);
+  if (!heap) return -1;
   for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      for (int k = 0; k < g->n_gw; k++) heap[k] = k;
+      for (int k = g->n_gw / 2 - 1; k >= 0; k--) heap_sift_down(load, heap, g->n_gw, k);
+    }
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
       const char *want = rm_customer_primary(e->spec, e->nth * e->spec->essentials + e->part);
       int named = want != NULL;
       if (named != (pass == 0)) continue;
-      int p = named ? gw_index(g, want) : least(load, g->n_gw, 0, -1);
+      int p = named ? gw_index(g, want) : heap[0];
       load[p] += e->node.agents;
       e->targets[0] = &g->gw[p].node;
+      if (!named) heap_sift_down(load, heap, g->n_gw, 0);
     }
   }
+  free(heap);
+  return 0;
 }
 
 /*
@@ -488,6 +590,25 @@ static int place_backups(rm_group *g, const int64_t *load) {
   return 0;
 }
 
+/* Sort idx[0..n) by key, largest first, keeping the order of equals (a
+ * merge sort). 0, or -1 without memory. */
+static int sort_by_load(const int64_t *key, int *idx, int n) {
+  int *tmp = malloc((size_t)(n > 0 ? n : 1) * sizeof *tmp);
+  if (!tmp) return -1;
+  for (int width = 1; width < n; width *= 2) {
+    for (int lo = 0; lo < n; lo += 2 * width) {
+      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      int i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = key[idx[j]] > key[idx[i]] ? idx[j++] : idx[i++];
+      while (i < mid) tmp[k++] = idx[i++];
+      while (j < hi) tmp[k++] = idx[j++];
+    }
+    memcpy(idx, tmp, (size_t)n * sizeof *idx);
+  }
+  free(tmp);
+  return 0;
+}
+
 /*
  * Place gateways on management servers. A gateway with its own report_to
  * goes there, then every other one goes on the gateways' report_to when it
@@ -500,10 +621,12 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
   int64_t *ms_load = calloc((size_t)g->n_ms, sizeof *ms_load);
   int *order = malloc((size_t)g->n_gw * sizeof *order);
   int *home = malloc((size_t)g->n_gw * sizeof *home);
-  if (!ms_load || !order || !home) {
+  int *heap = malloc((size_t)(g->n_ms > 0 ? g->n_ms : 1) * sizeof *heap);
+  if (!ms_load || !order || !home || !heap) {
     free(ms_load);
     free(order);
     free(home);
+    free(heap);
     return -1;
   }
   int fixed = sc->gw_report_to ? ms_index(g, sc->gw_report_to) : -1;
@@ -512,22 +635,19 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
     home[i] = own ? ms_index(g, own) : fixed;
     if (home[i] >= 0) ms_load[home[i]] += gw_load[i];
   }
-  /* Insertion sort by load, descending, stable: gateway counts are small. */
-  for (int i = 0; i < g->n_gw; i++) {
-    int j = i;
-    while (j > 0 && gw_load[order[j - 1]] < gw_load[i]) {
-      order[j] = order[j - 1];
-      j--;
-    }
-    order[j] = i;
-  }
-  int rc = 0;
+  /* By load, descending, stable. */
+  for (int i = 0; i < g->n_gw; i++) order[i] = i;
+  int rc = sort_by_load(gw_load, order, g->n_gw);
+  /* The server carrying least, from a heap: loads only grow. */
+  for (int m = 0; m < g->n_ms; m++) heap[m] = m;
+  for (int m = g->n_ms / 2 - 1; m >= 0; m--) heap_sift_down(ms_load, heap, g->n_ms, m);
   for (int k = 0; k < g->n_gw && rc == 0; k++) {
     int i = order[k];
     int m = home[i];
     if (m < 0) {
-      m = least(ms_load, g->n_ms, 0, -1);
+      m = heap[0];
       ms_load[m] += gw_load[i];
+      heap_sift_down(ms_load, heap, g->n_ms, 0);
     }
     rm_forwarder *gw = &g->gw[i];
     gw->targets = calloc((size_t)g->n_ms, sizeof *gw->targets);
@@ -556,6 +676,7 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
   free(ms_load);
   free(order);
   free(home);
+  free(heap);
   return rc;
 }
 
@@ -619,8 +740,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
         a += es->node.agents;
       }
   }
-  place_primaries(g, load);
-  if (place_gateways(g, load) || place_backups(g, load)) goto nomem;
+  if (index_names(g) || place_primaries(g, load) || place_gateways(g, load) || place_backups(g, load)) goto nomem;
 
   /* Agents, customer by customer: servers first, then clients. */
   a = 0;
@@ -903,6 +1023,7 @@ void rm_group_free(rm_group *g) {
   }
   free(g->web.name);
   free(g->web.holds);
+  rm_index_free(&g->names);
   free(g->ms);
   free(g->gw);
   free(g->ess);

@@ -17,6 +17,7 @@
 #include "rm_agent.h"
 #include "rm_cluster.h"
 #include "rm_fault.h"
+#include "rm_index.h"
 #include "rm_node.h"
 #include "rm_rms.h"
 #include "rm_scenario.h"
@@ -90,6 +91,9 @@ struct rm_group {
   int64_t n_agents;
   rm_cluster rms, sql;
   rm_node web;              /* used when the scenario asks for it */
+  rm_index names;           /* every node but the agents, by name: its role and
+                               index (rm_group.c); agents are found through
+                               their Essentials server */
   rm_timeline timeline;     /* the faults */
   rs_event sampler;
   rs_event settle;          /* limits judged once an instant has settled */
@@ -169,8 +173,15 @@ int64_t rm_group_queued(const rm_group *g);
 int64_t rm_group_dropped(const rm_group *g);
 int64_t rm_group_dropped_role(const rm_group *g, rm_role r);
 
-/* The node named name, or NULL. */
+/* The node named name, or NULL. In constant time: a hash of every node's
+ * name but the agents', and an agent (ESSENTIALS/srv-K or /cli-K) by its
+ * Essentials server's. */
 rm_node *rm_group_find(rm_group *g, const char *name);
+
+/* The Essentials servers of the customer named customer (PREFIX-K), which
+ * follow one another: g->ess[*first .. *first + *n). Returns 0, or -1 when
+ * no customer has that name. */
+int rm_group_customer(const rm_group *g, const char *customer, int *first, int *n);
 
 /* Take a node down, or bring it back (any role but a whole cluster: give
  * its nodes); nothing when it already is. Faults go through rm_fault's

@@ -14,6 +14,9 @@
  * enough that every product fits in 64 bits. */
 #define RM_MAX_NODES 1000000
 
+/* The longest name of a server or a customer line, in bytes. */
+#define RM_MAX_NAME 200
+
 static const char *const top_keys[] = {
     "name", "duration", "seed", "sample_every", "management_servers", "gateways", "customers", "limits",
     "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
@@ -193,13 +196,12 @@ static int get_int(rm_yaml *y, yaml_node_t *map, const char *key, const char *wh
   return 0;
 }
 
-static int find_name(char **names, int n, const char *s);
-
-/* `count: N` or `names: [...]` for management servers or gateways. When
- * maps is given (gateways), an item may also be a mapping {name, report_to,
- * failover}: its node is kept in (*maps)[i] (NULL for a plain name). */
+/* `count: N` or `names: [...]` for management servers or gateways, each
+ * put in ix (a name given twice is refused). When maps is given (gateways),
+ * an item may also be a mapping {name, report_to, failover}: its node is
+ * kept in (*maps)[i] (NULL for a plain name). */
 static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char *prefix, int *n, char ***names,
-                      yaml_node_t ***maps) {
+                      rm_index *ix, yaml_node_t ***maps) {
   yaml_node_t *count = rm_yaml_get(y, map, "count"), *list = rm_yaml_get(y, map, "names");
   if (count && list) return rm_yaml_error(y, rm_yaml_key(y, map, "names"), "%s: give count or names, not both", what);
   if (!count && !list) return rm_yaml_error(y, map, "%s: give count (a number) or names (a list)", what);
@@ -209,10 +211,12 @@ static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char
     *names = calloc((size_t)c, sizeof **names);
     if (!*names) return rm_yaml_error(y, count, "out of memory");
     *n = (int)c;
+    if (rm_index_reserve(ix, (size_t)c)) return rm_yaml_error(y, count, "out of memory");
     for (int i = 0; i < c; i++) {
       char b[64];
       snprintf(b, sizeof b, "%s-%d", prefix, i + 1);
-      if (!((*names)[i] = strdup(b))) return rm_yaml_error(y, count, "out of memory");
+      if (!((*names)[i] = strdup(b)) || rm_index_put(ix, (*names)[i], i, NULL) < 0)
+        return rm_yaml_error(y, count, "out of memory");
     }
     return 0;
   }
@@ -223,6 +227,7 @@ static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char
   if (!*names) return rm_yaml_error(y, list, "out of memory");
   *n = c;
   if (maps && !(*maps = calloc((size_t)c, sizeof **maps))) return rm_yaml_error(y, list, "out of memory");
+  if (rm_index_reserve(ix, (size_t)c)) return rm_yaml_error(y, list, "out of memory");
   for (int i = 0; i < c; i++) {
     yaml_node_t *item = rm_yaml_node(y, list->data.sequence.items.start[i]);
     if (maps && item && item->type == YAML_MAPPING_NODE) {
@@ -234,27 +239,22 @@ static int read_names(rm_yaml *y, yaml_node_t *map, const char *what, const char
       item = nm;
     }
     if (rm_yaml_string(y, item, "a name", &(*names)[i])) return -1;
-    if (strlen((*names)[i]) > 200) return rm_yaml_error(y, item, "a name is at most 200 bytes long");
-    for (int j = 0; j < i; j++)
-      if (strcmp((*names)[j], (*names)[i]) == 0) return rm_yaml_error(y, item, "%s: name '%s' is given twice", what, (*names)[i]);
+    if (strlen((*names)[i]) > RM_MAX_NAME) return rm_yaml_error(y, item, "a name is at most 200 bytes long");
+    int put = rm_index_put(ix, (*names)[i], i, NULL);
+    if (put < 0) return rm_yaml_error(y, item, "out of memory");
+    if (put > 0) return rm_yaml_error(y, item, "%s: name '%s' is given twice", what, (*names)[i]);
   }
   return 0;
 }
 
-static int find_name(char **names, int n, const char *s) {
-  for (int i = 0; i < n; i++)
-    if (strcmp(names[i], s) == 0) return i;
-  return -1;
-}
-
 /* `auto` (NULL) or the name of a node in names. */
-static int read_ref(rm_yaml *y, yaml_node_t *map, const char *key, const char *kind, char **names, int n,
+static int read_ref(rm_yaml *y, yaml_node_t *map, const char *key, const char *kind, const rm_index *names,
                     char **out) {
   yaml_node_t *v = rm_yaml_get(y, map, key);
   *out = NULL;
   if (!v || rm_yaml_is(v, "auto")) return 0;
   if (rm_yaml_string(y, v, key, out)) return -1;
-  if (find_name(names, n, *out) < 0)
+  if (rm_index_get(names, *out) < 0)
     return rm_yaml_error(y, v, "%s: no %s is named '%s' (write auto or the name of one)", key, kind, *out);
   return 0;
 }
@@ -265,7 +265,7 @@ static int read_ref(rm_yaml *y, yaml_node_t *map, const char *key, const char *k
 static int read_gw_refs(rm_yaml *y, yaml_node_t *m, const char *key, const rm_scenario *sc, int n_ess, bool per_customer,
                         char **one, char ***each) {
   yaml_node_t *v = rm_yaml_get(y, m, key);
-  if (!v || v->type != YAML_SEQUENCE_NODE) return read_ref(y, m, key, "gateway", sc->gw_names, sc->n_gw, one);
+  if (!v || v->type != YAML_SEQUENCE_NODE) return read_ref(y, m, key, "gateway", &sc->gw_index, one);
   int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
   if (n != n_ess)
     return per_customer
@@ -279,7 +279,7 @@ static int read_gw_refs(rm_yaml *y, yaml_node_t *m, const char *key, const rm_sc
     yaml_node_t *item = rm_yaml_node(y, v->data.sequence.items.start[i]);
     if (rm_yaml_is(item, "auto")) continue;
     if (rm_yaml_string(y, item, key, &(*each)[i])) return -1;
-    if (find_name(sc->gw_names, sc->n_gw, (*each)[i]) < 0)
+    if (rm_index_get(&sc->gw_index, (*each)[i]) < 0)
       return rm_yaml_error(y, item, "%s: no gateway is named '%s' (write auto or the name of one)", key, (*each)[i]);
   }
   return 0;
@@ -375,12 +375,12 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
       snprintf(b, sizeof b, n == 1 ? "cust" : "cust%d", i + 1);
       if (!(cs->prefix = strdup(b))) return rm_yaml_error(y, m, "out of memory");
     }
-    for (int j = 0; j < i; j++)
-      if (strcmp(sc->specs[j].prefix, cs->prefix) == 0)
-        return rm_yaml_error(y, nm ? nm : m, "customer name '%s' is used by an earlier line", cs->prefix);
+    int put = rm_index_put(&sc->spec_index, cs->prefix, i, NULL);
+    if (put < 0) return rm_yaml_error(y, m, "out of memory");
+    if (put > 0) return rm_yaml_error(y, nm ? nm : m, "customer name '%s' is used by an earlier line", cs->prefix);
     if (strpbrk(cs->prefix, "/:"))
       return rm_yaml_error(y, nm, "customer name '%s' may not hold '/' or ':' (they write selectors)", cs->prefix);
-    if (strlen(cs->prefix) > 200) return rm_yaml_error(y, nm, "a customer name is at most 200 bytes long");
+    if (strlen(cs->prefix) > RM_MAX_NAME) return rm_yaml_error(y, nm, "a customer name is at most 200 bytes long");
     total += (int64_t)cs->count * (cs->servers + cs->clients);
     if (total > 10 * (int64_t)RM_MAX_NODES)
       return rm_yaml_error(y, m, "more than %d agents in all: too large to simulate", 10 * RM_MAX_NODES);
@@ -422,11 +422,31 @@ static const char *match_customer(const rm_customer_spec *cs, const char *name, 
   return end;
 }
 
+/* The customer lines name may begin with: those whose prefix is followed
+ * in name by '-' and a digit from 1 to 9. Prefixes are at most RM_MAX_NAME
+ * bytes, so there are at most half as many; each is found by its hash, the
+ * prefixes' hashes taken in one pass over name. Their indexes go to out
+ * (room for RM_MAX_NAME / 2 + 1); returns how many. */
+enum { MAX_LINES_PREFIXING = RM_MAX_NAME / 2 + 1 };
+static int lines_prefixing(const rm_scenario *sc, const char *name, int *out) {
+  int n = 0;
+  uint64_t h = RM_INDEX_SEED;
+  for (size_t i = 0; name[i] && i <= RM_MAX_NAME; i++) {
+    if (i > 0 && name[i] == '-' && name[i + 1] >= '1' && name[i + 1] <= '9') {
+      int64_t s = rm_index_get_hashed(&sc->spec_index, name, i, h);
+      if (s >= 0 && n < MAX_LINES_PREFIXING) out[n++] = (int)s;
+    }
+    h = rm_index_step(h, (unsigned char)name[i]);
+  }
+  return n;
+}
+
 /* Whether name is an Essentials server's: a customer's name when it has
  * one, CUSTOMER.J (J from 1) when it has several. */
 static bool ess_exists(const rm_scenario *sc, const char *name) {
-  for (int i = 0; i < sc->n_specs; i++) {
-    int c, j;
+  int lines[MAX_LINES_PREFIXING], n = lines_prefixing(sc, name, lines);
+  for (int k = 0; k < n; k++) {
+    int c, j, i = lines[k];
     const char *end = match_customer(&sc->specs[i], name, &c, &j);
     if (end && *end == '\0' && (sc->specs[i].essentials > 1) == (j >= 0)) return true;
   }
@@ -441,9 +461,10 @@ static bool node_exists(const rm_scenario *sc, const char *name) {
   static const char *const fixed[] = {"rms", "rms-1", "rms-2", "sql", "sql-1", "sql-2", "web-1"};
   for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
     if (strcmp(name, fixed[i]) == 0) return i < 6 || sc->p.web_console;
-  if (find_name(sc->ms_names, sc->n_ms, name) >= 0 || find_name(sc->gw_names, sc->n_gw, name) >= 0) return true;
-  for (int i = 0; i < sc->n_specs; i++) {
-    const rm_customer_spec *cs = &sc->specs[i];
+  if (rm_index_get(&sc->ms_index, name) >= 0 || rm_index_get(&sc->gw_index, name) >= 0) return true;
+  int lines[MAX_LINES_PREFIXING], n = lines_prefixing(sc, name, lines);
+  for (int i = 0; i < n; i++) {
+    const rm_customer_spec *cs = &sc->specs[lines[i]];
     int c, j;
     const char *end = match_customer(cs, name, &c, &j);
     if (!end || (cs->essentials > 1) != (j >= 0)) continue;
@@ -536,17 +557,17 @@ static const char *const selector_roles[] = {"management_server", "gateway", "es
                                              "client", "rms_node", "sql_node", NULL};
 
 static bool customer_exists(const rm_scenario *sc, const char *name) {
-  for (int i = 0; i < sc->n_specs; i++) {
+  int lines[MAX_LINES_PREFIXING], n = lines_prefixing(sc, name, lines);
+  for (int k = 0; k < n; k++) {
     int c, j;
-    const char *end = match_customer(&sc->specs[i], name, &c, &j);
+    const char *end = match_customer(&sc->specs[lines[k]], name, &c, &j);
     if (end && *end == '\0' && j < 0) return true;
   }
   return false;
 }
 
 static bool is_sender(const rm_scenario *sc, const char *name) {
-  return find_name(sc->ms_names, sc->n_ms, name) >= 0 || find_name(sc->gw_names, sc->n_gw, name) >= 0 ||
-         ess_exists(sc, name);
+  return rm_index_get(&sc->ms_index, name) >= 0 || rm_index_get(&sc->gw_index, name) >= 0 || ess_exists(sc, name);
 }
 
 const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, const char *t) {
@@ -710,7 +731,8 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
   return 0;
 }
 
-static int read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
+/* The faults, their ids put in ids (an id given twice is refused). */
+static int read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list, rm_index *ids) {
   if (list->type != YAML_SEQUENCE_NODE)
     return rm_yaml_error(y, list, "faults must be a list, such as [{crash: gw-1, at: 2h, for: 1h}]");
   int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
@@ -720,12 +742,32 @@ static int read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
     yaml_node_t *m = rm_yaml_node(y, list->data.sequence.items.start[i]);
     sc->n_faults = i + 1;
     if (read_fault(y, sc, m, &sc->faults[i], i)) return -1;
-    for (int j = 0; j < i; j++)
-      if (strcmp(sc->faults[j].id, sc->faults[i].id) == 0)
-        return rm_yaml_error(y, rm_yaml_get(y, m, "id") ? rm_yaml_get(y, m, "id") : m,
-                             "fault id '%s' is used twice", sc->faults[i].id);
+    int put = rm_index_put(ids, sc->faults[i].id, i, NULL);
+    if (put < 0) return rm_yaml_error(y, m, "out of memory");
+    if (put > 0)
+      return rm_yaml_error(y, rm_yaml_get(y, m, "id") ? rm_yaml_get(y, m, "id") : m, "fault id '%s' is used twice",
+                           sc->faults[i].id);
   }
   return 0;
+}
+
+/* The nodes of a role that can fail at random (RM_RANDOM_*). */
+static double role_nodes(const rm_scenario *sc, int r) {
+  switch (r) {
+  case RM_RANDOM_AGENT: return (double)rm_scenario_agents(sc);
+  case RM_RANDOM_ESSENTIALS: return (double)rm_scenario_essentials(sc);
+  case RM_RANDOM_GATEWAY: return sc->n_gw;
+  case RM_RANDOM_MS: return sc->n_ms;
+  default: return 2; /* a cluster's nodes */
+  }
+}
+
+/* The random failures of a role expected over duration: each node is up
+ * MTBF and down MTTR on average. */
+static double role_failures(const rm_scenario *sc, int r, rs_time_t duration) {
+  const rm_random_failures *rf = &sc->random[r];
+  if (rf->mtbf <= 0) return 0;
+  return role_nodes(sc, r) * (double)duration / ((double)rf->mtbf + (double)rf->mttr);
 }
 
 /* `random_failures: {gateway: {mtbf: 90d, mttr: 4h, repair: lognormal, cv: 0.5}, ...}` */
@@ -733,6 +775,7 @@ static int read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
   static const char *const roles[RM_RANDOM_ROLES + 1] = {"agent", "essentials", "gateway", "management_server",
                                                           "rms_node", "sql_node", NULL};
   static const char *const keys[] = {"mtbf", "mttr", "repair", "cv", NULL};
+  yaml_node_t *mtbf_at[RM_RANDOM_ROLES] = {NULL};
   if (rm_yaml_check_keys(y, map, "random_failures", roles)) return -1;
   for (int r = 0; r < RM_RANDOM_ROLES; r++) {
     yaml_node_t *m = rm_yaml_get(y, map, roles[r]), *v;
@@ -740,6 +783,7 @@ static int read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
     rm_random_failures *rf = &sc->random[r];
     if (rm_yaml_check_keys(y, m, roles[r], keys)) return -1;
     if (!(v = rm_yaml_get(y, m, "mtbf"))) return rm_yaml_error(y, m, "%s needs mtbf (mean time between failures)", roles[r]);
+    mtbf_at[r] = v;
     if (rm_yaml_duration(y, v, "mtbf", 1, &rf->mtbf)) return -1;
     if (!(v = rm_yaml_get(y, m, "mttr"))) return rm_yaml_error(y, m, "%s needs mttr (mean time to repair)", roles[r]);
     if (rm_yaml_duration(y, v, "mttr", 1, &rf->mttr)) return -1;
@@ -755,7 +799,28 @@ static int read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
       if (rm_yaml_double(y, v, "cv", 0.01, 10, &rf->cv)) return -1;
     }
   }
+  /* An event storm is refused at the MTBF that makes most of it. */
+  double expected = rm_scenario_random_failures(sc, sc->duration);
+  if (expected > RM_MAX_RANDOM_FAILURES) {
+    int worst = 0;
+    for (int r = 1; r < RM_RANDOM_ROLES; r++)
+      if (role_failures(sc, r, sc->duration) > role_failures(sc, worst, sc->duration)) worst = r;
+    char d[32], b[32], t[32];
+    const rm_random_failures *rf = &sc->random[worst];
+    return rm_yaml_error(y, mtbf_at[worst],
+                         "mtbf: about %.3g random failures expected in the run (%.3g of them of %.0f %s nodes x %s / "
+                         "(mtbf %s + mttr %s)), more than romsim draws (%d): give a longer mtbf",
+                         expected, role_failures(sc, worst, sc->duration), role_nodes(sc, worst), roles[worst],
+                         rs_duration_format(sc->duration, d, sizeof d), rs_duration_format(rf->mtbf, b, sizeof b),
+                         rs_duration_format(rf->mttr, t, sizeof t), RM_MAX_RANDOM_FAILURES);
+  }
   return 0;
+}
+
+double rm_scenario_random_failures(const rm_scenario *sc, rs_time_t duration) {
+  double n = 0;
+  for (int r = 0; r < RM_RANDOM_ROLES; r++) n += role_failures(sc, r, duration);
+  return n;
 }
 
 /* Read exactly n digits at s[*i]. Returns the value, or -1. */
@@ -817,7 +882,7 @@ static int unknown_expectation(rm_yaml *y, yaml_node_t *e) {
 
 /* One expectation: a name (for the whole run), or a mapping of the name to
  * its value with, optionally, before/during/after: FAULT_ID. */
-static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expect_spec *x) {
+static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expect_spec *x, const rm_index *fault_ids) {
   yaml_node_t *kv = NULL, *kk = NULL, *pv = NULL;
   x->kind = RM_EX_KINDS;
   if (e->type == YAML_SCALAR_NODE) {
@@ -898,8 +963,7 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
   x->fault = -1;
   if (pv) {
     const char *id = pv->type == YAML_SCALAR_NODE ? (const char *)pv->data.scalar.value : "";
-    for (int f = 0; f < sc->n_faults; f++)
-      if (strcmp(sc->faults[f].id, id) == 0) x->fault = f;
+    x->fault = (int)rm_index_get(fault_ids, id);
     if (x->fault < 0) return rm_yaml_error(y, pv, "no fault has the id '%s' (give the fault id: NAME)", id);
     const rm_fault_spec *f = &sc->faults[x->fault];
     if (x->phase == RM_PHASE_AFTER && f->duration == RS_TIME_MAX && f->kind != RM_FAULT_FLAP &&
@@ -917,14 +981,15 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
   return 0;
 }
 
-static int read_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
+static int read_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *list, const rm_index *fault_ids) {
   if (list->type != YAML_SEQUENCE_NODE) return rm_yaml_error(y, list, "expect must be a list, such as [capacity_held]");
   int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
   sc->expect = calloc((size_t)(n ? n : 1), sizeof *sc->expect);
   if (!sc->expect) return rm_yaml_error(y, list, "out of memory");
   for (int i = 0; i < n; i++) {
     sc->n_expect = i + 1;
-    if (read_one_expect(y, sc, rm_yaml_node(y, list->data.sequence.items.start[i]), &sc->expect[i])) return -1;
+    if (read_one_expect(y, sc, rm_yaml_node(y, list->data.sequence.items.start[i]), &sc->expect[i], fault_ids))
+      return -1;
   }
   return 0;
 }
@@ -945,17 +1010,27 @@ static int read_failover(rm_yaml *y, yaml_node_t *fl, const rm_scenario *sc, int
   int n = (int)(fl->data.sequence.items.top - fl->data.sequence.items.start);
   *out = calloc((size_t)(n ? n : 1), sizeof **out);
   if (!*out) return rm_yaml_error(y, fl, "out of memory");
-  for (int i = 0; i < n; i++) {
+  rm_index seen;
+  rm_index_init(&seen);
+  int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) {
     yaml_node_t *item = rm_yaml_node(y, fl->data.sequence.items.start[i]);
     *n_out = i + 1;
-    if (rm_yaml_string(y, item, "a failover server", &(*out)[i])) return -1;
-    if (find_name(sc->ms_names, sc->n_ms, (*out)[i]) < 0)
-      return rm_yaml_error(y, item, "failover: no management server is named '%s'", (*out)[i]);
-    for (int j = 0; j < i; j++)
-      if (strcmp((*out)[j], (*out)[i]) == 0) return rm_yaml_error(y, item, "failover: '%s' is given twice", (*out)[i]);
+    if (rm_yaml_string(y, item, "a failover server", &(*out)[i])) {
+      rc = -1;
+    } else if (rm_index_get(&sc->ms_index, (*out)[i]) < 0) {
+      rc = rm_yaml_error(y, item, "failover: no management server is named '%s'", (*out)[i]);
+    } else {
+      int put = rm_index_put(&seen, (*out)[i], i, NULL);
+      if (put < 0) rc = rm_yaml_error(y, item, "out of memory");
+      if (put > 0) rc = rm_yaml_error(y, item, "failover: '%s' is given twice", (*out)[i]);
+    }
   }
-  return 0;
+  rm_index_free(&seen);
+  return rc;
 }
+
+static int read_faults_and_more(rm_yaml *y, rm_scenario *sc, yaml_node_t *root, rm_index *fault_ids);
 
 static int read_doc(rm_yaml *y, rm_scenario *sc) {
   static const char *const ms_own[] = {"count", "names", NULL};
@@ -996,14 +1071,14 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if (!(v = rm_yaml_get(y, root, "management_servers")))
     return rm_yaml_error(y, root, "the scenario needs management_servers (such as {count: 2})");
   if (read_section(y, v, "management_servers", ms_own, &sc->p) ||
-      read_names(y, v, "management_servers", "ms", &sc->n_ms, &sc->ms_names, NULL))
+      read_names(y, v, "management_servers", "ms", &sc->n_ms, &sc->ms_names, &sc->ms_index, NULL))
     return -1;
   if (!(v = rm_yaml_get(y, root, "gateways"))) return rm_yaml_error(y, root, "the scenario needs gateways (such as {count: 8})");
   if (read_section(y, v, "gateways", gw_own, &sc->p) ||
-      read_ref(y, v, "report_to", "management server", sc->ms_names, sc->n_ms, &sc->gw_report_to))
+      read_ref(y, v, "report_to", "management server", &sc->ms_index, &sc->gw_report_to))
     return -1;
   yaml_node_t **maps = NULL;
-  int rc = read_names(y, v, "gateways", "gw", &sc->n_gw, &sc->gw_names, &maps);
+  int rc = read_names(y, v, "gateways", "gw", &sc->n_gw, &sc->gw_names, &sc->gw_index, &maps);
   if (rc == 0) rc = read_failover(y, rm_yaml_get(y, v, "failover"), sc, &sc->n_gw_failover, &sc->gw_failover);
   yaml_node_t *pol = rc == 0 ? rm_yaml_get(y, v, "failover_policy") : NULL;
   if (pol) {
@@ -1020,14 +1095,14 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
     for (int i = 0; i < sc->n_gw && rc == 0; i++) {
       rm_gw_place *gp = &sc->gw_place[i];
       if (!maps[i]) continue;
-      rc = read_ref(y, maps[i], "report_to", "management server", sc->ms_names, sc->n_ms, &gp->report_to);
+      rc = read_ref(y, maps[i], "report_to", "management server", &sc->ms_index, &gp->report_to);
       if (rc == 0) rc = read_failover(y, rm_yaml_get(y, maps[i], "failover"), sc, &gp->n_failover, &gp->failover);
     }
   }
   free(maps);
   if (rc) return -1;
   for (int i = 0; i < sc->n_gw; i++)
-    if (find_name(sc->ms_names, sc->n_ms, sc->gw_names[i]) >= 0)
+    if (rm_index_get(&sc->ms_index, sc->gw_names[i]) >= 0)
       return rm_yaml_error(y, rm_yaml_get(y, root, "gateways"), "gateway name '%s' is also a management server's",
                            sc->gw_names[i]);
   static const char *const reserved[] = {"rms", "rms-1", "rms-2", "sql", "sql-1", "sql-2", "web-1"};
@@ -1056,7 +1131,18 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
                              "'%s' is both a %s and %s", names[i], k ? "gateway" : "management server",
                              customer_exists(sc, names[i]) ? "a customer" : "a customer's Essentials server");
   }
-  if ((v = rm_yaml_get(y, root, "faults")) && read_faults(y, sc, v)) return -1;
+  rm_index fault_ids;
+  rm_index_init(&fault_ids);
+  rc = read_faults_and_more(y, sc, root, &fault_ids);
+  rm_index_free(&fault_ids);
+  return rc;
+}
+
+/* The faults, random failures, start and expectations (which name faults
+ * by their ids, put in fault_ids). */
+static int read_faults_and_more(rm_yaml *y, rm_scenario *sc, yaml_node_t *root, rm_index *fault_ids) {
+  yaml_node_t *v;
+  if ((v = rm_yaml_get(y, root, "faults")) && read_faults(y, sc, v, fault_ids)) return -1;
   if ((v = rm_yaml_get(y, root, "random_failures")) && read_random(y, sc, v)) return -1;
   sc->start = -1;
   if ((v = rm_yaml_get(y, root, "start"))) {
@@ -1065,7 +1151,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
         rm_iso8601_parse((const char *)v->data.scalar.value, v->data.scalar.length, &sc->start, &off))
       return rm_yaml_error_at(y, v, off, "start must be a UTC time such as 2026-11-20T00:00:00Z");
   }
-  if ((v = rm_yaml_get(y, root, "expect")) && read_expect(y, sc, v)) return -1;
+  if ((v = rm_yaml_get(y, root, "expect")) && read_expect(y, sc, v, fault_ids)) return -1;
   return 0;
 }
 
@@ -1188,6 +1274,9 @@ void rm_scenario_free(rm_scenario *sc) {
     free_names(sc->specs[i].backup_each, sc->specs[i].count * sc->specs[i].essentials);
   }
   free(sc->specs);
+  rm_index_free(&sc->ms_index);
+  rm_index_free(&sc->gw_index);
+  rm_index_free(&sc->spec_index);
   memset(sc, 0, sizeof *sc);
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rm_index.h"
 #include "rs_time.h"
 
 /* The longest run: ten years. A longer duration is refused, and a results
@@ -224,6 +225,11 @@ typedef struct {
   char *replay_text;
   int n_expect;
   rm_expect_spec *expect;
+  /* Lookups by name, built as the names are read (keys point into the
+   * arrays above). */
+  rm_index ms_index;      /* management server name -> index in ms_names */
+  rm_index gw_index;      /* gateway name -> index in gw_names */
+  rm_index spec_index;    /* customer line prefix -> index in specs */
 } rm_scenario;
 
 /* Check a fault's target for its kind: a node, link:NODE or a selector
@@ -255,6 +261,16 @@ int rm_scenario_load(rm_scenario *sc, const char *file, char *err, size_t errlen
 int rm_scenario_parse(rm_scenario *sc, const char *file, const char *text, size_t len, char *err, size_t errlen);
 
 void rm_scenario_free(rm_scenario *sc);
+
+/* The random failures expected over a run of duration: for each role with
+ * an MTBF, its nodes x duration / (MTBF + MTTR). */
+double rm_scenario_random_failures(const rm_scenario *sc, rs_time_t duration);
+
+/* The most random failures a run may expect: each is two steps of the
+ * timeline, a fault row and a few events in the results file, and sets off
+ * failovers and alerts; beyond this, a scenario is an event storm (an MTBF
+ * far below the run's sample interval) and the loader refuses it. */
+#define RM_MAX_RANDOM_FAILURES 10000000
 
 /* Total customers, Essentials servers and agents described. */
 int64_t rm_scenario_customers(const rm_scenario *sc);

@@ -1,10 +1,19 @@
 /*
  * rm_yaml: reading a YAML document with positions, for the scenario loader.
  *
- * A thin layer over libyaml's document API: load a file's text, then ask for
- * typed values node by node. Every failure produces one message of the form
- * "FILE:LINE:COL: what was expected" (line and column counted from 1) and
- * the first failure is the one kept.
+ * libyaml's parser turns the text into events; rm_yaml builds the document
+ * from them, as libyaml's nodes (yaml_node_t, so a node is read as libyaml
+ * documents it), then answers for typed values node by node. Every failure
+ * produces one message of the form "FILE:LINE:COL: what was expected" (line
+ * and column counted from 1) and the first failure is the one kept.
+ *
+ * The document is built here rather than by yaml_parser_load so that large
+ * and hostile texts cost time and memory in proportion to their size: the
+ * nesting is bounded (libyaml's scanner works per token in proportion to
+ * the depth of [ and {, so 100 000 nested lists take minutes), anchors are
+ * found by hash rather than one after another, and nodes, texts and lists
+ * sit in large blocks rather than one allocation each (a node's tag is not
+ * kept: NULL).
  */
 #ifndef RM_YAML_H
 #define RM_YAML_H
@@ -16,15 +25,31 @@
 
 #include "rs_time.h"
 
+typedef struct rm_yaml_block rm_yaml_block;
+
 typedef struct {
   const char *file;    /* name used in messages */
-  yaml_document_t doc;
-  bool loaded;         /* doc must be deleted */
+  yaml_node_t **chunks; /* the nodes, RM_YAML_CHUNK per chunk: node i (from 1) is
+                           chunks[(i - 1) / RM_YAML_CHUNK][(i - 1) % RM_YAML_CHUNK] */
+  int n_nodes;
+  size_t n_chunks, cap_chunks;
+  rm_yaml_block *blocks; /* texts and lists of items, the newest block first */
+  bool loaded;         /* there is something to free */
   char err[512];       /* first error, "" when none */
 } rm_yaml;
 
-/* Parse text (len bytes) as one YAML document. Returns 0, or -1 with y->err
- * set (a syntax error names its line and column). An empty text is an error. */
+#define RM_YAML_CHUNK 4096
+
+/* The deepest lists and mappings may nest in a document (a scenario nests
+ * five deep): the parser's work per token grows with the depth, so a
+ * document nested deeper is refused where it goes too deep. */
+#define RM_YAML_MAX_DEPTH 64
+
+/* Parse text (len bytes) as one YAML document (the first, when the text
+ * holds several). Returns 0, or -1 with y->err set (a syntax error names its
+ * line and column; so does nesting deeper than RM_YAML_MAX_DEPTH, or an
+ * anchor defined twice). An empty text is an error. On error nothing is
+ * left to free. */
 int rm_yaml_load(rm_yaml *y, const char *file, const char *text, size_t len);
 
 /* Free the document. */

@@ -161,6 +161,50 @@ Test(cli, validate_good) {
   cr_assert_eq(count_files(), 0);
 }
 
+/* validate says the memory a run needs; a scenario that needs more than
+ * --max-memory is refused by validate, run and sweep with the estimate and
+ * the figure allowed, and nothing is written. */
+Test(cli, memory_is_estimated_and_bounded) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  result *r = run((const char *[]){"validate", sc, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "; a run needs about ") && strstr(r->out, " MB of memory\n"), "got: %s", r->out);
+  /* Ten million agents. */
+  spit(path_in("big.yaml"), "name: big\nduration: 1h\nmanagement_servers: {count: 5000}\ngateways: {count: 20000}\n"
+                            "customers:\n  - {count: 50000, servers: 10, clients: 190}\n");
+  r = run((const char *[]){"validate", path_in("big.yaml"), "--max-memory", "4GB", NULL});
+  cr_assert_eq(r->status, 2, "%s", r->out);
+  cr_assert(strstr(r->err, "big.yaml: a run needs about ") && strstr(r->err, " GB of memory (the group "),
+            "got: %s", r->err);
+  cr_assert(strstr(r->err, "more than 4.00 GB allowed (--max-memory)"), "got: %s", r->err);
+  r = run((const char *[]){"run", path_in("big.yaml"), "--max-memory=4GB", "-o", path_in("big.db"), NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "romsim: run: ") && strstr(r->err, "more than 4.00 GB allowed"), "got: %s", r->err);
+  cr_assert_eq(count_files(), 1, "a file was left by a run refused");
+  /* With room enough, it is valid. */
+  r = run((const char *[]){"validate", path_in("big.yaml"), "--max-memory", "1024GB", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  /* A sweep's runs at once must fit together. */
+  spit(path_in("mid.yaml"), "name: mid\nduration: 1h\nmanagement_servers: {count: 50}\ngateways: {count: 250}\n"
+                            "customers:\n  - {count: 500, servers: 10, clients: 190}\n");
+  r = run((const char *[]){"sweep", path_in("mid.yaml"), "--jobs", "4", "--max-memory", "100MB", "-o",
+                           path_in("mid.db"), NULL});
+  cr_assert_eq(r->status, 2, "%s", r->out);
+  cr_assert(strstr(r->err, "4 runs at once need about") && strstr(r->err, "give --jobs 1 or fewer"), "got: %s",
+            r->err);
+  r = run((const char *[]){"sweep", path_in("mid.yaml"), "--max-memory", "40MB", "-o", path_in("mid.db"), NULL});
+  cr_assert_eq(r->status, 2, "%s", r->out);
+  cr_assert(strstr(r->err, "a run needs about") && strstr(r->err, "more than 40.0 MB allowed"), "got: %s", r->err);
+  cr_assert_eq(count_files(), 2);
+  const char *bad[] = {"1KB", "8", "lots", "-1GB", "99999999999GB", ""};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    r = run((const char *[]){"validate", sc, "--max-memory", bad[i], NULL});
+    cr_assert_eq(r->status, 2, "--max-memory '%s' gave %d", bad[i], r->status);
+    cr_assert(strstr(r->err, "--max-memory needs a size from 16MB up"), "got: %s", r->err);
+  }
+}
+
 /* A customer over an Essentials server's limit (30 servers + 500 clients) is
  * refused by validate and run, where its count is written; with essentials: 2
  * it runs, on two Essentials servers, each within the limit. */

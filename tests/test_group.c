@@ -301,3 +301,46 @@ Test(group, two_runs_side_by_side) {
   rm_scenario_free(&sa);
   rm_scenario_free(&sb);
 }
+
+/* Every node is found by its name (agents through their Essentials
+ * server), and nothing else is; a customer's Essentials servers follow one
+ * another. */
+Test(group, nodes_found_by_name) {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group g;
+  load(&sc, "name: g\nduration: 1h\nweb_console: true\nmanagement_servers: {names: [m1, m2]}\n"
+            "gateways: {count: 3}\ncustomers:\n  - {name: a, count: 2, servers: 1, clients: 2}\n"
+            "  - {name: a-1, count: 2, servers: 3, clients: 40, essentials: 2}\n");
+  rs_sim_init(&sim);
+  cr_assert_eq(rm_group_build(&g, &sc, &sim, NULL, err, sizeof err), 0, "%s", err);
+  static const char *const found[] = {"m2", "gw-3", "a-1", "a-2", "a-1-1.1", "a-1-2.2", "a-2/srv-1", "a-2/cli-2",
+                                      "a-1-2.2/srv-1", "a-1-2.2/cli-20", "a-1-1.1/cli-20", "rms", "rms-2", "sql",
+                                      "sql-1", "web-1"};
+  for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+    rm_node *n = rm_group_find(&g, found[i]);
+    cr_assert_not_null(n, "%s not found", found[i]);
+    cr_assert_str_eq(n->name, found[i]);
+  }
+  static const char *const not_found[] = {"m3", "gw-0", "a-3", "a-1-3.1", "a-1-1", "a-2/srv-2", "a-2/cli-3",
+                                          "a-2/cli-0", "a-2/cli-02", "a-2/srv-1x", "a-2/srv-", "a-1-2.2/srv-2",
+                                          "a-1-2.3/cli-1", "nope/srv-1", "m1/srv-1", "", "/srv-1"};
+  for (size_t i = 0; i < sizeof not_found / sizeof not_found[0]; i++)
+    cr_assert_null(rm_group_find(&g, not_found[i]), "'%s' found", not_found[i]);
+  int first, n;
+  cr_assert_eq(rm_group_customer(&g, "a-2", &first, &n), 0);
+  cr_assert_str_eq(g.ess[first].node.name, "a-2");
+  cr_assert_eq(n, 1);
+  cr_assert_eq(rm_group_customer(&g, "a-1-2", &first, &n), 0);
+  cr_assert_str_eq(g.ess[first].node.name, "a-1-2.1");
+  cr_assert_eq(n, 2);
+  cr_assert_str_eq(g.ess[first + 1].node.name, "a-1-2.2");
+  cr_assert_eq(rm_group_customer(&g, "a-1", &first, &n), 0); /* line a's first customer */
+  cr_assert_eq(n, 1);
+  cr_assert_eq(rm_group_customer(&g, "a-1-2.1", &first, &n), -1);
+  cr_assert_eq(rm_group_customer(&g, "a-3", &first, &n), -1);
+  cr_assert_eq(rm_group_customer(&g, "gw-1", &first, &n), -1);
+  rm_group_free(&g);
+  rs_sim_free(&sim);
+  rm_scenario_free(&sc);
+}

@@ -1,6 +1,9 @@
 /* The scenario loader: defaults, names, references, and errors with their
  * positions. */
 #include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rm_scenario.h"
@@ -247,4 +250,145 @@ Test(scenario, essentials_split_is_even) {
   cr_assert_eq(rm_ess_needed(30, 500, 30, 500), 1);
   cr_assert_eq(rm_ess_needed(1, 0, 0, 500), -1);
   cr_assert_eq(rm_ess_needed(0, 10, 0, 500), 1);
+}
+
+/* A growing text, for the large scenarios below. */
+typedef struct {
+  char *s;
+  size_t len, cap;
+} text_buf;
+
+static void add(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(text_buf *b, const char *fmt, ...) {
+  va_list ap;
+  for (;;) {
+    va_start(ap, fmt);
+    int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+    va_end(ap);
+    cr_assert_geq(n, 0);
+    if (b->s && b->len + (size_t)n < b->cap) {
+      b->len += (size_t)n;
+      return;
+    }
+    b->cap = b->cap ? 2 * b->cap + (size_t)n : 1 << 20;
+    b->s = realloc(b->s, b->cap);
+    cr_assert_not_null(b->s);
+  }
+}
+
+/* 200 000 gateway names load, each found by its name; the same name again,
+ * at the end of the list, is refused where it is written. (A quadratic
+ * check of the names took minutes here.) */
+Test(scenario, many_gateway_names) {
+  text_buf b = {0};
+  add(&b, "name: t\nduration: 1h\nmanagement_servers: {count: 2}\ngateways:\n  names: [");
+  for (int i = 1; i <= 200000; i++) add(&b, "%sg%d", i > 1 ? ", " : "", i);
+  size_t end = b.len;
+  add(&b, "]\ncustomers:\n  - {count: 1, servers: 1, primary: g199999, backup: g7}\n"
+          "faults:\n  - {crash: g200000, at: 1m}\n  - {cut: link:g3, at: 2m}\n");
+  rm_scenario sc;
+  cr_assert_eq(parse(&sc, b.s), 0, "%s", err);
+  cr_assert_eq(sc.n_gw, 200000);
+  cr_assert_str_eq(sc.gw_names[199999], "g200000");
+  cr_assert_str_eq(sc.specs[0].primary, "g199999");
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "g123456"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "g200001"));
+  rm_scenario_free(&sc);
+  b.len = end;
+  add(&b, ", g5]\ncustomers:\n  - {count: 1, servers: 1}\n");
+  char want[64];
+  snprintf(want, sizeof want, "t.yaml:5:%zu: ", end - strlen("name: t\nduration: 1h\nmanagement_servers: {count: "
+                                                                 "2}\ngateways:\n") + 3);
+  fails(b.s, want, "gateways: name 'g5' is given twice");
+  free(b.s);
+}
+
+/* 100 000 faults on gateways, agents and customers of 20 000 customer
+ * lines load; an id used twice is refused at the second. */
+Test(scenario, many_faults_and_customer_lines) {
+  text_buf b = {0};
+  add(&b, "name: t\nduration: 1h\nmanagement_servers: {count: 1}\ngateways: {count: 50}\ncustomers:\n");
+  for (int l = 1; l <= 20000; l++) add(&b, "  - {name: c%d, count: 2, servers: 1, clients: 1}\n", l);
+  add(&b, "faults:\n");
+  for (int k = 0; k < 100000; k++) {
+    int l = k % 20000 + 1;
+    if (k % 4 == 0) add(&b, "  - {crash: gw-%d, at: %ds, for: 1m}\n", k % 50 + 1, k % 3000);
+    if (k % 4 == 1) add(&b, "  - {crash: c%d-2/cli-1, at: %ds, for: 1m}\n", l, k % 3000);
+    if (k % 4 == 2) add(&b, "  - {stop_health: agents:c%d-1, at: %ds, for: 1m}\n", l, k % 3000);
+    if (k % 4 == 3) add(&b, "  - {cut: link:c%d-2, at: %ds, for: 1m}\n", l, k % 3000);
+  }
+  size_t end = b.len;
+  add(&b, "expect:\n  - {alerts_for: [c1-1/srv-1, agents:c20000-2], during: fault-100000}\n");
+  rm_scenario sc;
+  cr_assert_eq(parse(&sc, b.s), 0, "%s", err);
+  cr_assert_eq(sc.n_specs, 20000);
+  cr_assert_eq(sc.n_faults, 100000);
+  cr_assert_eq(sc.expect[0].fault, 99999);
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "c19999-2/srv-1"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "c19999-3/srv-1"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "c19999-2/srv-2"));
+  rm_scenario_free(&sc);
+  b.len = end;
+  add(&b, "  - {id: fault-7, crash: gw-1, at: 1m}\n");
+  fails(b.s, "t.yaml:", "fault id 'fault-7' is used twice");
+  free(b.s);
+}
+
+/* A customer line's name is found among others whose names it begins
+ * with (a-1's customers are a-1-1, a-1-2; a's are a-1, a-2). */
+Test(scenario, customer_names_within_customer_names) {
+  rm_scenario sc;
+  cr_assert_eq(parse(&sc, BASE "customers:\n  - {name: a, count: 2, servers: 1}\n"
+                               "  - {name: a-1, count: 2, servers: 2, clients: 40, essentials: 2}\n"),
+               0, "%s", err);
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "a-2/srv-1"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "a-1-2.2/cli-20"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "customer:a-1-1"));
+  cr_assert_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "customer:a-1"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "a-1-3.1"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "a-1-2.2/cli-21"));
+  cr_assert_not_null(rm_scenario_check_target(&sc, RM_FAULT_CRASH, "a-3"));
+  rm_scenario_free(&sc);
+  fails(BASE "customers:\n  - {name: a, count: 2, servers: 1}\n  - {name: b, count: 1, servers: 1}\n"
+             "  - {name: a, count: 1, servers: 1}\n",
+        "t.yaml:8:12: ", "customer name 'a' is used by an earlier line");
+}
+
+/* Lists nested 100 000 deep are refused where they pass the limit, at
+ * once (libyaml alone took minutes over them); mappings too. */
+Test(scenario, deep_nesting_is_refused) {
+  text_buf b = {0};
+  add(&b, "name: ");
+  for (int i = 0; i < 100000; i++) add(&b, "[");
+  for (int i = 0; i < 100000; i++) add(&b, "]");
+  add(&b, "\n");
+  fails(b.s, "t.yaml:1:70: ", "lists and mappings nest deeper than 64 levels");
+  b.len = 0;
+  add(&b, "name: t\nduration: 1h\nx: ");
+  for (int i = 0; i < 70; i++) add(&b, "{a: ");
+  fails(b.s, "t.yaml:3:256: ", "nest deeper than 64 levels");
+  free(b.s);
+  /* 64 deep is read (and refused for what it says). */
+  b = (text_buf){0};
+  add(&b, "name: ");
+  for (int i = 0; i < 63; i++) add(&b, "[");
+  for (int i = 0; i < 63; i++) add(&b, "]");
+  add(&b, "\n");
+  fails(b.s, "t.yaml:1:7: ", "name must be a string, not a list");
+  free(b.s);
+}
+
+/* Anchors and aliases: a node written once and used again; an alias to no
+ * anchor, or an anchor given twice, is refused where it is written. */
+Test(scenario, anchors_and_aliases) {
+  rm_scenario sc;
+  cr_assert_eq(parse(&sc, "name: t\nduration: &d 1h\nsample_every: *d\nmanagement_servers: {count: 1}\n"
+                          "gateways: {names: [&g first, second]}\n"
+                          "customers:\n  - &line {name: a, count: 1, servers: 1, primary: *g}\n"),
+               0, "%s", err);
+  cr_assert_eq(sc.sample_every, RS_HOUR);
+  cr_assert_str_eq(sc.specs[0].primary, "first");
+  rm_scenario_free(&sc);
+  fails("name: t\nduration: *nowhere\n", "t.yaml:2:11: ", "YAML syntax error: found undefined alias");
+  fails("name: &a t\nduration: &a 1h\n", "t.yaml:2:11: ", "found duplicate anchor 'a' (first at line 1, column 7)");
 }

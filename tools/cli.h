@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rm_scenario.h"
+
 /* Exit statuses, the same for every subcommand. */
 enum {
   EXIT_HELD = 0,        /* every expectation held */
@@ -51,6 +53,32 @@ int cli_mkdir(const char *dir);
 
 /* Parse a seed: a decimal integer 0..2^64-1, digits only. 0, or -1. */
 int cli_parse_seed(const char *s, uint64_t *out);
+
+/* The memory a run may take unless --max-memory says otherwise: half of
+ * the machine's physical memory (8 GB when it cannot be known). Half,
+ * because a run that needs more competes with everything else the machine
+ * runs and ends in the kernel's out-of-memory killer rather than with a
+ * message; --max-memory allows more on a machine given to romsim. */
+int64_t cli_default_memory(void);
+
+/* The least --max-memory takes: what a run holds whatever its scenario. */
+#define CLI_MIN_MEMORY ((int64_t)16 << 20)
+
+/* Parse --max-memory's SIZE (as in a scenario: 8GB, 512MB) into *out: 0,
+ * or EXIT_USAGE after saying why (cmd names the command). */
+int cli_parse_memory(const char *cmd, const char *s, int64_t *out);
+
+/*
+ * Check that runs of sc (loaded from file) lasting duration fit in
+ * max_memory bytes (0: cli_default_memory()), and that its random failures
+ * are no event storm. A run: jobs NULL. A sweep: *jobs runs at once, each
+ * reading the scenario again; when they do not fit and jobs_given is
+ * false, *jobs is lowered to as many as fit (with a note). Returns 0 (with
+ * the estimate in *need when need is not NULL), or EXIT_USAGE after
+ * printing the estimate, its parts and the figure allowed.
+ */
+int cli_check_memory(const char *cmd, const char *file, const rm_scenario *sc, rs_time_t duration,
+                     int64_t max_memory, int *jobs, bool jobs_given, int64_t *need);
 
 /* path without its extension, then suffix: "a/b.yaml" gives "a/b" + suffix,
  * or "b" + suffix without keep_dir. */

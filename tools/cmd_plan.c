@@ -28,7 +28,8 @@ static const char *quotient(int64_t a, int64_t b, char *buf, size_t n) {
 
 static const char *plan_usage =
     "usage: romsim plan (--customers NxSIZE[,...] | --from FILE.yaml) [--survive none|gateway|ms|either]\n"
-    "                   [--gateway-limit N] [--ms-limit N] [-o DESIGN.yaml] [--verify [--jobs N]]\n"
+    "                   [--gateway-limit N] [--ms-limit N] [-o DESIGN.yaml]\n"
+    "                   [--verify [--jobs N] [--max-memory SIZE]]\n"
     "\n"
     "The smallest design that holds the customers: by the deployment guide's\n"
     "arithmetic, with whole customers on gateways, and surviving the failures\n"
@@ -53,6 +54,8 @@ static const char *plan_usage =
     "  --verify           sweep the design against the failures it survives, print\n"
     "                     the sweep's table; exit 1 if a case fails\n"
     "  --jobs N           runs at once for --verify (default: the cores)\n"
+    "  --max-memory SIZE  the memory --verify's runs at once may take (default half\n"
+    "                     of this machine's; see romsim sweep --help)\n"
     "exit status: 0 planned (and verified), 1 the verification failed, 2 bad input.\n";
 
 typedef struct {
@@ -499,6 +502,7 @@ int cmd_plan(int argc, char **argv) {
   plan_in in = {.ms_limit = 2000, .gw_limit = 530, .ess_servers = 30, .ess_clients = 500};
   const char *customers = NULL, *from = NULL, *out = NULL, *name = "plan", *duration = "6h";
   int survive = RM_SURVIVE_NONE, jobs = 0;
+  int64_t max_memory = 0;
   bool verify = false;
   int rc = EXIT_USAGE;
   for (int i = 1; i < argc; i++) {
@@ -512,7 +516,7 @@ int cmd_plan(int argc, char **argv) {
       continue;
     }
     static const char *const valued[] = {"--customers", "--from", "--survive", "--gateway-limit", "--ms-limit",
-                                         "-o", "--output", "--name", "--duration", "--jobs", NULL};
+                                         "-o", "--output", "--name", "--duration", "--jobs", "--max-memory", NULL};
     const char *const *f = valued;
     while (*f && strcmp(*f, a) != 0) f++;
     if (!*f) {
@@ -545,6 +549,8 @@ int cmd_plan(int argc, char **argv) {
       } else {
         jobs = (int)n;
       }
+    } else if (strcmp(a, "--max-memory") == 0) {
+      if (cli_parse_memory("plan", v, &max_memory)) return EXIT_USAGE;
     } else if (strcmp(a, "--name") == 0) {
       if (!*v) return cli_usage_error("plan: --name needs a name");
       for (const unsigned char *c = (const unsigned char *)v; *c; c++)
@@ -632,6 +638,7 @@ int cmd_plan(int argc, char **argv) {
     if (survive == RM_SURVIVE_GATEWAY || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_GATEWAY;
     if (survive == RM_SURVIVE_MS || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_MS;
     o.jobs = jobs; /* 0: one per core */
+    o.max_memory = max_memory;
     char tmpsweep[] = "/tmp/romsim-plan-XXXXXX.db";
     if (!out) {
       int fd = mkstemps(tmpsweep, 3);

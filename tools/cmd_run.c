@@ -27,7 +27,7 @@
 #include "version.h"
 
 static const char *run_usage =
-    "usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--replay OUTAGE.csv] [--json]\n"
+    "usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--replay OUTAGE.csv] [--max-memory SIZE] [--json]\n"
     "\n"
     "Run SCENARIO (a YAML file), write the results file and print a summary.\n"
     "\n"
@@ -39,6 +39,9 @@ static const char *run_usage =
     "  --seed N           use seed N instead of the scenario's (0 to 2^64-1)\n"
     "  --replay FILE      apply a recorded outage (CSV: time,target,action[,parameters])\n"
     "                     on top of the scenario's faults; see docs/scenarios.md\n"
+    "  --max-memory SIZE  refuse a scenario whose run needs more memory than SIZE\n"
+    "                     (such as 8GB; default half of this machine's memory);\n"
+    "                     the estimate is in docs/scenarios.md, \"Memory\"\n"
     "  --json             print the summary as one JSON object\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -47,10 +50,12 @@ static const char *run_usage =
     "the results file is then kept with status interrupted.\n";
 
 static const char *validate_usage =
-    "usage: romsim validate SCENARIO [--replay OUTAGE.csv]\n"
+    "usage: romsim validate SCENARIO [--replay OUTAGE.csv] [--max-memory SIZE]\n"
     "\n"
     "Read and check SCENARIO without running it. Prints a one-line description\n"
-    "of the design, or the first error as FILE:LINE:COL: message.\n"
+    "of the design and the memory a run of it needs, or the first error as\n"
+    "FILE:LINE:COL: message. A scenario whose run needs more memory than\n"
+    "--max-memory (default half of this machine's) is refused, as run would.\n"
     "exit status: 0 valid, 2 invalid.\n";
 
 /* Everything one run needs, shared by the loop thread and the worker. */
@@ -309,7 +314,7 @@ static void print_json(run_ctx *c) {
 }
 
 int cmd_run(int argc, char **argv) {
-  const char *scenario = NULL, *out = NULL, *seed_arg = NULL, *replay = NULL;
+  const char *scenario = NULL, *out = NULL, *seed_arg = NULL, *replay = NULL, *memory_arg = NULL;
   bool json = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -319,14 +324,18 @@ int cmd_run(int argc, char **argv) {
     } else if (strcmp(a, "--json") == 0) {
       json = true;
     } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
-               strcmp(a, "--replay") == 0) {
+               strcmp(a, "--replay") == 0 || strcmp(a, "--max-memory") == 0) {
       if (i + 1 >= argc) return cli_usage_error("run: %s needs a value (try romsim run --help)", a);
       if (strcmp(a, "--seed") == 0)
         seed_arg = argv[++i];
       else if (strcmp(a, "--replay") == 0)
         replay = argv[++i];
+      else if (strcmp(a, "--max-memory") == 0)
+        memory_arg = argv[++i];
       else
         out = argv[++i];
+    } else if (strncmp(a, "--max-memory=", 13) == 0) {
+      memory_arg = a + 13;
     } else if (strncmp(a, "--replay=", 9) == 0) {
       replay = a + 9;
     } else if (strncmp(a, "--output=", 9) == 0) {
@@ -346,6 +355,8 @@ int cmd_run(int argc, char **argv) {
   if (seed_arg && cli_parse_seed(seed_arg, &seed))
     return cli_usage_error("run: --seed needs an integer from 0 to 18446744073709551615, not '%s'", seed_arg);
   if (out && !*out) return cli_usage_error("run: -o needs a file name");
+  int64_t max_memory = 0;
+  if (memory_arg && cli_parse_memory("run", memory_arg, &max_memory)) return EXIT_USAGE;
 
   run_ctx *c = calloc(1, sizeof *c);
   if (!c) return cli_usage_error("out of memory");
@@ -358,6 +369,12 @@ int cmd_run(int argc, char **argv) {
   if (seed_arg) c->sc.seed = seed;
   if (replay && rm_replay_load(&c->sc, replay, err, sizeof err)) {
     fprintf(stderr, "%s\n", err);
+    rm_scenario_free(&c->sc);
+    free(c);
+    return EXIT_USAGE;
+  }
+  /* Nothing is created for a run that would not fit. */
+  if (cli_check_memory("run", scenario, &c->sc, c->sc.duration, max_memory, NULL, false, NULL)) {
     rm_scenario_free(&c->sc);
     free(c);
     return EXIT_USAGE;
@@ -431,7 +448,7 @@ done:
 }
 
 int cmd_validate(int argc, char **argv) {
-  const char *scenario = NULL, *replay = NULL;
+  const char *scenario = NULL, *replay = NULL, *memory_arg = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -442,6 +459,11 @@ int cmd_validate(int argc, char **argv) {
       replay = argv[++i];
     } else if (strncmp(a, "--replay=", 9) == 0) {
       replay = a + 9;
+    } else if (strcmp(a, "--max-memory") == 0) {
+      if (i + 1 >= argc) return cli_usage_error("validate: --max-memory needs a size");
+      memory_arg = argv[++i];
+    } else if (strncmp(a, "--max-memory=", 13) == 0) {
+      memory_arg = a + 13;
     } else if (a[0] == '-' && a[1] != '\0') {
       return cli_usage_error("validate: unknown option '%s' (try romsim validate --help)", a);
     } else if (scenario) {
@@ -451,6 +473,8 @@ int cmd_validate(int argc, char **argv) {
     }
   }
   if (!scenario) return cli_usage_error("validate: which scenario? (usage: romsim validate SCENARIO)");
+  int64_t max_memory = 0, need;
+  if (memory_arg && cli_parse_memory("validate", memory_arg, &max_memory)) return EXIT_USAGE;
   rm_scenario sc;
   char err[1024], d[32];
   if (rm_scenario_load(&sc, scenario, err, sizeof err)) {
@@ -462,12 +486,17 @@ int cmd_validate(int argc, char **argv) {
     rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
-  char ess[64];
+  if (cli_check_memory("validate", scenario, &sc, sc.duration, max_memory, NULL, false, &need)) {
+    rm_scenario_free(&sc);
+    return EXIT_USAGE;
+  }
+  char ess[64], m[32];
   essentials_note(&sc, ess, sizeof ess);
   printf("%s: valid: %s, %s, %lld customers%s, %lld agents, %d gateways, %d management servers; faults: %d, "
-         "expectations: %d\n",
+         "expectations: %d; a run needs about %s of memory\n",
          scenario, sc.name, rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc), ess,
-         (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms, sc.n_faults, sc.n_expect);
+         (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms, sc.n_faults, sc.n_expect,
+         rm_size_format(need, m, sizeof m));
   rm_scenario_free(&sc);
   return 0;
 }

@@ -11,7 +11,7 @@
 static const char *sweep_usage =
     "usage: romsim sweep SCENARIO [--fail each:ROLE[,ROLE...]] [--pairs] [--at T] [--for D]\n"
     "                    [--duration D] [--jobs N] [--replications N] [--seed N] [--shard K/N]\n"
-    "                    [-o SWEEP.db]\n"
+    "                    [--max-memory SIZE] [-o SWEEP.db]\n"
     "\n"
     "Run SCENARIO once with no failure added (the baseline) and once per failure of\n"
     "each node of the roles given, and print one line per case, the worst first:\n"
@@ -31,6 +31,9 @@ static const char *sweep_usage =
     "  --seed N           the first seed instead of the scenario's\n"
     "  --shard K/N        run only the K-th of N slices of the runs (join the files\n"
     "                     with romsim merge)\n"
+    "  --max-memory SIZE  the memory the runs at once may take (such as 8GB; default\n"
+    "                     half of this machine's): a run that needs more is refused,\n"
+    "                     and fewer run at once than the cores when they do not fit\n"
     "  -o, --output FILE  the sweep file (default: SCENARIO-sweep.db, or\n"
     "                     SCENARIO-sweep-K-of-N.db for a shard)\n"
     "  --quiet            no progress line on a terminal\n"
@@ -106,7 +109,7 @@ int cmd_sweep(int argc, char **argv) {
       continue;
     }
     static const char *const valued[] = {"--fail", "--at", "--for", "--duration", "--jobs", "--replications",
-                                         "--seed", "--shard", "-o", "--output", NULL};
+                                         "--seed", "--shard", "-o", "--output", "--max-memory", NULL};
     const char *v = NULL, *name = a;
     char flag[32];
     for (const char *const *f = valued; *f; f++) {
@@ -150,6 +153,8 @@ int cmd_sweep(int argc, char **argv) {
       if (cli_parse_seed(v, &o.seed))
         return cli_usage_error("sweep: --seed needs an integer from 0 to 18446744073709551615, not '%s'", v);
       o.seed_given = true;
+    } else if (strcmp(name, "--max-memory") == 0) {
+      if (cli_parse_memory("sweep", v, &o.max_memory)) return EXIT_USAGE;
     } else if (strcmp(name, "--shard") == 0) {
       int k, n, used = 0;
       if (sscanf(v, "%d/%d%n", &k, &n, &used) != 2 || v[used] || n < 1 || k < 1 || k > n)

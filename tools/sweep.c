@@ -532,6 +532,13 @@ int sw_run(const sw_opts *o, FILE *out) {
   sweep_ctx x = {.o = o, .sc = &sc, .cases = s.cases, .items = s.items, .n_items = (int)mine};
   int jobs = o->jobs > 0 ? o->jobs : (int)uv_available_parallelism();
   if (jobs < 1) jobs = 1;
+  if (jobs > mine) jobs = mine > 0 ? (int)mine : 1;
+  if (cli_check_memory("sweep", o->scenario, &sc, duration, o->max_memory, &jobs, o->jobs > 0, NULL)) {
+    free(s.items);
+    free(s.cases);
+    rm_scenario_free(&sc);
+    return EXIT_USAGE;
+  }
   x.n_slots = jobs < mine ? jobs : (int)mine;
   x.slots = calloc((size_t)(x.n_slots ? x.n_slots : 1), sizeof *x.slots);
   if (!s.items || !x.slots) {

@@ -93,7 +93,8 @@ typedef struct {
   rs_time_t duration;       /* 0: the scenario's */
   bool seed_given;
   uint64_t seed;
-  int jobs;                 /* runs at once; 0: one per core */
+  int jobs;                 /* runs at once; 0: one per core (fewer when they would not fit in memory) */
+  int64_t max_memory;       /* bytes the runs at once may take; 0: cli_default_memory() */
   int replications, shard_k, shard_n;
   bool quiet;               /* no progress line */
   bool temp_out;            /* out is a temporary file: not named in the output */
