@@ -23,7 +23,10 @@
  * spare); spare gateways go round the servers. No design is taken with
  * fewer gateways than first-fit decreasing needs for whole Essentials servers.
  * Large groups (over 100 Essentials servers) gallop and bisect on the gateway
- * count. Backups and failovers are then chosen greedily: a failed gateway's
+ * count, and take the counts of management servers from the one that holds
+ * the fewest gateways' placement up (galloping first), then down, each
+ * bounded by the best so far; no count is tried below what bin packing's
+ * lower bounds allow. Backups and failovers are then chosen greedily: a failed gateway's
  * Essentials servers, largest first,
  * each go to the gateway with the most room, on the same management server
  * when one has room (so no agents move between management servers); a

@@ -298,3 +298,47 @@ Test(plan, random_designs_hold) {
     rm_plan_free(&pl);
   }
 }
+
+/* Ten thousand customers of any size plan at once (the search once took
+ * minutes for 10 000 of 530 and of 265, trying every count of management
+ * servers below those that hold them with every count of gateways): each
+ * policy's design is the fewest found, and holds (checked for every
+ * policy on the 265s; on the others, with nothing failed and after each
+ * management server's failure, the checks of every gateway's failure
+ * taking longest). */
+Test(plan, ten_thousand_customers) {
+  static const struct {
+    rm_plan_line lines[4];
+    int n;
+    bool every_check;
+    int want[RM_SURVIVE_KINDS][2];
+  } cases[] = {
+      {{{"c", 10000, 30, 500, 0}}, 1, false, {{3334, 10000}, {3334, 10001}, {3335, 10000}, {3335, 10001}}},
+      {{{"c", 10000, 14, 251, 0}}, 1, true, {{1667, 5000}, {1667, 5001}, {1668, 5000}, {1668, 5001}}},
+      /* mixed: 2 500 each of 20, 100, 300 and 530 computers */
+      {{{"a", 2500, 1, 19, 0}, {"b", 2500, 5, 95, 0}, {"c", 2500, 15, 285, 0}, {"d", 2500, 30, 500, 0}},
+       4,
+       false,
+       {{1250, 5000}, {1288, 5001}, {1289, 5000}, {1289, 5001}}},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    custs c = {.n = cases[k].n};
+    memcpy(c.lines, cases[k].lines, sizeof c.lines);
+    rm_plan_input in = input(&c);
+    rm_plan pl;
+    char err[512];
+    cr_assert_eq(rm_plan_make(&pl, &in, err, sizeof err), 0, "%s", err);
+    for (int s = 0; s < RM_SURVIVE_KINDS; s++) {
+      const rm_plan_design *d = &pl.design[s];
+      cr_assert_eq(d->n_ms, cases[k].want[s][0], "case %zu, %s: %d management servers", k, rm_survive_name(s), d->n_ms);
+      cr_assert_eq(d->n_gw, cases[k].want[s][1], "case %zu, %s: %d gateways", k, rm_survive_name(s), d->n_gw);
+      if (cases[k].every_check) {
+        check_design(&pl, &in, (rm_survive)s);
+      } else {
+        check_after(&pl, &in, d, -1, -1);
+        for (int m = 0; (s == RM_SURVIVE_MS || s == RM_SURVIVE_EITHER) && m < d->n_ms; m++) check_after(&pl, &in, d, -1, m);
+      }
+    }
+    rm_plan_free(&pl);
+  }
+}

@@ -401,13 +401,27 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
   const rm_plan_design *d = &pl->design[s];
   fprintf(f, "\nthe design (%s):\n", survive_text(s));
   for (int m = 0; m < d->n_ms; m++) fprintf(f, "  ms-%d carries %lld agents\n", m + 1, (long long)d->ms_load[m]);
+  /* Each gateway's Essentials servers, in order: grouped once rather than
+   * looked for among all of them per gateway. */
+  int *start = calloc((size_t)d->n_gw + 1, sizeof *start), *by_gw = malloc((size_t)(d->n_ess ? d->n_ess : 1) * sizeof *by_gw);
+  if (!start || !by_gw) {
+    free(start);
+    free(by_gw);
+    fprintf(f, "  (out of memory)\n");
+    return;
+  }
+  for (int c = 0; c < d->n_ess; c++) start[d->primary[c] + 1]++;
+  for (int g = 0; g < d->n_gw; g++) start[g + 1] += start[g];
+  for (int c = 0; c < d->n_ess; c++) by_gw[start[d->primary[c]]++] = c;
+  for (int g = d->n_gw; g > 0; g--) start[g] = start[g - 1];
+  start[0] = 0;
   for (int g = 0; g < d->n_gw; g++) {
     fprintf(f, "  gw-%-3d on ms-%d", g + 1, d->gw_ms[g] + 1);
     if (d->gw_failover[g] >= 0) fprintf(f, " (fails over to ms-%d)", d->gw_failover[g] + 1);
     fprintf(f, ", %lld agents:", (long long)d->gw_load[g]);
     int shown = 0;
-    for (int c = 0; c < d->n_ess; c++) {
-      if (d->primary[c] != g) continue;
+    for (int k = start[g]; k < start[g + 1]; k++) {
+      int c = by_gw[k];
       char name[256];
       rm_plan_ess_name(pl, in, c, name, sizeof name);
       if (shown++ == 8) {
@@ -419,6 +433,8 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
     }
     fprintf(f, "%s\n", shown ? "" : " none (a spare)");
   }
+  free(start);
+  free(by_gw);
 }
 
 /* s as a YAML double-quoted scalar (control characters are refused
