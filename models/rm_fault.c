@@ -109,6 +109,14 @@ static void subset(rm_timeline *tl, int first, const rm_fault_spec *f, rs_rng *r
   tl->n_targets = first + keep;
 }
 
+/* a + b x c for times (b, c >= 0), held at RS_TIME_MAX rather than
+ * wrapped: a step past any run's end never runs. */
+static rs_time_t time_after(rs_time_t a, int64_t b, rs_time_t c) {
+  if (b == 0 || c == 0) return a;
+  if (b > (RS_TIME_MAX - a) / c) return RS_TIME_MAX;
+  return a + b * c;
+}
+
 /* The steps of one fault of the scenario. */
 static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t errlen) {
   const rm_fault_spec *f = &g->sc->faults[fi];
@@ -164,15 +172,15 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
   switch (f->kind) {
   case RM_FAULT_FLAP:
     for (int k = 0; k < f->times && !rc; k++)
-      rc = add_step(tl, at + 2 * k * f->every, fi, down, first, n, 0, fi) ||
-           add_step(tl, at + (2 * k + 1) * f->every, fi, up, first, n, 0, fi);
-    w->end = at + (2 * (rs_time_t)f->times - 1) * f->every;
+      rc = add_step(tl, time_after(at, 2 * (int64_t)k, f->every), fi, down, first, n, 0, fi) ||
+           add_step(tl, time_after(at, 2 * (int64_t)k + 1, f->every), fi, up, first, n, 0, fi);
+    w->end = time_after(at, 2 * (int64_t)f->times - 1, f->every);
     break;
   case RM_FAULT_ROLLING:
     for (int k = 0; k < n && !rc; k++)
-      rc = add_step(tl, at + k * f->gap, fi, down, first + k, 1, 0, fi) ||
-           add_step(tl, at + k * f->gap + f->duration, fi, up, first + k, 1, 0, fi);
-    w->end = at + (n - 1) * f->gap + f->duration;
+      rc = add_step(tl, time_after(at, k, f->gap), fi, down, first + k, 1, 0, fi) ||
+           add_step(tl, time_after(time_after(at, k, f->gap), 1, f->duration), fi, up, first + k, 1, 0, fi);
+    w->end = time_after(time_after(at, n > 0 ? n - 1 : 0, f->gap), 1, f->duration);
     break;
   case RM_FAULT_STEP: {
     rm_action a = f->action == RM_STEP_UP ? (link ? up : RM_ACT_ALL_UP) : down;

@@ -140,7 +140,9 @@ static int read_time(ctx *c, const rm_scenario *sc, const field *f, rs_time_t *o
     if (read_clock(c, f, f->s[0] == '+', out)) return -1;
   } else {
     size_t skip = f->s[0] == '+';
-    if (rs_duration_parse(f->s + skip, f->len - skip, out, &off))
+    int rc = rs_duration_parse(f->s + skip, f->len - skip, out, &off);
+    if (rc == RS_DURATION_TOO_LONG) return fail(c, f->col + skip + off, "'%.*s' is after the end of the run", (int)f->len, f->s);
+    if (rc)
       return fail(c, f->col + skip + off,
                   "bad time '%.*s' (expected an offset such as 2h, +1h30m or 00:10:00, or an ISO 8601 time)",
                   (int)f->len, f->s);

@@ -392,10 +392,11 @@ int rm_yaml_int(rm_yaml *y, yaml_node_t *n, const char *what, int64_t min, int64
   char *end;
   errno = 0;
   long long v = strtoll(s, &end, 10);
-  if (!*s || *end || errno || end == s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+  if (!*s || *end || end == s || (errno && errno != ERANGE) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+      !(*s == '-' || (*s >= '0' && *s <= '9')))
     return rm_yaml_error(y, n, "%s must be an integer, not '%s'", what, s);
-  if (v < min || v > max)
-    return rm_yaml_error(y, n, "%s must be between %lld and %lld, not %lld", what, (long long)min, (long long)max, v);
+  if (errno == ERANGE || v < min || v > max) /* out of range, beyond 64 bits included */
+    return rm_yaml_error(y, n, "%s must be between %lld and %lld, not %s", what, (long long)min, (long long)max, s);
   *out = v;
   return 0;
 }
@@ -406,7 +407,7 @@ int rm_yaml_u64(rm_yaml *y, yaml_node_t *n, const char *what, uint64_t *out) {
   char *end;
   errno = 0;
   unsigned long long v = strtoull(s, &end, 10);
-  if (!*s || *s == '-' || *end || errno || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+  if (*s < '0' || *s > '9' || *end || errno || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
     return rm_yaml_error(y, n, "%s must be a non-negative integer below 2^64, not '%s'", what, s);
   *out = v;
   return 0;
@@ -418,8 +419,10 @@ int rm_yaml_double(rm_yaml *y, yaml_node_t *n, const char *what, double min, dou
   char *end;
   errno = 0;
   double v = strtod(s, &end);
-  if (!*s || *end || errno || !isfinite(v) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+  if (!*s || *end || end == s || (errno && errno != ERANGE) || isnan(v) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
     return rm_yaml_error(y, n, "%s must be a number, not '%s'", what, s);
+  if (!isfinite(v) || (errno == ERANGE && v != 0))
+    return rm_yaml_error(y, n, "%s must be between %g and %g, not %s", what, min, max, s);
   if (v < min || v > max) return rm_yaml_error(y, n, "%s must be between %g and %g, not %g", what, min, max, v);
   *out = v;
   return 0;
@@ -439,7 +442,13 @@ int rm_yaml_duration(rm_yaml *y, yaml_node_t *n, const char *what, rs_time_t min
   if (!s) return -1;
   size_t off = 0;
   rs_time_t v;
-  if (rs_duration_parse(s, n->data.scalar.length, &v, &off) != 0)
+  int rc = rs_duration_parse(s, n->data.scalar.length, &v, &off);
+  if (rc == RS_DURATION_TOO_LONG) {
+    char b[32];
+    return rm_yaml_error_at(y, n, off, "%s: '%s' is too long (at most %s)", what, s,
+                            rs_duration_format(RS_TIME_MAX / RS_DAY * RS_DAY, b, sizeof b));
+  }
+  if (rc != 0)
     return rm_yaml_error_at(y, n, off, "%s: bad duration '%s' (expected a number and a unit: us, ms, s, m, h, d, as in 90s, 5m, 1h30m)", what, s);
   if (v < min) {
     char b[32];

@@ -77,11 +77,15 @@ void rs_wall_now(char buf[32]) {
   const char *sde = getenv("SOURCE_DATE_EPOCH");
   if (sde && *sde) {
     char *end;
+    errno = 0;
     long long v = strtoll(sde, &end, 10);
-    if (*end == '\0' && v >= 0) t = (time_t)v;
+    if (*end == '\0' && v >= 0 && errno == 0) t = (time_t)v;
   }
   struct tm tm;
-  gmtime_r(&t, &tm);
+  if (!gmtime_r(&t, &tm)) { /* past the calendar's years: the epoch */
+    t = 0;
+    gmtime_r(&t, &tm);
+  }
   strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 

@@ -40,7 +40,7 @@ int rs_duration_parse(const char *s, size_t len, rs_time_t *out, size_t *err_off
     if (s[i] < '0' || s[i] > '9') goto fail;
     while (i < len && s[i] >= '0' && s[i] <= '9') {
       int d = s[i] - '0';
-      if (n > (RS_TIME_MAX - d) / 10) { i = start; goto fail; }
+      if (n > (RS_TIME_MAX - d) / 10) { i = start; goto too_long; }
       n = n * 10 + d;
       i++;
     }
@@ -55,9 +55,9 @@ int rs_duration_parse(const char *s, size_t len, rs_time_t *out, size_t *err_off
     int rank = unit_rank(units[k].scale);
     if (rank <= last_rank) goto fail;
     last_rank = rank;
-    if (n > RS_TIME_MAX / units[k].scale) { i = start; goto fail; }
+    if (n > RS_TIME_MAX / units[k].scale) { i = start; goto too_long; }
     rs_time_t part = n * units[k].scale;
-    if (total > RS_TIME_MAX - part) { i = start; goto fail; }
+    if (total > RS_TIME_MAX - part) { i = start; goto too_long; }
     total += part;
     i += strlen(units[k].name);
   }
@@ -66,6 +66,9 @@ int rs_duration_parse(const char *s, size_t len, rs_time_t *out, size_t *err_off
 fail:
   if (err_off) *err_off = i;
   return -1;
+too_long:
+  if (err_off) *err_off = i;
+  return RS_DURATION_TOO_LONG;
 }
 
 /* t's parts, largest first, down to the unit of scale `down_to`. */

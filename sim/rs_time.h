@@ -26,9 +26,12 @@ typedef int64_t rs_time_t;
  * Units: us, ms, s, m, h, d. Every number needs a unit; the parts must come
  * in decreasing unit order and the total must fit in rs_time_t.
  * On success stores the duration in *out and returns 0. On failure returns
- * -1 and, when err_off is not NULL, stores the byte offset of the first
- * offending character (the column of the error, counting from 0).
+ * -1 (malformed) or RS_DURATION_TOO_LONG (well formed, but over
+ * RS_TIME_MAX, about 292 000 years) and, when err_off is not NULL, stores
+ * the byte offset of the first offending character (the column of the
+ * error, counting from 0).
  */
+#define RS_DURATION_TOO_LONG (-2)
 int rs_duration_parse(const char *s, size_t len, rs_time_t *out, size_t *err_off);
 
 /*

@@ -83,6 +83,61 @@ Test(cli, bad_seed_flag) {
   cr_assert_eq(count_files(), 0);
 }
 
+/* Every numeric flag is checked by one parser: a number out of range is
+ * refused with the range, never wrapped (--shard 1/4294967297 once ran as
+ * 1/1), and nothing is written. */
+Test(cli, numbers_out_of_range_are_refused) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_TEST_SCENARIOS", "small.yaml");
+  static const char *const bad[][4] = {
+      {"sweep", "--shard", "1/99999999999", "--shard needs K/N with 1 <= K <= N <= 10000000"},
+      {"sweep", "--shard", "1/4294967297", "--shard needs K/N with 1 <= K <= N <= 10000000"},
+      {"sweep", "--shard", "4294967297/4294967298", "--shard needs K/N"},
+      {"sweep", "--shard", "1/ 2", "--shard needs K/N"},
+      {"sweep", "--shard", "+1/2", "--shard needs K/N"},
+      {"sweep", "--jobs", "99999999999999999999", "--jobs needs a number from 1 to 1024, not '99999999999999999999'"},
+      {"sweep", "--jobs", "4294967297", "--jobs needs a number from 1 to 1024"},
+      {"sweep", "--replications", "1e3", "--replications needs a number from 1 to 10000"},
+      {"sweep", "--seed", "18446744073709551616", "--seed needs an integer from 0 to 18446744073709551615"},
+      {"sweep", "--duration", "999999999d", "--duration: '999999999d' is too long (at most 106751991d)"},
+      {"sweep", "--for", "99999999999999999999s", "--for: '99999999999999999999s' is too long"},
+      {"sweep", "--at", "-1h", "--at needs a duration"},
+      {"run", "--seed", "18446744073709551616", "--seed needs an integer"},
+      {"run", "--max-memory", "9999999999999GB", "--max-memory needs a size from 16MB up"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    result *r = run((const char *[]){bad[i][0], sc, bad[i][1], bad[i][2], "-o", path_in("x.db"), NULL});
+    cr_assert_eq(r->status, 2, "%s %s %s gave %d: %s", bad[i][0], bad[i][1], bad[i][2], r->status, r->err);
+    cr_assert(strstr(r->err, bad[i][3]), "%s %s: want '%s', got: %s", bad[i][1], bad[i][2], bad[i][3], r->err);
+  }
+  static const char *const plan_bad[][3] = {
+      {"--customers", "99999999999999999999x5", "--customers: a line has 1 to 100000 customers"},
+      {"--customers", "4294967297x5", "--customers: a line has 1 to 100000 customers"},
+      {"--customers", "5x4294967297", "--customers: a customer has 0 to 1000000 servers, clients or computers"},
+      {"--customers", "5x10+99999999999999999999", "--customers: a customer has 0 to 1000000"},
+      {"--gateway-limit", "99999999999999999999", "--gateway-limit needs a number from 1 to 1000000"},
+      {"--ms-limit", "-5", "--ms-limit needs a number from 1 to 1000000"},
+      {"--jobs", "4294967297", "--jobs needs a number from 1 to 1024"},
+      {"--duration", "999999999d", "--duration: '999999999d' is too long"},
+  };
+  for (size_t i = 0; i < sizeof plan_bad / sizeof plan_bad[0]; i++) {
+    const char *a[] = {"plan", plan_bad[i][0], plan_bad[i][1], NULL, NULL, NULL};
+    if (strcmp(plan_bad[i][0], "--customers") != 0) {
+      a[3] = "--customers";
+      a[4] = "2x100";
+    }
+    result *r = run(a);
+    cr_assert_eq(r->status, 2, "plan %s %s gave %d", plan_bad[i][0], plan_bad[i][1], r->status);
+    cr_assert(strstr(r->err, plan_bad[i][2]), "plan %s %s: want '%s', got: %s", plan_bad[i][0], plan_bad[i][1],
+              plan_bad[i][2], r->err);
+  }
+  cr_assert_eq(count_files(), 0, "a file was left after bad usage");
+  /* In range, still taken: the largest shard and seed. */
+  result *r = run((const char *[]){"sweep", sc, "--shard", "10000000/10000000", "--seed", "18446744073709551615",
+                                   "--fail", "each:gateway", "-o", path_in("s.db"), "--quiet", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+}
+
 Test(cli, missing_scenario_file) {
   result *r = run((const char *[]){"run", path_in("nowhere.yaml"), "-o", path_in("x.db"), NULL});
   cr_assert_eq(r->status, 2);

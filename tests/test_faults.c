@@ -270,6 +270,25 @@ Test(faults, times_in_whole_seconds_settings_as_written) {
   world_free(w);
 }
 
+/* A flap or rolling restart whose steps would run past the largest time
+ * (every: 100000000d, 100 000 times) is held at the end of time rather
+ * than wrapped round to before the run: its first steps run, the rest
+ * never do, and nothing runs out of order. */
+Test(faults, steps_past_the_end_of_time) {
+  world *w = world_new(ONE_SITE("faults:\n  - {id: far, flap: gw-1, at: 2h, every: 100000000d, times: 100000}\n"
+                                "  - {id: slow, rolling_restart: role:agent, at: 3h, for: 1m, gap: 100000000d}\n"));
+  const rm_timeline *tl = &w->g.timeline;
+  for (int i = 1; i < tl->n_steps; i++)
+    cr_assert_geq(tl->steps[i].t, tl->steps[i - 1].t, "step %d before step %d", i, i - 1);
+  cr_assert_eq(tl->steps[0].t, 2 * RS_HOUR);
+  cr_assert_eq(tl->windows[0].end, RS_TIME_MAX);
+  cr_assert_eq(tl->windows[1].end, RS_TIME_MAX);
+  world_run(w, w->sc.duration);
+  rm_essentials *e = (rm_essentials *)(void *)world_node(w, "cust-1");
+  cr_assert_eq(e->up.losses, 1, "gw-1 goes down once, in the run");
+  world_free(w);
+}
+
 /* A link that flaps: down 1 minute, up 1 minute, 3 times; each outage is
  * shorter than the first retry round, so the sender reconnects to its
  * primary every time and never fails over. */

@@ -108,6 +108,17 @@ Test(scenario, errors_with_positions) {
         "t.yaml:4:33: ", "no management server is named 'ms-9'");
   fails("name: t\nduration: 1h\nmanagement_servers: {names: [gw-1]}\ngateways: {count: 1}\n", "t.yaml:4:11: ",
         "gateway name 'gw-1' is also a management server's");
+  /* Numbers out of range are refused as such, never wrapped. */
+  fails(BASE "customers:\n  - {count: 99999999999999999999, servers: 1}\n", "t.yaml:6:13: ",
+        "count must be between 1 and 1000000, not 99999999999999999999");
+  fails(BASE "customers:\n  - {count: 4294967297, servers: 1}\n", "t.yaml:6:13: ",
+        "count must be between 1 and 1000000, not 4294967297");
+  fails(BASE "customers:\n  - {count: +5, servers: 1}\n", "t.yaml:6:13: ", "count must be an integer, not '+5'");
+  fails("name: t\nduration: 999999999d\n", "t.yaml:2:11: ", "duration: '999999999d' is too long (at most 106751991d)");
+  fails("name: t\nduration: 1h\nseed: 18446744073709551616\n", "t.yaml:3:7: ", "seed must be a non-negative integer below 2^64");
+  fails("name: t\nduration: 1h\nseed: -1\n", "t.yaml:3:7: ", "seed must be a non-negative integer below 2^64");
+  fails("name: t\nduration: 1h\nessentials: {forward_share: 1e999}\n", "t.yaml:3:29: ",
+        "essentials.forward_share must be between 0 and 1, not 1e999");
   fails("name: [a\n", "t.yaml:2:1: ", "YAML syntax error");
   fails("name: t\n\tduration: 1h\n", "t.yaml:2:1: ", "YAML syntax error");
 }

@@ -1,8 +1,10 @@
 /* The romsim command's shared helpers (tools/cli.h): messages, outputs
- * checked before any work and written whole, seeds, names, JSON, and the
- * memory a run may take. */
+ * checked before any work and written whole, numbers as flags write them
+ * (checked, never wrapped), seeds, names, JSON, and the memory a run may
+ * take. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,16 +24,6 @@ int cli_usage_error(const char *fmt, ...) {
   va_end(ap);
   fputc('\n', stderr);
   return EXIT_USAGE;
-}
-
-int cli_parse_seed(const char *s, uint64_t *out) {
-  char *end;
-  if (*s < '0' || *s > '9') return -1;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end || errno) return -1;
-  *out = v;
-  return 0;
 }
 
 void cli_with_suffix(const char *path, bool keep_dir, const char *suffix, char *buf, size_t n) {
@@ -117,6 +109,62 @@ void cli_json_string(FILE *f, const char *s) {
     }
   }
   fputc('"', f);
+}
+
+/* ---- numbers ---- */
+
+int cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out) {
+  bool neg = s[0] == '-' && min < 0;
+  const char *p = s + neg;
+  if (*p < '0' || *p > '9') return -1;
+  /* Digit by digit, as a negative number (which reaches INT64_MIN), and
+   * never past the bound that can still be in range. */
+  int64_t v = 0;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    int d = *p - '0';
+    if (v < (INT64_MIN + d) / 10) return -1;
+    v = v * 10 - d;
+  }
+  if (*p) return -1;
+  if (!neg) {
+    if (v == INT64_MIN) return -1;
+    v = -v;
+  }
+  if (v < min || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_int_flag(const char *cmd, const char *flag, const char *s, int64_t min, int64_t max, int64_t *out) {
+  if (cli_parse_int(s, min, max, out) == 0) return 0;
+  return cli_usage_error("%s: %s needs a number from %lld to %lld, not '%s'", cmd, flag, (long long)min, (long long)max,
+                         s);
+}
+
+int cli_parse_seed(const char *s, uint64_t *out) {
+  if (*s < '0' || *s > '9') return -1;
+  uint64_t v = 0;
+  for (; *s >= '0' && *s <= '9'; s++) {
+    unsigned d = (unsigned)(*s - '0');
+    if (v > (UINT64_MAX - d) / 10) return -1;
+    v = v * 10 + d;
+  }
+  if (*s) return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_duration_flag(const char *cmd, const char *flag, const char *s, rs_time_t min, rs_time_t *out) {
+  size_t off;
+  char b[32];
+  int rc = rs_duration_parse(s, strlen(s), out, &off);
+  if (rc == RS_DURATION_TOO_LONG)
+    return cli_usage_error("%s: %s: '%s' is too long (at most %s)", cmd, flag, s,
+                           rs_duration_format(RS_TIME_MAX / RS_DAY * RS_DAY, b, sizeof b));
+  if (rc) return cli_usage_error("%s: %s needs a duration such as 90s, 2h or 1h30m, not '%s'", cmd, flag, s);
+  if (*out < min)
+    return cli_usage_error("%s: %s must be at least %s, not '%s'", cmd, flag, rs_duration_format(min, b, sizeof b), s);
+  return 0;
 }
 
 int64_t cli_default_memory(void) {

@@ -51,8 +51,23 @@ int cli_write_whole(const char *path, cli_writer fn, const void *arg);
 /* Create folder dir unless it exists: 0, or EXIT_USAGE after printing why. */
 int cli_mkdir(const char *dir);
 
-/* Parse a seed: a decimal integer 0..2^64-1, digits only. 0, or -1. */
+/*
+ * Numbers as flags write them, checked and never wrapped: decimal digits
+ * only (a '-' first when min is below 0), no sign, space or other
+ * character, within [min, max]. 0, or -1.
+ */
+int cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* The same for flag FLAG of command CMD: 0, or EXIT_USAGE after "romsim:
+ * CMD: FLAG needs a number from MIN to MAX, not 'S'". */
+int cli_int_flag(const char *cmd, const char *flag, const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* A seed: a decimal integer 0..2^64-1, digits only. 0, or -1. */
 int cli_parse_seed(const char *s, uint64_t *out);
+
+/* A duration (90s, 1h30m) of at least min for flag FLAG of command CMD: 0,
+ * or EXIT_USAGE after saying why (malformed, too long, too short). */
+int cli_duration_flag(const char *cmd, const char *flag, const char *s, rs_time_t min, rs_time_t *out);
 
 /* The memory a run may take unless --max-memory says otherwise: half of
  * the machine's physical memory (8 GB when it cannot be known). Half,

@@ -89,27 +89,34 @@ static void free_in(plan_in *in) {
   free(in->lines);
 }
 
+/* The number written from *p to the first of `stops` (or the end), checked
+ * against [min, max] with cli_parse_int; *p moves past it. 0, -1 when it is
+ * not a number, -2 when it is out of range. */
+static int spec_number(const char **p, const char *stops, int64_t min, int64_t max, int64_t *out) {
+  size_t n = strcspn(*p, stops);
+  char buf[32];
+  if (n == 0 || n >= sizeof buf || strspn(*p, "0123456789") != n) return -1;
+  memcpy(buf, *p, n);
+  buf[n] = '\0';
+  *p += n;
+  return cli_parse_int(buf, min, max, out) ? -2 : 0;
+}
+
 /* 20x200, 20x10+190, comma-separated. */
 static int parse_customers(plan_in *in, const char *s) {
   const char *p = s;
   while (*p) {
-    long n, a, b = -1;
-    char *end;
-    errno = 0;
-    if (*p < '0' || *p > '9') goto bad;
-    n = strtol(p, &end, 10);
-    if (end == p || (*end != 'x' && *end != 'X') || n < 1 || n > 100000) goto bad;
-    p = end + 1;
-    if (*p < '0' || *p > '9') goto bad;
-    a = strtol(p, &end, 10);
-    if (end == p || a < 0 || a > 1000000) goto bad;
-    p = end;
+    int64_t n, a, b = -1;
+    int rc = spec_number(&p, "xX", 1, 100000, &n);
+    if (rc == -2) return cli_usage_error("plan: --customers: a line has 1 to 100000 customers (in '%s')", s);
+    if (rc || (*p != 'x' && *p != 'X')) goto bad;
+    p++;
+    if ((rc = spec_number(&p, "+,", 0, 1000000, &a)) == -2) goto too_many;
+    if (rc) goto bad;
     if (*p == '+') {
       p++;
-      if (*p < '0' || *p > '9') goto bad;
-      b = strtol(p, &end, 10);
-      if (end == p || b < 0 || b > 1000000) goto bad;
-      p = end;
+      if ((rc = spec_number(&p, ",", 0, 1000000, &b)) == -2) goto too_many;
+      if (rc) goto bad;
     }
     if (*p && *p != ',') goto bad;
     if (*p == ',' && !*++p) goto bad; /* a trailing comma */
@@ -141,6 +148,8 @@ static int parse_customers(plan_in *in, const char *s) {
   }
   if (!in->n) goto bad;
   return 0;
+too_many:
+  return cli_usage_error("plan: --customers: a customer has 0 to 1000000 servers, clients or computers (in '%s')", s);
 bad:
   return cli_usage_error("plan: --customers takes NxSIZE or NxSERVERS+CLIENTS, comma-separated, such as 20x200 or "
                          "20x10+190,5x30+470 (not '%s')",
@@ -541,8 +550,6 @@ int cmd_plan(int argc, char **argv) {
     }
     if (i + 1 >= argc) return cli_usage_error("plan: %s needs a value (try romsim plan --help)", a);
     const char *v = argv[++i];
-    char *end;
-    long n;
     if (strcmp(a, "--customers") == 0) {
       customers = v;
     } else if (strcmp(a, "--from") == 0) {
@@ -551,11 +558,8 @@ int cmd_plan(int argc, char **argv) {
       if ((survive = rm_survive_parse(v)) < 0)
         return cli_usage_error("plan: --survive takes none, gateway, management_server (ms) or either, not '%s'", v);
     } else if (strcmp(a, "--gateway-limit") == 0 || strcmp(a, "--ms-limit") == 0 || strcmp(a, "--jobs") == 0) {
-      errno = 0;
-      n = strtol(v, &end, 10);
-      long most = strcmp(a, "--jobs") == 0 ? 1024 : 1000000;
-      if (!*v || *end || errno || n < 1 || n > most)
-        return cli_usage_error("plan: %s needs a whole number from 1 to %ld, not '%s'", a, most, v);
+      int64_t n;
+      if (cli_int_flag("plan", a, v, 1, strcmp(a, "--jobs") == 0 ? 1024 : 1000000, &n)) return EXIT_USAGE;
       if (a[2] == 'g') {
         in.gw_limit = (int)n;
         in.gw_given = true;
@@ -574,9 +578,7 @@ int cmd_plan(int argc, char **argv) {
       name = v;
     } else if (strcmp(a, "--duration") == 0) {
       rs_time_t t;
-      size_t off;
-      if (rs_duration_parse(v, strlen(v), &t, &off) || t < RS_SEC)
-        return cli_usage_error("plan: --duration needs a duration such as 6h or 1d, not '%s'", v);
+      if (cli_duration_flag("plan", "--duration", v, RS_SEC, &t)) return EXIT_USAGE;
       if (t > RM_SCENARIO_MAX_DURATION)
         return cli_usage_error("plan: --duration must be at most 3650d (ten years), not '%s'", v);
       duration = v;

@@ -1,5 +1,4 @@
 /* romsim sweep and romsim merge: flags, then sweep.c and sweep_db.c. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,21 +50,23 @@ static const char *merge_usage =
     "there, once, from the same scenario and options.\n"
     "exit status: 0 every case held, 1 one failed, 2 bad input.\n";
 
-static int parse_int(const char *s, int min, int max, int *out) {
-  char *end;
-  if (!*s) return -1;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (*end || errno || v < min || v > max) return -1;
-  *out = (int)v;
-  return 0;
-}
+/* The most shards a sweep is cut into: as many as runs it takes at most. */
+#define MAX_SHARDS 10000000
 
-static int parse_dur(const char *flag, const char *s, rs_time_t *out) {
-  size_t off;
-  if (rs_duration_parse(s, strlen(s), out, &off))
-    return cli_usage_error("sweep: %s needs a duration such as 90s, 2h or 1h30m, not '%s'", flag, s);
+/* --shard K/N, each checked: 0, or EXIT_USAGE after saying why. */
+static int parse_shard(const char *v, int *k_out, int *n_out) {
+  const char *slash = strchr(v, '/');
+  char k[32];
+  int64_t kk, nn;
+  if (!slash || (size_t)(slash - v) >= sizeof k) goto bad;
+  memcpy(k, v, (size_t)(slash - v));
+  k[slash - v] = '\0';
+  if (cli_parse_int(k, 1, MAX_SHARDS, &kk) || cli_parse_int(slash + 1, 1, MAX_SHARDS, &nn) || kk > nn) goto bad;
+  *k_out = (int)kk;
+  *n_out = (int)nn;
   return 0;
+bad:
+  return cli_usage_error("sweep: --shard needs K/N with 1 <= K <= N <= %d, such as 3/8 (not '%s')", MAX_SHARDS, v);
 }
 
 static int parse_roles(const char *s, unsigned *roles) {
@@ -140,15 +141,14 @@ int cmd_sweep(int argc, char **argv) {
     } else if (strcmp(name, "--for") == 0) {
       dur = v;
     } else if (strcmp(name, "--duration") == 0) {
-      if (parse_dur("--duration", v, &o.duration)) return EXIT_USAGE;
-      if (o.duration <= 0) return cli_usage_error("sweep: --duration must be more than 0");
+      if (cli_duration_flag("sweep", "--duration", v, 1, &o.duration)) return EXIT_USAGE;
       if (o.duration > RM_SCENARIO_MAX_DURATION)
         return cli_usage_error("sweep: --duration must be at most 3650d (ten years), not '%s'", v);
-    } else if (strcmp(name, "--jobs") == 0) {
-      if (parse_int(v, 1, 1024, &o.jobs)) return cli_usage_error("sweep: --jobs needs a number from 1 to 1024, not '%s'", v);
-    } else if (strcmp(name, "--replications") == 0) {
-      if (parse_int(v, 1, SW_MAX_REPLICATIONS, &o.replications))
-        return cli_usage_error("sweep: --replications needs a number from 1 to %d, not '%s'", SW_MAX_REPLICATIONS, v);
+    } else if (strcmp(name, "--jobs") == 0 || strcmp(name, "--replications") == 0) {
+      bool jobs = strcmp(name, "--jobs") == 0;
+      int64_t x;
+      if (cli_int_flag("sweep", name, v, 1, jobs ? 1024 : SW_MAX_REPLICATIONS, &x)) return EXIT_USAGE;
+      *(jobs ? &o.jobs : &o.replications) = (int)x;
     } else if (strcmp(name, "--seed") == 0) {
       if (cli_parse_seed(v, &o.seed))
         return cli_usage_error("sweep: --seed needs an integer from 0 to 18446744073709551615, not '%s'", v);
@@ -156,20 +156,15 @@ int cmd_sweep(int argc, char **argv) {
     } else if (strcmp(name, "--max-memory") == 0) {
       if (cli_parse_memory("sweep", v, &o.max_memory)) return EXIT_USAGE;
     } else if (strcmp(name, "--shard") == 0) {
-      int k, n, used = 0;
-      if (sscanf(v, "%d/%d%n", &k, &n, &used) != 2 || v[used] || n < 1 || k < 1 || k > n)
-        return cli_usage_error("sweep: --shard needs K/N with 1 <= K <= N, such as 3/8 (not '%s')", v);
-      o.shard_k = k;
-      o.shard_n = n;
+      if (parse_shard(v, &o.shard_k, &o.shard_n)) return EXIT_USAGE;
     } else {
       if (!*v) return cli_usage_error("sweep: -o needs a file name");
       o.out = v;
     }
   }
   if (!o.scenario) return cli_usage_error("sweep: which scenario? (usage: romsim sweep SCENARIO --fail each:gateway)");
-  if (at && parse_dur("--at", at, &o.at)) return EXIT_USAGE;
-  if (dur && parse_dur("--for", dur, &o.dur)) return EXIT_USAGE;
-  if (dur && o.dur <= 0) return cli_usage_error("sweep: --for must be more than 0");
+  if (at && cli_duration_flag("sweep", "--at", at, 0, &o.at)) return EXIT_USAGE;
+  if (dur && cli_duration_flag("sweep", "--for", dur, 1, &o.dur)) return EXIT_USAGE;
   /* Defaults that need the run's length are settled once it is known; 1h
    * each fits runs of 2h and more. */
   char out[1100];

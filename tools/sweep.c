@@ -397,7 +397,7 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
       why = b;
     }
     if (!why && it->recover_us < 0)
-      why = x->o->at + x->o->dur >= sc.duration ? "the failure lasts until the end of the run: no recovery is seen"
+      why = x->o->dur >= sc.duration - x->o->at ? "the failure lasts until the end of the run: no recovery is seen"
                                                  : "not recovered by the end of the run";
     it->held = why == NULL;
     if (why) set_text(it->detail, sizeof it->detail, why);

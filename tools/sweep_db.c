@@ -17,6 +17,7 @@
 #include "db_read.h"
 #include "rm_scenario.h"
 #include "rm_units.h"
+#include "cli.h"
 #include "rs_file.h"
 #include "rs_results.h"
 #include "sweep.h"
@@ -243,12 +244,19 @@ int sw_read(const char *path, sw_sweep *s, char *err, size_t errlen) {
   int64_t replications = dbr_int(&in, st, 11, "sweep", "replications"), n_cases = dbr_int(&in, st, 12, "sweep", "cases");
   char shard[32];
   col_text(&in, st, 13, "sweep", "shard", shard, sizeof shard);
-  int used = 0;
-  if (sscanf(shard, "%d/%d%n", &h->shard_k, &h->shard_n, &used) != 2 || shard[used] || h->shard_k < 1 ||
-      h->shard_k > h->shard_n) {
+  {
+    /* K/N, each checked (a damaged file may hold anything). */
+    char *slash = strchr(shard, '/');
+    int64_t sk = 0, sn = 0;
     char q[64];
-    dbr_damaged(&in, "sweep.shard is '%s', not K/N", dbr_quote(q, sizeof q, shard));
-    goto fail;
+    if (slash) *slash = '\0';
+    if (!slash || cli_parse_int(shard, 1, INT32_MAX, &sk) || cli_parse_int(slash + 1, 1, INT32_MAX, &sn) || sk > sn) {
+      if (slash) *slash = '/';
+      dbr_damaged(&in, "sweep.shard is '%s', not K/N", dbr_quote(q, sizeof q, shard));
+      goto fail;
+    }
+    h->shard_k = (int)sk;
+    h->shard_n = (int)sn;
   }
   col_text(&in, st, 14, "sweep", "status", h->status, sizeof h->status);
   col_text(&in, st, 15, "sweep", "created", h->created, sizeof h->created);
