@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rm_hw_read.h"
 #include "rm_units.h"
 #include "rm_yaml.h"
 
@@ -20,7 +21,7 @@
 static const char *const top_keys[] = {
     "name", "duration", "seed", "sample_every", "management_servers", "gateways", "customers", "limits",
     "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
-    "faults", "random_failures", "start", "expect", NULL};
+    "faults", "random_failures", "start", "expect", "hardware", NULL};
 static const char *const cust_keys[] = {"count", "name", "servers", "clients", "essentials", "primary", "backup", NULL};
 static const char *const link_keys[] = {"site", "gateway", "sql", NULL};
 
@@ -1032,6 +1033,31 @@ static int read_failover(rm_yaml *y, yaml_node_t *fl, const rm_scenario *sc, int
 
 static int read_faults_and_more(rm_yaml *y, rm_scenario *sc, yaml_node_t *root, rm_index *fault_ids);
 
+/* The hardware role of server name (rm_hw_read's callback). */
+static int server_hw_role(const void *ctx, const char *name, const char **why) {
+  const rm_scenario *sc = ctx;
+  if (strcmp(name, "rms-1") == 0 || strcmp(name, "rms-2") == 0) return RM_HW_RMS;
+  if (strcmp(name, "sql-1") == 0 || strcmp(name, "sql-2") == 0) return RM_HW_SQL;
+  if (strcmp(name, "rms") == 0 || strcmp(name, "sql") == 0) {
+    *why = "a cluster runs on its nodes: name them (rms-1 and rms-2, sql-1 and sql-2), or give the role its model";
+    return -1;
+  }
+  if (strcmp(name, "web-1") == 0) {
+    if (sc->p.web_console) return RM_HW_WEB;
+    *why = "web-1 is the web console, which this scenario has not (web_console: true)";
+    return -1;
+  }
+  if (rm_index_get(&sc->ms_index, name) >= 0) return RM_HW_MS;
+  if (rm_index_get(&sc->gw_index, name) >= 0) return RM_HW_GATEWAY;
+  if (ess_exists(sc, name)) return RM_HW_ESSENTIALS;
+  if (customer_exists(sc, name)) {
+    *why = "this customer has several Essentials servers: name them (CUSTOMER.1, ...)";
+    return -1;
+  }
+  *why = node_exists(sc, name) ? "an agent has no hardware of its own" : "no server of the scenario has this name";
+  return -1;
+}
+
 static int read_doc(rm_yaml *y, rm_scenario *sc) {
   static const char *const ms_own[] = {"count", "names", NULL};
   static const char *const gw_own[] = {"count", "names", "report_to", "failover", "failover_policy", NULL};
@@ -1131,6 +1157,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
                              "'%s' is both a %s and %s", names[i], k ? "gateway" : "management server",
                              customer_exists(sc, names[i]) ? "a customer" : "a customer's Essentials server");
   }
+  if ((v = rm_yaml_get(y, root, "hardware")) && rm_hw_read(y, v, &sc->hw, server_hw_role, sc)) return -1;
   rm_index fault_ids;
   rm_index_init(&fault_ids);
   rc = read_faults_and_more(y, sc, root, &fault_ids);
@@ -1167,6 +1194,11 @@ int rm_scenario_parse(rm_scenario *sc, const char *file, const char *text, size_
   }
   memcpy(sc->text, text, len);
   sc->text[len] = '\0';
+  if (rm_hw_default(&sc->hw)) {
+    snprintf(err, errlen, "%s: out of memory", file);
+    rm_scenario_free(sc);
+    return -1;
+  }
   sc->text_len = len;
   if (memchr(text, '\0', len)) {
     snprintf(err, errlen, "%s: not a text file (it holds a NUL byte)", file);
@@ -1239,6 +1271,7 @@ static void free_names(char **v, int n) {
 }
 
 void rm_scenario_free(rm_scenario *sc) {
+  rm_hw_free(&sc->hw);
   free(sc->file);
   free(sc->text);
   free(sc->name);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rm_hw.h"
 #include "rm_index.h"
 #include "rs_time.h"
 
@@ -225,6 +226,7 @@ typedef struct {
   char *replay_text;
   int n_expect;
   rm_expect_spec *expect;
+  rm_hw_spec hw;          /* the servers' hardware (docs/hardware.md) */
   /* Lookups by name, built as the names are read (keys point into the
    * arrays above). */
   rm_index ms_index;      /* management server name -> index in ms_names */
