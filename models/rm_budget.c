@@ -153,6 +153,17 @@ double rm_budget_parse(size_t text_len) {
   return 32.0 * (double)text_len;
 }
 
+/* The bytes a second a server of hardware role r takes in while it serves
+ * agents, on its role's model. */
+static double role_rate(const rm_scenario *sc, rm_hw_role r, double agents) {
+  rm_hw_costs c;
+  rm_hw_demand bg;
+  const rm_hw_model *m = rm_hw_of(&sc->hw, r, NULL);
+  rm_hw_costs_of(r, sc->hw.profile, &c);
+  rm_hw_demand_of(&c, m, agents, 0, &bg);
+  return rm_hw_byte_rate(&c, m, &bg, NULL, NULL);
+}
+
 void rm_budget_estimate(const rm_scenario *sc, rs_time_t duration, rm_budget *b) {
   memset(b, 0, sizeof *b);
   const rm_params *p = &sc->p;
@@ -242,13 +253,16 @@ void rm_budget_estimate(const rm_scenario *sc, rs_time_t duration, rm_budget *b)
     queued += n * held_back(p, &s, roles[r], false, rf->mttr, 1, 1);
     if (rf->mttr > longest) longest = rf->mttr;
   }
-  /* A group generating more than its bottleneck takes (the SQL store's
-   * write capacity, the management servers', the gateways') queues the
-   * excess all run, as if the SQL store were down at that share. */
+  /* A group generating more than its bottleneck takes (what the SQL
+   * store's hardware takes in, the management servers', the gateways')
+   * queues the excess all run, as if the SQL store were down at that
+   * share. */
   double generated = s.agents * s.agent_rate * p->forward_share;
-  double bottleneck = p->sql_capacity;
-  if (s.ms * p->ms_capacity < bottleneck) bottleneck = s.ms * p->ms_capacity;
-  if (s.gw * p->gw_capacity < bottleneck) bottleneck = s.gw * p->gw_capacity;
+  double bottleneck = role_rate(sc, RM_HW_SQL, s.agents);
+  if (s.ms > 0 && s.ms * role_rate(sc, RM_HW_MS, s.agents / s.ms) < bottleneck)
+    bottleneck = s.ms * role_rate(sc, RM_HW_MS, s.agents / s.ms);
+  if (s.gw > 0 && s.gw * role_rate(sc, RM_HW_GATEWAY, s.agents / s.gw) < bottleneck)
+    bottleneck = s.gw * role_rate(sc, RM_HW_GATEWAY, s.agents / s.gw);
   if (generated > bottleneck && generated > 0) {
     queued += held_back(p, &s, RM_SQL, true, duration, 1, 1 - bottleneck / generated);
     longest = duration;

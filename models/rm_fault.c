@@ -410,13 +410,13 @@ static void slow_effect(rm_group *g, rm_node *n) {
   for (int i = 0; i < n->n_holds; i++)
     if (n->holds[i].what == RM_HOLD_SLOW && g->sc->faults[n->holds[i].holder].factor < factor)
       factor = g->sc->faults[n->holds[i].holder].factor;
-  double cap = g->p->sql_capacity * factor;
-  if (cap == g->sql.node.capacity) return;
-  g->sql.node.capacity = cap;
+  if (factor == g->sql.member[0].srv->factor) return;
+  rm_server_set_factor(g->sql.member[0].srv, factor);
+  rm_server_set_factor(g->sql.member[1].srv, factor);
   if (factor < 1.0)
-    rm_group_event(g, n, "sql_slow", "the SQL store writes at %.0f %% of its capacity", factor * 100);
+    rm_group_event(g, n, "sql_slow", "the SQL store takes data in at %.0f %% of its speed", factor * 100);
   else
-    rm_group_event(g, n, "sql_normal", "the SQL store writes at its full capacity again");
+    rm_group_event(g, n, "sql_normal", "the SQL store takes data in at its full speed again");
 }
 
 /* Bring n to the state its holds say. */

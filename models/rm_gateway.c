@@ -1,7 +1,7 @@
 /*
  * rm_gateway: an internet-facing gateway. It carries at most 530 agents
- * (its customers' Essentials servers'), takes data in at its capacity
- * shared among them, queues about 100 MB, and sends to its primary
+ * (its customers' Essentials servers'), takes data in as its hardware
+ * allows (rm_server), queues about 100 MB, and sends to its primary
  * management server, compressed to half, failing over along its failover
  * list (rm_uplink's rules).
  */
@@ -11,7 +11,6 @@ int rm_gateway_init(rm_forwarder *gw, rm_group *g, int64_t id, const char *name)
   const rm_params *p = g->p;
   if (rm_node_init(g, &gw->node, id, name, RM_GATEWAY)) return -1;
   gw->node.limit = p->gw_agents;
-  gw->node.capacity = p->gw_capacity;
   rm_spool_init(&gw->node.spool, p->gw_queue);
   return 0;
 }

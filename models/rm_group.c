@@ -169,6 +169,7 @@ static void mark_dirty(rm_group *g, rm_node *n) {
 static void carry(rm_group *g, rm_node *n, int64_t delta) {
   for (; n; n = n->parent) {
     n->agents += delta;
+    if (n->srv && !n->srv->costs.group_agents) rm_server_set_agents(n->srv, (double)n->agents);
     mark_dirty(g, n);
   }
 }
@@ -256,7 +257,11 @@ void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c
     }
   }
   to->bytes_in += bytes;
-  if (to->role == RM_SQL) g->delivered += bytes;
+  if (to->role == RM_SQL) {
+    g->delivered += bytes;
+    rm_dbsize_add(&g->opsdb, now, bytes);
+    rm_dbsize_add(&g->dw, now, bytes);
+  }
   if (dropped) rm_group_note_drop(g, to, dropped);
 }
 
@@ -280,8 +285,26 @@ static void note_service(rm_group *g, rm_node *n) {
   }
 }
 
+/* The RMS's and SQL store's work is on their active node while the
+ * service is up; a SQL store that stops gives back what it had not taken
+ * in. */
+static void clusters_load(rm_group *g, rm_node *n) {
+  for (int c = 0; c < 2; c++) {
+    rm_cluster *cl = c ? &g->sql : &g->rms;
+    if (n != &cl->node) continue;
+    for (int m = 0; m < 2; m++) {
+      rm_server *s = cl->member[m].srv;
+      if (!s) continue;
+      bool serving = cl->node.state == RM_UP && cl->active == m;
+      if (!serving) rm_server_return_all(s);
+      rm_server_set_agents(s, serving ? (double)g->n_agents : 0);
+    }
+  }
+}
+
 void rm_group_state_changed(rm_group *g, rm_node *n) {
   note_service(g, n);
+  clusters_load(g, n);
   if (n->state != RM_UP) {
     /* Every sender connected to n loses it. */
     if (n->role == RM_MS)
@@ -333,6 +356,7 @@ void rm_group_set_down(rm_group *g, rm_node *n, bool down) {
   }
   n->state = down ? RM_DOWN : RM_UP;
   if (down) {
+    if (n->srv) rm_server_return_all(n->srv);
     if (n->up) rm_uplink_stop(n->up);
     rm_group_state_changed(g, n);
   } else if (n->up) {
@@ -689,6 +713,42 @@ static void record_node(rm_group *g, const rm_node *n, const rm_node *parent) {
 static void sample_cb(rs_sim *sim, rs_event *ev);
 static int64_t queued_at_senders(const rm_group *g);
 
+/* Grooming, daily at midnight of the run's clock. */
+static void groom_cb(rs_sim *sim, rs_event *ev) {
+  rm_group *g = RS_CONTAINER_OF(ev, rm_group, groom);
+  rs_time_t now = rs_sim_now(sim);
+  rm_dbsize_groom(&g->opsdb, now);
+  rm_dbsize_groom(&g->dw, now);
+  if (now + RS_DAY <= g->sc->duration) rs_sim_schedule(sim, ev, now + RS_DAY);
+}
+
+/* Every server's hardware at work, and the SQL store's databases. */
+static int build_servers(rm_group *g) {
+  const rm_params *p = g->p;
+  int n = g->n_ms + g->n_gw + g->n_ess + 4 + (p->web_console ? 1 : 0), k = 0;
+  if (!(g->servers = calloc((size_t)n, sizeof *g->servers))) return -1;
+  for (int i = 0; i < g->n_ms; i++)
+    if (rm_server_init(&g->servers[k++], g, &g->ms[i].node, RM_HW_MS)) return -1;
+  for (int i = 0; i < g->n_gw; i++)
+    if (rm_server_init(&g->servers[k++], g, &g->gw[i].node, RM_HW_GATEWAY)) return -1;
+  for (int i = 0; i < g->n_ess; i++)
+    if (rm_server_init(&g->servers[k++], g, &g->ess[i].node, RM_HW_ESSENTIALS)) return -1;
+  for (int m = 0; m < 2; m++) {
+    if (rm_server_init(&g->servers[k++], g, &g->rms.member[m], RM_HW_RMS)) return -1;
+    if (rm_server_init(&g->servers[k++], g, &g->sql.member[m], RM_HW_SQL)) return -1;
+  }
+  if (p->web_console && rm_server_init(&g->servers[k++], g, &g->web, RM_HW_WEB)) return -1;
+  g->n_servers = k;
+  /* Transfers into a cluster go through its name, at its active node's interface. */
+  g->sql.node.capacity = g->sql.member[0].srv->model->network;
+  for (int i = 0; i < g->n_ess; i++) rm_server_set_agents(g->ess[i].node.srv, (double)g->ess[i].node.agents);
+  if (rm_dbsize_init(&g->opsdb, p->opsdb_share, p->opsdb_base, p->opsdb_retention, p->grooming, g->sc->duration) ||
+      rm_dbsize_init(&g->dw, p->dw_share, p->dw_base, p->dw_retention, p->grooming, g->sc->duration))
+    return -1;
+  rs_event_init(&g->groom, groom_cb);
+  return 0;
+}
+
 int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *res, char *err, size_t errlen) {
   memset(g, 0, sizeof *g);
   g->sc = sc;
@@ -761,6 +821,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       rm_agent_init(ag, sc->seed, a);
     }
   }
+  if (build_servers(g)) goto nomem;
   if (rm_timeline_build(&g->timeline, g, err, errlen)) goto fail;
   if (res) {
     for (size_t k = 0; k < sizeof metrics / sizeof metrics[0]; k++)
@@ -805,6 +866,8 @@ void rm_group_start(rm_group *g) {
   for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
   rm_timeline_start(&g->timeline, g);
   rm_watchers_start(g);
+  for (int c = 0; c < 2; c++) clusters_load(g, c ? &g->sql.node : &g->rms.node);
+  if (RS_DAY <= g->sc->duration) rs_sim_schedule(g->sim, &g->groom, RS_DAY);
   rs_sim_schedule(g->sim, &g->sampler, 0);
 }
 
@@ -990,6 +1053,10 @@ int64_t rm_group_dropped(const rm_group *g) {
 }
 
 void rm_group_free(rm_group *g) {
+  for (int i = 0; g->servers && i < g->n_servers; i++) rm_server_free(&g->servers[i]);
+  free(g->servers);
+  rm_dbsize_free(&g->opsdb);
+  rm_dbsize_free(&g->dw);
   for (int i = 0; g->ms && i < g->n_ms; i++) {
     free(g->ms[i].node.name);
     free(g->ms[i].node.holds);

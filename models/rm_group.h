@@ -21,6 +21,8 @@
 #include "rm_node.h"
 #include "rm_rms.h"
 #include "rm_scenario.h"
+#include "rm_server.h"
+#include "rm_dbsize.h"
 #include "rm_story.h"
 #include "rm_uplink.h"
 #include "rs_hist.h"
@@ -91,6 +93,10 @@ struct rm_group {
   int64_t n_agents;
   rm_cluster rms, sql;
   rm_node web;              /* used when the scenario asks for it */
+  rm_server *servers;       /* every server's hardware at work (rm_server) */
+  int n_servers;
+  rm_dbsize opsdb, dw;      /* the SQL store's databases' sizes */
+  rs_event groom;           /* their grooming, daily at midnight */
   rm_index names;           /* every node but the agents, by name: its role and
                                index (rm_group.c); agents are found through
                                their Essentials server */
@@ -229,7 +235,8 @@ void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char 
 void rm_group_attach(rm_group *g, rm_node *child, rm_node *parent);
 void rm_group_detach(rm_group *g, rm_node *child);
 
-/* A transfer from sender ended: hand its chunks to the receiver. */
+/* A transfer from sender ended (its receiver has taken it in): hand its
+ * chunks to the receiver. */
 void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c, const uint8_t *prio, int n);
 
 /* A sender lost its parent (lost): returns the outage's index in

@@ -43,6 +43,15 @@ static const struct {
       [RM_DISK_DW_DATA] = D15(8, 10),
       [RM_DISK_DW_LOG] = D15(4, 10)}},
     {"web-standard", 2, 4 * GB, {[RM_DISK_SYSTEM] = D10(2, 1)}},
+    /* assumed: a SAN-backed node for about 100 000 agents */
+    {"sql-large",
+     32,
+     128 * GB,
+     {[RM_DISK_SYSTEM] = D10(2, 1),
+      [RM_DISK_OPSDB_DATA] = D15(16, 10),
+      [RM_DISK_OPSDB_LOG] = D15(8, 10),
+      [RM_DISK_DW_DATA] = D15(160, 10),
+      [RM_DISK_DW_LOG] = D15(8, 10)}},
 };
 #define N_BUILTIN ((int)(sizeof builtin / sizeof builtin[0]))
 
@@ -140,8 +149,8 @@ double rm_disks_seq(const rm_disks *d) {
  * on ms-standard, taken to run its processors and disks at 75 % there. */
 #define REF_MS_AGENTS 2500.0
 #define REF_UTIL 0.75
-/* Of a management server's processor time, the share its agents cost
- * whatever data they send (heartbeats, connections, configuration):
+/* Of a management server's processor time and I/O, the share its agents
+ * cost whatever data they send (heartbeats, connections, configuration):
  * assumed. */
 #define AGENT_SHARE 0.4
 /* The operating system's I/O (nocentdocent, 2011): 100 a second, 80 % reads. */
@@ -192,8 +201,11 @@ void rm_hw_costs_of(rm_hw_role r, rm_io_profile p, rm_hw_costs *c) {
   case RM_HW_ESSENTIALS: /* assumed: the same work per agent and per byte */
     c->cpu_agent = AGENT_SHARE * ms_cpu;
     c->cpu_byte = (1 - AGENT_SHARE) * ms_cpu / B;
-    c->read_byte[RM_DISK_SYSTEM] = MS_READ * ms_io_per_agent() / B;
-    c->write_byte[RM_DISK_SYSTEM] = (1 - MS_READ) * ms_io_per_agent() / B;
+    /* Its I/O split as its processors' work: per agent, and per byte. */
+    c->read_agent[RM_DISK_SYSTEM] = AGENT_SHARE * MS_READ * ms_io_per_agent();
+    c->write_agent[RM_DISK_SYSTEM] = AGENT_SHARE * (1 - MS_READ) * ms_io_per_agent();
+    c->read_byte[RM_DISK_SYSTEM] = (1 - AGENT_SHARE) * MS_READ * ms_io_per_agent() / B;
+    c->write_byte[RM_DISK_SYSTEM] = (1 - AGENT_SHARE) * (1 - MS_READ) * ms_io_per_agent() / B;
     c->memory_base = 2 * GB;
     c->memory_agent = 2 * MB;
     break;
@@ -210,7 +222,7 @@ void rm_hw_costs_of(rm_hw_role r, rm_io_profile p, rm_hw_costs *c) {
     c->cpu_agent = 0.5 * MSIT_CPU / MSIT_AGENTS;
     c->cpu_byte = 0.5 * MSIT_CPU / MSIT_AGENTS / B;
     c->memory_base = 4 * GB;
-    c->memory_agent = 2 * MB;
+    c->memory_agent = 1 * MB;
     /* Each database logs what it writes: MSIT's log drive wrote 0.6 MB/s
      * for its 3500 agents' data (both databases alike, assumed). */
     double logged = MSIT_LOG_BYTES / (MSIT_AGENTS * B);

@@ -124,7 +124,7 @@ static int read_model(rm_yaml *y, yaml_node_t *item, rm_hw_spec *hw) {
     int64_t b = rm_index_get(&hw->model_index, base);
     if (b < 0) {
       rm_yaml_error(y, like, "like: no hardware model is named '%s' (built in: ms-standard, gateway-standard, "
-                             "essentials-standard, rms-standard, sql-standard, web-standard)", base);
+                             "essentials-standard, rms-standard, sql-standard, web-standard, sql-large)", base);
       free(base);
       return -1;
     }

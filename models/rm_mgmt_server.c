@@ -1,7 +1,7 @@
 /*
  * rm_mgmt_server: a management server. It carries at most 2000 agents,
- * those behind its gateways included; it takes data in at its service
- * capacity, shared among its connections (a gateway is one); it queues
+ * those behind its gateways included; it takes data in as its hardware
+ * allows (rm_server); it queues
  * (about 100 MB) and writes to the SQL store, whose failover it waits out
  * by retrying every retry interval. Its sending is rm_uplink's.
  */
@@ -13,7 +13,6 @@ int rm_ms_init(rm_forwarder *ms, rm_group *g, int64_t id, const char *name) {
   const rm_params *p = g->p;
   if (rm_node_init(g, &ms->node, id, name, RM_MS)) return -1;
   ms->node.limit = p->ms_agents;
-  ms->node.capacity = p->ms_capacity;
   rm_spool_init(&ms->node.spool, p->ms_queue);
   ms->targets = malloc(sizeof *ms->targets);
   if (!ms->targets) return -1;

@@ -34,6 +34,7 @@ typedef struct {
   uint8_t what;             /* RM_HOLD_* (rm_fault.h) */
 } rm_hold;
 typedef struct rm_uplink rm_uplink;
+typedef struct rm_server rm_server;
 
 typedef struct rm_node {
   rm_group *group;          /* (the fields read most come first) */
@@ -48,6 +49,7 @@ typedef struct rm_node {
                                connections; 0: no limit */
   int connections;          /* senders connected to it now */
   int64_t incoming;         /* bytes in transfers to it, not yet arrived */
+  rm_server *srv;           /* its hardware at work; NULL for agents and cluster services */
   rm_hold *holds;           /* faults holding it now */
   int n_holds, cap_holds;
   int64_t agents;           /* agents it carries now, counting those behind it */

@@ -60,11 +60,15 @@ static const field fields[] = {
     {"essentials", "queue", F_SIZE, P(ess_queue), 1, 0},
     {"gateways", "queue", F_SIZE, P(gw_queue), 1, 0},
     {"gateways", "compression", F_DOUBLE, P(gw_compression), 0, 0.99},
-    {"gateways", "capacity", F_RATE, P(gw_capacity), 1, 0},
     {"management_servers", "queue", F_SIZE, P(ms_queue), 1, 0},
-    {"management_servers", "capacity", F_RATE, P(ms_capacity), 1, 0},
     {"rms", "failover", F_DURATION, P(rms_failover), 0, 0},
-    {"sql", "write_capacity", F_RATE, P(sql_capacity), 1, 0},
+    {"sql", "opsdb_base", F_SIZE, P(opsdb_base), 0, 0},
+    {"sql", "dw_base", F_SIZE, P(dw_base), 0, 0},
+    {"sql", "opsdb_share", F_DOUBLE, P(opsdb_share), 0, 100},
+    {"sql", "dw_share", F_DOUBLE, P(dw_share), 0, 100},
+    {"sql", "opsdb_retention", F_DURATION, P(opsdb_retention), 1, 0},
+    {"sql", "dw_retention", F_DURATION, P(dw_retention), 1, 0},
+    {"sql", "grooming", F_BOOL, P(grooming), 0, 0},
     {"sql", "detection", F_DURATION, P(sql_detection), 0, 0},
     {"sql", "recovery", F_DURATION, P(sql_recovery), 0, 0},
     {"connections", "retry_interval", F_DURATION, P(retry_interval), 1, 0},
@@ -107,11 +111,15 @@ void rm_params_default(rm_params *p) {
   p->ess_queue = 100 * 1048576;
   p->gw_queue = 100 * 1048576;
   p->gw_compression = 0.5;
-  p->gw_capacity = 4 * 1048576.0;
   p->ms_queue = 100 * 1048576;
-  p->ms_capacity = 4 * 1048576.0;
   p->rms_failover = 2 * RS_MIN;
-  p->sql_capacity = 10 * 1048576.0;
+  p->opsdb_base = 1 << 30;
+  p->dw_base = 1 << 30;
+  p->opsdb_share = 0.1;
+  p->dw_share = 0.05;
+  p->opsdb_retention = 7 * RS_DAY;
+  p->dw_retention = 400 * RS_DAY;
+  p->grooming = true;
   p->sql_detection = 5 * RS_SEC;
   p->sql_recovery = 60 * RS_SEC;
   p->retry_interval = 30 * RS_SEC;
@@ -172,6 +180,15 @@ static int read_field(rm_yaml *y, yaml_node_t *v, const field *f, rm_params *p) 
 /* Check the keys of section map (its own keys plus its parameters') and
  * read its parameters. */
 static int read_section(rm_yaml *y, yaml_node_t *map, const char *section, const char *const *own, rm_params *p) {
+  /* Capacities once given as rates are the servers' hardware now. */
+  static const char *const replaced[][2] = {
+      {"gateways", "capacity"}, {"management_servers", "capacity"}, {"sql", "write_capacity"}};
+  for (size_t r = 0; r < sizeof replaced / sizeof replaced[0]; r++)
+    if (strcmp(section, replaced[r][0]) == 0 && map->type == YAML_MAPPING_NODE && rm_yaml_get(y, map, replaced[r][1]))
+      return rm_yaml_error(y, rm_yaml_key(y, map, replaced[r][1]),
+                           "%s.%s is no longer a setting: what a server takes in follows from its hardware (give "
+                           "its model under hardware:, see docs/hardware.md)",
+                           section, replaced[r][1]);
   const char *keys[64];
   int n = 0;
   for (const char *const *k = own; k && *k; k++) keys[n++] = *k;

@@ -88,13 +88,14 @@ typedef struct {
   /* gateways */
   int64_t gw_queue;         /* about 100 MB */
   double gw_compression;    /* 0.5: half the bytes on the wire */
-  double gw_capacity;       /* bytes per second it takes in, assumed */
   /* management servers */
   int64_t ms_queue;         /* about 100 MB */
-  double ms_capacity;       /* bytes per second, shared per connection, assumed */
   /* RMS and SQL clusters */
   rs_time_t rms_failover;   /* assumed 2 min */
-  double sql_capacity;      /* write bytes per second, assumed */
+  int64_t opsdb_base, dw_base;        /* the empty databases' size, assumed 1 GB */
+  double opsdb_share, dw_share;       /* bytes stored per byte of data, assumed 0.1 and 0.05 */
+  rs_time_t opsdb_retention, dw_retention; /* kept this long: 7 d and 400 d */
+  bool grooming;                      /* old data groomed daily, on */
   rs_time_t sql_detection;  /* LooksAlive: 5 s */
   rs_time_t sql_recovery;   /* assumed 60 s (30 s to 5 min) */
   /* connections and failover */

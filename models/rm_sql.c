@@ -1,6 +1,7 @@
 /*
- * rm_sql: the SQL Server store, a 2-node cluster. Its write capacity is
- * shared among the management servers writing to it; a failover lasts its
+ * rm_sql: the SQL Server store, a 2-node cluster. Its active node takes
+ * in what the management servers write, as its hardware allows (rm_server:
+ * the databases' disks, most often); a failover lasts its
  * detection (LooksAlive, 5 s) plus recovery (assumed 60 s), during which
  * the management servers queue.
  */
@@ -12,6 +13,5 @@ int rm_sql_init(rm_group *g, int64_t *id) {
       rm_node_init(g, &g->sql.member[1], (*id)++, "sql-2", RM_SQL_NODE))
     return -1;
   rm_cluster_init(&g->sql, g->p->sql_detection + g->p->sql_recovery);
-  g->sql.node.capacity = g->p->sql_capacity;
   return 0;
 }

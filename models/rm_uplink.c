@@ -26,6 +26,7 @@ void rm_uplink_init(rm_uplink *u, rm_node *owner, rm_node **targets, int n, cons
   rs_event_init(&u->timer, timer_cb);
   rs_event_init(&u->flush, flush_cb);
   rs_event_init(&u->done, done_cb);
+  rs_station_job_init(&u->job, u);
   owner->up = u;
 }
 
@@ -48,6 +49,7 @@ rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now) { return u->lost_a
 static void abort_transfer(rm_uplink *u) {
   if (!u->busy) return;
   rs_sim_cancel(S(u), &u->done);
+  if (rs_station_job_busy(&u->job)) rs_station_cancel(u->job.station, &u->job);
   u->targets[u->cur]->incoming -= u->inflight_bytes;
   int64_t dropped = 0;
   for (int k = u->n_inflight - 1; k >= 0; k--)
@@ -98,7 +100,7 @@ static void schedule_done(rm_uplink *u) {
  * goes at the new rate from now (once every byte is on the wire, only its
  * latency is left, and that stays). */
 static void retime(rm_uplink *u) {
-  if (!u->busy) return;
+  if (!u->busy || rs_station_job_busy(&u->job)) return;
   rs_time_t now = rs_sim_now(S(u));
   double sent = (double)(now - u->xfer_t0) / 1e6 * u->xfer_rate;
   if (u->xfer_rate > 0 && sent >= u->xfer_wire_left) return; /* in its latency */
@@ -130,12 +132,33 @@ static void send(rm_uplink *u) {
   schedule_done(u);
 }
 
+/* The receiver's server: a cluster's active node. */
+static rm_server *server_of(rm_uplink *u, rm_node *to) {
+  rm_group *g = G(u);
+  if (to == &g->sql.node) return g->sql.member[g->sql.active].srv;
+  return to->srv;
+}
+
+static void finish(rm_uplink *u);
+
+/* The transfer is on the receiver: it takes it in through its station, or
+ * at once. */
 static void done_cb(rs_sim *sim, rs_event *ev) {
   rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, done);
+  rm_server *s = server_of(u, u->targets[u->cur]);
+  (void)sim;
+  if (s && s->has_station && rm_server_submit(s, &u->job, u->inflight_bytes) == 0) return;
+  finish(u);
+}
+
+void rm_uplink_taken_in(rm_uplink *u) { finish(u); }
+
+void rm_uplink_give_back(rm_uplink *u) { abort_transfer(u); }
+
+static void finish(rm_uplink *u) {
   rm_node *to = u->targets[u->cur];
   int64_t bytes = u->inflight_bytes;
   bool full = bytes >= P(u)->max_batch || u->n_inflight == RM_UL_BATCH_CHUNKS;
-  (void)sim;
   u->busy = false;
   to->incoming -= bytes;
   u->owner->bytes_out += bytes;

@@ -14,9 +14,12 @@
  * holds, up to `max_batch` bytes; after a full batch it sends the next at
  * once, so a backlog drains back to back. A transfer of B bytes takes
  * B x wire / rate + latency, where the rate is the link's bandwidth times
- * its availability, and no more than the receiver's capacity divided among
- * the senders connected to it, nor, on a lossy link, TCP's throughput under
- * that loss (rm_tcp_rate). Data is handed over when the transfer ends; a
+ * its availability, and no more than the receiver's network interface
+ * divided among the senders connected to it, nor, on a lossy link, TCP's
+ * throughput under that loss (rm_tcp_rate); then, at a receiver with a
+ * station (rm_server: gateways, management servers, the SQL store), the
+ * time its hardware takes to take the batch in, shared with the other
+ * senders' batches. Data is handed over when the transfer ends; a
  * transfer cut by a failure puts its data back at the front of the
  * sender's queue. A transfer in flight when its link is degraded or
  * restored sends the rest of its bytes at the new rate.
@@ -28,6 +31,7 @@
 #include "rm_scenario.h"
 #include "rs_rng.h"
 #include "rs_sim.h"
+#include "rs_station.h"
 
 typedef enum {
   RM_UL_OFF,        /* the sender is down */
@@ -68,6 +72,7 @@ struct rm_uplink {
   double xfer_wire_left;
   double xfer_rate;
   rs_time_t xfer_latency;
+  rs_station_job job;       /* the transfer arrived, in the receiver's station (rm_server) */
   int n_inflight;
   int64_t inflight_bytes;
   rm_chunk inflight[RM_UL_BATCH_CHUNKS];
@@ -122,7 +127,8 @@ void rm_uplink_degrade(rm_uplink *u, rs_time_t extra_latency, double bandwidth, 
 double rm_tcp_rate(double rtt, double p);
 
 /* The room a receiver has for more data: its queue's capacity less what it
- * holds, what is on its way to it and what it is sending itself (which
+ * holds, what is on its way to it (or in its station, not yet taken in)
+ * and what it is sending itself (which
  * comes back if that transfer fails). INT64_MAX when its queue has no
  * limit. A sender never hands a receiver more than this, so a full queue
  * holds its senders back, tier by tier down to the agents. */
@@ -131,6 +137,14 @@ static inline int64_t rm_room(const rm_node *to) {
   int64_t room = to->spool.capacity - to->spool.bytes - to->incoming - (to->up ? to->up->inflight_bytes : 0);
   return room > 0 ? room : 0;
 }
+
+/* The receiver has taken in the transfer in flight (its station served
+ * it): hand the data over. */
+void rm_uplink_taken_in(rm_uplink *u);
+
+/* The receiver went down with the transfer in its station: the data goes
+ * back to the front of the sender's queue. */
+void rm_uplink_give_back(rm_uplink *u);
 
 /* The time from the current loss to now, or 0 when connected. */
 rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now);

@@ -82,12 +82,20 @@ Test(budget, random_failures) {
   cr_assert_gt(some.growth, none.growth);
 }
 
-/* A group generating more than the SQL store writes queues all run. */
+/* A group generating more than the SQL store takes in (on a node with
+ * one processor and a data warehouse on two disks) queues all run; on a
+ * SQL node big enough, it does not. */
 Test(budget, overload_queues_all_run) {
   rm_budget within, over;
-  estimate(design(500, 250, ""), &within);
-  estimate(design(500, 250, "sql: {write_capacity: 1MB/s}\n"), &over);
-  cr_assert_gt(over.growth, within.growth + 40e6, "%g %g", over.growth, within.growth);
+  estimate(design(100, 40,
+                  "hardware:\n  models: [{name: big, like: sql-standard, processors: 16, "
+                  "disks: {dw_data: {count: 40, rpm: 15000, raid: 10}}}]\n  sql: big\n"),
+           &within);
+  estimate(design(100, 40,
+                  "hardware:\n  models: [{name: tiny, like: sql-standard, processors: 1, "
+                  "disks: {dw_data: {count: 2, rpm: 10000, raid: 1}}}]\n  sql: tiny\n"),
+           &over);
+  cr_assert_gt(over.growth, within.growth + 10e6, "%g %g", over.growth, within.growth);
 }
 
 /* An event storm is refused where its mtbf is written. */

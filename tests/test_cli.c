@@ -242,7 +242,7 @@ Test(cli, memory_is_estimated_and_bounded) {
   cr_assert_eq(r->status, 0, "%s", r->err);
   /* A sweep's runs at once must fit together. */
   spit(path_in("mid.yaml"), "name: mid\nduration: 1h\nmanagement_servers: {count: 50}\ngateways: {count: 250}\n"
-                            "customers:\n  - {count: 500, servers: 10, clients: 190}\n");
+                            "customers:\n  - {count: 500, servers: 10, clients: 190}\nhardware: {sql: sql-large}\n");
   r = run((const char *[]){"sweep", path_in("mid.yaml"), "--jobs", "4", "--max-memory", "100MB", "-o",
                            path_in("mid.db"), NULL});
   cr_assert_eq(r->status, 2, "%s", r->out);
@@ -512,7 +512,7 @@ Test(cli, the_story_of_a_datacenter_outage) {
   }
   cr_assert_str_eq(query(db, "SELECT count(*) > 6 FROM events WHERE kind = 'timeline'"), "1");
   cr_assert_str_eq(query(db, "SELECT detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id LIMIT 1"),
-                   "20 links are down (first: the link from cust-1 is down); 2.57 MB queued, 0 B lost so far");
+                   "20 links are down (first: the link from cust-1 is down); 2.82 MB queued, 0 B lost so far");
 }
 
 /* The summary's count of cluster failovers is the number of cluster_failover

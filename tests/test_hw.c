@@ -131,22 +131,26 @@ Test(hw, byte_rate_is_the_bottlenecks, .init = setup, .fini = teardown) {
   rm_resource res;
   rm_disk_group grp;
   double rate = rm_hw_byte_rate(&c, m, &bg, &res, &grp);
-  /* Disks: 250 back-end I/Os, the OS's 120; a byte costs
-   * (0.05 + 0.95 x 2) x (I/O per agent) / B. */
+  /* Disks: 250 back-end I/Os, the OS's 120 and 40 % of the agents' share
+   * (0.0523 I/Os a second per agent, 1.95 back-end each); a byte costs the
+   * other 60 % of an agent's over B. */
   double io_agent = (0.75 * 500 - 120) / 1.95 / 2500;
-  double per_byte = 1.95 * io_agent / B / 250;
+  double used = 120 + 600 * 0.4 * io_agent * 1.95;
+  double per_byte = 0.6 * 1.95 * io_agent / B / 250;
   cr_assert_eq(res, RM_RES_DISK);
   cr_assert_eq(grp, RM_DISK_SYSTEM);
-  cr_assert_float_eq(rate, (1 - 120.0 / 250) / per_byte, 1e-6);
+  cr_assert_float_eq(rate, (1 - used / 250) / per_byte, 1e-6);
   /* The processors: (2 - 600 x 0.4 x 0.0012) / (0.6 x 0.0012 / B). */
   double cpu_rate = (2 - 600 * 0.4 * 0.0012) / (0.6 * 0.0012 / B);
   cr_assert_gt(cpu_rate, rate);
-  /* 5000 agents' background takes more than the processors have: the floor. */
+  /* 5000 agents' background takes more than the processors (2.4 of 2) and
+   * the disks (324 of 250 back-end I/Os) have: the floor, and the disks,
+   * the further over, are named. */
   rm_hw_demand_of(&c, m, 5000, 0, &bg);
   rate = rm_hw_byte_rate(&c, m, &bg, &res, &grp);
   double idle_cpu = 2 / (0.6 * 0.0012 / B), idle_disk = 1 / per_byte;
   cr_assert_float_eq(rate, RM_HW_MIN_SHARE * fmin(idle_cpu, idle_disk), 1e-6);
-  cr_assert_eq(res, RM_RES_CPU);
+  cr_assert_eq(res, RM_RES_DISK);
 }
 
 /* ---- the scenario's hardware: section ---- */

@@ -1,0 +1,107 @@
+/* rm_server: a server's hardware at work (rm_server.h). */
+#include "rm_server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rm_group.h"
+
+/* The station's speed from the background of s->agents. */
+static void retime(rm_server *s) {
+  rm_hw_demand bg;
+  rm_hw_demand_of(&s->costs, s->model, s->agents, 0, &bg);
+  double rate = rm_hw_byte_rate(&s->costs, s->model, &bg, &s->bottleneck, &s->bottleneck_group);
+  if (rate > 1e15) rate = 1e15; /* nothing costs per byte: as good as instant */
+  s->rate = rate * s->factor;
+  if (s->has_station) rs_station_set_speed(&s->st, s->rate);
+}
+
+/* A batch served: its sender's transfer is over. */
+static void served(rs_station *st, rs_station_job *job, void *arg) {
+  rm_server *s = arg;
+  rm_uplink *u = job->data;
+  double wait = (double)(rs_sim_now(st->sim) - job->arrived) / 1e6;
+  s->wait_sum += wait;
+  s->wait_n++;
+  s->wait_total += wait;
+  s->waits++;
+  s->taken += u->inflight_bytes;
+  rm_uplink_taken_in(u);
+}
+
+int rm_server_init(rm_server *s, rm_group *g, rm_node *n, rm_hw_role r) {
+  memset(s, 0, sizeof *s);
+  s->node = n;
+  s->role = r;
+  s->model = rm_hw_of(&g->sc->hw, r, n->name);
+  rm_hw_costs_of(r, g->sc->hw.profile, &s->costs);
+  s->factor = 1;
+  s->has_station = r == RM_HW_MS || r == RM_HW_GATEWAY || r == RM_HW_SQL;
+  if (s->has_station && rs_station_init(&s->st, g->sim, RS_STATION_PS, 1, served, s)) return -1;
+  n->srv = s;
+  n->capacity = s->model->network; /* transfers in share its interface */
+  retime(s);
+  return 0;
+}
+
+static void give_back(rs_station *st, rs_station_job *job, void *arg) {
+  (void)st;
+  (void)arg;
+  rm_uplink_give_back(job->data);
+}
+
+void rm_server_free(rm_server *s) {
+  if (!s->has_station) return;
+  rs_station_free(&s->st);
+  s->has_station = false;
+}
+
+void rm_server_set_agents(rm_server *s, double agents) {
+  if (agents == s->agents) return;
+  s->agents = agents;
+  retime(s);
+}
+
+void rm_server_set_factor(rm_server *s, double factor) {
+  if (factor == s->factor) return;
+  s->factor = factor;
+  retime(s);
+}
+
+int rm_server_submit(rm_server *s, rs_station_job *job, int64_t bytes) {
+  if (!s->has_station) return -1;
+  return rs_station_submit(&s->st, job, (double)bytes) == 0 ? 0 : -1;
+}
+
+void rm_server_return_all(rm_server *s) {
+  if (s->has_station) rs_station_clear(&s->st, give_back, s);
+}
+
+void rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
+  rm_node *n = s->node;
+  double span = (double)(now - s->sampled_at) / 1e6;
+  int64_t taken = s->has_station ? s->taken : n->bytes_in; /* an Essentials server: its agents' data */
+  double bytes = span > 0 ? (double)(taken - s->taken_at_sample) / span : 0;
+  rm_hw_demand d;
+  rm_hw_demand_of(&s->costs, s->model, s->agents, bytes, &d);
+  rm_hw_utilization(s->model, &d, &s->util[RM_RES_CPU], &s->util[RM_RES_DISK], s->disk_util);
+  for (int g = 0; g < RM_DISK_GROUPS; g++) s->iops[g] = d.reads[g] + d.writes[g];
+  double in = span > 0 ? (double)(n->bytes_in - s->in_at_sample) / span : 0;
+  if (bytes > in) in = bytes; /* a SQL node: its data arrives at the cluster's name */
+  double out = span > 0 ? (double)(n->bytes_out - s->out_at_sample) / span : 0;
+  s->util[RM_RES_NETWORK] = s->model->network > 0 ? (in > out ? in : out) / s->model->network : 0;
+  s->util[RM_RES_MEMORY] = (double)(s->costs.memory_base + (int64_t)(s->costs.memory_agent * s->agents) + queued) /
+                           (double)s->model->memory;
+  for (int r = 0; r < RM_RESOURCES; r++)
+    if (s->util[r] > s->peak[r]) s->peak[r] = s->util[r], s->peak_at[r] = now;
+  for (int g = 0; g < RM_DISK_GROUPS; g++)
+    if (s->disk_util[g] > s->peak_disk[g]) s->peak_disk[g] = s->disk_util[g];
+  s->taken_at_sample = taken;
+  s->in_at_sample = n->bytes_in;
+  s->out_at_sample = n->bytes_out;
+  s->sampled_at = now;
+  s->wait_sum = 0;
+  s->wait_n = 0;
+}
+
+double rm_server_mean_wait(const rm_server *s) { return s->waits ? s->wait_total / (double)s->waits : 0; }

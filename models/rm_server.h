@@ -1,0 +1,95 @@
+/*
+ * rm_server: a server's hardware at work.
+ *
+ * Every node that is a server (management servers, gateways, Essentials
+ * servers, the RMS and SQL cluster nodes, the web console) has one: its
+ * hardware model (rm_hw), the costs of its role's work, and what that work
+ * makes of the hardware. Its background demand comes from the agents it
+ * serves (those it carries; the RMS and SQL serve the whole group's, on
+ * their active node). The data it takes in goes through a processor-sharing
+ * station (rs_station) whose speed, in bytes a second, is what the
+ * background leaves of its bottleneck resource (rm_hw_byte_rate): a server
+ * near saturation serves each batch more slowly, and one past it serves at
+ * its capacity while its work piles up. Gateways, management servers and
+ * the SQL store take their data in so; an Essentials server's data comes
+ * from its own agents and is measured, not queued.
+ *
+ * A transfer is over when the receiver has taken its batch in: until then
+ * the sender holds the data (one batch at a time), so a slow server holds
+ * its senders back, and when it goes down the batch goes back to the front
+ * of its sender's queue.
+ */
+#ifndef RM_SERVER_H
+#define RM_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rm_hw.h"
+#include "rm_node.h"
+#include "rs_sim.h"
+#include "rs_station.h"
+
+typedef struct rm_group rm_group;
+
+typedef struct rm_server {
+  rm_node *node;
+  rm_hw_role role;
+  const rm_hw_model *model;
+  rm_hw_costs costs;
+  bool has_station;         /* takes its data in through st */
+  rs_station st;
+  double agents;            /* agents its background counts now */
+  double factor;            /* share of its speed faults leave it (slow_sql), 1 */
+  double rate;              /* bytes a second it takes in now (the station's speed) */
+  rm_resource bottleneck;   /* of the rate */
+  rm_disk_group bottleneck_group;
+  int64_t taken;            /* bytes taken in (through the station, or its agents'), all run */
+  /* Since the last sample. */
+  int64_t taken_at_sample;
+  int64_t in_at_sample, out_at_sample;
+  rs_time_t sampled_at;
+  double wait_sum;          /* seconds batches spent in the station, */
+  int64_t wait_n;           /* over this many batches */
+  /* All run. */
+  double util[RM_RESOURCES];        /* at the last sample */
+  double disk_util[RM_DISK_GROUPS];
+  double iops[RM_DISK_GROUPS];
+  double peak[RM_RESOURCES];        /* highest at a sample, and when */
+  rs_time_t peak_at[RM_RESOURCES];
+  double peak_disk[RM_DISK_GROUPS];
+  double wait_total;        /* seconds batches spent in the station, all run */
+  int64_t waits;            /* batches taken in, all run */
+} rm_server;
+
+/* Prepare s for node n of hardware role r in g (its model from the
+ * scenario's hardware, by role and name); gateways, management servers and
+ * SQL nodes get a station. Returns 0, or -1 when memory ran out. */
+int rm_server_init(rm_server *s, rm_group *g, rm_node *n, rm_hw_role r);
+void rm_server_free(rm_server *s);
+
+/* The agents its background counts changed, or its speed factor: the
+ * station's speed follows. */
+void rm_server_set_agents(rm_server *s, double agents);
+void rm_server_set_factor(rm_server *s, double factor);
+
+/* A transfer of `bytes` arrived: job (its sender's rm_uplink's, data the
+ * uplink) goes into the station, and rm_uplink_taken_in is called when it
+ * is served. Returns 0, or -1 when the station would not take it (the
+ * caller hands the data over at once). */
+int rm_server_submit(rm_server *s, rs_station_job *job, int64_t bytes);
+
+/* The server went down: every batch in its station goes back to its
+ * sender (rm_uplink_give_back). */
+void rm_server_return_all(rm_server *s);
+
+/* Measure the server since the last sample (at now): utilization of each
+ * resource into s->util and the disk groups' into s->disk_util and
+ * s->iops, peaks kept. queued: the bytes it holds (its queue, for
+ * memory). */
+void rm_server_sample(rm_server *s, rs_time_t now, int64_t queued);
+
+/* The mean time a batch spent in the station, seconds, all run (0: none). */
+double rm_server_mean_wait(const rm_server *s);
+
+#endif
