@@ -318,6 +318,96 @@ static void judge_alert_set(rm_group *g, const rm_expect_spec *x, rm_verdict *v,
   free(got);
 }
 
+/* Whether server s is one expectation x looks at. */
+static bool watched(const rm_expect_spec *x, const rm_server *s) {
+  if (x->hw_role >= 0 && (int)s->role != x->hw_role) return false;
+  return !x->server || strcmp(x->server, s->node->name) == 0;
+}
+
+void rm_expect_sample(rm_group *g, rs_time_t now) {
+  const rm_scenario *sc = g->sc;
+  if (!g->watches) return;
+  for (int i = 0; i < sc->n_expect; i++) {
+    const rm_expect_spec *x = &sc->expect[i];
+    rm_expect_watch *w = &g->watches[i];
+    rs_time_t a, b;
+    if (x->kind != RM_EX_UTILIZATION_BELOW && x->kind != RM_EX_DATABASE_BELOW) continue;
+    if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > sc->duration) continue;
+    if (!window(g, x, sc->duration, &a, &b) || now < a || now > b) continue;
+    w->samples++;
+    bool over = false;
+    if (x->kind == RM_EX_DATABASE_BELOW) {
+      const rm_dbsize *db[2] = {&g->opsdb, &g->dw};
+      for (int d = 0; d < 2; d++) {
+        double size = (double)db[d]->base + db[d]->share * (double)db[d]->kept;
+        if (size > w->db_peak[d]) w->db_peak[d] = size, w->db_at[d] = now;
+        if (x->db_bytes[d] > 0 && size >= (double)x->db_bytes[d]) over = true;
+      }
+    } else {
+      for (int k = 0; k < g->n_servers; k++) {
+        const rm_server *s = &g->servers[k];
+        if (!watched(x, s)) continue;
+        for (int r = 0; r < RM_RESOURCES; r++) {
+          if (x->util[r] <= 0) continue;
+          double ratio = s->util[r] / x->util[r];
+          if (ratio >= 1) over = true;
+          if (ratio > w->worst) {
+            w->worst = ratio;
+            w->server = s;
+            w->resource = r;
+            w->value = s->util[r];
+            w->at = now;
+          }
+        }
+      }
+    }
+    if (over) w->over++;
+  }
+}
+
+static void judge_utilization(rm_group *g, const rm_expect_spec *x, const rm_expect_watch *w, rm_verdict *v) {
+  char at[32];
+  v->held = w->over == 0;
+  if (w->samples == 0) {
+    say(v, "no sample fell in its window (sampled every %s)",
+        rs_duration_format(g->sc->sample_every, at, sizeof at));
+    v->held = false;
+    return;
+  }
+  if (!w->server) {
+    say(v, "no server %s", x->server ? "of that name" : "of that role");
+    v->held = false;
+    return;
+  }
+  say(v, "highest against its limit: %s %s %.1f %% (limit %.0f %%) at %s; %lld of %lld samples over a limit",
+      w->server->node->name, rm_resource_name((rm_resource)w->resource), w->value * 100, x->util[w->resource] * 100,
+      rs_clock_format(w->at / RS_SEC * RS_SEC, at, sizeof at), (long long)w->over, (long long)w->samples);
+  if (w->resource == RM_RES_DISK) {
+    const rm_server *s = w->server;
+    int worst = 0;
+    for (int d = 1; d < RM_DISK_GROUPS; d++)
+      if (s->peak_disk[d] > s->peak_disk[worst]) worst = d;
+    say(v, " (its busiest disks: %s)", rm_disk_group_name((rm_disk_group)worst));
+  }
+}
+
+static void judge_database(const rm_expect_spec *x, const rm_expect_watch *w, rm_verdict *v) {
+  static const char *const names[2] = {"the OperationsManager database", "the data warehouse"};
+  char a[32], b[32], at[32];
+  v->held = w->over == 0 && w->samples > 0;
+  if (w->samples == 0) {
+    say(v, "no sample fell in its window");
+    return;
+  }
+  bool first = true;
+  for (int d = 0; d < 2; d++) {
+    if (x->db_bytes[d] <= 0) continue;
+    say(v, "%s%s reached %s at %s (limit %s)", first ? "" : "; ", names[d], rm_size_format((int64_t)w->db_peak[d], a, sizeof a),
+        rs_clock_format(w->db_at[d] / RS_SEC * RS_SEC, at, sizeof at), rm_size_format(x->db_bytes[d], b, sizeof b));
+    first = false;
+  }
+}
+
 int rm_group_judge(rm_group *g, rs_time_t end) {
   const rm_scenario *sc = g->sc;
   int failed = 0;
@@ -354,6 +444,8 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
       case RM_EX_FAILOVER_WITHIN: judge_failover(g, x, v, a, b, end); break;
       case RM_EX_ALERT_WITHIN: judge_alert_within(g, x, v, a, b, end); break;
       case RM_EX_BACKLOG_DRAINED: judge_backlog(g, x, v, end); break;
+      case RM_EX_UTILIZATION_BELOW: judge_utilization(g, x, &g->watches[i], v); break;
+      case RM_EX_DATABASE_BELOW: judge_database(x, &g->watches[i], v); break;
       default: judge_alert_set(g, x, v, a, b);
       }
     }

@@ -13,7 +13,10 @@
 enum {
   M_AGENTS = 1, M_QUEUE, M_IN, M_OUT, M_DROPPED, M_STATE,
   M_DELIVERED_RATE, M_LAT50, M_LAT95, M_LAT99, M_ALERTS, M_DROPPED_TOTAL, M_QUEUED_TOTAL, M_AGENT_QUEUE,
-  M_GENERATED_TOTAL, M_DELIVERED_TOTAL
+  M_GENERATED_TOTAL, M_DELIVERED_TOTAL, M_CPU, M_DISK, M_NETWORK, M_MEMORY, M_OPSDB_SIZE, M_DW_SIZE,
+  M_GROUP_UTIL,                        /* + disk group: a server's disk groups, when it has more than one */
+  M_GROUP_LOAD = M_GROUP_UTIL + RM_DISK_GROUPS,
+  M_METRICS_END = M_GROUP_LOAD + RM_DISK_GROUPS
 };
 
 static const struct {
@@ -36,6 +39,22 @@ static const struct {
     {M_AGENT_QUEUE, "agent_queue_bytes", "bytes queued on agents"},
     {M_GENERATED_TOTAL, "generated_total", "bytes generated so far"},
     {M_DELIVERED_TOTAL, "delivered_total", "bytes stored in SQL so far"},
+    {M_CPU, "cpu", "share of its processors busy since the previous sample"},
+    {M_DISK, "disk", "utilization of its busiest disk group since the previous sample"},
+    {M_NETWORK, "network", "share of its network interface used since the previous sample, the busier way"},
+    {M_MEMORY, "memory", "share of its memory used"},
+    {M_OPSDB_SIZE, "opsdb_bytes", "size of the OperationsManager database"},
+    {M_DW_SIZE, "dw_bytes", "size of the data warehouse"},
+    {M_GROUP_UTIL + RM_DISK_SYSTEM, "disk_system", "utilization of its system disks"},
+    {M_GROUP_UTIL + RM_DISK_OPSDB_DATA, "disk_opsdb_data", "utilization of the OpsDB's data disks"},
+    {M_GROUP_UTIL + RM_DISK_OPSDB_LOG, "disk_opsdb_log", "utilization of the OpsDB's log disks"},
+    {M_GROUP_UTIL + RM_DISK_DW_DATA, "disk_dw_data", "utilization of the data warehouse's data disks"},
+    {M_GROUP_UTIL + RM_DISK_DW_LOG, "disk_dw_log", "utilization of the data warehouse's log disks"},
+    {M_GROUP_LOAD + RM_DISK_SYSTEM, "iops_system", "I/Os a second on its system disks"},
+    {M_GROUP_LOAD + RM_DISK_OPSDB_DATA, "iops_opsdb_data", "I/Os a second on the OpsDB's data disks"},
+    {M_GROUP_LOAD + RM_DISK_OPSDB_LOG, "log_opsdb", "bytes a second written to the OpsDB's log"},
+    {M_GROUP_LOAD + RM_DISK_DW_DATA, "iops_dw_data", "I/Os a second on the data warehouse's data disks"},
+    {M_GROUP_LOAD + RM_DISK_DW_LOG, "log_dw", "bytes a second written to the data warehouse's log"},
 };
 
 const char *rm_role_name(rm_role r) {
@@ -746,6 +765,7 @@ static int build_servers(rm_group *g) {
       rm_dbsize_init(&g->dw, p->dw_share, p->dw_base, p->dw_retention, p->grooming, g->sc->duration))
     return -1;
   rs_event_init(&g->groom, groom_cb);
+  if (!(g->watches = calloc((size_t)(g->sc->n_expect ? g->sc->n_expect : 1), sizeof *g->watches))) return -1;
   return 0;
 }
 
@@ -927,6 +947,28 @@ static void tell_drained(rm_group *g, int64_t queued) {
                  rs_clock_format(g->drain_since, at, sizeof at));
 }
 
+/* Every server's utilization since the previous sample, and the SQL
+ * store's databases. */
+static void sample_servers(rm_group *g, rs_time_t now) {
+  for (int i = 0; i < g->n_servers; i++) {
+    rm_server *s = &g->servers[i];
+    rm_node *n = s->node;
+    rm_server_sample(s, now, n->spool.bytes + (n->up ? n->up->inflight_bytes : 0));
+    static const int res[RM_RESOURCES] = {M_CPU, M_DISK, M_NETWORK, M_MEMORY};
+    for (int r = 0; r < RM_RESOURCES; r++) sample(g, n, res[r], s->util[r]);
+    int groups = 0;
+    for (int d = 0; d < RM_DISK_GROUPS; d++) groups += s->model->disks[d].count > 0;
+    for (int d = 0; groups > 1 && d < RM_DISK_GROUPS; d++) {
+      if (s->model->disks[d].count <= 0) continue;
+      sample(g, n, M_GROUP_UTIL + d, s->disk_util[d]);
+      sample(g, n, M_GROUP_LOAD + d, s->iops[d]);
+    }
+  }
+  sample(g, NULL, M_OPSDB_SIZE, rm_dbsize_bytes(&g->opsdb, now));
+  sample(g, NULL, M_DW_SIZE, rm_dbsize_bytes(&g->dw, now));
+  rm_expect_sample(g, now);
+}
+
 static void sample_cb(rs_sim *sim, rs_event *ev) {
   rm_group *g = RS_CONTAINER_OF(ev, rm_group, sampler);
   rs_time_t now = rs_sim_now(sim), every = g->sc->sample_every;
@@ -937,6 +979,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
     sample(g, &cl->member[1], M_STATE, (double)cl->member[1].state);
   }
   if (g->p->web_console) sample_node(g, &g->web, false);
+  sample_servers(g, now);
   for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i].node, true);
   for (int i = 0; i < g->n_gw; i++) sample_node(g, &g->gw[i].node, true);
   for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
@@ -1055,6 +1098,7 @@ int64_t rm_group_dropped(const rm_group *g) {
 void rm_group_free(rm_group *g) {
   for (int i = 0; g->servers && i < g->n_servers; i++) rm_server_free(&g->servers[i]);
   free(g->servers);
+  free(g->watches);
   rm_dbsize_free(&g->opsdb);
   rm_dbsize_free(&g->dw);
   for (int i = 0; g->ms && i < g->n_ms; i++) {

@@ -55,6 +55,20 @@ typedef struct {
   char detail[1024];
 } rm_verdict;
 
+/* What a utilization_below or database_below expectation saw at the samples
+ * of its window (rm_expect_sample). */
+typedef struct {
+  int64_t samples;          /* samples in its window */
+  int64_t over;             /* of which over a limit */
+  double worst;             /* the highest utilization over its limit (ratio), 0 */
+  const rm_server *server;  /* where, which resource (RM_RESOURCES: a database), how much, when */
+  int resource;
+  double value;
+  rs_time_t at;
+  double db_peak[2];        /* the databases' largest sizes in the window */
+  rs_time_t db_at[2];
+} rm_expect_watch;
+
 /* A node over its limit, from start to end (-1 while it lasts). */
 typedef struct {
   rm_node *node;
@@ -121,6 +135,7 @@ struct rm_group {
   int error;                /* a recording failed: the run stops */
   char errmsg[256];
   rm_verdict *verdicts;     /* one per expectation of the scenario */
+  rm_expect_watch *watches; /* one per expectation (used by utilization_below, database_below) */
   int n_verdicts;
   /* What phases are measured by. */
   int64_t dropped_total;    /* bytes dropped so far, anywhere */
@@ -166,6 +181,10 @@ int64_t rm_group_count(const rm_group *g, rm_role r);
 
 /* How many nodes of a role went over their limit. */
 int rm_group_over_count(const rm_group *g, rm_role r);
+
+/* At a sample (now), after every server was measured: note what the
+ * utilization_below and database_below expectations look at. */
+void rm_expect_sample(rm_group *g, rs_time_t now);
 
 /* Count the data still queued (or in flight) at end in the run's latency,
  * at its age then: a lower bound of the latency it will have. Once;

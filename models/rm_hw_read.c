@@ -20,8 +20,7 @@
 #include "rm_hw_read.h"
 #include "rm_units.h"
 
-/* A share written 75% or 0.75, in (0, max]. */
-static int read_share(rm_yaml *y, yaml_node_t *v, const char *what, double max, double *out) {
+int rm_hw_read_share(rm_yaml *y, yaml_node_t *v, const char *what, double max, double *out) {
   if (v->type == YAML_SCALAR_NODE && v->data.scalar.length > 1 &&
       v->data.scalar.value[v->data.scalar.length - 1] == '%') {
     char buf[64];
@@ -204,7 +203,7 @@ int rm_hw_read(rm_yaml *y, yaml_node_t *map, rm_hw_spec *hw, rm_hw_server_role r
       yaml_node_t *t = rm_yaml_get(y, v, res[r]);
       char what[64];
       snprintf(what, sizeof what, "thresholds.%s", res[r]);
-      if (t && read_share(y, t, what, 1, &hw->threshold[r])) return -1;
+      if (t && rm_hw_read_share(y, t, what, 1, &hw->threshold[r])) return -1;
     }
   }
   if ((v = rm_yaml_get(y, map, "models"))) {

@@ -887,15 +887,86 @@ static const char *const expect_names[RM_EX_KINDS] = {
     [RM_EX_CAPACITY_HELD] = "capacity_held",       [RM_EX_NO_DATA_LOST] = "no_data_lost",
     [RM_EX_DATA_LOST_AT_MOST] = "data_lost_at_most", [RM_EX_FAILOVER_WITHIN] = "failover_within",
     [RM_EX_ALERT_WITHIN] = "alert_within",         [RM_EX_BACKLOG_DRAINED] = "backlog_drained_within",
-    [RM_EX_ALERTS_FOR] = "alerts_for",             [RM_EX_NO_ALERT_FOR] = "no_alert_for"};
+    [RM_EX_ALERTS_FOR] = "alerts_for",             [RM_EX_NO_ALERT_FOR] = "no_alert_for",
+    [RM_EX_UTILIZATION_BELOW] = "utilization_below", [RM_EX_DATABASE_BELOW] = "database_below"};
 
 static const char *const phase_names[] = {NULL, "before", "during", "after"};
 
 static int unknown_expectation(rm_yaml *y, yaml_node_t *e) {
   return rm_yaml_error(y, e, "unknown expectation%s%s (known: capacity_held, no_data_lost, data_lost_at_most, "
-                             "failover_within, alert_within, backlog_drained_within, alerts_for, no_alert_for)",
+                             "failover_within, alert_within, backlog_drained_within, alerts_for, no_alert_for, "
+                             "utilization_below, database_below)",
                        e->type == YAML_SCALAR_NODE ? " " : "",
                        e->type == YAML_SCALAR_NODE ? (const char *)e->data.scalar.value : "");
+}
+
+static int server_hw_role(const void *ctx, const char *name, const char **why);
+
+/* utilization_below: {cpu: 75%, disk: 80%, network: 50%, memory: 90%}, at
+ * least one, and optionally role: ROLE or server: NAME. */
+static int read_utilization(rm_yaml *y, rm_scenario *sc, yaml_node_t *kv, rm_expect_spec *x, char *value, size_t n) {
+  static const char *const keys[] = {"cpu", "disk", "network", "memory", "role", "server", NULL};
+  x->hw_role = -1;
+  if (kv->type != YAML_MAPPING_NODE)
+    return rm_yaml_error(y, kv, "utilization_below takes the resources' limits, as in {cpu: 75%%, disk: 80%%}");
+  if (rm_yaml_check_keys(y, kv, "utilization_below", keys)) return -1;
+  int given = 0;
+  size_t used = 0;
+  for (int r = 0; r < RM_RESOURCES; r++) {
+    yaml_node_t *v = rm_yaml_get(y, kv, rm_resource_name((rm_resource)r));
+    if (!v) continue;
+    char what[48];
+    snprintf(what, sizeof what, "utilization_below.%s", rm_resource_name((rm_resource)r));
+    if (rm_hw_read_share(y, v, what, 10, &x->util[r])) return -1;
+    given++;
+    used += (size_t)snprintf(value + used, used < n ? n - used : 0, " %s %g%%", rm_resource_name((rm_resource)r),
+                             x->util[r] * 100);
+    if (used >= n) used = n - 1;
+  }
+  if (!given) return rm_yaml_error(y, kv, "utilization_below: give at least one limit: cpu, disk, network or memory");
+  yaml_node_t *role = rm_yaml_get(y, kv, "role"), *server = rm_yaml_get(y, kv, "server");
+  if (role && server) return rm_yaml_error(y, server, "utilization_below: give role or server, not both");
+  if (role) {
+    for (int r = 0; r < RM_HW_ROLES; r++)
+      if (rm_yaml_is(role, rm_hw_role_name((rm_hw_role)r))) x->hw_role = r;
+    if (x->hw_role < 0)
+      return rm_yaml_error(y, role, "utilization_below.role must be management_server, gateway, essentials, rms, sql or "
+                                    "web_console");
+    snprintf(value + used, n - used, " of %s", rm_hw_role_name((rm_hw_role)x->hw_role));
+  }
+  if (server) {
+    if (rm_yaml_string(y, server, "utilization_below.server", &x->server)) return -1;
+    const char *why = NULL;
+    if (server_hw_role(sc, x->server, &why) < 0) return rm_yaml_error(y, server, "utilization_below.server: %s", why);
+    snprintf(value + used, n - used, " on %s", x->server);
+  }
+  return 0;
+}
+
+/* database_below: a size (the OpsDB's), or {operations: SIZE, warehouse: SIZE}. */
+static int read_database(rm_yaml *y, yaml_node_t *kv, rm_expect_spec *x, char *value, size_t n) {
+  static const char *const keys[] = {"operations", "warehouse", NULL};
+  yaml_node_t *v[2] = {kv, NULL};
+  if (kv->type == YAML_MAPPING_NODE) {
+    if (rm_yaml_check_keys(y, kv, "database_below", keys)) return -1;
+    v[0] = rm_yaml_get(y, kv, "operations");
+    v[1] = rm_yaml_get(y, kv, "warehouse");
+    if (!v[0] && !v[1]) return rm_yaml_error(y, kv, "database_below: give operations, warehouse or both");
+  }
+  size_t used = 0;
+  for (int d = 0; d < 2; d++) {
+    if (!v[d]) continue;
+    size_t off = 0;
+    if (v[d]->type != YAML_SCALAR_NODE ||
+        rm_size_parse((const char *)v[d]->data.scalar.value, v[d]->data.scalar.length, &x->db_bytes[d], &off) ||
+        x->db_bytes[d] < 1)
+      return rm_yaml_error_at(y, v[d], off, "database_below: bad size (a number and B, KB, MB or GB, as in 50GB)");
+    used += (size_t)snprintf(value + used, used < n ? n - used : 0, " %s%s%s", kv->type == YAML_MAPPING_NODE ? keys[d] : "",
+                             kv->type == YAML_MAPPING_NODE ? " " : "",
+                             (const char *)v[d]->data.scalar.value);
+    if (used >= n) used = n - 1;
+  }
+  return 0;
 }
 
 /* One expectation: a name (for the whole run), or a mapping of the name to
@@ -931,9 +1002,11 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
   bool flag = x->kind == RM_EX_CAPACITY_HELD || x->kind == RM_EX_NO_DATA_LOST;
   if (!kv && !flag) return rm_yaml_error(y, kk, "%s needs a value, as in {%s: %s}", expect_names[x->kind],
                                          expect_names[x->kind],
-                                         x->kind == RM_EX_DATA_LOST_AT_MOST ? "10MB"
-                                         : x->kind >= RM_EX_ALERTS_FOR      ? "[cust-1/srv-1]"
-                                                                            : "3m");
+                                         x->kind == RM_EX_DATA_LOST_AT_MOST      ? "10MB"
+                                         : x->kind == RM_EX_UTILIZATION_BELOW ? "{cpu: 75%, disk: 80%}"
+                                         : x->kind == RM_EX_DATABASE_BELOW    ? "50GB"
+                                         : x->kind >= RM_EX_ALERTS_FOR        ? "[cust-1/srv-1]"
+                                                                              : "3m");
   char value[96] = "";
   switch (x->kind) {
   case RM_EX_CAPACITY_HELD:
@@ -957,6 +1030,12 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
   case RM_EX_BACKLOG_DRAINED:
     if (rm_yaml_duration(y, kv, expect_names[x->kind], 0, &x->within)) return -1;
     snprintf(value, sizeof value, " %s", (const char *)kv->data.scalar.value);
+    break;
+  case RM_EX_UTILIZATION_BELOW:
+    if (read_utilization(y, sc, kv, x, value, sizeof value)) return -1;
+    break;
+  case RM_EX_DATABASE_BELOW:
+    if (read_database(y, kv, x, value, sizeof value)) return -1;
     break;
   default: { /* alerts_for, no_alert_for: a list of agents or selectors */
     if (kv->type != YAML_SEQUENCE_NODE)
@@ -1311,6 +1390,7 @@ void rm_scenario_free(rm_scenario *sc) {
   free(sc->faults);
   for (int i = 0; sc->expect && i < sc->n_expect; i++) {
     free(sc->expect[i].name);
+    free(sc->expect[i].server);
     free_names(sc->expect[i].agents, sc->expect[i].n_agents);
   }
   free(sc->expect);

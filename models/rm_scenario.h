@@ -175,6 +175,8 @@ typedef enum {
   RM_EX_BACKLOG_DRAINED,       /* queues back to their level within `within` after the fault */
   RM_EX_ALERTS_FOR,            /* heartbeat alerts for exactly these agents */
   RM_EX_NO_ALERT_FOR,          /* no heartbeat alert for these agents */
+  RM_EX_UTILIZATION_BELOW,     /* every server's (of a role, or one) utilization under these */
+  RM_EX_DATABASE_BELOW,        /* the SQL store's databases under these sizes */
   RM_EX_KINDS
 } rm_expect_kind;
 
@@ -189,6 +191,10 @@ typedef struct {
   int64_t bytes;
   char **agents;            /* alerts_for, no_alert_for: names or selectors */
   int n_agents;
+  double util[RM_RESOURCES]; /* utilization_below: the limit of each resource, 0..1 (0: not judged) */
+  int hw_role;              /* utilization_below: the servers of this hardware role only, -1: all */
+  char *server;             /* utilization_below: this server only, NULL: all */
+  int64_t db_bytes[2];      /* database_below: the OpsDB's and the data warehouse's limits (0: not judged) */
   char *name;               /* as shown: "failover_within 3m during gw-flap" */
 } rm_expect_spec;
 
