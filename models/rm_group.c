@@ -24,7 +24,7 @@ static const struct {
   const char *name, *unit;
 } metrics[] = {
     {M_AGENTS, "agents", "agents"},
-    {M_QUEUE, "queue_bytes", "bytes"},
+    {M_QUEUE, "queue_bytes", "bytes queued, being sent and being taken in"},
     {M_IN, "bytes_in", "bytes since the previous sample"},
     {M_OUT, "bytes_out", "bytes since the previous sample"},
     {M_DROPPED, "dropped_bytes", "bytes since the previous sample"},
@@ -920,7 +920,11 @@ static void sample_node(rm_group *g, rm_node *n, bool data) {
   sample(g, n, M_AGENTS, (double)n->agents);
   sample(g, n, M_STATE, (double)shown_state(g, n));
   if (data) {
-    sample(g, n, M_QUEUE, (double)(n->spool.bytes + (n->up ? n->up->inflight_bytes : 0)));
+    /* Its queue, what it is sending, and what it is taking in (its
+     * station's backlog; the SQL store's on its active node). */
+    const rm_server *srv = n == &g->sql.node ? g->sql.member[g->sql.active].srv : n->srv;
+    double taking = srv && srv->has_station ? rs_station_backlog(&srv->st) : 0;
+    sample(g, n, M_QUEUE, (double)(n->spool.bytes + (n->up ? n->up->inflight_bytes : 0)) + taking);
     sample(g, n, M_IN, (double)(n->bytes_in - n->in_at_sample));
     sample(g, n, M_OUT, (double)(n->bytes_out - n->out_at_sample));
     sample(g, n, M_DROPPED, (double)(n->spool.dropped - n->dropped_at_sample));

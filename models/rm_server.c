@@ -25,6 +25,7 @@ static void served(rs_station *st, rs_station_job *job, void *arg) {
   s->wait_n++;
   s->wait_total += wait;
   s->waits++;
+  s->byte_seconds += wait * (double)u->inflight_bytes;
   s->taken += u->inflight_bytes;
   rm_uplink_taken_in(u);
 }
@@ -105,3 +106,17 @@ void rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
 }
 
 double rm_server_mean_wait(const rm_server *s) { return s->waits ? s->wait_total / (double)s->waits : 0; }
+
+const rm_server *rm_server_hottest(const rm_server *v, int n, int role, const double threshold[RM_RESOURCES],
+                                   int *resource) {
+  const rm_server *best = NULL;
+  double worst = -1;
+  for (int i = 0; i < n; i++) {
+    if (role >= 0 && (int)v[i].role != role) continue;
+    for (int r = 0; r < RM_RESOURCES; r++) {
+      double x = threshold[r] > 0 ? v[i].peak[r] / threshold[r] : 0;
+      if (x > worst) worst = x, best = &v[i], *resource = r;
+    }
+  }
+  return best;
+}

@@ -59,6 +59,8 @@ typedef struct rm_server {
   rs_time_t peak_at[RM_RESOURCES];
   double peak_disk[RM_DISK_GROUPS];
   double wait_total;        /* seconds batches spent in the station, all run */
+  double byte_seconds;      /* bytes x seconds they spent in the station, all run (their
+                               mean held is this over the run's length: Little's law) */
   int64_t waits;            /* batches taken in, all run */
 } rm_server;
 
@@ -91,5 +93,12 @@ void rm_server_sample(rm_server *s, rs_time_t now, int64_t queued);
 
 /* The mean time a batch spent in the station, seconds, all run (0: none). */
 double rm_server_mean_wait(const rm_server *s);
+
+/* Of servers v[0..n) of hardware role `role` (-1: all), the one whose peak
+ * utilization of a resource is highest against that resource's threshold
+ * (the hottest resource of the hottest server, the bottleneck), and which
+ * resource (*resource). NULL when there is none. */
+const rm_server *rm_server_hottest(const rm_server *v, int n, int role, const double threshold[RM_RESOURCES],
+                                   int *resource);
 
 #endif

@@ -181,6 +181,87 @@ static const char *role_label(rm_role r) {
   }
 }
 
+/* For the roles that take data in through a station: by the agents its
+ * servers carried at their peak (up to 4 sizes), the mean time a batch
+ * waited to be taken in and the data being taken in on average. */
+static void print_taken_in(const rm_group *g, rs_time_t end) {
+  static const int roles[] = {RM_HW_GATEWAY, RM_HW_MS, RM_HW_SQL};
+  double t = (double)end / 1e6;
+  if (t <= 0) return;
+  printf("taken in (a batch's mean wait; data being taken in, on average):\n");
+  for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++) {
+    int64_t sizes[4];
+    int n_sizes = 0;
+    bool more = false;
+    for (int i = 0; i < g->n_servers; i++) {
+      const rm_server *s = &g->servers[i];
+      if ((int)s->role != roles[k] || !s->waits) continue;
+      int j = 0;
+      while (j < n_sizes && sizes[j] != s->node->peak_agents) j++;
+      if (j == n_sizes && n_sizes < 4) sizes[n_sizes++] = s->node->peak_agents;
+      else if (j == n_sizes) more = true;
+    }
+    if (!n_sizes) continue;
+    printf("  %-18s", rm_hw_role_name((rm_hw_role)roles[k]));
+    for (int j = 0; j < n_sizes; j++) {
+      double wait = 0, held = 0;
+      int64_t waits = 0;
+      int count = 0;
+      for (int i = 0; i < g->n_servers; i++) {
+        const rm_server *s = &g->servers[i];
+        if ((int)s->role != roles[k] || !s->waits || s->node->peak_agents != sizes[j]) continue;
+        wait += s->wait_total;
+        waits += s->waits;
+        held += s->byte_seconds / t;
+        count++;
+      }
+      char b[32];
+      if (roles[k] == RM_HW_SQL)
+        printf(" %.2f s, %s", wait / (double)waits, rm_size_format((int64_t)(held / count), b, sizeof b));
+      else
+        printf("%s %lld agents (%d): %.2f s, %s", j ? ";" : "", (long long)sizes[j], count, wait / (double)waits,
+               rm_size_format((int64_t)(held / count), b, sizeof b));
+    }
+    printf("%s\n", more ? "; ..." : "");
+  }
+}
+
+/* Per role, the peak utilization of each resource (its hottest server's
+ * figures), the time batches wait to be taken in, and the bottleneck. */
+static void print_utilization(const rm_group *g, rs_time_t end) {
+  const double *th = g->sc->hw.threshold;
+  printf("peak utilization by role (thresholds: cpu %.0f %%, disk %.0f %%, network %.0f %%, memory %.0f %%):\n",
+         th[RM_RES_CPU] * 100, th[RM_RES_DISK] * 100, th[RM_RES_NETWORK] * 100, th[RM_RES_MEMORY] * 100);
+  printf("  %-18s %-12s %8s %8s %8s %8s\n", "role", "hottest", "cpu", "disk", "network", "memory");
+  for (int r = 0; r < RM_HW_ROLES; r++) {
+    int res;
+    const rm_server *hot = rm_server_hottest(g->servers, g->n_servers, r, th, &res);
+    if (!hot) continue;
+    printf("  %-18s %-12s", rm_hw_role_name((rm_hw_role)r), hot->node->name);
+    for (int k = 0; k < RM_RESOURCES; k++) {
+      double peak = 0;
+      for (int i = 0; i < g->n_servers; i++)
+        if ((int)g->servers[i].role == r && g->servers[i].peak[k] > peak) peak = g->servers[i].peak[k];
+      printf(" %6.1f %%%s", peak * 100, peak >= th[k] ? "!" : " ");
+    }
+    printf("\n");
+  }
+  print_taken_in(g, end);
+  int res;
+  const rm_server *b = rm_server_hottest(g->servers, g->n_servers, -1, th, &res);
+  if (b) {
+    char grp[48] = "";
+    if (res == RM_RES_DISK) {
+      int worst = 0;
+      for (int d = 1; d < RM_DISK_GROUPS; d++)
+        if (b->peak_disk[d] > b->peak_disk[worst]) worst = d;
+      snprintf(grp, sizeof grp, " (%s)", rm_disk_group_name((rm_disk_group)worst));
+    }
+    printf("bottleneck: %s's %s%s at %.1f %% (threshold %.0f %%)%s\n", b->node->name, rm_resource_name((rm_resource)res),
+           grp, b->peak[res] * 100, th[res] * 100, b->peak[res] >= th[res] ? ": over" : "");
+  }
+}
+
 static void print_text(run_ctx *c) {
   const rm_group *g = &c->group;
   char a[32], b[32];
@@ -219,6 +300,7 @@ static void print_text(run_ctx *c) {
     else
       printf("  within\n");
   }
+  print_utilization(g, rs_sim_now(&c->sim));
   char s1[32], s2[32], s3[32], s4[32];
   printf("data: %s generated, %s stored in SQL, %s still queued (undelivered at the end), %s dropped",
          rm_size_format(g->generated, s1, sizeof s1), rm_size_format(g->delivered, s2, sizeof s2),
