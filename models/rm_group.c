@@ -957,7 +957,15 @@ static void sample_servers(rm_group *g, rs_time_t now) {
   for (int i = 0; i < g->n_servers; i++) {
     rm_server *s = &g->servers[i];
     rm_node *n = s->node;
-    rm_server_sample(s, now, n->spool.bytes + (n->up ? n->up->inflight_bytes : 0));
+    int change = rm_server_sample(s, now, n->spool.bytes + (n->up ? n->up->inflight_bytes : 0));
+    if (change) {
+      char why[160];
+      if (change > 0)
+        rm_group_event(g, n, "saturated", "%s is saturated: %s; what is sent to it waits", n->name,
+                       rm_server_why(s, why, sizeof why));
+      else
+        rm_group_event(g, n, "saturation_ended", "%s is no longer saturated", n->name);
+    }
     static const int res[RM_RESOURCES] = {M_CPU, M_DISK, M_NETWORK, M_MEMORY};
     for (int r = 0; r < RM_RESOURCES; r++) sample(g, n, res[r], s->util[r]);
     int groups = 0;

@@ -1,10 +1,12 @@
 /* rm_server: a server's hardware at work (rm_server.h). */
 #include "rm_server.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rm_group.h"
+#include "rm_units.h"
 
 /* The station's speed from the background of s->agents. */
 static void retime(rm_server *s) {
@@ -39,6 +41,7 @@ int rm_server_init(rm_server *s, rm_group *g, rm_node *n, rm_hw_role r) {
   s->factor = 1;
   s->has_station = r == RM_HW_MS || r == RM_HW_GATEWAY || r == RM_HW_SQL;
   if (s->has_station && rs_station_init(&s->st, g->sim, RS_STATION_PS, 1, served, s)) return -1;
+  if (s->has_station) rs_station_stats_get(&s->st, &s->st_at_sample);
   n->srv = s;
   n->capacity = s->model->network; /* transfers in share its interface */
   retime(s);
@@ -78,10 +81,18 @@ void rm_server_return_all(rm_server *s) {
   if (s->has_station) rs_station_clear(&s->st, give_back, s);
 }
 
-void rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
+int rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
   rm_node *n = s->node;
   double span = (double)(now - s->sampled_at) / 1e6;
-  int64_t taken = s->has_station ? s->taken : n->bytes_in; /* an Essentials server: its agents' data */
+  /* The bytes it took in: its station's work served (a batch's bytes as
+   * they are served, not in a lump when it completes); an Essentials
+   * server's, its agents' data as it arrives. */
+  int64_t taken = n->bytes_in;
+  rs_station_stats st;
+  if (s->has_station) {
+    rs_station_stats_get(&s->st, &st);
+    taken = (int64_t)st.served;
+  }
   double bytes = span > 0 ? (double)(taken - s->taken_at_sample) / span : 0;
   rm_hw_demand d;
   rm_hw_demand_of(&s->costs, s->model, s->agents, bytes, &d);
@@ -103,6 +114,31 @@ void rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
   s->sampled_at = now;
   s->wait_sum = 0;
   s->wait_n = 0;
+  bool was = s->saturated;
+  if (s->has_station) {
+    s->busy = span > 0 ? rs_station_utilization(&s->st_at_sample, &st) : 0;
+    s->st_at_sample = st;
+    /* Serving without a break, with work left: it takes in all it can. */
+    s->saturated = span > 0 && s->busy >= 0.999 && st.backlog > 0;
+  } else {
+    s->saturated = s->util[RM_RES_CPU] >= 1 || s->util[RM_RES_DISK] >= 1;
+  }
+  return s->saturated == was ? 0 : s->saturated ? 1 : -1;
+}
+
+char *rm_server_why(const rm_server *s, char *buf, size_t n) {
+  char r[32];
+  if (s->has_station) {
+    char grp[32] = "";
+    if (s->bottleneck == RM_RES_DISK) snprintf(grp, sizeof grp, " (%s)", rm_disk_group_name(s->bottleneck_group));
+    snprintf(buf, n, "its %s%s take in at most %s/s beside its %.0f agents' own work",
+             s->bottleneck == RM_RES_CPU ? "processors" : "disks", grp, rm_size_format((int64_t)s->rate, r, sizeof r),
+             s->agents);
+  } else {
+    bool cpu = s->util[RM_RES_CPU] >= s->util[RM_RES_DISK];
+    snprintf(buf, n, "its %s at %.0f %%", cpu ? "processors are" : "disks are", 100 * s->util[cpu ? RM_RES_CPU : RM_RES_DISK]);
+  }
+  return buf;
 }
 
 double rm_server_mean_wait(const rm_server *s) { return s->waits ? s->wait_total / (double)s->waits : 0; }

@@ -44,13 +44,17 @@ typedef struct rm_server {
   double rate;              /* bytes a second it takes in now (the station's speed) */
   rm_resource bottleneck;   /* of the rate */
   rm_disk_group bottleneck_group;
-  int64_t taken;            /* bytes taken in (through the station, or its agents'), all run */
+  int64_t taken;            /* bytes taken in (batches completed in the station), all run */
   /* Since the last sample. */
-  int64_t taken_at_sample;
+  int64_t taken_at_sample;  /* work its station had served (an Essentials server: bytes in) then */
   int64_t in_at_sample, out_at_sample;
   rs_time_t sampled_at;
   double wait_sum;          /* seconds batches spent in the station, */
   int64_t wait_n;           /* over this many batches */
+  rs_station_stats st_at_sample; /* the station's measures then */
+  double busy;              /* the station's share of the time serving, since the last sample */
+  bool saturated;           /* at the last sample: its station served without a break (or, with
+                               none, a resource was at 100 %) */
   /* All run. */
   double util[RM_RESOURCES];        /* at the last sample */
   double disk_util[RM_DISK_GROUPS];
@@ -87,9 +91,14 @@ void rm_server_return_all(rm_server *s);
 
 /* Measure the server since the last sample (at now): utilization of each
  * resource into s->util and the disk groups' into s->disk_util and
- * s->iops, peaks kept. queued: the bytes it holds (its queue, for
- * memory). */
-void rm_server_sample(rm_server *s, rs_time_t now, int64_t queued);
+ * s->iops, peaks kept; whether it is saturated. queued: the bytes it holds
+ * (its queue, for memory). Returns 1 when it became saturated, -1 when it
+ * no longer is, else 0. */
+int rm_server_sample(rm_server *s, rs_time_t now, int64_t queued);
+
+/* Say why s is saturated: "its disks (dw_data) take in at most 140 KB/s
+ * beside its 4000 agents' own work" or "its processors are at 120 %". */
+char *rm_server_why(const rm_server *s, char *buf, size_t n);
 
 /* The mean time a batch spent in the station, seconds, all run (0: none). */
 double rm_server_mean_wait(const rm_server *s);

@@ -39,6 +39,8 @@ static const struct {
     {"limit_crossed", "nodes go over their limit", false, false},
     {"limit_recovered", "nodes are within their limit again", false, false},
     {"backlog_drained", "backlogs have drained", false, false},
+    {"saturated", "servers are saturated", false, true},
+    {"saturation_ended", "servers are no longer saturated", false, true},
 };
 
 static int told_index(const char *kind) {
