@@ -477,6 +477,12 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
         {"rms_failovers", (double)g->rms.failovers},
         {"sql_failovers", (double)g->sql.failovers},
         {"random_failures", (double)g->timeline.random_failures},
+        {"threshold_cpu", sc->hw.threshold[RM_RES_CPU]},
+        {"threshold_disk", sc->hw.threshold[RM_RES_DISK]},
+        {"threshold_network", sc->hw.threshold[RM_RES_NETWORK]},
+        {"threshold_memory", sc->hw.threshold[RM_RES_MEMORY]},
+        {"opsdb_peak_bytes", g->opsdb.peak},
+        {"dw_peak_bytes", g->dw.peak},
     };
     for (size_t k = 0; k < sizeof figs / sizeof figs[0]; k++)
       if (rs_results_figure(g->res, figs[k].key, figs[k].v) && !g->error) {

@@ -203,7 +203,7 @@ static int64_t role_limit(rr_file *f, const char *role) {
   return rr_int(f, "nodes", sql, 0);
 }
 
-enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_COUNT };
+enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_CPU, CH_DISK, CH_DB, CH_COUNT };
 
 static const struct {
   const char *id, *title, *y;
@@ -216,7 +216,15 @@ static const struct {
     [CH_LAT] = {"latency", "End-to-end latency, generated to stored", "latency (ms, s or min)", SVG_MS},
     [CH_ALERTS] = {"alerts", "Heartbeat alerts raised", "alerts, so far", SVG_COUNT},
     [CH_DROPPED] = {"dropped", "Data dropped", "bytes, so far", SVG_BYTES},
+    [CH_CPU] = {"cpu", "Processor utilization (the busiest servers)", "processors busy", SVG_SHARE},
+    [CH_DISK] = {"disk", "Disk utilization (each server's busiest disk group)", "disks busy", SVG_SHARE},
+    [CH_DB] = {"databases", "The SQL store's databases", "size", SVG_BYTES},
 };
+
+/* The roles that have hardware, as the nodes table names them. */
+#define SERVER_ROLES "'management_server','gateway','essentials','rms_node','sql_node','web_console'"
+
+static double figure(rr_file *f, const char *key);
 
 static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int n_faults) {
   double t_end = (double)(f->end_us > 0 ? f->end_us : f->duration_us) / 1e6;
@@ -246,6 +254,17 @@ static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int 
   group_chart(f, &d[CH_ALERTS], al_m, al_l, 1);
   static const char *const dr_m[] = {"dropped_total"}, *const dr_l[] = {"dropped"};
   group_chart(f, &d[CH_DROPPED], dr_m, dr_l, 1);
+  role_chart(f, &d[CH_CPU], SERVER_ROLES, "cpu", "servers");
+  d[CH_CPU].chart.limit = figure(f, "threshold_cpu");
+  d[CH_CPU].chart.limit_label = "threshold";
+  role_chart(f, &d[CH_DISK], SERVER_ROLES, "disk", "servers");
+  d[CH_DISK].chart.limit = figure(f, "threshold_disk");
+  d[CH_DISK].chart.limit_label = "threshold";
+  static const char *const db_m[] = {"opsdb_bytes", "dw_bytes"},
+                           *const db_l[] = {"OperationsManager database", "data warehouse"};
+  group_chart(f, &d[CH_DB], db_m, db_l, 2);
+  d[CH_DB].chart.limit = 50.0 * (1 << 30);
+  d[CH_DB].chart.limit_label = "the OperationsManager database's 50 GB guidance";
 }
 
 static void free_charts(chart_data *d) {
@@ -302,6 +321,77 @@ static void table_rows(FILE *out, rr_file *f, const char *table, const char *sql
   sqlite3_finalize(st);
   if (more)
     fprintf(out, "<tr><td colspan=\"%d\"><em>and %d more rows: see romsim export</em></td></tr>\n", cols, more);
+}
+
+/* Per role, the peak of each resource's utilization and where, marked
+ * when over its threshold; then the bottleneck: the hottest resource of
+ * the hottest server against its threshold. */
+static void write_utilization(FILE *out, rr_file *f) {
+  static const char *const res[] = {"cpu", "disk", "network", "memory"};
+  double th[4];
+  for (int r = 0; r < 4; r++) {
+    char key[32];
+    snprintf(key, sizeof key, "threshold_%s", res[r]);
+    th[r] = figure(f, key);
+  }
+  fputs("<h2>Peak utilization by role</h2>\n<table id=\"utilization\">\n<tr><th>role</th>", out);
+  for (int r = 0; r < 4; r++) fprintf(out, "<th>%s (threshold %.0f %%)</th>", res[r], th[r] * 100);
+  fputs("</tr>\n", out);
+  sqlite3_stmt *st = dbr_prepare(&f->in, "samples",
+                                 "SELECT n.role, m.name, n.name, max(s.value) FROM samples s JOIN nodes n ON n.id = "
+                                 "s.node JOIN metrics m ON m.id = s.metric WHERE m.name IN ('cpu', 'disk', 'network', "
+                                 "'memory') GROUP BY n.id, m.id ORDER BY n.id, m.id");
+  if (!st) return;
+  struct {
+    char role[32], node[4][96];
+    double peak[4];
+  } rows[8];
+  int n_rows = 0;
+  char hot_node[96] = "";
+  int hot_res = -1;
+  double hot = -1, hot_v = 0;
+  while (dbr_step(&f->in, st, "samples") > 0) {
+    const char *role = dbr_text(&f->in, st, 0, "nodes", "role"), *metric = dbr_text(&f->in, st, 1, "metrics", "name");
+    const char *node = dbr_text(&f->in, st, 2, "nodes", "name");
+    double v = dbr_num(&f->in, st, 3, "samples", "value");
+    int r = 0;
+    while (r < 4 && strcmp(res[r], metric) != 0) r++;
+    if (r == 4) continue;
+    int k = 0;
+    while (k < n_rows && strcmp(rows[k].role, role) != 0) k++;
+    if (k == n_rows) {
+      if (n_rows == 8) continue;
+      memset(&rows[k], 0, sizeof rows[k]);
+      for (int q = 0; q < 4; q++) rows[k].peak[q] = -1;
+      snprintf(rows[k].role, sizeof rows[k].role, "%s", role);
+      n_rows++;
+    }
+    if (v > rows[k].peak[r]) {
+      rows[k].peak[r] = v;
+      snprintf(rows[k].node[r], sizeof rows[k].node[r], "%s", node);
+    }
+    if (th[r] > 0 && v / th[r] > hot) hot = v / th[r], hot_v = v, hot_res = r, snprintf(hot_node, sizeof hot_node, "%s", node);
+  }
+  sqlite3_finalize(st);
+  for (int k = 0; k < n_rows; k++) {
+    fputs("<tr><td class=\"t\">", out);
+    svg_escape(out, rows[k].role);
+    fputs("</td>", out);
+    for (int r = 0; r < 4; r++) {
+      bool over = th[r] > 0 && rows[k].peak[r] >= th[r];
+      fprintf(out, "<td%s>%.1f %% (", over ? " class=\"failed\"" : "", rows[k].peak[r] * 100);
+      svg_escape(out, rows[k].node[r]);
+      fputs(")</td>", out);
+    }
+    fputs("</tr>\n", out);
+  }
+  fputs("</table>\n", out);
+  if (hot_res >= 0) {
+    fputs("<p id=\"bottleneck\">Bottleneck: ", out);
+    svg_escape(out, hot_node);
+    fprintf(out, "'s %s at %.1f %% (threshold %.0f %%)%s.</p>\n", res[hot_res], hot_v * 100, th[hot_res] * 100,
+            hot_v >= th[hot_res] ? ": over" : "");
+  }
 }
 
 static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
@@ -379,7 +469,9 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
              "n.role IN ('management_server', 'gateway', 'essentials') GROUP BY n.id "
              "ORDER BY n.role = 'essentials', max(s.value) * 1.0 / coalesce(n.agent_limit, 1) DESC, n.id",
              60, 4);
-  fputs("</table>\n<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
+  fputs("</table>\n", out);
+  write_utilization(out, f);
+  fputs("<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
   table_rows(out, f, "events", "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
   fputs("</table>\n</body>\n</html>\n", out);
 }

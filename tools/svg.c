@@ -58,6 +58,9 @@ static scale scale_for(double top, svg_unit u) {
     int k = 0;
     while (top / sc.div >= 1024 && k < 4) sc.div *= 1024, k++;
     snprintf(sc.name, sizeof sc.name, "%s%s", bytes[k], u == SVG_RATE ? "/s" : "");
+  } else if (u == SVG_SHARE) {
+    sc.div = 0.01;
+    snprintf(sc.name, sizeof sc.name, "%%");
   } else if (u == SVG_MS) {
     if (top >= 600000)
       sc.div = 60000, snprintf(sc.name, sizeof sc.name, "min");
@@ -102,7 +105,7 @@ void svg_write(FILE *out, const svg_chart *c, bool standalone) {
   /* Ticks at round numbers of the unit shown. */
   double ystep = nice_step((top > 0 ? top * 1.05 : 1) / sc.div, 5) * sc.div;
   /* Counts and bytes come whole: no tick between 0 and 1. */
-  if (c->unit != SVG_MS && ystep < 1) ystep = 1;
+  if (c->unit != SVG_MS && c->unit != SVG_SHARE && ystep < 1) ystep = 1;
   top = ceil((top > 0 ? top * 1.05 : sc.div) / ystep) * ystep;
   if (standalone) fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
   fprintf(out, "<svg %sid=\"%s\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",

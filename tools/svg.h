@@ -24,7 +24,7 @@ typedef struct {
   char label[64];
 } svg_band;
 
-typedef enum { SVG_COUNT, SVG_BYTES, SVG_RATE, SVG_MS } svg_unit;
+typedef enum { SVG_COUNT, SVG_BYTES, SVG_RATE, SVG_MS, SVG_SHARE /* 0..1, shown in % */ } svg_unit;
 
 typedef struct {
   const char *id;           /* the element's id, and the file name with --svg */
