@@ -374,6 +374,36 @@ static void print_json(run_ctx *c) {
          (double)rs_hist_quantile(&g->latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->latency, 0.95) / 1e3,
          (double)rs_hist_quantile(&g->latency, 0.99) / 1e3, (long long)(g->aged_queued > 0 ? g->aged_queued : 0));
   printf(",\"heartbeat_alerts\":%lld", (long long)g->watch.alerts);
+  /* Peak utilization by role (each resource's highest over the role's
+   * servers), the bottleneck, the databases' largest sizes. */
+  printf(",\"utilization\":{");
+  const double *th = c->sc.hw.threshold;
+  bool first = true;
+  for (int r = 0; r < RM_HW_ROLES; r++) {
+    int res;
+    const rm_server *hot = rm_server_hottest(g->servers, g->n_servers, r, th, &res);
+    if (!hot) continue;
+    printf("%s\"%s\":{\"hottest\":", first ? "" : ",", rm_hw_role_name((rm_hw_role)r));
+    cli_json_string(stdout, hot->node->name);
+    for (int k = 0; k < RM_RESOURCES; k++) {
+      double peak = 0;
+      for (int i = 0; i < g->n_servers; i++)
+        if ((int)g->servers[i].role == r && g->servers[i].peak[k] > peak) peak = g->servers[i].peak[k];
+      printf(",\"%s\":%.4f", rm_resource_name((rm_resource)k), peak);
+    }
+    printf("}");
+    first = false;
+  }
+  printf("}");
+  int res;
+  const rm_server *b = rm_server_hottest(g->servers, g->n_servers, -1, th, &res);
+  if (b) {
+    printf(",\"bottleneck\":{\"server\":");
+    cli_json_string(stdout, b->node->name);
+    printf(",\"resource\":\"%s\",\"peak\":%.4f,\"threshold\":%.4f}", rm_resource_name((rm_resource)res),
+           b->peak[res], th[res]);
+  }
+  printf(",\"databases\":{\"opsdb_peak_bytes\":%.0f,\"dw_peak_bytes\":%.0f}", g->opsdb.peak, g->dw.peak);
   printf(",\"timeline\":[");
   for (int64_t i = 0; i < g->story.n; i++) {
     char line[512];
