@@ -4,12 +4,14 @@
  * --verify, swept against the failures it claims to survive.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "rm_units.h"
 #include "rm_plan.h"
 #include "rm_scenario.h"
 #include "rm_yaml.h"
@@ -448,6 +450,122 @@ static void print_plan(FILE *f, const rm_plan *pl, const rm_plan_input *in, rm_s
 
 /* s as a YAML double-quoted scalar (control characters are refused
  * earlier). */
+/* A model in a few words: "4 processors, 8 GB, system 4 x 10k rpm RAID 10". */
+static void model_text(const rm_hw_model *m, char *buf, size_t n) {
+  char mem[32];
+  size_t u = (size_t)snprintf(buf, n, "%d processors, %s", m->processors, rm_size_format(m->memory, mem, sizeof mem));
+  for (int g = 0; g < RM_DISK_GROUPS && u < n; g++) {
+    const rm_disks *d = &m->disks[g];
+    if (d->count <= 0) continue;
+    char speed[32];
+    if (d->iops == 125) snprintf(speed, sizeof speed, "10k rpm");
+    else if (d->iops == 175) snprintf(speed, sizeof speed, "15k rpm");
+    else snprintf(speed, sizeof speed, "%.0f I/Os a second", d->iops);
+    u += (size_t)snprintf(buf + u, n - u, "; %s %d x %s RAID %d", rm_disk_group_name((rm_disk_group)g), d->count, speed,
+                          d->raid);
+  }
+}
+
+/*
+ * What to buy: per role, how many servers of which model, and the peak
+ * utilization each reaches: by arithmetic at the design's load (peaks NULL),
+ * or in its verifying sweep. Then the SQL store's disks: the I/O each
+ * database's data and log need at the group's load, and the disks that
+ * keep it under the disk threshold for RAID 10 and RAID 5 at 10k and 15k
+ * rpm (docs/hardware.md).
+ */
+static void print_hardware(FILE *f, const rm_plan *pl, const rm_hw_spec *hw, rm_survive s,
+                           double (*peaks)[RM_RESOURCES]) {
+  const rm_plan_design *d = &pl->design[s];
+  double agents = (double)pl->agents, B = RM_HW_REF_BYTES_PER_AGENT;
+  int64_t ms_max = 0, gw_max = 0, ess_max = 0;
+  for (int i = 0; i < d->n_ms; i++) ms_max = d->ms_load[i] > ms_max ? d->ms_load[i] : ms_max;
+  for (int i = 0; i < d->n_gw; i++) gw_max = d->gw_load[i] > gw_max ? d->gw_load[i] : gw_max;
+  for (int i = 0; i < pl->n_ess; i++) ess_max = pl->size[i] > ess_max ? pl->size[i] : ess_max;
+  const struct {
+    rm_hw_role role;
+    int count;
+    double load; /* agents of the busiest server */
+  } rows[] = {{RM_HW_MS, d->n_ms, (double)ms_max}, {RM_HW_GATEWAY, d->n_gw, (double)gw_max},
+              {RM_HW_RMS, 2, agents},            {RM_HW_SQL, 2, agents},
+              {RM_HW_ESSENTIALS, pl->n_ess, (double)ess_max}};
+  fprintf(f, "\nwhat to buy (peak utilization %s; thresholds cpu %.0f %%, disk %.0f %%, network %.0f %%, memory "
+             "%.0f %%):\n",
+          peaks ? "in the verifying sweep, every case" : "by arithmetic at the design's load, nothing failed",
+          hw->threshold[RM_RES_CPU] * 100, hw->threshold[RM_RES_DISK] * 100, hw->threshold[RM_RES_NETWORK] * 100,
+          hw->threshold[RM_RES_MEMORY] * 100);
+  fprintf(f, "  %-18s %7s  %-20s %7s %7s %8s %7s\n", "role", "servers", "model", "cpu", "disk", "network", "memory");
+  for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+    const rm_hw_model *m = rm_hw_of(hw, rows[k].role, NULL);
+    double u[RM_RESOURCES];
+    if (peaks) {
+      memcpy(u, peaks[rows[k].role], sizeof u);
+    } else {
+      rm_hw_costs c;
+      rm_hw_demand dm;
+      rm_hw_costs_of(rows[k].role, hw->profile, &c);
+      rm_hw_demand_of(&c, m, rows[k].load, rows[k].load * B, &dm);
+      rm_hw_utilization(m, &dm, &u[RM_RES_CPU], &u[RM_RES_DISK], NULL);
+      u[RM_RES_NETWORK] = rows[k].load * B / m->network;
+      u[RM_RES_MEMORY] = (double)(c.memory_base + (int64_t)(c.memory_agent * rows[k].load)) / (double)m->memory;
+    }
+    char label[48];
+    snprintf(label, sizeof label, "%s%s", rm_hw_role_name(rows[k].role),
+             rows[k].role == RM_HW_ESSENTIALS ? " *" : rows[k].role == RM_HW_RMS || rows[k].role == RM_HW_SQL ? " (nodes)" : "");
+    fprintf(f, "  %-18s %7d  %-20s", label, rows[k].count, m->name);
+    for (int r = 0; r < RM_RESOURCES; r++)
+      fprintf(f, " %6.1f%%%s", u[r] * 100, u[r] >= hw->threshold[r] ? "!" : " ");
+    fprintf(f, "\n");
+  }
+  for (int i = 0; i < hw->n_models; i++) {
+    bool used = false;
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) used |= rm_hw_of(hw, rows[k].role, NULL) == &hw->models[i];
+    if (!used) continue;
+    char t[400];
+    model_text(&hw->models[i], t, sizeof t);
+    fprintf(f, "  %-20s %s\n", hw->models[i].name, t);
+  }
+  fprintf(f, "  * the customers' own Essentials servers, one per customer (more when one is over the limit)\n");
+
+  /* The SQL store's disks at the group's load. */
+  const rm_hw_model *sql = rm_hw_of(hw, RM_HW_SQL, NULL);
+  rm_hw_costs c;
+  rm_hw_demand dm;
+  rm_hw_costs_of(RM_HW_SQL, hw->profile, &c);
+  rm_hw_demand_of(&c, sql, agents, agents * B, &dm);
+  double th = hw->threshold[RM_RES_DISK];
+  fprintf(f, "the SQL store's disks (%s profile, %lld agents; disks to stay under %.0f %%):\n",
+          rm_io_profile_name(hw->profile), (long long)pl->agents, th * 100);
+  fprintf(f, "  %-11s %-30s %11s %11s %11s %11s\n", "group", "load", "RAID 10 10k", "RAID 10 15k", "RAID 5 10k",
+          "RAID 5 15k");
+  for (int g = RM_DISK_OPSDB_DATA; g < RM_DISK_GROUPS; g++) {
+    double r = c.read_agent[g] * agents, w = c.write_byte[g] * agents * B + c.write_agent[g] * agents;
+    char load[64], b[32];
+    if (rm_disk_is_log(g))
+      snprintf(load, sizeof load, "%s/s written in sequence", rm_size_format((int64_t)w, b, sizeof b));
+    else
+      snprintf(load, sizeof load, "%.0f I/Os a second, %.0f %% reads", r + w, r + w > 0 ? 100 * r / (r + w) : 0);
+    fprintf(f, "  %-11s %-30s", rm_disk_group_name((rm_disk_group)g), load);
+    static const int raids[] = {10, 10, 5, 5};
+    static const double iops[] = {125, 175, 125, 175}, seq[] = {60 * 1048576.0, 80 * 1048576.0, 60 * 1048576.0, 80 * 1048576.0};
+    for (int k = 0; k < 4; k++) {
+      int n;
+      if (rm_disk_is_log(g)) { /* bytes a second, less the mirror or the parity disk */
+        int data = (int)ceil(w / (th * seq[k]));
+        if (data < 1) data = 1;
+        n = raids[k] == 10 ? 2 * data : data + 1;
+      } else {
+        n = (int)ceil((r + w * rm_raid_write_cost(raids[k])) / (th * iops[k]));
+        if (raids[k] == 10) n += n % 2;
+      }
+      if (raids[k] == 10 && n < 2) n = 2;
+      if (raids[k] == 5 && n < 3) n = 3;
+      fprintf(f, " %11d", n);
+    }
+    fprintf(f, "\n");
+  }
+}
+
 static void yaml_quoted(FILE *f, const char *s) {
   fputc('"', f);
   for (; *s; s++) {
@@ -635,6 +753,13 @@ int cmd_plan(int argc, char **argv) {
     return EXIT_USAGE;
   }
   print_plan(stdout, &pl, &pi, (rm_survive)survive);
+  rm_hw_spec hw;
+  if (rm_hw_default(&hw)) {
+    rm_plan_free(&pl);
+    free_in(&in);
+    return cli_usage_error("out of memory");
+  }
+  print_hardware(stdout, &pl, &hw, (rm_survive)survive, NULL);
   char tmpdesign[] = "/tmp/romsim-plan-XXXXXX.yaml";
   const char *design = out;
   if (!design && verify) {
@@ -676,10 +801,14 @@ int cmd_plan(int argc, char **argv) {
                                                      : survive == RM_SURVIVE_MS       ? "management_server"
                                                                                       : "gateway");
     fflush(stdout);
+    double peaks[RM_HW_ROLES][RM_RESOURCES];
+    o.peaks = peaks;
     rc = sw_run(&o, stdout);
     if (!out) unlink(tmpsweep);
     if (rc == EXIT_HELD) printf("verified: the design holds against every failure it claims to survive\n");
+    if (rc == EXIT_HELD || rc == EXIT_FAILED) print_hardware(stdout, &pl, &hw, (rm_survive)survive, peaks);
   }
+  rm_hw_free(&hw);
 done:
   if (design == tmpdesign) unlink(tmpdesign);
   rm_plan_free(&pl);

@@ -376,6 +376,9 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
     it->dropped = rm_group_dropped(&g);
     it->latency_max_us = g.latency.total ? g.latency.max : 0;
     it->latency_p99_us = g.latency.total ? rs_hist_quantile(&g.latency, 0.99) : 0;
+    for (int i = 0; i < g.n_servers; i++)
+      for (int r = 0; r < RM_RESOURCES; r++)
+        if (g.servers[i].peak[r] > it->peak[g.servers[i].role][r]) it->peak[g.servers[i].role][r] = g.servers[i].peak[r];
     failed_nodes fn = find_failed(&g, c);
     it->recover_us = recovery(&g, &fn, x->o->at, x->o->dur, sc.duration);
     /* The verdict: the scenario's expectations, or capacity and data when
@@ -607,6 +610,14 @@ int sw_run(const sw_opts *o, FILE *out) {
     }
   }
   snprintf(h->status, sizeof h->status, "%s", interrupted ? "interrupted" : "complete");
+  if (o->peaks) {
+    memset(o->peaks, 0, RM_HW_ROLES * sizeof *o->peaks);
+    for (int i = 0; i < s.n_items; i++)
+      if (strcmp(s.items[i].status, "complete") == 0)
+        for (int r = 0; r < RM_HW_ROLES; r++)
+          for (int q = 0; q < RM_RESOURCES; q++)
+            if (s.items[i].peak[r][q] > o->peaks[r][q]) o->peaks[r][q] = s.items[i].peak[r][q];
+  }
   if (rc != EXIT_USAGE) {
     if (sw_write(o->out, &s, err, sizeof err)) {
       fprintf(stderr, "romsim: %s\n", err);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rm_hw.h"
 #include "rs_time.h"
 
 /* The most replications of a case (--replications), and of cases a sweep
@@ -55,6 +56,7 @@ typedef struct {
   int held;                 /* the verdict */
   char detail[600];         /* why it failed ("" when held), or why it could not run */
   uint64_t events;
+  double peak[RM_HW_ROLES][RM_RESOURCES]; /* each role's servers' peak utilization (not kept in the file) */
 } sw_item;
 
 /* What a sweep was. */
@@ -98,6 +100,8 @@ typedef struct {
   int replications, shard_k, shard_n;
   bool quiet;               /* no progress line */
   bool temp_out;            /* out is a temporary file: not named in the output */
+  double (*peaks)[RM_RESOURCES]; /* when given ([RM_HW_ROLES]): filled with each role's peak
+                                    utilization over every run that completed */
 } sw_opts;
 
 /* Run a sweep, write its file and print its table to out. Returns the exit
