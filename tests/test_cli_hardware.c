@@ -1,0 +1,123 @@
+/*
+ * Hardware as a user meets it: the summary's utilization and bottleneck,
+ * the JSON, the report's charts and table, plan's list of what to buy, and
+ * the settings hardware replaced, refused where they are written.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+
+TestSuite(cli_hardware, .init = make_workdir, .fini = remove_workdir, .timeout = 120);
+
+/* scenarios/hardware-undersized.yaml, run for 3 hours rather than 24. */
+static char *undersized(void) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "hardware-undersized.yaml");
+  char *text = slurp_alloc(sc);
+  char *d = strstr(text, "duration: 24h");
+  cr_assert_not_null(d);
+  memcpy(d, "duration: 3h ", 13);
+  char *path = path_in("undersized.yaml");
+  spit(path, text);
+  free(text);
+  return path;
+}
+
+Test(cli_hardware, a_design_held_by_counts_and_failed_by_hardware) {
+  char sc[512], db[512];
+  snprintf(sc, sizeof sc, "%s", undersized());
+  snprintf(db, sizeof db, "%s", path_in("u.db"));
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  cr_assert(strstr(r->out, "held  capacity_held"), "%s", r->out);
+  cr_assert(strstr(r->out, "FAIL  utilization_below cpu 75% disk 80%: highest against its limit: ms-"), "%s", r->out);
+  cr_assert(strstr(r->out, "held  utilization_below cpu 75% of gateway"), "%s", r->out);
+  cr_assert(strstr(r->out, "peak utilization by role (thresholds: cpu 75 %, disk 80 %, network 50 %, memory 90 %)"),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "  management_server  ms-1          100.0 %!"), "%s", r->out);
+  cr_assert(strstr(r->out, "bottleneck: ms-1's cpu at 100.0 % (threshold 75 %): over"), "%s", r->out);
+  cr_assert(strstr(r->out, "servers are saturated (first: ms-1 is saturated: its processors take in at most 140.4 KB/s"),
+            "%s", r->out);
+  /* The samples and figures the report draws from. */
+  cr_assert_str_eq(query(db, "SELECT round(max(value), 4) FROM sample_view WHERE metric = 'cpu' AND node = 'ms-1'"), "1.0");
+  cr_assert_str_eq(query(db, "SELECT value FROM figures WHERE key = 'threshold_cpu'"), "0.75");
+  cr_assert_str_eq(query(db, "SELECT count(*) > 0 FROM sample_view WHERE metric = 'disk_dw_data' AND node = 'sql-1'"),
+                   "1");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM sample_view WHERE metric = 'disk_dw_data' AND node = 'ms-1'"), "0",
+                   "a server with only system disks has no disk groups of its own");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'saturated'"), "2");
+  /* The report: the utilization charts with their thresholds, the
+   * databases, the table by role and the bottleneck. */
+  char html[512];
+  snprintf(html, sizeof html, "%s", path_in("u.html"));
+  r = run((const char *[]){"report", db, "-o", html, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *page = slurp_alloc(html);
+  cr_assert(strstr(page, "<svg id=\"cpu\""), "no processor chart");
+  cr_assert(strstr(page, "<svg id=\"disk\""), "no disk chart");
+  cr_assert(strstr(page, "<svg id=\"databases\""), "no database chart");
+  cr_assert(strstr(page, "threshold (75 %)"), "the threshold is drawn");
+  cr_assert(strstr(page, "<td class=\"failed\">100.0 % (ms-1)</td>"), "the table marks it");
+  cr_assert(strstr(page, "<p id=\"bottleneck\">Bottleneck: ms-1's cpu at 100.0 % (threshold 75 %): over.</p>"),
+            "no bottleneck line");
+  free(page);
+}
+
+Test(cli_hardware, json_has_utilization_and_bottleneck) {
+  char sc[512];
+  snprintf(sc, sizeof sc, "%s", undersized());
+  result *r = run((const char *[]){"run", sc, "-o", path_in("j.db"), "--json", NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  cr_assert(strstr(r->out, "\"utilization\":{\"management_server\":{\"hottest\":\"ms-1\",\"cpu\":1.0000,"), "%s", r->out);
+  cr_assert(strstr(r->out, "\"bottleneck\":{\"server\":\"ms-1\",\"resource\":\"cpu\",\"peak\":1.0000,\"threshold\":0.7500}"),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "\"databases\":{\"opsdb_peak_bytes\":"), "%s", r->out);
+}
+
+/* Capacities given as rates before servers had hardware are refused where
+ * they are written, saying what replaced them. */
+Test(cli_hardware, capacities_are_hardware_now) {
+  static const char *const cases[][2] = {
+      {"gateways: {count: 2, capacity: 4MB/s}\n", "t.yaml:3:22: gateways.capacity is no longer a setting"},
+      {"gateways: {count: 2}\nsql: {write_capacity: 10MB/s}\n", "t.yaml:4:7: sql.write_capacity is no longer a setting"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char text[512];
+    snprintf(text, sizeof text, "name: t\nduration: 1h\n%smanagement_servers: {count: 1}\n"
+                                "customers:\n  - {count: 1, servers: 1, clients: 1}\n", cases[i][0]);
+    char *path = path_in("t.yaml");
+    spit(path, text);
+    result *r = run((const char *[]){"validate", path, NULL});
+    cr_assert_eq(r->status, 2);
+    cr_assert(strstr(r->err, cases[i][1]), "%s", r->err);
+    cr_assert(strstr(r->err, "docs/hardware.md"), "%s", r->err);
+  }
+}
+
+/* plan says what to buy: the design's servers and models with their
+ * utilization at its load (ms-1 at 2000 agents: 60 %), and the SQL
+ * store's disks, the data warehouse's 592 I/Os a second (70 % reads) as 8
+ * 10k rpm disks in RAID 10 under 80 %: (414.6 + 177.7 x 2) / (0.8 x 125)
+ * = 7.7. */
+Test(cli_hardware, plan_says_what_to_buy) {
+  result *r = run((const char *[]){"plan", "--customers", "20x200", NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "what to buy (peak utilization by arithmetic at the design's load, nothing failed"), "%s",
+            r->out);
+  cr_assert(strstr(r->out, "  management_server        2  ms-standard            60.0%    64.8%"), "%s", r->out);
+  cr_assert(strstr(r->out, "  sql-standard         4 processors, 16.0 GB; system 2 x 10k rpm RAID 1; opsdb_data 4 x 15k"),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "  dw_data     592 I/Os a second, 70 % reads            8           6          12           9"),
+            "%s", r->out);
+}
