@@ -808,8 +808,8 @@ int cmd_plan(int argc, char **argv) {
     if (rc == EXIT_HELD) printf("verified: the design holds against every failure it claims to survive\n");
     if (rc == EXIT_HELD || rc == EXIT_FAILED) print_hardware(stdout, &pl, &hw, (rm_survive)survive, peaks);
   }
-  rm_hw_free(&hw);
 done:
+  rm_hw_free(&hw);
   if (design == tmpdesign) unlink(tmpdesign);
   rm_plan_free(&pl);
   free_in(&in);
