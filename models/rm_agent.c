@@ -24,7 +24,7 @@ static void hand_over(rm_group *g, rm_agent *a, rm_node *ess) {
   int64_t before = a->node.spool.bytes;
   int64_t d = rm_spool_move(&ess->spool, &a->node.spool, rm_room(ess));
   int64_t moved = before - a->node.spool.bytes;
-  rm_measure_moved(&a->node, ess, moved);
+  rm_measure_moved(&a->node.m, &ess->m, moved);
   if (d) rm_measure_drop(g, ess, d);
 }
 
@@ -61,7 +61,7 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
     if (b[k] > 0) dropped += rm_spool_push(&to->spool, kind_prio[k], now, b[k]);
   if (dropped) rm_measure_drop(g, to, dropped);
   if (direct) {
-    rm_measure_moved(&a->node, ess, sent);
+    rm_measure_moved(&a->node.m, &ess->m, sent);
   } else if (ess_up) {
     hand_over(g, a, ess);
   }

@@ -93,7 +93,7 @@ static void judge_capacity(rm_group *g, rm_verdict *v, bool whole, rs_time_t a, 
   } else if (v->held) {
     const rm_node *ms = rm_measure_peak(g, RM_MS), *gw = rm_measure_peak(g, RM_GATEWAY);
     say(v, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld", ms->name,
-        (long long)ms->peak_agents, (long long)ms->limit, gw->name, (long long)gw->peak_agents,
+        (long long)ms->m.peak_agents, (long long)ms->limit, gw->name, (long long)gw->m.peak_agents,
         (long long)gw->limit);
   }
 }

@@ -97,7 +97,7 @@ void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c
     bytes += c[k].bytes;
     dropped += rm_spool_push(&to->spool, prio[k], c[k].gen, c[k].bytes);
   }
-  rm_measure_moved(from, to, bytes);
+  rm_measure_moved(&from->m, &to->m, bytes);
   if (dropped) rm_measure_drop(g, to, dropped);
 }
 
@@ -281,8 +281,7 @@ int rm_node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_role 
   n->role = role;
   n->group = g;
   n->state = RM_UP;
-  n->first_over = -1;
-  n->limit_episode = -1;
+  rm_measure_node_init(&n->m);
   n->name = strdup(name);
   return n->name ? 0 : -1;
 }

@@ -8,7 +8,7 @@
  * measure, moves agents and data between the nodes it wired, finds nodes by
  * name, records events, and judges the expectations at the end (rm_expect.c).
  * The roles' behaviour lives in their own files, and what a run measures in
- * rm_measure (g->m), which the roles report to; this
+ * rm_measure (g->m, and each node's n->m), which the roles report to; this
  * file wires them.
  */
 #ifndef RM_GROUP_H

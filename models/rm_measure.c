@@ -43,6 +43,10 @@ static void sample_cb(rs_sim *sim, rs_event *ev);
 
 /* ---- setting up ---- */
 
+void rm_measure_node_init(rm_node_measure *nm) {
+  *nm = (rm_node_measure){.first_over = -1, .limit_episode = -1};
+}
+
 void rm_measure_init(rm_group *g) {
   rm_measure *m = &g->m;
   m->svc_open[0] = m->svc_open[1] = -1;
@@ -69,34 +73,35 @@ void rm_measure_free(rm_measure *m) {
 
 void rm_measure_limit(rm_group *g, rm_node *n, rs_time_t now) {
   rm_measure *m = &g->m;
+  rm_node_measure *nm = &n->m;
   bool over;
   if (n->role == RM_ESSENTIALS) {
     over = rm_essentials_over((const rm_essentials *)(const void *)n, g->p);
   } else {
     over = n->limit > 0 && n->agents > n->limit;
   }
-  if (n->agents > n->peak_agents) {
-    n->peak_agents = n->agents;
-    n->peak_time = now;
+  if (n->agents > nm->peak_agents) {
+    nm->peak_agents = n->agents;
+    nm->peak_time = now;
   }
-  if (n->limit_episode >= 0 && n->agents > m->limits[n->limit_episode].peak)
-    m->limits[n->limit_episode].peak = n->agents;
-  if (over == n->over_limit) return;
-  n->over_limit = over;
+  if (nm->limit_episode >= 0 && n->agents > m->limits[nm->limit_episode].peak)
+    m->limits[nm->limit_episode].peak = n->agents;
+  if (over == nm->over_limit) return;
+  nm->over_limit = over;
   if (over) {
-    n->over_since = now;
-    if (n->first_over < 0) n->first_over = now;
+    nm->over_since = now;
+    if (nm->first_over < 0) nm->first_over = now;
     m->limit_events++;
     if (rm_group_grow((void **)&m->limits, m->n_limits, &m->cap_limits, sizeof *m->limits) == 0) {
       m->limits[m->n_limits] = (rm_limit_episode){.node = n, .start = now, .end = -1, .peak = n->agents};
-      n->limit_episode = m->n_limits++;
+      nm->limit_episode = m->n_limits++;
     } else {
       g->nomem = 1;
     }
   } else {
-    n->over_total += now - n->over_since;
-    if (n->limit_episode >= 0) m->limits[n->limit_episode].end = now;
-    n->limit_episode = -1;
+    nm->over_total += now - nm->over_since;
+    if (nm->limit_episode >= 0) m->limits[nm->limit_episode].end = now;
+    nm->limit_episode = -1;
   }
   if (n->role == RM_ESSENTIALS) {
     const rm_essentials *e = (const rm_essentials *)(const void *)n;
@@ -118,7 +123,7 @@ static void settle_cb(rs_sim *sim, rs_event *ev) {
   rm_measure *m = &g->m;
   (void)sim;
   for (int i = 0; i < m->n_dirty; i++) {
-    m->dirty[i]->dirty = false;
+    m->dirty[i]->m.dirty = false;
     rm_measure_limit(g, m->dirty[i], m->settle_time);
   }
   m->n_dirty = 0;
@@ -126,7 +131,7 @@ static void settle_cb(rs_sim *sim, rs_event *ev) {
 
 void rm_measure_agents_changed(rm_group *g, rm_node *n) {
   rm_measure *m = &g->m;
-  if (n->dirty) return;
+  if (n->m.dirty) return;
   if (m->n_dirty == m->cap_dirty) {
     int cap = m->cap_dirty ? 2 * m->cap_dirty : 64;
     rm_node **v = realloc(m->dirty, (size_t)cap * sizeof *v);
@@ -137,7 +142,7 @@ void rm_measure_agents_changed(rm_group *g, rm_node *n) {
     m->dirty = v;
     m->cap_dirty = cap;
   }
-  n->dirty = true;
+  n->m.dirty = true;
   m->dirty[m->n_dirty++] = n;
   if (!rs_event_pending(&m->settle)) {
     m->settle_time = rs_sim_now(g->sim);
@@ -156,24 +161,25 @@ void rm_measure_stored(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *
     rs_hist_add(&m->latency, now - c[k].gen, c[k].bytes);
     rs_hist_add(&m->latency_sample, now - c[k].gen, c[k].bytes);
   }
-  rm_measure_moved(from, to, bytes);
+  rm_measure_moved(&from->m, &to->m, bytes);
   m->delivered += bytes;
 }
 
 void rm_measure_drop(rm_group *g, rm_node *n, int64_t bytes) {
   rm_measure *m = &g->m;
+  rm_node_measure *nm = &n->m;
   if (bytes <= 0) return;
   m->dropped_total += bytes;
   /* When it dropped last, and the figures then (what is queued follows from
    * what every byte became: generated = stored + queued + dropped). */
-  n->drop_last = rs_sim_now(g->sim);
-  n->drop_last_queued = m->generated - m->delivered - m->dropped_total;
-  n->drop_last_lost = m->dropped_total;
-  if (!n->dropping) {
+  nm->drop_last = rs_sim_now(g->sim);
+  nm->drop_last_queued = m->generated - m->delivered - m->dropped_total;
+  nm->drop_last_lost = m->dropped_total;
+  if (!nm->dropping) {
     char b[32];
-    n->dropping = true;
-    n->drop_from = n->spool.dropped - bytes;
-    n->drop_since = rs_sim_now(g->sim);
+    nm->dropping = true;
+    nm->drop_from = n->spool.dropped - bytes;
+    nm->drop_since = rs_sim_now(g->sim);
     rm_group_event(g, n, "drop", "%s's queue is full (%s): it drops data, least important and oldest first",
                    n->name, rm_size_format(n->spool.capacity, b, sizeof b));
   }
@@ -183,14 +189,15 @@ void rm_measure_drop(rm_group *g, rm_node *n, int64_t bytes) {
  * dropping: say how much it lost. The event is dated at its last drop, when
  * dropping stopped, not at this sample, which only notices it. */
 static void end_dropping(rm_group *g, rm_node *n) {
-  if (!n->dropping || n->spool.dropped != n->dropped_at_sample) return;
+  rm_node_measure *nm = &n->m;
+  if (!nm->dropping || n->spool.dropped != nm->dropped_at_sample) return;
   char b[32], at[32], last[32];
-  n->dropping = false;
-  rm_group_event_at(g, n->drop_last, n->drop_last_queued, n->drop_last_lost, n, "drop_ended",
+  nm->dropping = false;
+  rm_group_event_at(g, nm->drop_last, nm->drop_last_queued, nm->drop_last_lost, n, "drop_ended",
                     "%s's queue stopped dropping at %s: %s lost since %s", n->name,
-                    rs_clock_format(n->drop_last / RS_SEC * RS_SEC, last, sizeof last),
-                    rm_size_format(n->spool.dropped - n->drop_from, b, sizeof b),
-                    rs_clock_format(n->drop_since / RS_SEC * RS_SEC, at, sizeof at));
+                    rs_clock_format(nm->drop_last / RS_SEC * RS_SEC, last, sizeof last),
+                    rm_size_format(n->spool.dropped - nm->drop_from, b, sizeof b),
+                    rs_clock_format(nm->drop_since / RS_SEC * RS_SEC, at, sizeof at));
 }
 
 /* ---- outages and phases ---- */
@@ -290,18 +297,19 @@ static rm_state shown_state(const rm_group *g, const rm_node *n) {
 /* Sample node n: its agents and state, and (data) its queue and the bytes
  * it received, sent and dropped since the previous sample. */
 static void sample_node(rm_group *g, rm_node *n, bool data) {
+  rm_node_measure *nm = &n->m;
   sample(g, n, M_AGENTS, (double)n->agents);
   sample(g, n, M_STATE, (double)shown_state(g, n));
   if (data) {
     sample(g, n, M_QUEUE, (double)(n->spool.bytes + (n->up ? n->up->inflight_bytes : 0)));
-    sample(g, n, M_IN, (double)(n->bytes_in - n->in_at_sample));
-    sample(g, n, M_OUT, (double)(n->bytes_out - n->out_at_sample));
-    sample(g, n, M_DROPPED, (double)(n->spool.dropped - n->dropped_at_sample));
+    sample(g, n, M_IN, (double)(nm->bytes_in - nm->in_at_sample));
+    sample(g, n, M_OUT, (double)(nm->bytes_out - nm->out_at_sample));
+    sample(g, n, M_DROPPED, (double)(n->spool.dropped - nm->dropped_at_sample));
   }
   end_dropping(g, n);
-  n->in_at_sample = n->bytes_in;
-  n->out_at_sample = n->bytes_out;
-  n->dropped_at_sample = n->spool.dropped;
+  nm->in_at_sample = nm->bytes_in;
+  nm->out_at_sample = nm->bytes_out;
+  nm->dropped_at_sample = n->spool.dropped;
 }
 
 /* Bytes queued or in flight at the senders (all but the agents). */
@@ -337,7 +345,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
     rm_node *n = &g->agents[a].node;
     agent_queue += n->spool.bytes;
     end_dropping(g, n);
-    n->dropped_at_sample = n->spool.dropped;
+    n->m.dropped_at_sample = n->spool.dropped;
   }
   rs_time_t span = now < every ? now : every;
   sample(g, NULL, M_DELIVERED_RATE, span > 0 ? (double)(m->delivered - m->delivered_at_sample) * 1e6 / (double)span : 0.0);
@@ -399,13 +407,13 @@ const rm_node *rm_measure_peak(const rm_group *g, rm_role r) {
   const rm_node *best = NULL;
   for (int64_t i = 0; i < rm_group_count(g, r); i++) {
     const rm_node *x = rm_group_node(g, r, i);
-    if (!best || x->peak_agents > best->peak_agents) best = x;
+    if (!best || x->m.peak_agents > best->m.peak_agents) best = x;
   }
   return best;
 }
 
 /* Whether n was ever over its limit: an episode closed, or one open. */
-static bool went_over(const rm_node *n) { return n->over_total > 0 || n->over_limit; }
+static bool went_over(const rm_node *n) { return n->m.over_total > 0 || n->m.over_limit; }
 
 int rm_measure_over_count(const rm_group *g, rm_role r) {
   int n = 0;

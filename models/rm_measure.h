@@ -19,10 +19,14 @@
  *   - answers what the run shows: bytes queued and dropped, peaks, the nodes
  *     that went over their limit.
  *
- * It keeps its figures in the group (rm_group.m) and in each node's
- * measure fields (rm_node.h, from peak_agents on); rm_expect judges the
- * expectations from them and keeps its verdicts here. A new measure adds
- * its fields to rm_measure, and its code to rm_measure.c.
+ * It keeps its figures in the group (rm_group.m) and in each node
+ * (rm_node.m); rm_expect judges the expectations from them and keeps its
+ * verdicts here. A new measure adds its fields to rm_measure or
+ * rm_node_measure, and its code to rm_measure.c.
+ *
+ * rm_node.h includes this header to embed rm_node_measure, after it has
+ * defined rm_role, and this header includes rm_node.h after defining
+ * rm_node_measure: either may be included first.
  */
 #ifndef RM_MEASURE_H
 #define RM_MEASURE_H
@@ -30,11 +34,36 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rs_time.h"
+
+/* What the measure keeps of each node (rm_node.m). */
+typedef struct {
+  int64_t peak_agents;      /* most agents it carried */
+  rs_time_t peak_time;      /* when it first carried them */
+  bool over_limit;          /* over its limit now */
+  bool dirty;               /* its agents changed; judged when the instant settles */
+  rs_time_t first_over;     /* when it first went over, -1 */
+  int64_t limit_episode;    /* its open episode over its limit (index in rm_measure.limits), -1 */
+  rs_time_t over_since;     /* when it last went over */
+  rs_time_t over_total;     /* time spent over, closed episodes */
+  int64_t bytes_in;         /* data received, all run */
+  int64_t bytes_out;        /* data sent and received upstream, all run */
+  int64_t in_at_sample, out_at_sample, dropped_at_sample; /* bytes_in, bytes_out and its queue's dropped
+                                                             bytes at the last sample */
+  bool dropping;            /* dropping: it dropped data since the sample before last */
+  int64_t drop_from;        /* its dropped bytes when this dropping began */
+  rs_time_t drop_since;     /* when this dropping began */
+  rs_time_t drop_last;      /* when it last dropped, */
+  int64_t drop_last_queued, drop_last_lost; /* and the bytes queued and lost so far, anywhere, then */
+} rm_node_measure;
+
 #include "rm_node.h"
 #include "rm_spool.h"
 #include "rs_hist.h"
 #include "rs_sim.h"
-#include "rs_time.h"
+
+typedef struct rm_group rm_group;
+typedef struct rm_node rm_node;
 
 /* An expectation's verdict (rm_expect.c). */
 typedef struct {
@@ -108,6 +137,9 @@ typedef struct {
 
 /* --- Setting up. --- */
 
+/* A node's measure at its start (rm_node_init calls it). */
+void rm_measure_node_init(rm_node_measure *nm);
+
 /* The group's measure at its start, once its nodes are built: the metrics
  * are recorded in the results file (a failure stops the run, as any
  * recording's: rm_group.error). */
@@ -126,7 +158,7 @@ static inline void rm_measure_generated(rm_measure *m, int64_t bytes) { m->gener
 
 /* bytes went from one node's queue to another's (from's bytes_out, to's
  * bytes_in). */
-static inline void rm_measure_moved(rm_node *from, rm_node *to, int64_t bytes) {
+static inline void rm_measure_moved(rm_node_measure *from, rm_node_measure *to, int64_t bytes) {
   from->bytes_out += bytes;
   to->bytes_in += bytes;
 }

@@ -203,7 +203,7 @@ static void print_text(run_ctx *c) {
        * else the largest. */
       const rm_essentials *e = (const rm_essentials *)(const void *)p;
       for (int i = 0; i < g->n_ess && over; i++)
-        if (g->ess[i].node.first_over >= 0) {
+        if (g->ess[i].node.m.first_over >= 0) {
           e = &g->ess[i];
           break;
         }
@@ -212,7 +212,7 @@ static void print_text(run_ctx *c) {
       snprintf(lim, sizeof lim, "%d+%d", c->sc.p.ess_servers, c->sc.p.ess_clients);
       printf("  %-18s %-16s %6s / %-6s", role_label(r), e->node.name, have, lim);
     } else {
-      printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->peak_agents, (long long)p->limit);
+      printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->m.peak_agents, (long long)p->limit);
     }
     if (over)
       printf("  OVER: %d of %lld\n", over, (long long)rm_group_count(g, r));
@@ -283,7 +283,7 @@ static void print_json(run_ctx *c) {
     const rm_node *p = rm_measure_peak(g, r);
     printf("%s\"%s\":{\"node\":", r == RM_MS ? "" : ",", rm_role_name(r));
     cli_json_string(stdout, p ? p->name : "");
-    printf(",\"agents\":%lld,\"limit\":%lld,\"over\":%d}", p ? (long long)p->peak_agents : 0LL,
+    printf(",\"agents\":%lld,\"limit\":%lld,\"over\":%d}", p ? (long long)p->m.peak_agents : 0LL,
            p ? (long long)p->limit : 0LL, rm_measure_over_count(g, r));
   }
   printf("},\"data\":{\"generated\":%lld,\"delivered\":%lld,\"queued\":%lld,\"dropped\":%lld}",

@@ -349,7 +349,7 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
     for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
       for (int64_t i = 0; i < rm_group_count(&g, r); i++) {
         const rm_node *n = rm_group_node(&g, r, i);
-        int64_t peak = n->peak_agents, limit = n->limit;
+        int64_t peak = n->m.peak_agents, limit = n->limit;
         char name[300];
         snprintf(name, sizeof name, "%s", n->name);
         if (r == RM_ESSENTIALS) {
