@@ -24,9 +24,8 @@ static void hand_over(rm_group *g, rm_agent *a, rm_node *ess) {
   int64_t before = a->node.spool.bytes;
   int64_t d = rm_spool_move(&ess->spool, &a->node.spool, rm_room(ess));
   int64_t moved = before - a->node.spool.bytes;
-  a->node.bytes_out += moved;
-  ess->bytes_in += moved;
-  if (d) rm_group_note_drop(g, ess, d);
+  rm_measure_moved(&a->node.m, &ess->m, moved);
+  if (d) rm_measure_drop(g, ess, d);
 }
 
 /* Heartbeat and data: the data goes to the agent's Essentials server over
@@ -51,7 +50,7 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
     a->sent[k] = total;
     sent += b[k];
   }
-  g->generated += sent;
+  rm_measure_generated(&g->m, sent);
   /* When nothing waits on the agent and the Essentials server has room,
    * the data goes straight to its queue: the same as passing through the
    * agent's own. */
@@ -60,10 +59,9 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
   int64_t dropped = 0;
   for (int k = 0; k < RM_DATA_KINDS; k++)
     if (b[k] > 0) dropped += rm_spool_push(&to->spool, kind_prio[k], now, b[k]);
-  if (dropped) rm_group_note_drop(g, to, dropped);
+  if (dropped) rm_measure_drop(g, to, dropped);
   if (direct) {
-    a->node.bytes_out += sent;
-    ess->bytes_in += sent;
+    rm_measure_moved(&a->node.m, &ess->m, sent);
   } else if (ess_up) {
     hand_over(g, a, ess);
   }

@@ -1,5 +1,7 @@
 /* rm_expect: judging a scenario's expectations at the end of a run, each
- * over its phase: the whole run, or before, during or after a fault. */
+ * over its phase: the whole run, or before, during or after a fault, from
+ * what the run measured (rm_measure.h: g->m) and the watchers' logs; the
+ * verdicts are kept in g->m.verdicts. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,24 +54,24 @@ static bool window(const rm_group *g, const rm_expect_spec *x, rs_time_t end, rs
 /* Bytes dropped by the end of window [.., t]: the first mark at or after t
  * (a fault step leaves one just before it runs), or the total at the end. */
 static int64_t dropped_by(const rm_group *g, rs_time_t t, rs_time_t end) {
-  if (t >= end) return g->dropped_total;
-  for (int64_t i = 0; i < g->n_marks; i++)
-    if (g->marks[i].t >= t) return g->marks[i].dropped;
-  return g->dropped_total;
+  if (t >= end) return g->m.dropped_total;
+  for (int64_t i = 0; i < g->m.n_marks; i++)
+    if (g->m.marks[i].t >= t) return g->m.marks[i].dropped;
+  return g->m.dropped_total;
 }
 
 /* Bytes dropped before window [t, ..]: the last mark at or before t. */
 static int64_t dropped_before(const rm_group *g, rs_time_t t) {
   int64_t d = 0;
-  for (int64_t i = 0; i < g->n_marks && g->marks[i].t <= t; i++) d = g->marks[i].dropped;
+  for (int64_t i = 0; i < g->m.n_marks && g->m.marks[i].t <= t; i++) d = g->m.marks[i].dropped;
   return d;
 }
 
 static void judge_capacity(rm_group *g, rm_verdict *v, bool whole, rs_time_t a, rs_time_t b, rs_time_t end) {
   int over = 0;
   char at[32], dur[32];
-  for (int64_t i = 0; i < g->n_limits; i++) {
-    const rm_limit_episode *e = &g->limits[i];
+  for (int64_t i = 0; i < g->m.n_limits; i++) {
+    const rm_limit_episode *e = &g->m.limits[i];
     rs_time_t e_end = e->end < 0 ? end : e->end;
     if (e->start > b || e_end <= a) continue;
     if (over++ >= 12) continue;
@@ -89,9 +91,10 @@ static void judge_capacity(rm_group *g, rm_verdict *v, bool whole, rs_time_t a, 
   if (v->held && !whole) {
     say(v, "no node over its limit in this phase");
   } else if (v->held) {
-    const rm_node *m = rm_group_peak(g, RM_MS), *w = rm_group_peak(g, RM_GATEWAY);
-    say(v, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld", m->name,
-        (long long)m->peak_agents, (long long)m->limit, w->name, (long long)w->peak_agents, (long long)w->limit);
+    const rm_node *ms = rm_measure_peak(g, RM_MS), *gw = rm_measure_peak(g, RM_GATEWAY);
+    say(v, "every node within its limit: peak management server %s %lld/%lld, peak gateway %s %lld/%lld", ms->name,
+        (long long)ms->m.peak_agents, (long long)ms->limit, gw->name, (long long)gw->m.peak_agents,
+        (long long)gw->limit);
   }
 }
 
@@ -107,8 +110,8 @@ static void judge_data(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_t
   }
   if (x->kind == RM_EX_DATA_LOST_AT_MOST) say(v, "; at most %s allowed", rm_size_format(allowed, s1, sizeof s1));
   if (x->phase != RM_PHASE_RUN) return;
-  say(v, "; %s generated, %s stored, %s still queued", rm_size_format(g->generated, s1, sizeof s1),
-      rm_size_format(g->delivered, s2, sizeof s2), rm_size_format(rm_group_queued(g), s3, sizeof s3));
+  say(v, "; %s generated, %s stored, %s still queued", rm_size_format(g->m.generated, s1, sizeof s1),
+      rm_size_format(g->m.delivered, s2, sizeof s2), rm_size_format(rm_measure_queued(g), s3, sizeof s3));
   int64_t stranded = 0;
   for (rm_role r = RM_MS; r <= RM_AGENT; r++)
     for (int64_t i = 0; i < rm_group_count(g, r); i++) {
@@ -118,7 +121,7 @@ static void judge_data(rm_group *g, const rm_expect_spec *x, rm_verdict *v, rs_t
   if (stranded) say(v, " (%s of it on nodes still down at the end)", rm_size_format(stranded, s1, sizeof s1));
   static const rm_role roles[] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS};
   for (size_t k = 0; k < sizeof roles / sizeof roles[0] && lost; k++) {
-    int64_t d = rm_group_dropped_role(g, roles[k]);
+    int64_t d = rm_measure_dropped_role(g, roles[k]);
     if (d) say(v, "; %s %s", rm_role_name(roles[k]), rm_size_format(d, s1, sizeof s1));
   }
 }
@@ -128,8 +131,8 @@ static void judge_failover(rm_group *g, const rm_expect_spec *x, rm_verdict *v, 
   char d[32], lim[32], at[32];
   int64_t n = 0, late = 0, worst = -1;
   rs_time_t worst_t = -1;
-  for (int64_t i = 0; i < g->n_link_outages; i++) {
-    const rm_link_outage *o = &g->link_outages[i];
+  for (int64_t i = 0; i < g->m.n_link_outages; i++) {
+    const rm_link_outage *o = &g->m.link_outages[i];
     if (o->start < a || o->start > b) continue;
     rs_time_t t = (o->end < 0 ? end : o->end) - o->start;
     n++;
@@ -142,7 +145,7 @@ static void judge_failover(rm_group *g, const rm_expect_spec *x, rm_verdict *v, 
     say(v, "no connection was lost (limit %s)", lim);
     return;
   }
-  const rm_link_outage *o = &g->link_outages[worst];
+  const rm_link_outage *o = &g->m.link_outages[worst];
   rs_clock_format(o->start, at, sizeof at);
   measured(worst_t, x->within, d, sizeof d);
   if (o->end < 0)
@@ -211,17 +214,17 @@ static void judge_backlog(rm_group *g, const rm_expect_spec *x, rm_verdict *v, r
   }
   int64_t before = 0, at_end = -1;
   rs_time_t drained = -1;
-  for (int64_t i = 0; i < g->n_marks; i++) {
-    const rm_mark *m = &g->marks[i];
-    if (m->queued < 0) continue;
-    if (m->t <= fw->start) before = m->queued;
-    if (m->t >= fw->end && at_end < 0) at_end = m->queued;
+  for (int64_t i = 0; i < g->m.n_marks; i++) {
+    const rm_mark *mk = &g->m.marks[i];
+    if (mk->queued < 0) continue;
+    if (mk->t <= fw->start) before = mk->queued;
+    if (mk->t >= fw->end && at_end < 0) at_end = mk->queued;
   }
   int64_t level = before + before / 2 + g->p->max_batch;
-  for (int64_t i = 0; i < g->n_marks; i++) {
-    const rm_mark *m = &g->marks[i];
-    if (m->queued >= 0 && m->t >= fw->end && m->queued <= level) {
-      drained = m->t;
+  for (int64_t i = 0; i < g->m.n_marks; i++) {
+    const rm_mark *mk = &g->m.marks[i];
+    if (mk->queued >= 0 && mk->t >= fw->end && mk->queued <= level) {
+      drained = mk->t;
       break;
     }
   }
@@ -326,10 +329,10 @@ static bool watched(const rm_expect_spec *x, const rm_server *s) {
 
 void rm_expect_sample(rm_group *g, rs_time_t now) {
   const rm_scenario *sc = g->sc;
-  if (!g->watches) return;
+  if (!g->m.watches) return;
   for (int i = 0; i < sc->n_expect; i++) {
     const rm_expect_spec *x = &sc->expect[i];
-    rm_expect_watch *w = &g->watches[i];
+    rm_expect_watch *w = &g->m.watches[i];
     rs_time_t a, b;
     if (x->kind != RM_EX_UTILIZATION_BELOW && x->kind != RM_EX_DATABASE_BELOW) continue;
     if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > sc->duration) continue;
@@ -411,14 +414,14 @@ static void judge_database(const rm_expect_spec *x, const rm_expect_watch *w, rm
 int rm_group_judge(rm_group *g, rs_time_t end) {
   const rm_scenario *sc = g->sc;
   int failed = 0;
-  rm_group_age_queued(g, end);
-  free(g->verdicts);
-  g->n_verdicts = 0;
-  g->verdicts = calloc((size_t)(sc->n_expect ? sc->n_expect : 1), sizeof *g->verdicts);
-  if (!g->verdicts) return sc->n_expect;
+  rm_measure_age_queued(g, end);
+  free(g->m.verdicts);
+  g->m.n_verdicts = 0;
+  g->m.verdicts = calloc((size_t)(sc->n_expect ? sc->n_expect : 1), sizeof *g->m.verdicts);
+  if (!g->m.verdicts) return sc->n_expect;
   for (int i = 0; i < sc->n_expect; i++) {
     const rm_expect_spec *x = &sc->expect[i];
-    rm_verdict *v = &g->verdicts[g->n_verdicts++];
+    rm_verdict *v = &g->m.verdicts[g->m.n_verdicts++];
     rs_time_t a, b;
     v->name = x->name;
     v->held = true;
@@ -444,8 +447,8 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
       case RM_EX_FAILOVER_WITHIN: judge_failover(g, x, v, a, b, end); break;
       case RM_EX_ALERT_WITHIN: judge_alert_within(g, x, v, a, b, end); break;
       case RM_EX_BACKLOG_DRAINED: judge_backlog(g, x, v, end); break;
-      case RM_EX_UTILIZATION_BELOW: judge_utilization(g, x, &g->watches[i], v); break;
-      case RM_EX_DATABASE_BELOW: judge_database(x, &g->watches[i], v); break;
+      case RM_EX_UTILIZATION_BELOW: judge_utilization(g, x, &g->m.watches[i], v); break;
+      case RM_EX_DATABASE_BELOW: judge_database(x, &g->m.watches[i], v); break;
       default: judge_alert_set(g, x, v, a, b);
       }
     }
@@ -464,16 +467,16 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
       const char *key;
       double v;
     } figs[] = {
-        {"generated_bytes", (double)g->generated},
-        {"delivered_bytes", (double)g->delivered},
-        {"queued_bytes", (double)rm_group_queued(g)},
-        {"dropped_bytes", (double)rm_group_dropped(g)},
+        {"generated_bytes", (double)g->m.generated},
+        {"delivered_bytes", (double)g->m.delivered},
+        {"queued_bytes", (double)rm_measure_queued(g)},
+        {"dropped_bytes", (double)rm_measure_dropped(g)},
         {"heartbeat_alerts", (double)g->watch.alerts},
         {"connect_alerts", (double)g->watch.connect_alerts},
         {"heartbeats", (double)g->watch.heartbeats},
-        {"latency_p50_ms", (double)rs_hist_quantile(&g->latency, 0.50) / 1e3},
-        {"latency_p95_ms", (double)rs_hist_quantile(&g->latency, 0.95) / 1e3},
-        {"latency_p99_ms", (double)rs_hist_quantile(&g->latency, 0.99) / 1e3},
+        {"latency_p50_ms", (double)rs_hist_quantile(&g->m.latency, 0.50) / 1e3},
+        {"latency_p95_ms", (double)rs_hist_quantile(&g->m.latency, 0.95) / 1e3},
+        {"latency_p99_ms", (double)rs_hist_quantile(&g->m.latency, 0.99) / 1e3},
         {"rms_failovers", (double)g->rms.failovers},
         {"sql_failovers", (double)g->sql.failovers},
         {"random_failures", (double)g->timeline.random_failures},

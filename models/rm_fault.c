@@ -517,7 +517,7 @@ static void timeline_cb(rs_sim *sim, rs_event *ev) {
    * retry is found by that retry. */
   if (end < tl->n_steps) rs_sim_schedule(sim, ev, tl->steps[end].t);
   for (; tl->next < end; tl->next++) {
-    rm_group_phase_mark(g);
+    rm_measure_phase_mark(g);
     apply(g, tl, &tl->steps[tl->next]);
   }
 }

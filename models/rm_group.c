@@ -1,5 +1,6 @@
-/* rm_group: building a management group, wiring its roles, sampling, and
- * judging expectations. */
+/* rm_group: building a management group and wiring its roles (see
+ * rm_group.h); what a run measures is in rm_measure.c, the expectations'
+ * verdicts in rm_expect.c. */
 #include "rm_group.h"
 
 #include <stdarg.h>
@@ -9,54 +10,6 @@
 
 #include "rm_units.h"
 
-/* Metric ids in the results file: per node, then for the whole group. */
-enum {
-  M_AGENTS = 1, M_QUEUE, M_IN, M_OUT, M_DROPPED, M_STATE,
-  M_DELIVERED_RATE, M_LAT50, M_LAT95, M_LAT99, M_ALERTS, M_DROPPED_TOTAL, M_QUEUED_TOTAL, M_AGENT_QUEUE,
-  M_GENERATED_TOTAL, M_DELIVERED_TOTAL, M_CPU, M_DISK, M_NETWORK, M_MEMORY, M_OPSDB_SIZE, M_DW_SIZE,
-  M_GROUP_UTIL,                        /* + disk group: a server's disk groups, when it has more than one */
-  M_GROUP_LOAD = M_GROUP_UTIL + RM_DISK_GROUPS,
-  M_METRICS_END = M_GROUP_LOAD + RM_DISK_GROUPS
-};
-
-static const struct {
-  int id;
-  const char *name, *unit;
-} metrics[] = {
-    {M_AGENTS, "agents", "agents"},
-    {M_QUEUE, "queue_bytes", "bytes queued, being sent and being taken in"},
-    {M_IN, "bytes_in", "bytes since the previous sample"},
-    {M_OUT, "bytes_out", "bytes since the previous sample"},
-    {M_DROPPED, "dropped_bytes", "bytes since the previous sample"},
-    {M_STATE, "state", "0 up, 1 down, 2 failing over"},
-    {M_DELIVERED_RATE, "delivered_rate", "bytes per second stored in SQL since the previous sample"},
-    {M_LAT50, "latency_p50", "ms from generated to stored, data stored since the previous sample"},
-    {M_LAT95, "latency_p95", "ms from generated to stored, data stored since the previous sample"},
-    {M_LAT99, "latency_p99", "ms from generated to stored, data stored since the previous sample"},
-    {M_ALERTS, "heartbeat_alerts", "alerts raised so far"},
-    {M_DROPPED_TOTAL, "dropped_total", "bytes dropped so far"},
-    {M_QUEUED_TOTAL, "queued_total", "bytes queued or in flight anywhere"},
-    {M_AGENT_QUEUE, "agent_queue_bytes", "bytes queued on agents"},
-    {M_GENERATED_TOTAL, "generated_total", "bytes generated so far"},
-    {M_DELIVERED_TOTAL, "delivered_total", "bytes stored in SQL so far"},
-    {M_CPU, "cpu", "share of its processors busy since the previous sample"},
-    {M_DISK, "disk", "utilization of its busiest disk group since the previous sample"},
-    {M_NETWORK, "network", "share of its network interface used since the previous sample, the busier way"},
-    {M_MEMORY, "memory", "share of its memory used"},
-    {M_OPSDB_SIZE, "opsdb_bytes", "size of the OperationsManager database"},
-    {M_DW_SIZE, "dw_bytes", "size of the data warehouse"},
-    {M_GROUP_UTIL + RM_DISK_SYSTEM, "disk_system", "utilization of its system disks"},
-    {M_GROUP_UTIL + RM_DISK_OPSDB_DATA, "disk_opsdb_data", "utilization of the OpsDB's data disks"},
-    {M_GROUP_UTIL + RM_DISK_OPSDB_LOG, "disk_opsdb_log", "utilization of the OpsDB's log disks"},
-    {M_GROUP_UTIL + RM_DISK_DW_DATA, "disk_dw_data", "utilization of the data warehouse's data disks"},
-    {M_GROUP_UTIL + RM_DISK_DW_LOG, "disk_dw_log", "utilization of the data warehouse's log disks"},
-    {M_GROUP_LOAD + RM_DISK_SYSTEM, "iops_system", "I/Os a second on its system disks"},
-    {M_GROUP_LOAD + RM_DISK_OPSDB_DATA, "iops_opsdb_data", "I/Os a second on the OpsDB's data disks"},
-    {M_GROUP_LOAD + RM_DISK_OPSDB_LOG, "log_opsdb", "bytes a second written to the OpsDB's log"},
-    {M_GROUP_LOAD + RM_DISK_DW_DATA, "iops_dw_data", "I/Os a second on the data warehouse's data disks"},
-    {M_GROUP_LOAD + RM_DISK_DW_LOG, "log_dw", "bytes a second written to the data warehouse's log"},
-};
-
 const char *rm_role_name(rm_role r) {
   static const char *names[RM_ROLE_COUNT] = {"management_server", "gateway", "essentials", "agent", "rms",
                                              "sql", "rms_node", "sql_node", "web_console"};
@@ -65,8 +18,7 @@ const char *rm_role_name(rm_role r) {
 
 /* ---- recording ---- */
 
-/* Stop the run on the first recording failure; keep its message. */
-static void record_failed(rm_group *g) {
+void rm_group_record_failed(rm_group *g) {
   if (g->error) return;
   g->error = -1;
   snprintf(g->errmsg, sizeof g->errmsg, "%s", g->res ? rs_results_errmsg(g->res) : "recording failed");
@@ -80,7 +32,7 @@ static void vevent(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const
   char detail[512];
   vsnprintf(detail, sizeof detail, fmt, ap);
   rm_story_note(g, t, n, kind, detail, queued, lost);
-  if (g->res && rs_results_event(g->res, t, n ? n->id : -1, kind, detail)) record_failed(g);
+  if (g->res && rs_results_event(g->res, t, n ? n->id : -1, kind, detail)) rm_group_record_failed(g);
 }
 
 void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...) {
@@ -90,106 +42,23 @@ void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char 
   va_end(ap);
 }
 
-/* The same, dated t: an instant just settled, or an event noticed after it
- * happened (at or before now), with the bytes queued and lost so far then
- * (queued -1: now). */
-static void rm_group_event_at(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n,
-                              const char *kind, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void rm_group_event_at(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n,
-                              const char *kind, const char *fmt, ...) {
+void rm_group_event_at(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n, const char *kind,
+                       const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vevent(g, t, queued, lost, n, kind, fmt, ap);
   va_end(ap);
 }
 
-static void sample(rm_group *g, const rm_node *n, int metric, double v) {
-  if (g->res && rs_results_sample(g->res, rs_sim_now(g->sim), n ? n->id : -1, metric, v)) record_failed(g);
-}
+/* ---- agents carried ---- */
 
-/* ---- agents carried and limits ---- */
-
-/* Judge n against its limit as it stands at the end of instant `now`. */
-static void check_limit(rm_group *g, rm_node *n, rs_time_t now) {
-  bool over;
-  if (n->role == RM_ESSENTIALS) {
-    over = rm_essentials_over((const rm_essentials *)(const void *)n, g->p);
-  } else {
-    over = n->limit > 0 && n->agents > n->limit;
-  }
-  if (n->agents > n->peak_agents) {
-    n->peak_agents = n->agents;
-    n->peak_time = now;
-  }
-  if (n->limit_episode >= 0 && n->agents > g->limits[n->limit_episode].peak) g->limits[n->limit_episode].peak = n->agents;
-  if (over == n->over_limit) return;
-  n->over_limit = over;
-  if (over) {
-    n->over_since = now;
-    if (n->first_over < 0) n->first_over = now;
-    g->limit_events++;
-    if (rm_group_grow((void **)&g->limits, g->n_limits, &g->cap_limits, sizeof *g->limits) == 0) {
-      g->limits[g->n_limits] = (rm_limit_episode){.node = n, .start = now, .end = -1, .peak = n->agents};
-      n->limit_episode = g->n_limits++;
-    } else {
-      g->nomem = 1;
-    }
-  } else {
-    n->over_total += now - n->over_since;
-    if (n->limit_episode >= 0) g->limits[n->limit_episode].end = now;
-    n->limit_episode = -1;
-  }
-  if (n->role == RM_ESSENTIALS) {
-    const rm_essentials *e = (const rm_essentials *)(const void *)n;
-    rm_group_event_at(g, now, -1, 0, n, over ? "limit_crossed" : "limit_recovered",
-                      "%s manages %d servers and %d clients, %s its limits of %d and %d", n->name, e->servers,
-                      e->clients, over ? "over" : "within", g->p->ess_servers, g->p->ess_clients);
-  } else {
-    rm_group_event_at(g, now, -1, 0, n, over ? "limit_crossed" : "limit_recovered",
-                      "%s carries %lld agents, %s its limit of %lld", n->name, (long long)n->agents,
-                      over ? "over" : "within", (long long)n->limit);
-  }
-}
-
-/* Limits are judged once an instant has settled: agents moving between
- * parents in one instant (Essentials servers failing back one after
- * another) do not make a node cross its limit for no time at all. */
-static void settle_cb(rs_sim *sim, rs_event *ev) {
-  rm_group *g = RS_CONTAINER_OF(ev, rm_group, settle);
-  (void)sim;
-  for (int i = 0; i < g->n_dirty; i++) {
-    g->dirty[i]->dirty = false;
-    check_limit(g, g->dirty[i], g->settle_time);
-  }
-  g->n_dirty = 0;
-}
-
-static void mark_dirty(rm_group *g, rm_node *n) {
-  if (n->dirty) return;
-  if (g->n_dirty == g->cap_dirty) {
-    int cap = g->cap_dirty ? 2 * g->cap_dirty : 64;
-    rm_node **v = realloc(g->dirty, (size_t)cap * sizeof *v);
-    if (!v) { /* judge it now rather than lose it */
-      check_limit(g, n, rs_sim_now(g->sim));
-      return;
-    }
-    g->dirty = v;
-    g->cap_dirty = cap;
-  }
-  n->dirty = true;
-  g->dirty[g->n_dirty++] = n;
-  if (!rs_event_pending(&g->settle)) {
-    g->settle_time = rs_sim_now(g->sim);
-    rs_sim_schedule(g->sim, &g->settle, g->settle_time + 1);
-  }
-}
-
-/* Add delta agents to n and to every node above it. */
+/* Add delta agents to n and to every node above it; each is judged against
+ * its limit once the instant has settled. */
 static void carry(rm_group *g, rm_node *n, int64_t delta) {
   for (; n; n = n->parent) {
     n->agents += delta;
     if (n->srv && !n->srv->costs.group_agents) rm_server_set_agents(n->srv, (double)n->agents);
-    mark_dirty(g, n);
+    rm_measure_agents_changed(g, n);
   }
 }
 
@@ -219,90 +88,26 @@ int rm_group_grow(void **v, int64_t n, int64_t *cap, size_t size) {
   return 0;
 }
 
-int64_t rm_group_link_lost(rm_group *g, rm_node *owner, const rm_node *lost) {
-  if (rm_group_grow((void **)&g->link_outages, g->n_link_outages, &g->cap_link_outages, sizeof *g->link_outages)) {
-    g->nomem = 1;
-    return -1;
-  }
-  g->link_outages[g->n_link_outages] =
-      (rm_link_outage){.owner = owner, .lost = lost, .start = rs_sim_now(g->sim), .end = -1};
-  return g->n_link_outages++;
-}
-
-void rm_group_link_back(rm_group *g, int64_t outage, bool cut) {
-  if (outage < 0) return;
-  g->link_outages[outage].end = rs_sim_now(g->sim);
-  g->link_outages[outage].cut = cut;
-}
-
-/* Note the figures phases are measured by (queued: -1 when not sampled). */
-static void mark(rm_group *g, int64_t queued) {
-  if (rm_group_grow((void **)&g->marks, g->n_marks, &g->cap_marks, sizeof *g->marks)) {
-    g->nomem = 1;
+void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c, const uint8_t *prio, int n) {
+  if (to->role == RM_SQL) {
+    /* The databases grow with what is stored (groomed daily: groom_cb). */
+    int64_t stored = 0;
+    for (int k = 0; k < n; k++) stored += c[k].bytes;
+    rm_dbsize_add(&g->opsdb, rs_sim_now(g->sim), stored);
+    rm_dbsize_add(&g->dw, rs_sim_now(g->sim), stored);
+    rm_measure_stored(g, from, to, c, n);
     return;
   }
-  g->marks[g->n_marks++] = (rm_mark){.t = rs_sim_now(g->sim), .dropped = g->dropped_total, .queued = queued};
-}
-
-void rm_group_note_drop(rm_group *g, rm_node *n, int64_t bytes) {
-  if (bytes <= 0) return;
-  g->dropped_total += bytes;
-  /* When it dropped last, and the figures then (what is queued follows from
-   * what every byte became: generated = stored + queued + dropped). */
-  n->drop_last = rs_sim_now(g->sim);
-  n->drop_last_queued = g->generated - g->delivered - g->dropped_total;
-  n->drop_last_lost = g->dropped_total;
-  if (!n->dropping) {
-    char b[32];
-    n->dropping = true;
-    n->drop_from = n->spool.dropped - bytes;
-    n->drop_since = rs_sim_now(g->sim);
-    rm_group_event(g, n, "drop", "%s's queue is full (%s): it drops data, least important and oldest first",
-                   n->name, rm_size_format(n->spool.capacity, b, sizeof b));
-  }
-}
-
-void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c, const uint8_t *prio, int n) {
-  rs_time_t now = rs_sim_now(g->sim);
   int64_t bytes = 0, dropped = 0;
-  (void)from;
   for (int k = 0; k < n; k++) {
     bytes += c[k].bytes;
-    if (to->role == RM_SQL) {
-      rs_hist_add(&g->latency, now - c[k].gen, c[k].bytes);
-      rs_hist_add(&g->latency_sample, now - c[k].gen, c[k].bytes);
-    } else {
-      dropped += rm_spool_push(&to->spool, prio[k], c[k].gen, c[k].bytes);
-    }
+    dropped += rm_spool_push(&to->spool, prio[k], c[k].gen, c[k].bytes);
   }
-  to->bytes_in += bytes;
-  if (to->role == RM_SQL) {
-    g->delivered += bytes;
-    rm_dbsize_add(&g->opsdb, now, bytes);
-    rm_dbsize_add(&g->dw, now, bytes);
-  }
-  if (dropped) rm_group_note_drop(g, to, dropped);
+  rm_measure_moved(&from->m, &to->m, bytes);
+  if (dropped) rm_measure_drop(g, to, dropped);
 }
 
 /* ---- states ---- */
-
-/* The RMS and SQL services' outages (failovers included), for sweeps. */
-static void note_service(rm_group *g, rm_node *n) {
-  int c = n == &g->rms.node ? 0 : n == &g->sql.node ? 1 : -1;
-  if (c < 0) return;
-  rs_time_t now = rs_sim_now(g->sim);
-  if (n->state != RM_UP && g->svc_open[c] < 0) {
-    if (rm_group_grow((void **)&g->svc_outages, g->n_svc_outages, &g->cap_svc_outages, sizeof *g->svc_outages)) {
-      g->nomem = 1;
-      return;
-    }
-    g->svc_outages[g->n_svc_outages] = (rm_link_outage){.owner = n, .start = now, .end = -1};
-    g->svc_open[c] = g->n_svc_outages++;
-  } else if (n->state == RM_UP && g->svc_open[c] >= 0) {
-    g->svc_outages[g->svc_open[c]].end = now;
-    g->svc_open[c] = -1;
-  }
-}
 
 /* The RMS's and SQL store's work is on their active node while the
  * service is up; a SQL store that stops gives back what it had not taken
@@ -322,7 +127,7 @@ static void clusters_load(rm_group *g, rm_node *n) {
 }
 
 void rm_group_state_changed(rm_group *g, rm_node *n) {
-  note_service(g, n);
+  rm_measure_state_changed(g, n);
   clusters_load(g, n);
   if (n->state != RM_UP) {
     /* Every sender connected to n loses it. */
@@ -396,18 +201,6 @@ void rm_group_set_health(rm_group *g, rm_node *n, bool on) {
     rm_watchers_outage_begins(g, a->index);
   else if (a->node.state == RM_UP)
     rm_watchers_outage_ends(g, a->index);
-}
-
-/* Before a fault step: the first one after a calm spell fixes the level
- * the queues must come back to (that of the last sample while no fault
- * held anything). */
-void rm_group_phase_mark(rm_group *g) {
-  if (!g->drain_pending) {
-    g->drain_pending = true;
-    g->drain_level = g->calm_queued + g->calm_queued / 2 + g->p->max_batch;
-  }
-  g->drain_since = rs_sim_now(g->sim);
-  mark(g, -1);
 }
 
 /* What g->names holds for a node: its role, and its index in the role's
@@ -513,8 +306,7 @@ int rm_node_init(rm_group *g, rm_node *n, int64_t id, const char *name, rm_role 
   n->role = role;
   n->group = g;
   n->state = RM_UP;
-  n->first_over = -1;
-  n->limit_episode = -1;
+  rm_measure_node_init(&n->m);
   n->name = strdup(name);
   return n->name ? 0 : -1;
 }
@@ -726,11 +518,8 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
 static void record_node(rm_group *g, const rm_node *n, const rm_node *parent) {
   if (g->res &&
       rs_results_node(g->res, n->id, n->name, rm_role_name(n->role), parent ? parent->id : -1, n->limit))
-    record_failed(g);
+    rm_group_record_failed(g);
 }
-
-static void sample_cb(rs_sim *sim, rs_event *ev);
-static int64_t queued_at_senders(const rm_group *g);
 
 /* Grooming, daily at midnight of the run's clock. */
 static void groom_cb(rs_sim *sim, rs_event *ev) {
@@ -765,7 +554,6 @@ static int build_servers(rm_group *g) {
       rm_dbsize_init(&g->dw, p->dw_share, p->dw_base, p->dw_retention, p->grooming, g->sc->duration))
     return -1;
   rs_event_init(&g->groom, groom_cb);
-  if (!(g->watches = calloc((size_t)(g->sc->n_expect ? g->sc->n_expect : 1), sizeof *g->watches))) return -1;
   return 0;
 }
 
@@ -779,8 +567,6 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->n_gw = sc->n_gw;
   g->n_ess = (int)rm_scenario_essentials(sc);
   g->n_agents = rm_scenario_agents(sc);
-  g->svc_open[0] = g->svc_open[1] = -1;
-  g->aged_queued = -1;
   g->ms = calloc((size_t)g->n_ms, sizeof *g->ms);
   g->gw = calloc((size_t)g->n_gw, sizeof *g->gw);
   g->ess = calloc((size_t)g->n_ess, sizeof *g->ess);
@@ -843,9 +629,8 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   }
   if (build_servers(g)) goto nomem;
   if (rm_timeline_build(&g->timeline, g, err, errlen)) goto fail;
+  rm_measure_init(g); /* records the metrics */
   if (res) {
-    for (size_t k = 0; k < sizeof metrics / sizeof metrics[0]; k++)
-      if (rs_results_metric(res, metrics[k].id, metrics[k].name, metrics[k].unit)) record_failed(g);
     for (int c = 0; c < 2; c++) {
       rm_cluster *cl = c ? &g->sql : &g->rms;
       record_node(g, &cl->node, NULL);
@@ -862,8 +647,6 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
       goto fail;
     }
   }
-  rs_event_init(&g->sampler, sample_cb);
-  rs_event_init(&g->settle, settle_cb);
   free(load);
   return 0;
 nomem:
@@ -880,7 +663,7 @@ void rm_group_start(rm_group *g) {
   for (int i = 0; i < g->n_ms; i++) rm_uplink_start(&g->ms[i].up);
   for (int i = 0; i < g->n_gw; i++) rm_uplink_start(&g->gw[i].up);
   for (int e = 0; e < g->n_ess; e++) {
-    check_limit(g, &g->ess[e].node, 0);
+    rm_measure_limit(g, &g->ess[e].node, 0);
     rm_uplink_start(&g->ess[e].up);
   }
   for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
@@ -888,145 +671,10 @@ void rm_group_start(rm_group *g) {
   rm_watchers_start(g);
   for (int c = 0; c < 2; c++) clusters_load(g, c ? &g->sql.node : &g->rms.node);
   if (RS_DAY <= g->sc->duration) rs_sim_schedule(g->sim, &g->groom, RS_DAY);
-  rs_sim_schedule(g->sim, &g->sampler, 0);
+  rm_measure_start(g);
 }
 
-/* ---- sampling ---- */
-
-/* A node that dropped nothing since the previous sample has stopped
- * dropping: say how much it lost. The event is dated at its last drop, when
- * dropping stopped, not at this sample, which only notices it. */
-static void end_dropping(rm_group *g, rm_node *n) {
-  if (!n->dropping || n->spool.dropped != n->dropped_at_sample) return;
-  char b[32], at[32], last[32];
-  n->dropping = false;
-  rm_group_event_at(g, n->drop_last, n->drop_last_queued, n->drop_last_lost, n, "drop_ended",
-                    "%s's queue stopped dropping at %s: %s lost since %s", n->name,
-                    rs_clock_format(n->drop_last / RS_SEC * RS_SEC, last, sizeof last),
-                    rm_size_format(n->spool.dropped - n->drop_from, b, sizeof b),
-                    rs_clock_format(n->drop_since / RS_SEC * RS_SEC, at, sizeof at));
-}
-
-/* The state a node shows: its own, or failing over while a sender has no
- * parent. */
-static rm_state shown_state(const rm_group *g, const rm_node *n) {
-  if (n == &g->web) return rm_webconsole_state(g);
-  if (n->state != RM_UP) return n->state;
-  if (n->up && n->up->state != RM_UL_CONNECTED) return RM_FAILING_OVER;
-  return RM_UP;
-}
-
-static void sample_node(rm_group *g, rm_node *n, bool data) {
-  sample(g, n, M_AGENTS, (double)n->agents);
-  sample(g, n, M_STATE, (double)shown_state(g, n));
-  if (data) {
-    /* Its queue, what it is sending, and what it is taking in (its
-     * station's backlog; the SQL store's on its active node). */
-    const rm_server *srv = n == &g->sql.node ? g->sql.member[g->sql.active].srv : n->srv;
-    double taking = srv && srv->has_station ? rs_station_backlog(&srv->st) : 0;
-    sample(g, n, M_QUEUE, (double)(n->spool.bytes + (n->up ? n->up->inflight_bytes : 0)) + taking);
-    sample(g, n, M_IN, (double)(n->bytes_in - n->in_at_sample));
-    sample(g, n, M_OUT, (double)(n->bytes_out - n->out_at_sample));
-    sample(g, n, M_DROPPED, (double)(n->spool.dropped - n->dropped_at_sample));
-  }
-  end_dropping(g, n);
-  n->in_at_sample = n->bytes_in;
-  n->out_at_sample = n->bytes_out;
-  n->dropped_at_sample = n->spool.dropped;
-}
-
-/* Once no fault holds anything, none is under way (a flap between two of
- * its flaps holds nothing, but is not over), and the queues are back to
- * their level before the faults, say so (checked at samples). */
-static void tell_drained(rm_group *g, int64_t queued) {
-  rs_time_t now = rs_sim_now(g->sim);
-  if (g->timeline.active_holds == 0 && !g->drain_pending) g->calm_queued = queued;
-  if (!g->drain_pending || g->timeline.active_holds > 0 || now <= g->drain_since || queued > g->drain_level ||
-      rm_timeline_under_way(&g->timeline, now))
-    return;
-  g->drain_pending = false;
-  char d[32], q[32], at[32];
-  rm_group_event(g, NULL, "backlog_drained", "queues are back to their level before the faults: %s queued, %s after the last change at %s",
-                 rm_size_format(queued, q, sizeof q), rs_duration_format(now - g->drain_since, d, sizeof d),
-                 rs_clock_format(g->drain_since, at, sizeof at));
-}
-
-/* Every server's utilization since the previous sample, and the SQL
- * store's databases. */
-static void sample_servers(rm_group *g, rs_time_t now) {
-  for (int i = 0; i < g->n_servers; i++) {
-    rm_server *s = &g->servers[i];
-    rm_node *n = s->node;
-    int change = rm_server_sample(s, now, n->spool.bytes + (n->up ? n->up->inflight_bytes : 0));
-    if (change) {
-      char why[160];
-      if (change > 0)
-        rm_group_event(g, n, "saturated", "%s is saturated: %s; what is sent to it waits", n->name,
-                       rm_server_why(s, why, sizeof why));
-      else
-        rm_group_event(g, n, "saturation_ended", "%s is no longer saturated", n->name);
-    }
-    static const int res[RM_RESOURCES] = {M_CPU, M_DISK, M_NETWORK, M_MEMORY};
-    for (int r = 0; r < RM_RESOURCES; r++) sample(g, n, res[r], s->util[r]);
-    int groups = 0;
-    for (int d = 0; d < RM_DISK_GROUPS; d++) groups += s->model->disks[d].count > 0;
-    for (int d = 0; groups > 1 && d < RM_DISK_GROUPS; d++) {
-      if (s->model->disks[d].count <= 0) continue;
-      sample(g, n, M_GROUP_UTIL + d, s->disk_util[d]);
-      sample(g, n, M_GROUP_LOAD + d, s->iops[d]);
-    }
-  }
-  sample(g, NULL, M_OPSDB_SIZE, rm_dbsize_bytes(&g->opsdb, now));
-  sample(g, NULL, M_DW_SIZE, rm_dbsize_bytes(&g->dw, now));
-  rm_expect_sample(g, now);
-}
-
-static void sample_cb(rs_sim *sim, rs_event *ev) {
-  rm_group *g = RS_CONTAINER_OF(ev, rm_group, sampler);
-  rs_time_t now = rs_sim_now(sim), every = g->sc->sample_every;
-  for (int c = 0; c < 2; c++) {
-    rm_cluster *cl = c ? &g->sql : &g->rms;
-    sample_node(g, &cl->node, c == 1);
-    sample(g, &cl->member[0], M_STATE, (double)cl->member[0].state);
-    sample(g, &cl->member[1], M_STATE, (double)cl->member[1].state);
-  }
-  if (g->p->web_console) sample_node(g, &g->web, false);
-  sample_servers(g, now);
-  for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i].node, true);
-  for (int i = 0; i < g->n_gw; i++) sample_node(g, &g->gw[i].node, true);
-  for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
-  int64_t agent_queue = 0, agent_dropped = 0;
-  for (int64_t a = 0; a < g->n_agents; a++) {
-    rm_node *n = &g->agents[a].node;
-    agent_queue += n->spool.bytes;
-    agent_dropped += n->spool.dropped;
-    end_dropping(g, n);
-    n->dropped_at_sample = n->spool.dropped;
-  }
-  (void)agent_dropped;
-  rs_time_t span = now < every ? now : every;
-  sample(g, NULL, M_DELIVERED_RATE, span > 0 ? (double)(g->delivered - g->delivered_at_sample) * 1e6 / (double)span : 0.0);
-  g->delivered_at_sample = g->delivered;
-  if (g->latency_sample.total > 0) {
-    sample(g, NULL, M_LAT50, (double)rs_hist_quantile(&g->latency_sample, 0.50) / 1e3);
-    sample(g, NULL, M_LAT95, (double)rs_hist_quantile(&g->latency_sample, 0.95) / 1e3);
-    sample(g, NULL, M_LAT99, (double)rs_hist_quantile(&g->latency_sample, 0.99) / 1e3);
-  }
-  rs_hist_clear(&g->latency_sample);
-  sample(g, NULL, M_ALERTS, (double)g->watch.alerts);
-  sample(g, NULL, M_DROPPED_TOTAL, (double)rm_group_dropped(g));
-  int64_t queued = queued_at_senders(g) + agent_queue; /* one pass over the agents */
-  tell_drained(g, queued);
-  mark(g, queued);
-  sample(g, NULL, M_QUEUED_TOTAL, (double)queued);
-  sample(g, NULL, M_AGENT_QUEUE, (double)agent_queue);
-  sample(g, NULL, M_GENERATED_TOTAL, (double)g->generated);
-  sample(g, NULL, M_DELIVERED_TOTAL, (double)g->delivered);
-  rs_time_t next = now + every;
-  if (next <= g->sc->duration) rs_sim_schedule(sim, ev, next);
-}
-
-/* ---- what the run shows ---- */
+/* ---- nodes by role ---- */
 
 rm_node *rm_group_node(const rm_group *g, rm_role r, int64_t i) {
   switch (r) {
@@ -1048,69 +696,9 @@ int64_t rm_group_count(const rm_group *g, rm_role r) {
   }
 }
 
-const rm_node *rm_group_peak(const rm_group *g, rm_role r) {
-  const rm_node *best = NULL;
-  for (int64_t i = 0; i < rm_group_count(g, r); i++) {
-    const rm_node *x = rm_group_node(g, r, i);
-    if (!best || x->peak_agents > best->peak_agents) best = x;
-  }
-  return best;
-}
-
-static bool went_over(const rm_node *n) { return n->over_total > 0 || n->over_limit; }
-
-int rm_group_over_count(const rm_group *g, rm_role r) {
-  int n = 0;
-  for (int64_t i = 0; r != RM_AGENT && i < rm_group_count(g, r); i++) n += went_over(rm_group_node(g, r, i));
-  return n;
-}
-
-/* Bytes queued or in flight at the senders (all but the agents). */
-static int64_t queued_at_senders(const rm_group *g) {
-  int64_t q = 0;
-  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
-    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
-      const rm_node *n = rm_group_node(g, r, i);
-      q += n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
-    }
-  return q;
-}
-
-void rm_group_age_queued(rm_group *g, rs_time_t end) {
-  if (g->aged_queued >= 0) return;
-  int64_t before = g->latency.total;
-  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
-    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
-      const rm_node *n = rm_group_node(g, r, i);
-      rm_spool_ages(&n->spool, end, &g->latency);
-      for (int k = 0; n->up && k < n->up->n_inflight; k++)
-        rs_hist_add(&g->latency, end - n->up->inflight[k].gen, n->up->inflight[k].bytes);
-    }
-  g->aged_queued = g->latency.total - before;
-}
-
-int64_t rm_group_queued(const rm_group *g) {
-  int64_t q = queued_at_senders(g);
-  for (int64_t a = 0; a < g->n_agents; a++) q += g->agents[a].node.spool.bytes;
-  return q;
-}
-
-int64_t rm_group_dropped_role(const rm_group *g, rm_role r) {
-  int64_t d = 0;
-  for (int64_t i = 0; i < rm_group_count(g, r); i++) d += rm_group_node(g, r, i)->spool.dropped;
-  return d;
-}
-
-int64_t rm_group_dropped(const rm_group *g) {
-  int64_t d = 0;
-  for (rm_role r = RM_MS; r <= RM_AGENT; r++) d += rm_group_dropped_role(g, r);
-  return d;
-}
-
 void rm_group_free(rm_group *g) {
   for (int i = 0; g->servers && i < g->n_servers; i++) rm_server_free(&g->servers[i]);
   free(g->servers);
-  free(g->watches);
   rm_dbsize_free(&g->opsdb);
   rm_dbsize_free(&g->dw);
   for (int i = 0; g->ms && i < g->n_ms; i++) {
@@ -1152,13 +740,8 @@ void rm_group_free(rm_group *g) {
   free(g->ess);
   free(g->agents);
   rm_watchers_free(&g->watch);
-  free(g->dirty);
-  free(g->limits);
-  free(g->link_outages);
-  free(g->svc_outages);
-  free(g->marks);
+  rm_measure_free(&g->m);
   rm_story_free(&g->story);
-  free(g->verdicts);
   rm_timeline_free(&g->timeline);
   memset(g, 0, sizeof *g);
 }

@@ -36,6 +36,9 @@ typedef struct {
 typedef struct rm_uplink rm_uplink;
 typedef struct rm_server rm_server;
 
+/* After rm_role: rm_measure.h declares functions that take one. */
+#include "rm_measure.h"
+
 typedef struct rm_node {
   rm_group *group;          /* (the fields read most come first) */
   rm_state state;           /* its own state (a sender's connection is in up) */
@@ -54,22 +57,7 @@ typedef struct rm_node {
   int n_holds, cap_holds;
   int64_t agents;           /* agents it carries now, counting those behind it */
   int64_t limit;            /* its agent limit, 0 when it has none */
-  int64_t peak_agents;      /* most agents it carried */
-  rs_time_t peak_time;      /* when it first carried them */
-  bool over_limit;          /* over its limit now */
-  bool dirty;               /* its agents changed; judged when the instant settles */
-  rs_time_t first_over;     /* when it first went over, -1 */
-  int64_t limit_episode;    /* its open episode over its limit (index), -1 */
-  rs_time_t over_since;     /* when it last went over */
-  rs_time_t over_total;     /* time spent over, closed episodes */
-  int64_t bytes_in;         /* data received, all run */
-  int64_t bytes_out;        /* data sent and received upstream, all run */
-  int64_t in_at_sample, out_at_sample, dropped_at_sample; /* at the last sample */
-  bool dropping;            /* dropping: it dropped data since the sample before last */
-  int64_t drop_from;        /* its dropped bytes when this dropping began */
-  rs_time_t drop_since;     /* when this dropping began */
-  rs_time_t drop_last;      /* when it last dropped, */
-  int64_t drop_last_queued, drop_last_lost; /* and the bytes queued and lost so far, anywhere, then */
+  rm_node_measure m;        /* what the measure keeps of it (rm_measure.h) */
 } rm_node;
 
 /* The role's name as stored in the results file. */

@@ -87,7 +87,7 @@ int rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
   /* The bytes it took in: its station's work served (a batch's bytes as
    * they are served, not in a lump when it completes); an Essentials
    * server's, its agents' data as it arrives. */
-  int64_t taken = n->bytes_in;
+  int64_t taken = n->m.bytes_in;
   rs_station_stats st;
   if (s->has_station) {
     rs_station_stats_get(&s->st, &st);
@@ -98,9 +98,9 @@ int rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
   rm_hw_demand_of(&s->costs, s->model, s->agents, bytes, &d);
   rm_hw_utilization(s->model, &d, &s->util[RM_RES_CPU], &s->util[RM_RES_DISK], s->disk_util);
   for (int g = 0; g < RM_DISK_GROUPS; g++) s->iops[g] = d.reads[g] + d.writes[g];
-  double in = span > 0 ? (double)(n->bytes_in - s->in_at_sample) / span : 0;
+  double in = span > 0 ? (double)(n->m.bytes_in - s->in_at_sample) / span : 0;
   if (bytes > in) in = bytes; /* a SQL node: its data arrives at the cluster's name */
-  double out = span > 0 ? (double)(n->bytes_out - s->out_at_sample) / span : 0;
+  double out = span > 0 ? (double)(n->m.bytes_out - s->out_at_sample) / span : 0;
   s->util[RM_RES_NETWORK] = s->model->network > 0 ? (in > out ? in : out) / s->model->network : 0;
   s->util[RM_RES_MEMORY] = (double)(s->costs.memory_base + (int64_t)(s->costs.memory_agent * s->agents) + queued) /
                            (double)s->model->memory;
@@ -109,8 +109,8 @@ int rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
   for (int g = 0; g < RM_DISK_GROUPS; g++)
     if (s->disk_util[g] > s->peak_disk[g]) s->peak_disk[g] = s->disk_util[g];
   s->taken_at_sample = taken;
-  s->in_at_sample = n->bytes_in;
-  s->out_at_sample = n->bytes_out;
+  s->in_at_sample = n->m.bytes_in;
+  s->out_at_sample = n->m.bytes_out;
   s->sampled_at = now;
   s->wait_sum = 0;
   s->wait_n = 0;

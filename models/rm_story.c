@@ -57,8 +57,8 @@ void rm_story_note(rm_group *g, rs_time_t t, const rm_node *n, const char *kind,
   int64_t agents = n && told[k].agents ? n->agents : 0;
   int role = n ? (int)n->role : -1;
   if (told[k].figures && queued < 0) {
-    queued = rm_group_queued(g);
-    lost = g->dropped_total;
+    queued = rm_measure_queued(g);
+    lost = g->m.dropped_total;
   }
   /* Its place: after every line dated at or before it (an event noticed
    * late goes back among the lines of its time). */

@@ -54,7 +54,7 @@ static void abort_transfer(rm_uplink *u) {
   int64_t dropped = 0;
   for (int k = u->n_inflight - 1; k >= 0; k--)
     dropped += rm_spool_unshift(&u->owner->spool, u->inflight_prio[k], u->inflight[k]);
-  if (dropped) rm_group_note_drop(G(u), u->owner, dropped);
+  if (dropped) rm_measure_drop(G(u), u->owner, dropped);
   u->busy = false;
   u->n_inflight = 0;
   u->inflight_bytes = 0;
@@ -161,7 +161,6 @@ static void finish(rm_uplink *u) {
   bool full = bytes >= P(u)->max_batch || u->n_inflight == RM_UL_BATCH_CHUNKS;
   u->busy = false;
   to->incoming -= bytes;
-  u->owner->bytes_out += bytes;
   rm_group_deliver(G(u), u->owner, to, u->inflight, u->inflight_prio, u->n_inflight);
   u->n_inflight = 0;
   u->inflight_bytes = 0;
@@ -193,7 +192,7 @@ static void connect_to(rm_uplink *u, int i, const char *kind, const rm_node *fro
     rm_group_event(G(u), u->owner, kind, "%s connected to %s, %s after losing its connection", u->owner->name,
                    t->name, rs_duration_format(took, d, sizeof d));
     u->lost_at = -1;
-    rm_group_link_back(G(u), u->outage, false);
+    rm_measure_link_back(G(u), u->outage, false);
     u->outage = -1;
   } else if (from) {
     rm_group_event(G(u), u->owner, kind, "%s fails back to %s from %s", u->owner->name, t->name, from->name);
@@ -223,7 +222,7 @@ static void lose(rm_uplink *u, const char *why) {
   disconnect(u);
   u->losses++;
   u->lost_at = rs_sim_now(S(u));
-  u->outage = rm_group_link_lost(G(u), u->owner, t);
+  u->outage = rm_measure_link_lost(G(u), u->owner, t);
   rm_group_event(G(u), u->owner, "connection_lost", "%s lost %s (%s)", u->owner->name, t->name, why);
   begin_retries(u);
 }
@@ -297,7 +296,7 @@ void rm_uplink_start(rm_uplink *u) {
     connect_to(u, 0, "connected", NULL);
   } else {
     u->lost_at = rs_sim_now(sim);
-    u->outage = rm_group_link_lost(G(u), u->owner, u->targets[0]);
+    u->outage = rm_measure_link_lost(G(u), u->owner, u->targets[0]);
     rm_group_event(G(u), u->owner, "connection_lost", "%s cannot reach %s", u->owner->name, u->targets[0]->name);
     begin_retries(u);
   }
@@ -307,7 +306,7 @@ void rm_uplink_start(rm_uplink *u) {
  * down) as if it ended now. */
 static void fold_outage(rm_uplink *u) {
   if (u->lost_at < 0) return;
-  rm_group_link_back(G(u), u->outage, true);
+  rm_measure_link_back(G(u), u->outage, true);
   u->outage = -1;
   rs_time_t took = rs_sim_now(S(u)) - u->lost_at;
   if (took > u->worst_reconnect) {

@@ -53,7 +53,7 @@ struct rm_uplink {
   int retries;              /* failed retries of the primary this round */
   bool attempt_broken;      /* connecting: the path went down since the attempt began */
   rs_time_t lost_at;        /* when the connection was lost; -1 while none is */
-  int64_t outage;           /* that outage in the group's log, -1 */
+  int64_t outage;           /* that outage in the measure's log (rm_measure_link_lost), -1 */
   const rm_link_params *link;
   double wire;              /* bytes on the wire per byte of data */
   bool link_down;           /* the link is cut: no parent can be reached */

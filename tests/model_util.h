@@ -56,10 +56,10 @@ static inline rs_time_t first_alert(world *w, int64_t a) {
 /* Every byte generated is stored, queued somewhere or dropped: exactly. */
 static inline void assert_conserved(world *w) {
   rm_group *g = &w->g;
-  int64_t q = rm_group_queued(g), d = rm_group_dropped(g);
-  cr_assert_eq(g->generated, g->delivered + q + d, "generated %lld != delivered %lld + queued %lld + dropped %lld",
-               (long long)g->generated, (long long)g->delivered, (long long)q, (long long)d);
-  cr_assert_eq(g->dropped_total, d, "every drop is counted as it happens");
+  int64_t q = rm_measure_queued(g), d = rm_measure_dropped(g);
+  cr_assert_eq(g->m.generated, g->m.delivered + q + d, "generated %lld != delivered %lld + queued %lld + dropped %lld",
+               (long long)g->m.generated, (long long)g->m.delivered, (long long)q, (long long)d);
+  cr_assert_eq(g->m.dropped_total, d, "every drop is counted as it happens");
 }
 
 /* Bytes one agent generates per day with the default rates (MSIT counts,

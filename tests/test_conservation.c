@@ -24,15 +24,16 @@ Test(conservation, every_shipped_scenario, .timeout = 120) {
     cr_assert_eq(rm_group_build(&w->g, &w->sc, &w->sim, NULL, err, sizeof err), 0, "%s", err);
     rm_group_start(&w->g);
     world_run(w, w->sc.duration);
-    cr_assert_gt(w->g.generated, 0, "%s", e->d_name);
-    cr_assert_gt(w->g.delivered, 0, "%s", e->d_name);
+    cr_assert_gt(w->g.m.generated, 0, "%s", e->d_name);
+    cr_assert_gt(w->g.m.delivered, 0, "%s", e->d_name);
     assert_conserved(w);
     /* And what was generated is what the rates say: every agent up all the
      * run, unless a fault took it down. */
     if (w->sc.n_faults == 0) {
       double want = (double)AGENT_BYTES_PER_DAY * (double)w->g.n_agents * (double)w->sc.duration / (double)RS_DAY;
-      cr_assert(w->g.generated <= want && w->g.generated > want - 2.0 * AGENT_BYTES_PER_DAY / 1440.0 * w->g.n_agents,
-                "%s: generated %lld, rates say %.0f", e->d_name, (long long)w->g.generated, want);
+      cr_assert(w->g.m.generated <= want &&
+                    w->g.m.generated > want - 2.0 * AGENT_BYTES_PER_DAY / 1440.0 * w->g.n_agents,
+                "%s: generated %lld, rates say %.0f", e->d_name, (long long)w->g.m.generated, want);
     }
     world_free(w);
     seen++;
@@ -63,10 +64,10 @@ Test(conservation, a_site_cut_off_queues_on_its_agents) {
   cr_assert(on_agents > want - batch && on_agents < want + batch, "agents hold %lld, want %lld within %lld",
             (long long)on_agents, (long long)want, (long long)batch);
   cr_assert_eq(ess->spool.bytes, 100 * 1048576, "the Essentials server's queue is full");
-  cr_assert_eq(rm_group_dropped(&w->g), 0, "nothing is dropped while the agents' queues have room");
+  cr_assert_eq(rm_measure_dropped(&w->g), 0, "nothing is dropped while the agents' queues have room");
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   cr_assert_lt(ess->spool.bytes, 1048576, "the backlog drained after the gateways returned");
   for (int64_t a = 0; a < w->g.n_agents; a++) cr_assert_eq(w->g.agents[a].node.spool.bytes, 0);
   world_free(w);
@@ -87,7 +88,7 @@ Test(conservation, a_site_cut_off_drops_on_its_agents_when_they_are_full) {
   world_run(w, 4 * RS_HOUR - 1);
   int64_t want = 200 * AGENT_BYTES_PER_DAY * 3 / 24 - 100 * 1048576 - 200 * 262144;
   int64_t batch = 200 * AGENT_BYTES_PER_DAY / 1440;
-  int64_t got = rm_group_dropped_role(&w->g, RM_AGENT), low = 0;
+  int64_t got = rm_measure_dropped_role(&w->g, RM_AGENT), low = 0;
   for (int64_t a = 0; a < w->g.n_agents; a++) {
     cr_assert_eq(w->g.agents[a].node.spool.bytes, 262144, "agent %lld's queue is full", (long long)a);
     low += w->g.agents[a].node.spool.dropped_prio[RM_PRIO_LOW];
@@ -141,7 +142,7 @@ Test(conservation, agents_queue_while_their_server_is_down) {
                        "faults:\n  - {crash: cust-1, at: 1h, for: 48h}\n");
   world_run(w, 49 * RS_HOUR - 1);
   int64_t want = 2 * (AGENT_BYTES_PER_DAY * 2 - 15360 * 1024);
-  int64_t got = rm_group_dropped_role(&w->g, RM_AGENT);
+  int64_t got = rm_measure_dropped_role(&w->g, RM_AGENT);
   int64_t batch = 2 * AGENT_BYTES_PER_DAY / 1440;
   cr_assert(got > want - batch && got < want + batch, "dropped %lld, want %lld", (long long)got, (long long)want);
   world_run(w, w->sc.duration);
@@ -218,7 +219,7 @@ Test(conservation, the_datacenter_outage_replay_says_what_the_model_does) {
       if (w->g.agents[a].node.spool.bytes > 0) first = t;
   }
   cr_assert_neq(first, RS_TIME_MAX, "no Essentials server was full");
-  cr_assert_eq(rm_group_dropped(&w->g), 0, "the agents hold the rest");
+  cr_assert_eq(rm_measure_dropped(&w->g), 0, "the agents hold the rest");
   double ran = (double)(first - 2 * RS_HOUR) / (double)RS_MIN;
   cr_assert(said_min > ran - 0.5 && said_min < ran + 0.5, "the comment says %.1f minutes, the run %.2f", said_min, ran);
   world_free(w);

@@ -124,8 +124,8 @@ Test(detection, alert_within_expectation) {
   world *w = world_new("name: d\nduration: 1h\n" SITE
                        "faults:\n  - {crash: cust-1/srv-3, at: 5m}\nexpect: [{alert_within: 4m}]\n");
   world_run(w, w->sc.duration);
-  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s", w->g.verdicts[0].detail);
-  cr_assert(strstr(w->g.verdicts[0].detail, "cust-1/srv-3 alerted"), "%s", w->g.verdicts[0].detail);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s", w->g.m.verdicts[0].detail);
+  cr_assert(strstr(w->g.m.verdicts[0].detail, "cust-1/srv-3 alerted"), "%s", w->g.m.verdicts[0].detail);
   world_free(w);
   w = world_new("name: d\nduration: 1h\n" SITE
                 "faults:\n  - {crash: cust-1/srv-3, at: 5m}\nexpect: [{alert_within: 2m}]\n");

@@ -11,16 +11,16 @@ static world *judged(const char *text, int want_failed) {
   world_run(w, w->sc.duration);
   int failed = rm_group_judge(&w->g, w->sc.duration);
   char all[4096] = "";
-  for (int i = 0; i < w->g.n_verdicts; i++) {
+  for (int i = 0; i < w->g.m.n_verdicts; i++) {
     size_t u = strlen(all);
-    snprintf(all + u, sizeof all - u, "[%s %s: %s] ", w->g.verdicts[i].held ? "held" : "FAIL", w->g.verdicts[i].name,
-             w->g.verdicts[i].detail);
+    const rm_verdict *v = &w->g.m.verdicts[i];
+    snprintf(all + u, sizeof all - u, "[%s %s: %s] ", v->held ? "held" : "FAIL", v->name, v->detail);
   }
   cr_assert_eq(failed, want_failed, "%s", all);
   return w;
 }
 
-static const rm_verdict *verdict(world *w, int i) { return &w->g.verdicts[i]; }
+static const rm_verdict *verdict(world *w, int i) { return &w->g.m.verdicts[i]; }
 
 /* An agent down at the very end, before its alert was due: not late. */
 Test(expect, alert_within_pending_at_the_end) {
@@ -128,8 +128,8 @@ Test(expect, data_and_backlog_by_phase) {
    * full about 45 s: 1.1 MB in all. */
   double want = 2 * (100.0 * AGENT_BYTES_PER_DAY / 12 - 50.0 * 1048576 - 100 * 65536.0),
          slack = 200.0 * AGENT_BYTES_PER_DAY / 1440;
-  cr_assert((double)w->g.dropped_total > want - slack && (double)w->g.dropped_total < want + slack,
-            "dropped %lld, want %.0f", (long long)w->g.dropped_total, want);
+  cr_assert((double)w->g.m.dropped_total > want - slack && (double)w->g.m.dropped_total < want + slack,
+            "dropped %lld, want %.0f", (long long)w->g.m.dropped_total, want);
   cr_assert(verdict(w, 0)->held);
   cr_assert(verdict(w, 1)->held, "%s", verdict(w, 1)->detail);
   cr_assert_not(verdict(w, 2)->held, "%s", verdict(w, 2)->detail);
@@ -198,14 +198,14 @@ Test(expect, after_a_fault_that_never_ends) {
 Test(expect, latency_counts_what_is_still_queued_at_the_end) {
   world *w = judged("name: e\nduration: 3h\n" SITE "faults:\n  - {site_outage: cust-1, at: 2h}\n", 0);
   rm_group *g = &w->g;
-  cr_assert_gt(rm_group_queued(g), 30 * 1048576, "an hour of the site's data (35.8 MB) is queued");
-  cr_assert_eq(g->aged_queued, rm_group_queued(g), "every queued byte is counted once");
-  cr_assert_geq(g->latency.max, RS_HOUR - RS_MIN, "the oldest queued byte is about an hour old");
+  cr_assert_gt(rm_measure_queued(g), 30 * 1048576, "an hour of the site's data (35.8 MB) is queued");
+  cr_assert_eq(g->m.aged_queued, rm_measure_queued(g), "every queued byte is counted once");
+  cr_assert_geq(g->m.latency.max, RS_HOUR - RS_MIN, "the oldest queued byte is about an hour old");
   /* A sixth of the bytes were generated with the site away; the p99 is
    * among them. */
-  cr_assert_gt(rs_hist_quantile(&g->latency, 0.99), 30 * RS_MIN);
-  rm_group_age_queued(g, w->sc.duration);
-  cr_assert_eq(g->aged_queued, rm_group_queued(g), "counting again changes nothing");
+  cr_assert_gt(rs_hist_quantile(&g->m.latency, 0.99), 30 * RS_MIN);
+  rm_measure_age_queued(g, w->sc.duration);
+  cr_assert_eq(g->m.aged_queued, rm_measure_queued(g), "counting again changes nothing");
   world_free(w);
 }
 

@@ -62,9 +62,9 @@ Test(failover, fails_back_within_60s_of_the_primary_return) {
   cr_assert_eq(b->up.losses, 0);
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
-  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s / %s / %s", w->g.verdicts[0].detail,
-               w->g.verdicts[1].detail, w->g.verdicts[2].detail);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s / %s / %s", w->g.m.verdicts[0].detail,
+               w->g.m.verdicts[1].detail, w->g.m.verdicts[2].detail);
   world_free(w);
 }
 
@@ -99,10 +99,10 @@ Test(failover, no_backup_waits_for_the_primary) {
   cr_assert_eq(e->node.parent, world_node(w, "gw-1"));
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   cr_assert_eq(e->up.worst_reconnect, 20 * RS_MIN, "the retry at 30m finds it back");
   cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 1, "20 minutes is over the 5-minute limit");
-  cr_assert(strstr(w->g.verdicts[0].detail, "cust-1 reconnected 20m after"), "%s", w->g.verdicts[0].detail);
+  cr_assert(strstr(w->g.m.verdicts[0].detail, "cust-1 reconnected 20m after"), "%s", w->g.m.verdicts[0].detail);
   world_free(w);
 }
 
@@ -121,18 +121,18 @@ Test(failover, survivor_management_server_carries_4000) {
   cr_assert_eq(ms1->agents, 0);
   cr_assert_eq(ms2->agents, 4000);
   world_run(w, RS_HOUR + 2 * RS_MIN + 1);
-  cr_assert(ms2->over_limit, "judged over once the instant of the failover has settled");
+  cr_assert(ms2->m.over_limit, "judged over once the instant of the failover has settled");
   world_run(w, 2 * RS_HOUR + 2 * RS_MIN);
   cr_assert_eq(ms1->agents, 2000, "the gateways fail back");
-  cr_assert_not(ms2->over_limit);
+  cr_assert_not(ms2->m.over_limit);
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(ms2->peak_agents, 4000);
+  cr_assert_eq(ms2->m.peak_agents, 4000);
   cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 1);
-  cr_assert_not(w->g.verdicts[0].held);
-  cr_assert(strstr(w->g.verdicts[0].detail, "ms-2 4000/2000 from 01:02:00 for 58m"), "%s", w->g.verdicts[0].detail);
-  cr_assert(w->g.verdicts[1].held, "%s", w->g.verdicts[1].detail);
-  cr_assert(w->g.verdicts[2].held, "%s", w->g.verdicts[2].detail);
+  cr_assert_not(w->g.m.verdicts[0].held);
+  cr_assert(strstr(w->g.m.verdicts[0].detail, "ms-2 4000/2000 from 01:02:00 for 58m"), "%s", w->g.m.verdicts[0].detail);
+  cr_assert(w->g.m.verdicts[1].held, "%s", w->g.m.verdicts[1].detail);
+  cr_assert(w->g.m.verdicts[2].held, "%s", w->g.m.verdicts[2].detail);
   world_free(w);
 }
 
@@ -151,7 +151,7 @@ Test(failover, essentials_crash_and_return) {
   world_run(w, w->sc.duration);
   assert_conserved(w);
   /* Its agents held their data in their own queues while it was down. */
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   world_free(w);
 }
 
@@ -175,7 +175,7 @@ Test(failover, an_attempt_begun_while_the_link_was_down_fails) {
   cr_assert_eq(e->node.parent, world_node(w, "gw-1"), "the next retry finds the primary");
   world_run(w, w->sc.duration);
   cr_assert_eq(e->up.failovers, 0);
-  cr_assert_eq(world_node(w, "gw-2")->peak_agents, 0, "gw-2 never carried the customer");
+  cr_assert_eq(world_node(w, "gw-2")->m.peak_agents, 0, "gw-2 never carried the customer");
   world_free(w);
 }
 

@@ -41,7 +41,7 @@ Test(faults, cut) {
   cr_assert_eq(e->node.parent, world_node(w, "gw-1"));
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   cr_assert_eq(e->up.losses, 1);
   cr_assert_eq(e->up.failovers, 0);
   cr_assert_eq(e->up.failbacks, 0);
@@ -172,7 +172,7 @@ Test(faults, flap) {
   cr_assert_eq(e->up.failovers, 5);
   cr_assert_eq(e->up.failbacks, 5);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   world_free(w);
 }
 
@@ -223,7 +223,7 @@ Test(faults, drop_ended_is_dated_at_the_last_drop) {
   for (rs_time_t m = 0; m <= 2 * RS_HOUR; m += RS_MIN) {
     world_run(w, m);
     /* What the figures of a drop are taken from holds at every instant. */
-    cr_assert_eq(w->g.generated - w->g.delivered - w->g.dropped_total, rm_group_queued(&w->g), "at %lld min",
+    cr_assert_eq(w->g.m.generated - w->g.m.delivered - w->g.m.dropped_total, rm_measure_queued(&w->g), "at %lld min",
                  (long long)(m / RS_MIN));
   }
   cr_assert_gt(e->spool.dropped, 0);
@@ -324,7 +324,7 @@ Test(faults, datacenter_outage_backs_up_to_the_agents) {
               (long long)held, want);
     cr_assert_eq(e->node.spool.bytes, 100 * 1048576);
   }
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   world_run(w, w->sc.duration);
   assert_conserved(w);
   world_free(w);
@@ -379,7 +379,7 @@ Test(faults, slow_sql) {
   cr_assert_lt(s->rate, SITE_RATE);
   rs_station_stats a, b;
   rs_station_stats_get(&s->st, &a);
-  int64_t q0 = rm_group_queued(&w->g), d0 = w->g.delivered;
+  int64_t q0 = rm_measure_queued(&w->g), d0 = w->g.m.delivered;
   world_run(w, 2 * RS_HOUR - 1);
   rs_station_stats_get(&s->st, &b);
   double cap = s->rate * (3600 - 1e-6);
@@ -388,13 +388,13 @@ Test(faults, slow_sql) {
    * sender sends at once only after a full one, else at its next flush). */
   cr_assert(b.served - a.served <= cap * (1 + 1e-9) && b.served - a.served > cap - 30 * s->rate,
             "served %.0f in the hour at its speed: %.0f", b.served - a.served, cap);
-  double stored = (double)(w->g.delivered - d0);
+  double stored = (double)(w->g.m.delivered - d0);
   cr_assert(stored <= cap + 1 && stored > cap - 2 * 1048576, "stored %.0f in the hour, speed x hour %.0f", stored, cap);
-  double grown = (double)(rm_group_queued(&w->g) - q0);
+  double grown = (double)(rm_measure_queued(&w->g) - q0);
   cr_assert(grown > (SITE_RATE * 3600 - cap) * 0.99, "queues grew %.0f", grown);
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   world_free(w);
 }
 
@@ -419,10 +419,10 @@ Test(faults, stop_health) {
   for (int64_t a = 0; a < w->g.n_agents; a++) cr_assert_eq(w->g.watch.alert_state[a], 0);
   /* Generated: 10 agents for 2 h, less 5 for 30 min. */
   double want = AGENT_BYTES_PER_DAY * (10.0 * 2 - 5 * 0.5) / 24.0;
-  cr_assert((double)w->g.generated > want - 10 * AGENT_BYTES_PER_DAY / 1440.0 && (double)w->g.generated <= want,
-            "generated %lld, want %.0f", (long long)w->g.generated, want);
-  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s", w->g.verdicts[0].detail);
-  cr_assert(strstr(w->g.verdicts[0].detail, "0 of 5 outages late"), "%s", w->g.verdicts[0].detail);
+  cr_assert((double)w->g.m.generated > want - 10 * AGENT_BYTES_PER_DAY / 1440.0 && (double)w->g.m.generated <= want,
+            "generated %lld, want %.0f", (long long)w->g.m.generated, want);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s", w->g.m.verdicts[0].detail);
+  cr_assert(strstr(w->g.m.verdicts[0].detail, "0 of 5 outages late"), "%s", w->g.m.verdicts[0].detail);
   world_free(w);
 }
 
@@ -469,7 +469,7 @@ Test(faults, clusters) {
   cr_assert_eq(w->g.rms.failovers, 1, "coming back from both down is a failover onto the node back");
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   world_free(w);
 }
 
@@ -625,10 +625,10 @@ Test(faults, sql_outage_backs_up_tier_by_tier) {
   double two_hours = 50.0 * AGENT_BYTES_PER_DAY / 12;
   cr_assert_gt((double)held, two_hours - 3.0 * (double)mb - 50.0 * AGENT_BYTES_PER_DAY / 1440 - 2.0 * (double)mb,
                "the agents hold the rest: %lld", (long long)held);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
   world_run(w, w->sc.duration);
   assert_conserved(w);
-  cr_assert_eq(rm_group_dropped(&w->g), 0);
-  cr_assert_eq(w->g.generated - w->g.delivered, rm_group_queued(&w->g));
+  cr_assert_eq(rm_measure_dropped(&w->g), 0);
+  cr_assert_eq(w->g.m.generated - w->g.m.delivered, rm_measure_queued(&w->g));
   world_free(w);
 }

@@ -53,10 +53,10 @@ Test(group, guide_example_on_8_gateways) {
     for (int i = 0; i < g.n_ess; i++) cr_assert_eq(g.ess[i].node.parent, g.ess[i].targets[0]);
   cr_assert_eq(rs_sim_run(&sim, sc.duration), RS_RUN_UNTIL);
   cr_assert_eq(rm_group_judge(&g, sc.duration), 1);
-  cr_assert_str_eq(g.verdicts[0].name, "capacity_held");
-  cr_assert_not(g.verdicts[0].held);
-  cr_assert(strstr(g.verdicts[0].detail, "gw-4 600/530 from 00:00:00 for 1h"), "%s", g.verdicts[0].detail);
-  cr_assert_null(strstr(g.verdicts[0].detail, "gw-5"), "%s", g.verdicts[0].detail);
+  cr_assert_str_eq(g.m.verdicts[0].name, "capacity_held");
+  cr_assert_not(g.m.verdicts[0].held);
+  cr_assert(strstr(g.m.verdicts[0].detail, "gw-4 600/530 from 00:00:00 for 1h"), "%s", g.m.verdicts[0].detail);
+  cr_assert_null(strstr(g.m.verdicts[0].detail, "gw-5"), "%s", g.m.verdicts[0].detail);
   rm_group_free(&g);
   rs_sim_free(&sim);
   rm_scenario_free(&sc);
@@ -74,7 +74,7 @@ Test(group, packed_on_10_gateways_holds) {
   for (int i = 0; i < 10; i++) cr_assert_eq(g.gw[i].node.agents, 400);
     rs_sim_run(&sim, sc.duration);
   cr_assert_eq(rm_group_judge(&g, sc.duration), 0);
-  cr_assert(g.verdicts[0].held, "%s", g.verdicts[0].detail);
+  cr_assert(g.m.verdicts[0].held, "%s", g.m.verdicts[0].detail);
   rm_group_free(&g);
   rs_sim_free(&sim);
   rm_scenario_free(&sc);
@@ -93,7 +93,7 @@ Test(group, one_management_server_carries_all) {
   cr_assert_eq(g.ms[1].node.agents, 4000);
     rs_sim_run(&sim, sc.duration);
   cr_assert_eq(rm_group_judge(&g, sc.duration), 1);
-  cr_assert(strstr(g.verdicts[0].detail, "ms-2 4000/2000"), "%s", g.verdicts[0].detail);
+  cr_assert(strstr(g.m.verdicts[0].detail, "ms-2 4000/2000"), "%s", g.m.verdicts[0].detail);
   rm_group_free(&g);
   rs_sim_free(&sim);
   rm_scenario_free(&sc);
@@ -218,8 +218,8 @@ Test(group, several_essentials_servers_per_customer) {
   cr_assert_eq(g.gw[2].node.agents, 266);
   rs_sim_run(&sim, sc.duration);
   cr_assert_eq(rm_group_judge(&g, sc.duration), 0);
-  cr_assert(g.verdicts[0].held, "%s", g.verdicts[0].detail);
-  cr_assert_eq(rm_group_over_count(&g, RM_ESSENTIALS), 0);
+  cr_assert(g.m.verdicts[0].held, "%s", g.m.verdicts[0].detail);
+  cr_assert_eq(rm_measure_over_count(&g, RM_ESSENTIALS), 0);
   rm_group_free(&g);
   rs_sim_free(&sim);
   rm_scenario_free(&sc);

@@ -118,24 +118,24 @@ Test(hardware, half_the_processors_saturate) {
   world_run(half, RS_HOUR);
   cr_assert_float_eq(s->rate, (2 - 2000 * 0.00048) / (0.00072 / (8600000.0 / 86400)), 1,
                      "the speed its processors leave: %.0f", s->rate);
-  int64_t q1 = rm_group_queued(&half->g);
+  int64_t q1 = rm_measure_queued(&half->g);
   world_run(ok, half->sc.duration);
   world_run(half, half->sc.duration);
-  int64_t q2 = rm_group_queued(&half->g);
+  int64_t q2 = rm_measure_queued(&half->g);
   /* Two hours of (199 - 144) KB/s. */
   double want = 2 * 3600 * (2000 * 8600000.0 / 86400 - s->rate);
   cr_assert((double)(q2 - q1) > 0.95 * want && (double)(q2 - q1) < 1.05 * want, "queued %lld more, want %.0f",
             (long long)(q2 - q1), want);
-  cr_assert_lt(rm_group_queued(&ok->g), 5 << 20, "the reference server keeps up");
+  cr_assert_lt(rm_measure_queued(&ok->g), 5 << 20, "the reference server keeps up");
   cr_assert(s->saturated);
   cr_assert_float_eq(s->util[RM_RES_CPU], 1.0, 1e-6, "busy all the time");
-  double lat_ok = (double)rs_hist_quantile(&ok->g.latency, 0.5), lat_half = (double)rs_hist_quantile(&half->g.latency, 0.5);
+  double lat_ok = (double)rs_hist_quantile(&ok->g.m.latency, 0.5), lat_half = (double)rs_hist_quantile(&half->g.m.latency, 0.5);
   cr_assert_gt(lat_half, 10 * lat_ok, "latency p50: %.1f s against %.1f s", lat_half / 1e6, lat_ok / 1e6);
-  cr_assert_eq(rm_group_judge(&ok->g, ok->sc.duration), 0, "%s", ok->g.verdicts[0].detail);
+  cr_assert_eq(rm_group_judge(&ok->g, ok->sc.duration), 0, "%s", ok->g.m.verdicts[0].detail);
   cr_assert_eq(rm_group_judge(&half->g, half->sc.duration), 1);
-  cr_assert_not(half->g.verdicts[0].held);
-  cr_assert(strstr(half->g.verdicts[0].detail, "ms-1 cpu 100.0 % (limit 75 %)"), "%s", half->g.verdicts[0].detail);
-  cr_assert(half->g.verdicts[1].held, "the gateways are fine: %s", half->g.verdicts[1].detail);
+  cr_assert_not(half->g.m.verdicts[0].held);
+  cr_assert(strstr(half->g.m.verdicts[0].detail, "ms-1 cpu 100.0 % (limit 75 %)"), "%s", half->g.m.verdicts[0].detail);
+  cr_assert(half->g.m.verdicts[1].held, "the gateways are fine: %s", half->g.m.verdicts[1].detail);
   /* The story says which server and why. */
   bool told = false;
   for (int64_t i = 0; i < half->g.story.n; i++)
@@ -162,7 +162,7 @@ Test(hardware, too_few_spindles_back_up_the_management_servers) {
   for (int i = 0; i < w->g.n_ms; i++) at_ms += w->g.ms[i].node.spool.bytes;
   /* It takes in s->rate of the 398 KB/s sent to it. */
   double want = 2 * 3600 * (4000 * 8600000.0 / 86400 - s->rate);
-  cr_assert((double)rm_group_queued(&w->g) > 0.95 * want, "queued %lld, want %.0f", (long long)rm_group_queued(&w->g),
+  cr_assert((double)rm_measure_queued(&w->g) > 0.95 * want, "queued %lld, want %.0f", (long long)rm_measure_queued(&w->g),
             want);
   cr_assert_gt(at_ms, 150 << 20, "the management servers' queues (100 MB each) fill: %lld", (long long)at_ms);
   bool told = false;
@@ -198,14 +198,14 @@ Test(hardware, grooming_keeps_the_database_under_its_limit) {
   cr_assert_float_eq(off->g.opsdb.peak, base + 14 * day, 0.01 * day, "peak %.4g, want %.4g", off->g.opsdb.peak,
                      base + 14 * day);
   cr_assert_eq(rm_group_judge(&on->g, on->sc.duration), 1);
-  cr_assert(on->g.verdicts[0].held, "%s", on->g.verdicts[0].detail);
-  cr_assert(strstr(on->g.verdicts[0].detail, "the OperationsManager database reached 39.4 GB"), "%s",
-            on->g.verdicts[0].detail);
+  cr_assert(on->g.m.verdicts[0].held, "%s", on->g.m.verdicts[0].detail);
+  cr_assert(strstr(on->g.m.verdicts[0].detail, "the OperationsManager database reached 39.4 GB"), "%s",
+            on->g.m.verdicts[0].detail);
   /* The data warehouse keeps 400 days: grooming leaves it alone. */
-  cr_assert_not(on->g.verdicts[1].held, "%s", on->g.verdicts[1].detail);
+  cr_assert_not(on->g.m.verdicts[1].held, "%s", on->g.m.verdicts[1].detail);
   cr_assert_eq(rm_group_judge(&off->g, off->sc.duration), 2);
-  cr_assert(strstr(off->g.verdicts[0].detail, "the OperationsManager database reached 68.3 GB"), "%s",
-            off->g.verdicts[0].detail);
+  cr_assert(strstr(off->g.m.verdicts[0].detail, "the OperationsManager database reached 68.3 GB"), "%s",
+            off->g.m.verdicts[0].detail);
   cr_assert_float_eq(on->g.dw.peak, off->g.dw.peak, 1);
   assert_conserved(on);
   world_free(on);

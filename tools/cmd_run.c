@@ -197,8 +197,8 @@ static void print_taken_in(const rm_group *g, rs_time_t end) {
       const rm_server *s = &g->servers[i];
       if ((int)s->role != roles[k] || !s->waits) continue;
       int j = 0;
-      while (j < n_sizes && sizes[j] != s->node->peak_agents) j++;
-      if (j == n_sizes && n_sizes < 4) sizes[n_sizes++] = s->node->peak_agents;
+      while (j < n_sizes && sizes[j] != s->node->m.peak_agents) j++;
+      if (j == n_sizes && n_sizes < 4) sizes[n_sizes++] = s->node->m.peak_agents;
       else if (j == n_sizes) more = true;
     }
     if (!n_sizes) continue;
@@ -209,7 +209,7 @@ static void print_taken_in(const rm_group *g, rs_time_t end) {
       int count = 0;
       for (int i = 0; i < g->n_servers; i++) {
         const rm_server *s = &g->servers[i];
-        if ((int)s->role != roles[k] || !s->waits || s->node->peak_agents != sizes[j]) continue;
+        if ((int)s->role != roles[k] || !s->waits || s->node->m.peak_agents != sizes[j]) continue;
         wait += s->wait_total;
         waits += s->waits;
         held += s->byte_seconds / t;
@@ -276,15 +276,15 @@ static void print_text(run_ctx *c) {
          wall > 0 ? (double)c->sim.events / wall / 1e6 : 0.0, c->status);
   printf("peak agents against limits (Essentials servers: servers+clients):\n");
   for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) {
-    const rm_node *p = rm_group_peak(g, r);
+    const rm_node *p = rm_measure_peak(g, r);
     if (!p) continue;
-    int over = rm_group_over_count(g, r);
+    int over = rm_measure_over_count(g, r);
     if (r == RM_ESSENTIALS) {
       /* Its limits are servers and clients: show one that broke them, or
        * else the largest. */
       const rm_essentials *e = (const rm_essentials *)(const void *)p;
       for (int i = 0; i < g->n_ess && over; i++)
-        if (g->ess[i].node.first_over >= 0) {
+        if (g->ess[i].node.m.first_over >= 0) {
           e = &g->ess[i];
           break;
         }
@@ -293,7 +293,7 @@ static void print_text(run_ctx *c) {
       snprintf(lim, sizeof lim, "%d+%d", c->sc.p.ess_servers, c->sc.p.ess_clients);
       printf("  %-18s %-16s %6s / %-6s", role_label(r), e->node.name, have, lim);
     } else {
-      printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->peak_agents, (long long)p->limit);
+      printf("  %-18s %-16s %6lld / %-6lld", role_label(r), p->name, (long long)p->m.peak_agents, (long long)p->limit);
     }
     if (over)
       printf("  OVER: %d of %lld\n", over, (long long)rm_group_count(g, r));
@@ -303,24 +303,24 @@ static void print_text(run_ctx *c) {
   print_utilization(g, rs_sim_now(&c->sim));
   char s1[32], s2[32], s3[32], s4[32];
   printf("data: %s generated, %s stored in SQL, %s still queued (undelivered at the end), %s dropped",
-         rm_size_format(g->generated, s1, sizeof s1), rm_size_format(g->delivered, s2, sizeof s2),
-         rm_size_format(rm_group_queued(g), s3, sizeof s3), rm_size_format(rm_group_dropped(g), s4, sizeof s4));
+         rm_size_format(g->m.generated, s1, sizeof s1), rm_size_format(g->m.delivered, s2, sizeof s2),
+         rm_size_format(rm_measure_queued(g), s3, sizeof s3), rm_size_format(rm_measure_dropped(g), s4, sizeof s4));
   static const rm_role lossy[] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS};
   bool first = true;
   for (size_t k = 0; k < sizeof lossy / sizeof lossy[0]; k++) {
-    int64_t d = rm_group_dropped_role(g, lossy[k]);
+    int64_t d = rm_measure_dropped_role(g, lossy[k]);
     if (!d) continue;
     printf("%s%s %s", first ? " (" : ", ", role_label(lossy[k]), rm_size_format(d, s1, sizeof s1));
     first = false;
   }
   printf("%s\n", first ? "" : ")");
-  if (g->latency.total > 0) {
+  if (g->m.latency.total > 0) {
     printf("latency, generated to stored: p50 %.1f s, p95 %.1f s, p99 %.1f s",
-           (double)rs_hist_quantile(&g->latency, 0.50) / 1e6, (double)rs_hist_quantile(&g->latency, 0.95) / 1e6,
-           (double)rs_hist_quantile(&g->latency, 0.99) / 1e6);
-    if (g->aged_queued > 0)
+           (double)rs_hist_quantile(&g->m.latency, 0.50) / 1e6, (double)rs_hist_quantile(&g->m.latency, 0.95) / 1e6,
+           (double)rs_hist_quantile(&g->m.latency, 0.99) / 1e6);
+    if (g->m.aged_queued > 0)
       printf(" (the %s still queued counted at its age at the end: at least)",
-             rm_size_format(g->aged_queued, s1, sizeof s1));
+             rm_size_format(g->m.aged_queued, s1, sizeof s1));
     printf("\n");
   }
   printf("heartbeat alerts: %lld (and %lld failed to connect); cluster failovers: RMS %lld, SQL %lld\n",
@@ -334,10 +334,11 @@ static void print_text(run_ctx *c) {
     if (g->story.n > shown)
       printf("  ... and %lld more (events of kind 'timeline' in the results file)\n", (long long)(g->story.n - shown));
   }
-  if (g->n_verdicts) {
+  if (g->m.n_verdicts) {
     printf("expectations:\n");
-    for (int i = 0; i < g->n_verdicts; i++)
-      printf("  %-5s %s: %s\n", g->verdicts[i].held ? "held" : "FAIL", g->verdicts[i].name, g->verdicts[i].detail);
+    for (int i = 0; i < g->m.n_verdicts; i++)
+      printf("  %-5s %s: %s\n", g->m.verdicts[i].held ? "held" : "FAIL", g->m.verdicts[i].name,
+             g->m.verdicts[i].detail);
   } else if (strcmp(c->status, "complete") == 0) {
     printf("expectations: none stated\n");
   } else {
@@ -361,18 +362,18 @@ static void print_json(run_ctx *c) {
          (long long)c->sc.duration, (long long)rs_sim_now(&c->sim), c->sim.events, wall);
   printf(",\"peaks\":{");
   for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) {
-    const rm_node *p = rm_group_peak(g, r);
+    const rm_node *p = rm_measure_peak(g, r);
     printf("%s\"%s\":{\"node\":", r == RM_MS ? "" : ",", rm_role_name(r));
     cli_json_string(stdout, p ? p->name : "");
-    printf(",\"agents\":%lld,\"limit\":%lld,\"over\":%d}", p ? (long long)p->peak_agents : 0LL,
-           p ? (long long)p->limit : 0LL, rm_group_over_count(g, r));
+    printf(",\"agents\":%lld,\"limit\":%lld,\"over\":%d}", p ? (long long)p->m.peak_agents : 0LL,
+           p ? (long long)p->limit : 0LL, rm_measure_over_count(g, r));
   }
   printf("},\"data\":{\"generated\":%lld,\"delivered\":%lld,\"queued\":%lld,\"dropped\":%lld}",
-         (long long)g->generated, (long long)g->delivered, (long long)rm_group_queued(g),
-         (long long)rm_group_dropped(g));
+         (long long)g->m.generated, (long long)g->m.delivered, (long long)rm_measure_queued(g),
+         (long long)rm_measure_dropped(g));
   printf(",\"latency_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f,\"queued_bytes_counted_at_end\":%lld}",
-         (double)rs_hist_quantile(&g->latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->latency, 0.95) / 1e3,
-         (double)rs_hist_quantile(&g->latency, 0.99) / 1e3, (long long)(g->aged_queued > 0 ? g->aged_queued : 0));
+         (double)rs_hist_quantile(&g->m.latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->m.latency, 0.95) / 1e3,
+         (double)rs_hist_quantile(&g->m.latency, 0.99) / 1e3, (long long)(g->m.aged_queued > 0 ? g->m.aged_queued : 0));
   printf(",\"heartbeat_alerts\":%lld", (long long)g->watch.alerts);
   /* Peak utilization by role (each resource's highest over the role's
    * servers), the bottleneck, the databases' largest sizes. */
@@ -415,11 +416,11 @@ static void print_json(run_ctx *c) {
   }
   printf("]");
   printf(",\"expectations\":[");
-  for (int i = 0; i < g->n_verdicts; i++) {
+  for (int i = 0; i < g->m.n_verdicts; i++) {
     printf("%s{\"name\":", i ? "," : "");
-    cli_json_string(stdout, g->verdicts[i].name);
-    printf(",\"held\":%s,\"detail\":", g->verdicts[i].held ? "true" : "false");
-    cli_json_string(stdout, g->verdicts[i].detail);
+    cli_json_string(stdout, g->m.verdicts[i].name);
+    printf(",\"held\":%s,\"detail\":", g->m.verdicts[i].held ? "true" : "false");
+    cli_json_string(stdout, g->m.verdicts[i].detail);
     printf("}");
   }
   printf("]}\n");

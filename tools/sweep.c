@@ -286,8 +286,8 @@ static int64_t recovery(const rm_group *g, const failed_nodes *f, rs_time_t at, 
   rs_time_t last = at, until = dur > RS_TIME_MAX - at ? RS_TIME_MAX : at + dur;
   if (until >= end) return -1;
   for (int k = 0; k < 2; k++) {
-    const rm_link_outage *v = k ? g->svc_outages : g->link_outages;
-    int64_t n = k ? g->n_svc_outages : g->n_link_outages;
+    const rm_link_outage *v = k ? g->m.svc_outages : g->m.link_outages;
+    int64_t n = k ? g->m.n_svc_outages : g->m.n_link_outages;
     for (int64_t i = 0; i < n; i++) {
       if (v[i].start < at || v[i].start > until || !caused_by(g, &v[i], f)) continue;
       if (v[i].end < 0) return -1;
@@ -349,7 +349,7 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
     for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
       for (int64_t i = 0; i < rm_group_count(&g, r); i++) {
         const rm_node *n = rm_group_node(&g, r, i);
-        int64_t peak = n->peak_agents, limit = n->limit;
+        int64_t peak = n->m.peak_agents, limit = n->limit;
         char name[300];
         snprintf(name, sizeof name, "%s", n->name);
         if (r == RM_ESSENTIALS) {
@@ -370,12 +370,12 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
           it->worst_limit = limit;
         }
       }
-    for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) it->over_nodes += rm_group_over_count(&g, r);
+    for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) it->over_nodes += rm_measure_over_count(&g, r);
     it->capacity_held = it->over_nodes == 0;
-    it->generated = g.generated;
-    it->dropped = rm_group_dropped(&g);
-    it->latency_max_us = g.latency.total ? g.latency.max : 0;
-    it->latency_p99_us = g.latency.total ? rs_hist_quantile(&g.latency, 0.99) : 0;
+    it->generated = g.m.generated;
+    it->dropped = rm_measure_dropped(&g);
+    it->latency_max_us = g.m.latency.total ? g.m.latency.max : 0;
+    it->latency_p99_us = g.m.latency.total ? rs_hist_quantile(&g.m.latency, 0.99) : 0;
     for (int i = 0; i < g.n_servers; i++)
       for (int r = 0; r < RM_RESOURCES; r++)
         if (g.servers[i].peak[r] > it->peak[g.servers[i].role][r]) it->peak[g.servers[i].role][r] = g.servers[i].peak[r];
@@ -386,9 +386,9 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
     const char *why = NULL;
     char b[640];
     if (sc.n_expect) {
-      for (int i = 0; i < g.n_verdicts && !why; i++)
-        if (!g.verdicts[i].held) {
-          snprintf(b, sizeof b, "%.100s: %.500s", g.verdicts[i].name, g.verdicts[i].detail);
+      for (int i = 0; i < g.m.n_verdicts && !why; i++)
+        if (!g.m.verdicts[i].held) {
+          snprintf(b, sizeof b, "%.100s: %.500s", g.m.verdicts[i].name, g.m.verdicts[i].detail);
           why = b;
         }
     } else if (!it->capacity_held) {
