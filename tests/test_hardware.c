@@ -211,3 +211,32 @@ Test(hardware, grooming_keeps_the_database_under_its_limit) {
   world_free(on);
   world_free(off);
 }
+
+/* utilization_below by phase: two management servers of 1000 agents, their
+ * processors at 1000 x 0.0012 / 4 = 30 %; one down for an hour puts 2000
+ * on the other: 60 %, and more while it takes in the backlog its new
+ * gateways queued during their 2-minute failover. A 40 % limit holds
+ * before and after, fails during; no server is ever over 100 %, since a
+ * station serves at most its speed. */
+Test(hardware, utilization_below_by_phase) {
+  world *w = world_new("name: p\nduration: 4h\nseed: 4\nmanagement_servers: {count: 2}\ngateways: {count: 4}\n"
+                       "customers:\n  - {count: 20, servers: 5, clients: 95}\n"
+                       "faults:\n  - {id: down, crash: ms-1, at: 1h, for: 1h}\n"
+                       "expect:\n"
+                       "  - {utilization_below: {cpu: 40%, role: management_server}, before: down}\n"
+                       "  - {utilization_below: {cpu: 40%, role: management_server}, during: down}\n"
+                       "  - {utilization_below: {cpu: 40%, role: management_server}, after: down}\n"
+                       "  - {utilization_below: {cpu: 100%, role: management_server}}\n");
+  world_run(w, w->sc.duration);
+  int failed = rm_group_judge(&w->g, w->sc.duration);
+  const rm_verdict *v = w->g.m.verdicts;
+  cr_assert_eq(failed, 1, "%s | %s | %s | %s", v[0].detail, v[1].detail, v[2].detail, v[3].detail);
+  cr_assert(v[0].held, "%s", v[0].detail);
+  cr_assert(strstr(v[0].detail, "cpu 30.0 % (limit 40 %)"), "%s", v[0].detail);
+  cr_assert_not(v[1].held, "%s", v[1].detail);
+  cr_assert(strstr(v[1].detail, "highest against its limit: ms-2 cpu "), "%s", v[1].detail);
+  cr_assert(strstr(v[1].detail, "58 of 61 samples over a limit"), "all but the crash's first minutes: %s", v[1].detail);
+  cr_assert(v[2].held, "%s", v[2].detail);
+  cr_assert(v[3].held, "%s", v[3].detail);
+  world_free(w);
+}
