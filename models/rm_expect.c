@@ -336,7 +336,9 @@ void rm_expect_sample(rm_group *g, rs_time_t now) {
     rs_time_t a, b;
     if (x->kind != RM_EX_UTILIZATION_BELOW && x->kind != RM_EX_DATABASE_BELOW) continue;
     if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > sc->duration) continue;
-    if (!window(g, x, sc->duration, &a, &b) || now < a || now > b) continue;
+    /* A sample at now measures (now - sample_every, now]: it counts in a
+     * window it overlaps, past the window's start. */
+    if (!window(g, x, sc->duration, &a, &b) || now <= a || now - sc->sample_every >= b) continue;
     w->samples++;
     bool over = false;
     if (x->kind == RM_EX_DATABASE_BELOW) {
@@ -354,7 +356,7 @@ void rm_expect_sample(rm_group *g, rs_time_t now) {
           if (x->util[r] <= 0) continue;
           double ratio = s->util[r] / x->util[r];
           if (ratio >= 1) over = true;
-          if (ratio > w->worst) {
+          if (ratio > w->worst || !w->server) {
             w->worst = ratio;
             w->server = s;
             w->resource = r;
@@ -390,7 +392,7 @@ static void judge_utilization(rm_group *g, const rm_expect_spec *x, const rm_exp
     int worst = 0;
     for (int d = 1; d < RM_DISK_GROUPS; d++)
       if (s->peak_disk[d] > s->peak_disk[worst]) worst = d;
-    say(v, " (its busiest disks: %s)", rm_disk_group_name((rm_disk_group)worst));
+    say(v, " (its busiest disks over the run: %s)", rm_disk_group_name((rm_disk_group)worst));
   }
 }
 
@@ -412,6 +414,7 @@ static void judge_database(const rm_expect_spec *x, const rm_expect_watch *w, rm
 }
 
 int rm_group_judge(rm_group *g, rs_time_t end) {
+  static const rm_expect_watch none; /* when memory ran out for the watches: nothing seen (g->nomem says so) */
   const rm_scenario *sc = g->sc;
   int failed = 0;
   rm_measure_age_queued(g, end);
@@ -447,8 +450,8 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
       case RM_EX_FAILOVER_WITHIN: judge_failover(g, x, v, a, b, end); break;
       case RM_EX_ALERT_WITHIN: judge_alert_within(g, x, v, a, b, end); break;
       case RM_EX_BACKLOG_DRAINED: judge_backlog(g, x, v, end); break;
-      case RM_EX_UTILIZATION_BELOW: judge_utilization(g, x, &g->m.watches[i], v); break;
-      case RM_EX_DATABASE_BELOW: judge_database(x, &g->m.watches[i], v); break;
+      case RM_EX_UTILIZATION_BELOW: judge_utilization(g, x, g->m.watches ? &g->m.watches[i] : &none, v); break;
+      case RM_EX_DATABASE_BELOW: judge_database(x, g->m.watches ? &g->m.watches[i] : &none, v); break;
       default: judge_alert_set(g, x, v, a, b);
       }
     }

@@ -123,6 +123,8 @@ static void clusters_load(rm_group *g, rm_node *n) {
       if (!serving) rm_server_return_all(s);
       rm_server_set_agents(s, serving ? (double)g->n_agents : 0);
     }
+    /* Transfers into the cluster share its active node's interface. */
+    if (cl->member[cl->active].srv) cl->node.capacity = cl->member[cl->active].srv->model->network;
   }
 }
 

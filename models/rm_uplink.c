@@ -147,7 +147,12 @@ static void done_cb(rs_sim *sim, rs_event *ev) {
   rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, done);
   rm_server *s = server_of(u, u->targets[u->cur]);
   (void)sim;
-  if (s && s->has_station && rm_server_submit(s, &u->job, u->inflight_bytes) == 0) return;
+  if (s && s->has_station) {
+    rm_server_submit(s, &u->job, u->inflight_bytes);
+    /* In the station (even when re-timing it failed: the run then stops
+     * with the error), it ends when served; else it is taken in now. */
+    if (rs_station_job_busy(&u->job)) return;
+  }
   finish(u);
 }
 

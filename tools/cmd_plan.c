@@ -504,9 +504,10 @@ static void print_hardware(FILE *f, const rm_plan *pl, const rm_hw_spec *hw, rm_
       rm_hw_costs c;
       rm_hw_demand dm;
       rm_hw_costs_of(rows[k].role, hw->profile, &c);
-      rm_hw_demand_of(&c, m, rows[k].load, rows[k].load * B, &dm);
+      double bytes = rows[k].role == RM_HW_RMS ? 0 : rows[k].load * B; /* the RMS takes in no data */
+      rm_hw_demand_of(&c, m, rows[k].load, bytes, &dm);
       rm_hw_utilization(m, &dm, &u[RM_RES_CPU], &u[RM_RES_DISK], NULL);
-      u[RM_RES_NETWORK] = rows[k].load * B / m->network;
+      u[RM_RES_NETWORK] = bytes / m->network;
       u[RM_RES_MEMORY] = (double)(c.memory_base + (int64_t)(c.memory_agent * rows[k].load)) / (double)m->memory;
     }
     char label[48];
@@ -755,6 +756,7 @@ int cmd_plan(int argc, char **argv) {
   print_plan(stdout, &pl, &pi, (rm_survive)survive);
   rm_hw_spec hw;
   if (rm_hw_default(&hw)) {
+    rm_hw_free(&hw);
     rm_plan_free(&pl);
     free_in(&in);
     return cli_usage_error("out of memory");

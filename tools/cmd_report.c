@@ -335,7 +335,12 @@ static void write_utilization(FILE *out, rr_file *f) {
     th[r] = figure(f, key);
   }
   fputs("<h2>Peak utilization by role</h2>\n<table id=\"utilization\">\n<tr><th>role</th>", out);
-  for (int r = 0; r < 4; r++) fprintf(out, "<th>%s (threshold %.0f %%)</th>", res[r], th[r] * 100);
+  /* An unjudged run (interrupted) has no figures: no thresholds to show. */
+  for (int r = 0; r < 4; r++)
+    if (th[r] > 0)
+      fprintf(out, "<th>%s (threshold %.0f %%)</th>", res[r], th[r] * 100);
+    else
+      fprintf(out, "<th>%s</th>", res[r]);
   fputs("</tr>\n", out);
   sqlite3_stmt *st = dbr_prepare(&f->in, "samples",
                                  "SELECT n.role, m.name, n.name, max(s.value) FROM samples s JOIN nodes n ON n.id = "

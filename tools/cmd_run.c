@@ -216,8 +216,8 @@ static void print_taken_in(const rm_group *g, rs_time_t end) {
         count++;
       }
       char b[32];
-      if (roles[k] == RM_HW_SQL)
-        printf(" %.2f s, %s", wait / (double)waits, rm_size_format((int64_t)(held / count), b, sizeof b));
+      if (roles[k] == RM_HW_SQL) /* the store: its nodes in turn, so their sum */
+        printf(" %.2f s, %s", wait / (double)waits, rm_size_format((int64_t)held, b, sizeof b));
       else
         printf("%s %lld agents (%d): %.2f s, %s", j ? ";" : "", (long long)sizes[j], count, wait / (double)waits,
                rm_size_format((int64_t)(held / count), b, sizeof b));

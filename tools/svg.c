@@ -73,7 +73,7 @@ static scale scale_for(double top, svg_unit u) {
 }
 
 static void tick_label(char *buf, size_t n, double v, const scale *sc) {
-  double x = v / sc->div;
+  double x = round(v / sc->div * 1e6) / 1e6; /* 0.6 / 0.01 is 59.99999999999999 */
   if (sc->name[0])
     snprintf(buf, n, "%.*f %s", fabs(x) < 10 && x != floor(x) ? 2 : x != floor(x) ? 1 : 0, x, sc->name);
   else
