@@ -79,6 +79,16 @@ static int resolve(rm_timeline *tl, rm_group *g, rm_fault_kind kind, const char 
   }
   if ((sel = strncmp(t, "customer:", 9) == 0 ? t + 9 : strncmp(t, "agents:", 7) == 0 ? t + 7 : NULL))
     return add_customer(tl, g, sel, t[0] == 'c' && kind != RM_FAULT_STOP_HEALTH, true);
+  int64_t h = g->sc->n_hosts ? rm_index_get(&g->sc->host_index, t) : -1;
+  if (h >= 0) { /* a host: every virtual server on it */
+    const rm_host_spec *hs = &g->sc->hosts[h];
+    int rc = 0;
+    for (int i = 0; i < hs->n_runs && !rc; i++) {
+      rm_node *vm = rm_group_find(g, hs->runs[i]);
+      rc = vm ? add_target(tl, vm) : -1;
+    }
+    return rc;
+  }
   rm_node *n = rm_group_find(g, t);
   return n ? add_target(tl, n) : -1;
 }
@@ -467,8 +477,43 @@ static void release_all(rm_group *g, rm_node *n) {
     if (had[w]) settle_holds(g, n, w);
 }
 
+/* A host goes down (or comes back): say what it takes down with it, and
+ * which customers lose both their gateways with it. */
+static void tell_host(rm_group *g, const rm_step *s) {
+  if (s->fault < 0 || !g->sc->n_hosts || (s->action != RM_ACT_NODE_DOWN && s->action != RM_ACT_NODE_UP)) return;
+  const char *t = g->sc->faults[s->fault].target;
+  int64_t h = t ? rm_index_get(&g->sc->host_index, t) : -1;
+  if (h < 0) return;
+  const rm_host_spec *hs = &g->sc->hosts[h];
+  bool down = s->action == RM_ACT_NODE_DOWN;
+  char vms[400] = "", lost[400] = "";
+  size_t u = 0, v = 0;
+  for (int i = 0; i < hs->n_runs && u < sizeof vms; i++)
+    u += (size_t)snprintf(vms + u, sizeof vms - u, "%s%s", i == 0 ? "" : i == hs->n_runs - 1 ? " and " : ", ",
+                          hs->runs[i]);
+  /* Customers whose primary and backup gateway are both on the host. */
+  int stranded = 0;
+  for (int e = 0; down && e < g->n_ess; e++) {
+    const rm_essentials *es = &g->ess[e];
+    if (!es->targets[0] || !es->targets[1]) continue;
+    if (rm_scenario_host_of(g->sc, es->targets[0]->name) != hs || rm_scenario_host_of(g->sc, es->targets[1]->name) != hs)
+      continue;
+    if (stranded++ < 4 && v < sizeof lost)
+      v += (size_t)snprintf(lost + v, sizeof lost - v, "%s%s", stranded > 1 ? ", " : "", es->node.name);
+  }
+  if (!down)
+    rm_group_event(g, NULL, "host_up", "%s is back: %s with it", hs->name, vms);
+  else if (stranded)
+    rm_group_event(g, NULL, "host_down",
+                   "%s goes down: %s with it; %s%s ha%s no gateway (primary and backup both on %s)", hs->name, vms,
+                   lost, stranded > 4 ? ", ..." : "", stranded > 1 ? "ve" : "s", hs->name);
+  else
+    rm_group_event(g, NULL, "host_down", "%s goes down: %s with it", hs->name, vms);
+}
+
 static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
   char d[32];
+  tell_host(g, s);
   for (int k = 0; k < s->n; k++) {
     rm_node *n = tl->targets[s->first + k];
     switch (s->action) {

@@ -43,6 +43,8 @@ static const struct {
       [RM_DISK_DW_DATA] = D15(8, 10),
       [RM_DISK_DW_LOG] = D15(4, 10)}},
     {"web-standard", 2, 4 * GB, {[RM_DISK_SYSTEM] = D10(2, 1)}},
+    /* assumed: a virtualization host, two 8-core processors */
+    {"host-standard", 16, 64 * GB, {[RM_DISK_SYSTEM] = D10(8, 10)}},
     /* assumed: a SAN-backed node for about 100 000 agents */
     {"sql-large",
      32,

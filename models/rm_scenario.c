@@ -23,7 +23,7 @@
 static const char *const top_keys[] = {
     "name", "duration", "seed", "sample_every", "management_servers", "gateways", "customers", "limits",
     "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
-    "faults", "random_failures", "start", "expect", "hardware", NULL};
+    "faults", "random_failures", "start", "expect", "hardware", "hosts", NULL};
 static const char *const cust_keys[] = {"count", "name", "servers", "clients", "essentials", "primary", "backup", NULL};
 static const char *const link_keys[] = {"site", "gateway", "sql", NULL};
 
@@ -589,6 +589,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   }
   if ((v = rm_yaml_get(y, root, "hardware")) && rm_hw_read(y, v, &sc->hw, rm__scenario_server_hw_role, sc))
     return -1;
+  if ((v = rm_yaml_get(y, root, "hosts")) && rm__scenario_read_hosts(y, sc, v)) return -1;
   rm_index fault_ids;
   rm_index_init(&fault_ids);
   rc = read_faults_and_more(y, sc, root, &fault_ids);
@@ -727,6 +728,13 @@ void rm_scenario_free(rm_scenario *sc) {
     free_names(sc->specs[i].backup_each, sc->specs[i].count * sc->specs[i].essentials);
   }
   free(sc->specs);
+  for (int i = 0; sc->hosts && i < sc->n_hosts; i++) {
+    free(sc->hosts[i].name);
+    free_names(sc->hosts[i].runs, sc->hosts[i].n_runs);
+  }
+  free(sc->hosts);
+  rm_index_free(&sc->host_index);
+  rm_index_free(&sc->vm_index);
   rm_index_free(&sc->ms_index);
   rm_index_free(&sc->gw_index);
   rm_index_free(&sc->spec_index);

@@ -205,6 +205,15 @@ typedef struct {
   char **failover;        /* NULL: the gateways' */
 } rm_gw_place;
 
+/* A physical host and the virtual servers it runs (`hosts:`,
+ * docs/hardware.md). A server on no host is physical. */
+typedef struct {
+  char *name;
+  int model;              /* its hardware model (index in hw.models) */
+  char **runs;            /* the servers it runs, by name */
+  int n_runs;
+} rm_host_spec;
+
 typedef struct {
   char *file;             /* path as given */
   char *text;             /* the whole file */
@@ -234,6 +243,10 @@ typedef struct {
   int n_expect;
   rm_expect_spec *expect;
   rm_hw_spec hw;          /* the servers' hardware (docs/hardware.md) */
+  rm_host_spec *hosts;    /* physical hosts, when some servers are virtual */
+  int n_hosts;
+  rm_index host_index;    /* host name -> index in hosts */
+  rm_index vm_index;      /* a virtual server's name -> its host's index */
   /* Lookups by name, built as the names are read (keys point into the
    * arrays above). */
   rm_index ms_index;      /* management server name -> index in ms_names */
@@ -280,6 +293,9 @@ double rm_scenario_random_failures(const rm_scenario *sc, rs_time_t duration);
  * failovers and alerts; beyond this, a scenario is an event storm (an MTBF
  * far below the run's sample interval) and the loader refuses it. */
 #define RM_MAX_RANDOM_FAILURES 10000000
+
+/* The host running server `name`, or NULL when it is physical. */
+const rm_host_spec *rm_scenario_host_of(const rm_scenario *sc, const char *name);
 
 /* Total customers, Essentials servers and agents described. */
 int64_t rm_scenario_customers(const rm_scenario *sc);

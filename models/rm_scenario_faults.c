@@ -260,6 +260,12 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
     if (links) return "a link fault takes link:NODE, links:ROLE, role:ROLE or a sender's name";
     return rm__scenario_customer_exists(sc, c) ? NULL : "no customer has that name";
   }
+  if (sc->n_hosts && rm_index_get(&sc->host_index, t) >= 0) {
+    if (links) return "a link fault takes a sender or a link, not a host";
+    if (agents_only) return "stop_health takes agents, not a host";
+    if (kind == RM_FAULT_SLOW_SQL) return "slow_sql takes the SQL store, not a host";
+    return NULL;
+  }
   if (!node_exists(sc, t) && rm__scenario_customer_exists(sc, t)) return several_ess;
   if (!node_exists(sc, t))
     return "no node has that name (a management server, gateway, customer, agent such as cust-1/srv-1, rms, rms-1, "

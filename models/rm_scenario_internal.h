@@ -50,6 +50,10 @@ int rm__scenario_server_hw_role(const void *ctx, const char *name, const char **
  * put in ids (an id given twice is refused). Returns 0, or -1 with the error
  * in y; what was read so far is counted in sc->n_faults for
  * rm_scenario_free. */
+/* The `hosts:` section (rm_hosts_read.c): after the servers and the
+ * hardware catalogue are read. 0, or -1 with the error in y. */
+int rm__scenario_read_hosts(rm_yaml *y, rm_scenario *sc, yaml_node_t *list);
+
 int rm__scenario_read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list, rm_index *ids);
 
 /* Read `random_failures:` (map) into sc->random, and refuse an event storm

@@ -14,6 +14,8 @@ static const struct {
   bool agents;              /* say the agents concerned */
   bool figures;             /* say bytes queued and lost so far */
 } told[] = {
+    {"host_down", "hosts go down", false, true},
+    {"host_up", "hosts are back", false, true},
     {"crash", "nodes go down", false, true},
     {"restart", "nodes are back", false, true},
     {"link_down", "links are down", false, true},

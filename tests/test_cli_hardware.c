@@ -121,3 +121,24 @@ Test(cli_hardware, plan_says_what_to_buy) {
   cr_assert(strstr(r->out, "  dw_data     592 I/Os a second, 70 % reads            8           6          12           9"),
             "%s", r->out);
 }
+
+/* The guide's customers on virtual gateways, two to a host: swept host by
+ * host, the careless design (each customer's backup on its primary's
+ * host) strands the host's 8 customers for the hour; the careful one
+ * (backups on the other hosts) holds every case. */
+Test(cli_hardware, sweep_each_host_finds_the_careless_design) {
+  char careless[512], careful[512];
+  fixture(careless, sizeof careless, "ROMSIM_SCENARIOS", "guide-virtual-careless.yaml");
+  fixture(careful, sizeof careful, "ROMSIM_SCENARIOS", "guide-virtual-careful.yaml");
+  result *r = run((const char *[]){"sweep", careless, "--fail", "each:host", "--duration", "3h", "--at", "1h", "--for", "1h", "-o",
+                                   path_in("a.db"), NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  cr_assert(strstr(r->out, "6 cases"), "%s", r->out);
+  cr_assert(strstr(r->out, "crash host-1                 held                       0 B"), "%s", r->out);
+  cr_assert(strstr(r->out, "1h30s          FAIL: failover_within 3m"), "%s", r->out);
+  cr_assert(strstr(r->out, "1 of 6 cases held"), "only the baseline: %s", r->out);
+  r = run((const char *[]){"sweep", careful, "--fail", "each:host", "--duration", "3h", "--at", "1h", "--for", "1h", "-o", path_in("b.db"), NULL});
+  cr_assert_eq(r->status, 0, "%s", r->out);
+  cr_assert(strstr(r->out, "6 of 6 cases held"), "%s", r->out);
+  cr_assert(strstr(r->out, "crash host-1                 held                       0 B"), "%s", r->out);
+}

@@ -18,7 +18,8 @@ static const char *sweep_usage =
     "\n"
     "  --fail each:ROLES  roles to fail, comma-separated: gateway, management_server\n"
     "                     (ms), rms_node, sql_node, essentials (a customer's server),\n"
-    "                     site (a customer's internet link); default gateway,ms\n"
+    "                     site (a customer's internet link), host (every virtual\n"
+    "                     server on it at once); default gateway,ms\n"
     "  --pairs            also every pair of those failures at once\n"
     "  --at T             when each failure begins (default 1h; a quarter of runs\n"
     "                     shorter than 4h)\n"
@@ -80,7 +81,7 @@ static int parse_roles(const char *s, unsigned *roles) {
     int r = sw_role_parse(s, n);
     if (r < 0)
       return cli_usage_error("sweep: --fail: unknown role '%.*s' (roles: gateway, management_server, rms_node, "
-                             "sql_node, essentials, site)",
+                             "sql_node, essentials, site, host)",
                              (int)n, s);
     *roles |= 1u << r;
     s += n;

@@ -27,7 +27,7 @@
 #include "version.h"
 
 static const char *const role_names[SW_ROLES] = {"gateway", "management_server", "rms_node", "sql_node", "essentials",
-                                                 "site"};
+                                                 "site", "host"};
 
 const char *sw_role_name(sw_role r) { return r >= 0 && r < SW_ROLES ? role_names[r] : "?"; }
 
@@ -41,7 +41,7 @@ int sw_role_parse(const char *s, size_t len) {
                {"sql_node", SW_SQL_NODE},     {"sql_nodes", SW_SQL_NODE},     {"sql", SW_SQL_NODE},
                {"essentials", SW_ESSENTIALS}, {"essentials_server", SW_ESSENTIALS},
                {"site", SW_SITE},             {"sites", SW_SITE},             {"site_link", SW_SITE},
-               {"site_links", SW_SITE}};
+               {"site_links", SW_SITE},       {"host", SW_HOST},              {"hosts", SW_HOST}};
   for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
     if (strlen(alias[i].name) == len && strncmp(alias[i].name, s, len) == 0) return (int)alias[i].role;
   return -1;
@@ -64,7 +64,7 @@ typedef struct {
 /* Every single failure of the roles asked, in role order, then node order. */
 static int list_failures(const rm_scenario *sc, unsigned roles, failure **out, int *n_out) {
   int64_t n_cust = rm_scenario_customers(sc), n_ess = rm_scenario_essentials(sc);
-  size_t cap = (size_t)sc->n_gw + (size_t)sc->n_ms + 4 + (size_t)n_cust + (size_t)n_ess;
+  size_t cap = (size_t)sc->n_gw + (size_t)sc->n_ms + 4 + (size_t)n_cust + (size_t)n_ess + (size_t)sc->n_hosts;
   failure *f = calloc(cap ? cap : 1, sizeof *f);
   if (!f) return -1;
   int n = 0;
@@ -103,6 +103,12 @@ static int list_failures(const rm_scenario *sc, unsigned roles, failure **out, i
             else
               snprintf(f[n].target, sizeof f[n].target, "%s-%d.%d", cs->prefix, c + 1, j + 1);
           }
+      }
+      break;
+    case SW_HOST: /* each host: every virtual server on it at once */
+      for (int i = 0; i < sc->n_hosts; i++, n++) {
+        snprintf(f[n].kind, sizeof f[n].kind, "crash");
+        snprintf(f[n].target, sizeof f[n].target, "%s", sc->hosts[i].name);
       }
       break;
     default:
@@ -232,6 +238,8 @@ typedef struct {
   const rm_node *node[2];
   const char *customer[2];
   bool crash[2];
+  const rm_node **vms[2];   /* a host's virtual servers (crashed with it), or NULL */
+  int n_vms[2];
   int n;
 } failed_nodes;
 
@@ -239,12 +247,23 @@ static failed_nodes find_failed(rm_group *g, const sw_case *c) {
   failed_nodes f = {.n = c->n_faults};
   for (int k = 0; k < c->n_faults; k++) {
     f.crash[k] = strcmp(c->kind[k], "crash") == 0;
-    if (f.crash[k])
+    int64_t h = f.crash[k] && g->sc->n_hosts ? rm_index_get(&g->sc->host_index, c->target[k]) : -1;
+    if (h >= 0) { /* a host: its virtual servers each count as crashed */
+      const rm_host_spec *hs = &g->sc->hosts[h];
+      f.vms[k] = calloc((size_t)(hs->n_runs ? hs->n_runs : 1), sizeof *f.vms[k]);
+      for (int i = 0; f.vms[k] && i < hs->n_runs; i++)
+        if ((f.vms[k][f.n_vms[k]] = rm_group_find(g, hs->runs[i]))) f.n_vms[k]++;
+    } else if (f.crash[k]) {
       f.node[k] = rm_group_find(g, c->target[k]);
-    else
+    } else {
       f.customer[k] = c->target[k];
+    }
   }
   return f;
+}
+
+static void free_failed(failed_nodes *f) {
+  for (int k = 0; k < 2; k++) free(f->vms[k]);
 }
 
 /* The cluster a node is a member of, or NULL. */
@@ -260,8 +279,17 @@ static const rm_node *cluster_of(const rm_group *g, const rm_node *n) {
  * (a crashed Essentials server, a site cut off), a connection lost to a
  * crashed node, or, for a cluster node, its cluster's outage or a
  * connection lost to the cluster. */
+/* Whether o is caused by the crash of node n. */
+static bool caused_by_crash(const rm_group *g, const rm_link_outage *o, const rm_node *n) {
+  if (o->owner == n || o->lost == n) return true;
+  const rm_node *cl = cluster_of(g, n);
+  return cl && (o->owner == cl || o->lost == cl);
+}
+
 static bool caused_by(const rm_group *g, const rm_link_outage *o, const failed_nodes *f) {
   for (int k = 0; k < f->n; k++) {
+    for (int i = 0; i < f->n_vms[k]; i++)
+      if (caused_by_crash(g, o, f->vms[k][i])) return true;
     const rm_node *n = f->node[k];
     if (f->customer[k] && o->owner->role == RM_ESSENTIALS &&
         rm_essentials_of((const rm_essentials *)(const void *)o->owner, f->customer[k]))
@@ -381,6 +409,7 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
         if (g.servers[i].peak[r] > it->peak[g.servers[i].role][r]) it->peak[g.servers[i].role][r] = g.servers[i].peak[r];
     failed_nodes fn = find_failed(&g, c);
     it->recover_us = recovery(&g, &fn, x->o->at, x->o->dur, sc.duration);
+    free_failed(&fn);
     /* The verdict: the scenario's expectations, or capacity and data when
      * it states none; and every path back by the end. */
     const char *why = NULL;

@@ -25,7 +25,7 @@
 #define SW_MAX_CASES 10000000
 
 /* Roles a sweep can fail, one node at a time. */
-typedef enum { SW_GATEWAY, SW_MS, SW_RMS_NODE, SW_SQL_NODE, SW_ESSENTIALS, SW_SITE, SW_ROLES } sw_role;
+typedef enum { SW_GATEWAY, SW_MS, SW_RMS_NODE, SW_SQL_NODE, SW_ESSENTIALS, SW_SITE, SW_HOST, SW_ROLES } sw_role;
 
 /* Role names as written in --fail each:ROLE (and aliases), -1 unknown. */
 int sw_role_parse(const char *s, size_t len);

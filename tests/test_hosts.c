@@ -1,0 +1,105 @@
+/* Hosts: servers virtual on physical hosts, read and checked, and a host's
+ * failure taking every one of them down at once. */
+#include "model_util.h"
+
+/* Four customers of 100 on four gateways; each customer's primary and
+ * backup are named. */
+#define DESIGN(hosts, faults)                                                                                      \
+  "name: h\nduration: 4h\nseed: 1\nmanagement_servers: {count: 2}\ngateways: {count: 4}\n"                        \
+  "customers:\n  - {count: 4, servers: 10, clients: 90, primary: [gw-1, gw-2, gw-3, gw-4], "                      \
+  "backup: [gw-2, gw-1, gw-4, gw-3]}\n" hosts faults
+
+static char err[1024];
+
+static void fails(const char *text, const char *where, const char *what) {
+  rm_scenario sc;
+  err[0] = '\0';
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", text, strlen(text), err, sizeof err), -1, "accepted: %s", text);
+  cr_assert(strncmp(err, where, strlen(where)) == 0, "want '%s...', got '%s'", where, err);
+  cr_assert(strstr(err, what), "want '%s' in '%s'", what, err);
+}
+
+Test(hosts, read_and_checked) {
+  rm_scenario sc;
+  const char *ok = DESIGN("hosts:\n  - {name: h1, runs: [gw-1, gw-3]}\n  - {name: h2, model: host-standard, runs: [gw-2, sql-1]}\n", "");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  cr_assert_eq(sc.n_hosts, 2);
+  cr_assert_str_eq(rm_scenario_host_of(&sc, "gw-3")->name, "h1");
+  cr_assert_str_eq(rm_scenario_host_of(&sc, "sql-1")->name, "h2");
+  cr_assert_null(rm_scenario_host_of(&sc, "gw-4"), "a server on no host is physical");
+  cr_assert_str_eq(sc.hw.models[sc.hosts[0].model].name, "host-standard");
+  rm_scenario_free(&sc);
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [gw-1]}\n  - {name: h1, runs: [gw-2]}\n", ""), "t.yaml:10:12:",
+        "host 'h1' is given twice");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [gw-1]}\n  - {name: h2, runs: [gw-2, gw-1]}\n", ""), "t.yaml:10:29:",
+        "'gw-1' is already on host h1");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [gw-9]}\n", ""), "t.yaml:9:23:", "no server of the scenario");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [cust-1/srv-1]}\n", ""), "t.yaml:9:23:", "an agent has no hardware");
+  fails(DESIGN("hosts:\n  - {name: gw-1, runs: [gw-2]}\n", ""), "t.yaml:9:12:", "also the name of a server");
+  fails(DESIGN("hosts:\n  - {name: h1, model: huge, runs: [gw-2]}\n", ""), "t.yaml:9:23:", "no hardware model");
+  fails(DESIGN("hosts:\n  - {name: h1}\n", ""), "t.yaml:9:5:", "needs runs");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [gw-1]}\n", "faults:\n  - {cut: h1, at: 1h}\n"), "t.yaml:11:11:",
+        "a link fault takes a sender or a link, not a host");
+}
+
+/* Careless: each customer's primary and backup on one host. Losing host-1
+ * takes gw-1 and gw-2 down together: cust-1 and cust-2 have no gateway for
+ * the hour, their server agents alert, their sites queue; cust-3 and cust-4
+ * carry on. Careful: primary and backup on different hosts; the same
+ * failure moves everyone to a backup in 2 minutes and nobody alerts. */
+Test(hosts, a_host_takes_its_servers_down_together) {
+  world *careless = world_new(DESIGN("hosts:\n  - {name: host-1, runs: [gw-1, gw-2]}\n  - {name: host-2, runs: [gw-3, gw-4]}\n",
+                                     "faults:\n  - {crash: host-1, at: 1h, for: 1h}\n"));
+  world *careful = world_new(DESIGN("hosts:\n  - {name: host-1, runs: [gw-1, gw-3]}\n  - {name: host-2, runs: [gw-2, gw-4]}\n",
+                                    "faults:\n  - {crash: host-1, at: 1h, for: 1h}\n"));
+  world_run(careless, 90 * RS_MIN);
+  world_run(careful, 90 * RS_MIN);
+  cr_assert_eq(world_node(careless, "gw-1")->state, RM_DOWN);
+  cr_assert_eq(world_node(careless, "gw-2")->state, RM_DOWN);
+  cr_assert_eq(world_node(careless, "gw-3")->state, RM_UP);
+  cr_assert_eq(world_node(careful, "gw-3")->state, RM_DOWN);
+  /* cust-1 and cust-2 have no parent; their 20 servers alerted. */
+  cr_assert_null(world_node(careless, "cust-1")->parent);
+  cr_assert_null(world_node(careless, "cust-2")->parent);
+  cr_assert_not_null(world_node(careless, "cust-3")->parent);
+  cr_assert_eq(careless->g.watch.alerts, 20);
+  cr_assert_gt(world_node(careless, "cust-1")->spool.bytes, 0, "its site queues");
+  for (int c = 1; c <= 4; c++) {
+    char name[16];
+    snprintf(name, sizeof name, "cust-%d", c);
+    cr_assert_not_null(world_node(careful, name)->parent, "%s failed over", name);
+  }
+  cr_assert_eq(careful->g.watch.alerts, 0);
+  /* The story says what the host took with it, and who is stranded. */
+  bool told = false;
+  for (int64_t i = 0; i < careless->g.story.n; i++)
+    if (strcmp(careless->g.story.lines[i].kind, "host_down") == 0)
+      told = strstr(careless->g.story.lines[i].first,
+                    "host-1 goes down: gw-1 and gw-2 with it; cust-1, cust-2 have no gateway (primary and backup both "
+                    "on host-1)") != NULL;
+  cr_assert(told);
+  for (int64_t i = 0; i < careful->g.story.n; i++)
+    if (strcmp(careful->g.story.lines[i].kind, "host_down") == 0)
+      cr_assert_str_eq(careful->g.story.lines[i].first, "host-1 goes down: gw-1 and gw-3 with it");
+  world_run(careless, careless->sc.duration);
+  world_run(careful, careful->sc.duration);
+  cr_assert_eq(world_node(careless, "gw-1")->state, RM_UP, "back with its host");
+  assert_conserved(careless);
+  world_free(careless);
+  world_free(careful);
+}
+
+/* A clustered RMS with both nodes on one host is not fault tolerant: the
+ * host's crash takes the RMS down, and no heartbeat alert is raised while
+ * it is down, even for a server that is down meanwhile. */
+Test(hosts, a_cluster_on_one_host_is_not_fault_tolerant) {
+  world *w = world_new(DESIGN("hosts:\n  - {name: vm-host, runs: [rms-1, rms-2]}\n",
+                              "faults:\n  - {crash: vm-host, at: 1h, for: 1h}\n  - {crash: cust-3/srv-1, at: 70m, "
+                              "for: 30m}\n"));
+  world_run(w, 90 * RS_MIN);
+  cr_assert_eq(w->g.rms.node.state, RM_DOWN);
+  cr_assert_eq(w->g.watch.alerts, 0, "no watcher runs");
+  world_run(w, w->sc.duration);
+  cr_assert_eq(w->g.rms.node.state, RM_UP);
+  world_free(w);
+}
