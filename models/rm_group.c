@@ -552,6 +552,19 @@ static int build_servers(rm_group *g) {
   /* Transfers into a cluster go through its name, at its active node's interface. */
   g->sql.node.capacity = g->sql.member[0].srv->model->network;
   for (int i = 0; i < g->n_ess; i++) rm_server_set_agents(g->ess[i].node.srv, (double)g->ess[i].node.agents);
+  /* Hosts: each with the servers it runs. */
+  if (g->sc->n_hosts && !(g->hosts = calloc((size_t)g->sc->n_hosts, sizeof *g->hosts))) return -1;
+  for (int h = 0; h < g->sc->n_hosts; h++) {
+    rm_host *ho = &g->hosts[h];
+    ho->spec = &g->sc->hosts[h];
+    ho->model = &g->sc->hw.models[ho->spec->model];
+    g->n_hosts = h + 1;
+    if (!(ho->vms = calloc((size_t)(ho->spec->n_runs ? ho->spec->n_runs : 1), sizeof *ho->vms))) return -1;
+    for (int i = 0; i < ho->spec->n_runs; i++) {
+      rm_node *vm = rm_group_find(g, ho->spec->runs[i]);
+      if (vm && vm->srv) ho->vms[ho->n_vms++] = vm->srv;
+    }
+  }
   if (rm_dbsize_init(&g->opsdb, p->opsdb_share, p->opsdb_base, p->opsdb_retention, p->grooming, g->sc->duration) ||
       rm_dbsize_init(&g->dw, p->dw_share, p->dw_base, p->dw_retention, p->grooming, g->sc->duration))
     return -1;
@@ -698,7 +711,33 @@ int64_t rm_group_count(const rm_group *g, rm_role r) {
   }
 }
 
+void rm_group_share_hosts(rm_group *g, rs_time_t now) {
+  for (int h = 0; h < g->n_hosts; h++) {
+    rm_host *ho = &g->hosts[h];
+    double asked = 0, have = ho->model->processors;
+    for (int i = 0; i < ho->n_vms; i++) {
+      const rm_server *s = ho->vms[i];
+      if (s->node->state != RM_UP) continue;
+      asked += s->wanted < s->model->processors ? s->wanted : s->model->processors;
+    }
+    ho->asked = asked;
+    if (asked / have > ho->peak_asked) ho->peak_asked = asked / have, ho->peak_at = now;
+    double share = asked > have ? have / asked : 1;
+    for (int i = 0; i < ho->n_vms; i++) rm_server_set_cpu_share(ho->vms[i], share);
+    bool busy = asked > have;
+    if (busy != ho->busy)
+      rm_group_event(g, NULL, busy ? "host_busy" : "host_calm",
+                     busy ? "%s's processors are asked for %.0f %% of what they have (%.1f of %d): its servers get "
+                            "%.0f %% of theirs"
+                          : "%s's processors are no longer asked for more than they have",
+                     ho->spec->name, 100 * asked / have, asked, ho->model->processors, 100 * share);
+    ho->busy = busy;
+  }
+}
+
 void rm_group_free(rm_group *g) {
+  for (int h = 0; g->hosts && h < g->n_hosts; h++) free(g->hosts[h].vms);
+  free(g->hosts);
   for (int i = 0; g->servers && i < g->n_servers; i++) rm_server_free(&g->servers[i]);
   free(g->servers);
   rm_dbsize_free(&g->opsdb);

@@ -34,6 +34,19 @@
 #include "rs_rng.h"
 #include "rs_sim.h"
 
+/* A physical host at work: the virtual servers it runs share its
+ * processors (rm_group_share_hosts). */
+typedef struct {
+  const rm_host_spec *spec;
+  const rm_hw_model *model;
+  rm_server **vms;
+  int n_vms;
+  double asked;             /* processors its servers asked for at the last sample */
+  double peak_asked;        /* the most, as a share of its processors */
+  rs_time_t peak_at;
+  bool busy;                /* asked for more than it has, at the last sample */
+} rm_host;
+
 /* An Essentials server: one per customer, or several (`essentials: N`). */
 typedef struct {
   rm_node node;
@@ -70,6 +83,8 @@ struct rm_group {
   rm_node web;              /* used when the scenario asks for it */
   rm_server *servers;       /* every server's hardware at work (rm_server) */
   int n_servers;
+  rm_host *hosts;           /* the scenario's hosts, with their virtual servers */
+  int n_hosts;
   rm_dbsize opsdb, dw;      /* the SQL store's databases' sizes */
   rs_event groom;           /* their grooming, daily at midnight */
   rm_index names;           /* every node but the agents, by name: its role and
@@ -110,6 +125,13 @@ void rm_group_free(rm_group *g);
  * servers, agents), and how many the role has. */
 rm_node *rm_group_node(const rm_group *g, rm_role r, int64_t i);
 int64_t rm_group_count(const rm_group *g, rm_role r);
+
+/* At a sample, after every server was measured: share each host's
+ * processors among its virtual servers. When they asked for more than the
+ * host has (each at most its own processors), every one of them gets the
+ * same share, processors / asked, until the next sample; else all of
+ * theirs. Told in the story when it begins and ends. */
+void rm_group_share_hosts(rm_group *g, rs_time_t now);
 
 /* At a sample (now), after every server was measured: note what the
  * utilization_below and database_below expectations look at. */

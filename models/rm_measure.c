@@ -373,6 +373,7 @@ static void sample_servers(rm_group *g, rs_time_t now) {
       sample(g, n, M_GROUP_LOAD + d, s->iops[d]);
     }
   }
+  rm_group_share_hosts(g, now);
   sample(g, NULL, M_OPSDB_SIZE, rm_dbsize_bytes(&g->opsdb, now));
   sample(g, NULL, M_DW_SIZE, rm_dbsize_bytes(&g->dw, now));
   rm_expect_sample(g, now);

@@ -9,10 +9,22 @@
 #include "rm_units.h"
 
 /* The station's speed from the background of s->agents. */
+/* Its costs on the processors its host leaves it: a share of them makes
+ * every processor-second cost 1 / share. */
+static rm_hw_costs effective(const rm_server *s) {
+  rm_hw_costs c = s->costs;
+  if (s->cpu_share < 1) {
+    c.cpu_agent /= s->cpu_share;
+    c.cpu_byte /= s->cpu_share;
+  }
+  return c;
+}
+
 static void retime(rm_server *s) {
   rm_hw_demand bg;
-  rm_hw_demand_of(&s->costs, s->model, s->agents, 0, &bg);
-  double rate = rm_hw_byte_rate(&s->costs, s->model, &bg, &s->bottleneck, &s->bottleneck_group);
+  rm_hw_costs c = effective(s);
+  rm_hw_demand_of(&c, s->model, s->agents, 0, &bg);
+  double rate = rm_hw_byte_rate(&c, s->model, &bg, &s->bottleneck, &s->bottleneck_group);
   if (rate > 1e15) rate = 1e15; /* nothing costs per byte: as good as instant */
   s->rate = rate * s->factor;
   if (s->has_station) rs_station_set_speed(&s->st, s->rate);
@@ -39,6 +51,7 @@ int rm_server_init(rm_server *s, rm_group *g, rm_node *n, rm_hw_role r) {
   s->model = rm_hw_of(&g->sc->hw, r, n->name);
   rm_hw_costs_of(r, g->sc->hw.profile, &s->costs);
   s->factor = 1;
+  s->cpu_share = 1;
   s->has_station = r == RM_HW_MS || r == RM_HW_GATEWAY || r == RM_HW_SQL;
   if (s->has_station && rs_station_init(&s->st, g->sim, RS_STATION_PS, 1, served, s)) return -1;
   if (s->has_station) rs_station_stats_get(&s->st, &s->st_at_sample);
@@ -72,8 +85,15 @@ void rm_server_set_factor(rm_server *s, double factor) {
   retime(s);
 }
 
+void rm_server_set_cpu_share(rm_server *s, double share) {
+  if (share == s->cpu_share) return;
+  s->cpu_share = share;
+  retime(s);
+}
+
 int rm_server_submit(rm_server *s, rs_station_job *job, int64_t bytes) {
   if (!s->has_station) return -1;
+  s->offered += bytes;
   return rs_station_submit(&s->st, job, (double)bytes) == 0 ? 0 : -1;
 }
 
@@ -95,7 +115,14 @@ int rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
   }
   double bytes = span > 0 ? (double)(taken - s->taken_at_sample) / span : 0;
   rm_hw_demand d;
-  rm_hw_demand_of(&s->costs, s->model, s->agents, bytes, &d);
+  rm_hw_costs eff = effective(s);
+  rm_hw_demand_of(&eff, s->model, s->agents, bytes, &d);
+  /* What its work asked of its processors: its agents', and the batches
+   * that arrived (an Essentials server: what it took in), at full speed. */
+  int64_t offered = s->has_station ? s->offered : taken;
+  double asked = span > 0 ? (double)(offered - s->offered_at_sample) / span : 0;
+  s->wanted = s->costs.cpu_agent * s->agents + s->costs.cpu_byte * asked;
+  s->offered_at_sample = offered;
   rm_hw_utilization(s->model, &d, &s->util[RM_RES_CPU], &s->util[RM_RES_DISK], s->disk_util);
   for (int g = 0; g < RM_DISK_GROUPS; g++) s->iops[g] = d.reads[g] + d.writes[g];
   double in = span > 0 ? (double)(n->m.bytes_in - s->in_at_sample) / span : 0;

@@ -41,6 +41,11 @@ typedef struct rm_server {
   rs_station st;
   double agents;            /* agents its background counts now */
   double factor;            /* share of its speed faults leave it (slow_sql), 1 */
+  double cpu_share;         /* share of its processors its host gives it, 1 (rm_group_share_hosts) */
+  int64_t offered;          /* bytes sent to it (batches arrived at its station), all run */
+  int64_t offered_at_sample;
+  double wanted;            /* processors its work asked for since the last sample (its agents'
+                               and the batches that arrived), whatever it got */
   double rate;              /* bytes a second it takes in now (the station's speed) */
   rm_resource bottleneck;   /* of the rate */
   rm_disk_group bottleneck_group;
@@ -78,6 +83,11 @@ void rm_server_free(rm_server *s);
  * station's speed follows. */
 void rm_server_set_agents(rm_server *s, double agents);
 void rm_server_set_factor(rm_server *s, double factor);
+
+/* A virtual server's share of its processors (0 < share <= 1) while its
+ * host's processors are asked for more than they have: its processors
+ * count as that share of them. */
+void rm_server_set_cpu_share(rm_server *s, double share);
 
 /* A transfer of `bytes` arrived: job (its sender's rm_uplink's, data the
  * uplink) goes into the station, and rm_uplink_taken_in is called when it

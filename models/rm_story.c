@@ -16,6 +16,8 @@ static const struct {
 } told[] = {
     {"host_down", "hosts go down", false, true},
     {"host_up", "hosts are back", false, true},
+    {"host_busy", "hosts are asked for more processors than they have", false, true},
+    {"host_calm", "hosts are no longer overcommitted", false, false},
     {"crash", "nodes go down", false, true},
     {"restart", "nodes are back", false, true},
     {"link_down", "links are down", false, true},

@@ -103,3 +103,48 @@ Test(hosts, a_cluster_on_one_host_is_not_fault_tolerant) {
   cr_assert_eq(w->g.rms.node.state, RM_UP);
   world_free(w);
 }
+
+/* Five gateways of 500 agents each ask for 500 x 0.0012 = 0.6 processors
+ * apiece (docs/hardware.md): 3.0 in all. Physical, each has its 2. On one
+ * host of 2 processors, they ask for 150 % of it: each gets 2 / 3 of its
+ * processors, a processor-second costs 1.5 times as much, and a gateway
+ * takes in at most (2 - 0.24 x 1.5) / (7.234e-6 x 1.5) = 151 KB/s instead
+ * of its disks' 178 KB/s: its batches take 178 / 151 = 1.18 times as long,
+ * and its processors show 0.6 x 1.5 / 2 = 45 % busy instead of 30 %. */
+#define FIVE(extra)                                                                                                \
+  "name: o\nduration: 2h\nseed: 5\nmanagement_servers: {count: 2}\ngateways: {count: 5}\n"                        \
+  "customers:\n  - {count: 25, servers: 5, clients: 95}\n" extra
+
+Test(hosts, overcommitted_host_slows_its_servers) {
+  world *phys = world_new(FIVE(""));
+  world *virt = world_new(FIVE("hardware:\n  models: [{name: small-host, like: host-standard, processors: 2}]\n"
+                               "hosts:\n  - {name: h, model: small-host, runs: [gw-1, gw-2, gw-3, gw-4, gw-5]}\n"));
+  world_run(phys, phys->sc.duration);
+  world_run(virt, virt->sc.duration);
+  double wp = 0, wv = 0;
+  int64_t np = 0, nv = 0;
+  for (int i = 1; i <= 5; i++) {
+    char name[8];
+    snprintf(name, sizeof name, "gw-%d", i);
+    rm_server *p = world_node(phys, name)->srv, *v = world_node(virt, name)->srv;
+    cr_assert_eq(world_node(phys, name)->agents, 500);
+    cr_assert_float_eq(v->cpu_share, 2.0 / 3, 0.01, "%s gets %.3f", name, v->cpu_share);
+    cr_assert_float_eq(p->util[RM_RES_CPU], 0.30, 0.01, "%s physical: %.3f", name, p->util[RM_RES_CPU]);
+    cr_assert_float_eq(v->util[RM_RES_CPU], 0.45, 0.015, "%s virtual: %.3f", name, v->util[RM_RES_CPU]);
+    cr_assert_float_eq(v->rate, (2 - 0.24 * 1.5) / (0.6 * 0.0012 / (8600000.0 / 86400) * 1.5), 500, "%.0f", v->rate);
+    wp += p->wait_total, np += p->waits;
+    wv += v->wait_total, nv += v->waits;
+  }
+  double ratio = (wv / (double)nv) / (wp / (double)np);
+  cr_assert(ratio > 1.12 && ratio < 1.25, "batches take %.3f times as long", ratio);
+  cr_assert(virt->g.hosts[0].busy);
+  cr_assert_float_eq(virt->g.hosts[0].peak_asked, 1.5, 0.02);
+  bool told = false;
+  for (int64_t i = 0; i < virt->g.story.n; i++)
+    if (strcmp(virt->g.story.lines[i].kind, "host_busy") == 0)
+      told = strstr(virt->g.story.lines[i].first, "h's processors are asked for ") != NULL;
+  cr_assert(told);
+  assert_conserved(virt);
+  world_free(phys);
+  world_free(virt);
+}
