@@ -80,3 +80,52 @@ const rm_host_spec *rm_scenario_host_of(const rm_scenario *sc, const char *name)
   int64_t i = rm_index_get(&sc->vm_index, name);
   return i >= 0 ? &sc->hosts[i] : NULL;
 }
+
+/* A cluster's two nodes on one host: say it (rm_scenario.h). */
+static void cluster_pair(const rm_scenario *sc, const char *a, const char *b, const char *service,
+                         rm_host_warning say, void *ctx, int *n) {
+  const rm_host_spec *ha = rm_scenario_host_of(sc, a), *hb = rm_scenario_host_of(sc, b);
+  if (!ha || ha != hb) return;
+  char line[600];
+  snprintf(line, sizeof line, "%s and %s, the %s cluster's nodes, are both on %s: losing it takes the %s down", a, b,
+           service, ha->name, service);
+  if ((*n)++ < RM_HOST_WARNINGS_SHOWN) say(ctx, line);
+}
+
+int rm_scenario_host_warnings(const rm_scenario *sc, rm_host_warning say, void *ctx) {
+  int n = 0;
+  if (!sc->n_hosts) return 0;
+  cluster_pair(sc, "rms-1", "rms-2", "RMS", say, ctx, &n);
+  cluster_pair(sc, "sql-1", "sql-2", "SQL", say, ctx, &n);
+  for (int l = 0; l < sc->n_specs; l++) {
+    const rm_customer_spec *cs = &sc->specs[l];
+    for (int i = 0; i < cs->count * cs->essentials; i++) {
+      const char *p = rm_customer_primary(cs, i), *b = rm_customer_backup(cs, i);
+      if (!p || !b) continue;
+      const rm_host_spec *hp = rm_scenario_host_of(sc, p);
+      if (!hp || hp != rm_scenario_host_of(sc, b)) continue;
+      char who[300], line[700];
+      if (cs->essentials == 1)
+        snprintf(who, sizeof who, "%s-%d", cs->prefix, i + 1);
+      else
+        snprintf(who, sizeof who, "%s-%d.%d", cs->prefix, i / cs->essentials + 1, i % cs->essentials + 1);
+      snprintf(line, sizeof line, "%s's primary %s and backup %s are both on %s: losing it leaves %s no gateway", who,
+               p, b, hp->name, who);
+      if (n++ < RM_HOST_WARNINGS_SHOWN) say(ctx, line);
+    }
+  }
+  for (int g = 0; g < sc->n_gw; g++) {
+    const char *to = sc->gw_place && sc->gw_place[g].report_to ? sc->gw_place[g].report_to : sc->gw_report_to;
+    int nf = sc->gw_place && sc->gw_place[g].failover ? sc->gw_place[g].n_failover : sc->n_gw_failover;
+    char **fl = sc->gw_place && sc->gw_place[g].failover ? sc->gw_place[g].failover : sc->gw_failover;
+    for (int k = 0; to && k < nf; k++) {
+      const rm_host_spec *h = rm_scenario_host_of(sc, to);
+      if (!h || h != rm_scenario_host_of(sc, fl[k])) continue;
+      char line[700];
+      snprintf(line, sizeof line, "%s reports to %s and fails over to %s, both on %s: losing it leaves %s no "
+                                  "management server", sc->gw_names[g], to, fl[k], h->name, sc->gw_names[g]);
+      if (n++ < RM_HOST_WARNINGS_SHOWN) say(ctx, line);
+    }
+  }
+  return n;
+}

@@ -294,6 +294,15 @@ double rm_scenario_random_failures(const rm_scenario *sc, rs_time_t duration);
  * far below the run's sample interval) and the loader refuses it. */
 #define RM_MAX_RANDOM_FAILURES 10000000
 
+/* Pairs the scenario places on one host although losing it loses both:
+ * a cluster's two nodes, a customer's named primary and backup gateway, a
+ * gateway's management server and a failover server it names. Each is
+ * accepted (it is the mistake a run is there to show) and said, one line
+ * each, to say (the first RM_HOST_WARNINGS_SHOWN); returns how many. */
+typedef void (*rm_host_warning)(void *ctx, const char *line);
+#define RM_HOST_WARNINGS_SHOWN 20
+int rm_scenario_host_warnings(const rm_scenario *sc, rm_host_warning say, void *ctx);
+
 /* The host running server `name`, or NULL when it is physical. */
 const rm_host_spec *rm_scenario_host_of(const rm_scenario *sc, const char *name);
 

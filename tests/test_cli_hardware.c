@@ -142,3 +142,33 @@ Test(cli_hardware, sweep_each_host_finds_the_careless_design) {
   cr_assert(strstr(r->out, "6 of 6 cases held"), "%s", r->out);
   cr_assert(strstr(r->out, "crash host-1                 held                       0 B"), "%s", r->out);
 }
+
+/* validate accepts a design that puts pairs on one host (the mistake a
+ * run is there to show) and warns of each: a cluster's nodes, a
+ * customer's primary and backup, a gateway's management server and its
+ * failover; the careful design gets none. */
+Test(cli_hardware, validate_warns_of_pairs_on_one_host) {
+  char careless[512], careful[512];
+  fixture(careless, sizeof careless, "ROMSIM_SCENARIOS", "guide-virtual-careless.yaml");
+  fixture(careful, sizeof careful, "ROMSIM_SCENARIOS", "guide-virtual-careful.yaml");
+  result *r = run((const char *[]){"validate", careless, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "warning: cust-1's primary gw-1 and backup gw-2 are both on host-1: losing it leaves cust-1 "
+                           "no gateway"),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "warning: and 20 more pairs on one host"), "40 pairs, 20 shown: %s", r->out);
+  r = run((const char *[]){"validate", careful, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert_null(strstr(r->out, "warning"), "%s", r->out);
+  char *path = path_in("c.yaml");
+  spit(path, "name: c\nduration: 1h\nmanagement_servers: {count: 2}\n"
+             "gateways: {names: [{name: gw-1, report_to: ms-1, failover: [ms-2]}]}\n"
+             "customers:\n  - {count: 1, servers: 1, clients: 1}\n"
+             "hosts:\n  - {name: h1, runs: [ms-1, ms-2, sql-1, sql-2]}\n");
+  r = run((const char *[]){"validate", path, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "warning: sql-1 and sql-2, the SQL cluster's nodes, are both on h1: losing it takes the SQL "
+                           "down"),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "warning: gw-1 reports to ms-1 and fails over to ms-2, both on h1"), "%s", r->out);
+}

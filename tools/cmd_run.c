@@ -262,6 +262,9 @@ static void print_utilization(const rm_group *g, rs_time_t end) {
   }
 }
 
+/* A validate warning, after the file's name. */
+static void warn_line(void *ctx, const char *line) { printf("%s: warning: %s\n", (const char *)ctx, line); }
+
 static void print_text(run_ctx *c) {
   const rm_group *g = &c->group;
   char a[32], b[32];
@@ -610,6 +613,9 @@ int cmd_validate(int argc, char **argv) {
          scenario, sc.name, rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc), ess,
          (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms, sc.n_faults, sc.n_expect,
          rm_size_format(need, m, sizeof m));
+  int warned = rm_scenario_host_warnings(&sc, warn_line, (void *)scenario);
+  if (warned > RM_HOST_WARNINGS_SHOWN)
+    printf("%s: warning: and %d more pairs on one host\n", scenario, warned - RM_HOST_WARNINGS_SHOWN);
   rm_scenario_free(&sc);
   return 0;
 }
