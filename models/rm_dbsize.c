@@ -36,8 +36,10 @@ void rm_dbsize_groom(rm_dbsize *db, rs_time_t now) {
   }
 }
 
+double rm_dbsize_size(const rm_dbsize *db) { return (double)db->base + db->share * (double)db->kept; }
+
 double rm_dbsize_bytes(rm_dbsize *db, rs_time_t t) {
-  double size = (double)db->base + db->share * (double)db->kept;
+  double size = rm_dbsize_size(db);
   if (size > db->peak) db->peak = size, db->peak_at = t;
   return size;
 }

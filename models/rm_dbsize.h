@@ -43,7 +43,10 @@ void rm_dbsize_add(rm_dbsize *db, rs_time_t t, int64_t bytes);
  * (nothing when grooming is off). */
 void rm_dbsize_groom(rm_dbsize *db, rs_time_t now);
 
-/* The database's size now, bytes (noted as the peak at t when larger). */
+/* The database's size now, bytes. */
+double rm_dbsize_size(const rm_dbsize *db);
+
+/* The same, noted as the peak at t when larger. */
 double rm_dbsize_bytes(rm_dbsize *db, rs_time_t t);
 
 #endif

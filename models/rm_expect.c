@@ -344,7 +344,7 @@ void rm_expect_sample(rm_group *g, rs_time_t now) {
     if (x->kind == RM_EX_DATABASE_BELOW) {
       const rm_dbsize *db[2] = {&g->opsdb, &g->dw};
       for (int d = 0; d < 2; d++) {
-        double size = (double)db[d]->base + db[d]->share * (double)db[d]->kept;
+        double size = rm_dbsize_size(db[d]);
         if (size > w->db_peak[d]) w->db_peak[d] = size, w->db_at[d] = now;
         if (x->db_bytes[d] > 0 && size >= (double)x->db_bytes[d]) over = true;
       }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rm_heap.h"
 #include "rm_units.h"
 
 const char *rm_role_name(rm_role r) {
@@ -336,22 +337,6 @@ static int gw_index(const rm_group *g, const char *name) { return role_index(g, 
 
 static int ms_index(const rm_group *g, const char *name) { return role_index(g, name, RM_MS); }
 
-/* A heap of indexes by key, the least on top (ties: the lower index). */
-static bool heap_before(const int64_t *key, int a, int b) { return key[a] < key[b] || (key[a] == key[b] && a < b); }
-
-static void heap_sift_down(const int64_t *key, int *h, int n, int i) {
-  for (;;) {
-    int l = 2 * i + 1, r = l + 1, m = i;
-    if (l < n && heap_before(key, h[l], h[m])) m = l;
-    if (r < n && heap_before(key, h[r], h[m])) m = r;
-    if (m == i) return;
-    int t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
-}
-
 /*
  * Place Essentials servers on gateways. Each is whole: it reports to one
  * gateway (a customer with several has each placed on its own). Named
@@ -367,7 +352,7 @@ static int place_primaries(rm_group *g, int64_t *load) {
   for (int pass = 0; pass < 2; pass++) {
     if (pass == 1) {
       for (int k = 0; k < g->n_gw; k++) heap[k] = k;
-      for (int k = g->n_gw / 2 - 1; k >= 0; k--) heap_sift_down(load, heap, g->n_gw, k);
+      for (int k = g->n_gw / 2 - 1; k >= 0; k--) rm_heap_sift_down(load, heap, g->n_gw, k);
     }
     for (int i = 0; i < g->n_ess; i++) {
       rm_essentials *e = &g->ess[i];
@@ -377,7 +362,7 @@ static int place_primaries(rm_group *g, int64_t *load) {
       int p = named ? gw_index(g, want) : heap[0];
       load[p] += e->node.agents;
       e->targets[0] = &g->gw[p].node;
-      if (!named) heap_sift_down(load, heap, g->n_gw, 0);
+      if (!named) rm_heap_sift_down(load, heap, g->n_gw, 0);
     }
   }
   free(heap);
@@ -477,14 +462,14 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
   int rc = sort_by_load(gw_load, order, g->n_gw);
   /* The server carrying least, from a heap: loads only grow. */
   for (int m = 0; m < g->n_ms; m++) heap[m] = m;
-  for (int m = g->n_ms / 2 - 1; m >= 0; m--) heap_sift_down(ms_load, heap, g->n_ms, m);
+  for (int m = g->n_ms / 2 - 1; m >= 0; m--) rm_heap_sift_down(ms_load, heap, g->n_ms, m);
   for (int k = 0; k < g->n_gw && rc == 0; k++) {
     int i = order[k];
     int m = home[i];
     if (m < 0) {
       m = heap[0];
       ms_load[m] += gw_load[i];
-      heap_sift_down(ms_load, heap, g->n_ms, 0);
+      rm_heap_sift_down(ms_load, heap, g->n_ms, 0);
     }
     rm_forwarder *gw = &g->gw[i];
     gw->targets = calloc((size_t)g->n_ms, sizeof *gw->targets);

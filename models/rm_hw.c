@@ -72,18 +72,6 @@ const char *rm_io_profile_name(rm_io_profile p) { return p < RM_IO_PROFILES ? pr
 const char *rm_resource_name(rm_resource r) { return r < RM_RESOURCES ? resource_names[r] : "?"; }
 const char *rm_disk_group_name(rm_disk_group g) { return g < RM_DISK_GROUPS ? group_names[g] : "?"; }
 
-int rm_hw_role_of(rm_role r) {
-  switch (r) {
-  case RM_MS: return RM_HW_MS;
-  case RM_GATEWAY: return RM_HW_GATEWAY;
-  case RM_ESSENTIALS: return RM_HW_ESSENTIALS;
-  case RM_RMS_NODE: return RM_HW_RMS;
-  case RM_SQL_NODE: return RM_HW_SQL;
-  case RM_WEB: return RM_HW_WEB;
-  default: return -1;
-  }
-}
-
 int rm_hw_default(rm_hw_spec *hw) {
   memset(hw, 0, sizeof *hw);
   rm_index_init(&hw->model_index);

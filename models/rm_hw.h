@@ -98,9 +98,6 @@ void rm_hw_free(rm_hw_spec *hw);
 /* The model server name of role r runs on. */
 const rm_hw_model *rm_hw_of(const rm_hw_spec *hw, rm_hw_role r, const char *server);
 
-/* The hardware role of a node role (-1 for agents and whole clusters). */
-int rm_hw_role_of(rm_role r);
-
 /* The role's name in `hardware:` (management_server, gateway, ...). */
 const char *rm_hw_role_name(rm_hw_role r);
 const char *rm_io_profile_name(rm_io_profile p);

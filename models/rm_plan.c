@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rm_heap.h"
 #include "rm_scenario.h"
 
 static const char *const survive_names[RM_SURVIVE_KINDS] = {"none", "gateway", "management_server", "either"};
@@ -164,22 +165,6 @@ static void design_free(rm_plan_design *d) {
   memset(d, 0, sizeof *d);
 }
 
-/* A heap of indexes by key (ties: the lower index), the least on top. */
-static bool before(const int64_t *key, int a, int b) { return key[a] < key[b] || (key[a] == key[b] && a < b); }
-
-static void sift_down(const int64_t *key, int *h, int n, int i) {
-  for (;;) {
-    int l = 2 * i + 1, r = l + 1, m = i;
-    if (l < n && before(key, h[l], h[m])) m = l;
-    if (r < n && before(key, h[r], h[m])) m = r;
-    if (m == i) return;
-    int t = h[i];
-    h[i] = h[m];
-    h[m] = t;
-    i = m;
-  }
-}
-
 /* The number of values <= v in a[0..n), ascending. */
 static int count_le(const int64_t *a, int n, int64_t v) {
   int lo = 0, hi = n;
@@ -240,13 +225,13 @@ static void pack_balanced(work *w, rm_plan_design *d) {
     d->gw_load[k] += w->pl->size[c];
   }
   for (int g = 0; g < d->n_gw; g++) w->heap[g] = g;
-  for (int g = d->n_gw / 2 - 1; g >= 0; g--) sift_down(d->gw_load, w->heap, d->n_gw, g);
+  for (int g = d->n_gw / 2 - 1; g >= 0; g--) rm_heap_sift_down(d->gw_load, w->heap, d->n_gw, g);
   for (; k < d->n_ess; k++) {
     int c = w->order[k];
     int g = w->heap[0];
     d->primary[c] = g;
     d->gw_load[g] += w->pl->size[c];
-    sift_down(d->gw_load, w->heap, d->n_gw, 0);
+    rm_heap_sift_down(d->gw_load, w->heap, d->n_gw, 0);
   }
 }
 
@@ -416,7 +401,7 @@ static bool place_gateways(work *w, rm_plan_design *d, bool tight, const int *go
       m = k;
     } else {
       if (k == d->n_ms)
-        for (int x = d->n_ms / 2 - 1; x >= 0; x--) sift_down(d->ms_load, w->heap, d->n_ms, x);
+        for (int x = d->n_ms / 2 - 1; x >= 0; x--) rm_heap_sift_down(d->ms_load, w->heap, d->n_ms, x);
       m = w->heap[0];
       /* The least loaded cannot take it: none can, and within() will say
        * so; a quick try need not place the rest. */
@@ -427,7 +412,7 @@ static bool place_gateways(work *w, rm_plan_design *d, bool tight, const int *go
     }
     d->gw_ms[g] = m;
     d->ms_load[m] += d->gw_load[g];
-    if (!tight && d->gw_load[g] > 0 && k >= d->n_ms) sift_down(d->ms_load, w->heap, d->n_ms, 0);
+    if (!tight && d->gw_load[g] > 0 && k >= d->n_ms) rm_heap_sift_down(d->ms_load, w->heap, d->n_ms, 0);
   }
   return true;
 }
@@ -779,7 +764,7 @@ static int64_t fewest_for(work *w, int n_gw, bool tight) {
     for (int g = 0; g < n; g++) w->heap[g] = g;
     for (int k = 0; k < pl->n_ess; k++) {
       load[w->heap[0]] += pl->size[w->order[k]];
-      sift_down(load, w->heap, n, 0);
+      rm_heap_sift_down(load, w->heap, n, 0);
     }
   }
   /* Spares weigh nothing: left out. */

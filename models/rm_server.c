@@ -35,8 +35,6 @@ static void served(rs_station *st, rs_station_job *job, void *arg) {
   rm_server *s = arg;
   rm_uplink *u = job->data;
   double wait = (double)(rs_sim_now(st->sim) - job->arrived) / 1e6;
-  s->wait_sum += wait;
-  s->wait_n++;
   s->wait_total += wait;
   s->waits++;
   s->byte_seconds += wait * (double)u->inflight_bytes;
@@ -139,8 +137,6 @@ int rm_server_sample(rm_server *s, rs_time_t now, int64_t queued) {
   s->in_at_sample = n->m.bytes_in;
   s->out_at_sample = n->m.bytes_out;
   s->sampled_at = now;
-  s->wait_sum = 0;
-  s->wait_n = 0;
   bool was = s->saturated;
   if (s->has_station) {
     s->busy = span > 0 ? rs_station_utilization(&s->st_at_sample, &st) : 0;

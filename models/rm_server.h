@@ -54,8 +54,6 @@ typedef struct rm_server {
   int64_t taken_at_sample;  /* work its station had served (an Essentials server: bytes in) then */
   int64_t in_at_sample, out_at_sample;
   rs_time_t sampled_at;
-  double wait_sum;          /* seconds batches spent in the station, */
-  int64_t wait_n;           /* over this many batches */
   rs_station_stats st_at_sample; /* the station's measures then */
   double busy;              /* the station's share of the time serving, since the last sample */
   bool saturated;           /* at the last sample: its station served without a break (or, with

@@ -181,6 +181,15 @@ static const char *role_label(rm_role r) {
   }
 }
 
+/* The highest peak utilization of resource res over the servers of
+ * hardware role r. */
+static double role_peak(const rm_group *g, int r, int res) {
+  double peak = 0;
+  for (int i = 0; i < g->n_servers; i++)
+    if ((int)g->servers[i].role == r && g->servers[i].peak[res] > peak) peak = g->servers[i].peak[res];
+  return peak;
+}
+
 /* For the roles that take data in through a station: by the agents its
  * servers carried at their peak (up to 4 sizes), the mean time a batch
  * waited to be taken in and the data being taken in on average. */
@@ -239,9 +248,7 @@ static void print_utilization(const rm_group *g, rs_time_t end) {
     if (!hot) continue;
     printf("  %-18s %-12s", rm_hw_role_name((rm_hw_role)r), hot->node->name);
     for (int k = 0; k < RM_RESOURCES; k++) {
-      double peak = 0;
-      for (int i = 0; i < g->n_servers; i++)
-        if ((int)g->servers[i].role == r && g->servers[i].peak[k] > peak) peak = g->servers[i].peak[k];
+      double peak = role_peak(g, r, k);
       printf(" %6.1f %%%s", peak * 100, peak >= th[k] ? "!" : " ");
     }
     printf("\n");
@@ -390,10 +397,7 @@ static void print_json(run_ctx *c) {
     printf("%s\"%s\":{\"hottest\":", first ? "" : ",", rm_hw_role_name((rm_hw_role)r));
     cli_json_string(stdout, hot->node->name);
     for (int k = 0; k < RM_RESOURCES; k++) {
-      double peak = 0;
-      for (int i = 0; i < g->n_servers; i++)
-        if ((int)g->servers[i].role == r && g->servers[i].peak[k] > peak) peak = g->servers[i].peak[k];
-      printf(",\"%s\":%.4f", rm_resource_name((rm_resource)k), peak);
+      printf(",\"%s\":%.4f", rm_resource_name((rm_resource)k), role_peak(g, r, k));
     }
     printf("}");
     first = false;
