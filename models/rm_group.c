@@ -373,9 +373,10 @@ static int place_primaries(rm_group *g, int64_t *load) {
  * Choose each Essentials server's backup gateway, unless named: the one
  * that would carry the fewest agents if its primary failed (its own load
  * plus the Essentials servers of that same primary already backed up there), first
- * among gateways on the primary's management server, so that a gateway's
- * failure moves no agents between management servers. Ties: the next after
- * the primary.
+ * among gateways on another host than the primary's when it is virtual (so
+ * that losing the host leaves it a gateway), then among gateways on the
+ * primary's management server, so that a gateway's failure moves no agents
+ * between management servers. Ties: the next after the primary.
  */
 static int place_backups(rm_group *g, const int64_t *load) {
   int n = g->n_gw;
@@ -398,8 +399,10 @@ static int place_backups(rm_group *g, const int64_t *load) {
         b = gw_index(g, want);
       } else {
         const rm_node *pm = g->gw[p].targets[0];
+        const rm_host_spec *ph = rm_scenario_host_of(g->sc, g->gw[p].node.name);
         for (int k = 0; k < n; k++)
-          key[k] = (g->gw[k].targets[0] != pm ? (int64_t)1 << 40 : 0) + load[k] + moved[(size_t)p * n + k];
+          key[k] = (ph && rm_scenario_host_of(g->sc, g->gw[k].node.name) == ph ? (int64_t)1 << 41 : 0) +
+                   (g->gw[k].targets[0] != pm ? (int64_t)1 << 40 : 0) + load[k] + moved[(size_t)p * n + k];
         b = least(key, n, (p + 1) % n, p);
       }
       if (b < 0) continue; /* a single gateway: no backup */

@@ -210,8 +210,10 @@ typedef struct {
 typedef struct {
   char *name;
   int model;              /* its hardware model (index in hw.models) */
-  char **runs;            /* the servers it runs, by name */
+  char **runs;            /* the servers it runs, by name: as given, then those
+                             placed by role and count, then automatically */
   int n_runs;
+  int n_named;            /* runs[0..n_named) were named in the scenario */
 } rm_host_spec;
 
 typedef struct {
@@ -305,6 +307,10 @@ int rm_scenario_host_warnings(const rm_scenario *sc, rm_host_warning say, void *
 
 /* The host running server `name`, or NULL when it is physical. */
 const rm_host_spec *rm_scenario_host_of(const rm_scenario *sc, const char *name);
+
+/* What the servers on host h commit of it: virtual processors and memory
+ * (their hardware models'), into *processors and *memory. */
+void rm_scenario_host_committed(const rm_scenario *sc, const rm_host_spec *h, int64_t *processors, int64_t *memory);
 
 /* Total customers, Essentials servers and agents described. */
 int64_t rm_scenario_customers(const rm_scenario *sc);

@@ -46,14 +46,28 @@ bool rm__scenario_ess_exists(const rm_scenario *sc, const char *name);
  * read. */
 int rm__scenario_server_hw_role(const void *ctx, const char *name, const char **why);
 
-/* Read `faults:` (list) into sc->faults and sc->n_faults, each fault's id
- * put in ids (an id given twice is refused). Returns 0, or -1 with the error
- * in y; what was read so far is counted in sc->n_faults for
- * rm_scenario_free. */
 /* The `hosts:` section (rm_hosts_read.c): after the servers and the
  * hardware catalogue are read. 0, or -1 with the error in y. */
 int rm__scenario_read_hosts(rm_yaml *y, rm_scenario *sc, yaml_node_t *list);
 
+/* Put server name (a role's own, RM_HW_*) on host h: appended to its runs
+ * and indexed in sc->vm_index. 0, or -1 when memory ran out. */
+int rm__scenario_host_add(rm_scenario *sc, int h, const char *name);
+
+/* Place `servers` (n names, each of hardware role roles[i], none on a host
+ * yet) automatically on the hosts pool[0..n_pool), each of which takes
+ * the roles in the bit set takes[k] (1 << RM_HW_*): apart from every
+ * server each must not share a host with, spreading processors
+ * (rm_hosts_place.c, docs/hardware.md "Placement"). Returns 0, -1 when
+ * memory ran out, or -2 with what stops it in why (a server none of the
+ * pool can take). */
+int rm__scenario_place_auto(rm_scenario *sc, const char *const *servers, const int *roles, int n, const int *pool,
+                            const unsigned *takes, int n_pool, char *why, size_t whylen);
+
+/* Read `faults:` (list) into sc->faults and sc->n_faults, each fault's id
+ * put in ids (an id given twice is refused). Returns 0, or -1 with the error
+ * in y; what was read so far is counted in sc->n_faults for
+ * rm_scenario_free. */
 int rm__scenario_read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list, rm_index *ids);
 
 /* Read `random_failures:` (map) into sc->random, and refuse an event storm

@@ -172,3 +172,43 @@ Test(cli_hardware, validate_warns_of_pairs_on_one_host) {
             "%s", r->out);
   cr_assert(strstr(r->out, "warning: gw-1 reports to ms-1 and fails over to ms-2, both on h1"), "%s", r->out);
 }
+
+/* The careful design's customers with the hosts left to romsim: validate
+ * prints where each gateway went (after a '+': placed automatically), none
+ * shares a host with a gateway it backs up or is backed up by, and the
+ * sweep holds every host and gateway lost. The same gateways put on hosts
+ * by hand the careless way (gw-1 with gw-3, its customer cust-1's backup)
+ * strand cust-1 when the host goes. */
+Test(cli_hardware, auto_placement_holds_where_careless_hands_do_not) {
+  char autop[512];
+  fixture(autop, sizeof autop, "ROMSIM_SCENARIOS", "guide-virtual-auto.yaml");
+  result *r = run((const char *[]){"validate", autop, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "host host-1 (host-standard): 4 of 16 processors, 8.00 GB of 64.0 GB; + gw-1, gw-6\n"), "%s",
+            r->out);
+  cr_assert_null(strstr(r->out, "warning"), "%s", r->out);
+  r = run((const char *[]){"sweep", autop, "--fail", "each:host,gateway", "--duration", "3h", "--at", "1h", "--for", "1h",
+                           "-o", path_in("a.db"), NULL});
+  cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+  cr_assert(strstr(r->out, "16 of 16 cases held"), "%s", r->out);
+  /* By hand: host-1 runs gw-1 and gw-3. */
+  char *text = slurp_alloc(autop);
+  char *h = strstr(text, "hosts:\n");
+  cr_assert_not_null(h);
+  *h = '\0';
+  char *path = path_in("hand.yaml");
+  char *whole = malloc(strlen(text) + 300);
+  sprintf(whole, "%shosts:\n  - {name: host-1, runs: [gw-1, gw-3]}\n  - {name: host-2, runs: [gw-2, gw-4]}\n"
+                 "expect: [capacity_held, no_data_lost, {failover_within: 3m}]\n", text);
+  spit(path, whole);
+  r = run((const char *[]){"validate", path, NULL});
+  cr_assert(strstr(r->out, "warning: cust-1's primary gw-1 and backup gw-3 are both on host-1"), "%s", r->out);
+  r = run((const char *[]){"sweep", path, "--fail", "each:host", "--duration", "3h", "--at", "1h", "--for", "1h", "-o",
+                           path_in("b.db"), NULL});
+  cr_assert_eq(r->status, 1, "%s%s", r->out, r->err);
+  /* cust-1 is without a gateway until host-1 is back: recovered in 1h30s. */
+  cr_assert(strstr(r->out, "crash host-1 "), "%s", r->out);
+  cr_assert(strstr(strstr(r->out, "crash host-1 "), "1h30s          FAIL"), "%s", r->out);
+  free(whole);
+  free(text);
+}

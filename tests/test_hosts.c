@@ -148,3 +148,118 @@ Test(hosts, overcommitted_host_slows_its_servers) {
   world_free(phys);
   world_free(virt);
 }
+
+/* By role and count: after every named server, each `{ROLE: N}` takes the
+ * next N of the role not placed yet, host by host. */
+Test(hosts, placed_by_role_and_count) {
+  rm_scenario sc;
+  const char *ok = DESIGN("hosts:\n  - {name: h1, runs: [gw-2, {gateway: 1}]}\n  - {name: h2, runs: [{gateway: 1}, "
+                          "{rms: 1}, gw-1]}\n  - {name: k, count: 2, runs: [{sql: 1}]}\n", "");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  cr_assert_eq(sc.n_hosts, 4);
+  const char *want[][4] = {{"gw-2", "gw-3"}, {"gw-1", "gw-4", "rms-1"}, {"sql-1"}, {"sql-2"}};
+  const int n[] = {2, 3, 1, 1}, named[] = {1, 1, 0, 0};
+  for (int h = 0; h < 4; h++) {
+    cr_assert_eq(sc.hosts[h].n_runs, n[h], "%s", sc.hosts[h].name);
+    cr_assert_eq(sc.hosts[h].n_named, named[h], "%s", sc.hosts[h].name);
+    for (int i = 0; i < n[h]; i++) cr_assert_str_eq(sc.hosts[h].runs[i], want[h][i]);
+  }
+  cr_assert_str_eq(sc.hosts[2].name, "k-1");
+  cr_assert_str_eq(sc.hosts[3].name, "k-2");
+  cr_assert_null(rm_scenario_host_of(&sc, "rms-2"));
+  rm_scenario_free(&sc);
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [gw-1, {gateway: 4}]}\n", ""), "t.yaml:9:29:",
+        "host h1 runs 4 of role gateway, but only 3 were left to place");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [{essentials: 1}]}\n", ""), "t.yaml:9:24:", "a role is management_server");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [{gateway: 1, rms: 1}]}\n", ""), "t.yaml:9:23:", "one pair");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [{gateway: 0}]}\n", ""), "t.yaml:9:33:", "between 1 and");
+  fails(DESIGN("hosts:\n  - {name: h, count: 2, runs: [gw-1]}\n", ""), "t.yaml:9:32:", "a server named runs on one host");
+  fails(DESIGN("hosts:\n  - {name: h, count: 0, runs: auto}\n", ""), "t.yaml:9:22:", "count must be between 1");
+  fails(DESIGN("hosts:\n  - {name: h, runs: {auto: [gateway, essentials]}}\n", ""), "t.yaml:9:38:", "auto: a role is");
+  fails(DESIGN("hosts:\n  - {name: h, runs: {auto: gateway}}\n", ""), "t.yaml:9:28:", "auto takes a list of roles");
+}
+
+/* Whether two servers are on one host. */
+static bool together(const rm_scenario *sc, const char *a, const char *b) {
+  const rm_host_spec *ha = rm_scenario_host_of(sc, a);
+  return ha && ha == rm_scenario_host_of(sc, b);
+}
+
+/* Automatic placement, worked by hand (docs/hardware.md "Placement"): three
+ * hosts of 16 processors; to place: rms-1, rms-2, sql-1, sql-2, ms-1, ms-2
+ * (4 processors each), gw-1 .. gw-4 (2). Each is kept apart from one other:
+ * its cluster's other node, the other management server (the gateways fail
+ * over to every other one), its customers' other gateway. So the order is
+ * by processors, then the clusters, the management servers, the gateways:
+ *   rms-1 -> vh-1 (4/16); rms-2 -> vh-2 (not vh-1); sql-1 -> vh-3 (0);
+ *   sql-2 -> vh-1 (all at 4: the pool's order; not vh-3) 8;
+ *   ms-1 -> vh-2 (4, before vh-3's 4) 8; ms-2 -> vh-3 (4; not vh-2) 8;
+ *   gw-1 -> vh-1 (all at 8) 10; gw-2 -> vh-2 (8, not vh-1) 10;
+ *   gw-3 -> vh-3 (8) 10; gw-4 -> vh-1 (10, before vh-2; not vh-3) 12.
+ */
+Test(hosts, auto_placement_keeps_pairs_apart) {
+  rm_scenario sc;
+  const char *ok = DESIGN("hosts:\n  - {name: vh, count: 3, runs: auto}\n", "");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  const char *want[][5] = {{"rms-1", "sql-2", "gw-1", "gw-4"}, {"rms-2", "ms-1", "gw-2"}, {"sql-1", "ms-2", "gw-3"}};
+  const int n[] = {4, 3, 3};
+  for (int h = 0; h < 3; h++) {
+    cr_assert_eq(sc.hosts[h].n_runs, n[h], "%s runs %d", sc.hosts[h].name, sc.hosts[h].n_runs);
+    for (int i = 0; i < n[h]; i++) cr_assert_str_eq(sc.hosts[h].runs[i], want[h][i], "%s", sc.hosts[h].name);
+  }
+  cr_assert_not(together(&sc, "rms-1", "rms-2"));
+  cr_assert_not(together(&sc, "sql-1", "sql-2"));
+  cr_assert_not(together(&sc, "ms-1", "ms-2"));
+  cr_assert_not(together(&sc, "gw-1", "gw-2"));
+  cr_assert_not(together(&sc, "gw-3", "gw-4"));
+  int64_t proc, mem;
+  rm_scenario_host_committed(&sc, &sc.hosts[0], &proc, &mem);
+  cr_assert_eq(proc, 12);
+  cr_assert_eq(mem, (int64_t)(8 + 16 + 4 + 4) << 30);
+  rm_scenario_free(&sc);
+  /* Only the gateways automatic; the rest physical. */
+  ok = DESIGN("hosts:\n  - {name: vh, count: 2, runs: {auto: [gateways]}}\n", "");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  cr_assert_null(rm_scenario_host_of(&sc, "rms-1"));
+  cr_assert_eq(sc.hosts[0].n_runs + sc.hosts[1].n_runs, 4);
+  cr_assert_not(together(&sc, "gw-1", "gw-2"));
+  cr_assert_not(together(&sc, "gw-3", "gw-4"));
+  rm_scenario_free(&sc);
+  /* Too few hosts to keep a cluster's nodes apart: refused, with the pair. */
+  fails(DESIGN("hosts:\n  - {name: vh, runs: auto}\n", ""), "t.yaml:9:22:",
+        "auto: rms-2 cannot go on any of the 1 automatic host that takes its role: each runs a server it must be "
+        "apart from (rms-1 on vh, for one); add hosts");
+  /* Named first: a cluster node named on a host keeps its partner off it. */
+  ok = DESIGN("hosts:\n  - {name: a, runs: [sql-2]}\n  - {name: vh, count: 2, runs: {auto: [sql]}}\n", "");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  cr_assert_str_eq(rm_scenario_host_of(&sc, "sql-1")->name, "vh-1");
+  rm_scenario_free(&sc);
+  ok = DESIGN("hosts:\n  - {name: vh, count: 2, runs: {auto: [sql]}}\n  - {name: a, runs: [sql-2, {rms: 2}]}\n", "");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  cr_assert_str_eq(rm_scenario_host_of(&sc, "sql-1")->name, "vh-1");
+  cr_assert_eq(sc.hosts[1].n_runs, 0, "vh-2 is left empty");
+  rm_scenario_free(&sc);
+}
+
+/* A backup the model chooses is on another host than its primary: four
+ * gateways two to a host, customers' primaries named, backups left to the
+ * model. Without hosts the first choice is the primary's neighbour on the
+ * same management server. */
+Test(hosts, a_chosen_backup_avoids_the_primarys_host) {
+#define AUTO_BACKUP(hosts)                                                                                         \
+  "name: h\nduration: 1h\nseed: 1\nmanagement_servers: {count: 2}\ngateways: {count: 4}\n"                        \
+  "customers:\n  - {count: 8, servers: 10, clients: 90, primary: [gw-1, gw-2, gw-3, gw-4, gw-1, gw-2, gw-3, gw-4]}\n" hosts
+  world *w = world_new(AUTO_BACKUP("hosts:\n  - {name: h1, runs: [gw-1, gw-3]}\n  - {name: h2, runs: [gw-2, gw-4]}\n"));
+  world *bare = world_new(AUTO_BACKUP(""));
+  int same_host = 0, differs = 0;
+  for (int e = 0; e < w->g.n_ess; e++) {
+    const rm_node *p = w->g.ess[e].targets[0], *b = w->g.ess[e].targets[1];
+    cr_assert_not_null(b);
+    same_host += together(&w->sc, p->name, b->name);
+    differs += strcmp(b->name, bare->g.ess[e].targets[1]->name) != 0;
+  }
+  cr_assert_eq(same_host, 0, "every backup on the other host");
+  cr_assert_gt(differs, 0, "without hosts some backups are on the primary's would-be host");
+  world_free(w);
+  world_free(bare);
+}

@@ -272,6 +272,25 @@ static void print_utilization(const rm_group *g, rs_time_t end) {
 /* A validate warning, after the file's name. */
 static void warn_line(void *ctx, const char *line) { printf("%s: warning: %s\n", (const char *)ctx, line); }
 
+/* validate: each host (the first 20), what it runs and what they commit of
+ * it; servers placed by role or automatically after a '+'. */
+static void print_hosts(const char *file, const rm_scenario *sc) {
+  enum { SHOWN = 20 };
+  for (int h = 0; h < sc->n_hosts && h < SHOWN; h++) {
+    const rm_host_spec *hs = &sc->hosts[h];
+    const rm_hw_model *m = &sc->hw.models[hs->model];
+    int64_t proc, mem;
+    rm_scenario_host_committed(sc, hs, &proc, &mem);
+    char a[32], b[32];
+    printf("%s: host %s (%s): %lld of %d processors, %s of %s;", file, hs->name, m->name, (long long)proc,
+           m->processors, rm_size_format(mem, a, sizeof a), rm_size_format(m->memory, b, sizeof b));
+    if (!hs->n_runs) printf(" runs nothing");
+    for (int i = 0; i < hs->n_runs; i++) printf("%s%s", i == hs->n_named ? " + " : i ? ", " : " ", hs->runs[i]);
+    printf("%s\n", proc > m->processors || mem > m->memory ? " (overcommitted)" : "");
+  }
+  if (sc->n_hosts > SHOWN) printf("%s: and %d more hosts\n", file, sc->n_hosts - SHOWN);
+}
+
 static void print_text(run_ctx *c) {
   const rm_group *g = &c->group;
   char a[32], b[32];
@@ -617,6 +636,7 @@ int cmd_validate(int argc, char **argv) {
          scenario, sc.name, rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc), ess,
          (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms, sc.n_faults, sc.n_expect,
          rm_size_format(need, m, sizeof m));
+  print_hosts(scenario, &sc);
   int warned = rm_scenario_host_warnings(&sc, warn_line, (void *)scenario);
   if (warned > RM_HOST_WARNINGS_SHOWN)
     printf("%s: warning: and %d more pairs on one host\n", scenario, warned - RM_HOST_WARNINGS_SHOWN);
