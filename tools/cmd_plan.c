@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "rm_units.h"
 #include "rm_plan.h"
+#include "rm_plan_hosts.h"
 #include "rm_scenario.h"
 #include "rm_yaml.h"
 #include "sweep.h"
@@ -29,8 +30,8 @@ static const char *quotient(int64_t a, int64_t b, char *buf, size_t n) {
 }
 
 static const char *plan_usage =
-    "usage: romsim plan (--customers NxSIZE[,...] | --from FILE.yaml) [--survive none|gateway|ms|either]\n"
-    "                   [--gateway-limit N] [--ms-limit N] [-o DESIGN.yaml]\n"
+    "usage: romsim plan (--customers NxSIZE[,...] | --from FILE.yaml) [--survive none|gateway|ms|either[,host]]\n"
+    "                   [--gateway-limit N] [--ms-limit N] [--hosts MODEL[xN]] [-o DESIGN.yaml]\n"
     "                   [--verify [--jobs N] [--max-memory SIZE]]\n"
     "\n"
     "The smallest design that holds the customers: by the deployment guide's\n"
@@ -47,7 +48,11 @@ static const char *plan_usage =
     "                     customers: [{name, count, servers, clients, essentials}]\n"
     "                     and limits:\n"
     "  --survive KIND     none (default), gateway (any one gateway), management_server\n"
-    "                     (ms: any one management server) or either (any one of both)\n"
+    "                     (ms: any one management server) or either (any one of both);\n"
+    "                     with ,host (or host alone) also any one host lost (--hosts)\n"
+    "  --hosts MODEL[xN]  every server virtual, on hosts of MODEL (a hardware model:\n"
+    "                     host-standard, or the --from scenario's): the fewest that\n"
+    "                     hold them, or N; the --from scenario's hosts by default\n"
     "  --gateway-limit N  agents per gateway (default 530, or the file's limits)\n"
     "  --ms-limit N       agents per management server (default 2000, or the file's)\n"
     "  -o, --output FILE  write the design as a scenario YAML\n"
@@ -65,6 +70,7 @@ typedef struct {
   int n, cap;
   int ms_limit, gw_limit, ess_servers, ess_clients;
   bool ms_given, gw_given;
+  rm_scenario *sc;      /* the --from scenario (its hardware and hosts), or NULL */
 } plan_in;
 
 static int add_line(plan_in *in, const char *name, int count, int servers, int clients, int essentials) {
@@ -89,6 +95,8 @@ static int add_line(plan_in *in, const char *name, int count, int servers, int c
 static void free_in(plan_in *in) {
   for (int i = 0; i < in->n; i++) free(in->lines[i].name);
   free(in->lines);
+  if (in->sc) rm_scenario_free(in->sc);
+  free(in->sc);
 }
 
 /* The number written from *p to the first of `stops` (or the end), checked
@@ -178,22 +186,23 @@ static int read_from(plan_in *in, const char *file) {
   if (root && root->type == YAML_MAPPING_NODE && rm_yaml_get(&y, root, "duration")) {
     /* A whole scenario: checked as one, then its customers and limits. */
     rm_yaml_free(&y);
-    rm_scenario sc;
-    if (rm_scenario_parse(&sc, file, text, len, err, sizeof err)) {
-      fprintf(stderr, "%s\n", err);
+    rm_scenario *sc = malloc(sizeof *sc);
+    if (!sc || rm_scenario_parse(sc, file, text, len, err, sizeof err)) {
+      fprintf(stderr, "%s\n", sc ? err : "out of memory");
+      free(sc);
       free(text);
       return EXIT_USAGE;
     }
+    in->sc = sc; /* its hardware and hosts */
     rc = 0;
-    for (int i = 0; i < sc.n_specs && rc == 0; i++)
-      if (add_line(in, sc.specs[i].prefix, sc.specs[i].count, sc.specs[i].servers, sc.specs[i].clients,
-                   sc.specs[i].essentials))
+    for (int i = 0; i < sc->n_specs && rc == 0; i++)
+      if (add_line(in, sc->specs[i].prefix, sc->specs[i].count, sc->specs[i].servers, sc->specs[i].clients,
+                   sc->specs[i].essentials))
         rc = cli_usage_error("out of memory");
-    in->ms_limit = sc.p.ms_agents;
-    in->gw_limit = sc.p.gw_agents;
-    in->ess_servers = sc.p.ess_servers;
-    in->ess_clients = sc.p.ess_clients;
-    rm_scenario_free(&sc);
+    in->ms_limit = sc->p.ms_agents;
+    in->gw_limit = sc->p.gw_agents;
+    in->ess_servers = sc->p.ess_servers;
+    in->ess_clients = sc->p.ess_clients;
     free(text);
     return rc;
   }
@@ -474,9 +483,8 @@ static void model_text(const rm_hw_model *m, char *buf, size_t n) {
  * keep it under the disk threshold for RAID 10 and RAID 5 at 10k and 15k
  * rpm (docs/hardware.md).
  */
-static void print_hardware(FILE *f, const rm_plan *pl, const rm_hw_spec *hw, rm_survive s,
+static void print_hardware(FILE *f, const rm_plan *pl, const rm_plan_design *d, const rm_hw_spec *hw,
                            double (*peaks)[RM_RESOURCES]) {
-  const rm_plan_design *d = &pl->design[s];
   double agents = (double)pl->agents, B = RM_HW_REF_BYTES_PER_AGENT;
   int64_t ms_max = 0, gw_max = 0, ess_max = 0;
   for (int i = 0; i < d->n_ms; i++) ms_max = d->ms_load[i] > ms_max ? d->ms_load[i] : ms_max;
@@ -567,6 +575,64 @@ static void print_hardware(FILE *f, const rm_plan *pl, const rm_hw_spec *hw, rm_
   }
 }
 
+/*
+ * The hosts to buy: each with the servers it runs, the memory they commit,
+ * the processors they ask for with nothing failed and at worst (in any
+ * failure checked, or in the verifying sweep when peaks are given: the
+ * highest processor utilization a host reached in any case), and why one
+ * fewer does not hold.
+ */
+static void print_hosts(FILE *f, const rm_plan *pl, const rm_plan_hosts *ph, const rm_plan_hosts_input *hi,
+                        rm_survive s, const double *peaks) {
+  const rm_plan_design *d = &ph->d;
+  const rm_hw_model *m = hi->host;
+  char a[32], b[32];
+  fprintf(f, "\nhosts to buy: %d x %s (%d processors, %s), %s%s; processors asked at most %.0f %% of a host's:\n",
+          ph->n_hosts, m->name, m->processors, rm_size_format(m->memory, a, sizeof a),
+          hi->survive_host ? "surviving any one host lost" : "no host's loss to survive",
+          s == RM_SURVIVE_NONE ? "" : s == RM_SURVIVE_EITHER ? ", and any one gateway or management server"
+                                     : s == RM_SURVIVE_GATEWAY ? ", and any one gateway" : ", and any one management server",
+          hi->hw->threshold[RM_RES_CPU] * 100);
+  fprintf(f, "  %-9s %-18s %7s %-22s %s\n", "host", "memory", "asked", peaks ? "peak in the sweep" : "at worst", "runs");
+  for (int h = 0; h < ph->n_hosts; h++) {
+    char mem[64], worst[64], name[32];
+    snprintf(mem, sizeof mem, "%s of %s", rm_size_format(ph->host_memory[h], a, sizeof a),
+             rm_size_format(m->memory, b, sizeof b));
+    if (peaks)
+      snprintf(worst, sizeof worst, "%.1f %%", peaks[h] * 100);
+    else if (ph->host_worst_by[h] >= 0)
+      snprintf(worst, sizeof worst, "%.1f %% (host-%d lost)", 100 * ph->host_worst[h] / m->processors,
+               ph->host_worst_by[h] + 1);
+    else
+      snprintf(worst, sizeof worst, "%.1f %%", 100 * ph->host_worst[h] / m->processors);
+    char label[32];
+    snprintf(label, sizeof label, "host-%d", h + 1);
+    fprintf(f, "  %-9s %-18s %5.1f %% %-22s", label, mem, 100 * ph->host_ask[h] / m->processors, worst);
+    int k = 0;
+    for (int v = 0; v < ph->n_vms; v++) {
+      if (ph->vm_host[v] != h) continue;
+      rm_plan_hosts_vm_name(pl, d, v, name, sizeof name);
+      fprintf(f, "%s%s", k++ ? ", " : " ", name);
+    }
+    fprintf(f, "\n");
+  }
+  if (ph->extra) {
+    char span[64];
+    int first = d->n_gw - ph->extra + 1;
+    if (ph->extra == 1) snprintf(span, sizeof span, "gw-%d", first);
+    else snprintf(span, sizeof span, "gw-%d to gw-%d", first, d->n_gw);
+    fprintf(f, "  with %d spare gateway%s more than the design (%s): a host's loss fails several gateways at once, "
+               "whose customers need the room\n", ph->extra, plural(ph->extra, "", "s"), span);
+  }
+  if (!ph->held)
+    fprintf(f, "  %d host%s do%s not hold: %s\n", ph->n_hosts, plural(ph->n_hosts, "", "s"), ph->n_hosts == 1 ? "es" : "",
+            ph->why_fewer);
+  else if (ph->fewer)
+    fprintf(f, "  %d host%s would not: %s\n", ph->fewer, plural(ph->fewer, "", "s"), ph->why_fewer);
+  fprintf(f, "  backups and failovers chosen host by host: no customer's primary and backup gateway, and no "
+             "management server and its gateways' failover, on one host\n");
+}
+
 static void yaml_quoted(FILE *f, const char *s) {
   fputc('"', f);
   for (; *s; s++) {
@@ -581,6 +647,8 @@ typedef struct {
   const rm_plan_input *in;
   rm_survive s;
   const char *name, *duration;
+  const rm_plan_hosts *ph;         /* the hosts, or NULL */
+  const rm_hw_model *host;         /* their model */
 } design_args;
 
 /* The design as a scenario. */
@@ -590,7 +658,7 @@ static const char *design_writer(FILE *f, const void *arg) {
   const rm_plan_input *in = a->in;
   rm_survive s = a->s;
   const char *name = a->name, *duration = a->duration;
-  const rm_plan_design *d = &pl->design[s];
+  const rm_plan_design *d = a->ph ? &a->ph->d : &pl->design[s];
   char on[64] = "";
   if (pl->n_split) snprintf(on, sizeof on, " on %d Essentials servers", pl->n_ess);
   fprintf(f, "# Planned by romsim plan: %d customer%s%s, %lld agents, %s.\n", pl->n_cust, plural(pl->n_cust, "", "s"),
@@ -607,10 +675,11 @@ static const char *design_writer(FILE *f, const void *arg) {
           in->ms_limit, in->gw_limit, in->ess_servers, in->ess_clients);
   fprintf(f, "management_servers: {count: %d}\n", d->n_ms);
   fprintf(f, "gateways:\n  names:\n");
+  const int *failover = a->ph ? a->ph->gw_failover : d->gw_failover, *backup = a->ph ? a->ph->backup : d->backup;
   for (int g = 0; g < d->n_gw; g++) {
     fprintf(f, "    - {name: gw-%d, report_to: ms-%d, failover: ", g + 1, d->gw_ms[g] + 1);
-    if (d->gw_failover[g] >= 0)
-      fprintf(f, "[ms-%d]}\n", d->gw_failover[g] + 1);
+    if (failover[g] >= 0)
+      fprintf(f, "[ms-%d]}\n", failover[g] + 1);
     else
       fprintf(f, "auto}\n");
   }
@@ -627,7 +696,7 @@ static const char *design_writer(FILE *f, const void *arg) {
     for (int k = 0; k < 2; k++) {
       fprintf(f, "    %s: [", k ? "backup" : "primary");
       for (int i = 0; i < n_ess; i++) {
-        int v = k ? d->backup[c + i] : d->primary[c + i];
+        int v = k ? backup[c + i] : d->primary[c + i];
         if (i) fprintf(f, "%s", i % 10 ? ", " : ",\n      ");
         if (v >= 0)
           fprintf(f, "gw-%d", v + 1);
@@ -638,14 +707,31 @@ static const char *design_writer(FILE *f, const void *arg) {
     }
     c += n_ess;
   }
+  if (a->ph) {
+    fprintf(f, "hosts:\n");
+    for (int h = 0; h < a->ph->n_hosts; h++) {
+      fprintf(f, "  - {name: host-%d, model: ", h + 1);
+      yaml_quoted(f, a->host->name);
+      fprintf(f, ", runs: [");
+      int k = 0;
+      for (int v = 0; v < a->ph->n_vms; v++) {
+        if (a->ph->vm_host[v] != h) continue;
+        char nm[32];
+        rm_plan_hosts_vm_name(pl, d, v, nm, sizeof nm);
+        fprintf(f, "%s%s", k++ ? ", " : "", nm);
+      }
+      fprintf(f, "]}\n");
+    }
+  }
   fprintf(f, "expect: [capacity_held, no_data_lost]\n");
   return NULL;
 }
 
 int cmd_plan(int argc, char **argv) {
   plan_in in = {.ms_limit = 2000, .gw_limit = 530, .ess_servers = 30, .ess_clients = 500};
-  const char *customers = NULL, *from = NULL, *out = NULL, *name = "plan", *duration = "6h";
+  const char *customers = NULL, *from = NULL, *out = NULL, *name = "plan", *duration = "6h", *hosts_arg = NULL;
   int survive = RM_SURVIVE_NONE, jobs = 0;
+  bool survive_host = false;
   int64_t max_memory = 0;
   bool verify = false;
   int rc = EXIT_USAGE;
@@ -660,7 +746,7 @@ int cmd_plan(int argc, char **argv) {
       continue;
     }
     static const char *const valued[] = {"--customers", "--from", "--survive", "--gateway-limit", "--ms-limit",
-                                         "-o", "--output", "--name", "--duration", "--jobs", "--max-memory", NULL};
+                                         "-o", "--output", "--name", "--duration", "--jobs", "--max-memory", "--hosts", NULL};
     const char *const *f = valued;
     while (*f && strcmp(*f, a) != 0) f++;
     if (!*f) {
@@ -674,8 +760,33 @@ int cmd_plan(int argc, char **argv) {
     } else if (strcmp(a, "--from") == 0) {
       from = v;
     } else if (strcmp(a, "--survive") == 0) {
-      if ((survive = rm_survive_parse(v)) < 0)
-        return cli_usage_error("plan: --survive takes none, gateway, management_server (ms) or either, not '%s'", v);
+      /* KIND, KIND,host or host: the kinds combine (gateway and ms: either). */
+      char buf[128];
+      if (strlen(v) >= sizeof buf) goto bad_survive;
+      snprintf(buf, sizeof buf, "%s", v);
+      survive = RM_SURVIVE_NONE;
+      survive_host = false;
+      bool any = false;
+      for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        any = true;
+        if (strcmp(t, "host") == 0) {
+          survive_host = true;
+          continue;
+        }
+        int k = rm_survive_parse(t);
+        if (k < 0) goto bad_survive;
+        if ((survive == RM_SURVIVE_GATEWAY && k == RM_SURVIVE_MS) || (survive == RM_SURVIVE_MS && k == RM_SURVIVE_GATEWAY))
+          k = RM_SURVIVE_EITHER;
+        if (k > survive) survive = k;
+      }
+      if (!any || v[strlen(v) - 1] == ',') {
+      bad_survive:
+        return cli_usage_error("plan: --survive takes none, gateway, management_server (ms) or either, and host "
+                               "(such as either,host), not '%s'", v);
+      }
+    } else if (strcmp(a, "--hosts") == 0) {
+      if (!*v) return cli_usage_error("plan: --hosts needs a hardware model, such as host-standard or host-standardx4");
+      hosts_arg = v;
     } else if (strcmp(a, "--gateway-limit") == 0 || strcmp(a, "--ms-limit") == 0 || strcmp(a, "--jobs") == 0) {
       int64_t n;
       if (cli_int_flag("plan", a, v, 1, strcmp(a, "--jobs") == 0 ? 1024 : 1000000, &n)) return EXIT_USAGE;
@@ -744,26 +855,70 @@ int cmd_plan(int argc, char **argv) {
   }
   if (gw_given) in.gw_limit = gw_limit; /* flags win over the file */
   if (ms_given) in.ms_limit = ms_limit;
+  /* The hardware: the --from scenario's, else the catalogue's; and the
+   * hosts' model: --hosts, else the --from scenario's hosts. */
+  rm_hw_spec own_hw, *hwp = in.sc ? &in.sc->hw : &own_hw;
+  if (!in.sc && rm_hw_default(&own_hw)) {
+    rm_hw_free(&own_hw);
+    free_in(&in);
+    return cli_usage_error("out of memory");
+  }
+  rm_plan_hosts ph = {0};
+  rm_plan_hosts_input hi = {.hw = hwp, .survive_host = survive_host};
+  bool hosted = false;
+  const char *bad = NULL;
+  if (hosts_arg) {
+    int64_t i = rm_index_get(&hwp->model_index, hosts_arg);
+    const char *x = strrchr(hosts_arg, 'x');
+    if (i < 0 && x && x > hosts_arg && x[1]) {
+      char model[256];
+      snprintf(model, sizeof model, "%.*s", (int)(x - hosts_arg), hosts_arg);
+      int64_t n;
+      if ((i = rm_index_get(&hwp->model_index, model)) >= 0) {
+        if (strspn(x + 1, "0123456789") != strlen(x + 1) || cli_parse_int(x + 1, 1, 100000, &n))
+          bad = "the count after x is a whole number from 1 to 100000";
+        hi.count = (int)n;
+      }
+    }
+    if (!bad && i < 0)
+      bad = "no hardware model has this name (host-standard, or one of the --from scenario's hardware.models; "
+            "MODELxN for N hosts)";
+    if (!bad) hi.host = &hwp->models[i];
+    hosted = true;
+  } else if (in.sc && in.sc->n_hosts) {
+    hi.host = &hwp->models[in.sc->hosts[0].model];
+    hi.count = in.sc->n_hosts;
+    hosted = true;
+  }
+  if (bad || (survive_host && !hosted)) {
+    if (bad) cli_usage_error("plan: --hosts %s: %s", hosts_arg, bad);
+    else cli_usage_error("plan: --survive host needs hosts: --hosts MODEL[xN] (such as host-standard)");
+    if (!in.sc) rm_hw_free(&own_hw);
+    free_in(&in);
+    return EXIT_USAGE;
+  }
+  /* A host's loss is at least one server's: its design survives any one. */
+  if (survive_host) survive = RM_SURVIVE_EITHER;
   rm_plan_input pi = {.n_lines = in.n, .lines = in.lines, .ms_limit = in.ms_limit, .gw_limit = in.gw_limit,
                       .ess_servers = in.ess_servers, .ess_clients = in.ess_clients};
   rm_plan pl;
   char err[1024];
   if (rm_plan_make(&pl, &pi, err, sizeof err)) {
     fprintf(stderr, "romsim: plan: %s\n", err);
+    if (!in.sc) rm_hw_free(&own_hw);
     free_in(&in);
     return EXIT_USAGE;
   }
   print_plan(stdout, &pl, &pi, (rm_survive)survive);
-  rm_hw_spec hw;
-  if (rm_hw_default(&hw)) {
-    rm_hw_free(&hw);
-    rm_plan_free(&pl);
-    free_in(&in);
-    return cli_usage_error("out of memory");
-  }
-  print_hardware(stdout, &pl, &hw, (rm_survive)survive, NULL);
   char tmpdesign[] = "/tmp/romsim-plan-XXXXXX.yaml";
   const char *design = out;
+  if (hosted && rm_plan_hosts_make(&ph, &pl, &pi, (rm_survive)survive, &hi, err, sizeof err)) {
+    fprintf(stderr, "romsim: plan: %s\n", err);
+    hosted = false;
+    goto done;
+  }
+  print_hardware(stdout, &pl, hosted ? &ph.d : &pl.design[survive], hwp, NULL);
+  if (hosted) print_hosts(stdout, &pl, &ph, &hi, (rm_survive)survive, NULL);
   if (!design && verify) {
     int fd = mkstemps(tmpdesign, 5);
     if (fd < 0) {
@@ -773,7 +928,7 @@ int cmd_plan(int argc, char **argv) {
     close(fd);
     design = tmpdesign;
   }
-  design_args da = {&pl, &pi, (rm_survive)survive, name, duration};
+  design_args da = {&pl, &pi, (rm_survive)survive, name, duration, hosted ? &ph : NULL, hi.host};
   if (design && cli_write_whole(design, design_writer, &da)) goto done;
   if (out) printf("design written to %s (romsim run %s)\n", out, out);
   rc = EXIT_HELD;
@@ -782,6 +937,7 @@ int cmd_plan(int argc, char **argv) {
     sw_opts o = {.scenario = design, .replications = 1, .shard_k = 1, .shard_n = 1, .at = -1, .dur = -1};
     if (survive == RM_SURVIVE_GATEWAY || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_GATEWAY;
     if (survive == RM_SURVIVE_MS || survive == RM_SURVIVE_EITHER) o.roles |= 1u << SW_MS;
+    if (survive_host) o.roles |= 1u << SW_HOST;
     o.jobs = jobs; /* 0: one per core */
     o.max_memory = max_memory;
     char tmpsweep[] = "/tmp/romsim-plan-XXXXXX.db";
@@ -798,20 +954,26 @@ int cmd_plan(int argc, char **argv) {
     o.out = sweep_out;
     o.quiet = true;
     o.temp_out = !out;
+    char kinds[96] = "";
+    static const char *const kind_names[] = {[SW_GATEWAY] = "gateway", [SW_MS] = "management_server",
+                                             [SW_HOST] = "host"};
+    for (int k = 0; k < SW_ROLES; k++)
+      if (o.roles & (1u << k))
+        snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds), "%s%s", *kinds ? "," : "", kind_names[k]);
     printf("\nverify: romsim sweep %s --fail each:%s\n", out ? out : "(the design)",
-           o.roles == 0 ? "(none: the baseline only)" : survive == RM_SURVIVE_EITHER ? "gateway,management_server"
-                                                     : survive == RM_SURVIVE_MS       ? "management_server"
-                                                                                      : "gateway");
+           o.roles == 0 ? "(none: the baseline only)" : kinds);
     fflush(stdout);
     double peaks[RM_HW_ROLES][RM_RESOURCES];
     o.peaks = peaks;
     rc = sw_run(&o, stdout);
     if (!out) unlink(tmpsweep);
     if (rc == EXIT_HELD) printf("verified: the design holds against every failure it claims to survive\n");
-    if (rc == EXIT_HELD || rc == EXIT_FAILED) print_hardware(stdout, &pl, &hw, (rm_survive)survive, peaks);
+    if (rc == EXIT_HELD || rc == EXIT_FAILED) print_hardware(stdout, &pl, hosted ? &ph.d : &pl.design[survive], hwp, peaks);
   }
+  if (hosted && !ph.held && rc == EXIT_HELD) rc = EXIT_FAILED; /* the hosts given do not hold */
 done:
-  rm_hw_free(&hw);
+  if (hosted) rm_plan_hosts_free(&ph);
+  if (!in.sc) rm_hw_free(&own_hw);
   if (design == tmpdesign) unlink(tmpdesign);
   rm_plan_free(&pl);
   free_in(&in);

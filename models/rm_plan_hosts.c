@@ -1,0 +1,473 @@
+/*
+ * rm_plan_hosts: the hosts to buy for a planned design (rm_plan_hosts.h
+ * says how; docs/plan-and-sweep.md "Hosts" works an example).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rm_plan_hosts.h"
+#include "rm_units.h"
+
+/* The virtual servers: rms-1, rms-2, sql-1, sql-2, then the management
+ * servers, then the gateways. */
+#define V_MS 4
+
+typedef struct {
+  const rm_plan *pl;
+  const rm_plan_input *in;
+  const rm_plan_design *d;
+  rm_survive s;
+  const rm_plan_hosts_input *hi;
+  int n_vm, H;
+  const rm_hw_model **model; /* per virtual server */
+  rm_hw_costs costs[RM_HW_ROLES];
+  int64_t *gw_after, *ms_after; /* loads with a failure */
+  bool *gw_down, *ms_down;
+  double *ask;                  /* per host, with a failure */
+  int *order, *tmp;             /* scratch: indices to sort */
+  int64_t *key;
+} ctx;
+
+static rm_hw_role vm_role(const ctx *c, int v) {
+  return v < 2 ? RM_HW_RMS : v < V_MS ? RM_HW_SQL : v < V_MS + c->d->n_ms ? RM_HW_MS : RM_HW_GATEWAY;
+}
+
+void rm_plan_hosts_vm_name(const rm_plan *pl, const rm_plan_design *d, int v, char *buf, size_t n) {
+  (void)pl;
+  static const char *const fixed[V_MS] = {"rms-1", "rms-2", "sql-1", "sql-2"};
+  if (v < V_MS) snprintf(buf, n, "%s", fixed[v]);
+  else if (v < V_MS + d->n_ms) snprintf(buf, n, "ms-%d", v - V_MS + 1);
+  else snprintf(buf, n, "gw-%d", v - V_MS - d->n_ms + 1);
+}
+
+/* Processors server v asks for carrying `agents` agents (and their data). */
+static double ask_of(const ctx *c, int v, double agents) {
+  rm_hw_role r = vm_role(c, v);
+  rm_hw_demand dm;
+  double bytes = r == RM_HW_RMS ? 0 : agents * RM_HW_REF_BYTES_PER_AGENT; /* the RMS takes in no data */
+  rm_hw_demand_of(&c->costs[r], c->model[v], agents, bytes, &dm);
+  return dm.cpu < c->model[v]->processors ? dm.cpu : c->model[v]->processors;
+}
+
+/* Agents server v carries with nothing failed. */
+static double load_of(const ctx *c, int v) {
+  if (v < V_MS) return (double)c->pl->agents;
+  if (v < V_MS + c->d->n_ms) return (double)c->d->ms_load[v - V_MS];
+  return (double)c->d->gw_load[v - V_MS - c->d->n_ms];
+}
+
+/* Sort idx[0..n) by key, largest first, equals by index (a merge sort;
+ * tmp has room for n). */
+static void sort_desc(int *idx, int n, const int64_t *key, int *tmp) {
+  for (int width = 1; width < n; width *= 2) {
+    for (int lo = 0; lo < n; lo += 2 * width) {
+      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      int i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        bool right = key[idx[j]] > key[idx[i]] || (key[idx[j]] == key[idx[i]] && idx[j] < idx[i]);
+        tmp[k++] = right ? idx[j++] : idx[i++];
+      }
+      while (i < mid) tmp[k++] = idx[i++];
+      while (j < hi) tmp[k++] = idx[j++];
+    }
+    memcpy(idx, tmp, (size_t)n * sizeof *idx);
+  }
+}
+
+/* 1. Placement on H hosts. Returns -1, or the server whose memory fits on
+ * no host. */
+static int place(ctx *c, rm_plan_hosts *ph) {
+  const rm_hw_model *hm = c->hi->host;
+  int n_ms = c->d->n_ms, n_gw = c->d->n_gw;
+  for (int h = 0; h < c->H; h++) {
+    ph->host_ask[h] = 0;
+    ph->host_memory[h] = 0;
+  }
+  /* The clusters' nodes in order, then each role busiest first. */
+  int n = 0;
+  for (int v = 0; v < V_MS; v++) c->order[n++] = v;
+  int64_t *key = c->key;
+  for (int part = 0; part < 2; part++) {
+    int first = n, count = part ? n_gw : n_ms;
+    for (int k = 0; k < count; k++) {
+      key[k] = part ? c->d->gw_load[k] : c->d->ms_load[k];
+      c->order[n++] = k;
+    }
+    sort_desc(c->order + first, count, key, c->tmp);
+    for (int k = first; k < n; k++) c->order[k] += part ? V_MS + n_ms : V_MS;
+  }
+  int *spares = c->tmp; /* per host: the spare gateways on it */
+  for (int h = 0; h < c->H; h++) spares[h] = 0;
+  for (int k = 0; k < c->n_vm; k++) {
+    int v = c->order[k], best = -1;
+    int partner = v < V_MS ? v ^ 1 : -1;
+    bool spare = v >= V_MS + n_ms && c->d->gw_load[v - V_MS - n_ms] == 0;
+    for (int h = 0; h < c->H; h++) {
+      if (ph->host_memory[h] + c->model[v]->memory > hm->memory) continue;
+      if (partner >= 0 && partner < v && ph->vm_host[partner] == h) continue; /* placed just before */
+      /* A spare asks for next to nothing: spares go round the hosts. */
+      if (best < 0 || (spare && spares[h] != spares[best]) ? best < 0 || spares[h] < spares[best]
+                                                            : ph->host_ask[h] < ph->host_ask[best])
+        best = h;
+    }
+    if (best >= 0 && spare) spares[best]++;
+    if (best < 0) return v;
+    ph->vm_host[v] = best;
+    ph->vm_ask[v] = ask_of(c, v, load_of(c, v));
+    ph->host_ask[best] += ph->vm_ask[v];
+    ph->host_memory[best] += c->model[v]->memory;
+  }
+  return -1;
+}
+
+static int gw_host(const ctx *c, const rm_plan_hosts *ph, int g) { return ph->vm_host[V_MS + c->d->n_ms + g]; }
+static int ms_host(const ctx *c, const rm_plan_hosts *ph, int m) { return ph->vm_host[V_MS + m]; }
+
+/* 2. Backups host by host, then failovers. */
+static void choose(ctx *c, rm_plan_hosts *ph) {
+  const rm_plan_design *d = c->d;
+  const rm_plan *pl = c->pl;
+  int64_t lim_gw = c->in->gw_limit, lim_ms = c->in->ms_limit;
+  for (int h = 0; h < c->H; h++) {
+    /* Its gateways' Essentials servers, largest first. */
+    int n = 0;
+    for (int e = 0; e < pl->n_ess; e++)
+      if (gw_host(c, ph, d->primary[e]) == h) c->order[n++] = e;
+    sort_desc(c->order, n, pl->size, c->tmp);
+    for (int g = 0; g < d->n_gw; g++) c->gw_after[g] = gw_host(c, ph, g) == h ? 0 : d->gw_load[g];
+    for (int m = 0; m < d->n_ms; m++) c->ms_after[m] = 0;
+    for (int g = 0; g < d->n_gw; g++) c->ms_after[d->gw_ms[g]] += c->gw_after[g];
+    for (int k = 0; k < n; k++) {
+      int e = c->order[k], p = d->primary[e], best = -1;
+      int64_t size = pl->size[e];
+      /* Of the gateways off h with room, whose management server has room
+       * too: on the primary's management server first, then the one with
+       * the most room; with none, the least loaded (the check says so). */
+      for (int g = 0; g < d->n_gw; g++) {
+        if (gw_host(c, ph, g) == h) continue;
+        bool room = c->gw_after[g] + size <= lim_gw && c->ms_after[d->gw_ms[g]] + size <= lim_ms;
+        if (best >= 0) {
+          bool broom = c->gw_after[best] + size <= lim_gw && c->ms_after[d->gw_ms[best]] + size <= lim_ms;
+          bool same = room && d->gw_ms[g] == d->gw_ms[p], bsame = broom && d->gw_ms[best] == d->gw_ms[p];
+          if (room != broom ? !room : same != bsame ? !same : c->gw_after[g] >= c->gw_after[best]) continue;
+        }
+        best = g;
+      }
+      ph->backup[e] = best;
+      if (best >= 0) {
+        c->gw_after[best] += size;
+        c->ms_after[d->gw_ms[best]] += size;
+      }
+    }
+  }
+  /* Failovers: the design's, unless it is on the management server's own
+   * host or the design left it to the model; then, management server by
+   * management server, its gateways busiest first each to the one off its
+   * host with the most room were it alone failed. A host's loss is
+   * checked below. */
+  const rm_plan_design *d0 = &pl->design[c->s];
+  for (int m = 0; m < d->n_ms; m++) {
+    for (int x = 0; x < d->n_ms; x++) c->ms_after[x] = d->ms_load[x];
+    int n = 0;
+    for (int g = 0; g < d->n_gw; g++) {
+      if (d->gw_ms[g] != m) continue;
+      int f = g < d0->n_gw ? d0->gw_failover[g] : -1;
+      if (f >= 0 && ms_host(c, ph, f) != ms_host(c, ph, m)) {
+        ph->gw_failover[g] = f;
+        c->ms_after[f] += d->gw_load[g];
+      } else {
+        c->order[n++] = g;
+      }
+    }
+    sort_desc(c->order, n, d->gw_load, c->tmp);
+    for (int k = 0; k < n; k++) {
+      int g = c->order[k], best = -1;
+      for (int x = 0; x < d->n_ms; x++)
+        if (ms_host(c, ph, x) != ms_host(c, ph, m) && (best < 0 || c->ms_after[x] < c->ms_after[best])) best = x;
+      ph->gw_failover[g] = best;
+      if (best >= 0) c->ms_after[best] += d->gw_load[g];
+    }
+  }
+}
+
+/* 3. One failure (a host lost, a gateway or a management server failed; -1
+ * for none of each): whether everything holds. Each host's processors
+ * asked go to c->ask; why says what broke. */
+static bool check(ctx *c, rm_plan_hosts *ph, int lost_host, int lost_gw, int lost_ms, char *why, size_t n) {
+  const rm_plan_design *d = c->d;
+  const rm_plan *pl = c->pl;
+  char a[32];
+  for (int g = 0; g < d->n_gw; g++) {
+    c->gw_down[g] = g == lost_gw || gw_host(c, ph, g) == lost_host;
+    c->gw_after[g] = c->gw_down[g] ? 0 : d->gw_load[g];
+  }
+  for (int m = 0; m < d->n_ms; m++) {
+    c->ms_down[m] = m == lost_ms || ms_host(c, ph, m) == lost_host;
+    c->ms_after[m] = 0;
+  }
+  const char *what = lost_host >= 0 ? "host-" : lost_gw >= 0 ? "gw-" : lost_ms >= 0 ? "ms-" : NULL;
+  int which = 1 + (lost_host >= 0 ? lost_host : lost_gw >= 0 ? lost_gw : lost_ms);
+  char lost[48] = "nothing failed";
+  if (what) snprintf(lost, sizeof lost, "%s%d lost", what, which);
+  for (int e = 0; e < pl->n_ess; e++) {
+    if (!c->gw_down[d->primary[e]]) continue;
+    int bk = ph->backup[e];
+    if (bk < 0 || c->gw_down[bk]) {
+      rm_plan_ess_name(pl, c->in, e, a, sizeof a);
+      snprintf(why, n, "%s leaves %s no gateway", lost, a);
+      return false;
+    }
+    c->gw_after[bk] += pl->size[e];
+  }
+  for (int g = 0; g < d->n_gw; g++) {
+    if (c->gw_down[g]) continue;
+    if (c->gw_after[g] > c->in->gw_limit) {
+      snprintf(why, n, "%s puts %lld agents on gw-%d, over its %d", lost, (long long)c->gw_after[g], g + 1,
+               c->in->gw_limit);
+      return false;
+    }
+    int m = c->ms_down[d->gw_ms[g]] ? ph->gw_failover[g] : d->gw_ms[g];
+    if (m < 0 || c->ms_down[m]) {
+      snprintf(why, n, "%s leaves gw-%d no management server", lost, g + 1);
+      return false;
+    }
+    c->ms_after[m] += c->gw_after[g];
+  }
+  for (int m = 0; m < d->n_ms; m++)
+    if (!c->ms_down[m] && c->ms_after[m] > c->in->ms_limit) {
+      snprintf(why, n, "%s puts %lld agents on ms-%d, over its %d", lost, (long long)c->ms_after[m], m + 1,
+               c->in->ms_limit);
+      return false;
+    }
+  /* The hosts up: processors asked at these loads. A cluster's node is
+   * asked for the whole group's, whichever is active. */
+  for (int h = 0; h < c->H; h++) c->ask[h] = 0;
+  for (int v = 0; v < c->n_vm; v++) {
+    int h = ph->vm_host[v];
+    if (h == lost_host) continue;
+    double load = v < V_MS ? (double)pl->agents
+                           : v < V_MS + d->n_ms ? (c->ms_down[v - V_MS] ? 0 : (double)c->ms_after[v - V_MS])
+                                                : (double)c->gw_after[v - V_MS - d->n_ms];
+    c->ask[h] += ask_of(c, v, load);
+  }
+  const rm_hw_model *hm = c->hi->host;
+  double th = c->hi->hw->threshold[RM_RES_CPU];
+  for (int h = 0; h < c->H; h++)
+    if (h != lost_host && c->ask[h] > th * hm->processors) {
+      snprintf(why, n, "%s asks %.1f of host-%d's %d processors (%.0f %%, over %.0f %%)", lost, c->ask[h], h + 1,
+               hm->processors, 100 * c->ask[h] / hm->processors, 100 * th);
+      return false;
+    }
+  return true;
+}
+
+/* Whether H hosts hold; ph filled for them. */
+static bool try_hosts(ctx *c, rm_plan_hosts *ph, int H, char *why, size_t n) {
+  c->H = H;
+  ph->n_hosts = H;
+  int v = place(c, ph);
+  if (v >= 0) {
+    char name[32], a[32], b[32];
+    rm_plan_hosts_vm_name(c->pl, c->d, v, name, sizeof name);
+    snprintf(why, n, "%s's %s find no room on %d host%s of %s (the servers' memory, each host's committed in full, "
+                     "or its cluster's other node)",
+             name, rm_size_format(c->model[v]->memory, a, sizeof a), H, H == 1 ? "" : "s",
+             rm_size_format(c->hi->host->memory, b, sizeof b));
+    return false;
+  }
+  choose(c, ph);
+  for (int h = 0; h < H; h++) {
+    ph->host_worst[h] = ph->host_ask[h];
+    ph->host_worst_by[h] = -1;
+  }
+  const rm_plan_design *d = c->d;
+  bool gws = c->s == RM_SURVIVE_GATEWAY || c->s == RM_SURVIVE_EITHER;
+  bool mss = c->s == RM_SURVIVE_MS || c->s == RM_SURVIVE_EITHER;
+  int cases = 1 + (gws ? d->n_gw : 0) + (mss ? d->n_ms : 0) + (c->hi->survive_host ? H : 0);
+  for (int k = 0; k < cases; k++) {
+    int lh = -1, lg = -1, lm = -1, i = k - 1;
+    if (i >= 0 && gws) {
+      if (i < d->n_gw) lg = i;
+      i -= d->n_gw;
+    }
+    if (lg < 0 && i >= 0 && mss) {
+      if (i < d->n_ms) lm = i;
+      i -= d->n_ms;
+    }
+    if (lg < 0 && lm < 0 && i >= 0) lh = i;
+    if (!check(c, ph, lh, lg, lm, why, n)) return false;
+    for (int h = 0; h < H; h++)
+      if (h != lh && c->ask[h] > ph->host_worst[h]) {
+        ph->host_worst[h] = c->ask[h];
+        ph->host_worst_by[h] = lh;
+      }
+  }
+  return true;
+}
+
+/* The design with `extra` spare gateways more (their names follow the
+ * design's; each on the management server with the fewest gateways, ties
+ * the first). */
+static void with_spares(ctx *c, rm_plan_hosts *ph, int extra) {
+  const rm_plan_design *d0 = &c->pl->design[c->s];
+  rm_plan_design *d = &ph->d;
+  d->n_gw = d0->n_gw + extra;
+  int *count = c->order; /* scratch: gateways per management server */
+  for (int m = 0; m < d->n_ms; m++) count[m] = 0;
+  for (int g = 0; g < d0->n_gw; g++) count[d0->gw_ms[g]]++;
+  for (int g = d0->n_gw; g < d->n_gw; g++) {
+    int best = 0;
+    for (int m = 1; m < d->n_ms; m++)
+      if (count[m] < count[best]) best = m;
+    d->gw_ms[g] = best;
+    d->gw_load[g] = 0;
+    count[best]++;
+  }
+  c->n_vm = V_MS + d->n_ms + d->n_gw;
+  ph->n_vms = c->n_vm;
+  ph->extra = extra;
+}
+
+int rm_plan_hosts_make(rm_plan_hosts *ph, const rm_plan *pl, const rm_plan_input *in, rm_survive s,
+                       const rm_plan_hosts_input *hi, char *err, size_t errlen) {
+  memset(ph, 0, sizeof *ph);
+  const rm_plan_design *d0 = &pl->design[s];
+  rm_plan_design *d = &ph->d;
+  ctx c = {.pl = pl, .in = in, .d = d, .s = s, .hi = hi};
+  /* Spare gateways: a host's loss fails several at once, and their
+   * customers need room the single failures' design may not have. */
+  int extra_max = d0->n_gw;
+  int n_gw = d0->n_gw + extra_max, most = V_MS + d0->n_ms + n_gw; /* one server a host: more never helps */
+  size_t big = (size_t)(pl->n_ess > most ? pl->n_ess : most) + 1;
+  *d = *d0;
+  d->primary = calloc((size_t)pl->n_ess + 1, sizeof *d->primary);
+  d->backup = NULL;
+  d->gw_failover = NULL;
+  d->gw_ms = calloc((size_t)n_gw + 1, sizeof *d->gw_ms);
+  d->gw_load = calloc((size_t)n_gw + 1, sizeof *d->gw_load);
+  d->ms_load = calloc((size_t)d0->n_ms + 1, sizeof *d->ms_load);
+  c.model = calloc((size_t)most, sizeof *c.model);
+  c.gw_after = calloc((size_t)n_gw + 1, sizeof *c.gw_after);
+  c.ms_after = calloc((size_t)d0->n_ms + 1, sizeof *c.ms_after);
+  c.gw_down = calloc((size_t)n_gw + 1, sizeof *c.gw_down);
+  c.ms_down = calloc((size_t)d0->n_ms + 1, sizeof *c.ms_down);
+  c.ask = calloc((size_t)most, sizeof *c.ask);
+  c.order = calloc(big, sizeof *c.order);
+  c.tmp = calloc(big, sizeof *c.tmp);
+  c.key = calloc(big, sizeof *c.key);
+  ph->vm_host = calloc((size_t)most, sizeof *ph->vm_host);
+  ph->vm_ask = calloc((size_t)most, sizeof *ph->vm_ask);
+  ph->host_memory = calloc((size_t)most, sizeof *ph->host_memory);
+  ph->host_ask = calloc((size_t)most, sizeof *ph->host_ask);
+  ph->host_worst = calloc((size_t)most, sizeof *ph->host_worst);
+  ph->host_worst_by = calloc((size_t)most, sizeof *ph->host_worst_by);
+  ph->backup = calloc((size_t)pl->n_ess + 1, sizeof *ph->backup);
+  ph->gw_failover = calloc((size_t)n_gw + 1, sizeof *ph->gw_failover);
+  int rc = -1;
+  if (!d->primary || !d->gw_ms || !d->gw_load || !d->ms_load || !c.model || !c.gw_after || !c.ms_after ||
+      !c.gw_down || !c.ms_down || !c.ask || !c.order || !c.tmp || !c.key || !ph->vm_host || !ph->vm_ask ||
+      !ph->host_memory || !ph->host_ask || !ph->host_worst || !ph->host_worst_by || !ph->backup || !ph->gw_failover) {
+    snprintf(err, errlen, "out of memory placing the design on hosts");
+    goto done;
+  }
+  memcpy(d->primary, d0->primary, (size_t)pl->n_ess * sizeof *d->primary);
+  memcpy(d->gw_ms, d0->gw_ms, (size_t)d0->n_gw * sizeof *d->gw_ms);
+  memcpy(d->gw_load, d0->gw_load, (size_t)d0->n_gw * sizeof *d->gw_load);
+  memcpy(d->ms_load, d0->ms_load, (size_t)d0->n_ms * sizeof *d->ms_load);
+  for (int r = 0; r < RM_HW_ROLES; r++) rm_hw_costs_of((rm_hw_role)r, hi->hw->profile, &c.costs[r]);
+  with_spares(&c, ph, extra_max); /* every server's model, under its name */
+  double ask = 0;
+  int64_t mem = 0;
+  for (int v = 0; v < most; v++) {
+    char name[32];
+    rm_plan_hosts_vm_name(pl, d, v, name, sizeof name);
+    c.model[v] = rm_hw_of(hi->hw, vm_role(&c, v), name);
+    if (c.model[v]->memory > hi->host->memory) {
+      char a[32], b[32];
+      snprintf(err, errlen, "%s (%s, %s) is larger than a host of %s (%s)", name, c.model[v]->name,
+               rm_size_format(c.model[v]->memory, a, sizeof a), hi->host->name,
+               rm_size_format(hi->host->memory, b, sizeof b));
+      goto done;
+    }
+    if (v >= V_MS + d0->n_ms + d0->n_gw) continue; /* spares carry nothing */
+    ask += ask_of(&c, v, load_of(&c, v));
+    mem += c.model[v]->memory;
+  }
+  char why[600];
+  if (hi->count > 0) {
+    if (hi->count > most) {
+      snprintf(err, errlen, "%d hosts for at most %d servers: a host needs a server", hi->count, most);
+      goto done;
+    }
+    for (int extra = 0; extra <= extra_max && !ph->held; extra++) {
+      with_spares(&c, ph, extra);
+      if (hi->count > c.n_vm) continue;
+      ph->held = try_hosts(&c, ph, hi->count, why, sizeof why);
+      if (extra == 0) snprintf(ph->why_fewer, sizeof ph->why_fewer, "%s", why);
+    }
+    if (!ph->held) { /* as given, without spares, to show why */
+      with_spares(&c, ph, 0);
+      try_hosts(&c, ph, hi->count, why, sizeof why);
+    }
+    rc = 0;
+    goto done;
+  }
+  /* From the least the processors asked and the memory need (and two, for
+   * the clusters' nodes) up; at each, the fewest spares that hold. */
+  double room = hi->hw->threshold[RM_RES_CPU] * hi->host->processors;
+  int least = (int)ceil(ask / room - 1e-9);
+  int by_mem = (int)((mem + hi->host->memory - 1) / hi->host->memory);
+  if (by_mem > least) least = by_mem;
+  if (least < 2) least = 2;
+  char why_before[600] = "";
+  for (int H = least; H <= most; H++) {
+    char why0[600] = "";
+    for (int extra = 0; extra <= extra_max; extra++) {
+      with_spares(&c, ph, extra);
+      if (H > c.n_vm) continue;
+      if (try_hosts(&c, ph, H, why, sizeof why)) {
+        ph->held = true;
+        if (H > least) {
+          ph->fewer = H - 1;
+          snprintf(ph->why_fewer, sizeof ph->why_fewer, "%s", why_before);
+        }
+        rc = 0;
+        goto done;
+      }
+      if (extra == 0) snprintf(why0, sizeof why0, "%s", why);
+    }
+    if (why0[0]) snprintf(why_before, sizeof why_before, "%s", why0);
+  }
+  snprintf(err, errlen, "no number of hosts of %s holds the design, even with spare gateways: %s", hi->host->name,
+           why_before);
+done:
+  free(c.model);
+  free(c.gw_after);
+  free(c.ms_after);
+  free(c.gw_down);
+  free(c.ms_down);
+  free(c.ask);
+  free(c.order);
+  free(c.tmp);
+  free(c.key);
+  if (rc) rm_plan_hosts_free(ph);
+  return rc;
+}
+
+void rm_plan_hosts_free(rm_plan_hosts *ph) {
+  free(ph->d.primary);
+  free(ph->d.gw_ms);
+  free(ph->d.gw_load);
+  free(ph->d.ms_load);
+  free(ph->vm_host);
+  free(ph->vm_ask);
+  free(ph->host_memory);
+  free(ph->host_ask);
+  free(ph->host_worst);
+  free(ph->host_worst_by);
+  free(ph->backup);
+  free(ph->gw_failover);
+  memset(ph, 0, sizeof *ph);
+}
