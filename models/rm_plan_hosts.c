@@ -28,6 +28,7 @@ typedef struct {
   double *ask;                  /* per host, with a failure */
   int *order, *tmp;             /* scratch: indices to sort */
   int64_t *key;
+  bool by_share;                /* placement by the fuller share, not processors asked */
 } ctx;
 
 static rm_hw_role vm_role(const ctx *c, int v) {
@@ -76,6 +77,15 @@ static void sort_desc(int *idx, int n, const int64_t *key, int *tmp) {
   }
 }
 
+/* Host h's fuller share with server v on it: processors asked over the
+ * threshold's, or memory committed over the host's. */
+static double fuller(const ctx *c, const rm_plan_hosts *ph, int h, int v) {
+  const rm_hw_model *hm = c->hi->host;
+  double cpu = (ph->host_ask[h] + ask_of(c, v, load_of(c, v))) / (c->hi->hw->threshold[RM_RES_CPU] * hm->processors);
+  double mem = (double)(ph->host_memory[h] + c->model[v]->memory) / (double)hm->memory;
+  return cpu > mem ? cpu : mem;
+}
+
 /* 1. Placement on H hosts. Returns -1, or the server whose memory fits on
  * no host. */
 static int place(ctx *c, rm_plan_hosts *ph) {
@@ -107,9 +117,12 @@ static int place(ctx *c, rm_plan_hosts *ph) {
     for (int h = 0; h < c->H; h++) {
       if (ph->host_memory[h] + c->model[v]->memory > hm->memory) continue;
       if (partner >= 0 && partner < v && ph->vm_host[partner] == h) continue; /* placed just before */
-      /* A spare asks for next to nothing: spares go round the hosts. */
+      /* A spare asks for next to nothing: spares go round the hosts.
+       * Others go where the processors asked are fewest, or (by_share)
+       * where the fuller of processors asked and memory committed, as
+       * shares of the host's, stays least. */
       if (best < 0 || (spare && spares[h] != spares[best]) ? best < 0 || spares[h] < spares[best]
-                                                            : ph->host_ask[h] < ph->host_ask[best])
+                    : c->by_share ? fuller(c, ph, h, v) < fuller(c, ph, best, v) : ph->host_ask[h] < ph->host_ask[best])
         best = h;
     }
     if (best >= 0 && spare) spares[best]++;
@@ -126,11 +139,52 @@ static int gw_host(const ctx *c, const rm_plan_hosts *ph, int g) { return ph->vm
 static int ms_host(const ctx *c, const rm_plan_hosts *ph, int m) { return ph->vm_host[V_MS + m]; }
 
 /* 2. Backups host by host, then failovers. */
+/* Not surviving a host: the design's backups, unless on the primary's
+ * host or left to the model; then, primary by primary, its Essentials
+ * servers largest first each to the gateway off its host with the most
+ * room were the primary alone failed, on its management server first. */
+static void choose_single(ctx *c, rm_plan_hosts *ph) {
+  const rm_plan_design *d = c->d, *d0 = &c->pl->design[c->s];
+  const rm_plan *pl = c->pl;
+  int64_t lim_gw = c->in->gw_limit;
+  for (int p = 0; p < d->n_gw; p++) {
+    int n = 0;
+    for (int g = 0; g < d->n_gw; g++) c->gw_after[g] = d->gw_load[g];
+    for (int e = 0; e < pl->n_ess; e++) {
+      if (d->primary[e] != p) continue;
+      int b = d0->backup[e];
+      if (b >= 0 && gw_host(c, ph, b) != gw_host(c, ph, p)) {
+        ph->backup[e] = b;
+        c->gw_after[b] += pl->size[e];
+      } else {
+        c->order[n++] = e;
+      }
+    }
+    sort_desc(c->order, n, pl->size, c->tmp);
+    for (int k = 0; k < n; k++) {
+      int e = c->order[k], best = -1;
+      int64_t size = pl->size[e];
+      for (int g = 0; g < d->n_gw; g++) {
+        if (gw_host(c, ph, g) == gw_host(c, ph, p)) continue;
+        if (best >= 0) {
+          bool room = c->gw_after[g] + size <= lim_gw, broom = c->gw_after[best] + size <= lim_gw;
+          bool same = room && d->gw_ms[g] == d->gw_ms[p], bsame = broom && d->gw_ms[best] == d->gw_ms[p];
+          if (room != broom ? !room : same != bsame ? !same : c->gw_after[g] >= c->gw_after[best]) continue;
+        }
+        best = g;
+      }
+      ph->backup[e] = best;
+      if (best >= 0) c->gw_after[best] += size;
+    }
+  }
+}
+
 static void choose(ctx *c, rm_plan_hosts *ph) {
   const rm_plan_design *d = c->d;
   const rm_plan *pl = c->pl;
   int64_t lim_gw = c->in->gw_limit, lim_ms = c->in->ms_limit;
-  for (int h = 0; h < c->H; h++) {
+  if (!c->hi->survive_host) choose_single(c, ph);
+  for (int h = 0; h < c->H && c->hi->survive_host; h++) {
     /* Its gateways' Essentials servers, largest first. */
     int n = 0;
     for (int e = 0; e < pl->n_ess; e++)
@@ -263,8 +317,19 @@ static bool check(ctx *c, rm_plan_hosts *ph, int lost_host, int lost_gw, int los
   return true;
 }
 
-/* Whether H hosts hold; ph filled for them. */
+static bool try_placed(ctx *c, rm_plan_hosts *ph, int H, char *why, size_t n);
+
+/* Whether H hosts hold, placed by processors asked or else by the fuller
+ * share; ph filled for them (why: the first placement's failure). */
 static bool try_hosts(ctx *c, rm_plan_hosts *ph, int H, char *why, size_t n) {
+  char other[600];
+  c->by_share = false;
+  if (try_placed(c, ph, H, why, n)) return true;
+  c->by_share = true;
+  return try_placed(c, ph, H, other, sizeof other);
+}
+
+static bool try_placed(ctx *c, rm_plan_hosts *ph, int H, char *why, size_t n) {
   c->H = H;
   ph->n_hosts = H;
   int v = place(c, ph);

@@ -212,3 +212,51 @@ Test(cli_hardware, auto_placement_holds_where_careless_hands_do_not) {
   free(whole);
   free(text);
 }
+
+/* plan --hosts: the guide's customers surviving any one host take 3 hosts
+ * of host-standard; the design written holds them (validate: no pair on one
+ * host), and its verifying sweep, each host and each server lost, holds
+ * every case. Given 2 hosts, it says why they do not hold and exits 1. */
+Test(cli_hardware, plan_buys_hosts) {
+  char *design = path_in("hosted.yaml");
+  result *r = run((const char *[]){"plan", "--customers", "20x200", "--survive", "host", "--hosts", "host-standard",
+                                   "-o", design, "--verify", "--duration", "3h", NULL});
+  cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+  cr_assert(strstr(r->out, "hosts to buy: 3 x host-standard (16 processors, 64.0 GB), surviving any one host lost"),
+            "%s", r->out);
+  cr_assert(strstr(r->out, "verify: romsim sweep "), "%s", r->out);
+  cr_assert(strstr(r->out, "each:gateway,management_server,host\n"), "%s", r->out);
+  cr_assert(strstr(r->out, "crash host-3 "), "%s", r->out);
+  cr_assert(strstr(r->out, "24 of 24 cases held"), "%s", r->out);
+  char *text = slurp_alloc(design);
+  cr_assert(strstr(text, "hosts:\n  - {name: host-1, model: \"host-standard\", runs: [rms-1, "), "%s", text);
+  free(text);
+  r = run((const char *[]){"validate", design, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert_null(strstr(r->out, "warning"), "%s", r->out);
+  r = run((const char *[]){"plan", "--customers", "20x200", "--survive", "either,host", "--hosts", "host-standardx2", NULL});
+  cr_assert_eq(r->status, 1, "%s%s", r->out, r->err);
+  cr_assert(strstr(r->out, "2 hosts do not hold: "), "%s", r->out);
+  r = run((const char *[]){"plan", "--customers", "20x200", "--survive", "host", NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "--survive host needs hosts"), "%s", r->err);
+  r = run((const char *[]){"plan", "--customers", "20x200", "--hosts", "big-box", NULL});
+  cr_assert_eq(r->status, 2);
+  cr_assert(strstr(r->err, "--hosts big-box: no hardware model has this name"), "%s", r->err);
+  r = run((const char *[]){"plan", "--customers", "20x200", "--survive", "either,,host", NULL});
+  cr_assert_eq(r->status, 2);
+}
+
+/* plan --from a scenario with hosts: its hosts' model and count, and its
+ * hardware catalogue (a host model of its own). */
+Test(cli_hardware, plan_from_a_scenario_with_hosts) {
+  char *path = path_in("from.yaml");
+  spit(path, "name: f\nduration: 1h\nmanagement_servers: {count: 2}\ngateways: {count: 3}\n"
+             "customers:\n  - {count: 2, servers: 15, clients: 285}\n"
+             "hardware:\n  models:\n    - {name: box, like: host-standard, memory: 48GB}\n"
+             "hosts:\n  - {name: h, count: 3, model: box, runs: auto}\n");
+  result *r = run((const char *[]){"plan", "--from", path, "--survive", "host", NULL});
+  cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+  cr_assert(strstr(r->out, "hosts to buy: 3 x box (16 processors, 48.0 GB), surviving any one host lost"), "%s",
+            r->out);
+}
