@@ -255,8 +255,13 @@ Test(cli_hardware, plan_from_a_scenario_with_hosts) {
              "customers:\n  - {count: 2, servers: 15, clients: 285}\n"
              "hardware:\n  models:\n    - {name: box, like: host-standard, memory: 48GB}\n"
              "hosts:\n  - {name: h, count: 3, model: box, runs: auto}\n");
-  result *r = run((const char *[]){"plan", "--from", path, "--survive", "host", NULL});
+  char *design = path_in("fromd.yaml");
+  result *r = run((const char *[]){"plan", "--from", path, "--survive", "host", "-o", design, NULL});
   cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
   cr_assert(strstr(r->out, "hosts to buy: 3 x box (16 processors, 48.0 GB), surviving any one host lost"), "%s",
             r->out);
+  /* The design carries the hardware section, so its hosts are boxes. */
+  r = run((const char *[]){"validate", design, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  cr_assert(strstr(r->out, "host host-1 (box): "), "%s", r->out);
 }

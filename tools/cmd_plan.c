@@ -71,6 +71,7 @@ typedef struct {
   int ms_limit, gw_limit, ess_servers, ess_clients;
   bool ms_given, gw_given;
   rm_scenario *sc;      /* the --from scenario (its hardware and hosts), or NULL */
+  char *hw_text;        /* its `hardware:` section as written, for the design, or NULL */
 } plan_in;
 
 static int add_line(plan_in *in, const char *name, int count, int servers, int clients, int essentials) {
@@ -97,6 +98,32 @@ static void free_in(plan_in *in) {
   free(in->lines);
   if (in->sc) rm_scenario_free(in->sc);
   free(in->sc);
+  free(in->hw_text);
+}
+
+/* The `hardware:` section of a scenario's text as written (from its key to
+ * the end of its value, trailing blanks dropped), or NULL when it has none
+ * (or memory ran out: the design is then written on the catalogue's
+ * defaults, which validate would show). */
+static char *hardware_text(const char *file, const char *text, size_t len) {
+  rm_yaml y;
+  if (rm_yaml_load(&y, file, text, len)) return NULL;
+  char *out = NULL;
+  yaml_node_t *root = rm_yaml_root(&y);
+  for (yaml_node_pair_t *p = root && root->type == YAML_MAPPING_NODE ? root->data.mapping.pairs.start : NULL;
+       p && p < root->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = rm_yaml_node(&y, p->key), *v = rm_yaml_node(&y, p->value);
+    if (!k || !v || !rm_yaml_is(k, "hardware") || k->start_mark.column != 0) continue;
+    size_t a = k->start_mark.index, b = v->end_mark.index;
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\n' || text[b - 1] == '\r' || text[b - 1] == '\t')) b--;
+    if (b > a && (out = malloc(b - a + 1))) {
+      memcpy(out, text + a, b - a);
+      out[b - a] = '\0';
+    }
+    break;
+  }
+  rm_yaml_free(&y);
+  return out;
 }
 
 /* The number written from *p to the first of `stops` (or the end), checked
@@ -194,6 +221,7 @@ static int read_from(plan_in *in, const char *file) {
       return EXIT_USAGE;
     }
     in->sc = sc; /* its hardware and hosts */
+    in->hw_text = hardware_text(file, text, len);
     rc = 0;
     for (int i = 0; i < sc->n_specs && rc == 0; i++)
       if (add_line(in, sc->specs[i].prefix, sc->specs[i].count, sc->specs[i].servers, sc->specs[i].clients,
@@ -649,6 +677,7 @@ typedef struct {
   const char *name, *duration;
   const rm_plan_hosts *ph;         /* the hosts, or NULL */
   const rm_hw_model *host;         /* their model */
+  const char *hw_text;             /* the --from scenario's hardware section, or NULL */
 } design_args;
 
 /* The design as a scenario. */
@@ -707,6 +736,7 @@ static const char *design_writer(FILE *f, const void *arg) {
     }
     c += n_ess;
   }
+  if (a->hw_text) fprintf(f, "%s\n", a->hw_text);
   if (a->ph) {
     fprintf(f, "hosts:\n");
     for (int h = 0; h < a->ph->n_hosts; h++) {
@@ -928,8 +958,17 @@ int cmd_plan(int argc, char **argv) {
     close(fd);
     design = tmpdesign;
   }
-  design_args da = {&pl, &pi, (rm_survive)survive, name, duration, hosted ? &ph : NULL, hi.host};
+  design_args da = {&pl, &pi, (rm_survive)survive, name, duration, hosted ? &ph : NULL, hi.host, in.hw_text};
   if (design && cli_write_whole(design, design_writer, &da)) goto done;
+  if (design) { /* what it wrote loads: a --from hardware section naming servers the design lacks does not */
+    rm_scenario check;
+    if (rm_scenario_load(&check, design, err, sizeof err)) {
+      fprintf(stderr, "romsim: plan: the design written does not load (%s)\n", err);
+      rc = EXIT_USAGE;
+      goto done;
+    }
+    rm_scenario_free(&check);
+  }
   if (out) printf("design written to %s (romsim run %s)\n", out, out);
   rc = EXIT_HELD;
   if (verify) {
