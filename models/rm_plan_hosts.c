@@ -139,6 +139,21 @@ static int gw_host(const ctx *c, const rm_plan_hosts *ph, int g) { return ph->vm
 static int ms_host(const ctx *c, const rm_plan_hosts *ph, int m) { return ph->vm_host[V_MS + m]; }
 
 /* 2. Backups host by host, then failovers. */
+/* Whether gateway g is a better backup than best for an Essentials server
+ * of `size` agents whose primary is p, by c->gw_after (and, with ms_room,
+ * c->ms_after): one with room first, then one on p's management server,
+ * then the least loaded. */
+static bool better_backup(const ctx *c, int g, int best, int p, int64_t size, bool ms_room) {
+  const rm_plan_design *d = c->d;
+  int64_t lim_gw = c->in->gw_limit, lim_ms = c->in->ms_limit;
+  bool room = c->gw_after[g] + size <= lim_gw && (!ms_room || c->ms_after[d->gw_ms[g]] + size <= lim_ms);
+  bool broom = c->gw_after[best] + size <= lim_gw && (!ms_room || c->ms_after[d->gw_ms[best]] + size <= lim_ms);
+  if (room != broom) return room;
+  bool same = room && d->gw_ms[g] == d->gw_ms[p], bsame = broom && d->gw_ms[best] == d->gw_ms[p];
+  if (same != bsame) return same;
+  return c->gw_after[g] < c->gw_after[best];
+}
+
 /* Not surviving a host: the design's backups, unless on the primary's
  * host or left to the model; then, primary by primary, its Essentials
  * servers largest first each to the gateway off its host with the most
@@ -146,7 +161,6 @@ static int ms_host(const ctx *c, const rm_plan_hosts *ph, int m) { return ph->vm
 static void choose_single(ctx *c, rm_plan_hosts *ph) {
   const rm_plan_design *d = c->d, *d0 = &c->pl->design[c->s];
   const rm_plan *pl = c->pl;
-  int64_t lim_gw = c->in->gw_limit;
   for (int p = 0; p < d->n_gw; p++) {
     int n = 0;
     for (int g = 0; g < d->n_gw; g++) c->gw_after[g] = d->gw_load[g];
@@ -166,12 +180,7 @@ static void choose_single(ctx *c, rm_plan_hosts *ph) {
       int64_t size = pl->size[e];
       for (int g = 0; g < d->n_gw; g++) {
         if (gw_host(c, ph, g) == gw_host(c, ph, p)) continue;
-        if (best >= 0) {
-          bool room = c->gw_after[g] + size <= lim_gw, broom = c->gw_after[best] + size <= lim_gw;
-          bool same = room && d->gw_ms[g] == d->gw_ms[p], bsame = broom && d->gw_ms[best] == d->gw_ms[p];
-          if (room != broom ? !room : same != bsame ? !same : c->gw_after[g] >= c->gw_after[best]) continue;
-        }
-        best = g;
+        if (best < 0 || better_backup(c, g, best, p, size, false)) best = g;
       }
       ph->backup[e] = best;
       if (best >= 0) c->gw_after[best] += size;
@@ -182,7 +191,6 @@ static void choose_single(ctx *c, rm_plan_hosts *ph) {
 static void choose(ctx *c, rm_plan_hosts *ph) {
   const rm_plan_design *d = c->d;
   const rm_plan *pl = c->pl;
-  int64_t lim_gw = c->in->gw_limit, lim_ms = c->in->ms_limit;
   if (!c->hi->survive_host) choose_single(c, ph);
   for (int h = 0; h < c->H && c->hi->survive_host; h++) {
     /* Its gateways' Essentials servers, largest first. */
@@ -201,13 +209,7 @@ static void choose(ctx *c, rm_plan_hosts *ph) {
        * the most room; with none, the least loaded (the check says so). */
       for (int g = 0; g < d->n_gw; g++) {
         if (gw_host(c, ph, g) == h) continue;
-        bool room = c->gw_after[g] + size <= lim_gw && c->ms_after[d->gw_ms[g]] + size <= lim_ms;
-        if (best >= 0) {
-          bool broom = c->gw_after[best] + size <= lim_gw && c->ms_after[d->gw_ms[best]] + size <= lim_ms;
-          bool same = room && d->gw_ms[g] == d->gw_ms[p], bsame = broom && d->gw_ms[best] == d->gw_ms[p];
-          if (room != broom ? !room : same != bsame ? !same : c->gw_after[g] >= c->gw_after[best]) continue;
-        }
-        best = g;
+        if (best < 0 || better_backup(c, g, best, p, size, true)) best = g;
       }
       ph->backup[e] = best;
       if (best >= 0) {
