@@ -397,6 +397,39 @@ static void with_spares(ctx *c, rm_plan_hosts *ph, int extra) {
   ph->extra = extra;
 }
 
+/* Whether H hosts hold with `extra` spares (more hosts than servers never
+ * do); ph filled for them. */
+static bool holds(ctx *c, rm_plan_hosts *ph, int H, int extra, char *why, size_t n) {
+  with_spares(c, ph, extra);
+  if (H > c->n_vm) {
+    snprintf(why, n, "%d hosts for %d servers", H, c->n_vm);
+    return false;
+  }
+  return try_hosts(c, ph, H, why, n);
+}
+
+/* The fewest spares (0 .. extra_max) with which H hosts hold, found by
+ * galloping (0, 1, 2, 4, ...) then bisecting; -1 when none does. ph is
+ * left filled for the answer; why0 gets why none did without spares. */
+static int fewest_spares(ctx *c, rm_plan_hosts *ph, int H, int extra_max, char *why0, size_t n) {
+  char why[600];
+  if (holds(c, ph, H, 0, why0, n)) return 0;
+  int lo = 0, hi = -1;
+  for (int e = 1; hi < 0; e = e > extra_max / 2 ? extra_max : 2 * e) {
+    if (e > extra_max) return -1;
+    if (holds(c, ph, H, e, why, sizeof why)) hi = e;
+    else if (e == extra_max) return -1;
+    else lo = e;
+  }
+  while (hi - lo > 1) {
+    int mid = lo + (hi - lo) / 2;
+    if (holds(c, ph, H, mid, why, sizeof why)) hi = mid;
+    else lo = mid;
+  }
+  holds(c, ph, H, hi, why, sizeof why);
+  return hi;
+}
+
 int rm_plan_hosts_make(rm_plan_hosts *ph, const rm_plan *pl, const rm_plan_input *in, rm_survive s,
                        const rm_plan_hosts_input *hi, char *err, size_t errlen) {
   memset(ph, 0, sizeof *ph);
@@ -468,16 +501,8 @@ int rm_plan_hosts_make(rm_plan_hosts *ph, const rm_plan *pl, const rm_plan_input
       snprintf(err, errlen, "%d hosts for at most %d servers: a host needs a server", hi->count, most);
       goto done;
     }
-    for (int extra = 0; extra <= extra_max && !ph->held; extra++) {
-      with_spares(&c, ph, extra);
-      if (hi->count > c.n_vm) continue;
-      ph->held = try_hosts(&c, ph, hi->count, why, sizeof why);
-      if (extra == 0) snprintf(ph->why_fewer, sizeof ph->why_fewer, "%s", why);
-    }
-    if (!ph->held) { /* as given, without spares, to show why */
-      with_spares(&c, ph, 0);
-      try_hosts(&c, ph, hi->count, why, sizeof why);
-    }
+    ph->held = fewest_spares(&c, ph, hi->count, extra_max, ph->why_fewer, sizeof ph->why_fewer) >= 0;
+    if (!ph->held) holds(&c, ph, hi->count, 0, why, sizeof why); /* as given, without spares, to show why */
     rc = 0;
     goto done;
   }
@@ -488,27 +513,40 @@ int rm_plan_hosts_make(rm_plan_hosts *ph, const rm_plan *pl, const rm_plan_input
   int by_mem = (int)((mem + hi->host->memory - 1) / hi->host->memory);
   if (by_mem > least) least = by_mem;
   if (least < 2) least = 2;
-  char why_before[600] = "";
-  for (int H = least; H <= most; H++) {
-    char why0[600] = "";
-    for (int extra = 0; extra <= extra_max; extra++) {
-      with_spares(&c, ph, extra);
-      if (H > c.n_vm) continue;
-      if (try_hosts(&c, ph, H, why, sizeof why)) {
-        ph->held = true;
-        if (H > least) {
-          ph->fewer = H - 1;
-          snprintf(ph->why_fewer, sizeof ph->why_fewer, "%s", why_before);
-        }
-        rc = 0;
+  /* Hosts: galloping from the least (least, +1, +2, +4, ...), then
+   * bisecting between the most that did not hold and the fewest that did. */
+  char why_lo[600] = "";
+  int lo = least - 1, hi_h = -1;
+  for (int step = 1, H = least; hi_h < 0; H = least - 1 + (step *= 2)) {
+    if (H > most) H = most;
+    if (fewest_spares(&c, ph, H, extra_max, why, sizeof why) >= 0) {
+      hi_h = H;
+    } else {
+      lo = H;
+      snprintf(why_lo, sizeof why_lo, "%s", why);
+      if (H == most) {
+        snprintf(err, errlen, "no number of hosts of %s holds the design, even with spare gateways: %s",
+                 hi->host->name, why_lo);
         goto done;
       }
-      if (extra == 0) snprintf(why0, sizeof why0, "%s", why);
     }
-    if (why0[0]) snprintf(why_before, sizeof why_before, "%s", why0);
   }
-  snprintf(err, errlen, "no number of hosts of %s holds the design, even with spare gateways: %s", hi->host->name,
-           why_before);
+  while (hi_h - lo > 1) {
+    int mid = lo + (hi_h - lo) / 2;
+    if (fewest_spares(&c, ph, mid, extra_max, why, sizeof why) >= 0) {
+      hi_h = mid;
+    } else {
+      lo = mid;
+      snprintf(why_lo, sizeof why_lo, "%s", why);
+    }
+  }
+  fewest_spares(&c, ph, hi_h, extra_max, why, sizeof why);
+  ph->held = true;
+  if (lo >= least) {
+    ph->fewer = lo;
+    snprintf(ph->why_fewer, sizeof ph->why_fewer, "%s", why_lo);
+  }
+  rc = 0;
 done:
   free(c.model);
   free(c.gw_after);
