@@ -242,16 +242,28 @@ void rm_budget_estimate(const rm_scenario *sc, rs_time_t duration, rm_budget *b)
    * and the data held back while the node is repaired. */
   b->random_failures = rm_scenario_random_failures(sc, duration);
   b->timeline += doubling(2.0 * b->random_failures, sizeof(rm_step));
-  static const rm_role roles[RM_RANDOM_ROLES] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS, RM_RMS, RM_SQL};
+  static const rm_role roles[RM_RANDOM_ROLES] = {RM_AGENT, RM_ESSENTIALS, RM_GATEWAY, RM_MS, RM_RMS, RM_SQL, 0};
   for (int r = 0; r < RM_RANDOM_ROLES; r++) {
     const rm_random_failures *rf = &sc->random[r];
     if (rf->mtbf <= 0) continue;
+    if (rf->mttr > longest) longest = rf->mttr;
+    if (r == RM_RANDOM_HOST) {
+      /* A host's failure is its servers' each: each one's logs and the
+       * data it holds back, as if it failed alone. */
+      double each = (double)duration / ((double)rf->mtbf + (double)rf->mttr);
+      for (int h = 0; h < sc->n_hosts; h++)
+        for (int i = 0; i < sc->hosts[h].n_runs; i++) {
+          b->growth += each * LOG_BYTES_PER_NODE;
+          queued += each * held_back(p, &s, target_role(sc, RM_FAULT_CRASH, sc->hosts[h].runs[i]), false, rf->mttr,
+                                     1, 1);
+        }
+      continue;
+    }
     rm_scenario one = {.n_gw = sc->n_gw, .n_ms = sc->n_ms, .n_specs = sc->n_specs, .specs = sc->specs};
     one.random[r] = *rf;
     double n = rm_scenario_random_failures(&one, duration);
     b->growth += n * LOG_BYTES_PER_NODE;
     queued += n * held_back(p, &s, roles[r], false, rf->mttr, 1, 1);
-    if (rf->mttr > longest) longest = rf->mttr;
   }
   /* A group generating more than its bottleneck takes (what the SQL
    * store's hardware takes in, the management servers', the gateways')

@@ -31,9 +31,25 @@ static int add_step(rm_timeline *tl, rs_time_t t, int fault, rm_action a, int fi
     tl->steps = v;
     tl->cap_steps = cap;
   }
-  tl->steps[tl->n_steps++] =
-      (rm_step){.t = t, .fault = fault, .holder = holder, .action = a, .first = first, .n = n, .repair = repair};
+  tl->steps[tl->n_steps++] = (rm_step){
+      .t = t, .fault = fault, .holder = holder, .action = a, .first = first, .n = n, .host = -1, .repair = repair};
   return 0;
+}
+
+/* The host a target names (its index in the scenario's hosts), or -1. */
+static int host_named(const rm_group *g, const char *t) {
+  return t && g->sc->n_hosts ? (int)rm_index_get(&g->sc->host_index, t) : -1;
+}
+
+/* Append every server host h runs, in the order it names them. */
+static int add_host(rm_timeline *tl, rm_group *g, int h) {
+  const rm_host_spec *hs = &g->sc->hosts[h];
+  int rc = 0;
+  for (int i = 0; i < hs->n_runs && !rc; i++) {
+    rm_node *vm = rm_group_find(g, hs->runs[i]);
+    rc = vm ? add_target(tl, vm) : -1;
+  }
+  return rc;
 }
 
 /* Append a customer's Essentials servers (with ess) and then their agents
@@ -79,16 +95,8 @@ static int resolve(rm_timeline *tl, rm_group *g, rm_fault_kind kind, const char 
   }
   if ((sel = strncmp(t, "customer:", 9) == 0 ? t + 9 : strncmp(t, "agents:", 7) == 0 ? t + 7 : NULL))
     return add_customer(tl, g, sel, t[0] == 'c' && kind != RM_FAULT_STOP_HEALTH, true);
-  int64_t h = g->sc->n_hosts ? rm_index_get(&g->sc->host_index, t) : -1;
-  if (h >= 0) { /* a host: every virtual server on it */
-    const rm_host_spec *hs = &g->sc->hosts[h];
-    int rc = 0;
-    for (int i = 0; i < hs->n_runs && !rc; i++) {
-      rm_node *vm = rm_group_find(g, hs->runs[i]);
-      rc = vm ? add_target(tl, vm) : -1;
-    }
-    return rc;
-  }
+  int h = host_named(g, t);
+  if (h >= 0) return add_host(tl, g, h); /* a host: every virtual server on it */
   rm_node *n = rm_group_find(g, t);
   return n ? add_target(tl, n) : -1;
 }
@@ -137,8 +145,14 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
                      ? f->at + (rs_time_t)rs_rng_below(&rng, (uint64_t)((f->at_to - f->at) / RS_SEC + 1)) * RS_SEC
                      : f->at;
   rs_time_t end = f->duration == RS_TIME_MAX || f->duration > RS_TIME_MAX - at ? RS_TIME_MAX : at + f->duration;
-  int first = tl->n_targets, rc = 0;
+  int first = tl->n_targets, first_step = tl->n_steps, rc = 0;
   bool link = false;
+  /* A rolling restart's units, restarted one after another: each node it
+   * names or selects, a host (with every server on it) counting as one.
+   * Their first targets, and the host each is (or -1), one more than
+   * there are units at most. */
+  int n_units = 0, *unit_first = NULL, *unit_host = NULL;
+  bool nomem = false;
   switch (f->kind) {
   case RM_FAULT_DC_OUTAGE:
     rc = resolve(tl, g, f->kind, "links:essentials");
@@ -150,10 +164,28 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     link = true;
     break;
   case RM_FAULT_ROLLING:
-    if (f->list)
-      for (int i = 0; i < f->n_list && !rc; i++) rc = resolve(tl, g, f->kind, f->list[i]);
-    else
+    if (f->list) {
+      unit_first = malloc((size_t)(f->n_list + 1) * sizeof *unit_first);
+      unit_host = malloc((size_t)(f->n_list + 1) * sizeof *unit_host);
+      rc = nomem = !unit_first || !unit_host;
+      for (int i = 0; i < f->n_list && !rc; i++, n_units++) {
+        unit_first[i] = tl->n_targets;
+        unit_host[i] = host_named(g, f->list[i]);
+        rc = resolve(tl, g, f->kind, f->list[i]);
+      }
+    } else {
       rc = resolve(tl, g, f->kind, f->target);
+      int h = host_named(g, f->target), n = tl->n_targets - first;
+      n_units = h >= 0 ? 1 : n;
+      unit_first = malloc((size_t)(n_units + 1) * sizeof *unit_first);
+      unit_host = malloc((size_t)(n_units + 1) * sizeof *unit_host);
+      if (!rc && (!unit_first || !unit_host)) rc = nomem = true;
+      for (int k = 0; k < n_units && !rc; k++) {
+        unit_first[k] = first + k;
+        unit_host[k] = h;
+      }
+    }
+    if (!rc) unit_first[n_units] = tl->n_targets;
     break;
   default:
     rc = resolve(tl, g, f->kind, f->target);
@@ -161,7 +193,12 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
            strncmp(f->target, "links:", 6) == 0;
   }
   if (rc) {
-    snprintf(err, errlen, "%s: cannot find the fault's nodes (%s)", f->where, f->target ? f->target : "");
+    free(unit_first);
+    free(unit_host);
+    if (nomem)
+      snprintf(err, errlen, "out of memory building the timeline");
+    else
+      snprintf(err, errlen, "%s: cannot find the fault's nodes (%s)", f->where, f->target ? f->target : "");
     return -1;
   }
   if (f->count > tl->n_targets - first) {
@@ -187,10 +224,13 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     w->end = time_after(at, 2 * (int64_t)f->times - 1, f->every);
     break;
   case RM_FAULT_ROLLING:
-    for (int k = 0; k < n && !rc; k++)
-      rc = add_step(tl, time_after(at, k, f->gap), fi, down, first + k, 1, 0, fi) ||
-           add_step(tl, time_after(time_after(at, k, f->gap), 1, f->duration), fi, up, first + k, 1, 0, fi);
-    w->end = time_after(time_after(at, n > 0 ? n - 1 : 0, f->gap), 1, f->duration);
+    for (int k = 0; k < n_units && !rc; k++) {
+      int uf = unit_first[k], un = unit_first[k + 1] - uf;
+      rc = add_step(tl, time_after(at, k, f->gap), fi, down, uf, un, 0, fi) ||
+           add_step(tl, time_after(time_after(at, k, f->gap), 1, f->duration), fi, up, uf, un, 0, fi);
+      if (!rc) tl->steps[tl->n_steps - 2].host = tl->steps[tl->n_steps - 1].host = unit_host[k];
+    }
+    w->end = time_after(time_after(at, n_units > 0 ? n_units - 1 : 0, f->gap), 1, f->duration);
     break;
   case RM_FAULT_STEP: {
     rm_action a = f->action == RM_STEP_UP ? (link ? up : RM_ACT_ALL_UP) : down;
@@ -204,43 +244,66 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     rc = add_step(tl, at, fi, down, first, n, 0, fi);
     if (!rc && end != RS_TIME_MAX) rc = add_step(tl, end, fi, up, first, n, 0, fi);
   }
+  /* A host's servers go down and come back with it: its steps say so. */
+  int h = f->kind != RM_FAULT_ROLLING ? host_named(g, f->target) : -1;
+  for (int i = first_step; h >= 0 && i < tl->n_steps; i++) tl->steps[i].host = h;
+  free(unit_first);
+  free(unit_host);
   if (rc) snprintf(err, errlen, "out of memory building the timeline");
   return rc;
 }
 
-/* Random failures: for each node of a role with an MTBF, up times drawn
- * from Exp(MTBF) and repairs from Exp(MTTR) or a lognormal, from the node's
- * own stream, until the end of the run. */
+/* The random failures of one node (n), or of host h (every server on it
+ * at once; n NULL): up times drawn from Exp(MTBF) and repairs from
+ * Exp(MTTR) or a lognormal, from rng, until the end of the run. Each
+ * failure holds its nodes on its own (a holder of its own), so that a
+ * server down for two reasons at once comes back when both are over. */
+static int draw_random(rm_timeline *tl, rm_group *g, const rm_random_failures *rf, rs_rng *rng, rm_node *n, int h) {
+  rs_time_t t = rs_rng_exp_time(rng, rf->mtbf);
+  int first = -1, count = n ? 1 : g->sc->hosts[h].n_runs;
+  while (t < g->sc->duration) {
+    double d = rf->lognormal ? rs_rng_lognormal_mean(rng, (double)rf->mttr, rf->cv)
+                             : rs_rng_exponential(rng, (double)rf->mttr);
+    rs_time_t repair = d < 1 ? 1 : d > 1e17 ? (rs_time_t)1e17 : (rs_time_t)(d + 0.5);
+    if (first < 0) {
+      first = tl->n_targets;
+      if (n ? add_target(tl, n) : add_host(tl, g, h)) return -1;
+    }
+    int holder = -2 - (int)tl->random_failures;
+    if (add_step(tl, t, -1, RM_ACT_NODE_DOWN, first, count, repair, holder) ||
+        add_step(tl, t + repair, -1, RM_ACT_NODE_UP, first, count, 0, holder))
+      return -1;
+    tl->steps[tl->n_steps - 2].host = tl->steps[tl->n_steps - 1].host = n ? -1 : h;
+    tl->random_failures++;
+    t += repair + rs_rng_exp_time(rng, rf->mtbf);
+  }
+  return 0;
+}
+
+/* Random failures: for each node of a role with an MTBF, from the node's
+ * own stream; for each host, from the host's own (its name, with another
+ * salt than a node's), so that a host's draws change nobody else's. */
 static int build_random(rm_timeline *tl, rm_group *g) {
   const rm_scenario *sc = g->sc;
   for (int r = 0; r < RM_RANDOM_ROLES; r++) {
     const rm_random_failures *rf = &sc->random[r];
     if (rf->mtbf <= 0) continue;
+    rs_rng rng;
+    if (r == RM_RANDOM_HOST) {
+      for (int h = 0; h < sc->n_hosts; h++) {
+        rs_rng_init(&rng, sc->seed, rs_stream_id(sc->hosts[h].name) ^ 0x686f737472616e64ull /* "hostrand" */);
+        if (draw_random(tl, g, rf, &rng, NULL, h)) return -1;
+      }
+      continue;
+    }
     int64_t count = r == RM_RANDOM_AGENT ? g->n_agents : r == RM_RANDOM_ESSENTIALS ? g->n_ess
                   : r == RM_RANDOM_GATEWAY ? g->n_gw : r == RM_RANDOM_MS ? g->n_ms : 2;
     for (int64_t i = 0; i < count; i++) {
       rm_node *n = r == RM_RANDOM_AGENT ? &g->agents[i].node : r == RM_RANDOM_ESSENTIALS ? &g->ess[i].node
                  : r == RM_RANDOM_GATEWAY ? &g->gw[i].node : r == RM_RANDOM_MS ? &g->ms[i].node
                  : r == RM_RANDOM_RMS_NODE ? &g->rms.member[i] : &g->sql.member[i];
-      rs_rng rng;
       rs_rng_init(&rng, sc->seed, rs_stream_id(n->name) ^ 0x72616e646f6dull /* "random" */);
-      rs_time_t t = rs_rng_exp_time(&rng, rf->mtbf);
-      int first = -1;
-      while (t < sc->duration) {
-        double d = rf->lognormal ? rs_rng_lognormal_mean(&rng, (double)rf->mttr, rf->cv)
-                                 : rs_rng_exponential(&rng, (double)rf->mttr);
-        rs_time_t repair = d < 1 ? 1 : d > 1e17 ? (rs_time_t)1e17 : (rs_time_t)(d + 0.5);
-        if (first < 0) {
-          first = tl->n_targets;
-          if (add_target(tl, n)) return -1;
-        }
-        int holder = -2 - (int)tl->random_failures;
-        if (add_step(tl, t, -1, RM_ACT_NODE_DOWN, first, 1, repair, holder) ||
-            add_step(tl, t + repair, -1, RM_ACT_NODE_UP, first, 1, 0, holder))
-          return -1;
-        tl->random_failures++;
-        t += repair + rs_rng_exp_time(&rng, rf->mtbf);
-      }
+      if (draw_random(tl, g, rf, &rng, n, -1)) return -1;
     }
   }
   return 0;
@@ -347,9 +410,13 @@ int rm_timeline_record(const rm_timeline *tl, rm_group *g) {
   for (int i = 0; i < tl->n_steps; i++) {
     const rm_step *s = &tl->steps[i];
     if (s->fault >= 0 || s->action != RM_ACT_NODE_DOWN) continue;
-    char name[32], detail[160];
+    char name[32], detail[260];
     snprintf(name, sizeof name, "random-%lld", (long long)++k);
-    snprintf(detail, sizeof detail, "%s fails at random", tl->targets[s->first]->name);
+    if (s->host >= 0)
+      snprintf(detail, sizeof detail, "%s fails at random (a host: %d %s with it)", g->sc->hosts[s->host].name,
+               s->n, s->n == 1 ? "server" : "servers");
+    else
+      snprintf(detail, sizeof detail, "%s fails at random", tl->targets[s->first]->name);
     if (rs_results_fault(g->res, name, "random_failure", s->t, s->t + s->repair, detail)) return -1;
   }
   return 0;
@@ -477,17 +544,21 @@ static void release_all(rm_group *g, rm_node *n) {
     if (had[w]) settle_holds(g, n, w);
 }
 
-/* A host goes down (or comes back): say what it takes down with it, and
- * which customers lose both their gateways with it. */
+/* A host goes down (or comes back), by a fault or at random: say what it
+ * takes down with it, and which customers lose both their gateways with
+ * it. */
 static void tell_host(rm_group *g, const rm_step *s) {
-  if (s->fault < 0 || !g->sc->n_hosts || (s->action != RM_ACT_NODE_DOWN && s->action != RM_ACT_NODE_UP)) return;
-  const char *t = g->sc->faults[s->fault].target;
-  int64_t h = t ? rm_index_get(&g->sc->host_index, t) : -1;
-  if (h < 0) return;
-  const rm_host_spec *hs = &g->sc->hosts[h];
+  if (s->host < 0 || (s->action != RM_ACT_NODE_DOWN && s->action != RM_ACT_NODE_UP && s->action != RM_ACT_ALL_UP))
+    return;
+  const rm_host_spec *hs = &g->sc->hosts[s->host];
   bool down = s->action == RM_ACT_NODE_DOWN;
+  char d[32];
+  if (down && s->fault < 0)
+    rm_group_event(g, NULL, "random_failure", "%s fails at random (drawn from its failure rate); repaired after %s",
+                   hs->name, rs_duration_format(s->repair, d, sizeof d));
   char vms[400] = "", lost[400] = "";
   size_t u = 0, v = 0;
+  if (hs->n_runs == 0) snprintf(vms, sizeof vms, "no server");
   for (int i = 0; i < hs->n_runs && u < sizeof vms; i++)
     u += (size_t)snprintf(vms + u, sizeof vms - u, "%s%s", i == 0 ? "" : i == hs->n_runs - 1 ? " and " : ", ",
                           hs->runs[i]);
@@ -518,7 +589,7 @@ static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
     rm_node *n = tl->targets[s->first + k];
     switch (s->action) {
     case RM_ACT_NODE_DOWN:
-      if (s->fault < 0)
+      if (s->fault < 0 && s->host < 0) /* a host's is told once, for the host (tell_host) */
         rm_group_event(g, n, "random_failure", "%s fails at random (drawn from its failure rate); repaired after %s",
                        n->name, rs_duration_format(s->repair, d, sizeof d));
       hold(g, n, s->holder, RM_HOLD_DOWN, true);

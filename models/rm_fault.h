@@ -5,7 +5,8 @@
  * the loader turns into faults too) becomes steps: at a time, an action on
  * a set of nodes (take down, bring back, cut or restore a link, degrade it,
  * slow the SQL store, stop or start health services). Random failures drawn
- * from each node's stream add their own steps. All steps are kept in one
+ * from each node's (or host's) stream add their own steps. A step on a host
+ * acts on every server it runs at once, and says so in the story. All steps are kept in one
  * list, sorted by time and then by the order they were written, and run by
  * one event, so a fault written in a scenario and the same change replayed
  * from a file act identically.
@@ -32,6 +33,8 @@ typedef struct {
   int holder;               /* who holds the nodes: the fault, or the random failure (negative) */
   rm_action action;
   int first, n;             /* its nodes: targets[first .. first + n) */
+  int host;                 /* its nodes are every server of this host (index in the scenario's hosts), going
+                               down or coming back with it; -1 when they are not a host's */
   rs_time_t repair;         /* a random failure: how long until it is repaired */
 } rm_step;
 

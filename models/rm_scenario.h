@@ -153,9 +153,10 @@ typedef struct {
   char *where;              /* "FILE:LINE:COL" where it was written */
 } rm_fault_spec;
 
-/* Roles that can fail at random. */
+/* Roles that can fail at random: nodes of the group, and physical hosts
+ * (a host's failure takes every server on it down at once). */
 enum { RM_RANDOM_AGENT, RM_RANDOM_ESSENTIALS, RM_RANDOM_GATEWAY, RM_RANDOM_MS, RM_RANDOM_RMS_NODE,
-       RM_RANDOM_SQL_NODE, RM_RANDOM_ROLES };
+       RM_RANDOM_SQL_NODE, RM_RANDOM_HOST, RM_RANDOM_ROLES };
 
 /* Random failures of a role: times between failures and to repair. */
 typedef struct {
@@ -287,7 +288,7 @@ int rm_scenario_parse(rm_scenario *sc, const char *file, const char *text, size_
 void rm_scenario_free(rm_scenario *sc);
 
 /* The random failures expected over a run of duration: for each role with
- * an MTBF, its nodes x duration / (MTBF + MTTR). */
+ * an MTBF, its nodes (or hosts) x duration / (MTBF + MTTR). */
 double rm_scenario_random_failures(const rm_scenario *sc, rs_time_t duration);
 
 /* The most random failures a run may expect: each is two steps of the

@@ -421,13 +421,14 @@ int rm__scenario_read_faults(rm_yaml *y, rm_scenario *sc, yaml_node_t *list, rm_
 
 /* Random failures. */
 
-/* The nodes of a role that can fail at random (RM_RANDOM_*). */
+/* The nodes (or hosts) of a role that can fail at random (RM_RANDOM_*). */
 static double role_nodes(const rm_scenario *sc, int r) {
   switch (r) {
   case RM_RANDOM_AGENT: return (double)rm_scenario_agents(sc);
   case RM_RANDOM_ESSENTIALS: return (double)rm_scenario_essentials(sc);
   case RM_RANDOM_GATEWAY: return sc->n_gw;
   case RM_RANDOM_MS: return sc->n_ms;
+  case RM_RANDOM_HOST: return sc->n_hosts;
   default: return 2; /* a cluster's nodes */
   }
 }
@@ -444,13 +445,20 @@ static double role_failures(const rm_scenario *sc, int r, rs_time_t duration) {
  * (rm_scenario_internal.h). */
 int rm__scenario_read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
   static const char *const roles[RM_RANDOM_ROLES + 1] = {"agent", "essentials", "gateway", "management_server",
-                                                          "rms_node", "sql_node", NULL};
+                                                          "rms_node", "sql_node", "host", NULL};
   static const char *const keys[] = {"mtbf", "mttr", "repair", "cv", NULL};
   yaml_node_t *mtbf_at[RM_RANDOM_ROLES] = {NULL};
   if (rm_yaml_check_keys(y, map, "random_failures", roles)) return -1;
   for (int r = 0; r < RM_RANDOM_ROLES; r++) {
     yaml_node_t *m = rm_yaml_get(y, map, roles[r]), *v;
     if (!m) continue;
+    /* Hosts are read before random failures: a scenario without them has
+     * nothing a host's failure could take down, and saying so beats a run
+     * that silently draws nothing. */
+    if (r == RM_RANDOM_HOST && sc->n_hosts == 0)
+      return rm_yaml_error(y, rm_yaml_key(y, map, "host"),
+                           "random_failures: host: this scenario has no hosts (every server is physical): give "
+                           "hosts: (docs/hardware.md, \"Hosts\") or leave host out");
     rm_random_failures *rf = &sc->random[r];
     if (rm_yaml_check_keys(y, m, roles[r], keys)) return -1;
     if (!(v = rm_yaml_get(y, m, "mtbf"))) return rm_yaml_error(y, m, "%s needs mtbf (mean time between failures)", roles[r]);
@@ -479,9 +487,10 @@ int rm__scenario_read_random(rm_yaml *y, rm_scenario *sc, yaml_node_t *map) {
     char d[32], b[32], t[32];
     const rm_random_failures *rf = &sc->random[worst];
     return rm_yaml_error(y, mtbf_at[worst],
-                         "mtbf: about %.3g random failures expected in the run (%.3g of them of %.0f %s nodes x %s / "
+                         "mtbf: about %.3g random failures expected in the run (%.3g of them of %.0f %s%s x %s / "
                          "(mtbf %s + mttr %s)), more than romsim draws (%d): give a longer mtbf",
                          expected, role_failures(sc, worst, sc->duration), role_nodes(sc, worst), roles[worst],
+                         worst == RM_RANDOM_HOST ? "s" : " nodes",
                          rs_duration_format(sc->duration, d, sizeof d), rs_duration_format(rf->mtbf, b, sizeof b),
                          rs_duration_format(rf->mttr, t, sizeof t), RM_MAX_RANDOM_FAILURES);
   }

@@ -82,6 +82,27 @@ Test(budget, random_failures) {
   cr_assert_gt(some.growth, none.growth);
 }
 
+/* A host's random failure is a failure of each server it runs: the count
+ * expected is hosts x duration / (mtbf + mttr), and what it holds back is
+ * its servers' (two gateways on a host hold back what two gateways' own
+ * failures do). */
+Test(budget, random_failures_of_hosts) {
+  rm_budget none, hosts, gateways;
+  const char *two = "hosts:\n  - {name: h1, runs: [gw-1, gw-2]}\n  - {name: h2, runs: [gw-3, gw-4]}\n";
+  char text[512];
+  estimate(design(20, 8, two), &none);
+  snprintf(text, sizeof text, "%srandom_failures:\n  host: {mtbf: 20m, mttr: 10m}\n", two);
+  estimate(design(20, 8, text), &hosts);
+  estimate(design(20, 8, "random_failures:\n  gateway: {mtbf: 20m, mttr: 10m}\n"), &gateways);
+  cr_assert_float_eq(hosts.random_failures, 2 * 2.0, 1e-6);
+  cr_assert_geq(hosts.timeline - none.timeline, 2 * 2 * hosts.random_failures * sizeof(rm_step));
+  /* Less a mark for each of its two steps (twice over: the array grows by
+   * doubling), 4 of the 8 gateways failing as often as each does alone. */
+  double h = hosts.growth - none.growth - 2.0 * 2 * hosts.random_failures * sizeof(rm_mark);
+  double g = gateways.growth - none.growth - 2.0 * 2 * gateways.random_failures * sizeof(rm_mark);
+  cr_assert_float_eq(h, g / 2, 1e-9 * g, "%g %g", h, g);
+}
+
 /* A group generating more than the SQL store takes in (on a node with
  * one processor and a data warehouse on two disks) queues all run; on a
  * SQL node big enough, it does not. */

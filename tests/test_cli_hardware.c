@@ -265,3 +265,129 @@ Test(cli_hardware, plan_from_a_scenario_with_hosts) {
   cr_assert_eq(r->status, 0, "%s", r->err);
   cr_assert(strstr(r->out, "host host-1 (box): "), "%s", r->out);
 }
+
+/* Four gateways on two hosts, the careful way (each customer's primary and
+ * backup on different hosts): cust-1 and cust-2 live on gw-1 and gw-2 (one
+ * the primary, the other the backup), cust-3 and cust-4 on gw-3 and gw-4;
+ * host-1 runs gw-1 and gw-3, host-2 gw-2 and gw-4. */
+#define SMALL_CAREFUL(extra)                                                                                         \
+  "name: small-careful\nduration: 3h\nseed: 1\nmanagement_servers: {count: 2}\ngateways: {count: 4}\n"             \
+  "customers:\n  - {count: 4, servers: 10, clients: 90, primary: [gw-1, gw-2, gw-3, gw-4], "                        \
+  "backup: [gw-2, gw-1, gw-4, gw-3]}\n"                                                                             \
+  "hosts:\n  - {name: host-1, runs: [gw-1, gw-3]}\n  - {name: host-2, runs: [gw-2, gw-4]}\n"                        \
+  "expect: [capacity_held, no_data_lost, {failover_within: 3m}]\n" extra
+
+/* The gateways a failure (a gateway, or a host) takes down, as bits. */
+static unsigned small_downs(const char *target) {
+  if (strcmp(target, "host-1") == 0) return 1u << 1 | 1u << 3;
+  if (strcmp(target, "host-2") == 0) return 1u << 2 | 1u << 4;
+  cr_assert(strncmp(target, "gw-", 3) == 0, "%s", target);
+  return 1u << atoi(target + 3);
+}
+
+/* --fail each:host,gateway --pairs: 2 hosts and 4 gateways are 6 single
+ * failures, and 6 x 5 / 2 = 15 pairs, with the baseline 22 cases. A case
+ * holds when every customer keeps its primary or its backup: it fails when
+ * a pair takes a customer's both, a host and the gateway on the other host
+ * that backs up the host's customers (host-1 with gw-2: cust-1 has gw-1 on
+ * host-1 and gw-2), as two gateways of one customer; a host with a
+ * gateway on it is the host alone. */
+Test(cli_hardware, sweep_pairs_of_hosts_and_gateways) {
+  char sc[512], db[512];
+  snprintf(sc, sizeof sc, "%s", path_in("small.yaml"));
+  snprintf(db, sizeof db, "%s", path_in("p.db"));
+  spit(sc, SMALL_CAREFUL(""));
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:host,gateway", "--pairs", "--duration", "3h", "--at",
+                                   "1h", "--for", "1h", "-o", db, NULL});
+  cr_assert_eq(r->status, 1, "%s", r->err);
+  cr_assert(strstr(r->out, "22 cases"), "%s", r->out);
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM cases WHERE target1 IS NOT NULL AND target2 IS NULL"), "6");
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM cases WHERE target2 IS NOT NULL"), "15");
+  /* Each case's verdict against the customers' pairs: {gw-1, gw-2} and
+   * {gw-3, gw-4}. */
+  static const unsigned customers[] = {1u << 1 | 1u << 2, 1u << 3 | 1u << 4};
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  cr_assert_eq(sqlite3_prepare_v2(h,
+                                  "SELECT label, target1, target2, held, status FROM cases JOIN items ON case_id = id "
+                                  "ORDER BY id",
+                                  -1, &st, NULL),
+               SQLITE_OK);
+  int cases = 0, held = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *label = (const char *)sqlite3_column_text(st, 0), *t1 = (const char *)sqlite3_column_text(st, 1),
+               *t2 = (const char *)sqlite3_column_text(st, 2);
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 4), "complete", "%s", label);
+    unsigned down = (t1 ? small_downs(t1) : 0) | (t2 ? small_downs(t2) : 0);
+    bool stranded = (down & customers[0]) == customers[0] || (down & customers[1]) == customers[1];
+    cr_assert_eq(sqlite3_column_int(st, 3), !stranded, "%s: %s, a customer %s", label,
+                 sqlite3_column_int(st, 3) ? "held" : "failed", stranded ? "has no gateway" : "keeps one");
+    cases++;
+    held += !stranded;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  cr_assert_eq(cases, 22);
+  char line[64];
+  snprintf(line, sizeof line, "%d of 22 cases held", held);
+  cr_assert(strstr(r->out, line), "%s: %s", line, r->out);
+  cr_assert(strstr(r->out, "crash gw-2 + crash host-1 "), "%s", r->out);
+  /* A host with a gateway it runs recovers as the host alone. */
+  cr_assert_str_eq(query(db, "SELECT group_concat(DISTINCT recover_us) FROM items JOIN cases ON case_id = id WHERE "
+                             "label IN ('crash host-1', 'crash gw-1 + crash host-1', 'crash gw-3 + crash host-1')"),
+                   query(db, "SELECT recover_us FROM items JOIN cases ON case_id = id WHERE label = 'crash host-1'"));
+}
+
+/* An Essentials server on a host, crashed with it, is back when it is back
+ * and connected to a gateway again: the host's case recovers as the
+ * server's own crash does (the length of the failure), not at once. */
+Test(cli_hardware, sweep_sees_an_essentials_server_back_with_its_host) {
+  char sc[512], db[512];
+  snprintf(sc, sizeof sc, "%s", path_in("e.yaml"));
+  snprintf(db, sizeof db, "%s", path_in("e.db"));
+  spit(sc, "name: e\nduration: 3h\nseed: 1\nmanagement_servers: {count: 2}\ngateways: {count: 2}\n"
+           "customers:\n  - {count: 2, servers: 10, clients: 90}\nhosts:\n  - {name: host-e, runs: [cust-1]}\n");
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:host,essentials", "--at", "1h", "--for", "1h", "-o",
+                                   db, NULL});
+  cr_assert_eq(r->status, 0, "%s%s", r->out, r->err);
+  char own[64];
+  snprintf(own, sizeof own, "%s", query(db, "SELECT recover_us FROM items JOIN cases ON case_id = id WHERE "
+                                            "label = 'crash cust-1'"));
+  cr_assert_geq(atoll(own), 3600000000LL, "at least the failure's hour: %s", own);
+  cr_assert_str_eq(query(db, "SELECT recover_us FROM items JOIN cases ON case_id = id WHERE label = 'crash host-e'"),
+                   own);
+}
+
+/* A sweep of a scenario whose hosts fail at random: every run draws them
+ * (its seed's), so the baseline itself meets failovers and its slowest
+ * byte waits longer than without them; each case runs to completion. */
+Test(cli_hardware, sweep_with_random_failures_of_hosts) {
+  char sc[512], plain[512], db[512], db0[512];
+  snprintf(sc, sizeof sc, "%s", path_in("r.yaml"));
+  snprintf(plain, sizeof plain, "%s", path_in("p.yaml"));
+  snprintf(db, sizeof db, "%s", path_in("r.db"));
+  snprintf(db0, sizeof db0, "%s", path_in("p.db"));
+  spit(sc, SMALL_CAREFUL("random_failures:\n  host: {mtbf: 2h, mttr: 20m}\n"));
+  spit(plain, SMALL_CAREFUL(""));
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:host", "--at", "1h", "--for", "30m", "-o", db, NULL});
+  cr_assert(r->status == 0 || r->status == 1, "%s", r->err);
+  cr_assert(strstr(r->out, "3 cases"), "%s", r->out);
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM items WHERE status = 'complete'"), "3");
+  r = run((const char *[]){"sweep", plain, "--fail", "each:host", "--at", "1h", "--for", "30m", "-o", db0, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->out);
+  char without[64];
+  snprintf(without, sizeof without, "%s", query(db0, "SELECT latency_max_us FROM items WHERE case_id = 0"));
+  cr_assert_gt(atoll(query(db, "SELECT latency_max_us FROM items WHERE case_id = 0")), atoll(without));
+}
+
+/* Failing each host of a scenario that has none is refused: it would
+ * sweep the baseline alone and look like a design that holds. */
+Test(cli_hardware, sweep_each_host_needs_hosts) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-example.yaml");
+  result *r = run((const char *[]){"sweep", sc, "--fail", "each:host", "--duration", "1h", "-o", path_in("n.db"), NULL});
+  cr_assert_eq(r->status, 2, "%s", r->out);
+  cr_assert(strstr(r->err, "--fail each:host: the scenario has no hosts"), "%s", r->err);
+  cr_assert_eq(access(path_in("n.db"), F_OK), -1, "nothing written");
+}

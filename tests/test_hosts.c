@@ -1,5 +1,7 @@
 /* Hosts: servers virtual on physical hosts, read and checked, and a host's
  * failure taking every one of them down at once. */
+#include <math.h>
+
 #include "model_util.h"
 
 /* Four customers of 100 on four gateways; each customer's primary and
@@ -262,4 +264,275 @@ Test(hosts, a_chosen_backup_avoids_the_primarys_host) {
   cr_assert_gt(differs, 0, "without hosts some backups are on the primary's would-be host");
   world_free(w);
   world_free(bare);
+}
+
+/* Random failures of hosts. Four gateways on two hosts, the careful way
+ * (each customer's primary and backup on different hosts). */
+#define RANDOM(duration, seed, hosts, random)                                                                      \
+  "name: r\nduration: " duration "\nseed: " seed "\nsample_every: 1h\nmanagement_servers: {count: 2}\n"            \
+  "gateways: {count: 4}\ncustomers:\n  - {count: 4, servers: 2, clients: 8, primary: [gw-1, gw-2, gw-3, gw-4], "  \
+  "backup: [gw-2, gw-1, gw-4, gw-3]}\n" hosts "random_failures:\n" random
+#define TWO_HOSTS "hosts:\n  - {name: host-1, runs: [gw-1, gw-3]}\n  - {name: host-2, runs: [gw-2, gw-4]}\n"
+
+/* A span of time a node is held down by one holder (a fault or a random
+ * failure): [start, end), end RS_TIME_MAX when never repaired. */
+typedef struct {
+  const rm_node *node;
+  rs_time_t start, end;
+  int holder, host;
+} held_span;
+
+/* Every span the timeline holds a node down, from its steps. */
+static held_span *spans_of(const rm_timeline *tl, int *n_out) {
+  held_span *v = calloc((size_t)tl->n_targets * (size_t)tl->n_steps + 1, sizeof *v);
+  cr_assert_not_null(v);
+  int n = 0;
+  for (int i = 0; i < tl->n_steps; i++) {
+    const rm_step *s = &tl->steps[i];
+    for (int k = 0; k < s->n; k++) {
+      const rm_node *node = tl->targets[s->first + k];
+      if (s->action == RM_ACT_NODE_DOWN) {
+        v[n++] = (held_span){.node = node, .start = s->t, .end = RS_TIME_MAX, .holder = s->holder, .host = s->host};
+      } else if (s->action == RM_ACT_NODE_UP) {
+        int j = n - 1;
+        while (j >= 0 && !(v[j].node == node && v[j].holder == s->holder && v[j].end == RS_TIME_MAX)) j--;
+        cr_assert_geq(j, 0, "an up without its down");
+        v[j].end = s->t;
+      }
+    }
+  }
+  *n_out = n;
+  return v;
+}
+
+/* Whether node is held down at t by any span. */
+static bool held_at(const held_span *v, int n, const rm_node *node, rs_time_t t) {
+  for (int i = 0; i < n; i++)
+    if (v[i].node == node && v[i].start <= t && t < v[i].end) return true;
+  return false;
+}
+
+/* A host's random failure takes every server on it down at the time drawn
+ * and brings them back together at its repair, telling the story of a
+ * host's crash; a gateway down by its own random failure, or by a fault,
+ * when its host fails comes back only when both are over. Checked at every
+ * step of the timeline and just before it: each gateway is down exactly
+ * while some failure holds it. */
+Test(hosts, random_failures_of_a_host_take_its_servers_down_together) {
+  world *w = world_new(RANDOM("20d", "7", TWO_HOSTS,
+                              "  host: {mtbf: 3d, mttr: 6h, repair: lognormal, cv: 0.5}\n"
+                              "  gateway: {mtbf: 4d, mttr: 12h}\nfaults:\n  - {crash: gw-1, at: 5d, for: 2d}\n"));
+  const rm_timeline *tl = &w->g.timeline;
+  int host_failures = 0, host_ups = 0;
+  for (int i = 0; i < tl->n_steps; i++) {
+    const rm_step *s = &tl->steps[i];
+    if (s->host < 0) continue;
+    cr_assert_eq(s->fault, -1, "only random failures name hosts here");
+    const rm_host_spec *hs = &w->sc.hosts[s->host];
+    cr_assert_eq(s->n, hs->n_runs, "a host's step takes all its servers");
+    for (int k = 0; k < s->n; k++) cr_assert_eq(tl->targets[s->first + k], world_node(w, hs->runs[k]));
+    host_failures += s->action == RM_ACT_NODE_DOWN;
+    host_ups += s->action == RM_ACT_NODE_UP && s->t <= w->sc.duration;
+  }
+  cr_assert_geq(host_failures, 3, "the draws give a few host failures (%d)", host_failures);
+  int n;
+  held_span *v = spans_of(tl, &n);
+  /* The draws overlap a gateway's own failure (or the fault) with its
+   * host's, both ways: the case the holds are for. */
+  bool outlasts_host = false, host_outlasts = false;
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      if (v[i].host >= 0 && v[j].host < 0 && v[i].node == v[j].node && v[j].start < v[i].end &&
+          v[i].start < v[j].end) {
+        outlasts_host |= v[j].end > v[i].end;
+        host_outlasts |= v[i].end > v[j].end;
+      }
+  cr_assert(outlasts_host && host_outlasts, "no overlap of both kinds: choose other draws");
+  rs_time_t prev = -1;
+  for (int i = 0; i < tl->n_steps; i++) {
+    rs_time_t t = tl->steps[i].t;
+    if (t == prev || t > w->sc.duration) continue;
+    prev = t;
+    for (int pass = 0; pass < 2; pass++) {
+      rs_time_t at = pass ? t : t - 1;
+      world_run(w, at);
+      for (int gw = 0; gw < w->g.n_gw; gw++) {
+        const rm_node *node = &w->g.gw[gw].node;
+        bool down = held_at(v, n, node, at);
+        cr_assert_eq(node->state == RM_DOWN, down, "%s at %lld us: %s, but its failures say %s", node->name,
+                     (long long)at, node->state == RM_DOWN ? "down" : "up", down ? "down" : "up");
+      }
+    }
+  }
+  free(v);
+  /* The story tells each as a host's crash does. */
+  int64_t told_down = 0, told_up = 0;
+  for (int64_t i = 0; i < w->g.story.n; i++) {
+    const rm_story_line *l = &w->g.story.lines[i];
+    if (strcmp(l->kind, "host_down") == 0) {
+      told_down += l->count;
+      cr_assert(strstr(l->first, "host-1 goes down: gw-1 and gw-3 with it") ||
+                    strstr(l->first, "host-2 goes down: gw-2 and gw-4 with it"),
+                "%s", l->first);
+    }
+    if (strcmp(l->kind, "host_up") == 0) told_up += l->count;
+  }
+  cr_assert_eq(told_down, host_failures);
+  cr_assert_eq(told_up, host_ups);
+  world_run(w, w->sc.duration);
+  assert_conserved(w);
+  world_free(w);
+}
+
+/* Over a long run each host fails about duration / (mtbf + mttr) times: its
+ * failures are a renewal process of cycles up (exponential, mean mtbf) then
+ * down (lognormal, mean mttr, sd cv x mttr), whose count over t has mean
+ * t / mu and variance t sigma^2 / mu^3 for large t (Cox, "Renewal
+ * Theory", 1962), mu = mtbf + mttr and sigma^2 = mtbf^2 + (cv mttr)^2: with
+ * mttr far below mtbf, sigma^2 / mu^2 is nearly 1, the Poisson variance.
+ * 40 hosts over ten years, mtbf 180d, mttr 4h: 810.4 failures, sd 28.4;
+ * the count drawn is within 4 sd, and so is the mean repair (sd cv x mttr /
+ * sqrt(count)). */
+Test(hosts, host_random_failures_follow_their_rate) {
+  char text[4096];
+  int len = snprintf(text, sizeof text,
+                     "name: r\nduration: 3650d\nseed: 11\nsample_every: 1h\nmanagement_servers: {count: 2}\n"
+                     "gateways: {count: 40}\ncustomers:\n  - {count: 1, servers: 1, clients: 1}\n"
+                     "random_failures:\n  host: {mtbf: 180d, mttr: 4h, repair: lognormal, cv: 0.5}\nhosts:\n");
+  for (int h = 1; h <= 40; h++)
+    len += snprintf(text + len, sizeof text - (size_t)len, "  - {name: h%d, runs: [gw-%d]}\n", h, h);
+  world *w = world_new(text);
+  const rm_random_failures *rf = &w->sc.random[RM_RANDOM_HOST];
+  double t = (double)w->sc.duration, mu = (double)rf->mtbf + (double)rf->mttr;
+  double sigma2 = (double)rf->mtbf * (double)rf->mtbf + rf->cv * rf->cv * (double)rf->mttr * (double)rf->mttr;
+  double mean = w->sc.n_hosts * t / mu, sd = sqrt(w->sc.n_hosts * t * sigma2 / (mu * mu * mu));
+  cr_assert_float_eq(mean, rm_scenario_random_failures(&w->sc, w->sc.duration), 1e-6, "the loader's expectation");
+  int64_t count = 0;
+  double repair = 0;
+  for (int i = 0; i < w->g.timeline.n_steps; i++) {
+    const rm_step *s = &w->g.timeline.steps[i];
+    if (s->action != RM_ACT_NODE_DOWN) continue;
+    cr_assert_geq(s->host, 0);
+    count++;
+    repair += (double)s->repair;
+  }
+  cr_assert_eq(count, w->g.timeline.random_failures);
+  cr_log_info("host failures: %lld drawn, %.1f expected (sd %.1f); mean repair %.0f s (mttr %.0f s)",
+              (long long)count, mean, sd, repair / (double)count / RS_SEC, (double)rf->mttr / RS_SEC);
+  cr_assert(fabs((double)count - mean) < 4 * sd, "%lld host failures, expected %.1f +/- 4 x %.1f", (long long)count,
+            mean, sd);
+  double repair_sd = rf->cv * (double)rf->mttr / sqrt((double)count);
+  cr_assert(fabs(repair / (double)count - (double)rf->mttr) < 4 * repair_sd, "mean repair %.0f s",
+            repair / (double)count / RS_SEC);
+  world_free(w);
+}
+
+/* The steps of the random failures of nodes (host < 0) or of hosts, as
+ * text: time, repair and what fails, one a line. */
+static void random_draws(const world *w, bool hosts, char *out, size_t n) {
+  size_t u = 0;
+  out[0] = '\0';
+  for (int i = 0; i < w->g.timeline.n_steps && u < n; i++) {
+    const rm_step *s = &w->g.timeline.steps[i];
+    if (s->fault >= 0 || s->action != RM_ACT_NODE_DOWN || (s->host >= 0) != hosts) continue;
+    u += (size_t)snprintf(out + u, n - u, "%lld %lld %s\n", (long long)s->t, (long long)s->repair,
+                          hosts ? w->sc.hosts[s->host].name : w->g.timeline.targets[s->first]->name);
+  }
+  cr_assert_lt(u, n, "draws too long");
+}
+
+/* Each host draws from its own stream, derived from the seed and its name:
+ * the same seed, the same failures; another seed, others; adding hosts'
+ * random failures changes no gateway's draws, and adding a host changes
+ * no other host's. */
+Test(hosts, host_random_failures_are_the_hosts_own) {
+  static char a[1 << 16], b[1 << 16], c[1 << 16];
+#define GW_RANDOM "  gateway: {mtbf: 5d, mttr: 6h}\n"
+#define HOST_RANDOM "  host: {mtbf: 4d, mttr: 8h}\n"
+#define THREE_HOSTS TWO_HOSTS "  - {name: host-3, runs: [sql-1]}\n"
+  world *gw_only = world_new(RANDOM("60d", "7", TWO_HOSTS, GW_RANDOM));
+  world *both = world_new(RANDOM("60d", "7", TWO_HOSTS, GW_RANDOM HOST_RANDOM));
+  world *again = world_new(RANDOM("60d", "7", TWO_HOSTS, GW_RANDOM HOST_RANDOM));
+  world *more = world_new(RANDOM("60d", "7", THREE_HOSTS, GW_RANDOM HOST_RANDOM));
+  world *other = world_new(RANDOM("60d", "8", TWO_HOSTS, GW_RANDOM HOST_RANDOM));
+  random_draws(gw_only, false, a, sizeof a);
+  random_draws(both, false, b, sizeof b);
+  cr_assert_gt(strlen(a), 0);
+  cr_assert_str_eq(a, b, "hosts' random failures changed the gateways' draws");
+  random_draws(both, true, a, sizeof a);
+  random_draws(again, true, b, sizeof b);
+  cr_assert_gt(strlen(a), 0);
+  cr_assert_str_eq(a, b, "the same seed, the same host failures");
+  cr_assert_eq(both->g.timeline.n_steps, again->g.timeline.n_steps);
+  for (int i = 0; i < both->g.timeline.n_steps; i++)
+    cr_assert(memcmp(&both->g.timeline.steps[i], &again->g.timeline.steps[i], sizeof(rm_step)) == 0);
+  random_draws(other, true, c, sizeof c);
+  cr_assert_str_neq(a, c, "another seed draws other failures");
+  /* host-3's lines removed, the three hosts' draws are the two hosts'. */
+  random_draws(more, true, c, sizeof c);
+  char kept[1 << 16];
+  size_t u = 0;
+  for (char *line = strtok(c, "\n"); line; line = strtok(NULL, "\n"))
+    if (!strstr(line, " host-3")) u += (size_t)snprintf(kept + u, sizeof kept - u, "%s\n", line);
+  cr_assert_str_eq(kept, a, "adding host-3 changed the other hosts' draws");
+  world_free(gw_only);
+  world_free(both);
+  world_free(again);
+  world_free(more);
+  world_free(other);
+#undef GW_RANDOM
+#undef HOST_RANDOM
+#undef THREE_HOSTS
+}
+
+/* Random failures of hosts in a scenario without hosts fail nothing: they
+ * are refused, at the key, rather than accepted as nothing. The event
+ * storm check counts hosts. */
+Test(hosts, host_random_failures_need_hosts) {
+  fails(DESIGN("", "random_failures:\n  gateway: {mtbf: 90d, mttr: 4h}\n  host: {mtbf: 180d, mttr: 4h}\n"),
+        "t.yaml:10:3:", "random_failures: host: this scenario has no hosts (every server is physical)");
+  fails(DESIGN("hosts:\n  - {name: h1, runs: [gw-1]}\n  - {name: h2, runs: [gw-2]}\n",
+               "random_failures:\n  host: {mtbf: 1us, mttr: 1us}\n"),
+        "t.yaml:12:16:", "of 2 hosts x 4h / (mtbf 1us + mttr 1us)");
+  rm_scenario sc;
+  const char *ok = DESIGN("hosts:\n  - {name: h1, runs: [gw-1]}\n", "random_failures:\n  host: {mtbf: 180d, mttr: 4h}\n");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  cr_assert_eq(sc.random[RM_RANDOM_HOST].mtbf, 180 * 24 * RS_HOUR);
+  rm_scenario_free(&sc);
+}
+
+/* A rolling restart of hosts restarts host by host, each with every server
+ * on it at once (not server by server), and tells each host's story. */
+Test(hosts, rolling_restart_of_hosts_goes_host_by_host) {
+  world *w = world_new(DESIGN("hosts:\n  - {name: host-1, runs: [gw-1, gw-3]}\n  - {name: host-2, runs: [gw-2, gw-4]}\n",
+                              "faults:\n  - {rolling_restart: [host-2, gw-1, host-1], at: 1h, gap: 30m, for: 10m}\n"));
+  static const struct {
+    rs_time_t t;
+    const char *down;       /* the gateways down then, as 0/1 for gw-1 .. gw-4 */
+  } want[] = {{55 * RS_MIN, "0000"},  {65 * RS_MIN, "0101"}, {75 * RS_MIN, "0000"}, {95 * RS_MIN, "1000"},
+              {105 * RS_MIN, "0000"}, {125 * RS_MIN, "1010"}, {135 * RS_MIN, "0000"}};
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+    world_run(w, want[k].t);
+    for (int i = 0; i < 4; i++)
+      cr_assert_eq(w->g.gw[i].node.state == RM_DOWN, want[k].down[i] == '1', "gw-%d at %lld min", i + 1,
+                   (long long)(want[k].t / RS_MIN));
+  }
+  const char *told[3] = {NULL, NULL, NULL};
+  int n = 0;
+  for (int64_t i = 0; i < w->g.story.n; i++)
+    if (strcmp(w->g.story.lines[i].kind, "host_down") == 0 && n < 3) told[n++] = w->g.story.lines[i].first;
+  cr_assert_eq(n, 2, "two hosts restarted, gw-1 alone is no host");
+  cr_assert_str_eq(told[0], "host-2 goes down: gw-2 and gw-4 with it");
+  cr_assert_str_eq(told[1], "host-1 goes down: gw-1 and gw-3 with it");
+  world_free(w);
+  /* A rolling restart of one host is that host restarted once. */
+  w = world_new(DESIGN("hosts:\n  - {name: host-1, runs: [gw-1, gw-3]}\n",
+                       "faults:\n  - {rolling_restart: host-1, at: 1h, gap: 30m, for: 10m}\n"));
+  world_run(w, 65 * RS_MIN);
+  cr_assert_eq(world_node(w, "gw-1")->state, RM_DOWN);
+  cr_assert_eq(world_node(w, "gw-3")->state, RM_DOWN);
+  world_run(w, 95 * RS_MIN);
+  cr_assert_eq(world_node(w, "gw-3")->state, RM_UP, "not restarted again after the gap");
+  cr_assert_eq(w->g.timeline.windows[0].end, 70 * RS_MIN);
+  world_free(w);
 }

@@ -306,7 +306,8 @@ static bool caused_by(const rm_group *g, const rm_link_outage *o, const failed_n
 
 /* From the failures' start until every path they broke is back: the last
  * end of the outages they caused that began while they held, and a failed
- * Essentials server's own return, connected to a gateway. -1: not back by
+ * Essentials server's own return (crashed alone, or with the host it runs
+ * on), connected to a gateway. -1: not back by
  * the end of the run (end), or the failures last until then, so that no
  * recovery can be seen. */
 static int64_t recovery(const rm_group *g, const failed_nodes *f, rs_time_t at, rs_time_t dur, rs_time_t end) {
@@ -322,11 +323,14 @@ static int64_t recovery(const rm_group *g, const failed_nodes *f, rs_time_t at, 
       if (v[i].end > last) last = v[i].end;
     }
   }
-  for (int k = 0; k < f->n; k++) {
-    if (!f->crash[k] || !f->node[k] || f->node[k]->role != RM_ESSENTIALS) continue;
-    if (f->node[k]->state != RM_UP || !f->node[k]->up || f->node[k]->up->state != RM_UL_CONNECTED) return -1;
-    if (until > last) last = until;
-  }
+  /* A crashed Essentials server, on its own or with its host. */
+  for (int k = 0; k < f->n; k++)
+    for (int i = -1; i < f->n_vms[k]; i++) {
+      const rm_node *n = i < 0 ? (f->crash[k] ? f->node[k] : NULL) : f->vms[k][i];
+      if (!n || n->role != RM_ESSENTIALS) continue;
+      if (n->state != RM_UP || !n->up || n->up->state != RM_UL_CONNECTED) return -1;
+      if (until > last) last = until;
+    }
   return last - at;
 }
 
@@ -518,6 +522,12 @@ int sw_run(const sw_opts *o, FILE *out) {
   }
   if (sw_check_output(o->out, (const char *const[]){o->scenario, NULL}, err, sizeof err)) {
     fprintf(stderr, "romsim: sweep: %s\n", err);
+    rm_scenario_free(&sc);
+    return EXIT_USAGE;
+  }
+  if ((o->roles & (1u << SW_HOST)) && sc.n_hosts == 0) {
+    fprintf(stderr, "romsim: sweep: --fail each:host: the scenario has no hosts (every server is physical): give it "
+                    "hosts: (docs/hardware.md, \"Hosts\") or fail other roles\n");
     rm_scenario_free(&sc);
     return EXIT_USAGE;
   }
