@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "report_chart.h"
+#include "report_hosts.h"
 #include "report_sweep.h"
 #include "results_read.h"
 #include "sweep.h"
@@ -29,7 +30,9 @@ static const char *report_usage =
     "Write a self-contained HTML report of a run: its design and verdicts, charts\n"
     "over time with faults shaded (agents per management server and gateway\n"
     "against their limits, queues, data into SQL, latency, alerts, data\n"
-    "dropped), the peak of every node against its limit, and the timeline.\n"
+    "dropped), the peak of every node against its limit, the hosts with the\n"
+    "servers they run and their utilization (when the run has hosts), and the\n"
+    "timeline.\n"
     "Given a sweep file (romsim sweep), draws the sweep: one bar per case, the\n"
     "worst first, for capacity, data lost, time to recover and worst latency,\n"
     "and the whole table.\n"
@@ -231,7 +234,7 @@ static void write_utilization(FILE *out, rr_file *f) {
   }
 }
 
-static void write_html(FILE *out, rr_file *f, const char *file, report_chart *d) {
+static void write_html(FILE *out, rr_file *f, const char *file, report_chart *d, const report_hosts *hosts) {
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: ", out);
   svg_escape(out, f->scenario);
   fputs("</title>\n<style>\n"
@@ -308,6 +311,7 @@ static void write_html(FILE *out, rr_file *f, const char *file, report_chart *d)
              60, 4);
   fputs("</table>\n", out);
   write_utilization(out, f);
+  if (hosts) report_hosts_write(out, hosts);
   fputs("<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
   table_rows(out, f, "events", "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
   fputs("</table>\n</body>\n</html>\n", out);
@@ -317,12 +321,13 @@ typedef struct {
   rr_file *f;
   const char *file;
   report_chart *charts;
+  const report_hosts *hosts; /* NULL: the run has none */
 } page_args;
 
 /* The page, or why not: reading the file failed while writing it. */
 static const char *page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
-  write_html(out, a->f, a->file, a->charts);
+  write_html(out, a->f, a->file, a->charts, a->hosts);
   return rr_failed(a->f) ? rr_error(a->f) : NULL;
 }
 
@@ -331,14 +336,29 @@ static const char *svg_writer(FILE *out, const void *arg) {
   return NULL;
 }
 
+/* One of the hosts' drawings, as a file. */
+typedef struct {
+  const report_hosts *hosts;
+  size_t i;
+} hosts_svg_args;
+
+static const char *hosts_svg_writer(FILE *out, const void *arg) {
+  const hosts_svg_args *a = arg;
+  report_hosts_svg(out, a->hosts, a->i);
+  return NULL;
+}
+
 /* Check the folder --svg names and each chart's file in it, before
- * anything is written. */
+ * anything is written (the hosts' too: whether the run has hosts is not
+ * known yet). */
 static int check_charts(const char *svg_dir, bool sweep, const char *const *inputs) {
   char names[16][64];
   const char *files[17];
   size_t n = 0;
   for (; n < 16; n++) {
-    const char *id = sweep ? report_sweep_chart_id(n) : n < CH_COUNT ? chart_spec[n].id : NULL;
+    const char *id = sweep           ? report_sweep_chart_id(n)
+                     : n < CH_COUNT  ? chart_spec[n].id
+                                     : report_hosts_chart_id(n - CH_COUNT);
     if (!id) break;
     snprintf(names[n], sizeof names[n], "%s.svg", id);
     files[n] = names[n];
@@ -391,7 +411,8 @@ int cmd_report(int argc, char **argv) {
   static svg_band faults[MAX_FAULT_BANDS];
   int n_faults = load_faults(&f, faults);
   build_charts(&f, charts, faults, n_faults);
-  page_args pa = {&f, file, charts};
+  report_hosts *hosts = report_hosts_load(&f, charts[0].chart.t_end, faults, n_faults);
+  page_args pa = {&f, file, charts, hosts};
   /* Nothing is written from a file that failed to read, even half way. */
   int rc;
   if (rr_failed(&f)) {
@@ -406,9 +427,16 @@ int cmd_report(int argc, char **argv) {
     snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
     rc = cli_write_whole(p, svg_writer, &charts[c].chart);
   }
+  for (size_t i = 0; hosts && rc == 0 && svg_dir && report_hosts_chart_id(i); i++) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, report_hosts_chart_id(i));
+    hosts_svg_args ha = {hosts, i};
+    rc = cli_write_whole(p, hosts_svg_writer, &ha);
+  }
   if (rc == 0) printf("%s: report of %s (%s run) written to %s%s%s\n", file, f.scenario, f.status, out_path,
                       svg_dir ? ", charts in " : "", svg_dir ? svg_dir : "");
   free_charts(charts);
+  report_hosts_free(hosts);
   rr_close(&f);
   return rc;
 }
