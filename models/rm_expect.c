@@ -348,6 +348,25 @@ void rm_expect_sample(rm_group *g, rs_time_t now) {
         if (size > w->db_peak[d]) w->db_peak[d] = size, w->db_at[d] = now;
         if (x->db_bytes[d] > 0 && size >= (double)x->db_bytes[d]) over = true;
       }
+    } else if (x->hosts) {
+      /* Hosts: their processors busy and the memory committed to them. */
+      for (int h = x->host < 0 ? 0 : x->host; h < (x->host < 0 ? g->n_hosts : x->host + 1); h++) {
+        const rm_host *ho = &g->hosts[h];
+        const double util[RM_RESOURCES] = {[RM_RES_CPU] = ho->cpu, [RM_RES_MEMORY] = ho->memory};
+        for (int r = 0; r < RM_RESOURCES; r++) {
+          if (x->util[r] <= 0) continue;
+          double ratio = util[r] / x->util[r];
+          if (ratio >= 1) over = true;
+          if (ratio > w->worst || !w->host) {
+            w->worst = ratio;
+            w->host = ho;
+            w->resource = r;
+            w->value = util[r];
+            w->at = now;
+            w->asked = ho->asked / ho->model->processors;
+          }
+        }
+      }
     } else {
       for (int k = 0; k < g->n_servers; k++) {
         const rm_server *s = &g->servers[k];
@@ -377,6 +396,21 @@ static void judge_utilization(rm_group *g, const rm_expect_spec *x, const rm_exp
     say(v, "no sample fell in its window (sampled every %s)",
         rs_duration_format(g->sc->sample_every, at, sizeof at));
     v->held = false;
+    return;
+  }
+  if (x->hosts) {
+    if (!w->host) { /* a host's index is checked when the scenario is read: memory ran out */
+      say(v, "no host was measured");
+      v->held = false;
+      return;
+    }
+    say(v, "highest against its limit: %s %s %.1f %% (limit %.0f %%) at %s", w->host->spec->name,
+        rm_resource_name((rm_resource)w->resource), w->value * 100, x->util[w->resource] * 100,
+        rs_clock_format(w->at / RS_SEC * RS_SEC, at, sizeof at));
+    if (w->resource == RM_RES_CPU && w->asked > 1)
+      say(v, ", its servers asking for %.0f %% of its processors (overcommitted)", w->asked * 100);
+    if (w->resource == RM_RES_MEMORY && w->value > 1) say(v, " (overcommitted)");
+    say(v, "; %lld of %lld samples over a limit", (long long)w->over, (long long)w->samples);
     return;
   }
   if (!w->server) {

@@ -548,10 +548,16 @@ static int build_servers(rm_group *g) {
     ho->model = &g->sc->hw.models[ho->spec->model];
     g->n_hosts = h + 1;
     if (!(ho->vms = calloc((size_t)(ho->spec->n_runs ? ho->spec->n_runs : 1), sizeof *ho->vms))) return -1;
+    double committed = 0;
     for (int i = 0; i < ho->spec->n_runs; i++) {
       rm_node *vm = rm_group_find(g, ho->spec->runs[i]);
-      if (vm && vm->srv) ho->vms[ho->n_vms++] = vm->srv;
+      if (vm && vm->srv) {
+        ho->vms[ho->n_vms++] = vm->srv;
+        committed += (double)vm->srv->model->memory;
+      }
     }
+    ho->memory = ho->model->memory > 0 ? committed / (double)ho->model->memory : 0;
+    ho->share = ho->least_share = 1;
   }
   if (rm_dbsize_init(&g->opsdb, p->opsdb_share, p->opsdb_base, p->opsdb_retention, p->grooming, g->sc->duration) ||
       rm_dbsize_init(&g->dw, p->dw_share, p->dw_base, p->dw_retention, p->grooming, g->sc->duration))
@@ -631,6 +637,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
     }
   }
   if (build_servers(g)) goto nomem;
+  for (int h = 0; h < g->n_hosts; h++) g->hosts[h].id = id++; /* after every other node's */
   if (rm_timeline_build(&g->timeline, g, err, errlen)) goto fail;
   rm_measure_init(g); /* records the metrics */
   if (res) {
@@ -645,6 +652,15 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
     for (int i = 0; i < g->n_gw; i++) record_node(g, &g->gw[i].node, g->gw[i].targets[0]);
     for (e = 0; e < g->n_ess; e++) record_node(g, &g->ess[e].node, g->ess[e].targets[0]);
     for (a = 0; a < g->n_agents; a++) record_node(g, &g->agents[a].node, g->agents[a].ess);
+    /* Each host, then which host runs which server: an on_host event of
+     * the server at 0, the host's name as its detail (a server's parent
+     * stays where it reports). */
+    for (int h = 0; h < g->n_hosts; h++)
+      if (rs_results_node(res, g->hosts[h].id, g->hosts[h].spec->name, RM_HOST_ROLE, -1, 0))
+        rm_group_record_failed(g);
+    for (int h = 0; h < g->n_hosts; h++)
+      for (int i = 0; i < g->hosts[h].n_vms; i++)
+        rm_group_event(g, g->hosts[h].vms[i]->node, "on_host", "%s", g->hosts[h].spec->name);
     if (g->error) {
       snprintf(err, errlen, "%s", g->errmsg);
       goto fail;
@@ -702,15 +718,25 @@ int64_t rm_group_count(const rm_group *g, rm_role r) {
 void rm_group_share_hosts(rm_group *g, rs_time_t now) {
   for (int h = 0; h < g->n_hosts; h++) {
     rm_host *ho = &g->hosts[h];
-    double asked = 0, have = ho->model->processors;
+    double asked = 0, done = 0, have = ho->model->processors;
     for (int i = 0; i < ho->n_vms; i++) {
       const rm_server *s = ho->vms[i];
+      /* What it did since the sample before, in processors at full speed:
+       * its processors busy at the share it had (its utilization counts a
+       * processor-second at 1 / share). */
+      done += s->util[RM_RES_CPU] * s->model->processors * s->cpu_share;
       if (s->node->state != RM_UP) continue;
       asked += s->wanted < s->model->processors ? s->wanted : s->model->processors;
     }
     ho->asked = asked;
+    /* A host is no busier than all its processors: its servers asked for
+     * more (asked above them) and each got a share of its own. */
+    ho->cpu = have > 0 ? (done < have ? done / have : 1) : 0;
+    if (ho->cpu > ho->peak_cpu) ho->peak_cpu = ho->cpu, ho->peak_cpu_at = now;
     if (asked / have > ho->peak_asked) ho->peak_asked = asked / have, ho->peak_at = now;
     double share = asked > have ? have / asked : 1;
+    ho->share = share;
+    if (share < ho->least_share) ho->least_share = share;
     for (int i = 0; i < ho->n_vms; i++) rm_server_set_cpu_share(ho->vms[i], share);
     bool busy = asked > have;
     if (busy != ho->busy)

@@ -35,17 +35,31 @@
 #include "rs_sim.h"
 
 /* A physical host at work: the virtual servers it runs share its
- * processors (rm_group_share_hosts). */
-typedef struct {
+ * processors (rm_group_share_hosts), and what it is measured by at each
+ * sample (docs/hardware.md, "Hosts"). */
+typedef struct rm_host {
   const rm_host_spec *spec;
   const rm_hw_model *model;
   rm_server **vms;
   int n_vms;
+  int64_t id;               /* its node's id in the results file (role host) */
   double asked;             /* processors its servers asked for at the last sample */
+  double cpu;               /* its processors busy since the sample before, 0 to 1: what
+                               its servers did, at full speed, over its processors */
+  double share;             /* share of their processors its servers get until the
+                               next sample (processors / asked when overcommitted), 1 */
+  double memory;            /* memory committed to its servers over its own (above 1:
+                               overcommitted) */
   double peak_asked;        /* the most, as a share of its processors */
   rs_time_t peak_at;
+  double peak_cpu;          /* the highest cpu at a sample, and when */
+  rs_time_t peak_cpu_at;
+  double least_share;       /* the least share its servers got, 1 */
   bool busy;                /* asked for more than it has, at the last sample */
 } rm_host;
+
+/* The role of a host's node in the results file. */
+#define RM_HOST_ROLE "host"
 
 /* An Essentials server: one per customer, or several (`essentials: N`). */
 typedef struct {
@@ -126,11 +140,12 @@ void rm_group_free(rm_group *g);
 rm_node *rm_group_node(const rm_group *g, rm_role r, int64_t i);
 int64_t rm_group_count(const rm_group *g, rm_role r);
 
-/* At a sample, after every server was measured: share each host's
- * processors among its virtual servers. When they asked for more than the
- * host has (each at most its own processors), every one of them gets the
- * same share, processors / asked, until the next sample; else all of
- * theirs. Told in the story when it begins and ends. */
+/* At a sample, after every server was measured: measure each host (its
+ * processors busy since the sample before, asked for, and the peaks), then
+ * share its processors among its virtual servers. When they asked for more
+ * than the host has (each at most its own processors), every one of them
+ * gets the same share, processors / asked, until the next sample; else all
+ * of theirs. Told in the story when it begins and ends. */
 void rm_group_share_hosts(rm_group *g, rs_time_t now);
 
 /* At a sample (now), after every server was measured: note what the

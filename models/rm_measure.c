@@ -15,7 +15,9 @@ enum {
   M_DELIVERED_RATE, M_LAT50, M_LAT95, M_LAT99, M_ALERTS, M_DROPPED_TOTAL, M_QUEUED_TOTAL, M_AGENT_QUEUE,
   M_GENERATED_TOTAL, M_DELIVERED_TOTAL, M_CPU, M_DISK, M_NETWORK, M_MEMORY, M_OPSDB_SIZE, M_DW_SIZE,
   M_GROUP_UTIL,                        /* + disk group: a server's disk groups, when it has more than one */
-  M_GROUP_LOAD = M_GROUP_UTIL + RM_DISK_GROUPS
+  M_GROUP_LOAD = M_GROUP_UTIL + RM_DISK_GROUPS,
+  M_HOST_CPU = M_GROUP_LOAD + RM_DISK_GROUPS, /* a host's: recorded only when the scenario has hosts */
+  M_HOST_ASKED, M_HOST_SHARE, M_HOST_MEMORY
 };
 
 static const struct {
@@ -56,6 +58,19 @@ static const struct {
     {M_GROUP_LOAD + RM_DISK_DW_LOG, "log_dw", "bytes a second written to the data warehouse's log"},
 };
 
+/* A host's metrics, recorded when the scenario has hosts (a run without
+ * them has the same metrics as before hosts were measured). */
+static const struct {
+  int id;
+  const char *name, *unit;
+} host_metrics[] = {
+    {M_HOST_CPU, "host_cpu", "share of a host's processors busy since the previous sample (its servers' work)"},
+    {M_HOST_ASKED, "host_asked",
+     "processors a host's servers asked for since the previous sample, over its own (above 1: overcommitted)"},
+    {M_HOST_SHARE, "host_share", "share of their processors a host's servers get until the next sample"},
+    {M_HOST_MEMORY, "host_memory", "memory committed to a host's servers, over its own (above 1: overcommitted)"},
+};
+
 static void settle_cb(rs_sim *sim, rs_event *ev);
 static void sample_cb(rs_sim *sim, rs_event *ev);
 
@@ -74,6 +89,9 @@ void rm_measure_init(rm_group *g) {
   if (!(m->watches = calloc((size_t)(g->sc->n_expect ? g->sc->n_expect : 1), sizeof *m->watches))) g->nomem = 1;
   for (size_t k = 0; g->res && k < sizeof metrics / sizeof metrics[0]; k++)
     if (rs_results_metric(g->res, metrics[k].id, metrics[k].name, metrics[k].unit)) rm_group_record_failed(g);
+  for (size_t k = 0; g->res && g->n_hosts && k < sizeof host_metrics / sizeof host_metrics[0]; k++)
+    if (rs_results_metric(g->res, host_metrics[k].id, host_metrics[k].name, host_metrics[k].unit))
+      rm_group_record_failed(g);
 }
 
 void rm_measure_start(rm_group *g) { rs_sim_schedule(g->sim, &g->m.sampler, 0); }
@@ -300,10 +318,14 @@ static void tell_drained(rm_group *g, int64_t queued) {
 
 /* ---- sampling ---- */
 
-/* Record one sample of metric for node n (NULL: the group) at now. */
-static void sample(rm_group *g, const rm_node *n, int metric, double v) {
-  if (g->res && rs_results_sample(g->res, rs_sim_now(g->sim), n ? n->id : -1, metric, v)) rm_group_record_failed(g);
+/* Record one sample of metric for the node of id `node` (-1: the group)
+ * at now. */
+static void sample_id(rm_group *g, int64_t node, int metric, double v) {
+  if (g->res && rs_results_sample(g->res, rs_sim_now(g->sim), node, metric, v)) rm_group_record_failed(g);
 }
+
+/* The same for node n (NULL: the group). */
+static void sample(rm_group *g, const rm_node *n, int metric, double v) { sample_id(g, n ? n->id : -1, metric, v); }
 
 /* The state a node shows: its own, or failing over while a sender has no
  * parent. */
@@ -374,6 +396,13 @@ static void sample_servers(rm_group *g, rs_time_t now) {
     }
   }
   rm_group_share_hosts(g, now);
+  for (int h = 0; h < g->n_hosts; h++) {
+    const rm_host *ho = &g->hosts[h];
+    sample_id(g, ho->id, M_HOST_CPU, ho->cpu);
+    sample_id(g, ho->id, M_HOST_ASKED, ho->asked / ho->model->processors);
+    sample_id(g, ho->id, M_HOST_SHARE, ho->share);
+    sample_id(g, ho->id, M_HOST_MEMORY, ho->memory);
+  }
   sample(g, NULL, M_OPSDB_SIZE, rm_dbsize_bytes(&g->opsdb, now));
   sample(g, NULL, M_DW_SIZE, rm_dbsize_bytes(&g->dw, now));
   rm_expect_sample(g, now);

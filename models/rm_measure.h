@@ -78,10 +78,12 @@ typedef struct {
   int64_t samples;          /* samples in its window */
   int64_t over;             /* of which over a limit */
   double worst;             /* the highest utilization against its limit (ratio), 0 */
-  const struct rm_server *server; /* where, which resource, how much, when */
+  const struct rm_server *server; /* where (a server, or a host), which resource, how much, when */
+  const struct rm_host *host;
   int resource;
   double value;
   rs_time_t at;
+  double asked;             /* a host's: processors asked for then, over its own */
   double db_peak[2];        /* the databases' largest sizes in the window */
   rs_time_t db_at[2];
 } rm_expect_watch;

@@ -195,6 +195,8 @@ typedef struct {
   double util[RM_RESOURCES]; /* utilization_below: the limit of each resource, 0..1 (0: not judged) */
   int hw_role;              /* utilization_below: the servers of this hardware role only, -1: all */
   char *server;             /* utilization_below: this server only, NULL: all */
+  bool hosts;               /* utilization_below: hosts (cpu and memory), not servers */
+  int host;                 /* utilization_below on hosts: this one (index in hosts), -1: every host */
   int64_t db_bytes[2];      /* database_below: the OpsDB's and the data warehouse's limits (0: not judged) */
   char *name;               /* as shown: "failover_within 3m during gw-flap" */
 } rm_expect_spec;

@@ -37,12 +37,16 @@ static int unknown_expectation(rm_yaml *y, yaml_node_t *e) {
 }
 
 /* utilization_below: {cpu: 75%, disk: 80%, network: 50%, memory: 90%}, at
- * least one, and optionally role: ROLE or server: NAME (a server of sc).
- * Fills x's limits and role or server, and writes what it judges, as shown,
- * into value (n bytes). Returns 0, or -1 with the error in y. */
+ * least one, and optionally role: ROLE, server: NAME (a server of sc) or
+ * host: NAME (a host of sc; role: host for every one). A host is judged by
+ * its processors busy and the memory committed to its servers: cpu and
+ * memory only. Fills x's limits and role, server or host, and writes what it
+ * judges, as shown, into value (n bytes). Returns 0, or -1 with the error in
+ * y. */
 static int read_utilization(rm_yaml *y, rm_scenario *sc, yaml_node_t *kv, rm_expect_spec *x, char *value, size_t n) {
-  static const char *const keys[] = {"cpu", "disk", "network", "memory", "role", "server", NULL};
+  static const char *const keys[] = {"cpu", "disk", "network", "memory", "role", "server", "host", NULL};
   x->hw_role = -1;
+  x->host = -1;
   if (kv->type != YAML_MAPPING_NODE)
     return rm_yaml_error(y, kv, "utilization_below takes the resources' limits, as in {cpu: 75%%, disk: 80%%}");
   if (rm_yaml_check_keys(y, kv, "utilization_below", keys)) return -1;
@@ -60,14 +64,22 @@ static int read_utilization(rm_yaml *y, rm_scenario *sc, yaml_node_t *kv, rm_exp
     if (used >= n) used = n - 1;
   }
   if (!given) return rm_yaml_error(y, kv, "utilization_below: give at least one limit: cpu, disk, network or memory");
-  yaml_node_t *role = rm_yaml_get(y, kv, "role"), *server = rm_yaml_get(y, kv, "server");
+  yaml_node_t *role = rm_yaml_get(y, kv, "role"), *server = rm_yaml_get(y, kv, "server"),
+              *host = rm_yaml_get(y, kv, "host");
   if (role && server) return rm_yaml_error(y, server, "utilization_below: give role or server, not both");
-  if (role) {
+  if (host && (role || server))
+    return rm_yaml_error(y, host, "utilization_below: give host alone, without %s (role: host judges every host)",
+                         role ? "role" : "server");
+  if (role && rm_yaml_is(role, "host")) {
+    if (!sc->n_hosts) return rm_yaml_error(y, role, "utilization_below.role: host: the scenario has no hosts");
+    x->hosts = true;
+    snprintf(value + used, n - used, " of host");
+  } else if (role) {
     for (int r = 0; r < RM_HW_ROLES; r++)
       if (rm_yaml_is(role, rm_hw_role_name((rm_hw_role)r))) x->hw_role = r;
     if (x->hw_role < 0)
-      return rm_yaml_error(y, role, "utilization_below.role must be management_server, gateway, essentials, rms, sql or "
-                                    "web_console");
+      return rm_yaml_error(y, role, "utilization_below.role must be management_server, gateway, essentials, rms, sql, "
+                                    "web_console or host");
     snprintf(value + used, n - used, " of %s", rm_hw_role_name((rm_hw_role)x->hw_role));
   }
   if (server) {
@@ -76,6 +88,33 @@ static int read_utilization(rm_yaml *y, rm_scenario *sc, yaml_node_t *kv, rm_exp
     if (rm__scenario_server_hw_role(sc, x->server, &why) < 0)
       return rm_yaml_error(y, server, "utilization_below.server: %s", why);
     snprintf(value + used, n - used, " on %s", x->server);
+  }
+  if (host) {
+    char *name = NULL;
+    if (rm_yaml_string(y, host, "utilization_below.host", &name)) return -1;
+    int64_t h = sc->n_hosts ? rm_index_get(&sc->host_index, name) : -1;
+    if (h < 0) rm_yaml_error(y, host, "utilization_below.host: no host is named '%s'%s", name,
+                             sc->n_hosts ? " (hosts are named under hosts:)" : " (the scenario has no hosts)");
+    free(name);
+    if (h < 0) return -1;
+    x->hosts = true;
+    x->host = (int)h;
+    snprintf(value + used, n - used, " on %s", sc->hosts[h].name);
+  }
+  if (x->hosts) {
+    /* A host's disks and network are its servers' own; its processors are
+     * at most all busy, what was asked beyond them is host_asked. */
+    static const char *const not_host[] = {"disk", "network"};
+    for (int k = 0; k < 2; k++) {
+      yaml_node_t *v = rm_yaml_get(y, kv, not_host[k]);
+      if (v)
+        return rm_yaml_error(y, v, "utilization_below.%s: a host is judged by cpu and memory; disks and network "
+                                   "are each server's own (judge them by role or server)",
+                             not_host[k]);
+    }
+    if (x->util[RM_RES_CPU] > 1)
+      return rm_yaml_error(y, rm_yaml_get(y, kv, "cpu"), "utilization_below.cpu: a host's processors are at most "
+                                                         "100 %% busy; give 100%% or less");
   }
   return 0;
 }

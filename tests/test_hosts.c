@@ -536,3 +536,104 @@ Test(hosts, rolling_restart_of_hosts_goes_host_by_host) {
   cr_assert_eq(w->g.timeline.windows[0].end, 70 * RS_MIN);
   world_free(w);
 }
+
+/* A host's measures against theory. The five gateways ask for 5 x 0.6 =
+ * 3.0 processors (500 agents x 0.0012 each, docs/hardware.md). On a
+ * 16-processor host-standard that is 3.0 / 16 = 18.75 % asked, the same
+ * busy, each server all of its processors; on the 2-processor host, 150 %
+ * asked, each gets 2 / 3 of its own, and the host is 100 % busy (no
+ * busier than all its processors). The memory committed is the servers'
+ * 5 x 4 GB (gateway-standard) over the host's 64 GB: 31.25 %. */
+Test(hosts, a_host_is_measured_as_theory_says) {
+  world *big = world_new(FIVE("hosts:\n  - {name: h, runs: [gw-1, gw-2, gw-3, gw-4, gw-5]}\n"));
+  world *small = world_new(FIVE("hardware:\n  models: [{name: small-host, like: host-standard, processors: 2}]\n"
+                                "hosts:\n  - {name: h, model: small-host, runs: [gw-1, gw-2, gw-3, gw-4, gw-5]}\n"));
+  world_run(big, big->sc.duration);
+  world_run(small, small->sc.duration);
+  const rm_host *hb = &big->g.hosts[0], *hs = &small->g.hosts[0];
+  cr_assert_float_eq(hb->asked / 16, 3.0 / 16, 0.003, "asked %.4f", hb->asked / 16);
+  cr_assert_float_eq(hb->cpu, 3.0 / 16, 0.003, "busy %.4f", hb->cpu);
+  /* Busy is what its servers did: their processors busy, summed. */
+  double done = 0;
+  for (int i = 0; i < hb->n_vms; i++) done += hb->vms[i]->util[RM_RES_CPU] * hb->vms[i]->model->processors;
+  cr_assert_float_eq(hb->cpu, done / 16, 1e-9);
+  cr_assert_float_eq(hb->share, 1, 1e-12);
+  cr_assert_float_eq(hb->least_share, 1, 1e-12);
+  cr_assert_float_eq(hb->peak_cpu, 3.0 / 16, 0.003);
+  cr_assert_not(hb->busy);
+  cr_assert_float_eq(hb->memory, 5 * 4.0 / 64, 1e-12);
+  cr_assert_float_eq(hs->asked / 2, 1.5, 0.02, "asked %.4f", hs->asked / 2);
+  cr_assert_float_eq(hs->share, 2.0 / 3, 0.01, "share %.4f", hs->share);
+  cr_assert_float_eq(hs->least_share, 2.0 / 3, 0.01);
+  cr_assert_eq(hs->cpu, 1.0, "all its processors busy: %.4f", hs->cpu);
+  cr_assert_eq(hs->peak_cpu, 1.0);
+  cr_assert_float_eq(hs->peak_asked, 1.5, 0.02);
+  cr_assert_float_eq(hs->memory, 5 * 4.0 / 64, 1e-12, "its processors changed, not its memory");
+  world_free(big);
+  world_free(small);
+}
+
+/* utilization_below on a host: its processors busy (100 % on the
+ * overcommitted host, 18.75 % on the big one) and the memory committed to
+ * it (31.25 %), judged at every sample; role: host judges every host. */
+Test(hosts, an_expectation_on_a_host) {
+  world *small = world_new(FIVE("hardware:\n  models: [{name: small-host, like: host-standard, processors: 2}]\n"
+                                "hosts:\n  - {name: h, model: small-host, runs: [gw-1, gw-2, gw-3, gw-4, gw-5]}\n"
+                                "expect:\n  - {utilization_below: {cpu: 75%, host: h}}\n"
+                                "  - {utilization_below: {memory: 40%, role: host}}\n"
+                                "  - {utilization_below: {memory: 30%, host: h}}\n"));
+  world *big = world_new(FIVE("hosts:\n  - {name: h, runs: [gw-1, gw-2, gw-3, gw-4, gw-5]}\n"
+                              "  - {name: h2, runs: [ms-1]}\n"
+                              "expect:\n  - {utilization_below: {cpu: 20%, host: h}}\n"
+                              "  - {utilization_below: {cpu: 18%, role: host}}\n"
+                              "  - {utilization_below: {cpu: 75%}}\n"));
+  world_run(small, small->sc.duration);
+  world_run(big, big->sc.duration);
+  cr_assert_eq(rm_group_judge(&small->g, small->sc.duration), 2);
+  cr_assert_eq(rm_group_judge(&big->g, big->sc.duration), 1);
+  const rm_verdict *v = small->g.m.verdicts;
+  cr_assert_str_eq(v[0].name, "utilization_below cpu 75% on h");
+  cr_assert_not(v[0].held);
+  cr_assert(strstr(v[0].detail, "highest against its limit: h cpu 100.0 % (limit 75 %) at 00:01:00, its servers asking "
+                                "for "),
+            "%s", v[0].detail);
+  cr_assert(strstr(v[0].detail, "(overcommitted); 120 of 120 samples over a limit"), "%s", v[0].detail);
+  cr_assert_str_eq(v[1].name, "utilization_below memory 40% of host");
+  cr_assert(v[1].held, "%s", v[1].detail);
+  cr_assert(strstr(v[1].detail, "h memory 31.2 % (limit 40 %)"), "%s", v[1].detail);
+  cr_assert_not(v[2].held, "%s", v[2].detail);
+  v = big->g.m.verdicts;
+  cr_assert(v[0].held, "18.75 %% is below 20 %%: %s", v[0].detail);
+  cr_assert(strstr(v[0].detail, "h cpu 18."), "%s", v[0].detail);
+  cr_assert_not(v[1].held, "h is over 18 %%: %s", v[1].detail);
+  cr_assert(strstr(v[1].detail, "highest against its limit: h cpu 18."), "%s", v[1].detail);
+  cr_assert(v[2].held, "servers, not hosts: %s", v[2].detail);
+  world_free(small);
+  world_free(big);
+}
+
+/* A host named by an expectation must be one of the scenario's, and is
+ * judged by cpu (at most 100 %) and memory. */
+Test(hosts, an_expectation_names_a_host_of_the_scenario) {
+#define EXPECT_ON(hosts, e) DESIGN(hosts, "expect:\n  - {utilization_below: " e "}\n")
+#define H1 "hosts:\n  - {name: h1, runs: [gw-1, gw-2]}\n"
+  fails(EXPECT_ON(H1, "{cpu: 75%, host: h9}"), "t.yaml:11:42:", "utilization_below.host: no host is named 'h9' (hosts "
+                                                               "are named under hosts:)");
+  fails(EXPECT_ON("", "{cpu: 75%, host: h1}"), "t.yaml:9:42:", "no host is named 'h1' (the scenario has no hosts)");
+  fails(EXPECT_ON("", "{cpu: 75%, role: host}"), "t.yaml:9:42:", "utilization_below.role: host: the scenario has no hosts");
+  fails(EXPECT_ON(H1, "{disk: 80%, host: h1}"), "t.yaml:11:32:", "utilization_below.disk: a host is judged by cpu and memory");
+  fails(EXPECT_ON(H1, "{network: 50%, role: host}"), "t.yaml:11:35:", "utilization_below.network: a host is judged");
+  fails(EXPECT_ON(H1, "{cpu: 150%, host: h1}"), "t.yaml:11:31:", "a host's processors are at most 100 % busy");
+  fails(EXPECT_ON(H1, "{cpu: 75%, host: h1, server: gw-1}"), "t.yaml:11:42:", "give host alone, without server");
+  fails(EXPECT_ON(H1, "{cpu: 75%, role: gatewy}"), "t.yaml:11:42:", "management_server, gateway, essentials, rms, sql, "
+                                                                   "web_console or host");
+  rm_scenario sc;
+  const char *ok = EXPECT_ON(H1, "{cpu: 75%, memory: 90%, host: h1}");
+  cr_assert_eq(rm_scenario_parse(&sc, "t.yaml", ok, strlen(ok), err, sizeof err), 0, "%s", err);
+  cr_assert(sc.expect[0].hosts);
+  cr_assert_eq(sc.expect[0].host, 0);
+  cr_assert_str_eq(sc.expect[0].name, "utilization_below cpu 75% memory 90% on h1");
+  rm_scenario_free(&sc);
+#undef EXPECT_ON
+#undef H1
+}

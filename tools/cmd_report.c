@@ -2,10 +2,8 @@
  * romsim report: a results file as one self-contained HTML page (inline SVG
  * and CSS, nothing fetched), or each chart as an SVG file.
  *
- * Series are read from the samples and thinned to at most MAX_POINTS per
- * series by keeping each bucket's highest value (peaks stay visible); roles
- * with many nodes show the few highest by name and the rest as a band, so
- * the page stays small for a 100 000-agent run.
+ * The charts are read by report_chart (series thinned, many nodes shown as
+ * a band); a run with hosts gets its hosts drawn by report_hosts.
  */
 #include <errno.h>
 #include <math.h>
@@ -16,14 +14,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report_chart.h"
+#include "report_hosts.h"
 #include "report_sweep.h"
 #include "results_read.h"
 #include "sweep.h"
 #include "svg.h"
 #include "version.h"
 
-#define MAX_POINTS 600
-#define MAX_NAMED 8
 #define MAX_FAULT_BANDS 40
 
 static const char *report_usage =
@@ -32,170 +30,15 @@ static const char *report_usage =
     "Write a self-contained HTML report of a run: its design and verdicts, charts\n"
     "over time with faults shaded (agents per management server and gateway\n"
     "against their limits, queues, data into SQL, latency, alerts, data\n"
-    "dropped), the peak of every node against its limit, and the timeline.\n"
+    "dropped), the peak of every node against its limit, the hosts with the\n"
+    "servers they run and their utilization (when the run has hosts), and the\n"
+    "timeline.\n"
     "Given a sweep file (romsim sweep), draws the sweep: one bar per case, the\n"
     "worst first, for capacity, data lost, time to recover and worst latency,\n"
     "and the whole table.\n"
     "  -o FILE    the report (default: the results file's name with .html)\n"
     "  --svg DIR  also write each chart as DIR/NAME.svg\n"
     "exit status: 0 written, 2 bad usage or an unreadable results file.\n";
-
-/* Samples of (node, metric) in time order, thinned to MAX_POINTS by
- * bucket maxima. node < 0: the whole group. */
-static int load_series(rr_file *f, int64_t node, const char *metric, svg_series *s, double t_end) {
-  sqlite3_stmt *st;
-  const char *sql = node < 0 ? "SELECT s.t_us, s.value FROM samples s JOIN metrics m ON m.id = s.metric "
-                               "WHERE s.node IS NULL AND m.name = ?2 ORDER BY s.t_us"
-                             : "SELECT s.t_us, s.value FROM samples s JOIN metrics m ON m.id = s.metric "
-                               "WHERE s.node = ?1 AND m.name = ?2 ORDER BY s.t_us";
-  if (!(st = dbr_prepare(&f->in, "samples", sql))) return -1;
-  sqlite3_bind_int64(st, 1, node);
-  sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
-  s->t = malloc(MAX_POINTS * sizeof *s->t);
-  s->v = malloc(MAX_POINTS * sizeof *s->v);
-  s->n = 0;
-  if (!s->t || !s->v) {
-    sqlite3_finalize(st);
-    return -1;
-  }
-  double width = t_end > 0 ? t_end / MAX_POINTS : 1;
-  int last = -1;
-  while (dbr_step(&f->in, st, "samples") > 0) {
-    double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6, v = dbr_num(&f->in, st, 1, "samples", "value");
-    int b = (int)(t / width);
-    if (b >= MAX_POINTS) b = MAX_POINTS - 1;
-    if (b != last) {
-      if (s->n == MAX_POINTS) break;
-      s->t[s->n] = t;
-      s->v[s->n++] = v;
-      last = b;
-    } else if (v > s->v[s->n - 1]) {
-      s->v[s->n - 1] = v;
-    }
-  }
-  sqlite3_finalize(st);
-  return rr_failed(f) ? -1 : 0;
-}
-
-static void free_series(svg_series *s, int n) {
-  for (int i = 0; i < n; i++) {
-    free(s[i].t);
-    free(s[i].v);
-  }
-}
-
-/* The nodes of the roles given, the highest peaks of a metric first. */
-static int top_nodes(rr_file *f, const char *roles, const char *metric, int64_t *ids, char names[][96], int max,
-                     int *total) {
-  char sql[512];
-  snprintf(sql, sizeof sql,
-           "SELECT n.id, n.name, max(s.value) AS peak FROM nodes n JOIN samples s ON s.node = n.id "
-           "JOIN metrics m ON m.id = s.metric WHERE m.name = ?1 AND n.role IN (%s) GROUP BY n.id "
-           "ORDER BY peak DESC, n.id",
-           roles);
-  sqlite3_stmt *st = dbr_prepare(&f->in, "nodes", sql);
-  *total = 0;
-  if (!st) return 0;
-  sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
-  int n = 0, all = 0;
-  while (dbr_step(&f->in, st, "nodes") > 0) {
-    if (n < max) {
-      ids[n] = dbr_int(&f->in, st, 0, "nodes", "id");
-      snprintf(names[n], 96, "%s", dbr_text(&f->in, st, 1, "nodes", "name"));
-      rr_utf8_trim(names[n]);
-      n++;
-    }
-    all++;
-  }
-  sqlite3_finalize(st);
-  *total = all;
-  return n;
-}
-
-/* The lowest and highest of a metric over the nodes of the roles, but the
- * ids named, at each sample time (thinned like a series). */
-static void load_envelope(rr_file *f, const char *roles, const char *metric, const int64_t *skip, int n_skip,
-                          svg_series *lo, svg_series *hi, double t_end) {
-  char sql[1024], list[512] = "-1";
-  for (int i = 0; i < n_skip; i++) {
-    size_t u = strlen(list);
-    snprintf(list + u, sizeof list - u, ",%lld", (long long)skip[i]);
-  }
-  snprintf(sql, sizeof sql,
-           "SELECT s.t_us, min(s.value), max(s.value) FROM samples s JOIN metrics m ON m.id = s.metric "
-           "JOIN nodes n ON n.id = s.node WHERE m.name = ?1 AND n.role IN (%s) AND n.id NOT IN (%s) "
-           "GROUP BY s.t_us ORDER BY s.t_us",
-           roles, list);
-  sqlite3_stmt *st;
-  lo->n = hi->n = 0;
-  lo->t = malloc(MAX_POINTS * sizeof(double));
-  lo->v = malloc(MAX_POINTS * sizeof(double));
-  hi->t = malloc(MAX_POINTS * sizeof(double));
-  hi->v = malloc(MAX_POINTS * sizeof(double));
-  if (!lo->t || !lo->v || !hi->t || !hi->v) {
-    dbr_fail(&f->in, "out of memory");
-    return;
-  }
-  if (!(st = dbr_prepare(&f->in, "samples", sql))) return;
-  sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
-  double width = t_end > 0 ? t_end / MAX_POINTS : 1;
-  int last = -1;
-  while (dbr_step(&f->in, st, "samples") > 0) {
-    double t = (double)dbr_int(&f->in, st, 0, "samples", "t_us") / 1e6;
-    double a = dbr_num(&f->in, st, 1, "samples", "value"), b = dbr_num(&f->in, st, 2, "samples", "value");
-    int k = (int)(t / width);
-    if (k >= MAX_POINTS) k = MAX_POINTS - 1;
-    if (k != last) {
-      if (hi->n == MAX_POINTS) break;
-      lo->t[lo->n] = hi->t[hi->n] = t;
-      lo->v[lo->n++] = a;
-      hi->v[hi->n++] = b;
-      last = k;
-    } else {
-      if (a < lo->v[lo->n - 1]) lo->v[lo->n - 1] = a;
-      if (b > hi->v[hi->n - 1]) hi->v[hi->n - 1] = b;
-    }
-  }
-  sqlite3_finalize(st);
-}
-
-typedef struct {
-  svg_chart chart;
-  svg_series series[MAX_NAMED + 4];
-  svg_series lo, hi;
-  bool has_envelope;
-} chart_data;
-
-/* A chart of one metric over the nodes of some roles. */
-static void role_chart(rr_file *f, chart_data *d, const char *roles, const char *metric, const char *what) {
-  int64_t ids[MAX_NAMED];
-  char names[MAX_NAMED][96];
-  int total = 0;
-  int n = top_nodes(f, roles, metric, ids, names, MAX_NAMED, &total);
-  for (int i = 0; i < n; i++) {
-    snprintf(d->series[i].name, sizeof d->series[i].name, "%.95s", names[i]);
-    load_series(f, ids[i], metric, &d->series[i], d->chart.t_end);
-  }
-  d->chart.series = d->series;
-  d->chart.n_series = n;
-  if (total > n) {
-    load_envelope(f, roles, metric, ids, n, &d->lo, &d->hi, d->chart.t_end);
-    d->has_envelope = true;
-    d->chart.envelope_lo = &d->lo;
-    d->chart.envelope_hi = &d->hi;
-    snprintf(d->chart.envelope_name, sizeof d->chart.envelope_name, "%d other %s", total - n, what);
-  }
-}
-
-/* A chart of group metrics. */
-static void group_chart(rr_file *f, chart_data *d, const char *const *metrics, const char *const *labels, int n) {
-  for (int i = 0; i < n; i++) {
-    snprintf(d->series[i].name, sizeof d->series[i].name, "%s", labels[i]);
-    load_series(f, -1, metrics[i], &d->series[i], d->chart.t_end);
-  }
-  d->chart.series = d->series;
-  d->chart.n_series = n;
-}
 
 static int64_t role_limit(rr_file *f, const char *role) {
   char sql[160];
@@ -224,9 +67,7 @@ static const struct {
 /* The roles that have hardware, as the nodes table names them. */
 #define SERVER_ROLES "'management_server','gateway','essentials','rms_node','sql_node','web_console'"
 
-static double figure(rr_file *f, const char *key);
-
-static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int n_faults) {
+static void build_charts(rr_file *f, report_chart *d, const svg_band *faults, int n_faults) {
   double t_end = (double)(f->end_us > 0 ? f->end_us : f->duration_us) / 1e6;
   for (int c = 0; c < CH_COUNT; c++) {
     memset(&d[c], 0, sizeof d[c]);
@@ -238,43 +79,37 @@ static void build_charts(rr_file *f, chart_data *d, const svg_band *faults, int 
     d[c].chart.faults = faults;
     d[c].chart.n_faults = n_faults;
   }
-  role_chart(f, &d[CH_MS], "'management_server'", "agents", "servers");
+  report_role_chart(f, &d[CH_MS], "'management_server'", "agents", "servers");
   d[CH_MS].chart.limit = (double)role_limit(f, "management_server");
   d[CH_MS].chart.limit_label = "limit";
-  role_chart(f, &d[CH_GW], "'gateway'", "agents", "gateways");
+  report_role_chart(f, &d[CH_GW], "'gateway'", "agents", "gateways");
   d[CH_GW].chart.limit = (double)role_limit(f, "gateway");
   d[CH_GW].chart.limit_label = "limit";
-  role_chart(f, &d[CH_QUEUE], "'management_server','gateway','essentials'", "queue_bytes", "senders");
+  report_role_chart(f, &d[CH_QUEUE], "'management_server','gateway','essentials'", "queue_bytes", "senders");
   static const char *const sql_m[] = {"delivered_rate"}, *const sql_l[] = {"stored in SQL"};
-  group_chart(f, &d[CH_SQL], sql_m, sql_l, 1);
+  report_group_chart(f, &d[CH_SQL], sql_m, sql_l, 1);
   static const char *const lat_m[] = {"latency_p50", "latency_p95", "latency_p99"},
                            *const lat_l[] = {"p50", "p95", "p99"};
-  group_chart(f, &d[CH_LAT], lat_m, lat_l, 3);
+  report_group_chart(f, &d[CH_LAT], lat_m, lat_l, 3);
   static const char *const al_m[] = {"heartbeat_alerts"}, *const al_l[] = {"heartbeat failure alerts"};
-  group_chart(f, &d[CH_ALERTS], al_m, al_l, 1);
+  report_group_chart(f, &d[CH_ALERTS], al_m, al_l, 1);
   static const char *const dr_m[] = {"dropped_total"}, *const dr_l[] = {"dropped"};
-  group_chart(f, &d[CH_DROPPED], dr_m, dr_l, 1);
-  role_chart(f, &d[CH_CPU], SERVER_ROLES, "cpu", "servers");
-  d[CH_CPU].chart.limit = figure(f, "threshold_cpu");
+  report_group_chart(f, &d[CH_DROPPED], dr_m, dr_l, 1);
+  report_role_chart(f, &d[CH_CPU], SERVER_ROLES, "cpu", "servers");
+  d[CH_CPU].chart.limit = report_figure(f, "threshold_cpu");
   d[CH_CPU].chart.limit_label = "threshold";
-  role_chart(f, &d[CH_DISK], SERVER_ROLES, "disk", "servers");
-  d[CH_DISK].chart.limit = figure(f, "threshold_disk");
+  report_role_chart(f, &d[CH_DISK], SERVER_ROLES, "disk", "servers");
+  d[CH_DISK].chart.limit = report_figure(f, "threshold_disk");
   d[CH_DISK].chart.limit_label = "threshold";
   static const char *const db_m[] = {"opsdb_bytes", "dw_bytes"},
                            *const db_l[] = {"OperationsManager database", "data warehouse"};
-  group_chart(f, &d[CH_DB], db_m, db_l, 2);
+  report_group_chart(f, &d[CH_DB], db_m, db_l, 2);
   d[CH_DB].chart.limit = 50.0 * (1 << 30);
   d[CH_DB].chart.limit_label = "the OperationsManager database's 50 GB guidance";
 }
 
-static void free_charts(chart_data *d) {
-  for (int c = 0; c < CH_COUNT; c++) {
-    free_series(d[c].series, d[c].chart.n_series);
-    if (d[c].has_envelope) {
-      free_series(&d[c].lo, 1);
-      free_series(&d[c].hi, 1);
-    }
-  }
+static void free_charts(report_chart *d) {
+  for (int c = 0; c < CH_COUNT; c++) report_free_chart(&d[c]);
 }
 
 static int load_faults(rr_file *f, svg_band *bands) {
@@ -332,7 +167,7 @@ static void write_utilization(FILE *out, rr_file *f) {
   for (int r = 0; r < 4; r++) {
     char key[32];
     snprintf(key, sizeof key, "threshold_%s", res[r]);
-    th[r] = figure(f, key);
+    th[r] = report_figure(f, key);
   }
   fputs("<h2>Peak utilization by role</h2>\n<table id=\"utilization\">\n<tr><th>role</th>", out);
   /* An unjudged run (interrupted) has no figures: no thresholds to show. */
@@ -399,7 +234,7 @@ static void write_utilization(FILE *out, rr_file *f) {
   }
 }
 
-static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
+static void write_html(FILE *out, rr_file *f, const char *file, report_chart *d, const report_hosts *hosts) {
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: ", out);
   svg_escape(out, f->scenario);
   fputs("</title>\n<style>\n"
@@ -476,6 +311,7 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
              60, 4);
   fputs("</table>\n", out);
   write_utilization(out, f);
+  if (hosts) report_hosts_write(out, hosts);
   fputs("<h2>Timeline</h2>\n<table id=\"timeline\">\n<tr><th>time</th><th>what happened</th></tr>\n", out);
   table_rows(out, f, "events", "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id", 400, 2);
   fputs("</table>\n</body>\n</html>\n", out);
@@ -484,13 +320,14 @@ static void write_html(FILE *out, rr_file *f, const char *file, chart_data *d) {
 typedef struct {
   rr_file *f;
   const char *file;
-  chart_data *charts;
+  report_chart *charts;
+  const report_hosts *hosts; /* NULL: the run has none */
 } page_args;
 
 /* The page, or why not: reading the file failed while writing it. */
 static const char *page_writer(FILE *out, const void *arg) {
   const page_args *a = arg;
-  write_html(out, a->f, a->file, a->charts);
+  write_html(out, a->f, a->file, a->charts, a->hosts);
   return rr_failed(a->f) ? rr_error(a->f) : NULL;
 }
 
@@ -499,14 +336,29 @@ static const char *svg_writer(FILE *out, const void *arg) {
   return NULL;
 }
 
+/* One of the hosts' drawings, as a file. */
+typedef struct {
+  const report_hosts *hosts;
+  size_t i;
+} hosts_svg_args;
+
+static const char *hosts_svg_writer(FILE *out, const void *arg) {
+  const hosts_svg_args *a = arg;
+  report_hosts_svg(out, a->hosts, a->i);
+  return NULL;
+}
+
 /* Check the folder --svg names and each chart's file in it, before
- * anything is written. */
+ * anything is written (the hosts' too: whether the run has hosts is not
+ * known yet). */
 static int check_charts(const char *svg_dir, bool sweep, const char *const *inputs) {
   char names[16][64];
   const char *files[17];
   size_t n = 0;
   for (; n < 16; n++) {
-    const char *id = sweep ? report_sweep_chart_id(n) : n < CH_COUNT ? chart_spec[n].id : NULL;
+    const char *id = sweep           ? report_sweep_chart_id(n)
+                     : n < CH_COUNT  ? chart_spec[n].id
+                                     : report_hosts_chart_id(n - CH_COUNT);
     if (!id) break;
     snprintf(names[n], sizeof names[n], "%s.svg", id);
     files[n] = names[n];
@@ -555,11 +407,12 @@ int cmd_report(int argc, char **argv) {
     fprintf(stderr, "romsim: %s\n", err);
     return EXIT_USAGE;
   }
-  static chart_data charts[CH_COUNT];
+  static report_chart charts[CH_COUNT];
   static svg_band faults[MAX_FAULT_BANDS];
   int n_faults = load_faults(&f, faults);
   build_charts(&f, charts, faults, n_faults);
-  page_args pa = {&f, file, charts};
+  report_hosts *hosts = report_hosts_load(&f, charts[0].chart.t_end, faults, n_faults);
+  page_args pa = {&f, file, charts, hosts};
   /* Nothing is written from a file that failed to read, even half way. */
   int rc;
   if (rr_failed(&f)) {
@@ -574,9 +427,16 @@ int cmd_report(int argc, char **argv) {
     snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
     rc = cli_write_whole(p, svg_writer, &charts[c].chart);
   }
+  for (size_t i = 0; hosts && rc == 0 && svg_dir && report_hosts_chart_id(i); i++) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s.svg", svg_dir, report_hosts_chart_id(i));
+    hosts_svg_args ha = {hosts, i};
+    rc = cli_write_whole(p, hosts_svg_writer, &ha);
+  }
   if (rc == 0) printf("%s: report of %s (%s run) written to %s%s%s\n", file, f.scenario, f.status, out_path,
                       svg_dir ? ", charts in " : "", svg_dir ? svg_dir : "");
   free_charts(charts);
+  report_hosts_free(hosts);
   rr_close(&f);
   return rc;
 }
@@ -597,15 +457,6 @@ typedef struct {
   char a[96], b[96];
 } cmp_row;
 
-static double figure(rr_file *f, const char *key) {
-  double v = -1;
-  sqlite3_stmt *st = dbr_prepare(&f->in, "figures", "SELECT value FROM figures WHERE key = ?1");
-  if (!st) return v;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  if (dbr_step(&f->in, st, "figures") > 0) v = dbr_num(&f->in, st, 0, "figures", "value");
-  sqlite3_finalize(st);
-  return v;
-}
 
 static void fmt_bytes(char *buf, size_t n, double v) {
   static const char *u[] = {"B", "KB", "MB", "GB", "TB"};
@@ -671,7 +522,7 @@ static int compare_rows(rr_file *fa, rr_file *fb, cmp_row *rows, int max) {
   for (size_t i = 0; i < sizeof figs / sizeof figs[0] && n < max; i++) {
     for (int k = 0; k < 2; k++) {
       char *cell = k ? rows[n].b : rows[n].a;
-      double v = figure(fs[k], figs[i].key);
+      double v = report_figure(fs[k], figs[i].key);
       if (v < 0)
         snprintf(cell, 96, "-");
       else if (figs[i].kind == 0)
@@ -723,7 +574,7 @@ typedef struct {
   const char *const *files;
   const cmp_row *rows;
   int n;
-  chart_data *ca, *cb;
+  report_chart *ca, *cb;
 } compare_page;
 
 static const char *compare_writer(FILE *out, const void *arg) {
@@ -731,7 +582,7 @@ static const char *compare_writer(FILE *out, const void *arg) {
   const char *const *files = p->files;
   const cmp_row *rows = p->rows;
   int n = p->n;
-  chart_data *ca = p->ca, *cb = p->cb;
+  report_chart *ca = p->ca, *cb = p->cb;
   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>romsim: compare</title>\n"
         "<style>\nbody{font-family:sans-serif;margin:24px;color:#222}\n"
         "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}\n"
@@ -808,7 +659,7 @@ int cmd_compare(int argc, char **argv) {
   memset(rows, 0, sizeof rows);
   int n = compare_rows(&fa, &fb, rows, 64);
   int rc = 0;
-  static chart_data ca[CH_COUNT], cb[CH_COUNT];
+  static report_chart ca[CH_COUNT], cb[CH_COUNT];
   static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
   if (out_path) {
     build_charts(&fa, ca, ba, load_faults(&fa, ba));

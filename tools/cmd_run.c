@@ -269,12 +269,60 @@ static void print_utilization(const rm_group *g, rs_time_t end) {
   }
 }
 
+/* The servers a host runs, as "gw-1, gw-2", cut to fit n bytes ("gw-1,
+ * gw-2, ... (12)"). */
+static char *host_servers(const rm_host *ho, char *buf, size_t n) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < ho->n_vms; i++) {
+    const char *name = ho->vms[i]->node->name;
+    char tail[24];
+    snprintf(tail, sizeof tail, ", ... (%d)", ho->n_vms);
+    if (used + strlen(name) + 2 + (i + 1 < ho->n_vms ? strlen(tail) : 0) >= n) {
+      snprintf(buf + used, n - used, "%s", i ? tail : tail + 2);
+      break;
+    }
+    used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", name);
+  }
+  return buf;
+}
+
+/* Per host, the peak of its processors busy and asked for, and the memory
+ * committed to its servers (nothing when the scenario has no hosts); each
+ * host overcommitted, of processors or memory, said. */
+static void print_hosts(const rm_group *g) {
+  if (!g->n_hosts) return;
+  const double *th = g->sc->hw.threshold;
+  printf("peak utilization by host (processors busy and asked for by its servers; memory committed to them):\n");
+  printf("  %-18s %-24s %9s  %9s  %9s\n", "host", "servers", "cpu", "asked", "memory");
+  for (int h = 0; h < g->n_hosts; h++) {
+    const rm_host *ho = &g->hosts[h];
+    char vms[25];
+    printf("  %-18s %-24s %7.1f %%%s %7.1f %%%s %7.1f %%%s\n", ho->spec->name, host_servers(ho, vms, sizeof vms),
+           ho->peak_cpu * 100, ho->peak_cpu >= th[RM_RES_CPU] ? "!" : " ", ho->peak_asked * 100,
+           ho->peak_asked > 1 ? "!" : " ", ho->memory * 100, ho->memory > 1 ? "!" : " ");
+  }
+  for (int h = 0; h < g->n_hosts; h++) {
+    const rm_host *ho = &g->hosts[h];
+    char at[32], a[32], b[32];
+    if (ho->peak_asked > 1)
+      printf("  %s is overcommitted: its servers asked for %.0f %% of its %d processors at %s; each got %.0f %% of "
+             "its own at the least\n",
+             ho->spec->name, ho->peak_asked * 100, ho->model->processors,
+             rs_clock_format(ho->peak_at / RS_SEC * RS_SEC, at, sizeof at), ho->least_share * 100);
+    if (ho->memory > 1)
+      printf("  %s's memory is overcommitted: %s committed to its servers, of its %s\n", ho->spec->name,
+             rm_size_format((int64_t)(ho->memory * (double)ho->model->memory), a, sizeof a),
+             rm_size_format(ho->model->memory, b, sizeof b));
+  }
+}
+
 /* A validate warning, after the file's name. */
 static void warn_line(void *ctx, const char *line) { printf("%s: warning: %s\n", (const char *)ctx, line); }
 
 /* validate: each host (the first 20), what it runs and what they commit of
  * it; servers placed by role or automatically after a '+'. */
-static void print_hosts(const char *file, const rm_scenario *sc) {
+static void print_placement(const char *file, const rm_scenario *sc) {
   enum { SHOWN = 20 };
   for (int h = 0; h < sc->n_hosts && h < SHOWN; h++) {
     const rm_host_spec *hs = &sc->hosts[h];
@@ -330,6 +378,7 @@ static void print_text(run_ctx *c) {
       printf("  within\n");
   }
   print_utilization(g, rs_sim_now(&c->sim));
+  print_hosts(g);
   char s1[32], s2[32], s3[32], s4[32];
   printf("data: %s generated, %s stored in SQL, %s still queued (undelivered at the end), %s dropped",
          rm_size_format(g->m.generated, s1, sizeof s1), rm_size_format(g->m.delivered, s2, sizeof s2),
@@ -429,6 +478,22 @@ static void print_json(run_ctx *c) {
     cli_json_string(stdout, b->node->name);
     printf(",\"resource\":\"%s\",\"peak\":%.4f,\"threshold\":%.4f}", rm_resource_name((rm_resource)res),
            b->peak[res], th[res]);
+  }
+  /* Each host's peaks, when the scenario has hosts. */
+  for (int h = 0; h < g->n_hosts; h++) {
+    const rm_host *ho = &g->hosts[h];
+    printf("%s{\"name\":", h ? "," : ",\"hosts\":[");
+    cli_json_string(stdout, ho->spec->name);
+    printf(",\"servers\":[");
+    for (int i = 0; i < ho->n_vms; i++) {
+      if (i) printf(",");
+      cli_json_string(stdout, ho->vms[i]->node->name);
+    }
+    printf("],\"processors\":%d,\"memory_bytes\":%lld,\"cpu\":%.4f,\"asked\":%.4f,\"least_share\":%.4f,"
+           "\"memory\":%.4f,\"overcommitted\":%s,\"memory_overcommitted\":%s}",
+           ho->model->processors, (long long)ho->model->memory, ho->peak_cpu, ho->peak_asked, ho->least_share,
+           ho->memory, ho->peak_asked > 1 ? "true" : "false", ho->memory > 1 ? "true" : "false");
+    if (h == g->n_hosts - 1) printf("]");
   }
   printf(",\"databases\":{\"opsdb_peak_bytes\":%.0f,\"dw_peak_bytes\":%.0f}", g->opsdb.peak, g->dw.peak);
   printf(",\"timeline\":[");
@@ -636,7 +701,7 @@ int cmd_validate(int argc, char **argv) {
          scenario, sc.name, rs_duration_format(sc.duration, d, sizeof d), (long long)rm_scenario_customers(&sc), ess,
          (long long)rm_scenario_agents(&sc), sc.n_gw, sc.n_ms, sc.n_faults, sc.n_expect,
          rm_size_format(need, m, sizeof m));
-  print_hosts(scenario, &sc);
+  print_placement(scenario, &sc);
   int warned = rm_scenario_host_warnings(&sc, warn_line, (void *)scenario);
   if (warned > RM_HOST_WARNINGS_SHOWN)
     printf("%s: warning: and %d more pairs on one host\n", scenario, warned - RM_HOST_WARNINGS_SHOWN);
