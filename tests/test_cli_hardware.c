@@ -228,6 +228,10 @@ Test(cli_hardware, plan_buys_hosts) {
   cr_assert(strstr(r->out, "each:gateway,management_server,host\n"), "%s", r->out);
   cr_assert(strstr(r->out, "crash host-3 "), "%s", r->out);
   cr_assert(strstr(r->out, "24 of 24 cases held"), "%s", r->out);
+  /* Again after the sweep, with each host's peak in it. */
+  const char *again = strstr(r->out, "asked peak in the sweep");
+  cr_assert(again, "%s", r->out);
+  cr_assert(strstr(again, "\n  host-3 "), "%s", again);
   char *text = slurp_alloc(design);
   cr_assert(strstr(text, "hosts:\n  - {name: host-1, model: \"host-standard\", runs: [rms-1, "), "%s", text);
   free(text);

@@ -1004,10 +1004,16 @@ int cmd_plan(int argc, char **argv) {
     fflush(stdout);
     double peaks[RM_HW_ROLES][RM_RESOURCES];
     o.peaks = peaks;
+    double *host_peaks = hosted ? calloc((size_t)ph.n_hosts, sizeof *host_peaks) : NULL;
+    o.host_peaks = host_peaks;
     rc = sw_run(&o, stdout);
     if (!out) unlink(tmpsweep);
     if (rc == EXIT_HELD) printf("verified: the design holds against every failure it claims to survive\n");
-    if (rc == EXIT_HELD || rc == EXIT_FAILED) print_hardware(stdout, &pl, hosted ? &ph.d : &pl.design[survive], hwp, peaks);
+    if (rc == EXIT_HELD || rc == EXIT_FAILED) {
+      print_hardware(stdout, &pl, hosted ? &ph.d : &pl.design[survive], hwp, peaks);
+      if (host_peaks) print_hosts(stdout, &pl, &ph, &hi, (rm_survive)survive, host_peaks);
+    }
+    free(host_peaks);
   }
   if (hosted && !ph.held && rc == EXIT_HELD) rc = EXIT_FAILED; /* the hosts given do not hold */
 done:

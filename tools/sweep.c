@@ -411,6 +411,8 @@ static void run_item(sweep_ctx *x, slot *sl, sw_item *it) {
     for (int i = 0; i < g.n_servers; i++)
       for (int r = 0; r < RM_RESOURCES; r++)
         if (g.servers[i].peak[r] > it->peak[g.servers[i].role][r]) it->peak[g.servers[i].role][r] = g.servers[i].peak[r];
+    if (g.n_hosts && (it->host_peak = calloc((size_t)g.n_hosts, sizeof *it->host_peak)))
+      for (int h = 0; h < g.n_hosts; h++) it->host_peak[h] = g.hosts[h].peak_cpu;
     failed_nodes fn = find_failed(&g, c);
     it->recover_us = recovery(&g, &fn, x->o->at, x->o->dur, sc.duration);
     free_failed(&fn);
@@ -656,6 +658,13 @@ int sw_run(const sw_opts *o, FILE *out) {
         for (int r = 0; r < RM_HW_ROLES; r++)
           for (int q = 0; q < RM_RESOURCES; q++)
             if (s.items[i].peak[r][q] > o->peaks[r][q]) o->peaks[r][q] = s.items[i].peak[r][q];
+  }
+  if (o->host_peaks) {
+    memset(o->host_peaks, 0, (size_t)sc.n_hosts * sizeof *o->host_peaks);
+    for (int i = 0; i < s.n_items; i++)
+      for (int hx = 0; s.items[i].host_peak && hx < sc.n_hosts; hx++)
+        if (strcmp(s.items[i].status, "complete") == 0 && s.items[i].host_peak[hx] > o->host_peaks[hx])
+          o->host_peaks[hx] = s.items[i].host_peak[hx];
   }
   if (rc != EXIT_USAGE) {
     if (sw_write(o->out, &s, err, sizeof err)) {

@@ -57,6 +57,8 @@ typedef struct {
   char detail[600];         /* why it failed ("" when held), or why it could not run */
   uint64_t events;
   double peak[RM_HW_ROLES][RM_RESOURCES]; /* each role's servers' peak utilization (not kept in the file) */
+  double *host_peak;        /* per host of the scenario: its processors' peak busy (not kept in the
+                               file), or NULL */
 } sw_item;
 
 /* What a sweep was. */
@@ -102,6 +104,8 @@ typedef struct {
   bool temp_out;            /* out is a temporary file: not named in the output */
   double (*peaks)[RM_RESOURCES]; /* when given ([RM_HW_ROLES]): filled with each role's peak
                                     utilization over every run that completed */
+  double *host_peaks;       /* when given (one per host of the scenario): each host's peak
+                               processor utilization over every run that completed */
 } sw_opts;
 
 /* Run a sweep, write its file and print its table to out. Returns the exit

@@ -450,6 +450,7 @@ fail:
 void sw_free(sw_sweep *s) {
   free(s->head.text);
   free(s->cases);
+  for (int i = 0; s->items && i < s->n_items; i++) free(s->items[i].host_peak);
   free(s->items);
   memset(s, 0, sizeof *s);
 }
