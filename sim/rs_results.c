@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
+#include <uv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +19,52 @@
 
 enum { ST_NODE, ST_METRIC, ST_SAMPLE, ST_EVENT, ST_EXPECT, ST_FIGURE, ST_FAULT, ST_COUNT };
 
+/*
+ * The writer. Until the first sample, rows are written as they come (a
+ * group's nodes and metrics: a row refused is said at once). From the first
+ * sample on, rows go through a queue to a thread of their own that writes
+ * them, in the order they came, so the run does not wait for SQLite: the
+ * file is the same, byte for byte. The queue is blocks of rows, at most
+ * RS__BLOCKS of them waiting (the run waits when the writer is that far
+ * behind). An error the writer meets breaks the recorder: the calls after
+ * it see it fail (a little later than the row that failed).
+ */
+#define RS__BLOCK 4096
+#define RS__BLOCKS 16
+
+typedef struct {
+  int op;            /* ST_* */
+  int i;             /* metric id, a boolean */
+  int64_t t, node, a, b;
+  double value;
+  char *s[3];        /* owned copies */
+} rs__row;
+
+typedef struct rs__block {
+  rs__row v[RS__BLOCK];
+  int n;
+  struct rs__block *next;
+} rs__block;
+
 struct rs_results {
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
   rs_partial file;   /* where it is written, where it goes when closed */
   long rows;         /* rows in the open transaction */
-  bool broken;       /* a write lost the file's data: msg holds why, and every call fails with it */
+  atomic_bool broken; /* a write lost the file's data: msg holds why (written before broken is set), and
+                         every call fails with it */
   char msg[1024];    /* the last error, or the one that broke the recorder */
+  /* The writer thread, once started. */
+  bool threaded;
+  uv_thread_t thread;
+  uv_mutex_t mu;
+  uv_cond_t work, room;
+  rs__block *head, *tail;   /* waiting for the writer, in order */
+  int waiting;
+  rs__block *spare;         /* written, to be filled again */
+  rs__block *cur;           /* being filled by the run */
+  bool stop;                /* no more blocks: the writer ends when the queue is empty */
+  atomic_bool discard;      /* abandoned: the writer drops what is left */
 };
 
 /* PRAGMA user_version is set from RS_RESULTS_SCHEMA_VERSION when the file
@@ -141,8 +182,12 @@ static int row_done(rs_results *r) {
 }
 
 /* Close the database, remove the partial file, free the recorder. */
+static void stop_writer(rs_results *r);
+
 void rs_results_abandon(rs_results *r) {
   if (!r) return;
+  r->discard = true;
+  stop_writer(r);
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
   if (r->db) sqlite3_close(r->db);
   rs_partial_abandon(&r->file);
@@ -162,7 +207,10 @@ rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err
     free(r);
     return NULL;
   }
-  if (sqlite3_open_v2(r->file.tmp, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+  /* One thread at a time uses the connection (the run's, then the
+   * writer's, then the run's again after it ends): no mutex. */
+  if (sqlite3_open_v2(r->file.tmp, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK)
     goto fail;
   if (exec(r, "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;")) goto fail;
   char version[64];
@@ -244,78 +292,233 @@ static void bind_node(sqlite3_stmt *st, int col, int64_t node) {
     sqlite3_bind_int64(st, col, node);
 }
 
-int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent, int64_t limit) {
-  sqlite3_stmt *st = r->st[ST_NODE];
-  sqlite3_bind_int64(st, 1, id);
-  sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, role, -1, SQLITE_TRANSIENT);
-  bind_node(st, 4, parent);
-  if (limit > 0)
-    sqlite3_bind_int64(st, 5, limit);
+/* Write one row: bind its statement and run it. */
+static int apply(rs_results *r, const rs__row *w) {
+  sqlite3_stmt *st = r->st[w->op];
+  switch (w->op) {
+  case ST_NODE:
+    sqlite3_bind_int64(st, 1, w->node);
+    sqlite3_bind_text(st, 2, w->s[0], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, w->s[1], -1, SQLITE_TRANSIENT);
+    bind_node(st, 4, w->a);
+    if (w->b > 0)
+      sqlite3_bind_int64(st, 5, w->b);
+    else
+      sqlite3_bind_null(st, 5);
+    break;
+  case ST_METRIC:
+    sqlite3_bind_int(st, 1, w->i);
+    sqlite3_bind_text(st, 2, w->s[0], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, w->s[1], -1, SQLITE_TRANSIENT);
+    break;
+  case ST_SAMPLE:
+    sqlite3_bind_int64(st, 1, w->t);
+    bind_node(st, 2, w->node);
+    sqlite3_bind_int(st, 3, w->i);
+    sqlite3_bind_double(st, 4, w->value);
+    break;
+  case ST_EVENT:
+    sqlite3_bind_int64(st, 1, w->t);
+    bind_node(st, 2, w->node);
+    sqlite3_bind_text(st, 3, w->s[0], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, w->s[1] ? w->s[1] : "", -1, SQLITE_TRANSIENT);
+    break;
+  case ST_EXPECT:
+    sqlite3_bind_text(st, 1, w->s[0], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, w->i ? 1 : 0);
+    sqlite3_bind_text(st, 3, w->s[1] ? w->s[1] : "", -1, SQLITE_TRANSIENT);
+    break;
+  case ST_FAULT:
+    sqlite3_bind_text(st, 1, w->s[0], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, w->s[1], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, w->a);
+    if (w->b < 0)
+      sqlite3_bind_null(st, 4);
+    else
+      sqlite3_bind_int64(st, 4, w->b);
+    sqlite3_bind_text(st, 5, w->s[2] ? w->s[2] : "", -1, SQLITE_TRANSIENT);
+    break;
+  case ST_FIGURE:
+    sqlite3_bind_text(st, 1, w->s[0], -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 2, w->value);
+    break;
+  }
+  return step(r, w->op);
+}
+
+/* The writer thread: blocks in order, until told to stop and none is left.
+ * A row that fails breaks the recorder (a row refused too: from here on the
+ * run cannot be told which). */
+static void writer(void *arg) {
+  rs_results *r = arg;
+  uv_mutex_lock(&r->mu);
+  for (;;) {
+    while (!r->head && !r->stop) uv_cond_wait(&r->work, &r->mu);
+    rs__block *b = r->head;
+    if (!b) break;
+    r->head = b->next;
+    if (!r->head) r->tail = NULL;
+    uv_mutex_unlock(&r->mu);
+    for (int i = 0; i < b->n; i++) {
+      rs__row *w = &b->v[i];
+      if (!r->broken && !r->discard && apply(r, w)) r->broken = true; /* its message is already in msg */
+      for (int k = 0; k < 3; k++) free(w->s[k]);
+    }
+    b->n = 0;
+    uv_mutex_lock(&r->mu);
+    b->next = r->spare;
+    r->spare = b;
+    r->waiting--;
+    uv_cond_signal(&r->room);
+  }
+  uv_mutex_unlock(&r->mu);
+}
+
+/* Start the writer: from the first sample on. When it cannot start, rows
+ * go on being written as they come. */
+static void start_writer(rs_results *r) {
+  if (uv_mutex_init(&r->mu)) return;
+  if (uv_cond_init(&r->work)) {
+    uv_mutex_destroy(&r->mu);
+    return;
+  }
+  if (uv_cond_init(&r->room)) {
+    uv_cond_destroy(&r->work);
+    uv_mutex_destroy(&r->mu);
+    return;
+  }
+  if (uv_thread_create(&r->thread, writer, r)) {
+    uv_cond_destroy(&r->room);
+    uv_cond_destroy(&r->work);
+    uv_mutex_destroy(&r->mu);
+    return;
+  }
+  r->threaded = true;
+}
+
+/* Hand the block being filled to the writer, waiting while RS__BLOCKS are
+ * already waiting. */
+static void hand_over(rs_results *r) {
+  rs__block *b = r->cur;
+  r->cur = NULL;
+  if (!b || b->n == 0) {
+    if (b) {
+      uv_mutex_lock(&r->mu);
+      b->next = r->spare;
+      r->spare = b;
+      uv_mutex_unlock(&r->mu);
+    }
+    return;
+  }
+  b->next = NULL;
+  uv_mutex_lock(&r->mu);
+  while (r->waiting >= RS__BLOCKS) uv_cond_wait(&r->room, &r->mu);
+  if (r->tail)
+    r->tail->next = b;
   else
-    sqlite3_bind_null(st, 5);
-  return step(r, ST_NODE);
+    r->head = b;
+  r->tail = b;
+  r->waiting++;
+  uv_cond_signal(&r->work);
+  uv_mutex_unlock(&r->mu);
+}
+
+/* Stop the writer once it has written (or, abandoning, dropped) what
+ * waits; free its blocks. */
+static void stop_writer(rs_results *r) {
+  if (!r->threaded) return;
+  hand_over(r);
+  uv_mutex_lock(&r->mu);
+  r->stop = true;
+  uv_cond_signal(&r->work);
+  uv_mutex_unlock(&r->mu);
+  uv_thread_join(&r->thread);
+  r->threaded = false;
+  while (r->spare) {
+    rs__block *b = r->spare;
+    r->spare = b->next;
+    free(b);
+  }
+  uv_cond_destroy(&r->room);
+  uv_cond_destroy(&r->work);
+  uv_mutex_destroy(&r->mu);
+}
+
+/* Out of memory queueing a row: the recorder is broken. */
+static int queue_nomem(rs_results *r) {
+  if (!r->broken) {
+    snprintf(r->msg, sizeof r->msg, "%s: cannot write the results file: out of memory", r->file.path);
+    r->broken = true;
+  }
+  return -1;
+}
+
+/* Write row w: now, before the writer has started; else queue it (its
+ * strings copied). */
+static int submit(rs_results *r, rs__row *w) {
+  if (r->broken) return -1;
+  if (!r->threaded) return apply(r, w);
+  if (!r->cur) {
+    uv_mutex_lock(&r->mu);
+    r->cur = r->spare;
+    if (r->cur) r->spare = r->cur->next;
+    uv_mutex_unlock(&r->mu);
+    if (!r->cur && !(r->cur = malloc(sizeof *r->cur))) return queue_nomem(r);
+    r->cur->n = 0;
+  }
+  rs__row *x = &r->cur->v[r->cur->n];
+  *x = *w;
+  for (int k = 0; k < 3; k++)
+    if (w->s[k] && !(x->s[k] = strdup(w->s[k]))) {
+      while (k-- > 0) free(x->s[k]);
+      return queue_nomem(r);
+    }
+  if (++r->cur->n == RS__BLOCK) hand_over(r);
+  return 0;
+}
+
+int rs_results_node(rs_results *r, int64_t id, const char *name, const char *role, int64_t parent, int64_t limit) {
+  rs__row w = {.op = ST_NODE, .node = id, .a = parent, .b = limit, .s = {(char *)name, (char *)role, NULL}};
+  return submit(r, &w);
 }
 
 int rs_results_metric(rs_results *r, int id, const char *name, const char *unit) {
-  sqlite3_stmt *st = r->st[ST_METRIC];
-  sqlite3_bind_int(st, 1, id);
-  sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, unit, -1, SQLITE_TRANSIENT);
-  return step(r, ST_METRIC);
+  rs__row w = {.op = ST_METRIC, .i = id, .s = {(char *)name, (char *)unit, NULL}};
+  return submit(r, &w);
 }
 
 int rs_results_sample(rs_results *r, rs_time_t t, int64_t node, int metric, double value) {
-  sqlite3_stmt *st = r->st[ST_SAMPLE];
-  sqlite3_bind_int64(st, 1, t);
-  bind_node(st, 2, node);
-  sqlite3_bind_int(st, 3, metric);
-  sqlite3_bind_double(st, 4, value);
-  return step(r, ST_SAMPLE);
+  if (!r->threaded && !r->broken) start_writer(r);
+  rs__row w = {.op = ST_SAMPLE, .t = t, .node = node, .i = metric, .value = value};
+  return submit(r, &w);
 }
 
 int rs_results_event(rs_results *r, rs_time_t t, int64_t node, const char *kind, const char *detail) {
-  sqlite3_stmt *st = r->st[ST_EVENT];
-  sqlite3_bind_int64(st, 1, t);
-  bind_node(st, 2, node);
-  sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 4, detail ? detail : "", -1, SQLITE_TRANSIENT);
-  return step(r, ST_EVENT);
+  rs__row w = {.op = ST_EVENT, .t = t, .node = node, .s = {(char *)kind, (char *)detail, NULL}};
+  return submit(r, &w);
 }
 
 int rs_results_expectation(rs_results *r, const char *name, bool held, const char *detail) {
-  sqlite3_stmt *st = r->st[ST_EXPECT];
-  sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int(st, 2, held ? 1 : 0);
-  sqlite3_bind_text(st, 3, detail ? detail : "", -1, SQLITE_TRANSIENT);
-  return step(r, ST_EXPECT);
+  rs__row w = {.op = ST_EXPECT, .i = held, .s = {(char *)name, (char *)detail, NULL}};
+  return submit(r, &w);
 }
 
 int rs_results_fault(rs_results *r, const char *name, const char *kind, rs_time_t start, rs_time_t end,
                      const char *detail) {
-  sqlite3_stmt *st = r->st[ST_FAULT];
-  sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(st, 3, start);
-  if (end < 0)
-    sqlite3_bind_null(st, 4);
-  else
-    sqlite3_bind_int64(st, 4, end);
-  sqlite3_bind_text(st, 5, detail ? detail : "", -1, SQLITE_TRANSIENT);
-  return step(r, ST_FAULT);
+  rs__row w = {.op = ST_FAULT, .a = start, .b = end, .s = {(char *)name, (char *)kind, (char *)detail}};
+  return submit(r, &w);
 }
 
 int rs_results_figure(rs_results *r, const char *key, double value) {
-  sqlite3_stmt *st = r->st[ST_FIGURE];
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_double(st, 2, value);
-  return step(r, ST_FIGURE);
+  rs__row w = {.op = ST_FIGURE, .value = value, .s = {(char *)key, NULL, NULL}};
+  return submit(r, &w);
 }
 
 int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint64_t events, char *err,
                      size_t errlen) {
   char wall[32];
   sqlite3_stmt *st = NULL;
+  stop_writer(r); /* every row written */
   rs_wall_now(wall);
   if (r->broken) goto fail;
   if (sqlite3_prepare_v2(r->db,

@@ -6,7 +6,11 @@
  * and renamed when the run is closed, so a run that is killed never leaves
  * a file under the final name; the next run writing that name removes the
  * partial file a killed run left. Rows go in through
- * prepared statements inside batched transactions. The schema is documented
+ * prepared statements inside batched transactions: as they come until the
+ * first sample, then from a writer thread of the recorder's own, fed in
+ * order through a bounded queue, so that the run does not wait for SQLite
+ * (the file is the same, byte for byte). An error the writer meets is seen
+ * by the calls after it. The schema is documented
  * in docs/results.md; RS_RESULTS_SCHEMA_VERSION is stored in the meta table
  * and in PRAGMA user_version.
  */

@@ -623,3 +623,28 @@ Test(results, full_disk_keeps_the_first_error, .timeout = 60) {
   dir_listing(listing, sizeof listing);
   cr_assert_str_eq(listing, "", "files left: %s", listing);
 }
+
+/* From the first sample on, rows are written by a thread of their own, in
+ * order. A row refused there (a duplicate node id) cannot be told to its
+ * caller at once: it breaks the recorder, with SQLite's message; the calls
+ * after the writer met it fail, and closing fails and leaves nothing. */
+Test(results, a_row_refused_by_the_writer_breaks_the_recorder, .timeout = 60) {
+  char path[1024];
+  path_in_tmp(path, sizeof path, "late.db");
+  rs_run_info info = demo_info();
+  rs_results *r = open_ok(path, &info);
+  cr_assert_eq(rs_results_node(r, 1, "a", "server", -1, 0), 0);
+  cr_assert_eq(rs_results_metric(r, 1, "m", "u"), 0);
+  cr_assert_eq(rs_results_sample(r, 0, 1, 1, 1.0), 0, "the writer starts");
+  cr_assert_eq(rs_results_node(r, 1, "b", "server", -1, 0), 0, "queued: refused later");
+  int i = 0;
+  while (i < 10000000 && rs_results_sample(r, i, 1, 1, 0.5) == 0) i++;
+  cr_assert_lt(i, 10000000, "the refusal was never seen");
+  cr_assert(strstr(rs_results_errmsg(r), "UNIQUE constraint failed: nodes.id"), "%s", rs_results_errmsg(r));
+  char err[1024] = "";
+  cr_assert_eq(rs_results_close(r, "complete", 1, 1, err, sizeof err), -1);
+  cr_assert(strstr(err, "UNIQUE constraint failed"), "%s", err);
+  char listing[4096];
+  dir_listing(listing, sizeof listing);
+  cr_assert_str_eq(listing, "", "files left: %s", listing);
+}
