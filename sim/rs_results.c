@@ -65,6 +65,7 @@ struct rs_results {
   rs__block *cur;           /* being filled by the run */
   bool stop;                /* no more blocks: the writer ends when the queue is empty */
   atomic_bool discard;      /* abandoned: the writer drops what is left */
+  uint64_t busy_ns;         /* the run's time in the recorder's calls (rs_results_busy_s) */
 };
 
 /* PRAGMA user_version is set from RS_RESULTS_SCHEMA_VERSION when the file
@@ -453,9 +454,19 @@ static int queue_nomem(rs_results *r) {
   return -1;
 }
 
+static int submit_row(rs_results *r, rs__row *w);
+
+/* Write row w, and count the time it took the run. */
+static int submit(rs_results *r, rs__row *w) {
+  uint64_t t0 = uv_hrtime();
+  int rc = submit_row(r, w);
+  r->busy_ns += uv_hrtime() - t0;
+  return rc;
+}
+
 /* Write row w: now, before the writer has started; else queue it (its
  * strings copied). */
-static int submit(rs_results *r, rs__row *w) {
+static int submit_row(rs_results *r, rs__row *w) {
   if (r->broken) return -1;
   if (!r->threaded) return apply(r, w);
   if (!r->cur) {
@@ -488,7 +499,11 @@ int rs_results_metric(rs_results *r, int id, const char *name, const char *unit)
 }
 
 int rs_results_sample(rs_results *r, rs_time_t t, int64_t node, int metric, double value) {
-  if (!r->threaded && !r->broken) start_writer(r);
+  if (!r->threaded && !r->broken) {
+    uint64_t t0 = uv_hrtime();
+    start_writer(r);
+    r->busy_ns += uv_hrtime() - t0;
+  }
   rs__row w = {.op = ST_SAMPLE, .t = t, .node = node, .i = metric, .value = value};
   return submit(r, &w);
 }
@@ -560,3 +575,5 @@ fail:
 }
 
 const char *rs_results_errmsg(const rs_results *r) { return r->msg; }
+
+double rs_results_busy_s(const rs_results *r) { return (double)r->busy_ns / 1e9; }

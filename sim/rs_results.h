@@ -85,6 +85,11 @@ int rs_results_figure(rs_results *r, const char *key, double value);
 int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint64_t events,
                      char *err, size_t errlen);
 
+/* The seconds the run has spent in the recorder's calls so far: writing
+ * rows before the writer started, queueing them after, waiting for it when
+ * it was behind (closing is timed by the caller). */
+double rs_results_busy_s(const rs_results *r);
+
 /* Close and delete the temporary file; nothing is left behind. */
 void rs_results_abandon(rs_results *r);
 

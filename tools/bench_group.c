@@ -4,7 +4,9 @@
  * For each scenario: runs `romsim run SCENARIO -o TMP --json` once (after
  * nothing else: the first run is the measured one, a simulation's work does
  * not warm up) and prints the wall time, the events run and events per
- * second, the peak memory of the process and that memory per agent.
+ * second, the peak memory of the process and that memory per agent, the
+ * share of the run spent recording (the recorder's calls and its close, as
+ * the run reports it: recording_seconds) and the results file's size.
  *
  * usage: bench_group ROMSIM SCENARIO...
  */
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,8 +44,8 @@ int main(int argc, char **argv) {
     perror("bench_group: mkdtemp");
     return 1;
   }
-  printf("%-28s %10s %12s %10s %12s %10s %14s\n", "scenario", "wall s", "events", "M ev/s", "peak MB",
-         "agents", "bytes/agent");
+  printf("%-28s %10s %12s %10s %12s %10s %14s %8s %11s\n", "scenario", "wall s", "events", "M ev/s", "peak MB",
+         "agents", "bytes/agent", "rec %", "results MB");
   int rc = 0;
   for (int i = 2; i < argc; i++) {
     char out[256], json[256];
@@ -80,8 +83,13 @@ int main(int argc, char **argv) {
     const char *name = strrchr(argv[i], '/');
     name = name ? name + 1 : argv[i];
     double peak = (double)ru.ru_maxrss * 1024.0;
-    printf("%-28s %10.2f %12lld %10.2f %12.1f %10lld %14.0f\n", name, dt, events, (double)events / dt / 1e6,
-           peak / 1048576.0, agents, agents > 0 ? peak / (double)agents : 0.0);
+    const char *rec = strstr(text, "\"recording_seconds\":");
+    double recording = rec ? strtod(rec + strlen("\"recording_seconds\":"), NULL) : 0;
+    struct stat sb;
+    double size = stat(out, &sb) == 0 ? (double)sb.st_size : 0;
+    printf("%-28s %10.2f %12lld %10.2f %12.1f %10lld %14.0f %7.1f%% %11.1f\n", name, dt, events,
+           (double)events / dt / 1e6, peak / 1048576.0, agents, agents > 0 ? peak / (double)agents : 0.0,
+           100 * recording / dt, size / 1e6);
     fflush(stdout);
     unlink(out);
     unlink(json);

@@ -71,6 +71,7 @@ typedef struct {
   const char *status;       /* complete, interrupted, failed */
   char err[1024];           /* why the run failed */
   double wall_start, wall_end;
+  double recording;          /* seconds of the run spent recording: the recorder's calls and its close */
   uv_signal_t sigint, sigterm, sighup;
   uv_timer_t progress;
   bool progress_on;
@@ -117,7 +118,11 @@ static void run_work(uv_work_t *w) {
     snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
   }
   char cerr[1024];
-  if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
+  double t0 = wall_clock();
+  c->recording = rs_results_busy_s(c->res);
+  int closed = rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr);
+  c->recording += wall_clock() - t0;
+  if (closed) {
     /* The first error is the one to tell: a full disk's, not what the
      * emptied file said after it. */
     if (strcmp(c->status, "failed") != 0) snprintf(c->err, sizeof c->err, "%s", cerr);
@@ -438,6 +443,7 @@ static void print_json(run_ctx *c) {
          (long long)rm_scenario_customers(&c->sc), (long long)rm_scenario_agents(&c->sc), c->sc.n_gw, c->sc.n_ms);
   printf(",\"sim_duration_us\":%lld,\"sim_end_us\":%lld,\"events\":%" PRIu64 ",\"wall_seconds\":%.3f",
          (long long)c->sc.duration, (long long)rs_sim_now(&c->sim), c->sim.events, wall);
+  printf(",\"recording_seconds\":%.3f", c->recording);
   printf(",\"peaks\":{");
   for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++) {
     const rm_node *p = rm_measure_peak(g, r);
