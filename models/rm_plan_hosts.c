@@ -95,6 +95,7 @@ static int place(ctx *c, rm_plan_hosts *ph) {
     ph->host_ask[h] = 0;
     ph->host_memory[h] = 0;
   }
+  for (int v = 0; v < c->n_vm; v++) ph->vm_host[v] = -1;
   /* The clusters' nodes in order, then each role busiest first. */
   int n = 0;
   for (int v = 0; v < V_MS; v++) c->order[n++] = v;
@@ -335,7 +336,13 @@ static bool try_placed(ctx *c, rm_plan_hosts *ph, int H, char *why, size_t n) {
   c->H = H;
   ph->n_hosts = H;
   int v = place(c, ph);
-  if (v >= 0) {
+  if (v >= 0) { /* the servers placed so far are shown; none is backed up or fails over */
+    for (int h = 0; h < H; h++) {
+      ph->host_worst[h] = ph->host_ask[h];
+      ph->host_worst_by[h] = -1;
+    }
+    for (int e = 0; e < c->pl->n_ess; e++) ph->backup[e] = -1;
+    for (int g = 0; g < c->d->n_gw; g++) ph->gw_failover[g] = -1;
     char name[32], a[32], b[32];
     rm_plan_hosts_vm_name(c->pl, c->d, v, name, sizeof name);
     snprintf(why, n, "%s's %s find no room on %d host%s of %s (the servers' memory, each host's committed in full, "
@@ -513,40 +520,23 @@ int rm_plan_hosts_make(rm_plan_hosts *ph, const rm_plan *pl, const rm_plan_input
   int by_mem = (int)((mem + hi->host->memory - 1) / hi->host->memory);
   if (by_mem > least) least = by_mem;
   if (least < 2) least = 2;
-  /* Hosts: galloping from the least (least, +1, +2, +4, ...), then
-   * bisecting between the most that did not hold and the fewest that did. */
+  /* Hosts: from the least up, one at a time (whether H hosts hold, with
+   * this placement, does not only grow with H: 7 may hold where 8 do not). */
   char why_lo[600] = "";
-  int lo = least - 1, hi_h = -1;
-  for (int step = 1, H = least; hi_h < 0; H = least - 1 + (step *= 2)) {
-    if (H > most) H = most;
+  for (int H = least; H <= most; H++) {
     if (fewest_spares(&c, ph, H, extra_max, why, sizeof why) >= 0) {
-      hi_h = H;
-    } else {
-      lo = H;
-      snprintf(why_lo, sizeof why_lo, "%s", why);
-      if (H == most) {
-        snprintf(err, errlen, "no number of hosts of %s holds the design, even with spare gateways: %s",
-                 hi->host->name, why_lo);
-        goto done;
+      ph->held = true;
+      if (H > least) {
+        ph->fewer = H - 1;
+        snprintf(ph->why_fewer, sizeof ph->why_fewer, "%s", why_lo);
       }
+      rc = 0;
+      goto done;
     }
+    snprintf(why_lo, sizeof why_lo, "%s", why);
   }
-  while (hi_h - lo > 1) {
-    int mid = lo + (hi_h - lo) / 2;
-    if (fewest_spares(&c, ph, mid, extra_max, why, sizeof why) >= 0) {
-      hi_h = mid;
-    } else {
-      lo = mid;
-      snprintf(why_lo, sizeof why_lo, "%s", why);
-    }
-  }
-  fewest_spares(&c, ph, hi_h, extra_max, why, sizeof why);
-  ph->held = true;
-  if (lo >= least) {
-    ph->fewer = lo;
-    snprintf(ph->why_fewer, sizeof ph->why_fewer, "%s", why_lo);
-  }
-  rc = 0;
+  snprintf(err, errlen, "no number of hosts of %s holds the design, even with spare gateways: %s", hi->host->name,
+           why_lo);
 done:
   free(c.model);
   free(c.gw_after);

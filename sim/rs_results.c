@@ -56,6 +56,7 @@ struct rs_results {
   char msg[1024];    /* the last error, or the one that broke the recorder */
   /* The writer thread, once started. */
   bool threaded;
+  bool tried;               /* start_writer was called (it is not tried again) */
   uv_thread_t thread;
   uv_mutex_t mu;
   uv_cond_t work, room;
@@ -378,6 +379,7 @@ static void writer(void *arg) {
 /* Start the writer: from the first sample on. When it cannot start, rows
  * go on being written as they come. */
 static void start_writer(rs_results *r) {
+  r->tried = true; /* once: when it cannot start, rows are written as they come */
   if (uv_mutex_init(&r->mu)) return;
   if (uv_cond_init(&r->work)) {
     uv_mutex_destroy(&r->mu);
@@ -445,8 +447,11 @@ static void stop_writer(rs_results *r) {
   uv_mutex_destroy(&r->mu);
 }
 
-/* Out of memory queueing a row: the recorder is broken. */
+/* Out of memory queueing a row: the recorder is broken. The writer is
+ * stopped first (what it has is written), so that only this thread writes
+ * the message. */
 static int queue_nomem(rs_results *r) {
+  stop_writer(r);
   if (!r->broken) {
     snprintf(r->msg, sizeof r->msg, "%s: cannot write the results file: out of memory", r->file.path);
     r->broken = true;
@@ -499,7 +504,7 @@ int rs_results_metric(rs_results *r, int id, const char *name, const char *unit)
 }
 
 int rs_results_sample(rs_results *r, rs_time_t t, int64_t node, int metric, double value) {
-  if (!r->threaded && !r->broken) {
+  if (!r->tried && !r->broken) {
     uint64_t t0 = uv_hrtime();
     start_writer(r);
     r->busy_ns += uv_hrtime() - t0;

@@ -109,7 +109,8 @@ static inline pid_t start(const char *const *args) {
 }
 
 /* As start, with the files romsim writes limited to max_bytes each
- * (RLIMIT_FSIZE, SIGXFSZ ignored): a disk that fills, without filling one.
+ * (RLIMIT_FSIZE, SIGXFSZ left to its default: romsim ignores it itself, or
+ * the limit would kill it): a disk that fills, without filling one.
  * stdout and stderr count too: keep max_bytes above what they get. */
 static inline pid_t start_fsize(const char *const *args, rlim_t max_bytes) {
   const char *argv[32];
@@ -126,7 +127,7 @@ static inline pid_t start_fsize(const char *const *args, rlim_t max_bytes) {
     int fi = open("/dev/null", O_RDONLY), fo = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0644),
         fe = open(e, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fi < 0 || fo < 0 || fe < 0 || dup2(fi, 0) < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) _exit(127);
-    signal(SIGXFSZ, SIG_IGN);
+    signal(SIGXFSZ, SIG_DFL);
     struct rlimit rl = {max_bytes, max_bytes};
     if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(127);
     execve(argv[0], (char *const *)argv, environ);

@@ -241,6 +241,12 @@ Test(cli_hardware, plan_buys_hosts) {
   r = run((const char *[]){"plan", "--customers", "20x200", "--survive", "either,host", "--hosts", "host-standardx2", NULL});
   cr_assert_eq(r->status, 1, "%s%s", r->out, r->err);
   cr_assert(strstr(r->out, "2 hosts do not hold: "), "%s", r->out);
+  /* Hosts that cannot hold the servers: no design written. */
+  char *none = path_in("none.yaml");
+  r = run((const char *[]){"plan", "--customers", "1x5", "--hosts", "host-standardx1", "-o", none, NULL});
+  cr_assert_eq(r->status, 1, "%s%s", r->out, r->err);
+  cr_assert(strstr(r->out, "design not written: the 1 host given does not hold it"), "%s", r->out);
+  cr_assert_eq(access(none, F_OK), -1, "no file");
   r = run((const char *[]){"plan", "--customers", "20x200", "--survive", "host", NULL});
   cr_assert_eq(r->status, 2);
   cr_assert(strstr(r->err, "--survive host needs hosts"), "%s", r->err);
@@ -268,6 +274,14 @@ Test(cli_hardware, plan_from_a_scenario_with_hosts) {
   r = run((const char *[]){"validate", design, NULL});
   cr_assert_eq(r->status, 0, "%s", r->err);
   cr_assert(strstr(r->out, "host host-1 (box): "), "%s", r->out);
+  /* Hosts of two models: which to buy is for --hosts to say. */
+  spit(path, "name: f\nduration: 1h\nmanagement_servers: {count: 2}\ngateways: {count: 3}\n"
+             "customers:\n  - {count: 2, servers: 15, clients: 285}\n"
+             "hardware:\n  models:\n    - {name: box, like: host-standard, memory: 48GB}\n"
+             "hosts:\n  - {name: k, runs: [sql-1]}\n  - {name: h, count: 3, model: box, runs: auto}\n");
+  r = run((const char *[]){"plan", "--from", path, NULL});
+  cr_assert(r->status == 2, "%d %s%s", r->status, r->out, r->err);
+  cr_assert(strstr(r->err, "hosts are of more than one model: say which to buy with --hosts"), "%s", r->err);
 }
 
 /* Four gateways on two hosts, the careful way (each customer's primary and

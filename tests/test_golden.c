@@ -107,8 +107,10 @@ static void series(sqlite3 *db, FILE *out) {
   fprintf(out, "samples: %lld\n", total);
 }
 
-/* What the results file db holds, as the golden record has it. */
-static char *record(const char *db_path) {
+/* What the results file db holds, as the golden record has it; dir (where
+ * the scenarios are: a replay's faults and events name its file) is written
+ * $SCENARIOS, so that the record does not depend on the checkout. */
+static char *record(const char *db_path, const char *dir) {
   sqlite3 *db;
   cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
   char *text = NULL;
@@ -118,10 +120,14 @@ static char *record(const char *db_path) {
         "SELECT scenario_name, scenario_hash, seed, sim_duration_us, sim_end_us, events, status FROM runs", 10);
   table(db, out, "figures", "SELECT key, value FROM figures ORDER BY key", 1000);
   table(db, out, "expectations", "SELECT name, held, detail FROM expectations ORDER BY id", 1000);
-  table(db, out, "faults", "SELECT name, kind, start_us, end_us, detail FROM faults ORDER BY id", 1000);
-  table(db, out, "events",
-        "SELECT e.t_us, coalesce(n.name, '-'), e.kind, e.detail FROM events e LEFT JOIN nodes n ON n.id = e.node "
-        "ORDER BY e.id", 3000);
+  char *faults = sqlite3_mprintf("SELECT name, kind, start_us, end_us, replace(detail, %Q, '$SCENARIOS') FROM "
+                                  "faults ORDER BY id", dir);
+  char *events = sqlite3_mprintf("SELECT e.t_us, coalesce(n.name, '-'), e.kind, replace(e.detail, %Q, '$SCENARIOS') "
+                                  "FROM events e LEFT JOIN nodes n ON n.id = e.node ORDER BY e.id", dir);
+  table(db, out, "faults", faults, 1000);
+  table(db, out, "events", events, 3000);
+  sqlite3_free(faults);
+  sqlite3_free(events);
   table(db, out, "nodes", "SELECT id, name, role, parent, agent_limit FROM nodes ORDER BY id", 0);
   table(db, out, "metrics", "SELECT id, name, unit FROM metrics ORDER BY id", 1000);
   series(db, out);
@@ -139,7 +145,7 @@ static void golden(const char *name, const char *scenario, const char *replay) {
   result *r = replay ? run((const char *[]){"run", scenario, "--replay", replay, "-o", db, NULL})
                      : run((const char *[]){"run", scenario, "-o", db, NULL});
   cr_assert(r->status == 0 || r->status == 1, "%s: exit %d: %s", name, r->status, r->err);
-  char *got = record(db);
+  char *got = record(db, getenv("ROMSIM_SCENARIOS"));
   unlink(db);
   const char *dir = getenv("ROMSIM_GOLDEN_DIR");
   cr_assert_not_null(dir, "ROMSIM_GOLDEN_DIR is not set (run through meson test)");

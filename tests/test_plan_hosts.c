@@ -151,3 +151,32 @@ Test(plan_hosts, a_server_larger_than_a_host) {
   rm_hw_free(&w->hw);
   free(w);
 }
+
+/* Whether some number of hosts holds does not only grow with the number:
+ * for 12 customers of 450, 7 hosts hold where 8 do not, and for 50 of 150,
+ * 8 hold where 10 and 12 do not. The search goes up one host at a time, so
+ * it finds 7 and 8 (a search that galloped and bisected found 9 and 13). */
+Test(plan_hosts, fewer_hosts_are_not_skipped) {
+  const struct {
+    int count, size, hosts;
+  } cases[] = {{12, 450, 7}, {50, 150, 8}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    world *w = plan(cases[k].count, cases[k].size, NULL, 0, true);
+    cr_assert(w->ph.held);
+    cr_assert_eq(w->ph.n_hosts, cases[k].hosts, "%dx%d: %d hosts", cases[k].count, cases[k].size, w->ph.n_hosts);
+    for (int h = 0; h < w->ph.n_hosts; h++) cr_assert(survives(w, h), "host-%d lost", h + 1);
+    world_free(w);
+  }
+}
+
+/* Too few hosts given for the servers' memory: the servers placed so far
+ * are shown, and none is backed up or fails over (nothing half-chosen). */
+Test(plan_hosts, too_few_hosts_given) {
+  world *w = plan(1, 5, NULL, 1, false);
+  cr_assert_not(w->ph.held);
+  cr_assert(strstr(w->ph.why_fewer, "find no room on 1 host"), "%s", w->ph.why_fewer);
+  cr_assert_eq(w->ph.vm_host[0], 0, "rms-1 placed");
+  cr_assert_eq(w->ph.vm_host[1], -1, "rms-2 not");
+  cr_assert_eq(w->ph.backup[0], -1);
+  world_free(w);
+}

@@ -657,8 +657,9 @@ static void print_hosts(FILE *f, const rm_plan *pl, const rm_plan_hosts *ph, con
             ph->why_fewer);
   else if (ph->fewer)
     fprintf(f, "  %d host%s would not: %s\n", ph->fewer, plural(ph->fewer, "", "s"), ph->why_fewer);
-  fprintf(f, "  backups and failovers chosen host by host: no customer's primary and backup gateway, and no "
-             "management server and its gateways' failover, on one host\n");
+  if (ph->held)
+    fprintf(f, "  backups and failovers chosen host by host: no customer's primary and backup gateway, and no "
+               "management server and its gateways' failover, on one host\n");
 }
 
 static void yaml_quoted(FILE *f, const char *s) {
@@ -907,7 +908,8 @@ int cmd_plan(int argc, char **argv) {
       if ((i = rm_index_get(&hwp->model_index, model)) >= 0) {
         if (strspn(x + 1, "0123456789") != strlen(x + 1) || cli_parse_int(x + 1, 1, 100000, &n))
           bad = "the count after x is a whole number from 1 to 100000";
-        hi.count = (int)n;
+        else
+          hi.count = (int)n;
       }
     }
     if (!bad && i < 0)
@@ -919,9 +921,13 @@ int cmd_plan(int argc, char **argv) {
     hi.host = &hwp->models[in.sc->hosts[0].model];
     hi.count = in.sc->n_hosts;
     hosted = true;
+    for (int h = 1; h < in.sc->n_hosts; h++)
+      if (in.sc->hosts[h].model != in.sc->hosts[0].model)
+        bad = "the --from scenario's hosts are of more than one model: say which to buy with --hosts MODEL[xN]";
   }
   if (bad || (survive_host && !hosted)) {
-    if (bad) cli_usage_error("plan: --hosts %s: %s", hosts_arg, bad);
+    if (bad && hosts_arg) cli_usage_error("plan: --hosts %s: %s", hosts_arg, bad);
+    else if (bad) cli_usage_error("plan: %s: %s", from, bad);
     else cli_usage_error("plan: --survive host needs hosts: --hosts MODEL[xN] (such as host-standard)");
     if (!in.sc) rm_hw_free(&own_hw);
     free_in(&in);
@@ -958,12 +964,19 @@ int cmd_plan(int argc, char **argv) {
     close(fd);
     design = tmpdesign;
   }
+  if (hosted && !ph.held) { /* nothing to write or verify: say why, exit 1 */
+    if (out) printf("design not written: the %d host%s given do%s not hold it\n", ph.n_hosts,
+                    plural(ph.n_hosts, "", "s"), ph.n_hosts == 1 ? "es" : "");
+    rc = EXIT_FAILED;
+    goto done;
+  }
   design_args da = {&pl, &pi, (rm_survive)survive, name, duration, hosted ? &ph : NULL, hi.host, in.hw_text};
   if (design && cli_write_whole(design, design_writer, &da)) goto done;
   if (design) { /* what it wrote loads: a --from hardware section naming servers the design lacks does not */
     rm_scenario check;
     if (rm_scenario_load(&check, design, err, sizeof err)) {
-      fprintf(stderr, "romsim: plan: the design written does not load (%s)\n", err);
+      fprintf(stderr, "romsim: plan: the design does not load, so it is not written (%s)\n", err);
+      unlink(design);
       rc = EXIT_USAGE;
       goto done;
     }

@@ -4,6 +4,7 @@
  * The entry point reads the subcommand and hands over to it; each
  * subcommand parses its own flags.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,10 @@ static const char *usage_text =
     "3 interrupted.\n";
 
 int main(int argc, char **argv) {
+  /* A file past the size limit (ulimit -f) is a write error with a message
+   * ("File too large"), not a process killed by SIGXFSZ with a partial file
+   * left behind. */
+  signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;
