@@ -551,10 +551,11 @@ static void tell_host(rm_group *g, const rm_step *s) {
   if (s->host < 0 || (s->action != RM_ACT_NODE_DOWN && s->action != RM_ACT_NODE_UP && s->action != RM_ACT_ALL_UP))
     return;
   const rm_host_spec *hs = &g->sc->hosts[s->host];
+  const rm_host *ho = &g->hosts[s->host];
   bool down = s->action == RM_ACT_NODE_DOWN;
   char d[32];
   if (down && s->fault < 0)
-    rm_group_event(g, NULL, "random_failure", "%s fails at random (drawn from its failure rate); repaired after %s",
+    rm_group_host_event(g, ho, "random_failure", "%s fails at random (drawn from its failure rate); repaired after %s",
                    hs->name, rs_duration_format(s->repair, d, sizeof d));
   char vms[400] = "", lost[400] = "";
   size_t u = 0, v = 0;
@@ -573,13 +574,13 @@ static void tell_host(rm_group *g, const rm_step *s) {
       v += (size_t)snprintf(lost + v, sizeof lost - v, "%s%s", stranded > 1 ? ", " : "", es->node.name);
   }
   if (!down)
-    rm_group_event(g, NULL, "host_up", "%s is back: %s with it", hs->name, vms);
+    rm_group_host_event(g, ho, "host_up", "%s is back: %s with it", hs->name, vms);
   else if (stranded)
-    rm_group_event(g, NULL, "host_down",
+    rm_group_host_event(g, ho, "host_down",
                    "%s goes down: %s with it; %s%s ha%s no gateway (primary and backup both on %s)", hs->name, vms,
                    lost, stranded > 4 ? ", ..." : "", stranded > 1 ? "ve" : "s", hs->name);
   else
-    rm_group_event(g, NULL, "host_down", "%s goes down: %s with it", hs->name, vms);
+    rm_group_host_event(g, ho, "host_down", "%s goes down: %s with it", hs->name, vms);
 }
 
 static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {

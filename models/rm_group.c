@@ -28,12 +28,24 @@ void rm_group_record_failed(rm_group *g) {
 
 /* An event dated t, with the bytes queued and lost so far at t (queued -1:
  * take them now, for the story's lines that show them). */
-static void vevent(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n, const char *kind,
-                   const char *fmt, va_list ap) {
+static void vevent_id(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n, int64_t id,
+                      const char *kind, const char *fmt, va_list ap) {
   char detail[512];
   vsnprintf(detail, sizeof detail, fmt, ap);
   rm_story_note(g, t, n, kind, detail, queued, lost);
-  if (g->res && rs_results_event(g->res, t, n ? n->id : -1, kind, detail)) rm_group_record_failed(g);
+  if (g->res && rs_results_event(g->res, t, id, kind, detail)) rm_group_record_failed(g);
+}
+
+static void vevent(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n, const char *kind,
+                   const char *fmt, va_list ap) {
+  vevent_id(g, t, queued, lost, n, n ? n->id : -1, kind, fmt, ap);
+}
+
+void rm_group_host_event(rm_group *g, const rm_host *ho, const char *kind, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vevent_id(g, rs_sim_now(g->sim), -1, 0, NULL, ho->id, kind, fmt, ap);
+  va_end(ap);
 }
 
 void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...) {
@@ -740,7 +752,7 @@ void rm_group_share_hosts(rm_group *g, rs_time_t now) {
     for (int i = 0; i < ho->n_vms; i++) rm_server_set_cpu_share(ho->vms[i], share);
     bool busy = asked > have;
     if (busy != ho->busy)
-      rm_group_event(g, NULL, busy ? "host_busy" : "host_calm",
+      rm_group_host_event(g, ho, busy ? "host_busy" : "host_calm",
                      busy ? "%s's processors are asked for %.0f %% of what they have (%.1f of %d): its servers get "
                             "%.0f %% of theirs"
                           : "%s's processors are no longer asked for more than they have",

@@ -205,6 +205,11 @@ rm_state rm_webconsole_state(const rm_group *g);
 void rm_group_event(rm_group *g, const rm_node *n, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Record an event of host ho (its node in the results file) at now, and
+ * tell it to the story. */
+void rm_group_host_event(rm_group *g, const rm_host *ho, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* The same, dated t: an instant just settled, or an event noticed after it
  * happened (at or before now), with the bytes queued and lost so far then
  * for the story (queued -1: take them now). */

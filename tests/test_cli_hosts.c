@@ -205,3 +205,17 @@ Test(cli_hosts, a_run_without_hosts_has_none_of_it) {
   cr_assert_null(strstr(page, "id=\"hosts"), "no hosts drawing");
   free(page);
 }
+
+/* A host's events are its own: host_down and host_up name the host's node
+ * (role host), not the group. */
+Test(cli_hosts, a_hosts_events_name_the_host) {
+  char *sc = path_in("h.yaml"), *db = path_in("h.db");
+  spit(sc, "name: h\nduration: 2h\nmanagement_servers: {count: 2}\ngateways: {count: 2}\n"
+           "customers:\n  - {count: 2, servers: 5, clients: 45}\n"
+           "hosts:\n  - {name: vh, runs: [gw-1]}\nfaults:\n  - {crash: vh, at: 30m, for: 20m}\n");
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert(r->status == 0 || r->status == 1, "%s", r->err);
+  char *q = query(db, "SELECT group_concat(n.name || ':' || n.role || ':' || e.kind, ' ') FROM events e JOIN nodes n "
+                      "ON n.id = e.node WHERE e.kind LIKE 'host_%'");
+  cr_assert_str_eq(q, "vh:host:host_down vh:host:host_up");
+}
