@@ -563,24 +563,36 @@ static void tell_host(rm_group *g, const rm_step *s) {
   for (int i = 0; i < hs->n_runs && u < sizeof vms; i++)
     u += (size_t)snprintf(vms + u, sizeof vms - u, "%s%s", i == 0 ? "" : i == hs->n_runs - 1 ? " and " : ", ",
                           hs->runs[i]);
-  /* Customers whose primary and backup gateway are both on the host. */
-  int stranded = 0;
+  /* Customers left without a gateway: both on the host, or one on it and
+   * the other down already. */
+  char other[400] = "";
+  size_t w = 0;
+  int stranded = 0, also = 0;
   for (int e = 0; down && e < g->n_ess; e++) {
     const rm_essentials *es = &g->ess[e];
     if (!es->targets[0] || !es->targets[1]) continue;
-    if (rm_scenario_host_of(g->sc, es->targets[0]->name) != hs || rm_scenario_host_of(g->sc, es->targets[1]->name) != hs)
-      continue;
-    if (stranded++ < 4 && v < sizeof lost)
-      v += (size_t)snprintf(lost + v, sizeof lost - v, "%s%s", stranded > 1 ? ", " : "", es->node.name);
+    bool on0 = rm_scenario_host_of(g->sc, es->targets[0]->name) == hs,
+         on1 = rm_scenario_host_of(g->sc, es->targets[1]->name) == hs;
+    if (on0 && on1) {
+      if (stranded++ < 4 && v < sizeof lost)
+        v += (size_t)snprintf(lost + v, sizeof lost - v, "%s%s", stranded > 1 ? ", " : "", es->node.name);
+    } else if ((on0 && es->targets[1]->state != RM_UP) || (on1 && es->targets[0]->state != RM_UP)) {
+      if (also++ < 4 && w < sizeof other)
+        w += (size_t)snprintf(other + w, sizeof other - w, "%s%s", also > 1 ? ", " : "", es->node.name);
+    }
   }
+  char tail[900] = "";
+  size_t t = 0;
+  if (stranded)
+    t += (size_t)snprintf(tail + t, sizeof tail - t, "; %s%s ha%s no gateway (primary and backup both on %s)", lost,
+                          stranded > 4 ? ", ..." : "", stranded > 1 ? "ve" : "s", hs->name);
+  if (also && t < sizeof tail)
+    snprintf(tail + t, sizeof tail - t, "; %s%s ha%s no gateway (the other is down already)", other,
+             also > 4 ? ", ..." : "", also > 1 ? "ve" : "s");
   if (!down)
     rm_group_host_event(g, ho, "host_up", "%s is back: %s with it", hs->name, vms);
-  else if (stranded)
-    rm_group_host_event(g, ho, "host_down",
-                   "%s goes down: %s with it; %s%s ha%s no gateway (primary and backup both on %s)", hs->name, vms,
-                   lost, stranded > 4 ? ", ..." : "", stranded > 1 ? "ve" : "s", hs->name);
   else
-    rm_group_host_event(g, ho, "host_down", "%s goes down: %s with it", hs->name, vms);
+    rm_group_host_event(g, ho, "host_down", "%s goes down: %s with it%s", hs->name, vms, tail);
 }
 
 static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {

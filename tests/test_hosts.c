@@ -637,3 +637,22 @@ Test(hosts, an_expectation_names_a_host_of_the_scenario) {
 #undef EXPECT_ON
 #undef H1
 }
+
+/* A host's loss strands a customer whose other gateway is down already,
+ * and the story says so: gw-2 crashed at 30m, then host-1 (gw-1 and gw-3)
+ * at 1h leaves cust-1 and cust-2 (gw-1 and gw-2 are their two) without a
+ * gateway. */
+Test(hosts, the_story_names_customers_whose_other_gateway_is_down) {
+  world *w = world_new(DESIGN("hosts:\n  - {name: host-1, runs: [gw-1, gw-3]}\n  - {name: host-2, runs: [gw-2, gw-4]}\n",
+                              "faults:\n  - {crash: gw-2, at: 30m, for: 2h}\n  - {crash: host-1, at: 1h, for: 30m}\n"));
+  world_run(w, 70 * RS_MIN);
+  cr_assert_null(world_node(w, "cust-1")->parent);
+  cr_assert_null(world_node(w, "cust-2")->parent);
+  bool told = false;
+  for (int64_t i = 0; i < w->g.story.n; i++)
+    if (strcmp(w->g.story.lines[i].kind, "host_down") == 0)
+      told = strstr(w->g.story.lines[i].first, "host-1 goes down: gw-1 and gw-3 with it; cust-1, cust-2 have no gateway "
+                                               "(the other is down already)") != NULL;
+  cr_assert(told);
+  world_free(w);
+}
