@@ -427,25 +427,6 @@ static int place_backups(rm_group *g, const int64_t *load) {
   return 0;
 }
 
-/* Sort idx[0..n) by key, largest first, keeping the order of equals (a
- * merge sort). 0, or -1 without memory. */
-static int sort_by_load(const int64_t *key, int *idx, int n) {
-  int *tmp = malloc((size_t)(n > 0 ? n : 1) * sizeof *tmp);
-  if (!tmp) return -1;
-  for (int width = 1; width < n; width *= 2) {
-    for (int lo = 0; lo < n; lo += 2 * width) {
-      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-      int i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) tmp[k++] = key[idx[j]] > key[idx[i]] ? idx[j++] : idx[i++];
-      while (i < mid) tmp[k++] = idx[i++];
-      while (j < hi) tmp[k++] = idx[j++];
-    }
-    memcpy(idx, tmp, (size_t)n * sizeof *idx);
-  }
-  free(tmp);
-  return 0;
-}
-
 /*
  * Place gateways on management servers. A gateway with its own report_to
  * goes there, then every other one goes on the gateways' report_to when it
@@ -456,12 +437,13 @@ static int sort_by_load(const int64_t *key, int *idx, int n) {
 static int place_gateways(rm_group *g, const int64_t *gw_load) {
   const rm_scenario *sc = g->sc;
   int64_t *ms_load = calloc((size_t)g->n_ms, sizeof *ms_load);
-  int *order = malloc((size_t)g->n_gw * sizeof *order);
+  int *order = malloc((size_t)g->n_gw * sizeof *order), *tmp = malloc((size_t)(g->n_gw ? g->n_gw : 1) * sizeof *tmp);
   int *home = malloc((size_t)g->n_gw * sizeof *home);
   int *heap = malloc((size_t)(g->n_ms > 0 ? g->n_ms : 1) * sizeof *heap);
-  if (!ms_load || !order || !home || !heap) {
+  if (!ms_load || !order || !tmp || !home || !heap) {
     free(ms_load);
     free(order);
+    free(tmp);
     free(home);
     free(heap);
     return -1;
@@ -474,7 +456,8 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
   }
   /* By load, descending, stable. */
   for (int i = 0; i < g->n_gw; i++) order[i] = i;
-  int rc = sort_by_load(gw_load, order, g->n_gw);
+  rm_sort_desc(gw_load, order, tmp, g->n_gw);
+  int rc = 0;
   /* The server carrying least, from a heap: loads only grow. */
   for (int m = 0; m < g->n_ms; m++) heap[m] = m;
   for (int m = g->n_ms / 2 - 1; m >= 0; m--) rm_heap_sift_down(ms_load, heap, g->n_ms, m);
@@ -512,6 +495,7 @@ static int place_gateways(rm_group *g, const int64_t *gw_load) {
   }
   free(ms_load);
   free(order);
+  free(tmp);
   free(home);
   free(heap);
   return rc;

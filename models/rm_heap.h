@@ -1,11 +1,13 @@
-/* rm_heap: a binary heap of indexes ordered by a key array, the least on
- * top, ties to the lower index (so placement is deterministic). Shared by
- * the group's placement and the planner. */
+/* rm_heap: indexes ordered by a key array, shared by the group's placement,
+ * the planner and the hosts it buys: a binary heap, the least on top, ties
+ * to the lower index (so placement is deterministic), and a stable sort,
+ * the largest first. */
 #ifndef RM_HEAP_H
 #define RM_HEAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Whether index a comes before index b. */
 static inline bool rm_heap_before(const int64_t *key, int a, int b) {
@@ -23,6 +25,21 @@ static inline void rm_heap_sift_down(const int64_t *key, int *h, int n, int i) {
     h[i] = h[m];
     h[m] = t;
     i = m;
+  }
+}
+
+/* Sort idx[0..n) by key, largest first, equals in the order they were (a
+ * merge sort; tmp has room for n). */
+static inline void rm_sort_desc(const int64_t *key, int *idx, int *tmp, int n) {
+  for (int width = 1; width < n; width *= 2) {
+    for (int lo = 0; lo < n; lo += 2 * width) {
+      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+      int i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = key[idx[j]] > key[idx[i]] ? idx[j++] : idx[i++];
+      while (i < mid) tmp[k++] = idx[i++];
+      while (j < hi) tmp[k++] = idx[j++];
+    }
+    memcpy(idx, tmp, (size_t)n * sizeof *idx);
   }
 }
 

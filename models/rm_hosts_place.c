@@ -35,7 +35,7 @@
 typedef struct {
   const rm_scenario *sc;
   int n;               /* servers in the universe */
-  int *edge_a, *edge_b; /* pairs kept apart (a < b), sorted, unique */
+  int (*edge)[2];      /* pairs kept apart ([0] < [1]), sorted and unique once built */
   int n_edges, cap_edges;
   bool ms_all_apart;   /* every management server apart from every other */
   int *start, *adj;    /* each server's neighbours: adj[start[u] .. start[u+1]) */
@@ -62,15 +62,13 @@ static int add_edge(apart *ap, int a, int b) {
   if (a < 0 || b < 0 || a == b) return 0;
   if (ap->n_edges == ap->cap_edges) {
     int cap = ap->cap_edges ? 2 * ap->cap_edges : 64;
-    int *ea = realloc(ap->edge_a, (size_t)cap * sizeof *ea);
-    if (ea) ap->edge_a = ea;
-    int *eb = ea ? realloc(ap->edge_b, (size_t)cap * sizeof *eb) : NULL;
-    if (eb) ap->edge_b = eb;
-    if (!ea || !eb) return -1;
+    int (*e)[2] = realloc(ap->edge, (size_t)cap * sizeof *e);
+    if (!e) return -1;
+    ap->edge = e;
     ap->cap_edges = cap;
   }
-  ap->edge_a[ap->n_edges] = a < b ? a : b;
-  ap->edge_b[ap->n_edges++] = a < b ? b : a;
+  ap->edge[ap->n_edges][0] = a < b ? a : b;
+  ap->edge[ap->n_edges++][1] = a < b ? b : a;
   return 0;
 }
 
@@ -124,49 +122,38 @@ static int apart_build(apart *ap, const rm_scenario *sc) {
   for (int g = 0; g < sc->n_gw; g++)
     if (gateway_pairs(ap, g)) return -1;
   /* Sorted and unique, then both ways round. */
-  int *pairs = malloc((size_t)(ap->n_edges ? ap->n_edges : 1) * 2 * sizeof *pairs);
   ap->start = calloc((size_t)ap->n + 1, sizeof *ap->start);
-  if (!pairs || !ap->start) {
-    free(pairs);
-    return -1;
-  }
-  for (int e = 0; e < ap->n_edges; e++) {
-    pairs[2 * e] = ap->edge_a[e];
-    pairs[2 * e + 1] = ap->edge_b[e];
-  }
-  qsort(pairs, (size_t)ap->n_edges, 2 * sizeof *pairs, cmp_edge);
+  if (!ap->start) return -1;
   int m = 0;
+  if (ap->n_edges) qsort(ap->edge, (size_t)ap->n_edges, sizeof *ap->edge, cmp_edge);
   for (int e = 0; e < ap->n_edges; e++)
-    if (m == 0 || pairs[2 * e] != pairs[2 * (m - 1)] || pairs[2 * e + 1] != pairs[2 * (m - 1) + 1]) {
-      pairs[2 * m] = pairs[2 * e];
-      pairs[2 * m + 1] = pairs[2 * e + 1];
-      m++;
+    if (m == 0 || ap->edge[e][0] != ap->edge[m - 1][0] || ap->edge[e][1] != ap->edge[m - 1][1]) {
+      ap->edge[m][0] = ap->edge[e][0];
+      ap->edge[m++][1] = ap->edge[e][1];
     }
+  ap->n_edges = m;
   for (int e = 0; e < m; e++) {
-    ap->start[pairs[2 * e] + 1]++;
-    ap->start[pairs[2 * e + 1] + 1]++;
+    ap->start[ap->edge[e][0] + 1]++;
+    ap->start[ap->edge[e][1] + 1]++;
   }
   for (int u = 0; u < ap->n; u++) ap->start[u + 1] += ap->start[u];
   ap->adj = malloc((size_t)(m > 0 ? 2 * m : 1) * sizeof *ap->adj);
   int *fill = malloc((size_t)ap->n * sizeof *fill);
   if (!ap->adj || !fill) {
-    free(pairs);
     free(fill);
     return -1;
   }
   memcpy(fill, ap->start, (size_t)ap->n * sizeof *fill);
   for (int e = 0; e < m; e++) {
-    ap->adj[fill[pairs[2 * e]]++] = pairs[2 * e + 1];
-    ap->adj[fill[pairs[2 * e + 1]]++] = pairs[2 * e];
+    ap->adj[fill[ap->edge[e][0]]++] = ap->edge[e][1];
+    ap->adj[fill[ap->edge[e][1]]++] = ap->edge[e][0];
   }
   free(fill);
-  free(pairs);
   return 0;
 }
 
 static void apart_free(apart *ap) {
-  free(ap->edge_a);
-  free(ap->edge_b);
+  free(ap->edge);
   free(ap->start);
   free(ap->adj);
 }

@@ -103,7 +103,7 @@ static int run_named(rm_yaml *y, rm_scenario *sc, yaml_node_t *it, int h) {
 }
 
 /* `{ROLE: N}` in runs: kept for after the names. */
-static int run_role(rm_yaml *y, rm_scenario *sc, hosts_read *hr, yaml_node_t *it, int h) {
+static int run_role(rm_yaml *y, hosts_read *hr, yaml_node_t *it, int h) {
   int n = (int)(it->data.mapping.pairs.top - it->data.mapping.pairs.start);
   if (n != 1)
     return rm_yaml_error(y, it, "a role and count in runs is one pair, such as {gateway: 2}");
@@ -126,7 +126,6 @@ static int run_role(rm_yaml *y, rm_scenario *sc, hosts_read *hr, yaml_node_t *it
     hr->cap_takes = cap;
   }
   hr->takes[hr->n_takes++] = (role_take){h, r, (int)count, it};
-  (void)sc;
   return 0;
 }
 
@@ -231,7 +230,7 @@ static int read_item(rm_yaml *y, rm_scenario *sc, hosts_read *hr, yaml_node_t *i
     yaml_node_t *it = rm_yaml_node(y, *i);
     if (it->type == YAML_MAPPING_NODE) {
       for (int k = 0; k < count; k++)
-        if (run_role(y, sc, hr, it, first + k)) return -1;
+        if (run_role(y, hr, it, first + k)) return -1;
     } else if (count > 1 || rm_yaml_get(y, item, "count")) {
       return rm_yaml_error(y, it, "hosts given by count run servers by role, such as [{gateway: 2}], or auto: a "
                                   "server named runs on one host");

@@ -270,20 +270,6 @@ static bool pack_tight(work *w, rm_plan_design *d) {
   return true;
 }
 
-/* Sort idx[0..n) by key, largest first, stable (a merge sort; tmp holds n). */
-static void sort_desc(const int64_t *key, int *idx, int *tmp, int n) {
-  for (int width = 1; width < n; width *= 2) {
-    for (int lo = 0; lo < n; lo += 2 * width) {
-      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-      int i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) tmp[k++] = key[idx[j]] > key[idx[i]] ? idx[j++] : idx[i++];
-      while (i < mid) tmp[k++] = idx[i++];
-      while (j < hi) tmp[k++] = idx[j++];
-    }
-    memcpy(idx, tmp, (size_t)n * sizeof *idx);
-  }
-}
-
 /* Spares' heap: the server with the fewest spares on top (ties: the least
  * loaded, then the lowest). */
 static bool spare_before(const rm_plan_design *d, const int *count, int a, int b) {
@@ -357,7 +343,7 @@ static packing *get_packing(work *w, int n_gw, bool tight) {
   for (int g = 0; g < n_gw; g++) pk->gorder[g] = g;
   /* One Essentials server on each (largest first), the rest spare: in
    * order already. */
-  if (tight || n_gw < w->pl->n_ess) sort_desc(pk->load, pk->gorder, w->heap, n_gw);
+  if (tight || n_gw < w->pl->n_ess) rm_sort_desc(pk->load, pk->gorder, w->heap, n_gw);
   return pk;
 }
 
@@ -845,7 +831,7 @@ static void finish(work *w, rm_plan_design *d, rm_survive s) {
   /* Its gateways largest first, as its try placed them (the failovers go
    * in that order). */
   for (int g = 0; g < d->n_gw; g++) w->gorder[g] = g;
-  sort_desc(d->gw_load, w->gorder, w->heap, d->n_gw);
+  rm_sort_desc(d->gw_load, w->gorder, w->heap, d->n_gw);
   /* Those it must survive hold (they were found, or known, when it was
    * tried); the others are kept where they fit. */
   if (!choose_backups(w, d, false) && !need_gw) {
@@ -1177,7 +1163,7 @@ int rm_plan_make(rm_plan *pl, const rm_plan_input *in, char *err, size_t errlen)
   }
   /* Largest first, stable. */
   for (int i = 0; i < pl->n_ess; i++) w.order[i] = i;
-  sort_desc(pl->size, w.order, w.by_gw, pl->n_ess);
+  rm_sort_desc(pl->size, w.order, w.by_gw, pl->n_ess);
   first_fit(&w);
   {
     /* The sizes ascending (order is descending) and their running sums. */

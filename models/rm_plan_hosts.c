@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rm_heap.h"
 #include "rm_plan_hosts.h"
 #include "rm_units.h"
 
@@ -35,8 +36,7 @@ static rm_hw_role vm_role(const ctx *c, int v) {
   return v < 2 ? RM_HW_RMS : v < V_MS ? RM_HW_SQL : v < V_MS + c->d->n_ms ? RM_HW_MS : RM_HW_GATEWAY;
 }
 
-void rm_plan_hosts_vm_name(const rm_plan *pl, const rm_plan_design *d, int v, char *buf, size_t n) {
-  (void)pl;
+void rm_plan_hosts_vm_name(const rm_plan_design *d, int v, char *buf, size_t n) {
   static const char *const fixed[V_MS] = {"rms-1", "rms-2", "sql-1", "sql-2"};
   if (v < V_MS) snprintf(buf, n, "%s", fixed[v]);
   else if (v < V_MS + d->n_ms) snprintf(buf, n, "ms-%d", v - V_MS + 1);
@@ -57,24 +57,6 @@ static double load_of(const ctx *c, int v) {
   if (v < V_MS) return (double)c->pl->agents;
   if (v < V_MS + c->d->n_ms) return (double)c->d->ms_load[v - V_MS];
   return (double)c->d->gw_load[v - V_MS - c->d->n_ms];
-}
-
-/* Sort idx[0..n) by key, largest first, equals by index (a merge sort;
- * tmp has room for n). */
-static void sort_desc(int *idx, int n, const int64_t *key, int *tmp) {
-  for (int width = 1; width < n; width *= 2) {
-    for (int lo = 0; lo < n; lo += 2 * width) {
-      int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-      int i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        bool right = key[idx[j]] > key[idx[i]] || (key[idx[j]] == key[idx[i]] && idx[j] < idx[i]);
-        tmp[k++] = right ? idx[j++] : idx[i++];
-      }
-      while (i < mid) tmp[k++] = idx[i++];
-      while (j < hi) tmp[k++] = idx[j++];
-    }
-    memcpy(idx, tmp, (size_t)n * sizeof *idx);
-  }
 }
 
 /* Host h's fuller share with server v on it: processors asked over the
@@ -106,7 +88,7 @@ static int place(ctx *c, rm_plan_hosts *ph) {
       key[k] = part ? c->d->gw_load[k] : c->d->ms_load[k];
       c->order[n++] = k;
     }
-    sort_desc(c->order + first, count, key, c->tmp);
+    rm_sort_desc(key, c->order + first, c->tmp, count);
     for (int k = first; k < n; k++) c->order[k] += part ? V_MS + n_ms : V_MS;
   }
   int *spares = c->tmp; /* per host: the spare gateways on it */
@@ -175,7 +157,7 @@ static void choose_single(ctx *c, rm_plan_hosts *ph) {
         c->order[n++] = e;
       }
     }
-    sort_desc(c->order, n, pl->size, c->tmp);
+    rm_sort_desc(pl->size, c->order, c->tmp, n);
     for (int k = 0; k < n; k++) {
       int e = c->order[k], best = -1;
       int64_t size = pl->size[e];
@@ -198,7 +180,7 @@ static void choose(ctx *c, rm_plan_hosts *ph) {
     int n = 0;
     for (int e = 0; e < pl->n_ess; e++)
       if (gw_host(c, ph, d->primary[e]) == h) c->order[n++] = e;
-    sort_desc(c->order, n, pl->size, c->tmp);
+    rm_sort_desc(pl->size, c->order, c->tmp, n);
     for (int g = 0; g < d->n_gw; g++) c->gw_after[g] = gw_host(c, ph, g) == h ? 0 : d->gw_load[g];
     for (int m = 0; m < d->n_ms; m++) c->ms_after[m] = 0;
     for (int g = 0; g < d->n_gw; g++) c->ms_after[d->gw_ms[g]] += c->gw_after[g];
@@ -238,7 +220,7 @@ static void choose(ctx *c, rm_plan_hosts *ph) {
         c->order[n++] = g;
       }
     }
-    sort_desc(c->order, n, d->gw_load, c->tmp);
+    rm_sort_desc(d->gw_load, c->order, c->tmp, n);
     for (int k = 0; k < n; k++) {
       int g = c->order[k], best = -1;
       for (int x = 0; x < d->n_ms; x++)
@@ -344,7 +326,7 @@ static bool try_placed(ctx *c, rm_plan_hosts *ph, int H, char *why, size_t n) {
     for (int e = 0; e < c->pl->n_ess; e++) ph->backup[e] = -1;
     for (int g = 0; g < c->d->n_gw; g++) ph->gw_failover[g] = -1;
     char name[32], a[32], b[32];
-    rm_plan_hosts_vm_name(c->pl, c->d, v, name, sizeof name);
+    rm_plan_hosts_vm_name(c->d, v, name, sizeof name);
     snprintf(why, n, "%s's %s find no room on %d host%s of %s (the servers' memory, each host's committed in full, "
                      "or its cluster's other node)",
              name, rm_size_format(c->model[v]->memory, a, sizeof a), H, H == 1 ? "" : "s",
@@ -489,7 +471,7 @@ int rm_plan_hosts_make(rm_plan_hosts *ph, const rm_plan *pl, const rm_plan_input
   int64_t mem = 0;
   for (int v = 0; v < most; v++) {
     char name[32];
-    rm_plan_hosts_vm_name(pl, d, v, name, sizeof name);
+    rm_plan_hosts_vm_name(d, v, name, sizeof name);
     c.model[v] = rm_hw_of(hi->hw, vm_role(&c, v), name);
     if (c.model[v]->memory > hi->host->memory) {
       char a[32], b[32];

@@ -79,6 +79,6 @@ int rm_plan_hosts_make(rm_plan_hosts *ph, const rm_plan *pl, const rm_plan_input
 void rm_plan_hosts_free(rm_plan_hosts *ph);
 
 /* Virtual server v of design d: rms-1, rms-2, sql-1, sql-2, ms-K, gw-K. */
-void rm_plan_hosts_vm_name(const rm_plan *pl, const rm_plan_design *d, int v, char *buf, size_t n);
+void rm_plan_hosts_vm_name(const rm_plan_design *d, int v, char *buf, size_t n);
 
 #endif

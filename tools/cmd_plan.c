@@ -639,7 +639,7 @@ static void print_hosts(FILE *f, const rm_plan *pl, const rm_plan_hosts *ph, con
     int k = 0;
     for (int v = 0; v < ph->n_vms; v++) {
       if (ph->vm_host[v] != h) continue;
-      rm_plan_hosts_vm_name(pl, d, v, name, sizeof name);
+      rm_plan_hosts_vm_name(d, v, name, sizeof name);
       fprintf(f, "%s%s", k++ ? ", " : " ", name);
     }
     fprintf(f, "\n");
@@ -748,7 +748,7 @@ static const char *design_writer(FILE *f, const void *arg) {
       for (int v = 0; v < a->ph->n_vms; v++) {
         if (a->ph->vm_host[v] != h) continue;
         char nm[32];
-        rm_plan_hosts_vm_name(pl, d, v, nm, sizeof nm);
+        rm_plan_hosts_vm_name(d, v, nm, sizeof nm);
         fprintf(f, "%s%s", k++ ? ", " : "", nm);
       }
       fprintf(f, "]}\n");
