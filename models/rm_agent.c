@@ -1,6 +1,9 @@
 /* rm_agent: a Windows computer's health service: heartbeat and data. */
 #include "rm_agent.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "rm_group.h"
 #include "rm_uplink.h"
 
@@ -28,15 +31,17 @@ static void hand_over(rm_group *g, rm_agent *a, rm_node *ess) {
   if (d) rm_measure_drop(g, ess, d);
 }
 
-/* Heartbeat and data: the data goes to the agent's Essentials server over
- * the LAN if that is up and has room (through the agent's own queue, which
- * holds it otherwise, and drops when full); the heartbeat goes up the chain
- * if every hop is up and connected: Essentials server -> gateway ->
- * management server -> RMS. */
-static void tick_cb(rs_sim *sim, rs_event *ev) {
-  rm_agent *a = RS_CONTAINER_OF(ev, rm_agent, tick);
-  rm_group *g = a->node.group;
-  rs_time_t now = rs_sim_now(sim), t = now - a->data_from;
+static inline rm_pop *pop_of(const rm_agent *a) { return &RS_CONTAINER_OF(a->ess, rm_essentials, node)->pop; }
+
+/* Heartbeat and data at time now (the agent's own tick): the data goes to
+ * the agent's Essentials server over the LAN if that is up and has room
+ * (through the agent's own queue, which holds it otherwise, and drops when
+ * full); the heartbeat goes up the chain if every hop is up and connected:
+ * Essentials server -> gateway -> management server -> RMS. Returns whether
+ * the heartbeat got through; *alike whether the agent is still like its
+ * population (nothing left in its own queue). */
+static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
+  rs_time_t t = now - a->data_from;
   rm_node *ess = a->ess;
   bool ess_up = ess->state == RM_UP;
   /* The backlog goes before the new data, so the new data does not push
@@ -65,12 +70,146 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
   } else if (ess_up) {
     hand_over(g, a, ess);
   }
-  if (ess_up) {
-    rm_node *gw = ess->parent;
-    rm_node *ms = gw && gw->state == RM_UP ? gw->parent : NULL;
-    if (ms && ms->state == RM_UP && g->rms.node.state == RM_UP) rm_watchers_heartbeat(g, a->index);
+  *alike = a->node.spool.bytes == 0;
+  if (!ess_up) return false;
+  rm_node *gw = ess->parent;
+  rm_node *ms = gw && gw->state == RM_UP ? gw->parent : NULL;
+  if (!ms || ms->state != RM_UP || g->rms.node.state != RM_UP) return false;
+  rm_watchers_heartbeat(g, a->index, now);
+  return true;
+}
+
+/* ---- populations ---- */
+
+void rm_pop_init(rm_pop *p, int64_t agents) {
+  memset(p, 0, sizeof *p);
+  p->agents = agents;
+}
+
+void rm_pop_free(rm_pop *p) {
+  free(p->v);
+  memset(p, 0, sizeof *p);
+}
+
+/* Append a slot at the ring's end (its time is at or after every other's).
+ * -1 without memory. */
+static int ring_push(rm_pop *p, rm_pop_slot s) {
+  if (p->len == p->cap) {
+    uint32_t cap = p->cap ? p->cap * 2 : 64;
+    rm_pop_slot *v = malloc((size_t)cap * sizeof *v);
+    if (!v) return -1;
+    for (uint32_t i = 0; i < p->len; i++) v[i] = p->v[(p->head + i) & (p->cap - 1)];
+    free(p->v);
+    p->v = v;
+    p->cap = cap;
+    p->head = 0;
   }
-  rs_sim_schedule_in(sim, ev, g->p->heartbeat_interval);
+  p->v[(p->head + p->len) & (p->cap - 1)] = s;
+  p->len++;
+  return 0;
+}
+
+/* a leaves its population; its entry in the ring is left behind, stale. */
+static void leave(rm_pop *p, rm_agent *a) {
+  a->in_pop = false;
+  a->pop_seq++;
+  p->members--;
+}
+
+void rm_agent_alone(rm_agent *a, rs_sim *sim) {
+  if (!a->in_pop) return;
+  leave(pop_of(a), a);
+  rs_sim_schedule(sim, &a->tick, a->next);
+}
+
+/* Run the population's ticks due at or before limit, in time order (the
+ * order they joined at equal times). */
+static void run_due(rm_group *g, rm_pop *p, rs_time_t limit) {
+  if (p->ticking || p->len == 0) return;
+  p->ticking = true;
+  rs_time_t interval = g->p->heartbeat_interval;
+  uint32_t mask = p->cap - 1;
+  while (p->len > 0) {
+    rm_pop_slot s = p->v[p->head];
+    if (s.next > limit) break;
+    p->head = (p->head + 1) & mask;
+    p->len--;
+    rm_agent *a = &g->agents[s.agent];
+    if (!a->in_pop || a->pop_seq != s.seq) continue; /* it left */
+    bool alike;
+    tick_at(g, a, s.next, &alike);
+    a->next = s.next + interval;
+    if (alike) {
+      /* A slot was just taken: there is room for it. */
+      s.next = a->next;
+      p->v[(p->head + p->len) & mask] = s;
+      p->len++;
+    } else {
+      /* Its Essentials server had no room after all: it goes on alone. */
+      rm_agent_alone(a, g->sim);
+    }
+  }
+  p->ticking = false;
+}
+
+/* Open the population while its Essentials server is up with room for
+ * twice what all its agents can send until the next check (its sender's
+ * next flush, or an agent ticking on its own); below that once, it is
+ * disbanded, so a tick run late never finds the server full. */
+static void check(rm_group *g, rm_essentials *es) {
+  rm_pop *p = &es->pop;
+  if (g->agents_individual) return;
+  int64_t need = p->agents * g->pop_margin;
+  int64_t room = rm_room(&es->node);
+  if (es->node.state != RM_UP || room < need) {
+    if (p->open || p->members > 0) rm_pop_disband(g, &es->node);
+  } else if (room / 2 >= need) {
+    p->open = true;
+  }
+}
+
+void rm_pop_settle(rm_group *g, rm_node *ess) {
+  if (ess->role != RM_ESSENTIALS) return;
+  rm_essentials *es = RS_CONTAINER_OF(ess, rm_essentials, node);
+  run_due(g, &es->pop, rs_sim_now(g->sim));
+  check(g, es);
+}
+
+void rm_pops_settle(rm_group *g) {
+  rs_time_t now = rs_sim_now(g->sim);
+  for (int e = 0; e < g->n_ess; e++) run_due(g, &g->ess[e].pop, now);
+}
+
+void rm_pop_disband(rm_group *g, rm_node *ess) {
+  rm_pop *p = &RS_CONTAINER_OF(ess, rm_essentials, node)->pop;
+  p->open = false;
+  for (; p->len > 0; p->len--, p->head = (p->head + 1) & (p->cap - 1)) {
+    rm_pop_slot s = p->v[p->head];
+    rm_agent *a = &g->agents[s.agent];
+    if (a->in_pop && a->pop_seq == s.seq) rm_agent_alone(a, g->sim);
+  }
+}
+
+/* A tick of an agent on its own event: its population's ticks due first
+ * (they touch the same Essentials server's queue), then its own; it joins
+ * the population if it is open and the agent is like it. */
+static void tick_cb(rs_sim *sim, rs_event *ev) {
+  rm_agent *a = RS_CONTAINER_OF(ev, rm_agent, tick);
+  rm_group *g = a->node.group;
+  rs_time_t now = rs_sim_now(sim);
+  rm_essentials *es = RS_CONTAINER_OF(a->ess, rm_essentials, node);
+  rm_pop *p = &es->pop;
+  run_due(g, p, now);
+  bool alike, heard = tick_at(g, a, now, &alike);
+  check(g, es);
+  a->next = now + g->p->heartbeat_interval;
+  if (p->open && alike && heard && g->watch.alert_state[a->index] == 0 && !p->ticking &&
+      ring_push(p, (rm_pop_slot){.next = a->next, .agent = (int32_t)a->index, .seq = a->pop_seq}) == 0) {
+    a->in_pop = true;
+    p->members++;
+    return;
+  }
+  rs_sim_schedule(sim, ev, a->next);
 }
 
 void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index) {
@@ -90,10 +229,18 @@ void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval) {
   rs_sim_schedule(sim, &a->tick, now + (rs_time_t)rs_rng_below(&a->rng, (uint64_t)interval));
 }
 
+/* a stops ticking (its population, if it is in one, must be settled). */
+static void halt(rm_agent *a, rs_sim *sim) {
+  if (a->in_pop)
+    leave(pop_of(a), a);
+  else
+    rs_sim_cancel(sim, &a->tick);
+}
+
 void rm_agent_health(rm_agent *a, rs_sim *sim, bool on) {
   a->health_stopped = !on;
   if (!on) {
-    rs_sim_cancel(sim, &a->tick);
+    halt(a, sim);
   } else if (a->node.state == RM_UP) {
     rm_agent_start(a, sim, a->node.group->p->heartbeat_interval);
   }
@@ -101,5 +248,5 @@ void rm_agent_health(rm_agent *a, rs_sim *sim, bool on) {
 
 void rm_agent_stop(rm_agent *a, rs_sim *sim) {
   a->node.state = RM_DOWN;
-  rs_sim_cancel(sim, &a->tick);
+  halt(a, sim);
 }

@@ -22,16 +22,54 @@
  * group, state and queue) just after: a group of 100 000 agents is visited
  * in no order, and every cache line an agent spans costs a miss. */
 typedef struct {
-  rs_event tick;            /* heartbeat and data, every heartbeat interval */
+  rs_event tick;            /* heartbeat and data, every heartbeat interval, while
+                               it ticks on its own (not in its population) */
   rm_node *ess;             /* its Essentials server */
   int64_t index;            /* its place in the group */
   rs_time_t data_from;      /* data is generated from here on (start or restart) */
   int64_t sent[4];          /* bytes of each kind generated since data_from */
+  rs_time_t next;           /* its next tick, while in its population */
+  uint32_t pop_seq;         /* its entries in the population's ring are those of
+                               this number (leaving the population changes it) */
+  bool in_pop;              /* its ticks are run by its population */
   bool server;              /* a Windows server (else a client) */
   bool health_stopped;      /* the health service is stopped (the computer is up) */
   rm_node node;             /* find the agent from it with RS_CONTAINER_OF */
   rs_rng rng;               /* its own stream, from its name */
 } rm_agent;
+
+/* One entry of a population's ring: an agent's next tick. */
+typedef struct {
+  rs_time_t next;
+  int32_t agent;
+  uint32_t seq;             /* the agent's pop_seq when it was put here */
+} rm_pop_slot;
+
+/*
+ * The agents of one Essentials server that behave alike: up, health service
+ * running, nothing waiting in their own queue, no heartbeat alert open, and
+ * their Essentials server up with room to spare. Their ticks are not events:
+ * they wait, in time order, in a ring, and are run (each at its own time,
+ * byte for byte what its own event would have done) just before anything
+ * reads or changes what a tick reads or writes: the Essentials server's
+ * sender (rm_uplink), an event told, a sample, the heartbeat watchers, a
+ * change of state or connection on the heartbeat's path (rm_pops_settle).
+ * Ticks at the same microsecond as such an event run before it.
+ *
+ * An agent that differs (down, stopped, with a backlog or an alert) ticks
+ * on its own event, as every agent does with --agents individual; it joins
+ * its population again at the first tick that finds it alike.
+ */
+typedef struct {
+  rm_pop_slot *v;
+  uint32_t head, len, cap;  /* a ring; cap a power of two */
+  int64_t members;
+  int64_t agents;           /* the Essentials server's agents */
+  bool open;                /* agents may join: its Essentials server is up with
+                               room for what all its agents send until the next
+                               check (rm_pop_check) */
+  bool ticking;             /* running its ticks (nothing re-enters) */
+} rm_pop;
 
 /* Prepare a's stream and events; its node's name must be set. */
 void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index);
@@ -46,5 +84,24 @@ void rm_agent_stop(rm_agent *a, rs_sim *sim);
 /* The health service stops (on false) or starts again; the computer stays
  * as it is. */
 void rm_agent_health(rm_agent *a, rs_sim *sim, bool on);
+
+/* The population of an Essentials server: empty, closed. */
+void rm_pop_init(rm_pop *p, int64_t agents);
+void rm_pop_free(rm_pop *p);
+
+/* Run the ticks due until now (included) of ess's population (ess an
+ * Essentials server; any other node: nothing), then open or close it by
+ * the room its Essentials server has. */
+void rm_pop_settle(rm_group *g, rm_node *ess);
+
+/* Run the ticks due until now (included) of every population. */
+void rm_pops_settle(rm_group *g);
+
+/* Every member of ess's population ticks on its own from now (its
+ * Essentials server goes down), and none joins until it is open again. */
+void rm_pop_disband(rm_group *g, rm_node *ess);
+
+/* a ticks on its own from now (its population must be settled). */
+void rm_agent_alone(rm_agent *a, rs_sim *sim);
 
 #endif

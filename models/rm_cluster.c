@@ -9,6 +9,7 @@ static void done_cb(rs_sim *sim, rs_event *ev) {
   rm_cluster *c = RS_CONTAINER_OF(ev, rm_cluster, done);
   (void)sim;
   if (c->member[c->active].state != RM_UP) return; /* it failed meanwhile */
+  rm_pops_settle(c->node.group); /* ticks until now found it failing over */
   c->node.state = RM_UP;
   rm_group_event(c->node.group, &c->node, "cluster_up", "%s is up on %s", c->node.name, c->member[c->active].name);
   rm_group_state_changed(c->node.group, &c->node);

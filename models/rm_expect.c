@@ -451,6 +451,7 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
   static const rm_expect_watch none; /* when memory ran out for the watches: nothing seen (g->nomem says so) */
   const rm_scenario *sc = g->sc;
   int failed = 0;
+  rm_pops_settle(g); /* the ticks until the end */
   rm_measure_age_queued(g, end);
   free(g->m.verdicts);
   g->m.n_verdicts = 0;

@@ -31,6 +31,7 @@ void rm_group_record_failed(rm_group *g) {
 static void vevent_id(rm_group *g, rs_time_t t, int64_t queued, int64_t lost, const rm_node *n, int64_t id,
                       const char *kind, const char *fmt, va_list ap) {
   char detail[512];
+  rm_pops_settle(g); /* the story's figures include every tick until now */
   vsnprintf(detail, sizeof detail, fmt, ap);
   rm_story_note(g, t, n, kind, detail, queued, lost);
   if (g->res && rs_results_event(g->res, t, id, kind, detail)) rm_group_record_failed(g);
@@ -76,6 +77,7 @@ static void carry(rm_group *g, rm_node *n, int64_t delta) {
 }
 
 void rm_group_attach(rm_group *g, rm_node *child, rm_node *parent) {
+  rm_pops_settle(g); /* ticks until now found the path as it was */
   child->parent = parent;
   parent->connections++;
   carry(g, parent, child->agents);
@@ -84,6 +86,7 @@ void rm_group_attach(rm_group *g, rm_node *child, rm_node *parent) {
 void rm_group_detach(rm_group *g, rm_node *child) {
   rm_node *parent = child->parent;
   if (!parent) return;
+  rm_pops_settle(g);
   parent->connections--;
   carry(g, parent, -child->agents);
   child->parent = NULL;
@@ -142,6 +145,7 @@ static void clusters_load(rm_group *g, rm_node *n) {
 }
 
 void rm_group_state_changed(rm_group *g, rm_node *n) {
+  rm_pops_settle(g);
   rm_measure_state_changed(g, n);
   clusters_load(g, n);
   if (n->state != RM_UP) {
@@ -174,6 +178,7 @@ void rm_group_set_down(rm_group *g, rm_node *n, bool down) {
   rm_cluster *cl = cluster_of(g, n, &k);
   bool is_down = n->state == RM_DOWN;
   if (down == is_down) return;
+  rm_pops_settle(g); /* ticks until now found n as it was */
   rm_group_event(g, n, down ? "crash" : "restart", down ? "%s goes down" : "%s is back", n->name);
   if (cl) {
     if (down)
@@ -194,6 +199,7 @@ void rm_group_set_down(rm_group *g, rm_node *n, bool down) {
     return;
   }
   n->state = down ? RM_DOWN : RM_UP;
+  if (n->role == RM_ESSENTIALS) rm_pop_settle(g, n); /* down: disbanded; up: open again */
   if (down) {
     if (n->srv) rm_server_return_all(n->srv);
     if (n->up) rm_uplink_stop(n->up);
@@ -209,6 +215,7 @@ void rm_group_set_health(rm_group *g, rm_node *n, bool on) {
   if (n->role != RM_AGENT) return;
   rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
   if (a->health_stopped == !on) return;
+  rm_pops_settle(g);
   rm_group_event(g, n, on ? "health_started" : "health_stopped", "%s: the health service %s", n->name,
                  on ? "runs again" : "stopped");
   rm_agent_health(a, g->sim, on);
@@ -562,6 +569,17 @@ static int build_servers(rm_group *g) {
   return 0;
 }
 
+/* The most one agent can send between two checks of its population
+ * (rm_agent.c): its ticks within a flush interval and two heartbeat
+ * intervals, each at most its rate over an interval plus a byte per kind
+ * (the bytes by time t are floor(rate x t)). */
+static int64_t pop_margin(const rm_group *g) {
+  const rm_params *p = g->p;
+  __int128 span = (__int128)p->flush_every + 3 * (__int128)p->heartbeat_interval, m = 0;
+  for (int k = 0; k < RM_DATA_KINDS; k++) m += (__int128)g->rate[k] * span / RS_DAY + 2;
+  return m > INT64_MAX / 1000000 ? INT64_MAX / 1000000 : (int64_t)m;
+}
+
 int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *res, char *err, size_t errlen) {
   memset(g, 0, sizeof *g);
   g->sc = sc;
@@ -582,6 +600,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   const rm_params *p = g->p;
   for (int k = 0; k < RM_DATA_KINDS; k++)
     g->rate[k] = (int64_t)(p->per_day[k] * (double)p->item_bytes[k] * p->forward_share + 0.5);
+  g->pop_margin = pop_margin(g);
   int64_t id = 1;
   if (rm_rms_init(g, &id) || rm_sql_init(g, &id)) goto nomem;
   if (p->web_console && rm_node_init(g, &g->web, id++, "web-1", RM_WEB)) goto nomem;
@@ -680,6 +699,7 @@ void rm_group_start(rm_group *g) {
   for (int e = 0; e < g->n_ess; e++) {
     rm_measure_limit(g, &g->ess[e].node, 0);
     rm_uplink_start(&g->ess[e].up);
+    rm_pop_settle(g, &g->ess[e].node); /* open: its agents join at their first ticks */
   }
   for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
   rm_timeline_start(&g->timeline, g);
@@ -768,6 +788,7 @@ void rm_group_free(rm_group *g) {
     free(g->ess[i].node.name);
     free(g->ess[i].node.holds);
     rm_spool_free(&g->ess[i].node.spool);
+    rm_pop_free(&g->ess[i].pop);
   }
   for (int64_t i = 0; g->agents && i < g->n_agents; i++) {
     free(g->agents[i].node.name);

@@ -71,6 +71,7 @@ typedef struct {
   rm_node *targets[2];      /* primary and backup gateway (backup may be absent) */
   rm_uplink up;
   int64_t first_agent;      /* its agents are agents[first_agent ..] */
+  rm_pop pop;               /* those of its agents that behave alike (rm_agent.h) */
 } rm_essentials;
 
 /* A gateway or a management server: a node that forwards upstream. */
@@ -107,6 +108,11 @@ struct rm_group {
   rm_timeline timeline;     /* the faults */
   rm_watchers watch;        /* the heartbeat watchers, on the RMS */
   int64_t rate[RM_DATA_KINDS]; /* bytes per agent per day of each kind sent upstream */
+  int64_t pop_margin;       /* room an Essentials server keeps per agent for its
+                               population to stay open (rm_agent.c) */
+  bool agents_individual;   /* every agent ticks on its own event, none in a
+                               population (romsim run --agents individual): set
+                               between rm_group_build and rm_group_start */
   int error;                /* a recording failed: the run stops */
   char errmsg[256];
   int nomem;                /* memory ran out for a log of the measure or a fault's

@@ -207,6 +207,7 @@ void rm_measure_drop(rm_group *g, rm_node *n, int64_t bytes) {
   rm_measure *m = &g->m;
   rm_node_measure *nm = &n->m;
   if (bytes <= 0) return;
+  rm_pops_settle(g); /* what is queued counts every tick until now */
   m->dropped_total += bytes;
   /* When it dropped last, and the figures then (what is queued follows from
    * what every byte became: generated = stored + queued + dropped). */
@@ -415,6 +416,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   rm_group *g = RS_CONTAINER_OF(ev, rm_group, m.sampler);
   rm_measure *m = &g->m;
   rs_time_t now = rs_sim_now(sim), every = g->sc->sample_every;
+  rm_pops_settle(g);
   for (int c = 0; c < 2; c++) {
     rm_cluster *cl = c ? &g->sql : &g->rms;
     sample_node(g, &cl->node, c == 1);

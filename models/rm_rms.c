@@ -44,10 +44,10 @@ bool rm_watchers_path_up(const rm_group *g, int64_t a) {
   return ag->node.state == RM_UP && ess->state == RM_UP && gw && gw->state == RM_UP && ms && ms->state == RM_UP;
 }
 
-void rm_watchers_heartbeat(rm_group *g, int64_t a) {
+void rm_watchers_heartbeat(rm_group *g, int64_t a, rs_time_t t) {
   rm_watchers *w = &g->watch;
   w->heartbeats++;
-  w->last_heartbeat[a] = rs_sim_now(g->sim);
+  w->last_heartbeat[a] = t;
   if (w->alert_state[a]) {
     w->alert_state[a] = 0;
     rm_group_event(g, &g->agents[a].node, "heartbeat_restored", "%s: heartbeats again; its alerts close",
@@ -82,6 +82,7 @@ static void watcher_cb(rs_sim *sim, rs_event *ev) {
   rm_group *g = RS_CONTAINER_OF(ev, rm_group, watch.ev);
   rm_watchers *w = &g->watch;
   rs_time_t now = rs_sim_now(sim), late = g->p->missed_heartbeats * g->p->heartbeat_interval;
+  rm_pops_settle(g); /* every heartbeat until now is in */
   if (g->rms.node.state == RM_UP) {
     for (int64_t a = 0; a < g->n_agents; a++) {
       if (w->alert_state[a] == 2 || !rm_watchers_alerts_for(g, a)) continue;
@@ -92,6 +93,7 @@ static void watcher_cb(rs_sim *sim, rs_event *ev) {
         char d[32];
         w->alert_state[a] = 1;
         w->alerts++;
+        rm_agent_alone(ag, sim); /* its next heartbeat closes the alert, at its time */
         if (w->outage[a] >= 0 && w->outages[w->outage[a]].alerted < 0) w->outages[w->outage[a]].alerted = now;
         if (rm_group_grow((void **)&w->alerts_log, w->n_alerts_log, &w->cap_alerts_log, sizeof *w->alerts_log))
           w->nomem = 1;

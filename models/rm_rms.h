@@ -60,7 +60,7 @@ void rm_watchers_free(rm_watchers *w);
 void rm_watchers_start(rm_group *g);
 
 /* A heartbeat from agent a reached the RMS. */
-void rm_watchers_heartbeat(rm_group *g, int64_t a);
+void rm_watchers_heartbeat(rm_group *g, int64_t a, rs_time_t t);
 
 /* The RMS is up again (after a failover or both nodes down). */
 void rm_watchers_restart(rm_group *g);

@@ -48,6 +48,7 @@ rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now) { return u->lost_a
 /* Put the data in flight back at the front of the owner's queue. */
 static void abort_transfer(rm_uplink *u) {
   if (!u->busy) return;
+  rm_pop_settle(G(u), u->owner);
   rs_sim_cancel(S(u), &u->done);
   if (rs_station_job_busy(&u->job)) rs_station_cancel(u->job.station, &u->job);
   u->targets[u->cur]->incoming -= u->inflight_bytes;
@@ -161,6 +162,7 @@ void rm_uplink_taken_in(rm_uplink *u) { finish(u); }
 void rm_uplink_give_back(rm_uplink *u) { abort_transfer(u); }
 
 static void finish(rm_uplink *u) {
+  rm_pop_settle(G(u), u->owner); /* its agents' ticks until now are in its queue */
   rm_node *to = u->targets[u->cur];
   int64_t bytes = u->inflight_bytes;
   bool full = bytes >= P(u)->max_batch || u->n_inflight == RM_UL_BATCH_CHUNKS;
@@ -176,6 +178,7 @@ static void finish(rm_uplink *u) {
 
 static void flush_cb(rs_sim *sim, rs_event *ev) {
   rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, flush);
+  rm_pop_settle(G(u), u->owner); /* its agents' ticks until now are in its queue */
   if (u->state == RM_UL_CONNECTED && !u->busy && u->owner->spool.bytes > 0) send(u);
   rs_sim_schedule_in(sim, ev, P(u)->flush_every);
 }
