@@ -26,10 +26,11 @@ static inline int64_t generated_by(int64_t rate, rs_time_t t) {
 static void hand_over(rm_group *g, rm_agent *a, rm_node *ess) {
   int64_t before = a->node.spool.bytes;
   int64_t d = rm_spool_move(&ess->spool, &a->node.spool, rm_room(ess));
-  int64_t moved = before - a->node.spool.bytes;
-  rm_measure_moved(&a->node.m, &ess->m, moved);
+  ess->m.bytes_in += before - a->node.spool.bytes;
   if (d) rm_measure_drop(g, ess, d);
 }
+
+static bool heard_from(const rm_group *g, const rm_node *ess);
 
 static inline rm_pop *pop_of(const rm_agent *a) { return &RS_CONTAINER_OF(a->ess, rm_essentials, node)->pop; }
 
@@ -44,6 +45,7 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
   rs_time_t t = now - a->data_from;
   rm_node *ess = a->ess;
   bool ess_up = ess->state == RM_UP;
+  int64_t held = a->node.spool.bytes;
   /* The backlog goes before the new data, so the new data does not push
    * the oldest out of a full agent queue. */
   if (ess_up && a->node.spool.bytes > 0) hand_over(g, a, ess);
@@ -66,53 +68,72 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
     if (b[k] > 0) dropped += rm_spool_push(&to->spool, kind_prio[k], now, b[k]);
   if (dropped) rm_measure_drop(g, to, dropped);
   if (direct) {
-    rm_measure_moved(&a->node.m, &ess->m, sent);
+    ess->m.bytes_in += sent;
   } else if (ess_up) {
     hand_over(g, a, ess);
   }
+  g->m.agent_queued += a->node.spool.bytes - held;
   *alike = a->node.spool.bytes == 0;
-  if (!ess_up) return false;
-  rm_node *gw = ess->parent;
-  rm_node *ms = gw && gw->state == RM_UP ? gw->parent : NULL;
-  if (!ms || ms->state != RM_UP || g->rms.node.state != RM_UP) return false;
+  if (!heard_from(g, ess)) return false;
   rm_watchers_heartbeat(g, a->index, now);
   return true;
 }
 
 /* ---- populations ---- */
 
-void rm_pop_init(rm_pop *p, int64_t agents) {
+void rm_pop_init(rm_pop *p, rm_node *ess, int64_t first_agent, int64_t agents) {
   memset(p, 0, sizeof *p);
+  p->ess = ess;
+  p->first_agent = first_agent;
   p->agents = agents;
+  p->last_unheard = -1;
 }
 
 void rm_pop_free(rm_pop *p) {
   free(p->v);
-  memset(p, 0, sizeof *p);
+  p->v = NULL;
+  p->len = p->cap = p->head = 0;
 }
+
+static inline rm_pop_slot *slot_at(rm_pop *p, uint32_t i) { return &p->v[(p->head + i) & (p->cap - 1)]; }
 
 /* Append a slot at the ring's end (its time is at or after every other's).
  * -1 without memory. */
-static int ring_push(rm_pop *p, rm_pop_slot s) {
+static int ring_push(rm_pop *p, const rm_pop_slot *s) {
   if (p->len == p->cap) {
     uint32_t cap = p->cap ? p->cap * 2 : 64;
     rm_pop_slot *v = malloc((size_t)cap * sizeof *v);
     if (!v) return -1;
-    for (uint32_t i = 0; i < p->len; i++) v[i] = p->v[(p->head + i) & (p->cap - 1)];
+    for (uint32_t i = 0; i < p->len; i++) v[i] = *slot_at(p, i);
     free(p->v);
     p->v = v;
     p->cap = cap;
     p->head = 0;
   }
-  p->v[(p->head + p->len) & (p->cap - 1)] = s;
+  p->v[(p->head + p->len) & (p->cap - 1)] = *s;
   p->len++;
   return 0;
 }
 
-/* a leaves its population; its entry in the ring is left behind, stale. */
-static void leave(rm_pop *p, rm_agent *a) {
+/* The member's state goes back from its slot to the agent. */
+static void unslot(rm_agent *a, rm_pop_slot *s) {
+  a->next = s->next;
+  a->data_from = s->data_from;
+  memcpy(a->sent, s->sent, sizeof a->sent);
   a->in_pop = false;
-  a->pop_seq++;
+  s->agent = -1;
+}
+
+/* a leaves its population: its slot is found (members leave rarely: on a
+ * failure or an alert) and left empty. */
+static void leave(rm_pop *p, rm_agent *a) {
+  for (uint32_t i = 0; i < p->len; i++) {
+    rm_pop_slot *s = slot_at(p, i);
+    if (s->agent == (int32_t)a->index) {
+      unslot(a, s);
+      break;
+    }
+  }
   p->members--;
 }
 
@@ -122,34 +143,80 @@ void rm_agent_alone(rm_agent *a, rs_sim *sim) {
   rs_sim_schedule(sim, &a->tick, a->next);
 }
 
+/* Whether a heartbeat sent from under ess gets through now: every hop up
+ * and connected. */
+static bool heard_from(const rm_group *g, const rm_node *ess) {
+  if (ess->state != RM_UP) return false;
+  const rm_node *gw = ess->parent;
+  const rm_node *ms = gw && gw->state == RM_UP ? gw->parent : NULL;
+  return ms && ms->state == RM_UP && g->rms.node.state == RM_UP;
+}
+
+/* Data of one priority waiting to be pushed into the Essentials server's
+ * queue: consecutive ticks within one second, which the queue would merge
+ * into one chunk stamped with the first's time anyway (rm_spool.h). */
+typedef struct {
+  rs_time_t gen;
+  int64_t bytes;
+} pending;
+
+static int64_t push_pending(rm_spool *q, pending *w, int prio) {
+  int64_t d = w->bytes > 0 ? rm_spool_push(q, prio, w->gen, w->bytes) : 0;
+  w->bytes = 0;
+  return d;
+}
+
 /* Run the population's ticks due at or before limit, in time order (the
- * order they joined at equal times). */
+ * order they joined at equal times): what tick_at does for an agent with
+ * nothing in its own queue and an Essentials server with room, which is
+ * what a member is. Nothing a tick reads changes while they run (whatever
+ * would change it settles the population first), so the path for
+ * heartbeats is looked at once. */
 static void run_due(rm_group *g, rm_pop *p, rs_time_t limit) {
-  if (p->ticking || p->len == 0) return;
+  if (p->ticking || p->len == 0 || p->v[p->head].next > limit) return;
   p->ticking = true;
-  rs_time_t interval = g->p->heartbeat_interval;
-  uint32_t mask = p->cap - 1;
+  rm_node *ess = p->ess;
+  rm_watchers *w = &g->watch;
+  const rs_time_t interval = g->p->heartbeat_interval;
+  const uint32_t mask = p->cap - 1;
+  const bool heard = heard_from(g, ess);
+  pending wait[RM_PRIOS] = {{0, 0}};
+  int64_t generated = 0, heartbeats = 0, dropped = 0;
   while (p->len > 0) {
     rm_pop_slot s = p->v[p->head];
     if (s.next > limit) break;
     p->head = (p->head + 1) & mask;
     p->len--;
-    rm_agent *a = &g->agents[s.agent];
-    if (!a->in_pop || a->pop_seq != s.seq) continue; /* it left */
-    bool alike;
-    tick_at(g, a, s.next, &alike);
-    a->next = s.next + interval;
-    if (alike) {
-      /* A slot was just taken: there is room for it. */
-      s.next = a->next;
-      p->v[(p->head + p->len) & mask] = s;
-      p->len++;
-    } else {
-      /* Its Essentials server had no room after all: it goes on alone. */
-      rm_agent_alone(a, g->sim);
+    if (s.agent < 0) continue; /* it left */
+    rs_time_t now = s.next, t = now - s.data_from;
+    for (int k = 0; k < RM_DATA_KINDS; k++) {
+      int64_t total = generated_by(g->rate[k], t), b = total - s.sent[k];
+      if (b <= 0) continue;
+      s.sent[k] = total;
+      generated += b;
+      pending *pw = &wait[kind_prio[k]];
+      if (pw->bytes > 0 && pw->gen / RS_SEC != now / RS_SEC) dropped += push_pending(&ess->spool, pw, kind_prio[k]);
+      if (pw->bytes == 0) pw->gen = now;
+      pw->bytes += b;
     }
+    if (heard) {
+      w->last_heartbeat[s.agent] = now;
+      heartbeats++;
+    } else {
+      p->last_unheard = now;
+    }
+    s.next = now + interval;
+    p->v[(p->head + p->len) & mask] = s; /* a slot was just taken: there is room */
+    p->len++;
   }
+  for (int q = 0; q < RM_PRIOS; q++) dropped += push_pending(&ess->spool, &wait[q], q);
+  rm_measure_generated(&g->m, generated);
+  ess->m.bytes_in += generated;
+  w->heartbeats += heartbeats;
   p->ticking = false;
+  /* The room kept for the population (check) makes this impossible; were
+   * it not, the loss is still counted. */
+  if (dropped) rm_measure_drop(g, ess, dropped);
 }
 
 /* Open the population while its Essentials server is up with room for
@@ -184,10 +251,13 @@ void rm_pop_disband(rm_group *g, rm_node *ess) {
   rm_pop *p = &RS_CONTAINER_OF(ess, rm_essentials, node)->pop;
   p->open = false;
   for (; p->len > 0; p->len--, p->head = (p->head + 1) & (p->cap - 1)) {
-    rm_pop_slot s = p->v[p->head];
-    rm_agent *a = &g->agents[s.agent];
-    if (a->in_pop && a->pop_seq == s.seq) rm_agent_alone(a, g->sim);
+    rm_pop_slot *s = &p->v[p->head];
+    if (s->agent < 0) continue;
+    rm_agent *a = &g->agents[s->agent];
+    unslot(a, s);
+    rs_sim_schedule(g->sim, &a->tick, a->next);
   }
+  p->members = 0;
 }
 
 /* A tick of an agent on its own event: its population's ticks due first
@@ -203,11 +273,14 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
   bool alike, heard = tick_at(g, a, now, &alike);
   check(g, es);
   a->next = now + g->p->heartbeat_interval;
-  if (p->open && alike && heard && g->watch.alert_state[a->index] == 0 && !p->ticking &&
-      ring_push(p, (rm_pop_slot){.next = a->next, .agent = (int32_t)a->index, .seq = a->pop_seq}) == 0) {
-    a->in_pop = true;
-    p->members++;
-    return;
+  if (p->open && alike && heard && g->watch.alert_state[a->index] == 0 && !a->node.m.dropping && !p->ticking) {
+    rm_pop_slot s = {.next = a->next, .data_from = a->data_from, .agent = (int32_t)a->index};
+    memcpy(s.sent, a->sent, sizeof s.sent);
+    if (ring_push(p, &s) == 0) {
+      a->in_pop = true;
+      p->members++;
+      return;
+    }
   }
   rs_sim_schedule(sim, ev, a->next);
 }

@@ -28,21 +28,23 @@ typedef struct {
   int64_t index;            /* its place in the group */
   rs_time_t data_from;      /* data is generated from here on (start or restart) */
   int64_t sent[4];          /* bytes of each kind generated since data_from */
-  rs_time_t next;           /* its next tick, while in its population */
-  uint32_t pop_seq;         /* its entries in the population's ring are those of
-                               this number (leaving the population changes it) */
-  bool in_pop;              /* its ticks are run by its population */
+  rs_time_t next;           /* its next tick (kept in its slot while a member) */
+  bool in_pop;              /* its ticks are run by its population, and its
+                               data_from, sent and next are in its slot */
   bool server;              /* a Windows server (else a client) */
   bool health_stopped;      /* the health service is stopped (the computer is up) */
   rm_node node;             /* find the agent from it with RS_CONTAINER_OF */
   rs_rng rng;               /* its own stream, from its name */
 } rm_agent;
 
-/* One entry of a population's ring: an agent's next tick. */
+/* One entry of a population's ring: an agent's next tick and what the tick
+ * needs (moved here from the agent while it is a member, so that running a
+ * population's ticks reads the ring in order and not the agents). */
 typedef struct {
   rs_time_t next;
-  int32_t agent;
-  uint32_t seq;             /* the agent's pop_seq when it was put here */
+  rs_time_t data_from;
+  int64_t sent[4];
+  int32_t agent;            /* -1: the agent left */
 } rm_pop_slot;
 
 /*
@@ -63,8 +65,12 @@ typedef struct {
 typedef struct {
   rm_pop_slot *v;
   uint32_t head, len, cap;  /* a ring; cap a power of two */
+  rm_node *ess;             /* its Essentials server */
   int64_t members;
   int64_t agents;           /* the Essentials server's agents */
+  int64_t first_agent;      /* they are agents[first_agent ..] */
+  rs_time_t last_unheard;   /* the last tick of a member whose heartbeat did not
+                               get through (-1: none) */
   bool open;                /* agents may join: its Essentials server is up with
                                room for what all its agents send until the next
                                check (rm_pop_check) */
@@ -85,8 +91,9 @@ void rm_agent_stop(rm_agent *a, rs_sim *sim);
  * as it is. */
 void rm_agent_health(rm_agent *a, rs_sim *sim, bool on);
 
-/* The population of an Essentials server: empty, closed. */
-void rm_pop_init(rm_pop *p, int64_t agents);
+/* The population of Essentials server ess, whose agents are
+ * agents[first_agent .. first_agent + agents): empty, closed. */
+void rm_pop_init(rm_pop *p, rm_node *ess, int64_t first_agent, int64_t agents);
 void rm_pop_free(rm_pop *p);
 
 /* Run the ticks due until now (included) of ess's population (ess an
@@ -103,5 +110,11 @@ void rm_pop_disband(rm_group *g, rm_node *ess);
 
 /* a ticks on its own from now (its population must be settled). */
 void rm_agent_alone(rm_agent *a, rs_sim *sim);
+
+/* No member of p can have missed its heartbeats: every member's tick
+ * within `late` before now got through. */
+static inline bool rm_pop_heard(const rm_pop *p, rs_time_t now, rs_time_t late) {
+  return p->members == p->agents && (p->last_unheard < 0 || p->last_unheard <= now - late);
+}
 
 #endif

@@ -22,7 +22,7 @@ int rm_essentials_init(rm_essentials *es, rm_group *g, int64_t id, const char *n
   es->node.limit = p->ess_servers + p->ess_clients;
   es->first_agent = first_agent;
   rm_spool_init(&es->node.spool, p->ess_queue);
-  rm_pop_init(&es->pop, servers + clients);
+  rm_pop_init(&es->pop, &es->node, first_agent, servers + clients);
   return 0;
 }
 

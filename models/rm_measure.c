@@ -428,13 +428,18 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i].node, true);
   for (int i = 0; i < g->n_gw; i++) sample_node(g, &g->gw[i].node, true);
   for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
-  int64_t agent_queue = 0;
-  for (int64_t a = 0; a < g->n_agents; a++) {
-    rm_node *n = &g->agents[a].node;
-    agent_queue += n->spool.bytes;
-    end_dropping(g, n);
-    n->m.dropped_at_sample = n->spool.dropped;
+  /* Agents that may have ended a drop spell: none in a population whose
+   * every agent is a member (a member holds nothing and is not dropping). */
+  for (int e = 0; e < g->n_ess; e++) {
+    const rm_pop *p = &g->ess[e].pop;
+    if (p->members == p->agents) continue;
+    for (int64_t a = p->first_agent; a < p->first_agent + p->agents; a++) {
+      rm_node *n = &g->agents[a].node;
+      end_dropping(g, n);
+      n->m.dropped_at_sample = n->spool.dropped;
+    }
   }
+  int64_t agent_queue = m->agent_queued;
   rs_time_t span = now < every ? now : every;
   sample(g, NULL, M_DELIVERED_RATE, span > 0 ? (double)(m->delivered - m->delivered_at_sample) * 1e6 / (double)span : 0.0);
   m->delivered_at_sample = m->delivered;
@@ -449,7 +454,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
    * is the sum over the queues (rm_measure_dropped; the model's tests check
    * the two agree), without a pass over every agent at each sample. */
   sample(g, NULL, M_DROPPED_TOTAL, (double)m->dropped_total);
-  int64_t queued = queued_at_senders(g) + agent_queue; /* one pass over the agents */
+  int64_t queued = queued_at_senders(g) + agent_queue;
   tell_drained(g, queued);
   mark(g, queued);
   sample(g, NULL, M_QUEUED_TOTAL, (double)queued);
@@ -477,9 +482,7 @@ void rm_measure_age_queued(rm_group *g, rs_time_t end) {
 }
 
 int64_t rm_measure_queued(const rm_group *g) {
-  int64_t q = queued_at_senders(g);
-  for (int64_t a = 0; a < g->n_agents; a++) q += g->agents[a].node.spool.bytes;
-  return q;
+  return queued_at_senders(g) + g->m.agent_queued;
 }
 
 int64_t rm_measure_dropped_role(const rm_group *g, rm_role r) {

@@ -47,7 +47,9 @@ typedef struct {
   rs_time_t over_since;     /* when it last went over */
   rs_time_t over_total;     /* time spent over, closed episodes */
   int64_t bytes_in;         /* data received, all run */
-  int64_t bytes_out;        /* data sent and received upstream, all run */
+  int64_t bytes_out;        /* data sent and received upstream, all run (not
+                               counted for agents: their Essentials server's
+                               bytes_in is what they sent) */
   int64_t in_at_sample, out_at_sample, dropped_at_sample; /* bytes_in, bytes_out and its queue's dropped
                                                              bytes at the last sample */
   bool dropping;            /* dropping: it dropped data since the sample before last */
@@ -123,6 +125,7 @@ typedef struct {
   int n_dirty, cap_dirty;
   /* Data, in bytes, all run. */
   int64_t generated;        /* bound for the management group */
+  int64_t agent_queued;     /* held in the agents' own queues now */
   int64_t delivered;        /* stored in SQL */
   int64_t delivered_at_sample; /* delivered at the last sample */
   rs_hist latency;          /* generated to stored, weighted by bytes, all run; once

@@ -78,39 +78,48 @@ void rm_watchers_outage_ends(rm_group *g, int64_t a) {
   w->outage[a] = -1;
 }
 
+/* Check agent a at now: a heartbeat alert once it has missed `late`, then
+ * the ping, redone at every check while the alert is open. */
+static void watch_agent(rm_group *g, int64_t a, rs_time_t now, rs_time_t late) {
+  rm_watchers *w = &g->watch;
+  if (w->alert_state[a] == 2 || !rm_watchers_alerts_for(g, a)) return;
+  rm_agent *ag = &g->agents[a];
+  if (w->alert_state[a] == 0) {
+    rs_time_t last = w->last_heartbeat[a] > w->watch_from ? w->last_heartbeat[a] : w->watch_from;
+    if (now - last < late) return;
+    char d[32];
+    w->alert_state[a] = 1;
+    w->alerts++;
+    rm_agent_alone(ag, g->sim); /* its next heartbeat closes the alert, at its time */
+    if (w->outage[a] >= 0 && w->outages[w->outage[a]].alerted < 0) w->outages[w->outage[a]].alerted = now;
+    if (rm_group_grow((void **)&w->alerts_log, w->n_alerts_log, &w->cap_alerts_log, sizeof *w->alerts_log))
+      w->nomem = 1;
+    else
+      w->alerts_log[w->n_alerts_log++] = (rm_alert){.agent = a, .t = now};
+    rm_group_event(g, &ag->node, "heartbeat_alert", "%s: Health Service Heartbeat Failure (no heartbeat for %s)",
+                   ag->node.name, rs_duration_format((now - w->last_heartbeat[a]) / RS_SEC * RS_SEC, d, sizeof d));
+  }
+  if (!rm_watchers_path_up(g, a)) {
+    w->alert_state[a] = 2;
+    w->connect_alerts++;
+    rm_group_event(g, &ag->node, "connect_alert", "%s: %s (failed to connect)", ag->node.name,
+                   ag->node.state != RM_UP ? "the computer does not answer a ping"
+                                           : "the computer cannot be reached over the network");
+  }
+}
+
+/* Every heartbeat interval, every agent in turn; a population whose every
+ * agent is a member and has been heard within `late` has none to alert
+ * (rm_pop_heard), and is passed over. */
 static void watcher_cb(rs_sim *sim, rs_event *ev) {
   rm_group *g = RS_CONTAINER_OF(ev, rm_group, watch.ev);
-  rm_watchers *w = &g->watch;
   rs_time_t now = rs_sim_now(sim), late = g->p->missed_heartbeats * g->p->heartbeat_interval;
   rm_pops_settle(g); /* every heartbeat until now is in */
   if (g->rms.node.state == RM_UP) {
-    for (int64_t a = 0; a < g->n_agents; a++) {
-      if (w->alert_state[a] == 2 || !rm_watchers_alerts_for(g, a)) continue;
-      rm_agent *ag = &g->agents[a];
-      if (w->alert_state[a] == 0) {
-        rs_time_t last = w->last_heartbeat[a] > w->watch_from ? w->last_heartbeat[a] : w->watch_from;
-        if (now - last < late) continue;
-        char d[32];
-        w->alert_state[a] = 1;
-        w->alerts++;
-        rm_agent_alone(ag, sim); /* its next heartbeat closes the alert, at its time */
-        if (w->outage[a] >= 0 && w->outages[w->outage[a]].alerted < 0) w->outages[w->outage[a]].alerted = now;
-        if (rm_group_grow((void **)&w->alerts_log, w->n_alerts_log, &w->cap_alerts_log, sizeof *w->alerts_log))
-          w->nomem = 1;
-        else
-          w->alerts_log[w->n_alerts_log++] = (rm_alert){.agent = a, .t = now};
-        rm_group_event(g, &ag->node, "heartbeat_alert", "%s: Health Service Heartbeat Failure (no heartbeat for %s)",
-                       ag->node.name,
-                       rs_duration_format((now - w->last_heartbeat[a]) / RS_SEC * RS_SEC, d, sizeof d));
-      }
-      /* The ping: redone at every check while the heartbeat alert is open. */
-      if (!rm_watchers_path_up(g, a)) {
-        w->alert_state[a] = 2;
-        w->connect_alerts++;
-        rm_group_event(g, &ag->node, "connect_alert", "%s: %s (failed to connect)", ag->node.name,
-                       ag->node.state != RM_UP ? "the computer does not answer a ping"
-                                               : "the computer cannot be reached over the network");
-      }
+    for (int e = 0; e < g->n_ess; e++) {
+      const rm_pop *p = &g->ess[e].pop;
+      if (rm_pop_heard(p, now, late)) continue;
+      for (int64_t a = p->first_agent; a < p->first_agent + p->agents; a++) watch_agent(g, a, now, late);
     }
   }
   rs_sim_schedule_in(sim, ev, g->p->heartbeat_interval);

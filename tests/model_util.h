@@ -31,6 +31,7 @@ static inline world *world_new(const char *text) {
 static inline void world_run(world *w, rs_time_t t) {
   int rc = rs_sim_run(&w->sim, t);
   cr_assert(rc == RS_RUN_UNTIL || rc == RS_RUN_EMPTY, "run returned %d", rc);
+  rm_pops_settle(&w->g); /* the agents' ticks until t, as a test reads the state at t */
 }
 
 static inline rm_node *world_node(world *w, const char *name) {
