@@ -104,6 +104,7 @@ Test(cli, numbers_out_of_range_are_refused) {
       {"sweep", "--at", "-1h", "--at needs a duration"},
       {"run", "--seed", "18446744073709551616", "--seed needs an integer"},
       {"run", "--max-memory", "9999999999999GB", "--max-memory needs a size from 16MB up"},
+      {"run", "--agents", "each", "--agents is populations or individual, not 'each'"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     result *r = run((const char *[]){bad[i][0], sc, bad[i][1], bad[i][2], "-o", path_in("x.db"), NULL});

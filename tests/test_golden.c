@@ -226,11 +226,63 @@ Test(golden, the_replays_and_test_scenarios, .init = setup, .fini = teardown, .t
     snprintf(c, sizeof c, "%s/replays/%s", sc, replays[i][2]);
     golden(replays[i][0], s, c);
   }
-  static const char *const tests[] = {"small", "dc-written", "flap-written"};
+  static const char *const tests[] = {"small", "dc-written", "flap-written", "agents-faulted"};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     char s[1024], name[64];
     snprintf(s, sizeof s, "%s/%s.yaml", ts, tests[i]);
     snprintf(name, sizeof name, "test-%s", tests[i]);
     golden(name, s, NULL);
+  }
+}
+
+/* The record of scenario (with its replay) run with the agents as `how`
+ * (--agents populations or individual). */
+static char *record_agents(const char *name, const char *scenario, const char *replay, const char *how) {
+  char db[512];
+  snprintf(db, sizeof db, "%s/%s-%s.db", workdir, name, how);
+  setenv("SOURCE_DATE_EPOCH", "0", 1);
+  result *r = replay ? run((const char *[]){"run", scenario, "--replay", replay, "--agents", how, "-o", db, NULL})
+                     : run((const char *[]){"run", scenario, "--agents", how, "-o", db, NULL});
+  cr_assert(r->status == 0 || r->status == 1, "%s: exit %d: %s", name, r->status, r->err);
+  char *got = record(db, getenv("ROMSIM_SCENARIOS"));
+  unlink(db);
+  return got;
+}
+
+/* Populations are a way of running the agents, not a model: the faulted
+ * scenarios give the same results, every figure, expectation, event (the
+ * alerts at their times, drops), and sample series (latency percentiles
+ * among them), with every agent ticking on its own event. The test
+ * scenario agents-faulted makes agents leave and rejoin their populations
+ * every way they can (down, health stopped, a backlog, drops, alerts, an
+ * Essentials server down). */
+Test(golden, populations_change_no_result, .init = setup, .fini = teardown, .timeout = 600) {
+  const char *sc = dir_of("ROMSIM_SCENARIOS"), *ts = dir_of("ROMSIM_TEST_SCENARIOS");
+  char s[6][1024], replay[1024];
+  snprintf(s[0], sizeof s[0], "%s/agents-faulted.yaml", ts);
+  snprintf(s[1], sizeof s[1], "%s/gateway-crash.yaml", sc);
+  snprintf(s[2], sizeof s[2], "%s/rms-failover.yaml", sc);
+  snprintf(s[3], sizeof s[3], "%s/guide-virtual-careless.yaml", sc);
+  snprintf(s[4], sizeof s[4], "%s/replays/dc-design.yaml", sc);
+  snprintf(replay, sizeof replay, "%s/replays/datacenter-outage.csv", sc);
+  for (int i = 0; i < 5; i++) {
+    const char *rp = i == 4 ? replay : NULL;
+    char *pop = record_agents("agents", s[i], rp, "populations");
+    char *ind = record_agents("agents", s[i], rp, "individual");
+    if (strcmp(pop, ind) != 0) {
+      const char *a = pop, *b = ind;
+      int line = 1;
+      while (*a && *a == *b) {
+        if (*a == '\n') line++;
+        a++, b++;
+      }
+      while (a > pop && a[-1] != '\n') a--, b--;
+      cr_assert_fail("%s: populations and individual agents differ at line %d:\n  populations: %.300s\n  "
+                     "individual:  %.300s",
+                     s[i], line, a, b);
+    }
+    cr_assert_gt(strlen(pop), 1000);
+    free(pop);
+    free(ind);
   }
 }

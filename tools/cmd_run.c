@@ -28,6 +28,7 @@
 
 static const char *run_usage =
     "usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--replay OUTAGE.csv] [--max-memory SIZE] [--json]\n"
+    "                  [--agents populations|individual]\n"
     "\n"
     "Run SCENARIO (a YAML file), write the results file and print a summary.\n"
     "\n"
@@ -43,6 +44,10 @@ static const char *run_usage =
     "                     (such as 8GB; default half of this machine's memory);\n"
     "                     the estimate is in docs/scenarios.md, \"Memory\"\n"
     "  --json             print the summary as one JSON object\n"
+    "  --agents HOW       populations (the default): an Essentials server's agents\n"
+    "                     that behave alike tick together; individual: every agent\n"
+    "                     ticks on its own event, slower, with the same results\n"
+    "                     (a check of the populations; docs/performance.md)\n"
     "  -h, --help         show this help\n"
     "\n"
     "exit status: 0 every expectation held, 1 one failed, 2 bad input or usage or\n"
@@ -67,6 +72,7 @@ typedef struct {
   rm_group group;
   rs_results *res;
   int sim_rc;               /* what rs_sim_run returned */
+  bool individual;          /* --agents individual */
   int failed;               /* expectations that failed */
   const char *status;       /* complete, interrupted, failed */
   char err[1024];           /* why the run failed */
@@ -94,6 +100,7 @@ static void run_work(uv_work_t *w) {
     c->res = NULL;
     return;
   }
+  c->group.agents_individual = c->individual;
   rm_group_start(&c->group);
   c->sim_rc = rs_sim_run(&c->sim, c->sc.duration);
   if (c->group.error) {
@@ -524,7 +531,7 @@ static void print_json(run_ctx *c) {
 }
 
 int cmd_run(int argc, char **argv) {
-  const char *scenario = NULL, *out = NULL, *seed_arg = NULL, *replay = NULL, *memory_arg = NULL;
+  const char *scenario = NULL, *out = NULL, *seed_arg = NULL, *replay = NULL, *memory_arg = NULL, *agents = NULL;
   bool json = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -534,9 +541,11 @@ int cmd_run(int argc, char **argv) {
     } else if (strcmp(a, "--json") == 0) {
       json = true;
     } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
-               strcmp(a, "--replay") == 0 || strcmp(a, "--max-memory") == 0) {
+               strcmp(a, "--replay") == 0 || strcmp(a, "--max-memory") == 0 || strcmp(a, "--agents") == 0) {
       if (i + 1 >= argc) return cli_usage_error("run: %s needs a value (try romsim run --help)", a);
-      if (strcmp(a, "--seed") == 0)
+      if (strcmp(a, "--agents") == 0)
+        agents = argv[++i];
+      else if (strcmp(a, "--seed") == 0)
         seed_arg = argv[++i];
       else if (strcmp(a, "--replay") == 0)
         replay = argv[++i];
@@ -552,6 +561,8 @@ int cmd_run(int argc, char **argv) {
       out = a + 9;
     } else if (strncmp(a, "--seed=", 7) == 0) {
       seed_arg = a + 7;
+    } else if (strncmp(a, "--agents=", 9) == 0) {
+      agents = a + 9;
     } else if (a[0] == '-' && a[1] != '\0') {
       return cli_usage_error("run: unknown option '%s' (try romsim run --help)", a);
     } else if (scenario) {
@@ -565,6 +576,8 @@ int cmd_run(int argc, char **argv) {
   if (seed_arg && cli_parse_seed(seed_arg, &seed))
     return cli_usage_error("run: --seed needs an integer from 0 to 18446744073709551615, not '%s'", seed_arg);
   if (out && !*out) return cli_usage_error("run: -o needs a file name");
+  if (agents && strcmp(agents, "populations") != 0 && strcmp(agents, "individual") != 0)
+    return cli_usage_error("run: --agents is populations or individual, not '%s'", agents);
   int64_t max_memory = 0;
   if (memory_arg && cli_parse_memory("run", memory_arg, &max_memory)) return EXIT_USAGE;
 
@@ -593,6 +606,7 @@ int cmd_run(int argc, char **argv) {
   if (!out) cli_with_suffix(scenario, false, ".db", owned_out, sizeof owned_out);
   c->out_path = out ? out : owned_out;
   c->json = json;
+  c->individual = agents && strcmp(agents, "individual") == 0;
   int rc = EXIT_USAGE;
   const char *inputs[] = {scenario, replay, NULL};
   if (cli_check_output("run", c->out_path, "the results file", inputs)) goto done;
