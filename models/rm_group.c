@@ -653,6 +653,11 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   }
   if (build_servers(g)) goto nomem;
   for (int h = 0; h < g->n_hosts; h++) g->hosts[h].id = id++; /* after every other node's */
+  rm_measure_record_setup(g);
+  if (g->m.ess_by_gateway) {
+    g->m.sum_first_id = id; /* each gateway's summary of its Essentials servers */
+    id += g->n_gw;
+  }
   if (rm_timeline_build(&g->timeline, g, err, errlen)) goto fail;
   rm_measure_init(g); /* records the metrics */
   if (res) {
@@ -673,6 +678,13 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
     for (int h = 0; h < g->n_hosts; h++)
       if (rs_results_node(res, g->hosts[h].id, g->hosts[h].spec->name, RM_HOST_ROLE, -1, 0))
         rm_group_record_failed(g);
+    for (int i = 0; g->m.ess_by_gateway && i < g->n_gw; i++) {
+      char name[600];
+      snprintf(name, sizeof name, "%s/essentials", g->gw[i].node.name);
+      if (g->m.ess_of_gw[i] &&
+          rs_results_node(res, g->m.sum_first_id + i, name, RM_ESS_SUMMARY_ROLE, g->gw[i].node.id, 0))
+        rm_group_record_failed(g);
+    }
     for (int h = 0; h < g->n_hosts; h++)
       for (int i = 0; i < g->hosts[h].n_vms; i++)
         rm_group_event(g, g->hosts[h].vms[i]->node, "on_host", "%s", g->hosts[h].spec->name);

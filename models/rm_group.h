@@ -61,6 +61,10 @@ typedef struct rm_host {
 /* The role of a host's node in the results file. */
 #define RM_HOST_ROLE "host"
 
+/* The role of a gateway's summary of the Essentials servers whose primary
+ * it is, in the results file (when they are summed: rm_measure). */
+#define RM_ESS_SUMMARY_ROLE "essentials_by_gateway"
+
 /* An Essentials server: one per customer, or several (`essentials: N`). */
 typedef struct {
   rm_node node;

@@ -2,6 +2,7 @@
  * rm_measure.h). */
 #include "rm_measure.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,9 @@ void rm_measure_free(rm_measure *m) {
   free(m->marks);
   free(m->verdicts);
   free(m->watches);
+  free(m->sum);
+  free(m->ess_of_gw);
+  free(m->acc);
   memset(m, 0, sizeof *m);
 }
 
@@ -325,8 +329,117 @@ static void sample_id(rm_group *g, int64_t node, int metric, double v) {
   if (g->res && rs_results_sample(g->res, rs_sim_now(g->sim), node, metric, v)) rm_group_record_failed(g);
 }
 
-/* The same for node n (NULL: the group). */
-static void sample(rm_group *g, const rm_node *n, int metric, double v) { sample_id(g, n ? n->id : -1, metric, v); }
+/* ---- what is recorded ---- */
+
+#define M_SLOTS (M_HOST_MEMORY + 1)
+
+/* Over the samples a record covers: counts since the previous sample
+ * add up; a host's share is its least; every other level its highest. */
+static double combine(int metric, double a, double v) {
+  if (metric == M_IN || metric == M_OUT || metric == M_DROPPED) return a + v;
+  if (metric == M_HOST_SHARE) return v < a ? v : a;
+  return v > a ? v : a;
+}
+
+/* The role a node's series are recorded by (RM_REC_*; -1: at every
+ * sample), and its series' slot in acc. */
+static int rec_role(const rm_group *g, const rm_node *n, int64_t *slot) {
+  switch (n->role) {
+  case RM_MS: *slot = RS_CONTAINER_OF(n, rm_forwarder, node) - g->ms; return RM_REC_MS;
+  case RM_GATEWAY: *slot = g->n_ms + (RS_CONTAINER_OF(n, rm_forwarder, node) - g->gw); return RM_REC_GATEWAY;
+  case RM_ESSENTIALS:
+    *slot = g->n_ms + g->n_gw + (RS_CONTAINER_OF(n, rm_essentials, node) - g->ess);
+    return RM_REC_ESSENTIALS;
+  default: return -1;
+  }
+}
+
+/* Slots after the nodes': gateway i's summary, then host h. */
+static int64_t summary_slot(const rm_group *g, int i) { return g->n_ms + g->n_gw + g->n_ess + i; }
+static int64_t host_slot(const rm_group *g, int h) { return g->n_ms + 2 * (int64_t)g->n_gw + g->n_ess + h; }
+
+/* A sample of a series of role rr (-1: recorded at every sample) in slot:
+ * recorded now, or combined into what its next record says. */
+static void put(rm_group *g, int rr, int64_t slot, int64_t id, int metric, double v) {
+  rm_measure *m = &g->m;
+  if (rr < 0 || !m->acc) {
+    sample_id(g, id, metric, v);
+    return;
+  }
+  double *a = &m->acc[slot * M_SLOTS + metric];
+  *a = isnan(*a) ? v : combine(metric, *a, v);
+  if (m->rec_now[rr]) {
+    sample_id(g, id, metric, *a);
+    *a = NAN;
+  }
+}
+
+/* A sample of node n (NULL: the group); an Essentials server's goes into
+ * its primary gateway's summary when they are summed. */
+static void sample(rm_group *g, const rm_node *n, int metric, double v) {
+  int64_t slot = 0;
+  int rr = n ? rec_role(g, n, &slot) : -1;
+  if (rr == RM_REC_ESSENTIALS && g->m.ess_by_gateway) {
+    const rm_essentials *es = RS_CONTAINER_OF(n, rm_essentials, node);
+    int gw = (int)(RS_CONTAINER_OF(es->targets[0], rm_forwarder, node) - g->gw);
+    double *s = &g->m.sum[(int64_t)gw * M_SLOTS + metric];
+    if (metric == M_STATE)
+      *s += v != 0; /* the summary's state: how many are not up */
+    else if (metric == M_AGENTS || metric == M_QUEUE || metric == M_IN || metric == M_OUT || metric == M_DROPPED)
+      *s += v;
+    else
+      *s = v > *s ? v : *s;
+    return;
+  }
+  put(g, rr, slot, n ? n->id : -1, metric, v);
+}
+
+void rm_measure_record_setup(rm_group *g) {
+  rm_measure *m = &g->m;
+  const rm_scenario *sc = g->sc;
+  /* A large group's defaults: its Essentials servers summed per gateway,
+   * and every node's series over RM_REC_LARGE_EVERY samples. */
+  bool large = g->n_ess > RM_REC_ESS_EACH_MAX;
+  m->ess_by_gateway = sc->record.essentials == RM_REC_ESS_PER_GATEWAY ||
+                      (sc->record.essentials == RM_REC_ESS_AUTO && large);
+  bool thinned = false;
+  for (int r = 0; r < RM_REC_ROLES; r++) {
+    m->rec_every[r] = sc->record.every[r] > 0 ? sc->record.every[r]
+                      : large               ? RM_REC_LARGE_EVERY * sc->sample_every
+                                            : sc->sample_every;
+    thinned |= m->rec_every[r] > sc->sample_every;
+  }
+  if (m->ess_by_gateway) {
+    m->sum = calloc((size_t)(g->n_gw ? g->n_gw : 1) * M_SLOTS, sizeof *m->sum);
+    m->ess_of_gw = calloc((size_t)(g->n_gw ? g->n_gw : 1), sizeof *m->ess_of_gw);
+    if (!m->sum || !m->ess_of_gw) {
+      g->nomem = 1;
+      m->ess_by_gateway = false;
+    }
+    for (int e = 0; m->ess_by_gateway && e < g->n_ess; e++)
+      m->ess_of_gw[RS_CONTAINER_OF(g->ess[e].targets[0], rm_forwarder, node) - g->gw]++;
+  }
+  if (thinned) {
+    size_t n = (size_t)(host_slot(g, g->n_hosts) ? host_slot(g, g->n_hosts) : 1) * M_SLOTS;
+    if ((m->acc = malloc(n * sizeof *m->acc)))
+      for (size_t k = 0; k < n; k++) m->acc[k] = NAN;
+    else
+      g->nomem = 1;
+  }
+}
+
+/* Each gateway's summary of its Essentials servers at this sample. */
+static void record_summaries(rm_group *g) {
+  rm_measure *m = &g->m;
+  static const int summed[] = {M_AGENTS, M_STATE, M_QUEUE, M_IN, M_OUT, M_DROPPED, M_CPU, M_DISK, M_NETWORK, M_MEMORY};
+  for (int i = 0; i < g->n_gw; i++) {
+    if (!m->ess_of_gw[i]) continue;
+    double *s = &m->sum[(int64_t)i * M_SLOTS];
+    for (size_t k = 0; k < sizeof summed / sizeof summed[0]; k++)
+      put(g, RM_REC_ESSENTIALS, summary_slot(g, i), m->sum_first_id + i, summed[k], s[summed[k]]);
+    memset(s, 0, M_SLOTS * sizeof *s);
+  }
+}
 
 /* The state a node shows: its own, or failing over while a sender has no
  * parent. */
@@ -399,10 +512,11 @@ static void sample_servers(rm_group *g, rs_time_t now) {
   rm_group_share_hosts(g, now);
   for (int h = 0; h < g->n_hosts; h++) {
     const rm_host *ho = &g->hosts[h];
-    sample_id(g, ho->id, M_HOST_CPU, ho->cpu);
-    sample_id(g, ho->id, M_HOST_ASKED, ho->asked / ho->model->processors);
-    sample_id(g, ho->id, M_HOST_SHARE, ho->share);
-    sample_id(g, ho->id, M_HOST_MEMORY, ho->memory);
+    int64_t slot = host_slot(g, h);
+    put(g, RM_REC_HOST, slot, ho->id, M_HOST_CPU, ho->cpu);
+    put(g, RM_REC_HOST, slot, ho->id, M_HOST_ASKED, ho->asked / ho->model->processors);
+    put(g, RM_REC_HOST, slot, ho->id, M_HOST_SHARE, ho->share);
+    put(g, RM_REC_HOST, slot, ho->id, M_HOST_MEMORY, ho->memory);
   }
   sample(g, NULL, M_OPSDB_SIZE, rm_dbsize_bytes(&g->opsdb, now));
   sample(g, NULL, M_DW_SIZE, rm_dbsize_bytes(&g->dw, now));
@@ -417,6 +531,10 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   rm_measure *m = &g->m;
   rs_time_t now = rs_sim_now(sim), every = g->sc->sample_every;
   rm_pops_settle(g);
+  /* A role recorded less often is recorded at multiples of its interval,
+   * and at the run's last sample. */
+  bool last = now + every > g->sc->duration;
+  for (int r = 0; r < RM_REC_ROLES; r++) m->rec_now[r] = last || now % m->rec_every[r] == 0;
   for (int c = 0; c < 2; c++) {
     rm_cluster *cl = c ? &g->sql : &g->rms;
     sample_node(g, &cl->node, c == 1);
@@ -428,6 +546,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i].node, true);
   for (int i = 0; i < g->n_gw; i++) sample_node(g, &g->gw[i].node, true);
   for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
+  if (m->ess_by_gateway) record_summaries(g);
   /* Agents that may have ended a drop spell: none in a population whose
    * every agent is a member (a member holds nothing and is not dropping). */
   for (int e = 0; e < g->n_ess; e++) {

@@ -60,6 +60,7 @@ typedef struct {
 } rm_node_measure;
 
 #include "rm_node.h"
+#include "rm_record.h"
 #include "rm_spool.h"
 #include "rs_hist.h"
 #include "rs_sim.h"
@@ -153,6 +154,15 @@ typedef struct {
   int64_t drain_level;      /* queued before the first of them, with room to spare */
   int64_t calm_queued;      /* queued at the last sample while no fault held anything */
   rs_time_t drain_since;    /* the last fault step */
+  /* What the results file keeps (the scenario's record:, docs/results.md). */
+  bool ess_by_gateway;      /* Essentials servers' series summed per primary gateway */
+  int64_t sum_first_id;     /* gateway i's summary's node id: sum_first_id + i */
+  int *ess_of_gw;           /* Essentials servers whose primary is gateway i */
+  double *sum;              /* per gateway x metric: its Essentials servers' at this sample */
+  rs_time_t rec_every[RM_REC_ROLES]; /* each role's series recorded this often */
+  bool rec_now[RM_REC_ROLES];        /* at this sample */
+  double *acc;              /* per series of a role recorded less often: its value over
+                               the samples since its last record (NaN: none yet) */
 } rm_measure;
 
 /* --- Setting up. --- */
@@ -164,6 +174,11 @@ void rm_measure_node_init(rm_node_measure *nm);
  * are recorded in the results file (a failure stops the run, as any
  * recording's: rm_group.error). */
 void rm_measure_init(rm_group *g);
+
+/* What the results file keeps of the samples, by the scenario's record:
+ * (before the group's nodes get their ids: it says whether the Essentials
+ * servers are summed per gateway, whose summaries are nodes). */
+void rm_measure_record_setup(rm_group *g);
 
 /* Start sampling, at time 0. */
 void rm_measure_start(rm_group *g);

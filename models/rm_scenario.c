@@ -21,7 +21,7 @@
 
 /* The keys of the document, of a customer line and of links. */
 static const char *const top_keys[] = {
-    "name", "duration", "seed", "sample_every", "management_servers", "gateways", "customers", "limits",
+    "name", "duration", "seed", "sample_every", "record", "management_servers", "gateways", "customers", "limits",
     "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
     "faults", "random_failures", "start", "expect", "hardware", "hosts", NULL};
 static const char *const cust_keys[] = {"count", "name", "servers", "clients", "essentials", "primary", "backup", NULL};
@@ -487,6 +487,40 @@ static int read_faults_and_more(rm_yaml *y, rm_scenario *sc, yaml_node_t *root, 
  * depend on each other: parameters, management servers, gateways,
  * customers, hardware, then faults and what names them. Returns 0, or -1
  * with the error in y; sc then holds what was read, for rm_scenario_free. */
+/* record: {essentials: each | per_gateway, every: {ROLE: D}} (after
+ * sample_every). */
+static int read_record(rm_yaml *y, yaml_node_t *map, rm_scenario *sc) {
+  static const char *const keys[] = {"essentials", "every", NULL};
+  if (rm_yaml_check_keys(y, map, "record", keys)) return -1;
+  yaml_node_t *v = rm_yaml_get(y, map, "essentials");
+  if (v) {
+    const char *s = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+    if (strcmp(s, "each") == 0)
+      sc->record.essentials = RM_REC_ESS_EACH;
+    else if (strcmp(s, "per_gateway") == 0)
+      sc->record.essentials = RM_REC_ESS_PER_GATEWAY;
+    else
+      return rm_yaml_error(y, v, "record: essentials is each or per_gateway, not '%s'", s);
+  }
+  yaml_node_t *every = rm_yaml_get(y, map, "every");
+  if (!every) return 0;
+  static const char *const roles[RM_REC_ROLES + 1] = {"management_server", "gateway", "essentials", "host", NULL};
+  if (rm_yaml_check_keys(y, every, "record: every", roles)) return -1;
+  for (int r = 0; r < RM_REC_ROLES; r++) {
+    yaml_node_t *d = rm_yaml_get(y, every, roles[r]);
+    if (!d) continue;
+    rs_time_t t;
+    if (rm_yaml_duration(y, d, "record: every", RS_SEC, &t)) return -1;
+    if (t % sc->sample_every != 0) {
+      char b[32];
+      return rm_yaml_error(y, d, "record: every %s: '%s' is not a multiple of sample_every (%s)", roles[r],
+                           (const char *)d->data.scalar.value, rs_duration_format(sc->sample_every, b, sizeof b));
+    }
+    sc->record.every[r] = t;
+  }
+  return 0;
+}
+
 static int read_doc(rm_yaml *y, rm_scenario *sc) {
   static const char *const ms_own[] = {"count", "names", NULL};
   static const char *const gw_own[] = {"count", "names", "report_to", "failover", "failover_policy", NULL};
@@ -507,6 +541,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   sc->sample_every = RS_MIN;
   if ((v = rm_yaml_get(y, root, "sample_every")) && rm_yaml_duration(y, v, "sample_every", RS_SEC, &sc->sample_every))
     return -1;
+  if ((v = rm_yaml_get(y, root, "record")) && read_record(y, v, sc)) return -1;
   if ((v = rm_yaml_get(y, root, "web_console")) && rm_yaml_bool(y, v, "web_console", &sc->p.web_console)) return -1;
 
   static const char *const plain[] = {"limits", "heartbeat", "agent", "essentials", "rms", "connections", "transfer"};

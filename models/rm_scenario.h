@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rm_record.h"
 #include "rm_hw.h"
 #include "rm_index.h"
 #include "rs_time.h"
@@ -227,6 +228,7 @@ typedef struct {
   rs_time_t duration;
   uint64_t seed;
   rs_time_t sample_every;
+  rm_record_spec record;
   int n_ms;
   char **ms_names;
   int n_gw;

@@ -28,7 +28,7 @@
 
 static const char *run_usage =
     "usage: romsim run SCENARIO [-o RESULTS.db] [--seed N] [--replay OUTAGE.csv] [--max-memory SIZE] [--json]\n"
-    "                  [--agents populations|individual]\n"
+    "                  [--record-all] [--agents populations|individual]\n"
     "\n"
     "Run SCENARIO (a YAML file), write the results file and print a summary.\n"
     "\n"
@@ -44,6 +44,10 @@ static const char *run_usage =
     "                     (such as 8GB; default half of this machine's memory);\n"
     "                     the estimate is in docs/scenarios.md, \"Memory\"\n"
     "  --json             print the summary as one JSON object\n"
+    "  --record-all       keep every series at every sample, whatever the scenario's\n"
+    "                     record: says (a group of more than 100 Essentials servers\n"
+    "                     has them summed per gateway, and each node's series over\n"
+    "                     10 samples, by default; docs/results.md)\n"
     "  --agents HOW       populations (the default): an Essentials server's agents\n"
     "                     that behave alike tick together; individual: every agent\n"
     "                     ticks on its own event, slower, with the same results\n"
@@ -532,7 +536,7 @@ static void print_json(run_ctx *c) {
 
 int cmd_run(int argc, char **argv) {
   const char *scenario = NULL, *out = NULL, *seed_arg = NULL, *replay = NULL, *memory_arg = NULL, *agents = NULL;
-  bool json = false;
+  bool json = false, record_all = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -540,6 +544,8 @@ int cmd_run(int argc, char **argv) {
       return 0;
     } else if (strcmp(a, "--json") == 0) {
       json = true;
+    } else if (strcmp(a, "--record-all") == 0) {
+      record_all = true;
     } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "--seed") == 0 ||
                strcmp(a, "--replay") == 0 || strcmp(a, "--max-memory") == 0 || strcmp(a, "--agents") == 0) {
       if (i + 1 >= argc) return cli_usage_error("run: %s needs a value (try romsim run --help)", a);
@@ -590,6 +596,10 @@ int cmd_run(int argc, char **argv) {
     return EXIT_USAGE;
   }
   if (seed_arg) c->sc.seed = seed;
+  if (record_all) {
+    c->sc.record = (rm_record_spec){.essentials = RM_REC_ESS_EACH};
+    for (int r = 0; r < RM_REC_ROLES; r++) c->sc.record.every[r] = c->sc.sample_every;
+  }
   if (replay && rm_replay_load(&c->sc, replay, err, sizeof err)) {
     fprintf(stderr, "%s\n", err);
     rm_scenario_free(&c->sc);
