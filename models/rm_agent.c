@@ -73,6 +73,7 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
     hand_over(g, a, ess);
   }
   g->m.agent_queued += a->node.spool.bytes - held;
+  if (ess_up && ess->up) rm_uplink_wake(ess->up);
   *alike = a->node.spool.bytes == 0;
   if (!heard_from(g, ess)) return false;
   rm_watchers_heartbeat(g, a->index, now);
@@ -210,6 +211,7 @@ static void run_due(rm_group *g, rm_pop *p, rs_time_t limit) {
     p->len++;
   }
   for (int q = 0; q < RM_PRIOS; q++) dropped += push_pending(&ess->spool, &wait[q], q);
+  if (ess->up) rm_uplink_wake(ess->up);
   rm_measure_generated(&g->m, generated);
   ess->m.bytes_in += generated;
   w->heartbeats += heartbeats;
@@ -240,6 +242,10 @@ void rm_pop_settle(rm_group *g, rm_node *ess) {
   rm_essentials *es = RS_CONTAINER_OF(ess, rm_essentials, node);
   run_due(g, &es->pop, rs_sim_now(g->sim));
   check(g, es);
+}
+
+int64_t rm_pop_members(const rm_node *ess) {
+  return ess->role == RM_ESSENTIALS ? RS_CONTAINER_OF(ess, rm_essentials, node)->pop.members : 0;
 }
 
 void rm_pops_settle(rm_group *g) {

@@ -108,6 +108,9 @@ void rm_pops_settle(rm_group *g);
  * Essentials server goes down), and none joins until it is open again. */
 void rm_pop_disband(rm_group *g, rm_node *ess);
 
+/* The members of ess's population (0 for any other node). */
+int64_t rm_pop_members(const rm_node *ess);
+
 /* a ticks on its own from now (its population must be settled). */
 void rm_agent_alone(rm_agent *a, rs_sim *sim);
 

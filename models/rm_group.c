@@ -121,6 +121,7 @@ void rm_group_deliver(rm_group *g, rm_node *from, rm_node *to, const rm_chunk *c
   }
   rm_measure_moved(&from->m, &to->m, bytes);
   if (dropped) rm_measure_drop(g, to, dropped);
+  if (to->up) rm_uplink_wake(to->up);
 }
 
 /* ---- states ---- */

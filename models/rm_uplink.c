@@ -59,6 +59,14 @@ static void abort_transfer(rm_uplink *u) {
   u->busy = false;
   u->n_inflight = 0;
   u->inflight_bytes = 0;
+  rm_uplink_wake(u);
+}
+
+void rm_uplink_wake(rm_uplink *u) {
+  if (u->state == RM_UL_OFF || rs_event_pending(&u->flush)) return;
+  rs_time_t now = rs_sim_now(S(u)), every = P(u)->flush_every;
+  rs_time_t next = now < u->flush_base ? u->flush_base : u->flush_base + ((now - u->flush_base) / every + 1) * every;
+  rs_sim_schedule(S(u), &u->flush, next);
 }
 
 double rm_tcp_rate(double rtt, double p) {
@@ -180,7 +188,9 @@ static void flush_cb(rs_sim *sim, rs_event *ev) {
   rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, flush);
   rm_pop_settle(G(u), u->owner); /* its agents' ticks until now are in its queue */
   if (u->state == RM_UL_CONNECTED && !u->busy && u->owner->spool.bytes > 0) send(u);
-  rs_sim_schedule_in(sim, ev, P(u)->flush_every);
+  /* Nothing held and no population bringing data: no timer until data
+   * comes (rm_uplink_wake). */
+  if (u->owner->spool.bytes > 0 || rm_pop_members(u->owner) > 0) rs_sim_schedule_in(sim, ev, P(u)->flush_every);
 }
 
 static void connect_to(rm_uplink *u, int i, const char *kind, const rm_node *from) {
@@ -299,7 +309,8 @@ static void timer_cb(rs_sim *sim, rs_event *ev) {
 
 void rm_uplink_start(rm_uplink *u) {
   rs_sim *sim = S(u);
-  rs_sim_schedule(sim, &u->flush, rs_sim_now(sim) + u->flush_phase);
+  u->flush_base = rs_sim_now(sim) + u->flush_phase;
+  rs_sim_schedule(sim, &u->flush, u->flush_base);
   if (reachable(u, u->targets[0])) {
     connect_to(u, 0, "connected", NULL);
   } else {

@@ -12,7 +12,11 @@
  *
  * Data goes out in transfers: every `flush_every` the sender sends what it
  * holds, up to `max_batch` bytes; after a full batch it sends the next at
- * once, so a backlog drains back to back. A transfer of B bytes takes
+ * once, so a backlog drains back to back. The flushes come at the sender's
+ * start plus its phase plus multiples of `flush_every`, while it holds
+ * data (or its agents' population has members, whose ticks bring data all
+ * the time): a sender that holds nothing has no timer, and data arriving
+ * wakes it for the next of those times (rm_uplink_wake). A transfer of B bytes takes
  * B x wire / rate + latency, where the rate is the link's bandwidth times
  * its availability, and no more than the receiver's network interface
  * divided among the senders connected to it, nor, on a lossy link, TCP's
@@ -64,6 +68,8 @@ struct rm_uplink {
   rs_event flush;
   rs_event done;            /* the transfer in flight ends */
   rs_time_t flush_phase;
+  rs_time_t flush_base;     /* its first flush since it started: flushes come at
+                               flush_base + k x flush_every */
   bool busy;
   /* The transfer in flight: wire bytes still to send as of xfer_t0, at
    * xfer_rate (0: stalled, it ends only if the rate changes), then the
@@ -145,6 +151,11 @@ void rm_uplink_taken_in(rm_uplink *u);
 /* The receiver went down with the transfer in its station: the data goes
  * back to the front of the sender's queue. */
 void rm_uplink_give_back(rm_uplink *u);
+
+/* Data arrived in u's owner's queue: its next flush is due, at the first
+ * of its flush times after now, unless one is pending already (or the
+ * owner is down). */
+void rm_uplink_wake(rm_uplink *u);
 
 /* The time from the current loss to now, or 0 when connected. */
 rs_time_t rm_uplink_outage(const rm_uplink *u, rs_time_t now);
