@@ -64,8 +64,10 @@ static const struct {
     [CH_DB] = {"databases", "The SQL store's databases", "size", SVG_BYTES},
 };
 
-/* The roles that have hardware, as the nodes table names them. */
-#define SERVER_ROLES "'management_server','gateway','essentials','rms_node','sql_node','web_console'"
+/* The roles that have hardware, as the nodes table names them (with the
+ * summaries of Essentials servers per gateway: their highest). */
+#define SERVER_ROLES \
+  "'management_server','gateway','essentials','essentials_by_gateway','rms_node','sql_node','web_console'"
 
 static void build_charts(rr_file *f, report_chart *d, const svg_band *faults, int n_faults) {
   double t_end = (double)(f->end_us > 0 ? f->end_us : f->duration_us) / 1e6;
@@ -85,7 +87,8 @@ static void build_charts(rr_file *f, report_chart *d, const svg_band *faults, in
   report_role_chart(f, &d[CH_GW], "'gateway'", "agents", "gateways");
   d[CH_GW].chart.limit = (double)role_limit(f, "gateway");
   d[CH_GW].chart.limit_label = "limit";
-  report_role_chart(f, &d[CH_QUEUE], "'management_server','gateway','essentials'", "queue_bytes", "senders");
+  report_role_chart(f, &d[CH_QUEUE], "'management_server','gateway','essentials','essentials_by_gateway'",
+                    "queue_bytes", "senders");
   static const char *const sql_m[] = {"delivered_rate"}, *const sql_l[] = {"stored in SQL"};
   report_group_chart(f, &d[CH_SQL], sql_m, sql_l, 1);
   static const char *const lat_m[] = {"latency_p50", "latency_p95", "latency_p99"},
