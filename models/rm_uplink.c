@@ -22,6 +22,7 @@ void rm_uplink_init(rm_uplink *u, rm_node *owner, rm_node **targets, int n, cons
   u->flush_phase = flush_phase;
   u->lost_at = -1;
   u->outage = -1;
+  u->flushed_at = -1;
   u->state = RM_UL_OFF;
   rs_event_init(&u->timer, timer_cb);
   rs_event_init(&u->flush, flush_cb);
@@ -65,7 +66,9 @@ static void abort_transfer(rm_uplink *u) {
 void rm_uplink_wake(rm_uplink *u) {
   if (u->state == RM_UL_OFF || rs_event_pending(&u->flush)) return;
   rs_time_t now = rs_sim_now(S(u)), every = P(u)->flush_every;
-  rs_time_t next = now < u->flush_base ? u->flush_base : u->flush_base + ((now - u->flush_base) / every + 1) * every;
+  rs_time_t next = now <= u->flush_base ? u->flush_base
+                                        : u->flush_base + ((now - u->flush_base + every - 1) / every) * every;
+  if (next == u->flushed_at) next += every;
   rs_sim_schedule(S(u), &u->flush, next);
 }
 
@@ -187,6 +190,7 @@ static void finish(rm_uplink *u) {
 static void flush_cb(rs_sim *sim, rs_event *ev) {
   rm_uplink *u = RS_CONTAINER_OF(ev, rm_uplink, flush);
   rm_pop_settle(G(u), u->owner); /* its agents' ticks until now are in its queue */
+  u->flushed_at = rs_sim_now(sim);
   if (u->state == RM_UL_CONNECTED && !u->busy && u->owner->spool.bytes > 0) send(u);
   /* Nothing held and no population bringing data: no timer until data
    * comes (rm_uplink_wake). */

@@ -70,6 +70,7 @@ struct rm_uplink {
   rs_time_t flush_phase;
   rs_time_t flush_base;     /* its first flush since it started: flushes come at
                                flush_base + k x flush_every */
+  rs_time_t flushed_at;     /* when its flush last ran (-1: never) */
   bool busy;
   /* The transfer in flight: wire bytes still to send as of xfer_t0, at
    * xfer_rate (0: stalled, it ends only if the rate changes), then the
@@ -153,8 +154,10 @@ void rm_uplink_taken_in(rm_uplink *u);
 void rm_uplink_give_back(rm_uplink *u);
 
 /* Data arrived in u's owner's queue: its next flush is due, at the first
- * of its flush times after now, unless one is pending already (or the
- * owner is down). */
+ * of its flush times at or after now (after, if the flush ran at this
+ * instant already), unless one is pending (or the owner is down): where a
+ * flush that ran every flush_every whatever it held would have found the
+ * data. */
 void rm_uplink_wake(rm_uplink *u);
 
 /* The time from the current loss to now, or 0 when connected. */

@@ -115,6 +115,7 @@ static void run_work(uv_work_t *w) {
     snprintf(c->err, sizeof c->err, "the engine failed: %s", rs_strerror(c->sim_rc));
   } else if (c->sim_rc == RS_RUN_INTERRUPTED) {
     c->status = "interrupted";
+    rm_pops_settle(&c->group); /* the figures printed count every tick until it stopped */
   } else {
     c->status = "complete";
     c->failed = rm_group_judge(&c->group, rs_sim_now(&c->sim));
