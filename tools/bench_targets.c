@@ -104,7 +104,7 @@ static int run_median(char *const argv[], const char *out_json, const char *out_
 }
 
 static void row(const char *work, const char *target, const char *reached, int runs, bool met, const char *more) {
-  printf("%-62s %-28s %-22s %4d  %-4s %s\n", work, target, reached, runs, met ? "met" : "not", more);
+  printf("%-72s %-28s %-12s %4d  %-4s %s\n", work, target, reached, runs, met ? "met" : "not", more);
   fflush(stdout);
 }
 
@@ -126,7 +126,7 @@ int main(int argc, char **argv) {
   snprintf(path[1], sizeof path[1], "%s/bench/guide-year.yaml", sc);
   snprintf(path[2], sizeof path[2], "%s/bench/group-100k.yaml", sc);
   snprintf(path[3], sizeof path[3], "%s/bench/group-1m.yaml", sc);
-  printf("%-62s %-28s %-22s %4s  %-4s %s\n", "work", "target", "reached", "runs", "met", "also");
+  printf("%-72s %-28s %-12s %4s  %-4s %s\n", "work", "target", "reached", "runs", "met", "also");
   int rc = 0;
   char reached[64], more[160];
   measure m, m100k = {0};
