@@ -138,6 +138,21 @@ static char *record(const char *db_path, const char *dir) {
   return text;
 }
 
+/* The first line where records x and y differ: its number, and where it
+ * begins in each (*at_x, *at_y). */
+static int first_difference(const char *x, const char *y, const char **at_x, const char **at_y) {
+  const char *a = x, *b = y;
+  int line = 1;
+  while (*a && *a == *b) {
+    if (*a == '\n') line++;
+    a++, b++;
+  }
+  while (a > x && a[-1] != '\n') a--, b--;
+  *at_x = a;
+  *at_y = b;
+  return line;
+}
+
 /* Run one scenario (with its replay) and compare with, or write, its
  * record. */
 static void golden(const char *name, const char *scenario, const char *replay) {
@@ -165,13 +180,8 @@ static void golden(const char *name, const char *scenario, const char *replay) {
   char *want = slurp_alloc(path);
   if (strcmp(got, want) != 0) {
     /* The first line that differs, and the whole record beside it. */
-    const char *a = got, *b = want;
-    int line = 1;
-    while (*a && *a == *b) {
-      if (*a == '\n') line++;
-      a++, b++;
-    }
-    while (a > got && a[-1] != '\n') a--, b--;
+    const char *a, *b;
+    int line = first_difference(got, want, &a, &b);
     char got_path[1100];
     snprintf(got_path, sizeof got_path, "/tmp/romsim-golden-%s.txt", name);
     spit(got_path, got);
@@ -272,13 +282,8 @@ Test(golden, populations_change_no_result, .init = setup, .fini = teardown, .tim
     char *pop = record_agents("agents", s[i], rp, "populations");
     char *ind = record_agents("agents", s[i], rp, "individual");
     if (strcmp(pop, ind) != 0) {
-      const char *a = pop, *b = ind;
-      int line = 1;
-      while (*a && *a == *b) {
-        if (*a == '\n') line++;
-        a++, b++;
-      }
-      while (a > pop && a[-1] != '\n') a--, b--;
+      const char *a, *b;
+      int line = first_difference(pop, ind, &a, &b);
       cr_assert_fail("%s: populations and individual agents differ at line %d:\n  populations: %.300s\n  "
                      "individual:  %.300s",
                      s[i], line, a, b);
