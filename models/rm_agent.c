@@ -141,7 +141,7 @@ static void leave(rm_pop *p, rm_agent *a) {
 void rm_agent_alone(rm_agent *a, rs_sim *sim) {
   if (!a->in_pop) return;
   leave(pop_of(a), a);
-  rs_sim_schedule(sim, &a->tick, a->next);
+  rs_sim_schedule_first(sim, &a->tick, a->next);
 }
 
 /* Whether a heartbeat sent from under ess gets through now: every hop up
@@ -261,7 +261,7 @@ void rm_pop_disband(rm_group *g, rm_node *ess) {
     if (s->agent < 0) continue;
     rm_agent *a = &g->agents[s->agent];
     unslot(a, s);
-    rs_sim_schedule(g->sim, &a->tick, a->next);
+    rs_sim_schedule_first(g->sim, &a->tick, a->next);
   }
   p->members = 0;
 }
@@ -288,7 +288,7 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
       return;
     }
   }
-  rs_sim_schedule(sim, ev, a->next);
+  rs_sim_schedule_first(sim, ev, a->next);
 }
 
 void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index) {
@@ -305,7 +305,7 @@ void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval) {
   for (int k = 0; k < RM_DATA_KINDS; k++) a->sent[k] = 0;
   /* Computers do not start in step: the first heartbeat comes at a random
    * point of the first interval. */
-  rs_sim_schedule(sim, &a->tick, now + (rs_time_t)rs_rng_below(&a->rng, (uint64_t)interval));
+  rs_sim_schedule_first(sim, &a->tick, now + (rs_time_t)rs_rng_below(&a->rng, (uint64_t)interval));
 }
 
 /* a stops ticking (its population, if it is in one, must be settled). */

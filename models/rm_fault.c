@@ -381,8 +381,10 @@ bool rm_timeline_under_way(const rm_timeline *tl, rs_time_t t) {
   return tl->replay_end > tl->replay_start && tl->replay_start <= t && t <= tl->replay_end;
 }
 
+/* Steps later than the engine's last time (about 146 000 years: a flap of
+ * 100 000 000 days) never come. */
 void rm_timeline_start(rm_timeline *tl, rm_group *g) {
-  if (tl->n_steps) rs_sim_schedule(g->sim, &tl->ev, tl->steps[0].t);
+  if (tl->n_steps && tl->steps[0].t <= RS_SIM_TIME_MAX) rs_sim_schedule(g->sim, &tl->ev, tl->steps[0].t);
 }
 
 int rm_timeline_record(const rm_timeline *tl, rm_group *g) {
@@ -644,7 +646,7 @@ static void timeline_cb(rs_sim *sim, rs_event *ev) {
   /* The next step is scheduled before these run, so that it runs before any
    * timer they set for the same time: a node restored at the instant of a
    * retry is found by that retry. */
-  if (end < tl->n_steps) rs_sim_schedule(sim, ev, tl->steps[end].t);
+  if (end < tl->n_steps && tl->steps[end].t <= RS_SIM_TIME_MAX) rs_sim_schedule(sim, ev, tl->steps[end].t);
   for (; tl->next < end; tl->next++) {
     rm_measure_phase_mark(g);
     apply(g, tl, &tl->steps[tl->next]);

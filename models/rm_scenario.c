@@ -158,7 +158,15 @@ static int read_field(rm_yaml *y, yaml_node_t *v, const field *f, rm_params *p) 
     *(double *)dst = d;
     return 0;
   case F_DURATION:
-    return rm_yaml_duration(y, v, what, (rs_time_t)f->min * RS_SEC, (rs_time_t *)dst);
+    if (rm_yaml_duration(y, v, what, (rs_time_t)f->min * RS_SEC, (rs_time_t *)dst)) return -1;
+    /* A timer longer than a run can be never fires; the engine's times end
+     * (RS_SIM_TIME_MAX) long after, and a parameter stays well inside. */
+    if (*(rs_time_t *)dst > RM_SCENARIO_MAX_DURATION) {
+      char b[32];
+      return rm_yaml_error(y, v, "%s must be at most %s (ten years), not '%s'", what,
+                           rs_duration_format(RM_SCENARIO_MAX_DURATION, b, sizeof b), (const char *)v->data.scalar.value);
+    }
+    return 0;
   case F_BOOL:
     return rm_yaml_bool(y, v, what, (bool *)dst);
   case F_SIZE:

@@ -16,19 +16,24 @@ void rs_sim_init(rs_sim *sim) {
 
 void rs_sim_free(rs_sim *sim) { rs_queue_free(&sim->queue); }
 
-int rs_sim_schedule(rs_sim *sim, rs_event *ev, rs_time_t at) {
-  if (at < sim->now) {
+/* Queue ev at time at in class cls (0 first, 1 after): key 2 x at + cls. */
+static int schedule_key(rs_sim *sim, rs_event *ev, rs_time_t at, int cls) {
+  if (at < sim->now || at > RS_SIM_TIME_MAX) {
     if (!sim->error) sim->error = RS_EINVAL;
     return RS_EINVAL;
   }
   rs_queue_remove(&sim->queue, ev);
-  int rc = rs_queue_push(&sim->queue, ev, at);
+  int rc = rs_queue_push(&sim->queue, ev, 2 * at + cls);
   if (rc && !sim->error) sim->error = rc;
   return rc;
 }
 
+int rs_sim_schedule(rs_sim *sim, rs_event *ev, rs_time_t at) { return schedule_key(sim, ev, at, 1); }
+
+int rs_sim_schedule_first(rs_sim *sim, rs_event *ev, rs_time_t at) { return schedule_key(sim, ev, at, 0); }
+
 int rs_sim_schedule_in(rs_sim *sim, rs_event *ev, rs_time_t delay) {
-  if (delay < 0 || delay > RS_TIME_MAX - sim->now) {
+  if (delay < 0 || delay > RS_SIM_TIME_MAX - sim->now) {
     if (!sim->error) sim->error = RS_EINVAL;
     return RS_EINVAL;
   }
@@ -63,7 +68,7 @@ int rs_sim_run(rs_sim *sim, rs_time_t until) {
       break;
     }
     /* Phase 2: take the earliest event due by the limit. */
-    rs_event *ev = rs_queue_pop(&sim->queue, until);
+    rs_event *ev = rs_queue_pop(&sim->queue, until > RS_SIM_TIME_MAX ? RS_TIME_MAX : 2 * until + 1);
     if (!ev) {
       if (sim->queue.error) {
         result = sim->queue.error;
@@ -76,7 +81,7 @@ int rs_sim_run(rs_sim *sim, rs_time_t until) {
       break;
     }
     /* Phase 3: advance the clock and run it. */
-    sim->now = ev->time;
+    sim->now = rs_sim_event_time(ev);
     sim->events++;
     ev->cb(sim, ev);
     if ((sim->events & (RS__PUBLISH_EVERY - 1)) == 0) rs__publish(sim);

@@ -2,6 +2,12 @@
  * rs_sim: one simulation run's engine: the clock, the event queue and the run
  * loop. A run is a value: everything it needs lives in an rs_sim, and two
  * rs_sim values in one process do not share anything.
+ *
+ * Events due at the same time run in two classes: those scheduled with
+ * rs_sim_schedule_first (agents' ticks) before those scheduled with
+ * rs_sim_schedule, each class in scheduling order. The queue orders them
+ * by a key, 2 x time plus the class (0 first, 1 after), so times go up to
+ * RS_SIM_TIME_MAX.
  */
 #ifndef RS_SIM_H
 #define RS_SIM_H
@@ -45,13 +51,24 @@ void rs_sim_free(rs_sim *sim);
 static inline rs_time_t rs_sim_now(const rs_sim *sim) { return sim->now; }
 
 /*
- * Schedule ev at absolute time at (>= now). An event already pending is
- * moved: it then runs as if scheduled now, after every event already due at
- * the same time. Returns 0, RS_EINVAL when at is in the past, or RS_ENOMEM.
- * A failure is also remembered in sim->error, and rs_sim_run returns it, so a
- * handler may ignore the return value.
+ * Schedule ev at absolute time at (now <= at <= RS_SIM_TIME_MAX). An event
+ * already pending is moved: it then runs as if scheduled now, after every
+ * event of its class already due at the same time. Returns 0, RS_EINVAL when
+ * at is in the past or beyond RS_SIM_TIME_MAX, or RS_ENOMEM. A failure is
+ * also remembered in sim->error, and rs_sim_run returns it, so a handler may
+ * ignore the return value.
  */
 int rs_sim_schedule(rs_sim *sim, rs_event *ev, rs_time_t at);
+
+/* The same, in the class that runs first at equal times: before every event
+ * scheduled with rs_sim_schedule for that time, whenever it was scheduled. */
+int rs_sim_schedule_first(rs_sim *sim, rs_event *ev, rs_time_t at);
+
+/* The latest time an event can be scheduled for (about 146 000 years). */
+#define RS_SIM_TIME_MAX ((RS_TIME_MAX - 1) / 2)
+
+/* The time ev is due, while it is pending. */
+static inline rs_time_t rs_sim_event_time(const rs_event *ev) { return rs_event_time(ev) >> 1; }
 
 /* Schedule ev delay after now (delay >= 0). Same results as rs_sim_schedule. */
 int rs_sim_schedule_in(rs_sim *sim, rs_event *ev, rs_time_t delay);
@@ -60,7 +77,7 @@ int rs_sim_schedule_in(rs_sim *sim, rs_event *ev, rs_time_t delay);
 void rs_sim_cancel(rs_sim *sim, rs_event *ev);
 
 /*
- * Run events in (time, scheduling order) until the next one is later than
+ * Run events in (time, class, scheduling order) until the next one is later than
  * until, none is left, a handler calls rs_sim_stop, or rs_sim_interrupt is
  * called. Returns one of the RS_RUN_* values, or a negative error code
  * (RS_ENOMEM, RS_EINVAL) recorded while scheduling: at once when it was

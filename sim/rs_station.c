@@ -169,7 +169,7 @@ static int rs__retime(rs_station *st) {
   if (!rs__done(job->tag, st->v)) {
     double d = (job->tag - st->v) * (double)st->serving / st->speed * 1e6;
     d = ceil(d - d * RS__ROUND_SLACK);
-    if (!(d < (double)(RS_TIME_MAX - now))) {
+    if (!(d < (double)(RS_SIM_TIME_MAX - now))) {
       rs_sim_cancel(sim, &st->ev);
       return 0;
     }
@@ -177,7 +177,7 @@ static int rs__retime(rs_station *st) {
   }
   /* Left alone when already right, so that its place among events due at
    * the same time is kept. */
-  if (rs_event_pending(&st->ev) && rs_event_time(&st->ev) == at) return 0;
+  if (rs_event_pending(&st->ev) && rs_sim_event_time(&st->ev) == at) return 0;
   return rs_sim_schedule(sim, &st->ev, at);
 }
 

@@ -119,7 +119,7 @@ Test(conservation, agents_send_their_backlog_before_new_data) {
   const int64_t rate[4] = {4660LL * 1750, 130LL * 3000, 5000, 100LL * 500};
   for (int64_t a = 0; a < w->g.n_agents; a++) {
     rm_agent *ag = &w->g.agents[a];
-    rs_time_t phase = rs_event_time(&ag->tick) % RS_MIN;
+    rs_time_t phase = rs_sim_event_time(&ag->tick) % RS_MIN;
     /* Its last tick before the crash and its last while the server is down. */
     rs_time_t t0 = RS_HOUR - RS_MIN + phase, t1 = 6 * RS_HOUR - RS_MIN + phase;
     if (t0 >= RS_HOUR) t0 -= RS_MIN;

@@ -245,7 +245,7 @@ Test(group, heartbeats_reach_the_rms) {
                   (long long)g.watch.last_heartbeat[a]);
   /* Agents do not start in step. */
   int distinct = 0;
-  for (int64_t a = 1; a < g.n_agents; a++) distinct += g.agents[a].tick.time != g.agents[0].tick.time;
+  for (int64_t a = 1; a < g.n_agents; a++) distinct += rs_sim_event_time(&g.agents[a].tick) != rs_sim_event_time(&g.agents[0].tick);
   cr_assert_gt(distinct, g.n_agents / 2);
   cr_assert_eq(g.watch.alerts, 0);
   rm_group_free(&g);
@@ -271,7 +271,7 @@ Test(group, two_runs_side_by_side) {
     cr_assert_eq(rm_group_build(&g, k ? &sb : &sa, &sim, NULL, err, sizeof err), 0);
     rm_group_start(&g);
     rs_sim_run(&sim, (k ? &sb : &sa)->duration);
-    for (int64_t a = 0; a < g.n_agents; a++) (k ? last_b : last_a)[a] = g.agents[a].tick.time;
+    for (int64_t a = 0; a < g.n_agents; a++) (k ? last_b : last_a)[a] = rs_sim_event_time(&g.agents[a].tick);
     *(k ? &ev_b : &ev_a) = sim.events;
     rm_group_free(&g);
     rs_sim_free(&sim);
@@ -292,8 +292,8 @@ Test(group, two_runs_side_by_side) {
   cr_assert_eq(s1.events, ev_a);
   cr_assert_eq(s2.events, ev_b);
   cr_assert_neq(ev_a, ev_b);
-  for (int64_t a = 0; a < g1.n_agents; a++) cr_assert_eq(g1.agents[a].tick.time, last_a[a]);
-  for (int64_t a = 0; a < g2.n_agents; a++) cr_assert_eq(g2.agents[a].tick.time, last_b[a]);
+  for (int64_t a = 0; a < g1.n_agents; a++) cr_assert_eq(rs_sim_event_time(&g1.agents[a].tick), last_a[a]);
+  for (int64_t a = 0; a < g2.n_agents; a++) cr_assert_eq(rs_sim_event_time(&g2.agents[a].tick), last_b[a]);
   rm_group_free(&g1);
   rm_group_free(&g2);
   rs_sim_free(&s1);

@@ -119,6 +119,8 @@ Test(scenario, errors_with_positions) {
   fails("name: t\nduration: 1h\nseed: -1\n", "t.yaml:3:7: ", "seed must be a non-negative integer below 2^64");
   fails("name: t\nduration: 1h\nessentials: {forward_share: 1e999}\n", "t.yaml:3:29: ",
         "essentials.forward_share must be between 0 and 1, not 1e999");
+  fails("name: t\nduration: 1h\nheartbeat: {interval: 100000000d}\n", "t.yaml:3:23: ",
+        "heartbeat.interval must be at most 3650d (ten years), not '100000000d'");
   fails("name: [a\n", "t.yaml:2:1: ", "YAML syntax error");
   fails("name: t\n\tduration: 1h\n", "t.yaml:2:1: ", "YAML syntax error");
 }

@@ -106,6 +106,44 @@ Test(sim, order_by_time_then_fifo) {
   ctx_free(c);
 }
 
+/* At equal times, events scheduled with rs_sim_schedule_first (agents'
+ * ticks) run before the others, however long before those were scheduled;
+ * each class in scheduling order. Times keep their value. */
+Test(sim, first_class_runs_first_at_equal_times) {
+  ctx *c = ctx_new();
+  sev e[7];
+  sev_init(e, 7);
+  sched(c, &e[0], 50);                                     /* after, scheduled first */
+  sched(c, &e[1], 50);                                     /* after */
+  cr_assert_eq(rs_sim_schedule_first(&c->sim, &e[2].ev, 50), 0); /* first, scheduled later */
+  cr_assert_eq(rs_sim_schedule_first(&c->sim, &e[3].ev, 50), 0);
+  sched(c, &e[4], 49);
+  cr_assert_eq(rs_sim_schedule_first(&c->sim, &e[5].ev, 51), 0); /* later time: later, class or not */
+  sched(c, &e[6], 50);
+  cr_assert_eq(rs_sim_event_time(&e[2].ev), 50);
+  cr_assert_eq(rs_sim_event_time(&e[6].ev), 50);
+  cr_assert_eq(rs_sim_run(&c->sim, 50), RS_RUN_UNTIL, "both classes at the limit run");
+  static const int want_50[] = {4, 2, 3, 0, 1, 6};
+  expect_log(c, want_50, 6);
+  cr_assert_eq(rs_sim_now(&c->sim), 50);
+  cr_assert_eq(rs_sim_run(&c->sim, RS_TIME_MAX), RS_RUN_EMPTY);
+  cr_assert_eq(rs_sim_now(&c->sim), 51);
+  /* Moving a pending event keeps its new class. */
+  sched(c, &e[0], 60);
+  sched(c, &e[1], 60);
+  cr_assert_eq(rs_sim_schedule_first(&c->sim, &e[0].ev, 60), 0);
+  cr_assert_eq(rs_sim_run(&c->sim, RS_TIME_MAX), RS_RUN_EMPTY);
+  static const int want_all[] = {4, 2, 3, 0, 1, 6, 5, 0, 1};
+  expect_log(c, want_all, 9);
+  /* The latest time an event can have. */
+  cr_assert_eq(rs_sim_schedule(&c->sim, &e[0].ev, RS_SIM_TIME_MAX), 0);
+  cr_assert_eq(rs_sim_schedule(&c->sim, &e[1].ev, RS_SIM_TIME_MAX + 1), RS_EINVAL);
+  cr_assert_eq(rs_sim_run(&c->sim, RS_TIME_MAX), RS_EINVAL);
+  cr_assert_eq(rs_sim_run(&c->sim, RS_TIME_MAX), RS_RUN_EMPTY);
+  cr_assert_eq(rs_sim_now(&c->sim), RS_SIM_TIME_MAX);
+  ctx_free(c);
+}
+
 Test(sim, run_empty) {
   ctx *c = ctx_new();
   cr_assert_eq(rs_sim_run(&c->sim, RS_TIME_MAX), RS_RUN_EMPTY);
@@ -254,7 +292,7 @@ Test(sim, reschedule_pending_moves_to_back) {
   cr_assert_eq(rs_queue_size(&c->sim.queue), 3, "a rescheduled event is not duplicated");
   sched(c, &e[3], 20);
   sched(c, &e[3], 5); /* moved earlier */
-  cr_assert_eq(rs_event_time(&e[3].ev), 5);
+  cr_assert_eq(rs_sim_event_time(&e[3].ev), 5);
   cr_assert_eq(rs_queue_size(&c->sim.queue), 4);
   cr_assert_eq(rs_sim_run(&c->sim, RS_TIME_MAX), RS_RUN_EMPTY);
   static const int want[] = {3, 1, 2, 0};
@@ -562,7 +600,7 @@ static void wl_schedule(wl *w, wev *e, rs_time_t at) {
   rs_time_t now = rs_sim_now(&w->sim);
   int rc = (at - now) % 2 ? rs_sim_schedule_in(&w->sim, &e->ev, at - now) : rs_sim_schedule(&w->sim, &e->ev, at);
   if (rc != 0) cr_assert_fail("scheduling %u at %lld (now %lld) failed: %d", e->id, (long long)at, (long long)now, rc);
-  if (rs_event_time(&e->ev) != at) cr_assert_fail("event time not stored");
+  if (rs_sim_event_time(&e->ev) != at) cr_assert_fail("event time not stored");
 }
 
 static void wl_cancel(wl *w, wev *e) {

@@ -99,7 +99,7 @@ static void nop_cb(rs_sim *sim, rs_event *ev) {
 static void run_to(ctx *c, rs_time_t t) {
   rs_event far;
   rs_event_init(&far, nop_cb);
-  cr_assert_eq(rs_sim_schedule(&c->sim, &far, RS_TIME_MAX), 0);
+  cr_assert_eq(rs_sim_schedule(&c->sim, &far, RS_SIM_TIME_MAX), 0);
   cr_assert_eq(rs_sim_run(&c->sim, t), RS_RUN_UNTIL);
   cr_assert_eq(rs_sim_now(&c->sim), t);
   rs_sim_cancel(&c->sim, &far);
@@ -153,11 +153,11 @@ Test(station, speed_halved_mid_job) {
   tjob j[1];
   jobs_init(j, 1);
   submit(c, &j[0], 10.0);
-  cr_assert_eq(rs_event_time(&c->st.ev), S(10));
+  cr_assert_eq(rs_sim_event_time(&c->st.ev), S(10));
   run_to(c, S(4));
   cr_assert_eq(rs_station_set_speed(&c->st, 0.5), 0);
   cr_assert_eq(rs_station_speed(&c->st), 0.5);
-  cr_assert_eq(rs_event_time(&c->st.ev), S(16), "re-timed for the new speed");
+  cr_assert_eq(rs_sim_event_time(&c->st.ev), S(16), "re-timed for the new speed");
   cr_assert_float_eq(rs_station_backlog(&c->st), 6.0, 1e-12);
   run_all(c);
   static const int ids[] = {0};
@@ -780,7 +780,7 @@ static void random_against_reference(rs_station_discipline d, uint64_t seed, int
   for (int i = 0; i < njobs; i++) c.done_at[i] = rf.done_at[i] = -1;
   rs_event far;
   rs_event_init(&far, nop_cb);
-  cr_assert_eq(rs_sim_schedule(&c.sim, &far, RS_TIME_MAX), 0);
+  cr_assert_eq(rs_sim_schedule(&c.sim, &far, RS_SIM_TIME_MAX), 0);
   double cancelled_left_err = 0;
   for (int i = 0; i < nops; i++) {
     const op *o = &ops[i];
@@ -825,7 +825,7 @@ static void random_against_reference(rs_station_discipline d, uint64_t seed, int
   /* Full speed to the end. */
   cr_assert_eq(rs_station_set_speed(&c.st, 1.0), 0);
   rf.speed = 1.0;
-  cr_assert_eq(rs_sim_run(&c.sim, RS_TIME_MAX - 1), RS_RUN_UNTIL);
+  cr_assert_eq(rs_sim_run(&c.sim, RS_SIM_TIME_MAX - 1), RS_RUN_UNTIL);
   ref_run(&rf, 1e12);
   cr_assert_eq(rs_station_jobs(&c.st), 0);
   cr_assert_eq(rf.n, 0);
