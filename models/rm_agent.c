@@ -291,16 +291,41 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
   rs_sim_schedule_first(sim, ev, a->next);
 }
 
+const rm_hours *rm_agent_hours(const rm_agent *a) {
+  if (a->server) return NULL;
+  const rm_essentials *es = RS_CONTAINER_OF(a->ess, rm_essentials, node);
+  const rm_hours *h = es->spec->has_hours ? &es->spec->hours : &a->node.group->sc->hours;
+  return h->office ? h : NULL;
+}
+
+void rm_agent_follow_hours(rm_agent *a, rs_sim *sim) {
+  const rm_hours *h = rm_agent_hours(a);
+  if (!h) return;
+  rs_time_t next;
+  bool on = rm_hours_on(h, a->node.group->sc->seed, a->index, rs_sim_now(sim), &next);
+  rm_agent_power(a, sim, on);
+  if (next >= 0 && next <= RS_SIM_TIME_MAX) rs_sim_schedule(sim, &a->power, next);
+}
+
+/* A switch of office hours: the populations settled first (a tick until now
+ * found the computer on). */
+static void power_cb(rs_sim *sim, rs_event *ev) {
+  rm_agent *a = RS_CONTAINER_OF(ev, rm_agent, power);
+  rm_pops_settle(a->node.group);
+  rm_agent_follow_hours(a, sim);
+}
+
 void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index) {
   rs_rng_init(&a->rng, seed, rs_stream_id(a->node.name));
   rs_event_init(&a->tick, tick_cb);
+  rs_event_init(&a->power, power_cb);
   a->index = index;
 }
 
 void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval) {
   rs_time_t now = rs_sim_now(sim);
   a->node.state = RM_UP;
-  if (a->health_stopped) return;
+  if (a->health_stopped || a->off) return;
   a->data_from = now;
   for (int k = 0; k < RM_DATA_KINDS; k++) a->sent[k] = 0;
   /* Computers do not start in step: the first heartbeat comes at a random
@@ -323,6 +348,19 @@ void rm_agent_health(rm_agent *a, rs_sim *sim, bool on) {
   } else if (a->node.state == RM_UP) {
     rm_agent_start(a, sim, a->node.group->p->heartbeat_interval);
   }
+}
+
+void rm_agent_power(rm_agent *a, rs_sim *sim, bool on) {
+  if (on == !a->off) return;
+  bool ticking = a->node.state == RM_UP && !a->health_stopped;
+  if (!on) {
+    if (ticking) halt(a, sim);
+    a->off = true;
+    return;
+  }
+  a->off = false;
+  a->node.group->watch.last_heartbeat[a->index] = rs_sim_now(sim); /* waited for from now */
+  if (ticking) rm_agent_start(a, sim, a->node.group->p->heartbeat_interval);
 }
 
 void rm_agent_stop(rm_agent *a, rs_sim *sim) {

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "rm_load.h"
 #include "rm_node.h"
 #include "rs_rng.h"
 #include "rs_sim.h"
@@ -33,6 +34,9 @@ typedef struct {
                                data_from, sent and next are in its slot */
   bool server;              /* a Windows server (else a client) */
   bool health_stopped;      /* the health service is stopped (the computer is up) */
+  bool off;                 /* switched off (office hours, rm_load.h): sends nothing,
+                               is not waited for */
+  rs_event power;           /* its next switch on or off, when it follows office hours */
   rm_node node;             /* find the agent from it with RS_CONTAINER_OF */
   rs_rng rng;               /* its own stream, from its name */
 } rm_agent;
@@ -83,6 +87,18 @@ void rm_agent_init(rm_agent *a, uint64_t seed, int64_t index);
 /* Start (at time 0 or on restart): the first heartbeat comes at a random
  * point of the first interval. */
 void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval);
+
+/* Switch the computer on or off (its population, if it is in one, must be
+ * settled): off, it sends nothing and nobody waits for its heartbeat; on, it
+ * starts as after a restart, and its heartbeats are waited for from now. */
+void rm_agent_power(rm_agent *a, rs_sim *sim, bool on);
+
+/* The office hours a's computer follows, or NULL (always on). */
+const rm_hours *rm_agent_hours(const rm_agent *a);
+
+/* Switch a on or off as its hours say at now, and wait for its next
+ * switch (at the group's start; then by itself). */
+void rm_agent_follow_hours(rm_agent *a, rs_sim *sim);
 
 /* The computer went down. */
 void rm_agent_stop(rm_agent *a, rs_sim *sim);

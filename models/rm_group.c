@@ -714,7 +714,10 @@ void rm_group_start(rm_group *g) {
     rm_uplink_start(&g->ess[e].up);
     rm_pop_settle(g, &g->ess[e].node); /* open: its agents join at their first ticks */
   }
-  for (int64_t a = 0; a < g->n_agents; a++) rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
+  for (int64_t a = 0; a < g->n_agents; a++) {
+    rm_agent_follow_hours(&g->agents[a], g->sim); /* clients on office hours: off at night */
+    rm_agent_start(&g->agents[a], g->sim, p->heartbeat_interval);
+  }
   rm_timeline_start(&g->timeline, g);
   rm_watchers_start(g);
   for (int c = 0; c < 2; c++) clusters_load(g, c ? &g->sql.node : &g->rms.node);

@@ -84,6 +84,7 @@ static void watch_agent(rm_group *g, int64_t a, rs_time_t now, rs_time_t late) {
   rm_watchers *w = &g->watch;
   if (w->alert_state[a] == 2 || !rm_watchers_alerts_for(g, a)) return;
   rm_agent *ag = &g->agents[a];
+  if (ag->off) return; /* switched off: not missing */
   if (w->alert_state[a] == 0) {
     rs_time_t last = w->last_heartbeat[a] > w->watch_from ? w->last_heartbeat[a] : w->watch_from;
     if (now - last < late) return;

@@ -21,10 +21,11 @@
 
 /* The keys of the document, of a customer line and of links. */
 static const char *const top_keys[] = {
-    "name", "duration", "seed", "sample_every", "record", "management_servers", "gateways", "customers", "limits",
+    "name", "duration", "seed", "sample_every", "record", "load", "management_servers", "gateways", "customers", "limits",
     "heartbeat", "agent", "essentials", "rms", "sql", "connections", "transfer", "links", "web_console",
     "faults", "random_failures", "start", "expect", "hardware", "hosts", NULL};
-static const char *const cust_keys[] = {"count", "name", "servers", "clients", "essentials", "primary", "backup", NULL};
+static const char *const cust_keys[] = {"count",   "name",   "servers", "clients", "essentials",
+                                        "primary", "backup", "load",    NULL};
 static const char *const link_keys[] = {"site", "gateway", "sql", NULL};
 
 /* How a parameter is written. */
@@ -378,6 +379,62 @@ static int check_essentials(rm_yaml *y, const rm_scenario *sc, yaml_node_t *m, c
                        cs->servers, cs->clients, p->ess_servers, p->ess_clients, need, need);
 }
 
+/* A time of day "HH:MM" (00:00 to 24:00) into *out. */
+static int read_clock(rm_yaml *y, yaml_node_t *v, const char *what, rs_time_t *out) {
+  const char *s = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+  int hh, mm, n = 0;
+  if (sscanf(s, "%2d:%2d%n", &hh, &mm, &n) != 2 || s[n] || hh < 0 || mm < 0 || mm > 59 || hh * 60 + mm > 24 * 60 ||
+      s[0] < '0' || s[0] > '9')
+    return rm_yaml_error(y, v, "%s must be a time of day such as 08:00, not '%s'", what, s);
+  *out = (rs_time_t)(hh * 60 + mm) * RS_MIN;
+  return 0;
+}
+
+/* load: {clients: office_hours | always | {on, off, spread, days}}, the
+ * scenario's or a customer line's. */
+static int read_load(rm_yaml *y, yaml_node_t *map, const char *what, rm_hours *h) {
+  static const char *const keys[] = {"clients", NULL};
+  static const char *const hour_keys[] = {"on", "off", "spread", "days", NULL};
+  static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  if (rm_yaml_check_keys(y, map, what, keys)) return -1;
+  yaml_node_t *c = rm_yaml_get(y, map, "clients");
+  if (!c) return 0;
+  if (c->type == YAML_SCALAR_NODE) {
+    const char *s = (const char *)c->data.scalar.value;
+    if (strcmp(s, "office_hours") == 0)
+      *h = rm_hours_office();
+    else if (strcmp(s, "always") == 0)
+      *h = (rm_hours){.office = false};
+    else
+      return rm_yaml_error(y, c, "clients is office_hours, always or {on, off, spread, days}, not '%s'", s);
+    return 0;
+  }
+  if (rm_yaml_check_keys(y, c, "clients' hours", hour_keys)) return -1;
+  *h = rm_hours_office();
+  yaml_node_t *v;
+  if ((v = rm_yaml_get(y, c, "on")) && read_clock(y, v, "on", &h->on)) return -1;
+  if ((v = rm_yaml_get(y, c, "off")) && read_clock(y, v, "off", &h->off)) return -1;
+  if ((v = rm_yaml_get(y, c, "spread")) && rm_yaml_duration(y, v, "spread", 0, &h->spread)) return -1;
+  if ((v = rm_yaml_get(y, c, "days"))) {
+    if (v->type != YAML_SEQUENCE_NODE) return rm_yaml_error(y, v, "days must be a list such as [mon, tue, wed]");
+    h->days = 0;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+      yaml_node_t *d = rm_yaml_node(y, *it);
+      const char *s = d->type == YAML_SCALAR_NODE ? (const char *)d->data.scalar.value : "";
+      int k = 0;
+      while (k < 7 && strcmp(s, day_names[k]) != 0) k++;
+      if (k == 7) return rm_yaml_error(y, d, "days: '%s' is not a day (mon, tue, wed, thu, fri, sat, sun)", s);
+      h->days |= (uint8_t)(1u << k);
+    }
+  }
+  if (h->on + h->spread > h->off) {
+    char b[32];
+    return rm_yaml_error(y, c, "clients switch on after they switch off: on + spread (%s) must be at most off",
+                         rs_duration_format(h->on + h->spread, b, sizeof b));
+  }
+  return 0;
+}
+
 /* The customer lines (list) into sc->specs, each line's name put in
  * sc->spec_index; the gateways must have been read (primary and backup
  * name them). Returns 0, or -1 with the error in y; sc->n_specs counts the
@@ -405,6 +462,9 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
       return rm_yaml_error(y, m, "a customer line needs servers or clients (how many computers each customer has)");
     if (cs->servers + cs->clients == 0) return rm_yaml_error(y, m, "a customer needs at least one computer");
     if (check_essentials(y, sc, m, cs)) return -1;
+    yaml_node_t *ld = rm_yaml_get(y, m, "load");
+    if (ld && read_load(y, ld, "a customer line's load", &cs->hours)) return -1;
+    cs->has_hours = ld && rm_yaml_get(y, ld, "clients");
     yaml_node_t *nm = rm_yaml_get(y, m, "name");
     if (nm) {
       if (rm_yaml_string(y, nm, "name", &cs->prefix)) return -1;
@@ -550,6 +610,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if ((v = rm_yaml_get(y, root, "sample_every")) && rm_yaml_duration(y, v, "sample_every", RS_SEC, &sc->sample_every))
     return -1;
   if ((v = rm_yaml_get(y, root, "record")) && read_record(y, v, sc)) return -1;
+  if ((v = rm_yaml_get(y, root, "load")) && read_load(y, v, "load", &sc->hours)) return -1;
   if ((v = rm_yaml_get(y, root, "web_console")) && rm_yaml_bool(y, v, "web_console", &sc->p.web_console)) return -1;
 
   static const char *const plain[] = {"limits", "heartbeat", "agent", "essentials", "rms", "connections", "transfer"};

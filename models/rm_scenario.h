@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rm_load.h"
 #include "rm_record.h"
 #include "rm_hw.h"
 #include "rm_index.h"
@@ -36,6 +37,8 @@ typedef struct {
   char **primary_each; /* or one per Essentials server (count x essentials, customer by customer;
                           NULL items: automatic), or NULL */
   char **backup_each;
+  bool has_hours;   /* the line gives its clients' hours (load:); else the scenario's */
+  rm_hours hours;
 } rm_customer_spec;
 
 /* The i-th Essentials server's (from 0, customer by customer: customer K's
@@ -229,6 +232,7 @@ typedef struct {
   uint64_t seed;
   rs_time_t sample_every;
   rm_record_spec record;
+  rm_hours hours;         /* when clients are on (load:), unless their line says */
   int n_ms;
   char **ms_names;
   int n_gw;

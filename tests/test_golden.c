@@ -268,10 +268,11 @@ static char *record_agents(const char *name, const char *scenario, const char *r
  * Essentials server down); flush-on-tick has an agent tick at its
  * Essentials server's flush times, to the microsecond, and fault-on-tick
  * faults on an agent's tick (agents' ticks run first at equal times, in
- * both ways: rs_sim_schedule_first). */
+ * both ways: rs_sim_schedule_first); in office-days clients switch off
+ * every evening and on every morning (office hours). */
 Test(golden, populations_change_no_result, .init = setup, .fini = teardown, .timeout = 600) {
   const char *sc = dir_of("ROMSIM_SCENARIOS"), *ts = dir_of("ROMSIM_TEST_SCENARIOS");
-  char s[8][1024], replay[1024];
+  char s[9][1024], replay[1024];
   snprintf(s[0], sizeof s[0], "%s/agents-faulted.yaml", ts);
   snprintf(s[1], sizeof s[1], "%s/gateway-crash.yaml", sc);
   snprintf(s[2], sizeof s[2], "%s/rms-failover.yaml", sc);
@@ -279,8 +280,9 @@ Test(golden, populations_change_no_result, .init = setup, .fini = teardown, .tim
   snprintf(s[4], sizeof s[4], "%s/replays/dc-design.yaml", sc);
   snprintf(s[5], sizeof s[5], "%s/flush-on-tick.yaml", ts);
   snprintf(s[6], sizeof s[6], "%s/fault-on-tick.yaml", ts);
+  snprintf(s[7], sizeof s[7], "%s/office-days.yaml", ts);
   snprintf(replay, sizeof replay, "%s/replays/datacenter-outage.csv", sc);
-  for (int i = 0; i < 7; i++) {
+  for (int i = 0; i < 8; i++) {
     const char *rp = i == 4 ? replay : NULL;
     char *pop = record_agents("agents", s[i], rp, "populations");
     char *ind = record_agents("agents", s[i], rp, "individual");

@@ -1,0 +1,40 @@
+/*
+ * rm_load: when computers are on (a scenario's `load:`, docs/scenarios.md,
+ * "Load").
+ *
+ * Client computers may follow office hours: on working days each client
+ * switches on at `on` plus a share of `spread` and off at `off` plus a
+ * share of `spread`, its own each day, and stays off on other days. A client
+ * that is off sends nothing and is not missing: no heartbeat is waited for
+ * (OpsMgr raises no heartbeat alert for clients by default, and none for a
+ * computer switched off). Servers run all the time. Simulated time 0 is a
+ * Monday at 00:00.
+ *
+ * A client's share of the spread on day d is drawn from the run's seed, its
+ * place in the group and d alone (a hash, not a stream), so switching times
+ * change nothing else a run draws.
+ */
+#ifndef RM_LOAD_H
+#define RM_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rs_time.h"
+
+typedef struct {
+  bool office;          /* clients follow office hours (else: always on) */
+  rs_time_t on, off;    /* time of day they switch on and off (on + spread <= off) */
+  rs_time_t spread;     /* each switch comes up to this much later, its own */
+  uint8_t days;         /* bit k: day k of the week is a working day (0 Monday) */
+} rm_hours;
+
+/* The default office hours: 08:00 to 18:00, spread 30 minutes, Monday to
+ * Friday (assumed: a small business's working day). */
+rm_hours rm_hours_office(void);
+
+/* Whether the client at index agent of a run seeded seed is on at t, and
+ * (next) when that next changes (-1: never, no working day). */
+bool rm_hours_on(const rm_hours *h, uint64_t seed, int64_t agent, rs_time_t t, rs_time_t *next);
+
+#endif

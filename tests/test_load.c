@@ -1,0 +1,151 @@
+/*
+ * Office hours (load:, rm_load.h): clients switch on in the morning and off
+ * in the evening of working days, each within the spread; off, they send
+ * nothing and raise no heartbeat alert, even where clients are watched;
+ * servers run all the time.
+ */
+#include "model_util.h"
+
+#define H(h, m) ((rs_time_t)(h) * RS_HOUR + (rs_time_t)(m) * RS_MIN)
+
+/* The hours themselves: Monday is day 0; each client's switch is within
+ * [on, on + spread) and [off, off + spread); weekends off; the next switch
+ * is the one that comes. */
+Test(load, hours_switch_within_the_spread) {
+  rm_hours h = rm_hours_office();
+  int ons = 0;
+  rs_time_t first = RS_DAY, last = 0;
+  for (int64_t agent = 0; agent < 500; agent++) {
+    rs_time_t next;
+    cr_assert_not(rm_hours_on(&h, 7, agent, H(7, 59), &next), "off before 08:00");
+    cr_assert(next >= H(8, 0) && next < H(8, 30), "switches on within the spread: %lld", (long long)next);
+    first = next < first ? next : first;
+    last = next > last ? next : last;
+    cr_assert(rm_hours_on(&h, 7, agent, next, &next), "on at its switch");
+    cr_assert(next >= H(18, 0) && next < H(18, 30), "then off within the evening's spread");
+    cr_assert_not(rm_hours_on(&h, 7, agent, next, &next), "off at its switch");
+    cr_assert(next >= RS_DAY + H(8, 0) && next < RS_DAY + H(8, 30), "on again on Tuesday");
+    ons += rm_hours_on(&h, 7, agent, H(8, 15), &next);
+    /* Friday evening to Monday morning: off through the weekend. */
+    cr_assert_not(rm_hours_on(&h, 7, agent, 5 * RS_DAY + H(12, 0), &next), "Saturday");
+    cr_assert(next >= 7 * RS_DAY + H(8, 0) && next < 7 * RS_DAY + H(8, 30), "next: Monday");
+    cr_assert_not(rm_hours_on(&h, 7, agent, 6 * RS_DAY + H(12, 0), &next), "Sunday");
+  }
+  /* Uniform over the half hour: at 08:15 about half are on (binomial, 500
+   * draws: sd 11; 5 sd either way). */
+  cr_assert(ons > 250 - 56 && ons < 250 + 56, "%d of 500 on at 08:15", ons);
+  cr_assert_lt(first, H(8, 2));
+  cr_assert_gt(last, H(8, 28));
+  /* Another seed, other times; the same seed, the same. */
+  rs_time_t a, b, c;
+  rm_hours_on(&h, 7, 3, 0, &a);
+  rm_hours_on(&h, 7, 3, 0, &b);
+  rm_hours_on(&h, 8, 3, 0, &c);
+  cr_assert_eq(a, b);
+  cr_assert_neq(a, c);
+  /* always: on, and never switching. */
+  rm_hours always = {.office = false};
+  cr_assert(rm_hours_on(&always, 7, 3, H(3, 0), &a));
+  cr_assert_eq(a, -1);
+}
+
+/* A week of one customer of 2 servers and 40 clients on office hours, with
+ * clients watched (alert_clients): clients send nothing at night and at the
+ * weekend, send again in the morning, and no heartbeat alert is raised;
+ * the servers send all the time. */
+Test(load, clients_are_off_at_night_and_not_missed) {
+  world *w = world_new("name: week\nduration: 7d\nseed: 4\nheartbeat: {alert_clients: true}\n"
+                       "load: {clients: office_hours}\n"
+                       "management_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 1, servers: 2, clients: 40}\n");
+  rm_group *g = &w->g;
+  rm_node *ess = world_node(w, "cust-1");
+  /* Bytes the Essentials server took in over [from, to). */
+  int64_t at[8][4];
+  static const rs_time_t marks[] = {H(2, 0), H(7, 59), H(8, 31), H(17, 59), H(18, 31), H(23, 0)};
+  for (int d = 0; d < 7; d++)
+    for (int k = 0; k < 4; k++) at[d][k] = 0;
+  int64_t clients_on[7][6];
+  for (int d = 0; d < 7; d++)
+    for (int k = 0; k < 6; k++) {
+      world_run(w, d * RS_DAY + marks[k]);
+      int on = 0;
+      for (int64_t a = 0; a < g->n_agents; a++) on += !g->agents[a].server && !g->agents[a].off;
+      clients_on[d][k] = on;
+      if (k == 0) at[d][0] = ess->m.bytes_in;
+      if (k == 1) at[d][1] = ess->m.bytes_in;
+      if (k == 2) at[d][2] = ess->m.bytes_in;
+      if (k == 3) at[d][3] = ess->m.bytes_in;
+    }
+  for (int d = 0; d < 7; d++) {
+    bool workday = d < 5;
+    cr_assert_eq(clients_on[d][0], 0, "day %d 02:00: all off", d);
+    cr_assert_eq(clients_on[d][1], 0, "day %d 07:59: all off", d);
+    cr_assert_eq(clients_on[d][2], workday ? 40 : 0, "day %d 08:31", d);
+    cr_assert_eq(clients_on[d][3], workday ? 40 : 0, "day %d 17:59", d);
+    cr_assert_eq(clients_on[d][4], 0, "day %d 18:31: all off", d);
+    cr_assert_eq(clients_on[d][5], 0, "day %d 23:00", d);
+  }
+  /* At night only the 2 servers send: 02:00 to 07:59 is 2 servers' data
+   * (each about 100 B/s: 2 x 5.98 h x 3600 s x ~100 B, within a tick's worth
+   * of every byte); in the working day, 42 computers'. */
+  int64_t rate = 0;
+  for (int k = 0; k < RM_DATA_KINDS; k++) rate += g->rate[k];
+  double night = (double)(at[1][1] - at[1][0]), want_night = 2.0 * (double)rate * (double)(H(7, 59) - H(2, 0)) / RS_DAY;
+  cr_assert(night > want_night * 0.97 && night < want_night * 1.03, "night: %.0f bytes, 2 servers' %.0f", night,
+            want_night);
+  double day = (double)(at[1][3] - at[1][2]), want_day = 42.0 * (double)rate * (double)(H(17, 59) - H(8, 31)) / RS_DAY;
+  cr_assert(day > want_day * 0.97 && day < want_day * 1.03, "day: %.0f bytes, 42 computers' %.0f", day, want_day);
+  double weekend = (double)(at[5][1] - at[5][0]);
+  cr_assert(weekend < want_night * 1.03, "Saturday night: the servers only");
+  cr_assert_eq(g->watch.alerts, 0, "no client is missed for being off");
+  cr_assert_gt(g->watch.heartbeats, 0);
+  world_free(w);
+}
+
+/* A client crashed while off stays down when its hours switch it on, and
+ * comes back (on) at its restart; a client watched is alerted when it is
+ * missing while on. */
+Test(load, crashed_while_off_and_missing_while_on) {
+  world *w = world_new("name: c\nduration: 1d\nseed: 4\nheartbeat: {alert_clients: true}\n"
+                       "load: {clients: {on: \"08:00\", off: \"18:00\", spread: 0s}}\n"
+                       "management_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 1, servers: 1, clients: 2}\n"
+                       "faults:\n  - {crash: cust-1/cli-1, at: 6h, for: 4h}\n");
+  rm_group *g = &w->g;
+  rm_agent *cli = RS_CONTAINER_OF(world_node(w, "cust-1/cli-1"), rm_agent, node);
+  world_run(w, H(9, 0));
+  cr_assert_not(cli->off, "its hours switched it on");
+  cr_assert_eq(cli->node.state, RM_DOWN, "but it is still down");
+  cr_assert_eq(g->watch.alerts, 1, "and missed: a client on, not heard for 3 intervals after 08:00");
+  world_run(w, H(11, 0));
+  cr_assert_eq(cli->node.state, RM_UP);
+  cr_assert_eq(g->watch.alert_state[cli->index], 0, "its heartbeats closed the alert");
+  world_run(w, H(23, 0));
+  cr_assert(cli->off);
+  cr_assert_eq(g->watch.alerts, 1, "nothing more at night");
+  world_free(w);
+}
+
+/* Bad load sections are refused where they are wrong. */
+Test(load, bad_sections) {
+  static const char *const bad[][2] = {
+      {"load: {clients: sometimes}\n", "t.yaml:3:17: clients is office_hours, always or {on, off, spread, days}"},
+      {"load: {clients: {on: \"8am\"}}\n", "t.yaml:3:22: on must be a time of day such as 08:00, not '8am'"},
+      {"load: {clients: {on: \"25:00\"}}\n", "t.yaml:3:22: on must be a time of day"},
+      {"load: {clients: {on: \"17:50\"}}\n", "t.yaml:3:17: clients switch on after they switch off"},
+      {"load: {clients: {days: [mon, fry]}}\n", "t.yaml:3:30: days: 'fry' is not a day"},
+      {"load: {servers: always}\n", "t.yaml:3:8: unknown key 'servers' in load"},
+      {"load: {clients: {lunch: 1h}}\n", "t.yaml:3:18: unknown key 'lunch' in clients' hours"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char text[512], err[512];
+    snprintf(text, sizeof text,
+             "name: t\nduration: 1h\n%smanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+             "customers: [{count: 1, servers: 1, clients: 1}]\n",
+             bad[i][0]);
+    rm_scenario sc;
+    cr_assert_neq(rm_scenario_parse(&sc, "t.yaml", text, strlen(text), err, sizeof err), 0, "%s", bad[i][0]);
+    cr_assert(strstr(err, bad[i][1]), "%s: want '%s', got '%s'", bad[i][0], bad[i][1], err);
+  }
+}
