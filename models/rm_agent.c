@@ -1,6 +1,7 @@
 /* rm_agent: a Windows computer's health service: heartbeat and data. */
 #include "rm_agent.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,23 @@ static void hand_over(rm_group *g, rm_agent *a, rm_node *ess) {
 
 static bool heard_from(const rm_group *g, const rm_node *ess);
 
+/* The bytes of kind k a tick at now sends, t after its data began: the
+ * fluid model's floor(rate x t) less what it sent (*sent, kept), or with
+ * Poisson arrivals a Poisson count of items over the time since its last
+ * tick (an interval, or t for its first), each item_bytes x forward_share. */
+static inline int64_t tick_bytes(const rm_group *g, int k, int64_t agent, rs_time_t now, rs_time_t t, int64_t *sent) {
+  if (!g->poisson) {
+    int64_t total = generated_by(g->rate[k], t), b = total - *sent;
+    if (b > 0) *sent = total;
+    return b;
+  }
+  const rm_params *p = g->p;
+  rs_time_t span = t < p->heartbeat_interval ? t : p->heartbeat_interval;
+  double lambda = p->per_day[k] * (double)span / (double)RS_DAY;
+  int64_t n = rm_poisson_at(g->sc->seed, agent, now, k, lambda);
+  return (int64_t)llround((double)n * (double)p->item_bytes[k] * p->forward_share);
+}
+
 static inline rm_pop *pop_of(const rm_agent *a) { return &RS_CONTAINER_OF(a->ess, rm_essentials, node)->pop; }
 
 /* Heartbeat and data at time now (the agent's own tick): the data goes to
@@ -51,11 +69,8 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
   if (ess_up && a->node.spool.bytes > 0) hand_over(g, a, ess);
   int64_t b[RM_DATA_KINDS], sent = 0;
   for (int k = 0; k < RM_DATA_KINDS; k++) {
-    int64_t total = generated_by(g->rate[k], t);
-    b[k] = total - a->sent[k];
-    if (b[k] <= 0) continue;
-    a->sent[k] = total;
-    sent += b[k];
+    b[k] = tick_bytes(g, k, a->index, now, t, &a->sent[k]);
+    if (b[k] > 0) sent += b[k];
   }
   rm_measure_generated(&g->m, sent);
   /* When nothing waits on the agent and the Essentials server has room,
@@ -191,9 +206,8 @@ static void run_due(rm_group *g, rm_pop *p, rs_time_t limit) {
     if (s.agent < 0) continue; /* it left */
     rs_time_t now = s.next, t = now - s.data_from;
     for (int k = 0; k < RM_DATA_KINDS; k++) {
-      int64_t total = generated_by(g->rate[k], t), b = total - s.sent[k];
+      int64_t b = tick_bytes(g, k, s.agent, now, t, &s.sent[k]);
       if (b <= 0) continue;
-      s.sent[k] = total;
       generated += b;
       pending *pw = &wait[kind_prio[k]];
       if (pw->bytes > 0 && pw->gen / RS_SEC != now / RS_SEC) dropped += push_pending(&ess->spool, pw, kind_prio[k]);

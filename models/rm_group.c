@@ -578,6 +578,12 @@ static int64_t pop_margin(const rm_group *g) {
   const rm_params *p = g->p;
   __int128 span = (__int128)p->flush_every + 3 * (__int128)p->heartbeat_interval, m = 0;
   for (int k = 0; k < RM_DATA_KINDS; k++) m += (__int128)g->rate[k] * span / RS_DAY + 2;
+  /* Poisson counts vary: four times the mean, plus room for 20 items of
+   * each kind (a tick's count above its mean by that is far out in the tail). */
+  if (g->sc->arrivals == RM_ARRIVALS_POISSON) {
+    m *= 4;
+    for (int k = 0; k < RM_DATA_KINDS; k++) m += 20 * (__int128)p->item_bytes[k];
+  }
   return m > INT64_MAX / 1000000 ? INT64_MAX / 1000000 : (int64_t)m;
 }
 
@@ -601,6 +607,7 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   const rm_params *p = g->p;
   for (int k = 0; k < RM_DATA_KINDS; k++)
     g->rate[k] = (int64_t)(p->per_day[k] * (double)p->item_bytes[k] * p->forward_share + 0.5);
+  g->poisson = sc->arrivals == RM_ARRIVALS_POISSON;
   g->pop_margin = pop_margin(g);
   int64_t id = 1;
   if (rm_rms_init(g, &id) || rm_sql_init(g, &id)) goto nomem;

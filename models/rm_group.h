@@ -114,6 +114,7 @@ struct rm_group {
   int64_t rate[RM_DATA_KINDS]; /* bytes per agent per day of each kind sent upstream */
   int64_t pop_margin;       /* room an Essentials server keeps per agent for its
                                population to stay open (rm_agent.c) */
+  bool poisson;             /* data arrives as Poisson counts (load: {arrivals: poisson}) */
   bool agents_individual;   /* every agent ticks on its own event, none in a
                                population (romsim run --agents individual): set
                                between rm_group_build and rm_group_start */

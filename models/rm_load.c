@@ -1,6 +1,8 @@
 /* rm_load: office hours (see rm_load.h). */
 #include "rm_load.h"
 
+#include <math.h>
+
 rm_hours rm_hours_office(void) {
   return (rm_hours){.office = true, .on = 8 * RS_HOUR, .off = 18 * RS_HOUR, .spread = 30 * RS_MIN, .days = 0x1f};
 }
@@ -50,4 +52,32 @@ bool rm_hours_on(const rm_hours *h, uint64_t seed, int64_t agent, rs_time_t t, r
     }
   *next = -1;
   return false;
+}
+
+/* splitmix64's finalizer. */
+static uint64_t mix(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+int64_t rm_poisson_at(uint64_t seed, int64_t agent, int64_t t, int kind, double lambda) {
+  if (!(lambda > 0)) return 0;
+  int pieces = lambda > 16 ? (int)ceil(lambda / 16) : 1;
+  double part = lambda / pieces, p0 = exp(-part);
+  int64_t n = 0;
+  uint64_t h = mix(seed ^ mix((uint64_t)agent ^ mix((uint64_t)t ^ mix((uint64_t)kind))));
+  for (int i = 0; i < pieces; i++) {
+    double u = (double)(mix(h + (uint64_t)i) >> 11) * 0x1.0p-53;
+    double p = p0, f = p0;
+    int64_t k = 0;
+    while (u > f && k < 1000) {
+      k++;
+      p *= part / (double)k;
+      f += p;
+    }
+    n += k;
+  }
+  return n;
 }

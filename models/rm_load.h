@@ -29,6 +29,19 @@ typedef struct {
   uint8_t days;         /* bit k: day k of the week is a working day (0 Monday) */
 } rm_hours;
 
+/* How data arrives at an agent (load: {arrivals: ...}). */
+typedef enum {
+  RM_ARRIVALS_FLUID,    /* the bytes by time t are floor(rate x t): exact, for hand checks (the default) */
+  RM_ARRIVALS_POISSON   /* each tick's items of each kind a Poisson count */
+} rm_arrivals;
+
+/* A Poisson count of mean lambda for the tick at time t of the agent at
+ * index agent, of kind `kind`, in a run seeded seed: by inversion of a
+ * uniform drawn from a hash of (seed, agent, t, kind, piece) alone, so that
+ * a tick's draw does not depend on when it is run; a mean above 16 is the
+ * sum of pieces of at most 16. */
+int64_t rm_poisson_at(uint64_t seed, int64_t agent, int64_t t, int kind, double lambda);
+
 /* The default office hours: 08:00 to 18:00, spread 30 minutes, Monday to
  * Friday (assumed: a small business's working day). */
 rm_hours rm_hours_office(void);

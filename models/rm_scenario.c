@@ -392,11 +392,21 @@ static int read_clock(rm_yaml *y, yaml_node_t *v, const char *what, rs_time_t *o
 
 /* load: {clients: office_hours | always | {on, off, spread, days}}, the
  * scenario's or a customer line's. */
-static int read_load(rm_yaml *y, yaml_node_t *map, const char *what, rm_hours *h) {
-  static const char *const keys[] = {"clients", NULL};
+static int read_load(rm_yaml *y, yaml_node_t *map, const char *what, rm_hours *h, rm_arrivals *arrivals) {
+  static const char *const keys[] = {"clients", NULL}, *const group_keys[] = {"clients", "arrivals", NULL};
   static const char *const hour_keys[] = {"on", "off", "spread", "days", NULL};
   static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-  if (rm_yaml_check_keys(y, map, what, keys)) return -1;
+  if (rm_yaml_check_keys(y, map, what, arrivals ? group_keys : keys)) return -1;
+  yaml_node_t *ar = arrivals ? rm_yaml_get(y, map, "arrivals") : NULL;
+  if (ar) {
+    const char *s = ar->type == YAML_SCALAR_NODE ? (const char *)ar->data.scalar.value : "";
+    if (strcmp(s, "fluid") == 0)
+      *arrivals = RM_ARRIVALS_FLUID;
+    else if (strcmp(s, "poisson") == 0)
+      *arrivals = RM_ARRIVALS_POISSON;
+    else
+      return rm_yaml_error(y, ar, "arrivals is fluid or poisson, not '%s'", s);
+  }
   yaml_node_t *c = rm_yaml_get(y, map, "clients");
   if (!c) return 0;
   if (c->type == YAML_SCALAR_NODE) {
@@ -463,7 +473,7 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
     if (cs->servers + cs->clients == 0) return rm_yaml_error(y, m, "a customer needs at least one computer");
     if (check_essentials(y, sc, m, cs)) return -1;
     yaml_node_t *ld = rm_yaml_get(y, m, "load");
-    if (ld && read_load(y, ld, "a customer line's load", &cs->hours)) return -1;
+    if (ld && read_load(y, ld, "a customer line's load", &cs->hours, NULL)) return -1;
     cs->has_hours = ld && rm_yaml_get(y, ld, "clients");
     yaml_node_t *nm = rm_yaml_get(y, m, "name");
     if (nm) {
@@ -610,7 +620,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if ((v = rm_yaml_get(y, root, "sample_every")) && rm_yaml_duration(y, v, "sample_every", RS_SEC, &sc->sample_every))
     return -1;
   if ((v = rm_yaml_get(y, root, "record")) && read_record(y, v, sc)) return -1;
-  if ((v = rm_yaml_get(y, root, "load")) && read_load(y, v, "load", &sc->hours)) return -1;
+  if ((v = rm_yaml_get(y, root, "load")) && read_load(y, v, "load", &sc->hours, &sc->arrivals)) return -1;
   if ((v = rm_yaml_get(y, root, "web_console")) && rm_yaml_bool(y, v, "web_console", &sc->p.web_console)) return -1;
 
   static const char *const plain[] = {"limits", "heartbeat", "agent", "essentials", "rms", "connections", "transfer"};

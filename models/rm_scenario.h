@@ -233,6 +233,7 @@ typedef struct {
   rs_time_t sample_every;
   rm_record_spec record;
   rm_hours hours;         /* when clients are on (load:), unless their line says */
+  rm_arrivals arrivals;   /* how data arrives (load: {arrivals}) */
   int n_ms;
   char **ms_names;
   int n_gw;

@@ -4,6 +4,8 @@
  * nothing and raise no heartbeat alert, even where clients are watched;
  * servers run all the time.
  */
+#include <math.h>
+
 #include "model_util.h"
 
 #define H(h, m) ((rs_time_t)(h) * RS_HOUR + (rs_time_t)(m) * RS_MIN)
@@ -148,4 +150,79 @@ Test(load, bad_sections) {
     cr_assert_neq(rm_scenario_parse(&sc, "t.yaml", text, strlen(text), err, sizeof err), 0, "%s", bad[i][0]);
     cr_assert(strstr(err, bad[i][1]), "%s: want '%s', got '%s'", bad[i][0], bad[i][1], err);
   }
+}
+
+/* Poisson counts: over 400 000 ticks the mean and the variance of each
+ * kind's count are within 2 % of its mean count (the MSIT rates: 4660
+ * performance samples, 130 events, 100 state changes a day, over a minute;
+ * and a mean of 40, drawn as pieces); a tick's draw is the same whenever
+ * it is made. */
+Test(load, poisson_counts_have_the_mean_and_variance) {
+  static const double lambdas[] = {4660.0 / 1440, 130.0 / 1440, 100.0 / 1440, 40.0};
+  for (size_t i = 0; i < sizeof lambdas / sizeof lambdas[0]; i++) {
+    double l = lambdas[i], sum = 0, sq = 0;
+    const int n = 400000;
+    for (int64_t a = 0; a < n; a++) {
+      double c = (double)rm_poisson_at(11, a % 4000, (a / 4000) * RS_MIN + a % 4000, (int)i, l);
+      sum += c;
+      sq += c * c;
+    }
+    double mean = sum / n, var = sq / n - mean * mean;
+    cr_assert(fabs(mean - l) < 0.02 * l, "lambda %g: mean %g", l, mean);
+    cr_assert(fabs(var - l) < 0.02 * l, "lambda %g: variance %g", l, var);
+  }
+  cr_assert_eq(rm_poisson_at(3, 17, 123456789, 0, 3.2), rm_poisson_at(3, 17, 123456789, 0, 3.2));
+  cr_assert_eq(rm_poisson_at(3, 17, 123456789, 0, 0), 0);
+}
+
+/* P(X <= k) for X Poisson of mean l. */
+static double poisson_cdf(double l, int k) {
+  double p = exp(-l), f = p;
+  for (int i = 1; i <= k; i++) {
+    p *= l / i;
+    f += p;
+  }
+  return f;
+}
+
+/* A site's items per minute: 50 agents of performance samples only, one
+ * byte each, Poisson arrivals: each minute's items (one tick of each agent)
+ * are Poisson of mean 50 x 4660 / 1440, by a chi-square test over a day
+ * (1440 minutes in 16 bins of about equal probability) at 1 %. */
+Test(load, a_sites_items_per_minute_are_poisson) {
+  world *w = world_new("name: p\nduration: 1d\nseed: 12\nload: {arrivals: poisson}\n"
+                       "agent: {perf_bytes: 1, events_per_day: 0, alerts_per_day: 0, state_changes_per_day: 0}\n"
+                       "management_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 1, servers: 10, clients: 40}\n");
+  rm_node *ess = world_node(w, "cust-1");
+  const double l = 50 * 4660.0 / 1440;
+  /* Bin edges: the counts where the CDF crosses k/16. */
+  int edge[16];
+  for (int b = 1, k = 0; b < 16; b++) {
+    while (poisson_cdf(l, k) < (double)b / 16) k++;
+    edge[b - 1] = k; /* bin b-1 is counts <= k */
+  }
+  edge[15] = 1 << 30;
+  int obs[16] = {0};
+  int64_t before = 0;
+  world_run(w, RS_MIN - 1);
+  before = ess->m.bytes_in;
+  for (int m = 1; m < 1440; m++) {
+    world_run(w, (m + 1) * RS_MIN - 1);
+    int64_t c = ess->m.bytes_in - before;
+    before = ess->m.bytes_in;
+    int b = 0;
+    while (c > edge[b]) b++;
+    obs[b]++;
+  }
+  double chi = 0, prev = 0;
+  for (int b = 0; b < 16; b++) {
+    double cdf = b < 15 ? poisson_cdf(l, edge[b]) : 1.0, e = (cdf - prev) * 1439;
+    prev = cdf;
+    chi += (obs[b] - e) * (obs[b] - e) / e;
+  }
+  /* 15 degrees of freedom: 30.58 at 1 %. */
+  cr_assert_lt(chi, 30.58, "chi-square %.2f over 16 bins", chi);
+  cr_assert_gt(chi, 0.0);
+  world_free(w);
 }
