@@ -36,6 +36,7 @@ typedef struct {
   bool health_stopped;      /* the health service is stopped (the computer is up) */
   bool off;                 /* switched off (office hours, rm_load.h): sends nothing,
                                is not waited for */
+  bool maintenance;         /* in maintenance mode: its heartbeats are not waited for */
   rs_event power;           /* its next switch on or off, when it follows office hours */
   rm_node node;             /* find the agent from it with RS_CONTAINER_OF */
   rs_rng rng;               /* its own stream, from its name */

@@ -226,6 +226,22 @@ void rm_group_set_health(rm_group *g, rm_node *n, bool on) {
     rm_watchers_outage_ends(g, a->index);
 }
 
+void rm_group_set_maintenance(rm_group *g, rm_node *n, bool on) {
+  if (n->role != RM_AGENT) return;
+  rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
+  if (a->maintenance == on) return;
+  rm_pops_settle(g);
+  rm_watchers *w = &g->watch;
+  a->maintenance = on;
+  rm_group_event(g, n, on ? "maintenance_on" : "maintenance_off", "%s %s maintenance mode", n->name,
+                 on ? "goes into" : "leaves");
+  if (!on) {
+    rs_time_t now = rs_sim_now(g->sim);
+    if (w->last_heartbeat[a->index] < now) w->last_heartbeat[a->index] = now; /* waited for from now */
+    if (w->alert_state[a->index] == 3) w->alert_state[a->index] = 0;
+  }
+}
+
 /* What g->names holds for a node: its role, and its index in the role's
  * array (a cluster: 0 itself, 1 and 2 its nodes; the web console: 0). */
 #define NAME_ROLE_SHIFT 40

@@ -255,4 +255,9 @@ void rm_group_state_changed(rm_group *g, rm_node *n);
  * heartbeat and no data meanwhile, but the computer answers pings. */
 void rm_group_set_health(rm_group *g, rm_node *n, bool on);
 
+/* Agent n goes into maintenance mode (on) or out of it: in it, nobody
+ * waits for its heartbeats (an alert it would have raised is told as
+ * alert_suppressed, and counted); out of it, they are waited for from now. */
+void rm_group_set_maintenance(rm_group *g, rm_node *n, bool on);
+
 #endif

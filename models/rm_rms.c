@@ -48,7 +48,9 @@ void rm_watchers_heartbeat(rm_group *g, int64_t a, rs_time_t t) {
   rm_watchers *w = &g->watch;
   w->heartbeats++;
   w->last_heartbeat[a] = t;
-  if (w->alert_state[a]) {
+  if (w->alert_state[a] == 3) {
+    w->alert_state[a] = 0; /* suppressed: nothing to close */
+  } else if (w->alert_state[a]) {
     w->alert_state[a] = 0;
     rm_group_event(g, &g->agents[a].node, "heartbeat_restored", "%s: heartbeats again; its alerts close",
                    g->agents[a].node.name);
@@ -85,9 +87,19 @@ static void watch_agent(rm_group *g, int64_t a, rs_time_t now, rs_time_t late) {
   if (w->alert_state[a] == 2 || !rm_watchers_alerts_for(g, a)) return;
   rm_agent *ag = &g->agents[a];
   if (ag->off) return; /* switched off: not missing */
+  if (w->alert_state[a] == 3) return; /* told once while in maintenance mode */
   if (w->alert_state[a] == 0) {
     rs_time_t last = w->last_heartbeat[a] > w->watch_from ? w->last_heartbeat[a] : w->watch_from;
     if (now - last < late) return;
+    if (ag->maintenance) {
+      char d[32];
+      w->alert_state[a] = 3;
+      w->suppressed++;
+      rm_group_event(g, &ag->node, "alert_suppressed",
+                     "%s: no heartbeat for %s, in maintenance mode: no Health Service Heartbeat Failure alert",
+                     ag->node.name, rs_duration_format((now - w->last_heartbeat[a]) / RS_SEC * RS_SEC, d, sizeof d));
+      return;
+    }
     char d[32];
     w->alert_state[a] = 1;
     w->alerts++;

@@ -39,7 +39,8 @@ typedef struct {
 typedef struct {
   rs_time_t *last_heartbeat;  /* per agent: the last heartbeat that reached the RMS */
   int64_t *outage;            /* per agent: its open outage (index in outages), -1 */
-  uint8_t *alert_state;       /* per agent: 0 none, 1 heartbeat failure, 2 and failed to connect */
+  uint8_t *alert_state;       /* per agent: 0 none, 1 heartbeat failure, 2 and failed to connect,
+                                 3 one suppressed by maintenance mode */
   rm_agent_outage *outages;   /* every outage, in the order they began */
   int64_t n_outages, cap_outages;
   rm_alert *alerts_log;       /* every heartbeat failure alert */
@@ -47,6 +48,7 @@ typedef struct {
   rs_time_t watch_from;       /* when the watchers last started */
   rs_event ev;
   int64_t alerts;             /* heartbeat failure alerts raised */
+  int64_t suppressed;         /* alerts not raised: their agent was in maintenance mode */
   int64_t connect_alerts;     /* failed to connect alerts raised */
   uint64_t heartbeats;        /* heartbeats that reached the RMS */
   int nomem;                  /* a log could not grow: verdicts say so */

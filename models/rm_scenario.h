@@ -129,6 +129,7 @@ typedef enum {
   RM_FAULT_SLOW_SQL,     /* SQL write capacity times `factor` */
   RM_FAULT_STOP_HEALTH,  /* the health service stopped on agents */
   RM_FAULT_ROLLING,      /* nodes restarted one after another, `gap` apart */
+  RM_FAULT_MAINTENANCE,  /* agents in maintenance mode: nobody waits for their heartbeats */
   RM_FAULT_STEP,         /* a replayed change: down, up or degrade */
   RM_FAULT_KINDS
 } rm_fault_kind;

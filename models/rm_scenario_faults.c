@@ -152,13 +152,13 @@ static const char *const fault_names[RM_FAULT_KINDS] = {
     [RM_FAULT_DEGRADE] = "degrade",      [RM_FAULT_FLAP] = "flap",
     [RM_FAULT_SITE_OUTAGE] = "site_outage", [RM_FAULT_DC_OUTAGE] = "datacenter_outage",
     [RM_FAULT_SLOW_SQL] = "slow_sql",    [RM_FAULT_STOP_HEALTH] = "stop_health",
-    [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_STEP] = NULL};
+    [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_STEP] = NULL};
 
 /* Every key a fault may have, whatever its kind. */
 static const char *const fault_keys_all[] = {
     "crash", "cut", "degrade", "flap", "site_outage", "datacenter_outage", "slow_sql", "stop_health",
-    "rolling_restart", "id", "at", "for", "share", "count", "latency", "bandwidth", "loss", "every", "times",
-    "gap", NULL};
+    "rolling_restart", "maintenance", "id", "at", "for", "share", "count", "latency", "bandwidth", "loss", "every",
+    "times", "gap", NULL};
 
 /* Which of the optional keys each kind takes (besides id, at). */
 static bool key_allowed(rm_fault_kind k, const char *key) {
@@ -177,7 +177,8 @@ static bool key_allowed(rm_fault_kind k, const char *key) {
   case RM_FAULT_SITE_OUTAGE:
   case RM_FAULT_DC_OUTAGE:
   case RM_FAULT_SLOW_SQL: return strcmp(key, "for") == 0;
-  case RM_FAULT_STOP_HEALTH: return strcmp(key, "for") == 0 || subset;
+  case RM_FAULT_STOP_HEALTH:
+  case RM_FAULT_MAINTENANCE: return strcmp(key, "for") == 0 || subset;
   case RM_FAULT_ROLLING: return strcmp(key, "for") == 0 || strcmp(key, "gap") == 0;
   default: return false;
   }
@@ -229,7 +230,7 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
   static const char several_ess[] = "that customer has several Essentials servers: name one (CUSTOMER.1, "
                                     "CUSTOMER.2, ...), or write customer:CUSTOMER";
   bool links = kind == RM_FAULT_CUT || kind == RM_FAULT_DEGRADE;
-  bool agents_only = kind == RM_FAULT_STOP_HEALTH;
+  bool agents_only = kind == RM_FAULT_STOP_HEALTH || kind == RM_FAULT_MAINTENANCE;
   if (strncmp(t, "link:", 5) == 0) {
     if (!(links || kind == RM_FAULT_FLAP || kind == RM_FAULT_STEP)) return "this fault takes nodes, not links";
     if (is_sender(sc, t + 5)) return NULL;
@@ -248,7 +249,8 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
     for (const char *const *r = selector_roles; *r; r++)
       if (strcmp(*r, t + 5) == 0) {
         if (agents_only && strcmp(*r, "agent") && strcmp(*r, "server") && strcmp(*r, "client"))
-          return "stop_health takes agents: role:agent, role:server or role:client";
+          return kind == RM_FAULT_MAINTENANCE ? "maintenance takes agents: role:agent, role:server or role:client"
+                                              : "stop_health takes agents: role:agent, role:server or role:client";
         if (links && strcmp(*r, "essentials") && strcmp(*r, "gateway") && strcmp(*r, "management_server"))
           return "a link fault takes senders: role:essentials, role:gateway or role:management_server";
         return NULL;
@@ -262,7 +264,7 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
   }
   if (sc->n_hosts && rm_index_get(&sc->host_index, t) >= 0) {
     if (links) return "a link fault takes a sender or a link, not a host";
-    if (agents_only) return "stop_health takes agents, not a host";
+    if (agents_only) return "this fault takes agents, not a host";
     if (kind == RM_FAULT_SLOW_SQL) return "slow_sql takes the SQL store, not a host";
     return NULL;
   }
@@ -272,7 +274,9 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
            "rms-2, sql, sql-1, sql-2), nor is it a selector (link:, links:, role:, customer:, agents:)";
   if (links && !is_sender(sc, t))
     return "a link fault takes a sender: an Essentials server, a gateway or a management server";
-  if (agents_only && !strchr(t, '/')) return "stop_health takes agents: an agent's name, agents:CUSTOMER or role:agent";
+  if (agents_only && !strchr(t, '/'))
+    return kind == RM_FAULT_MAINTENANCE ? "maintenance takes agents: an agent's name, agents:CUSTOMER or role:agent"
+                                        : "stop_health takes agents: an agent's name, agents:CUSTOMER or role:agent";
   return NULL;
 }
 
@@ -301,7 +305,7 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
     }
   if (kinds != 1)
     return rm_yaml_error(y, m, "a fault names one kind: crash, cut, degrade, flap, site_outage, datacenter_outage, "
-                               "slow_sql, stop_health or rolling_restart");
+                               "slow_sql, stop_health, rolling_restart or maintenance");
   for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
     yaml_node_t *k = rm_yaml_node(y, p->key);
     if (!key_allowed(f->kind, (const char *)k->data.scalar.value))

@@ -226,3 +226,49 @@ Test(load, a_sites_items_per_minute_are_poisson) {
   cr_assert_gt(chi, 0.0);
   world_free(w);
 }
+
+/* A patch night: cust-1's 30 computers restart at 03:00 for 20 minutes.
+ * With maintenance mode over the window, no heartbeat alert is raised, the
+ * 10 servers' alerts (clients are not watched) are told as suppressed, and
+ * no_alert_for holds; without it, it fails with 10 alerts. */
+#define PATCH_NIGHT                                                                                       \
+  "name: patch\nduration: 8h\nseed: 5\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"           \
+  "customers:\n  - {count: 2, servers: 10, clients: 20}\n"                                                \
+  "expect:\n  - {no_alert_for: [agents:cust-1]}\n"                                                        \
+  "faults:\n  - {id: patch, crash: agents:cust-1, at: 3h, for: 20m}\n"
+
+Test(load, maintenance_mode_over_a_patch_night) {
+  world *w = world_new(PATCH_NIGHT "  - {id: mm, maintenance: agents:cust-1, at: 2h50m, for: 1h}\n");
+  world_run(w, w->sc.duration);
+  cr_assert_eq(w->g.watch.alerts, 0);
+  cr_assert_eq(w->g.watch.suppressed, 10, "the 10 servers' alerts, not raised");
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s", w->g.m.verdicts[0].detail);
+  world_free(w);
+  w = world_new(PATCH_NIGHT);
+  world_run(w, w->sc.duration);
+  cr_assert_eq(w->g.watch.alerts, 10);
+  cr_assert_eq(w->g.watch.suppressed, 0);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 1);
+  world_free(w);
+}
+
+/* A computer still down when its maintenance mode ends is waited for from
+ * then: its alert comes 3 intervals after the end (at the watchers' next
+ * check), not at once. */
+Test(load, maintenance_ends_with_the_computer_still_down) {
+  world *w = world_new("name: m\nduration: 6h\nseed: 5\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 1, servers: 2, clients: 0}\n"
+                       "faults:\n  - {crash: cust-1/srv-1, at: 1h, for: 3h}\n"
+                       "  - {maintenance: cust-1/srv-1, at: 50m, for: 1h}\n");
+  world_run(w, 1 * RS_HOUR + 10 * RS_MIN);
+  cr_assert_eq(w->g.watch.suppressed, 1, "missed while in maintenance: told once");
+  cr_assert_eq(w->g.watch.alerts, 0);
+  world_run(w, 1 * RS_HOUR + 50 * RS_MIN + 2 * RS_MIN);
+  cr_assert_eq(w->g.watch.alerts, 0, "not at once when maintenance ends at 01:50");
+  world_run(w, 1 * RS_HOUR + 50 * RS_MIN + 4 * RS_MIN);
+  cr_assert_eq(w->g.watch.alerts, 1, "3 intervals after the end");
+  world_run(w, w->sc.duration);
+  cr_assert_eq(w->g.watch.alerts, 1);
+  cr_assert_eq(w->g.watch.suppressed, 1);
+  world_free(w);
+}

@@ -418,9 +418,11 @@ static void print_text(run_ctx *c) {
              rm_size_format(g->m.aged_queued, s1, sizeof s1));
     printf("\n");
   }
-  printf("heartbeat alerts: %lld (and %lld failed to connect); cluster failovers: RMS %lld, SQL %lld\n",
-         (long long)g->watch.alerts, (long long)g->watch.connect_alerts, (long long)g->rms.failovers,
-         (long long)g->sql.failovers);
+  printf("heartbeat alerts: %lld (and %lld failed to connect)", (long long)g->watch.alerts,
+         (long long)g->watch.connect_alerts);
+  if (g->watch.suppressed)
+    printf(", %lld more not raised in maintenance mode", (long long)g->watch.suppressed);
+  printf("; cluster failovers: RMS %lld, SQL %lld\n", (long long)g->rms.failovers, (long long)g->sql.failovers);
   if (g->story.n) {
     char line[512];
     int64_t shown = g->story.n > 40 ? 40 : g->story.n;
