@@ -234,6 +234,26 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     }
     w->end = time_after(time_after(at, n_units > 0 ? n_units - 1 : 0, f->gap), 1, f->duration);
     break;
+  case RM_FAULT_PATCH:
+    /* Each window: every node restarts once, down for 0.5 to 1.5 times
+     * `down` (assumed uniform), at a time in the window that ends it
+     * within the window; agents in maintenance mode over the window when
+     * asked. */
+    for (int k = 0; k < f->times && !rc; k++) {
+      rs_time_t ws = time_after(at, k, f->every), we = time_after(ws, 1, f->window);
+      if (f->maintenance) rc = add_step(tl, ws, fi, RM_ACT_MAINT_ON, first, n, 0, fi);
+      for (int i = 0; i < n && !rc; i++) {
+        rs_time_t d = f->down / 2 + (rs_time_t)rs_rng_below(&rng, (uint64_t)f->down + 1);
+        if (d > f->window) d = f->window;
+        if (d < 1) d = 1;
+        rs_time_t r = ws + (rs_time_t)rs_rng_below(&rng, (uint64_t)(f->window - d) + 1);
+        rc = add_step(tl, r, fi, RM_ACT_NODE_DOWN, first + i, 1, 0, fi) ||
+             add_step(tl, r + d, fi, RM_ACT_NODE_UP, first + i, 1, 0, fi);
+      }
+      if (f->maintenance && !rc) rc = add_step(tl, we, fi, RM_ACT_MAINT_OFF, first, n, 0, fi);
+    }
+    w->end = time_after(time_after(at, f->times - 1, f->every), 1, f->window);
+    break;
   case RM_FAULT_STEP: {
     rm_action a = f->action == RM_STEP_UP ? (link ? up : RM_ACT_ALL_UP) : down;
     if (f->action == RM_STEP_DEGRADE)
@@ -395,7 +415,8 @@ int rm_timeline_record(const rm_timeline *tl, rm_group *g) {
       [RM_FAULT_CRASH] = "crash", [RM_FAULT_CUT] = "cut", [RM_FAULT_DEGRADE] = "degrade", [RM_FAULT_FLAP] = "flap",
       [RM_FAULT_SITE_OUTAGE] = "site_outage", [RM_FAULT_DC_OUTAGE] = "datacenter_outage",
       [RM_FAULT_SLOW_SQL] = "slow_sql", [RM_FAULT_STOP_HEALTH] = "stop_health",
-      [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_STEP] = "replay"};
+      [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_PATCH] = "patch",
+      [RM_FAULT_STEP] = "replay"};
   static const char *const actions[] = {"down", "up", "degrade"};
   for (int f = 0; f < tl->n_windows; f++) {
     const rm_fault_spec *spec = &g->sc->faults[f];

@@ -130,6 +130,7 @@ typedef enum {
   RM_FAULT_STOP_HEALTH,  /* the health service stopped on agents */
   RM_FAULT_ROLLING,      /* nodes restarted one after another, `gap` apart */
   RM_FAULT_MAINTENANCE,  /* agents in maintenance mode: nobody waits for their heartbeats */
+  RM_FAULT_PATCH,        /* patch windows: each node restarts once in each, for a drawn time */
   RM_FAULT_STEP,         /* a replayed change: down, up or degrade */
   RM_FAULT_KINDS
 } rm_fault_kind;
@@ -150,8 +151,11 @@ typedef struct {
   rs_time_t latency;        /* degrade: latency added */
   double bandwidth;         /* degrade: the link's bandwidth then (0: unchanged) */
   double loss;              /* degrade: packets lost, 0..1 */
-  rs_time_t every;          /* flap: down this long, then up this long */
-  int times;                /* flap: how many times */
+  rs_time_t every;          /* flap: down this long, then up this long; patch: windows this far apart */
+  int times;                /* flap: how many times; patch: how many windows */
+  rs_time_t window;         /* patch: each window's length */
+  rs_time_t down;           /* patch: a node's mean time down (drawn from 0.5 to 1.5 times it) */
+  bool maintenance;         /* patch: agents in maintenance mode over each window */
   double factor;            /* slow SQL, or a replayed degrade of sql */
   rs_time_t gap;            /* rolling restart */
   rm_step_action action;    /* a replayed step */

@@ -152,13 +152,14 @@ static const char *const fault_names[RM_FAULT_KINDS] = {
     [RM_FAULT_DEGRADE] = "degrade",      [RM_FAULT_FLAP] = "flap",
     [RM_FAULT_SITE_OUTAGE] = "site_outage", [RM_FAULT_DC_OUTAGE] = "datacenter_outage",
     [RM_FAULT_SLOW_SQL] = "slow_sql",    [RM_FAULT_STOP_HEALTH] = "stop_health",
-    [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_STEP] = NULL};
+    [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_PATCH] = "patch",
+    [RM_FAULT_STEP] = NULL};
 
 /* Every key a fault may have, whatever its kind. */
 static const char *const fault_keys_all[] = {
     "crash", "cut", "degrade", "flap", "site_outage", "datacenter_outage", "slow_sql", "stop_health",
-    "rolling_restart", "maintenance", "id", "at", "for", "share", "count", "latency", "bandwidth", "loss", "every",
-    "times", "gap", NULL};
+    "rolling_restart", "maintenance", "patch", "id", "at", "for", "share", "count", "latency", "bandwidth", "loss",
+    "every", "times", "gap", "window", "down", "in_maintenance", NULL};
 
 /* Which of the optional keys each kind takes (besides id, at). */
 static bool key_allowed(rm_fault_kind k, const char *key) {
@@ -180,6 +181,9 @@ static bool key_allowed(rm_fault_kind k, const char *key) {
   case RM_FAULT_STOP_HEALTH:
   case RM_FAULT_MAINTENANCE: return strcmp(key, "for") == 0 || subset;
   case RM_FAULT_ROLLING: return strcmp(key, "for") == 0 || strcmp(key, "gap") == 0;
+  case RM_FAULT_PATCH:
+    return subset || strcmp(key, "window") == 0 || strcmp(key, "down") == 0 || strcmp(key, "every") == 0 ||
+           strcmp(key, "times") == 0 || strcmp(key, "in_maintenance") == 0;
   default: return false;
   }
 }
@@ -305,7 +309,7 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
     }
   if (kinds != 1)
     return rm_yaml_error(y, m, "a fault names one kind: crash, cut, degrade, flap, site_outage, datacenter_outage, "
-                               "slow_sql, stop_health, rolling_restart or maintenance");
+                               "slow_sql, stop_health, rolling_restart, maintenance or patch");
   for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
     yaml_node_t *k = rm_yaml_node(y, p->key);
     if (!key_allowed(f->kind, (const char *)k->data.scalar.value))
@@ -393,6 +397,24 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
     if (!(v = rm_yaml_get(y, m, "times"))) return rm_yaml_error(y, m, "flap needs times: N (how many times it goes down)");
     if (rm_yaml_int(y, v, "times", 1, 100000, &i64)) return -1;
     f->times = (int)i64;
+  }
+  if (f->kind == RM_FAULT_PATCH) {
+    if (!(v = rm_yaml_get(y, m, "window"))) return rm_yaml_error(y, m, "patch needs window: D (how long each window lasts)");
+    if (rm_yaml_duration(y, v, "window", 1, &f->window)) return -1;
+    if (!(v = rm_yaml_get(y, m, "down"))) return rm_yaml_error(y, m, "patch needs down: D (how long a node is down, on average)");
+    if (rm_yaml_duration(y, v, "down", 1, &f->down)) return -1;
+    if (f->down > f->window) return rm_yaml_error(y, v, "down must be at most the window");
+    f->times = 1;
+    if ((v = rm_yaml_get(y, m, "times"))) {
+      if (rm_yaml_int(y, v, "times", 1, 10000, &i64)) return -1;
+      f->times = (int)i64;
+    }
+    f->every = f->window;
+    if ((v = rm_yaml_get(y, m, "every")) && rm_yaml_duration(y, v, "every", 1, &f->every)) return -1;
+    if (f->every < f->window) return rm_yaml_error(y, v, "every must be at least the window (they would overlap)");
+    if (f->times > 1 && !rm_yaml_get(y, m, "every"))
+      return rm_yaml_error(y, m, "patch with times needs every: D (from one window to the next)");
+    if ((v = rm_yaml_get(y, m, "in_maintenance")) && rm_yaml_bool(y, v, "in_maintenance", &f->maintenance)) return -1;
   }
   if (f->kind == RM_FAULT_ROLLING) {
     if (!(v = rm_yaml_get(y, m, "gap"))) return rm_yaml_error(y, m, "rolling_restart needs gap: D (between two restarts)");

@@ -272,3 +272,59 @@ Test(load, maintenance_ends_with_the_computer_still_down) {
   cr_assert_eq(w->g.watch.suppressed, 1);
   world_free(w);
 }
+
+/* Patch windows: two windows a week apart (03:00 to 05:00); in each, every
+ * one of cust-1's 30 computers restarts once, down for 10 to 30 minutes
+ * (0.5 to 1.5 times 20), back within the window. In maintenance mode over
+ * the windows nothing is alerted; without it the 10 servers are, twice. */
+#define PATCH_WEEKS(maint)                                                                                      \
+  "name: patch\nduration: 8d\nseed: 9\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"                \
+  "customers:\n  - {count: 2, servers: 10, clients: 20}\n"                                                     \
+  "faults:\n  - {id: patch, patch: agents:cust-1, at: 3h, window: 2h, down: 20m, every: 7d, times: 2" maint "}\n"
+
+Test(load, patch_windows_restart_each_once) {
+  for (int with = 0; with < 2; with++) {
+    world *w = world_new(with ? PATCH_WEEKS(", in_maintenance: true") : PATCH_WEEKS(""));
+    world_run(w, w->sc.duration);
+    const rm_watchers *wt = &w->g.watch;
+    cr_assert_eq(wt->n_outages, 60, "30 computers, 2 windows: %lld outages", (long long)wt->n_outages);
+    int per_agent[60] = {0};
+    for (int64_t i = 0; i < wt->n_outages; i++) {
+      const rm_agent_outage *o = &wt->outages[i];
+      int k = o->start >= 7 * RS_DAY ? 1 : 0;
+      rs_time_t ws = k * 7 * RS_DAY + 3 * RS_HOUR;
+      cr_assert(o->start >= ws && o->end <= ws + 2 * RS_HOUR, "outage %lld within its window", (long long)i);
+      rs_time_t d = o->end - o->start;
+      cr_assert(d >= 10 * RS_MIN && d <= 30 * RS_MIN, "down %lld us", (long long)d);
+      cr_assert_lt(o->agent, 30, "cust-1's computers only");
+      per_agent[o->agent + 30 * k]++;
+    }
+    for (int a = 0; a < 60; a++) cr_assert_eq(per_agent[a], 1, "once per window");
+    cr_assert_eq(wt->alerts, with ? 0 : 20, "with maintenance mode %d: %lld alerts", with, (long long)wt->alerts);
+    cr_assert_eq(wt->suppressed, with ? 20 : 0);
+    world_free(w);
+  }
+}
+
+/* Bad patch and maintenance lines are refused where they are wrong. */
+Test(load, bad_patch_and_maintenance_lines) {
+  static const char *const bad[][2] = {
+      {"{patch: role:server, at: 1h, down: 10m}", "t.yaml:7:5: patch needs window: D"},
+      {"{patch: role:server, at: 1h, window: 10m, down: 20m}", "t.yaml:7:53: down must be at most the window"},
+      {"{patch: role:server, at: 1h, window: 1h, down: 20m, times: 3}", "t.yaml:7:5: patch with times needs every"},
+      {"{patch: role:server, at: 1h, window: 1h, down: 20m, every: 30m, times: 2}",
+       "t.yaml:7:64: every must be at least the window"},
+      {"{maintenance: gw-1, at: 1h, for: 1h}", "t.yaml:7:19: maintenance: 'gw-1': maintenance takes agents"},
+      {"{maintenance: role:agent, at: 1h, for: 1h, window: 1h}", "t.yaml:7:48: maintenance does not take 'window'"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char text[512], err[512];
+    snprintf(text, sizeof text,
+             "name: t\nduration: 1d\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+             "customers: [{count: 1, servers: 1, clients: 1}]\nfaults:\n  - %s\n",
+             bad[i][0]);
+    rm_scenario sc;
+    cr_assert_neq(rm_scenario_parse(&sc, "t.yaml", text, strlen(text), err, sizeof err), 0, "%s", bad[i][0]);
+    cr_assert(strstr(err, bad[i][1]), "%s: want '%s', got '%s'", bad[i][0], bad[i][1], err);
+  }
+}
