@@ -143,6 +143,7 @@ static rs_time_t held_for(const rm_fault_spec *f, rs_time_t duration) {
   rs_time_t d = f->duration;
   if (f->kind == RM_FAULT_FLAP) d = f->every; /* down every other `every` */
   if (f->kind == RM_FAULT_STEP) d = left;      /* until a later line says up */
+  if (f->kind == RM_FAULT_PATCH) d = f->down * 3 / 2; /* the longest a node is down */
   return d < left ? d : left;
 }
 
@@ -215,6 +216,7 @@ void rm_budget_estimate(const rm_scenario *sc, rs_time_t duration, rm_budget *b)
     if (f->kind == RM_FAULT_SITE_OUTAGE) n = most_ess;
     double kept = f->count > 0 ? (f->count < n ? f->count : n) : f->share > 0 ? f->share * n + 1 : n;
     double st = f->kind == RM_FAULT_FLAP ? 2.0 * f->times : f->kind == RM_FAULT_ROLLING ? 2.0 * kept
+                : f->kind == RM_FAULT_PATCH ? 2.0 * f->times * (kept + 1) /* each node, and maintenance */
                 : f->kind == RM_FAULT_STEP ? 1 : 2;
     steps += st;
     targets += kept;
@@ -222,14 +224,14 @@ void rm_budget_estimate(const rm_scenario *sc, rs_time_t duration, rm_budget *b)
     rm_role r = target_role(sc, f->kind, f->target);
     bool link = f->kind == RM_FAULT_CUT || f->kind == RM_FAULT_SITE_OUTAGE || f->kind == RM_FAULT_DC_OUTAGE ||
                 (f->target && strncmp(f->target, "link", 4) == 0);
-    bool queues = f->kind != RM_FAULT_DEGRADE && f->kind != RM_FAULT_STOP_HEALTH &&
+    bool queues = f->kind != RM_FAULT_DEGRADE && f->kind != RM_FAULT_STOP_HEALTH && f->kind != RM_FAULT_MAINTENANCE &&
                   !(f->kind == RM_FAULT_STEP && f->action != RM_STEP_DOWN);
     /* Each step's nodes, and the senders under them, add to the logs; a
      * flap's or rolling restart's steps each hold for their own length. */
     double under = r == RM_GATEWAY ? s.ess / (s.gw > 0 ? s.gw : 1) : r == RM_MS ? s.gw / (s.ms > 0 ? s.ms : 1) : 0;
     b->growth += st / 2 * kept * (1 + under) * LOG_BYTES_PER_NODE;
     if (queues) {
-      double times = f->kind == RM_FAULT_FLAP ? f->times : 1;
+      double times = f->kind == RM_FAULT_FLAP || f->kind == RM_FAULT_PATCH ? f->times : 1;
       rs_time_t held = held_for(f, duration);
       queued += times * held_back(p, &s, r, link, held, kept, 1);
       if (held > longest) longest = held;
