@@ -50,6 +50,33 @@ static inline int64_t tick_bytes(const rm_group *g, int k, int64_t agent, rs_tim
   return (int64_t)llround((double)n * (double)p->item_bytes[k] * p->forward_share);
 }
 
+/* The bytes of a storm's alerts and state changes (each state change sent
+ * `rollup` times) a tick at now sends: as its own data, fluid (floor of the
+ * rate over the time since the storm began, less what it sent) or Poisson
+ * counts over the time since its last tick. */
+static void storm_bytes(const rm_group *g, rm_agent *a, rs_time_t now, int64_t extra[2]) {
+  const rm_params *p = g->p;
+  const rm_fault_spec *f = a->storm;
+  double per_min[2] = {f->storm_alerts, f->storm_states * f->rollup};
+  int64_t item[2] = {p->item_bytes[RM_DATA_ALERT], p->item_bytes[RM_DATA_STATE]};
+  bool ended = a->storm_until >= 0 && a->storm_until <= now;
+  rs_time_t end = ended ? a->storm_until : now, t = end - a->storm_from;
+  rs_time_t last = now - p->heartbeat_interval > a->storm_from ? now - p->heartbeat_interval : a->storm_from;
+  for (int k = 0; k < 2; k++) {
+    if (!g->poisson) {
+      double rate = per_min[k] * 1440.0 * (double)item[k] * p->forward_share; /* bytes a day */
+      int64_t total = generated_by((int64_t)(rate + 0.5), t);
+      extra[k] = total > a->storm_sent[k] ? total - a->storm_sent[k] : 0;
+      a->storm_sent[k] += extra[k];
+    } else {
+      rs_time_t span = end > last ? end - last : 0;
+      int64_t n = rm_poisson_at(g->sc->seed, a->index, now, RM_DATA_KINDS + k, per_min[k] * (double)span / RS_MIN);
+      extra[k] = (int64_t)llround((double)n * (double)item[k] * p->forward_share);
+    }
+  }
+  if (ended) a->storm = NULL; /* the rest is sent: it may join its population again */
+}
+
 static inline rm_pop *pop_of(const rm_agent *a) { return &RS_CONTAINER_OF(a->ess, rm_essentials, node)->pop; }
 
 /* Heartbeat and data at time now (the agent's own tick): the data goes to
@@ -71,6 +98,13 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
   for (int k = 0; k < RM_DATA_KINDS; k++) {
     b[k] = tick_bytes(g, k, a->index, now, t, &a->sent[k]);
     if (b[k] > 0) sent += b[k];
+  }
+  if (a->storm) {
+    int64_t extra[2];
+    storm_bytes(g, a, now, extra);
+    b[RM_DATA_ALERT] = (b[RM_DATA_ALERT] > 0 ? b[RM_DATA_ALERT] : 0) + extra[0];
+    b[RM_DATA_STATE] = (b[RM_DATA_STATE] > 0 ? b[RM_DATA_STATE] : 0) + extra[1];
+    sent += extra[0] + extra[1];
   }
   rm_measure_generated(&g->m, sent);
   /* When nothing waits on the agent and the Essentials server has room,
@@ -293,7 +327,8 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
   bool alike, heard = tick_at(g, a, now, &alike);
   check(g, es);
   a->next = now + g->p->heartbeat_interval;
-  if (p->open && alike && heard && g->watch.alert_state[a->index] == 0 && !a->node.m.dropping && !p->ticking) {
+  if (p->open && alike && heard && g->watch.alert_state[a->index] == 0 && !a->node.m.dropping && !a->storm &&
+      !p->ticking) {
     rm_pop_slot s = {.next = a->next, .data_from = a->data_from, .agent = (int32_t)a->index};
     memcpy(s.sent, a->sent, sizeof s.sent);
     if (ring_push(p, &s) == 0) {

@@ -37,6 +37,10 @@ typedef struct {
   bool off;                 /* switched off (office hours, rm_load.h): sends nothing,
                                is not waited for */
   bool maintenance;         /* in maintenance mode: its heartbeats are not waited for */
+  const struct rm_fault_spec *storm; /* the storm it is in (extra alerts and state changes), or NULL */
+  rs_time_t storm_from;     /* since when */
+  rs_time_t storm_until;    /* when it ended (-1: not yet): its next tick sends the rest */
+  int64_t storm_sent[2];    /* the storm's alert and state change bytes sent since then */
   rs_event power;           /* its next switch on or off, when it follows office hours */
   rm_node node;             /* find the agent from it with RS_CONTAINER_OF */
   rs_rng rng;               /* its own stream, from its name */

@@ -94,7 +94,9 @@ static int resolve(rm_timeline *tl, rm_group *g, rm_fault_kind kind, const char 
     return rc;
   }
   if ((sel = strncmp(t, "customer:", 9) == 0 ? t + 9 : strncmp(t, "agents:", 7) == 0 ? t + 7 : NULL))
-    return add_customer(tl, g, sel, t[0] == 'c' && kind != RM_FAULT_STOP_HEALTH && kind != RM_FAULT_MAINTENANCE,
+    return add_customer(tl, g, sel,
+                        t[0] == 'c' && kind != RM_FAULT_STOP_HEALTH && kind != RM_FAULT_MAINTENANCE &&
+                            kind != RM_FAULT_STORM,
                         true);
   int h = host_named(g, t);
   if (h >= 0) return add_host(tl, g, h); /* a host: every virtual server on it */
@@ -214,6 +216,7 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
   if (f->kind == RM_FAULT_SLOW_SQL) down = RM_ACT_SQL_SLOW, up = RM_ACT_SQL_NORMAL;
   if (f->kind == RM_FAULT_STOP_HEALTH) down = RM_ACT_HEALTH_STOP, up = RM_ACT_HEALTH_START;
   if (f->kind == RM_FAULT_MAINTENANCE) down = RM_ACT_MAINT_ON, up = RM_ACT_MAINT_OFF;
+  if (f->kind == RM_FAULT_STORM) down = RM_ACT_STORM_ON, up = RM_ACT_STORM_OFF;
   rm_fault_window *w = &tl->windows[fi];
   w->start = at;
   w->end = end;
@@ -416,7 +419,7 @@ int rm_timeline_record(const rm_timeline *tl, rm_group *g) {
       [RM_FAULT_SITE_OUTAGE] = "site_outage", [RM_FAULT_DC_OUTAGE] = "datacenter_outage",
       [RM_FAULT_SLOW_SQL] = "slow_sql", [RM_FAULT_STOP_HEALTH] = "stop_health",
       [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_PATCH] = "patch",
-      [RM_FAULT_STEP] = "replay"};
+      [RM_FAULT_STORM] = "storm", [RM_FAULT_STEP] = "replay"};
   static const char *const actions[] = {"down", "up", "degrade"};
   for (int f = 0; f < tl->n_windows; f++) {
     const rm_fault_spec *spec = &g->sc->faults[f];
@@ -539,6 +542,15 @@ static void settle_holds(rm_group *g, rm_node *n, int what) {
   case RM_HOLD_DEGRADE: degrade_effect(g, n); break;
   case RM_HOLD_SLOW: slow_effect(g, n); break;
   case RM_HOLD_MAINT: rm_group_set_maintenance(g, n, holds(n, RM_HOLD_MAINT)); break;
+  case RM_HOLD_STORM: {
+    /* The storm of the latest line holding it. */
+    const rm_fault_spec *f = NULL;
+    for (int i = 0; i < n->n_holds; i++)
+      if (n->holds[i].what == RM_HOLD_STORM && n->holds[i].holder >= 0 && n->holds[i].holder < g->sc->n_faults)
+        f = &g->sc->faults[n->holds[i].holder];
+    rm_group_set_storm(g, n, f);
+    break;
+  }
   }
 }
 
@@ -562,11 +574,11 @@ static void release_all(rm_group *g, rm_node *n) {
     release_all(g, &cl->member[cl->active]);
     release_all(g, &cl->member[1 - cl->active]);
   }
-  bool had[RM_HOLD_MAINT + 1] = {false};
+  bool had[RM_HOLD_STORM + 1] = {false};
   for (int i = 0; i < n->n_holds; i++) had[n->holds[i].what] = true;
   g->timeline.active_holds -= n->n_holds;
   n->n_holds = 0;
-  for (int w = 0; w <= RM_HOLD_MAINT; w++)
+  for (int w = 0; w <= RM_HOLD_STORM; w++)
     if (had[w]) settle_holds(g, n, w);
 }
 
@@ -658,6 +670,8 @@ static void apply(rm_group *g, const rm_timeline *tl, const rm_step *s) {
     case RM_ACT_HEALTH_START: hold(g, n, s->holder, RM_HOLD_HEALTH, false); break;
     case RM_ACT_MAINT_ON: hold(g, n, s->holder, RM_HOLD_MAINT, true); break;
     case RM_ACT_MAINT_OFF: hold(g, n, s->holder, RM_HOLD_MAINT, false); break;
+    case RM_ACT_STORM_ON: hold(g, n, s->holder, RM_HOLD_STORM, true); break;
+    case RM_ACT_STORM_OFF: hold(g, n, s->holder, RM_HOLD_STORM, false); break;
     case RM_ACT_ALL_UP: release_all(g, n); break;
     }
   }

@@ -242,6 +242,22 @@ void rm_group_set_maintenance(rm_group *g, rm_node *n, bool on) {
   }
 }
 
+void rm_group_set_storm(rm_group *g, rm_node *n, const rm_fault_spec *f) {
+  if (n->role != RM_AGENT) return;
+  rm_agent *a = RS_CONTAINER_OF(n, rm_agent, node);
+  if (a->storm == f && a->storm_until < 0) return;
+  rm_pops_settle(g);
+  rm_agent_alone(a, g->sim); /* it no longer behaves like its population */
+  if (!f) { /* its next tick sends what the storm made until now */
+    if (a->storm) a->storm_until = rs_sim_now(g->sim);
+    return;
+  }
+  a->storm = f;
+  a->storm_from = rs_sim_now(g->sim);
+  a->storm_until = -1;
+  a->storm_sent[0] = a->storm_sent[1] = 0;
+}
+
 /* What g->names holds for a node: its role, and its index in the role's
  * array (a cluster: 0 itself, 1 and 2 its nodes; the web console: 0). */
 #define NAME_ROLE_SHIFT 40

@@ -260,4 +260,8 @@ void rm_group_set_health(rm_group *g, rm_node *n, bool on);
  * alert_suppressed, and counted); out of it, they are waited for from now. */
 void rm_group_set_maintenance(rm_group *g, rm_node *n, bool on);
 
+/* Agent n is in storm f (NULL: in none): it sends f's alerts and state
+ * changes (rolled up) besides its own, and ticks on its own while it does. */
+void rm_group_set_storm(rm_group *g, rm_node *n, const rm_fault_spec *f);
+
 #endif

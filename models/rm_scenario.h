@@ -24,6 +24,11 @@
  * or sweep file that claims one is damaged. */
 #define RM_SCENARIO_MAX_DURATION (3650 * RS_DAY)
 
+/* A storm's state changes go to every group a computer is in (OpsMgr's
+ * state roll-up): each is sent this many times unless the line says
+ * (rollup: N). Assumed: a computer in 3 groups. */
+#define RM_STORM_ROLLUP 3.0
+
 /* One line of `customers:`: count customers of the same shape. */
 typedef struct {
   char *prefix;     /* customer names are PREFIX-1, PREFIX-2, ... */
@@ -131,6 +136,7 @@ typedef enum {
   RM_FAULT_ROLLING,      /* nodes restarted one after another, `gap` apart */
   RM_FAULT_MAINTENANCE,  /* agents in maintenance mode: nobody waits for their heartbeats */
   RM_FAULT_PATCH,        /* patch windows: each node restarts once in each, for a drawn time */
+  RM_FAULT_STORM,        /* agents send alerts and state changes at a storm's rates */
   RM_FAULT_STEP,         /* a replayed change: down, up or degrade */
   RM_FAULT_KINDS
 } rm_fault_kind;
@@ -138,7 +144,7 @@ typedef enum {
 /* What a replayed line does. */
 typedef enum { RM_STEP_DOWN, RM_STEP_UP, RM_STEP_DEGRADE } rm_step_action;
 
-typedef struct {
+typedef struct rm_fault_spec {
   rm_fault_kind kind;
   char *id;                 /* its name in phases and the story */
   char *target;             /* a node, link:NODE, or a selector; NULL when the kind needs none */
@@ -156,6 +162,9 @@ typedef struct {
   rs_time_t window;         /* patch: each window's length */
   rs_time_t down;           /* patch: a node's mean time down (drawn from 0.5 to 1.5 times it) */
   bool maintenance;         /* patch: agents in maintenance mode over each window */
+  double storm_alerts;      /* storm: alerts per agent per minute */
+  double storm_states;      /* storm: state changes per agent per minute, before roll-up */
+  double rollup;            /* storm: state changes sent per state change (groups rolled up into) */
   double factor;            /* slow SQL, or a replayed degrade of sql */
   rs_time_t gap;            /* rolling restart */
   rm_step_action action;    /* a replayed step */

@@ -153,13 +153,13 @@ static const char *const fault_names[RM_FAULT_KINDS] = {
     [RM_FAULT_SITE_OUTAGE] = "site_outage", [RM_FAULT_DC_OUTAGE] = "datacenter_outage",
     [RM_FAULT_SLOW_SQL] = "slow_sql",    [RM_FAULT_STOP_HEALTH] = "stop_health",
     [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_PATCH] = "patch",
-    [RM_FAULT_STEP] = NULL};
+    [RM_FAULT_STORM] = "storm", [RM_FAULT_STEP] = NULL};
 
 /* Every key a fault may have, whatever its kind. */
 static const char *const fault_keys_all[] = {
     "crash", "cut", "degrade", "flap", "site_outage", "datacenter_outage", "slow_sql", "stop_health",
     "rolling_restart", "maintenance", "patch", "id", "at", "for", "share", "count", "latency", "bandwidth", "loss",
-    "every", "times", "gap", "window", "down", "in_maintenance", NULL};
+    "every", "times", "gap", "window", "down", "in_maintenance", "storm", "alerts", "state_changes", "rollup", NULL};
 
 /* Which of the optional keys each kind takes (besides id, at). */
 static bool key_allowed(rm_fault_kind k, const char *key) {
@@ -181,6 +181,9 @@ static bool key_allowed(rm_fault_kind k, const char *key) {
   case RM_FAULT_STOP_HEALTH:
   case RM_FAULT_MAINTENANCE: return strcmp(key, "for") == 0 || subset;
   case RM_FAULT_ROLLING: return strcmp(key, "for") == 0 || strcmp(key, "gap") == 0;
+  case RM_FAULT_STORM:
+    return strcmp(key, "for") == 0 || subset || strcmp(key, "alerts") == 0 || strcmp(key, "state_changes") == 0 ||
+           strcmp(key, "rollup") == 0;
   case RM_FAULT_PATCH:
     return subset || strcmp(key, "window") == 0 || strcmp(key, "down") == 0 || strcmp(key, "every") == 0 ||
            strcmp(key, "times") == 0 || strcmp(key, "in_maintenance") == 0;
@@ -234,7 +237,7 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
   static const char several_ess[] = "that customer has several Essentials servers: name one (CUSTOMER.1, "
                                     "CUSTOMER.2, ...), or write customer:CUSTOMER";
   bool links = kind == RM_FAULT_CUT || kind == RM_FAULT_DEGRADE;
-  bool agents_only = kind == RM_FAULT_STOP_HEALTH || kind == RM_FAULT_MAINTENANCE;
+  bool agents_only = kind == RM_FAULT_STOP_HEALTH || kind == RM_FAULT_MAINTENANCE || kind == RM_FAULT_STORM;
   if (strncmp(t, "link:", 5) == 0) {
     if (!(links || kind == RM_FAULT_FLAP || kind == RM_FAULT_STEP)) return "this fault takes nodes, not links";
     if (is_sender(sc, t + 5)) return NULL;
@@ -254,6 +257,7 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
       if (strcmp(*r, t + 5) == 0) {
         if (agents_only && strcmp(*r, "agent") && strcmp(*r, "server") && strcmp(*r, "client"))
           return kind == RM_FAULT_MAINTENANCE ? "maintenance takes agents: role:agent, role:server or role:client"
+                 : kind == RM_FAULT_STORM     ? "storm takes agents: role:agent, role:server or role:client"
                                               : "stop_health takes agents: role:agent, role:server or role:client";
         if (links && strcmp(*r, "essentials") && strcmp(*r, "gateway") && strcmp(*r, "management_server"))
           return "a link fault takes senders: role:essentials, role:gateway or role:management_server";
@@ -280,6 +284,7 @@ const char *rm_scenario_check_target(const rm_scenario *sc, rm_fault_kind kind, 
     return "a link fault takes a sender: an Essentials server, a gateway or a management server";
   if (agents_only && !strchr(t, '/'))
     return kind == RM_FAULT_MAINTENANCE ? "maintenance takes agents: an agent's name, agents:CUSTOMER or role:agent"
+           : kind == RM_FAULT_STORM     ? "storm takes agents: an agent's name, agents:CUSTOMER or role:agent"
                                         : "stop_health takes agents: an agent's name, agents:CUSTOMER or role:agent";
   return NULL;
 }
@@ -309,7 +314,7 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
     }
   if (kinds != 1)
     return rm_yaml_error(y, m, "a fault names one kind: crash, cut, degrade, flap, site_outage, datacenter_outage, "
-                               "slow_sql, stop_health, rolling_restart, maintenance or patch");
+                               "slow_sql, stop_health, rolling_restart, maintenance, patch or storm");
   for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
     yaml_node_t *k = rm_yaml_node(y, p->key);
     if (!key_allowed(f->kind, (const char *)k->data.scalar.value))
@@ -397,6 +402,16 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
     if (!(v = rm_yaml_get(y, m, "times"))) return rm_yaml_error(y, m, "flap needs times: N (how many times it goes down)");
     if (rm_yaml_int(y, v, "times", 1, 100000, &i64)) return -1;
     f->times = (int)i64;
+  }
+  if (f->kind == RM_FAULT_STORM) {
+    if ((v = rm_yaml_get(y, m, "alerts")) && rm_yaml_double(y, v, "alerts", 0, 1e6, &f->storm_alerts)) return -1;
+    if ((v = rm_yaml_get(y, m, "state_changes")) && rm_yaml_double(y, v, "state_changes", 0, 1e6, &f->storm_states))
+      return -1;
+    f->rollup = RM_STORM_ROLLUP;
+    if ((v = rm_yaml_get(y, m, "rollup")) && rm_yaml_double(y, v, "rollup", 1, 1000, &f->rollup)) return -1;
+    if (f->storm_alerts <= 0 && f->storm_states <= 0)
+      return rm_yaml_error(y, m, "storm needs alerts: N or state_changes: N (per agent per minute)");
+    if (f->duration == RS_TIME_MAX) return rm_yaml_error(y, m, "storm needs for: D (how long it lasts)");
   }
   if (f->kind == RM_FAULT_PATCH) {
     if (!(v = rm_yaml_get(y, m, "window"))) return rm_yaml_error(y, m, "patch needs window: D (how long each window lasts)");

@@ -328,3 +328,33 @@ Test(load, bad_patch_and_maintenance_lines) {
     cr_assert(strstr(err, bad[i][1]), "%s: want '%s', got '%s'", bad[i][0], bad[i][1], err);
   }
 }
+
+/* A storm: cust-1's 50 computers send 2 alerts (5000 B each) and 10 state
+ * changes a minute, each state change rolled up into 3 groups (500 B
+ * each), for 30 minutes: 50 x 30 x (2 x 5000 + 10 x 3 x 500) = 37.5 MB more
+ * than the same run without it (fluid: within a tick's rounding; Poisson:
+ * within 2 %). */
+#define STORM_BASE                                                                                     \
+  "name: s\nduration: 3h\nseed: 3\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"            \
+  "customers:\n  - {count: 2, servers: 10, clients: 40}\n"
+
+Test(load, a_storm_adds_its_alerts_and_rolled_up_state_changes) {
+  for (int poisson = 0; poisson < 2; poisson++) {
+    char quiet[1024], storm[1024];
+    snprintf(quiet, sizeof quiet, STORM_BASE "%s", poisson ? "load: {arrivals: poisson}\n" : "");
+    snprintf(storm, sizeof storm,
+             STORM_BASE "%sfaults:\n  - {storm: agents:cust-1, at: 1h, for: 30m, alerts: 2, state_changes: 10}\n",
+             poisson ? "load: {arrivals: poisson}\n" : "");
+    world *a = world_new(quiet), *b = world_new(storm);
+    world_run(a, a->sc.duration);
+    world_run(b, b->sc.duration);
+    double extra = (double)(b->g.m.generated - a->g.m.generated), want = 50.0 * 30 * (2 * 5000 + 10 * 3 * 500);
+    cr_assert(fabs(extra - want) < (poisson ? 0.02 : 0.001) * want, "poisson %d: %.0f bytes more, want %.0f", poisson,
+              extra, want);
+    cr_assert_eq(b->g.m.dropped_total, 0);
+    /* After the storm every agent is back in its population. */
+    cr_assert_eq(b->g.ess[0].pop.members, 50, "%lld members", (long long)b->g.ess[0].pop.members);
+    world_free(a);
+    world_free(b);
+  }
+}
