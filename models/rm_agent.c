@@ -99,6 +99,14 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
     b[k] = tick_bytes(g, k, a->index, now, t, &a->sent[k]);
     if (b[k] > 0) sent += b[k];
   }
+  if (a->burst) { /* its state and discovery data, once after it starts */
+    a->burst = false;
+    int64_t burst = g->p->start_burst;
+    if (burst > 0) {
+      b[RM_DATA_STATE] = (b[RM_DATA_STATE] > 0 ? b[RM_DATA_STATE] : 0) + burst;
+      sent += burst;
+    }
+  }
   if (a->storm) {
     int64_t extra[2];
     storm_bytes(g, a, now, extra);
@@ -376,6 +384,7 @@ void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval) {
   a->node.state = RM_UP;
   if (a->health_stopped || a->off) return;
   a->data_from = now;
+  a->burst = true;
   for (int k = 0; k < RM_DATA_KINDS; k++) a->sent[k] = 0;
   /* Computers do not start in step: the first heartbeat comes at a random
    * point of the first interval. */
@@ -408,6 +417,7 @@ void rm_agent_power(rm_agent *a, rs_sim *sim, bool on) {
     return;
   }
   a->off = false;
+  a->node.group->m.switched_on++;
   a->node.group->watch.last_heartbeat[a->index] = rs_sim_now(sim); /* waited for from now */
   if (ticking) rm_agent_start(a, sim, a->node.group->p->heartbeat_interval);
 }

@@ -30,6 +30,7 @@ typedef struct {
   rs_time_t data_from;      /* data is generated from here on (start or restart) */
   int64_t sent[4];          /* bytes of each kind generated since data_from */
   rs_time_t next;           /* its next tick (kept in its slot while a member) */
+  bool burst;               /* it has just started: its first tick sends its state (start_burst) */
   bool in_pop;              /* its ticks are run by its population, and its
                                data_from, sent and next are in its slot */
   bool server;              /* a Windows server (else a client) */

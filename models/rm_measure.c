@@ -85,6 +85,7 @@ void rm_measure_init(rm_group *g) {
   rm_measure *m = &g->m;
   m->svc_open[0] = m->svc_open[1] = -1;
   m->aged_queued = -1;
+  for (int k = 0; k < RM_BUSIEST_KINDS; k++) m->busiest[k] = (rm_busiest){.t = -1, .fault = -1};
   rs_event_init(&m->sampler, sample_cb);
   rs_event_init(&m->settle, settle_cb);
   if (!(m->watches = calloc((size_t)(g->sc->n_expect ? g->sc->n_expect : 1), sizeof *m->watches))) g->nomem = 1;
@@ -523,6 +524,37 @@ static void sample_servers(rm_group *g, rs_time_t now) {
   rm_expect_sample(g, now);
 }
 
+/* The interval since the previous sample: the busiest so far by data or by
+ * alerts, with the clients switched on in it, the gateway with the most
+ * queued at its end, and a fault acting in it. */
+static void note_busiest(rm_group *g, rs_time_t now, rs_time_t span) {
+  rm_measure *m = &g->m;
+  double v[RM_BUSIEST_KINDS] = {(double)(m->generated - m->generated_at_sample),
+                                (double)(g->watch.alerts - m->alerts_at_sample)};
+  int64_t on = m->switched_on - m->switched_on_at_sample;
+  m->generated_at_sample = m->generated;
+  m->alerts_at_sample = g->watch.alerts;
+  m->switched_on_at_sample = m->switched_on;
+  if (now == 0) return; /* no interval yet */
+  for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
+    rm_busiest *b = &m->busiest[k];
+    if (v[k] <= 0 || (b->t >= 0 && v[k] <= b->value)) continue;
+    *b = (rm_busiest){.t = now, .from = now - span, .value = v[k], .switched_on = on, .fault = -1};
+    for (int i = 0; i < g->n_gw; i++) {
+      const rm_node *n = &g->gw[i].node;
+      int64_t q = n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
+      if (!b->queue_node || q > b->queue) b->queue_node = n, b->queue = q;
+    }
+    for (int f = 0; f < g->timeline.n_windows && f < g->sc->n_faults; f++) {
+      const rm_fault_window *w = &g->timeline.windows[f];
+      if (w->start <= now && w->end > now - span) {
+        b->fault = f;
+        break;
+      }
+    }
+  }
+}
+
 /* Every sample_every: every node but the agents one by one, the agents
  * summed, then the group's figures; then the backlog told drained if it
  * is, and a mark for phases. */
@@ -580,6 +612,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   sample(g, NULL, M_AGENT_QUEUE, (double)agent_queue);
   sample(g, NULL, M_GENERATED_TOTAL, (double)m->generated);
   sample(g, NULL, M_DELIVERED_TOTAL, (double)m->delivered);
+  note_busiest(g, now, span);
   rs_time_t next = now + every;
   if (next <= g->sc->duration) rs_sim_schedule(sim, ev, next);
 }

@@ -108,6 +108,20 @@ typedef struct {
   bool cut;
 } rm_link_outage;
 
+/* The busiest sample interval by something (data generated, alerts
+ * raised), and what was happening then. */
+typedef struct {
+  rs_time_t t;              /* the interval's end (a sample's time); -1: none yet */
+  rs_time_t from;           /* and its start */
+  double value;             /* bytes generated, or alerts raised, in it */
+  int64_t switched_on;      /* clients switched on in it (office hours) */
+  const rm_node *queue_node; /* the gateway with the most queued at its end, and how much */
+  int64_t queue;
+  int fault;                /* a fault acting in it (index of the scenario's faults), or -1 */
+} rm_busiest;
+
+enum { RM_BUSIEST_DATA, RM_BUSIEST_ALERTS, RM_BUSIEST_KINDS };
+
 /* Figures noted before each fault step and at each sample, for phases. */
 typedef struct {
   rs_time_t t;
@@ -154,6 +168,10 @@ typedef struct {
   int64_t drain_level;      /* queued before the first of them, with room to spare */
   int64_t calm_queued;      /* queued at the last sample while no fault held anything */
   rs_time_t drain_since;    /* the last fault step */
+  /* The busiest intervals (rm_busiest). */
+  rm_busiest busiest[RM_BUSIEST_KINDS];
+  int64_t generated_at_sample, alerts_at_sample;
+  int64_t switched_on, switched_on_at_sample; /* clients switched on by office hours, all run */
   /* What the results file keeps (the scenario's record:, docs/results.md). */
   bool ess_by_gateway;      /* Essentials servers' series summed per primary gateway */
   int64_t sum_first_id;     /* gateway i's summary's node id: sum_first_id + i */

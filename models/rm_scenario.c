@@ -59,6 +59,7 @@ static const field fields[] = {
     {"agent", "alert_bytes", F_INT, P(item_bytes[RM_DATA_ALERT]), 0, 1e9},
     {"agent", "state_changes_per_day", F_DOUBLE, P(per_day[RM_DATA_STATE]), 0, 1e8},
     {"agent", "state_change_bytes", F_INT, P(item_bytes[RM_DATA_STATE]), 0, 1e9},
+    {"agent", "start_burst", F_SIZE, P(start_burst), 0, 0},
     {"essentials", "forward_share", F_DOUBLE, P(forward_share), 0, 1},
     {"essentials", "queue", F_SIZE, P(ess_queue), 1, 0},
     {"gateways", "queue", F_SIZE, P(gw_queue), 1, 0},

@@ -89,6 +89,7 @@ typedef struct {
   bool alert_clients;       /* heartbeat alerts for client computers, off */
   /* agents */
   int64_t agent_queue;      /* 15 MB */
+  int64_t start_burst;      /* state and discovery data an agent sends when it starts (0) */
   double per_day[RM_DATA_KINDS];  /* items per agent per day */
   int64_t item_bytes[RM_DATA_KINDS];
   /* Essentials servers */

@@ -358,3 +358,36 @@ Test(load, a_storm_adds_its_alerts_and_rolled_up_state_changes) {
     world_free(b);
   }
 }
+
+/* A morning start: 200 clients on office hours, each sending 200 KB of
+ * state and discovery data when it starts (start_burst): the busiest
+ * 10 minutes by data are in the morning's half hour of switching on, with
+ * the clients switched on in them told; a storm later in the day is the
+ * busiest instead once it sends more. */
+Test(load, the_busiest_interval_is_the_morning_start) {
+  world *w = world_new("name: m\nduration: 2d\nseed: 8\nsample_every: 10m\nload: {clients: office_hours}\n"
+                       "agent: {start_burst: 200KB}\n"
+                       "management_servers: {count: 1}\ngateways: {count: 2}\n"
+                       "customers:\n  - {count: 2, servers: 5, clients: 100}\n");
+  world_run(w, w->sc.duration);
+  const rm_busiest *b = &w->g.m.busiest[RM_BUSIEST_DATA];
+  rs_time_t day = b->t / RS_DAY * RS_DAY;
+  cr_assert(b->from >= day + H(8, 0) && b->t <= day + H(8, 40), "busiest %lld..%lld", (long long)b->from,
+            (long long)b->t);
+  cr_assert_gt(b->switched_on, 30, "%lld clients switched on in it", (long long)b->switched_on);
+  cr_assert_eq(b->fault, -1);
+  cr_assert_not_null(b->queue_node);
+  /* At least the bursts of the clients switched on in it. */
+  cr_assert_gt(b->value, (double)b->switched_on * 200 * 1024);
+  world_free(w);
+  w = world_new("name: m\nduration: 2d\nseed: 8\nsample_every: 10m\nload: {clients: office_hours}\n"
+                "agent: {start_burst: 200KB}\n"
+                "management_servers: {count: 1}\ngateways: {count: 2}\n"
+                "customers:\n  - {count: 2, servers: 5, clients: 100}\n"
+                "faults:\n  - {id: storm, storm: role:agent, at: 1d14h, for: 30m, alerts: 20, state_changes: 100}\n");
+  world_run(w, w->sc.duration);
+  b = &w->g.m.busiest[RM_BUSIEST_DATA];
+  cr_assert_eq(b->fault, 0, "the storm's interval");
+  cr_assert(b->from >= RS_DAY + H(14, 0) && b->t <= RS_DAY + H(14, 40));
+  world_free(w);
+}

@@ -337,6 +337,34 @@ static void print_hosts(const rm_group *g) {
 /* A validate warning, after the file's name. */
 static void warn_line(void *ctx, const char *line) { printf("%s: warning: %s\n", (const char *)ctx, line); }
 
+/* The busiest intervals by data and by alerts, and what was happening then:
+ * a fault acting, clients switching on (office hours), or the steady load. */
+static void print_busiest(const run_ctx *c, const rm_group *g) {
+  for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
+    const rm_busiest *b = &g->m.busiest[k];
+    if (b->t < 0) continue;
+    char from[32], to[32], v[32], q[32];
+    rs_clock_format(b->from, from, sizeof from);
+    rs_clock_format(b->t, to, sizeof to);
+    if (k == RM_BUSIEST_DATA) {
+      double mean = (double)g->m.generated * (double)(b->t - b->from) / (double)(rs_sim_now(&c->sim) > 0 ? rs_sim_now(&c->sim) : 1);
+      printf("busiest by data: %s to %s, %s generated (%.1fx the run's mean)", from, to,
+             rm_size_format((int64_t)b->value, v, sizeof v), mean > 0 ? b->value / mean : 0.0);
+    } else {
+      printf("most alerts: %s to %s, %.0f heartbeat alert%s", from, to, b->value, b->value == 1 ? "" : "s");
+    }
+    if (b->fault >= 0)
+      printf(": during fault %s", c->sc.faults[b->fault].id);
+    else if (b->switched_on > 0)
+      printf(": morning start, %lld clients switched on", (long long)b->switched_on);
+    else
+      printf(": the steady load");
+    if (b->queue_node)
+      printf("; most queued at a gateway: %s %s", b->queue_node->name, rm_size_format(b->queue, q, sizeof q));
+    printf("\n");
+  }
+}
+
 /* validate: each host (the first 20), what it runs and what they commit of
  * it; servers placed by role or automatically after a '+'. */
 static void print_placement(const char *file, const rm_scenario *sc) {
@@ -418,6 +446,7 @@ static void print_text(run_ctx *c) {
              rm_size_format(g->m.aged_queued, s1, sizeof s1));
     printf("\n");
   }
+  print_busiest(c, g);
   printf("heartbeat alerts: %lld (and %lld failed to connect)", (long long)g->watch.alerts,
          (long long)g->watch.connect_alerts);
   if (g->watch.suppressed)
@@ -469,6 +498,29 @@ static void print_json(run_ctx *c) {
   printf("},\"data\":{\"generated\":%lld,\"delivered\":%lld,\"queued\":%lld,\"dropped\":%lld}",
          (long long)g->m.generated, (long long)g->m.delivered, (long long)rm_measure_queued(g),
          (long long)rm_measure_dropped(g));
+  printf(",\"busiest\":{");
+  for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
+    const rm_busiest *b = &g->m.busiest[k];
+    printf("%s\"%s\":", k ? "," : "", k == RM_BUSIEST_DATA ? "data" : "alerts");
+    if (b->t < 0) {
+      printf("null");
+      continue;
+    }
+    printf("{\"from_us\":%lld,\"to_us\":%lld,\"%s\":%.0f,\"clients_switched_on\":%lld,\"gateway\":",
+           (long long)b->from, (long long)b->t, k == RM_BUSIEST_DATA ? "bytes" : "alerts", b->value,
+           (long long)b->switched_on);
+    if (b->queue_node)
+      cli_json_string(stdout, b->queue_node->name);
+    else
+      printf("null");
+    printf(",\"gateway_queue\":%lld,\"fault\":", (long long)b->queue);
+    if (b->fault >= 0)
+      cli_json_string(stdout, c->sc.faults[b->fault].id);
+    else
+      printf("null");
+    printf("}");
+  }
+  printf("}");
   printf(",\"latency_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f,\"queued_bytes_counted_at_end\":%lld}",
          (double)rs_hist_quantile(&g->m.latency, 0.50) / 1e3, (double)rs_hist_quantile(&g->m.latency, 0.95) / 1e3,
          (double)rs_hist_quantile(&g->m.latency, 0.99) / 1e3, (long long)(g->m.aged_queued > 0 ? g->m.aged_queued : 0));
