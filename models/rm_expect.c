@@ -334,14 +334,22 @@ void rm_expect_sample(rm_group *g, rs_time_t now) {
     const rm_expect_spec *x = &sc->expect[i];
     rm_expect_watch *w = &g->m.watches[i];
     rs_time_t a, b;
-    if (x->kind != RM_EX_UTILIZATION_BELOW && x->kind != RM_EX_DATABASE_BELOW) continue;
+    if (x->kind != RM_EX_UTILIZATION_BELOW && x->kind != RM_EX_DATABASE_BELOW && x->kind != RM_EX_PEAK_LATENCY_BELOW)
+      continue;
     if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > sc->duration) continue;
     /* A sample at now measures (now - sample_every, now]: it counts in a
      * window it overlaps, past the window's start. */
     if (!window(g, x, sc->duration, &a, &b) || now <= a || now - sc->sample_every >= b) continue;
     w->samples++;
     bool over = false;
-    if (x->kind == RM_EX_DATABASE_BELOW) {
+    if (x->kind == RM_EX_PEAK_LATENCY_BELOW) {
+      /* The p99 of the data stored since the previous sample. */
+      if (g->m.latency_sample.total > 0) {
+        double p99 = (double)rs_hist_quantile(&g->m.latency_sample, 0.99);
+        if (p99 > w->worst || w->at == 0) w->worst = p99, w->at = now;
+        if (p99 >= (double)x->within) over = true;
+      }
+    } else if (x->kind == RM_EX_DATABASE_BELOW) {
       const rm_dbsize *db[2] = {&g->opsdb, &g->dw};
       for (int d = 0; d < 2; d++) {
         double size = rm_dbsize_size(db[d]);
@@ -430,6 +438,19 @@ static void judge_utilization(rm_group *g, const rm_expect_spec *x, const rm_exp
   }
 }
 
+static void judge_peak_latency(const rm_expect_spec *x, const rm_expect_watch *w, rm_verdict *v) {
+  char at[32], lim[32];
+  v->held = w->over == 0 && w->samples > 0;
+  if (w->samples == 0) {
+    say(v, "no sample fell in its window");
+    return;
+  }
+  say(v, "the highest p99 latency of a sample's interval: %.1f s, at %s (limit %s); %lld of %lld samples at or "
+         "over it",
+      w->worst / 1e6, rs_clock_format(w->at / RS_SEC * RS_SEC, at, sizeof at),
+      rs_duration_format(x->within, lim, sizeof lim), (long long)w->over, (long long)w->samples);
+}
+
 static void judge_database(const rm_expect_spec *x, const rm_expect_watch *w, rm_verdict *v) {
   static const char *const names[2] = {"the OperationsManager database", "the data warehouse"};
   char a[32], b[32], at[32];
@@ -487,6 +508,7 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
       case RM_EX_BACKLOG_DRAINED: judge_backlog(g, x, v, end); break;
       case RM_EX_UTILIZATION_BELOW: judge_utilization(g, x, g->m.watches ? &g->m.watches[i] : &none, v); break;
       case RM_EX_DATABASE_BELOW: judge_database(x, g->m.watches ? &g->m.watches[i] : &none, v); break;
+      case RM_EX_PEAK_LATENCY_BELOW: judge_peak_latency(x, g->m.watches ? &g->m.watches[i] : &none, v); break;
       default: judge_alert_set(g, x, v, a, b);
       }
     }

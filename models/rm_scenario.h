@@ -197,6 +197,7 @@ typedef enum {
   RM_EX_NO_ALERT_FOR,          /* no heartbeat alert for these agents */
   RM_EX_UTILIZATION_BELOW,     /* every server's (of a role, or one) utilization under these */
   RM_EX_DATABASE_BELOW,        /* the SQL store's databases under these sizes */
+  RM_EX_PEAK_LATENCY_BELOW,    /* every sample's p99 latency (data stored in its interval) under `within` */
   RM_EX_KINDS
 } rm_expect_kind;
 

@@ -22,7 +22,8 @@ static const char *const expect_names[RM_EX_KINDS] = {
     [RM_EX_DATA_LOST_AT_MOST] = "data_lost_at_most", [RM_EX_FAILOVER_WITHIN] = "failover_within",
     [RM_EX_ALERT_WITHIN] = "alert_within",         [RM_EX_BACKLOG_DRAINED] = "backlog_drained_within",
     [RM_EX_ALERTS_FOR] = "alerts_for",             [RM_EX_NO_ALERT_FOR] = "no_alert_for",
-    [RM_EX_UTILIZATION_BELOW] = "utilization_below", [RM_EX_DATABASE_BELOW] = "database_below"};
+    [RM_EX_UTILIZATION_BELOW] = "utilization_below", [RM_EX_DATABASE_BELOW] = "database_below",
+    [RM_EX_PEAK_LATENCY_BELOW] = "peak_latency_below"};
 
 /* The phases an expectation may name a fault in, by rm_phase. */
 static const char *const phase_names[] = {NULL, "before", "during", "after"};
@@ -31,7 +32,7 @@ static const char *const phase_names[] = {NULL, "before", "during", "after"};
 static int unknown_expectation(rm_yaml *y, yaml_node_t *e) {
   return rm_yaml_error(y, e, "unknown expectation%s%s (known: capacity_held, no_data_lost, data_lost_at_most, "
                              "failover_within, alert_within, backlog_drained_within, alerts_for, no_alert_for, "
-                             "utilization_below, database_below)",
+                             "utilization_below, database_below, peak_latency_below)",
                        e->type == YAML_SCALAR_NODE ? " " : "",
                        e->type == YAML_SCALAR_NODE ? (const char *)e->data.scalar.value : "");
 }
@@ -185,6 +186,7 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
                                          x->kind == RM_EX_DATA_LOST_AT_MOST      ? "10MB"
                                          : x->kind == RM_EX_UTILIZATION_BELOW ? "{cpu: 75%, disk: 80%}"
                                          : x->kind == RM_EX_DATABASE_BELOW    ? "50GB"
+                                         : x->kind == RM_EX_PEAK_LATENCY_BELOW ? "30s"
                                          : x->kind >= RM_EX_ALERTS_FOR        ? "[cust-1/srv-1]"
                                                                               : "3m");
   char value[96] = "";
@@ -208,6 +210,7 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
   case RM_EX_FAILOVER_WITHIN:
   case RM_EX_ALERT_WITHIN:
   case RM_EX_BACKLOG_DRAINED:
+  case RM_EX_PEAK_LATENCY_BELOW:
     if (rm_yaml_duration(y, kv, expect_names[x->kind], 0, &x->within)) return -1;
     snprintf(value, sizeof value, " %s", (const char *)kv->data.scalar.value);
     break;

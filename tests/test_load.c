@@ -391,3 +391,29 @@ Test(load, the_busiest_interval_is_the_morning_start) {
   cr_assert(b->from >= RS_DAY + H(14, 0) && b->t <= RS_DAY + H(14, 40));
   world_free(w);
 }
+
+/* peak_latency_below: every sample's p99 latency (of the data stored in its
+ * interval) under the limit. A quiet run holds 1 minute; a gateway down for
+ * 20 minutes with no backup holds its sites' data, delivered when it is
+ * back with up to 20 minutes' latency: it fails, and the verdict names the
+ * sample after the gateway's return. */
+Test(load, peak_latency_below) {
+  const char *base = "name: p\nduration: 3h\nseed: 2\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+                     "customers:\n  - {count: 2, servers: 10, clients: 40}\n"
+                     "expect:\n  - {peak_latency_below: 1m}\n";
+  world *w = world_new(base);
+  world_run(w, w->sc.duration);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 0, "%s", w->g.m.verdicts[0].detail);
+  cr_assert(strstr(w->g.m.verdicts[0].detail, "of 180 samples"), "%s", w->g.m.verdicts[0].detail);
+  world_free(w);
+  char text[1024];
+  snprintf(text, sizeof text, "%sfaults:\n  - {crash: gw-1, at: 1h, for: 20m}\n", base);
+  w = world_new(text);
+  world_run(w, w->sc.duration);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 1);
+  const rm_expect_watch *wt = &w->g.m.watches[0];
+  cr_assert_gt(wt->worst, 15.0 * 60 * 1e6, "p99 %.0f s", wt->worst / 1e6);
+  cr_assert_leq(wt->worst, 21.0 * 60 * 1e6);
+  cr_assert(wt->at > 80 * RS_MIN && wt->at <= 90 * RS_MIN, "at %lld", (long long)wt->at);
+  world_free(w);
+}
