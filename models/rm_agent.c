@@ -79,6 +79,10 @@ static void storm_bytes(const rm_group *g, rm_agent *a, rs_time_t now, int64_t e
 
 static inline rm_pop *pop_of(const rm_agent *a) { return &RS_CONTAINER_OF(a->ess, rm_essentials, node)->pop; }
 
+/* Add extra bytes (a start burst, a storm's) to what a tick sends of kind k
+ * (b[k] <= 0: nothing of its own). */
+static inline void add_bytes(int64_t b[RM_DATA_KINDS], int k, int64_t extra) { b[k] = (b[k] > 0 ? b[k] : 0) + extra; }
+
 /* Heartbeat and data at time now (the agent's own tick): the data goes to
  * the agent's Essentials server over the LAN if that is up and has room
  * (through the agent's own queue, which holds it otherwise, and drops when
@@ -103,15 +107,15 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
     a->burst = false;
     int64_t burst = g->p->start_burst;
     if (burst > 0) {
-      b[RM_DATA_STATE] = (b[RM_DATA_STATE] > 0 ? b[RM_DATA_STATE] : 0) + burst;
+      add_bytes(b, RM_DATA_STATE, burst);
       sent += burst;
     }
   }
   if (a->storm) {
     int64_t extra[2];
     storm_bytes(g, a, now, extra);
-    b[RM_DATA_ALERT] = (b[RM_DATA_ALERT] > 0 ? b[RM_DATA_ALERT] : 0) + extra[0];
-    b[RM_DATA_STATE] = (b[RM_DATA_STATE] > 0 ? b[RM_DATA_STATE] : 0) + extra[1];
+    add_bytes(b, RM_DATA_ALERT, extra[0]);
+    add_bytes(b, RM_DATA_STATE, extra[1]);
     sent += extra[0] + extra[1];
   }
   rm_measure_generated(&g->m, sent);

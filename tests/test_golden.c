@@ -272,26 +272,31 @@ static char *record_agents(const char *name, const char *scenario, const char *r
  * every evening and on every morning (office hours). */
 Test(golden, populations_change_no_result, .init = setup, .fini = teardown, .timeout = 600) {
   const char *sc = dir_of("ROMSIM_SCENARIOS"), *ts = dir_of("ROMSIM_TEST_SCENARIOS");
-  char s[9][1024], replay[1024];
-  snprintf(s[0], sizeof s[0], "%s/agents-faulted.yaml", ts);
-  snprintf(s[1], sizeof s[1], "%s/gateway-crash.yaml", sc);
-  snprintf(s[2], sizeof s[2], "%s/rms-failover.yaml", sc);
-  snprintf(s[3], sizeof s[3], "%s/guide-virtual-careless.yaml", sc);
-  snprintf(s[4], sizeof s[4], "%s/replays/dc-design.yaml", sc);
-  snprintf(s[5], sizeof s[5], "%s/flush-on-tick.yaml", ts);
-  snprintf(s[6], sizeof s[6], "%s/fault-on-tick.yaml", ts);
-  snprintf(s[7], sizeof s[7], "%s/office-days.yaml", ts);
-  snprintf(replay, sizeof replay, "%s/replays/datacenter-outage.csv", sc);
-  for (int i = 0; i < 8; i++) {
-    const char *rp = i == 4 ? replay : NULL;
-    char *pop = record_agents("agents", s[i], rp, "populations");
-    char *ind = record_agents("agents", s[i], rp, "individual");
+  /* Each scenario: in the test scenarios (1) or scenarios/ (0), and its replay. */
+  static const struct {
+    int test;
+    const char *name, *replay;
+  } runs[] = {{1, "agents-faulted.yaml", NULL},
+              {0, "gateway-crash.yaml", NULL},
+              {0, "rms-failover.yaml", NULL},
+              {0, "guide-virtual-careless.yaml", NULL},
+              {0, "replays/dc-design.yaml", "replays/datacenter-outage.csv"},
+              {1, "flush-on-tick.yaml", NULL},
+              {1, "fault-on-tick.yaml", NULL},
+              {1, "office-days.yaml", NULL}};
+  for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+    char s[1024], replay[1024];
+    snprintf(s, sizeof s, "%s/%s", runs[i].test ? ts : sc, runs[i].name);
+    if (runs[i].replay) snprintf(replay, sizeof replay, "%s/%s", sc, runs[i].replay);
+    const char *rp = runs[i].replay ? replay : NULL;
+    char *pop = record_agents("agents", s, rp, "populations");
+    char *ind = record_agents("agents", s, rp, "individual");
     if (strcmp(pop, ind) != 0) {
       const char *a, *b;
       int line = first_difference(pop, ind, &a, &b);
       cr_assert_fail("%s: populations and individual agents differ at line %d:\n  populations: %.300s\n  "
                      "individual:  %.300s",
-                     s[i], line, a, b);
+                     s, line, a, b);
     }
     cr_assert_gt(strlen(pop), 1000);
     free(pop);

@@ -129,6 +129,16 @@ Test(load, crashed_while_off_and_missing_while_on) {
   world_free(w);
 }
 
+/* The scenario of text (the lines before and after `middle`) is refused
+ * with an error holding want. */
+static void refused(const char *before, const char *middle, const char *after, const char *want) {
+  char text[512], err[512];
+  snprintf(text, sizeof text, "%s%s%s", before, middle, after);
+  rm_scenario sc;
+  cr_assert_neq(rm_scenario_parse(&sc, "t.yaml", text, strlen(text), err, sizeof err), 0, "%s", middle);
+  cr_assert(strstr(err, want), "%s: want '%s', got '%s'", middle, want, err);
+}
+
 /* Bad load sections are refused where they are wrong. */
 Test(load, bad_sections) {
   static const char *const bad[][2] = {
@@ -140,16 +150,10 @@ Test(load, bad_sections) {
       {"load: {servers: always}\n", "t.yaml:3:8: unknown key 'servers' in load"},
       {"load: {clients: {lunch: 1h}}\n", "t.yaml:3:18: unknown key 'lunch' in clients' hours"},
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    char text[512], err[512];
-    snprintf(text, sizeof text,
-             "name: t\nduration: 1h\n%smanagement_servers: {count: 1}\ngateways: {count: 1}\n"
-             "customers: [{count: 1, servers: 1, clients: 1}]\n",
-             bad[i][0]);
-    rm_scenario sc;
-    cr_assert_neq(rm_scenario_parse(&sc, "t.yaml", text, strlen(text), err, sizeof err), 0, "%s", bad[i][0]);
-    cr_assert(strstr(err, bad[i][1]), "%s: want '%s', got '%s'", bad[i][0], bad[i][1], err);
-  }
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    refused("name: t\nduration: 1h\n", bad[i][0],
+            "management_servers: {count: 1}\ngateways: {count: 1}\ncustomers: [{count: 1, servers: 1, clients: 1}]\n",
+            bad[i][1]);
 }
 
 /* Poisson counts: over 400 000 ticks the mean and the variance of each
@@ -317,16 +321,10 @@ Test(load, bad_patch_and_maintenance_lines) {
       {"{maintenance: gw-1, at: 1h, for: 1h}", "t.yaml:7:19: maintenance: 'gw-1': maintenance takes agents"},
       {"{maintenance: role:agent, at: 1h, for: 1h, window: 1h}", "t.yaml:7:48: maintenance does not take 'window'"},
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    char text[512], err[512];
-    snprintf(text, sizeof text,
-             "name: t\nduration: 1d\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
-             "customers: [{count: 1, servers: 1, clients: 1}]\nfaults:\n  - %s\n",
-             bad[i][0]);
-    rm_scenario sc;
-    cr_assert_neq(rm_scenario_parse(&sc, "t.yaml", text, strlen(text), err, sizeof err), 0, "%s", bad[i][0]);
-    cr_assert(strstr(err, bad[i][1]), "%s: want '%s', got '%s'", bad[i][0], bad[i][1], err);
-  }
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    refused("name: t\nduration: 1d\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+            "customers: [{count: 1, servers: 1, clients: 1}]\nfaults:\n  - ",
+            bad[i][0], "\n", bad[i][1]);
 }
 
 /* A storm: cust-1's 50 computers send 2 alerts (5000 B each) and 10 state

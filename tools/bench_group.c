@@ -20,19 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double wall(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The integer after "key": in a JSON text, or -1. */
-static long long json_int(const char *text, const char *key) {
-  char pat[64];
-  snprintf(pat, sizeof pat, "\"%s\":", key);
-  const char *p = strstr(text, pat);
-  return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
-}
+#include "bench_util.h"
 
 int main(int argc, char **argv) {
   if (argc < 3) {
@@ -52,7 +40,7 @@ int main(int argc, char **argv) {
     snprintf(out, sizeof out, "%s/run.db", dir);
     snprintf(json, sizeof json, "%s/run.json", dir);
     fflush(stdout); /* or the child would print it again */
-    double t0 = wall();
+    double t0 = bench_wall();
     pid_t pid = fork();
     if (pid == 0) {
       if (!freopen(json, "w", stdout)) _exit(127);
@@ -65,15 +53,10 @@ int main(int argc, char **argv) {
       perror("bench_group: run");
       return 1;
     }
-    double dt = wall() - t0;
-    char text[65536] = "";
-    FILE *f = fopen(json, "r");
-    if (f) {
-      size_t n = fread(text, 1, sizeof text - 1, f);
-      text[n] = '\0';
-      fclose(f);
-    }
-    long long events = json_int(text, "events"), agents = json_int(text, "agents");
+    double dt = bench_wall() - t0;
+    char text[65536];
+    bench_slurp(json, text, sizeof text);
+    long long events = (long long)bench_json_num(text, "events"), agents = (long long)bench_json_num(text, "agents");
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
     if (events < 0 || code > 1) {
       fprintf(stderr, "bench_group: %s: romsim exited %d\n", argv[i], code);
@@ -83,8 +66,8 @@ int main(int argc, char **argv) {
     const char *name = strrchr(argv[i], '/');
     name = name ? name + 1 : argv[i];
     double peak = (double)ru.ru_maxrss * 1024.0;
-    const char *rec = strstr(text, "\"recording_seconds\":");
-    double recording = rec ? strtod(rec + strlen("\"recording_seconds\":"), NULL) : 0;
+    double recording = bench_json_num(text, "recording_seconds");
+    if (recording < 0) recording = 0;
     struct stat sb;
     double size = stat(out, &sb) == 0 ? (double)sb.st_size : 0;
     printf("%-28s %10.2f %12lld %10.2f %12.1f %10lld %14.0f %7.1f%% %11.1f\n", name, dt, events,

@@ -28,19 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double wall(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The number after "key": in a JSON text, or -1. */
-static double json_num(const char *text, const char *key) {
-  char pat[64];
-  snprintf(pat, sizeof pat, "\"%s\":", key);
-  const char *p = strstr(text, pat);
-  return p ? strtod(p + strlen(pat), NULL) : -1;
-}
+#include "bench_util.h"
 
 typedef struct {
   double wall;       /* seconds */
@@ -55,7 +43,7 @@ typedef struct {
 static int run_once(char *const argv[], const char *out_json, const char *out_file, measure *m) {
   fflush(stdout);
   unlink(out_file);
-  double t0 = wall();
+  double t0 = bench_wall();
   pid_t pid = fork();
   if (pid == 0) {
     if (!freopen(out_json ? out_json : "/dev/null", "w", stdout)) _exit(127);
@@ -66,20 +54,15 @@ static int run_once(char *const argv[], const char *out_json, const char *out_fi
   int status;
   struct rusage ru;
   if (pid < 0 || wait4(pid, &status, 0, &ru) != pid) return -1;
-  m->wall = wall() - t0;
+  m->wall = bench_wall() - t0;
   m->rss_mb = (double)ru.ru_maxrss / 1024.0;
   m->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
   m->rec = m->agents = -1;
   if (out_json) {
-    char text[65536] = "";
-    FILE *f = fopen(out_json, "r");
-    if (f) {
-      size_t n = fread(text, 1, sizeof text - 1, f);
-      text[n] = '\0';
-      fclose(f);
-    }
-    m->rec = json_num(text, "recording_seconds");
-    m->agents = json_num(text, "agents");
+    char text[65536];
+    bench_slurp(out_json, text, sizeof text);
+    m->rec = bench_json_num(text, "recording_seconds");
+    m->agents = bench_json_num(text, "agents");
   }
   struct stat st;
   m->file_mb = stat(out_file, &st) == 0 ? (double)st.st_size / 1e6 : 0;
