@@ -31,8 +31,8 @@ typedef struct {
 
 /* How data arrives at an agent (load: {arrivals: ...}). */
 typedef enum {
-  RM_ARRIVALS_FLUID,    /* the bytes by time t are floor(rate x t): exact, for hand checks (the default) */
-  RM_ARRIVALS_POISSON   /* each tick's items of each kind a Poisson count */
+  RM_ARRIVALS_FLUID,    /* the bytes by time t are floor(rate x t): exact, for hand checks */
+  RM_ARRIVALS_POISSON   /* each tick's items of each kind a Poisson count (a scenario's default) */
 } rm_arrivals;
 
 /* A Poisson count of mean lambda for the tick at time t of the agent at

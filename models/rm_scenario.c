@@ -621,6 +621,7 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if ((v = rm_yaml_get(y, root, "sample_every")) && rm_yaml_duration(y, v, "sample_every", RS_SEC, &sc->sample_every))
     return -1;
   if ((v = rm_yaml_get(y, root, "record")) && read_record(y, v, sc)) return -1;
+  sc->arrivals = RM_ARRIVALS_POISSON;
   if ((v = rm_yaml_get(y, root, "load")) && read_load(y, v, "load", &sc->hours, &sc->arrivals)) return -1;
   if ((v = rm_yaml_get(y, root, "web_console")) && rm_yaml_bool(y, v, "web_console", &sc->p.web_console)) return -1;
 

@@ -23,7 +23,7 @@ TestSuite(cli_hosts, .init = make_workdir, .fini = remove_workdir, .timeout = 12
  * gets 2 / 3 of its own, the host is 100 % busy; 5 x 4 GB committed of its
  * 64 GB is 31.25 %. */
 #define FIVE                                                                                                       \
-  "name: five\nduration: 1h\nseed: 5\nmanagement_servers: {count: 2}\ngateways: {count: 5}\n"                     \
+  "name: five\nduration: 1h\nseed: 5\nload: {arrivals: fluid}\nmanagement_servers: {count: 2}\ngateways: {count: 5}\n"                     \
   "customers:\n  - {count: 25, servers: 5, clients: 95}\n"                                                        \
   "hardware:\n  models: [{name: small-host, like: host-standard, processors: 2}]\n"                              \
   "hosts:\n  - {name: h, model: small-host, runs: [gw-1, gw-2, gw-3, gw-4, gw-5]}\n"                              \

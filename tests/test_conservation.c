@@ -111,7 +111,7 @@ Test(conservation, a_site_cut_off_drops_on_its_agents_when_they_are_full) {
  * minute just generated, so that minute does not push the oldest out.
  */
 Test(conservation, agents_send_their_backlog_before_new_data) {
-  world *w = world_new("name: q\nduration: 8h\nseed: 5\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+  world *w = world_new("name: q\nduration: 8h\nseed: 5\nload: {arrivals: fluid}\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
                        "agent: {queue: 1MB}\n"
                        "customers:\n  - {count: 1, servers: 3, clients: 5}\n"
                        "faults:\n  - {crash: cust-1, at: 1h, for: 5h}\n");
@@ -137,7 +137,7 @@ Test(conservation, agents_send_their_backlog_before_new_data) {
 /* An Essentials server down for a day: its agents' own 15 MB queues fill
  * and drop (per agent: 8.6 MB a day, so a 2-day outage overflows). */
 Test(conservation, agents_queue_while_their_server_is_down) {
-  world *w = world_new("name: q\nduration: 60h\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+  world *w = world_new("name: q\nduration: 60h\nload: {arrivals: fluid}\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
                        "customers:\n  - {count: 1, servers: 1, clients: 1}\n"
                        "faults:\n  - {crash: cust-1, at: 1h, for: 48h}\n");
   world_run(w, 49 * RS_HOUR - 1);

@@ -108,7 +108,7 @@ Test(expect, phases_of_a_fault) {
 /* Data lost during a datacenter outage, at most so much; none before or
  * after; the backlog drained within the limit after it. */
 Test(expect, data_and_backlog_by_phase) {
-  world *w = judged("name: e\nduration: 6h\nessentials: {queue: 50MB}\nagent: {queue: 64KB}\n" SITE
+  world *w = judged("name: e\nduration: 6h\nload: {arrivals: fluid}\nessentials: {queue: 50MB}\nagent: {queue: 64KB}\n" SITE
                     "faults:\n  - {id: dc, datacenter_outage: true, at: 1h, for: 2h}\n"
                     "expect:\n"
                     "  - {no_data_lost: true, before: dc}\n"

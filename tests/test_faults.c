@@ -402,7 +402,7 @@ Test(faults, slow_sql) {
  * alert (heartbeat failure) but answer the ping; they send nothing
  * meanwhile; when they start again their alerts close. */
 Test(faults, stop_health) {
-  world *w = world_new("name: f\nduration: 2h\nseed: 21\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+  world *w = world_new("name: f\nduration: 2h\nseed: 21\nload: {arrivals: fluid}\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
                        "customers:\n  - {count: 1, servers: 10, clients: 0}\n"
                        "faults:\n  - {stop_health: agents:cust-1, share: 50%, at: 30m, for: 30m}\n"
                        "expect: [{alert_within: 5m}]\n");

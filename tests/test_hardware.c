@@ -7,7 +7,7 @@
 /* The guide's example group (4000 agents: 20 customers of 200 on 8
  * gateways, four of 600 and four of 400; 2 management servers of 2000). */
 #define GUIDE(duration, extra)                                                                                  \
-  "name: g\nduration: " duration "\nseed: 1\nmanagement_servers: {count: 2}\ngateways: {count: 8}\n"            \
+  "name: g\nduration: " duration "\nseed: 1\nload: {arrivals: fluid}\nmanagement_servers: {count: 2}\ngateways: {count: 8}\n"            \
   "customers:\n  - {count: 20, servers: 10, clients: 190}\n" extra
 
 /* The mean of a server's utilization of resource r (or, r < 0, of its disk
@@ -220,7 +220,7 @@ Test(hardware, grooming_keeps_the_database_under_its_limit) {
  * station serves at most its speed. A sample counts in the phase whose
  * time it measured (the one at 1h measured the minute before the crash). */
 Test(hardware, utilization_below_by_phase) {
-  world *w = world_new("name: p\nduration: 4h\nseed: 4\nmanagement_servers: {count: 2}\ngateways: {count: 4}\n"
+  world *w = world_new("name: p\nduration: 4h\nseed: 4\nload: {arrivals: fluid}\nmanagement_servers: {count: 2}\ngateways: {count: 4}\n"
                        "customers:\n  - {count: 20, servers: 5, clients: 95}\n"
                        "faults:\n  - {id: down, crash: ms-1, at: 1h, for: 1h}\n"
                        "expect:\n"

@@ -114,7 +114,7 @@ Test(hosts, a_cluster_on_one_host_is_not_fault_tolerant) {
  * of its disks' 178 KB/s: its batches take 178 / 151 = 1.18 times as long,
  * and its processors show 0.6 x 1.5 / 2 = 45 % busy instead of 30 %. */
 #define FIVE(extra)                                                                                                \
-  "name: o\nduration: 2h\nseed: 5\nmanagement_servers: {count: 2}\ngateways: {count: 5}\n"                        \
+  "name: o\nduration: 2h\nseed: 5\nload: {arrivals: fluid}\nmanagement_servers: {count: 2}\ngateways: {count: 5}\n"                        \
   "customers:\n  - {count: 25, servers: 5, clients: 95}\n" extra
 
 Test(hosts, overcommitted_host_slows_its_servers) {

@@ -339,10 +339,10 @@ Test(load, bad_patch_and_maintenance_lines) {
 Test(load, a_storm_adds_its_alerts_and_rolled_up_state_changes) {
   for (int poisson = 0; poisson < 2; poisson++) {
     char quiet[1024], storm[1024];
-    snprintf(quiet, sizeof quiet, STORM_BASE "%s", poisson ? "load: {arrivals: poisson}\n" : "");
+    snprintf(quiet, sizeof quiet, STORM_BASE "%s", poisson ? "load: {arrivals: poisson}\n" : "load: {arrivals: fluid}\n");
     snprintf(storm, sizeof storm,
              STORM_BASE "%sfaults:\n  - {storm: agents:cust-1, at: 1h, for: 30m, alerts: 2, state_changes: 10}\n",
-             poisson ? "load: {arrivals: poisson}\n" : "");
+             poisson ? "load: {arrivals: poisson}\n" : "load: {arrivals: fluid}\n");
     world *a = world_new(quiet), *b = world_new(storm);
     world_run(a, a->sc.duration);
     world_run(b, b->sc.duration);
