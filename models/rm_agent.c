@@ -22,6 +22,13 @@ static inline int64_t generated_by(int64_t rate, rs_time_t t) {
   return (int64_t)((__int128)rate * t / RS_DAY);
 }
 
+/* With a diurnal factor: the bytes generated from `from` to t at rate
+ * bytes a day times each hour's factor, floor(rate x (D(t) - D(from)) /
+ * (1000 day)), D the thousandth-microseconds of rate-1 time (rm_load.h). */
+static inline int64_t diurnal_generated_by(int64_t rate, const rm_diurnal *d, rs_time_t from, rs_time_t t) {
+  return (int64_t)((__int128)rate * (rm_diurnal_at(d, t) - rm_diurnal_at(d, from)) / ((__int128)1000 * RS_DAY));
+}
+
 /* Hand the Essentials server what it has room for from the agent's own
  * queue: highest priority first, oldest first. */
 static void hand_over(rm_group *g, rm_agent *a, rm_node *ess) {
@@ -38,14 +45,18 @@ static bool heard_from(const rm_group *g, const rm_node *ess);
  * Poisson arrivals a Poisson count of items over the time since its last
  * tick (an interval, or t for its first), each item_bytes x forward_share. */
 static inline int64_t tick_bytes(const rm_group *g, int k, int64_t agent, rs_time_t now, rs_time_t t, int64_t *sent) {
+  const rm_diurnal *d = g->diurnal;
   if (!g->poisson) {
-    int64_t total = generated_by(g->rate[k], t), b = total - *sent;
+    int64_t total = d ? diurnal_generated_by(g->rate[k], d, now - t, now) : generated_by(g->rate[k], t),
+            b = total - *sent;
     if (b > 0) *sent = total;
     return b;
   }
   const rm_params *p = g->p;
   rs_time_t span = t < p->heartbeat_interval ? t : p->heartbeat_interval;
-  double lambda = p->per_day[k] * (double)span / (double)RS_DAY;
+  double lambda = d ? p->per_day[k] * (double)(rm_diurnal_at(d, now) - rm_diurnal_at(d, now - span)) / 1000.0 /
+                          (double)RS_DAY
+                    : p->per_day[k] * (double)span / (double)RS_DAY;
   int64_t n = rm_poisson_at(g->sc->seed, agent, now, k, lambda);
   return (int64_t)llround((double)n * (double)p->item_bytes[k] * p->forward_share);
 }
@@ -353,9 +364,10 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
 }
 
 const rm_hours *rm_agent_hours(const rm_agent *a) {
-  if (a->server) return NULL;
   const rm_essentials *es = RS_CONTAINER_OF(a->ess, rm_essentials, node);
-  const rm_hours *h = es->spec->has_hours ? &es->spec->hours : &a->node.group->sc->hours;
+  const rm_load_spec *line = &es->spec->load, *all = &a->node.group->sc->load;
+  const rm_hours *h = a->server ? (line->has_servers ? &line->servers : &all->servers)
+                                : (line->has_clients ? &line->clients : &all->clients);
   return h->office ? h : NULL;
 }
 

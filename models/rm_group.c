@@ -612,7 +612,9 @@ static int64_t pop_margin(const rm_group *g) {
   for (int k = 0; k < RM_DATA_KINDS; k++) m += (__int128)g->rate[k] * span / RS_DAY + 2;
   /* Poisson counts vary: four times the mean, plus room for 20 items of
    * each kind (a tick's count above its mean by that is far out in the tail). */
-  if (g->sc->arrivals == RM_ARRIVALS_POISSON) {
+  /* A diurnal factor: at most its highest hour's rates. */
+  if (g->diurnal) m = m * g->diurnal->max_milli / 1000 + RM_DATA_KINDS;
+  if (g->sc->load.arrivals == RM_ARRIVALS_POISSON) {
     m *= 4;
     for (int k = 0; k < RM_DATA_KINDS; k++) m += 20 * (__int128)p->item_bytes[k];
   }
@@ -639,7 +641,8 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   const rm_params *p = g->p;
   for (int k = 0; k < RM_DATA_KINDS; k++)
     g->rate[k] = (int64_t)(p->per_day[k] * (double)p->item_bytes[k] * p->forward_share + 0.5);
-  g->poisson = sc->arrivals == RM_ARRIVALS_POISSON;
+  g->poisson = sc->load.arrivals == RM_ARRIVALS_POISSON;
+  g->diurnal = sc->load.diurnal.on ? &sc->load.diurnal : NULL;
   g->pop_margin = pop_margin(g);
   int64_t id = 1;
   if (rm_rms_init(g, &id) || rm_sql_init(g, &id)) goto nomem;

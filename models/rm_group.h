@@ -115,6 +115,7 @@ struct rm_group {
   int64_t pop_margin;       /* room an Essentials server keeps per agent for its
                                population to stay open (rm_agent.c) */
   bool poisson;             /* data arrives as Poisson counts (load: {arrivals: poisson}) */
+  const rm_diurnal *diurnal; /* the factor on the rates by hour of day (load: {diurnal}), or NULL */
   bool agents_individual;   /* every agent ticks on its own event, none in a
                                population (romsim run --agents individual): set
                                between rm_group_build and rm_group_start */

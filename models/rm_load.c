@@ -54,6 +54,17 @@ bool rm_hours_on(const rm_hours *h, uint64_t seed, int64_t agent, rs_time_t t, r
   return false;
 }
 
+void rm_diurnal_init(rm_diurnal *d, const int32_t milli[24]) {
+  d->on = true;
+  d->prefix[0] = 0;
+  d->max_milli = 0;
+  for (int h = 0; h < 24; h++) {
+    d->milli[h] = milli[h];
+    d->prefix[h + 1] = d->prefix[h] + (int64_t)milli[h] * RS_HOUR;
+    if (milli[h] > d->max_milli) d->max_milli = milli[h];
+  }
+}
+
 /* splitmix64's finalizer. */
 static uint64_t mix(uint64_t z) {
   z += 0x9e3779b97f4a7c15ull;

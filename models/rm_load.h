@@ -35,6 +35,35 @@ typedef enum {
   RM_ARRIVALS_POISSON   /* each tick's items of each kind a Poisson count (a scenario's default) */
 } rm_arrivals;
 
+/* A diurnal factor on the agents' rates (load: {diurnal: [24 factors]}):
+ * hour h of every day (0 from 00:00) runs at milli[h] / 1000 times the
+ * rates. Time at rate 1 is counted in microsecond-thousandths: by time t
+ * an agent has generated what it would have in rm_diurnal_at(t) / 1000
+ * microseconds of rate 1, exact in integers (factors up to 10 keep ten
+ * years of it under 2^63). */
+typedef struct {
+  bool on;
+  int32_t milli[24];   /* each hour's factor, in thousandths */
+  int64_t prefix[25];  /* prefix[h]: the thousandth-microseconds of hours 0..h-1 */
+  int32_t max_milli;   /* the highest factor */
+} rm_diurnal;
+
+void rm_diurnal_init(rm_diurnal *d, const int32_t milli[24]);
+
+/* Thousandth-microseconds of rate-1 time in [0, t). */
+static inline int64_t rm_diurnal_at(const rm_diurnal *d, int64_t t) {
+  int64_t day = t / RS_DAY, rest = t % RS_DAY, h = rest / RS_HOUR;
+  return day * d->prefix[24] + d->prefix[h] + (int64_t)d->milli[h] * (rest - h * RS_HOUR);
+}
+
+/* A scenario's or a customer line's load: */
+typedef struct {
+  bool has_clients, has_servers;  /* a customer line gives them (else the scenario's) */
+  rm_hours clients, servers;      /* when client and server computers are on */
+  rm_arrivals arrivals;           /* the scenario's only */
+  rm_diurnal diurnal;             /* the scenario's only */
+} rm_load_spec;
+
 /* A Poisson count of mean lambda for the tick at time t of the agent at
  * index agent, of kind `kind`, in a run seeded seed: by inversion of a
  * uniform drawn from a hash of (seed, agent, t, kind, piece) alone, so that

@@ -9,6 +9,7 @@
 #include "rm_scenario.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,25 +392,11 @@ static int read_clock(rm_yaml *y, yaml_node_t *v, const char *what, rs_time_t *o
   return 0;
 }
 
-/* load: {clients: office_hours | always | {on, off, spread, days}}, the
- * scenario's or a customer line's. */
-static int read_load(rm_yaml *y, yaml_node_t *map, const char *what, rm_hours *h, rm_arrivals *arrivals) {
-  static const char *const keys[] = {"clients", NULL}, *const group_keys[] = {"clients", "arrivals", NULL};
+/* Hours (clients: or servers: of a load:): office_hours, always, or {on,
+ * off, spread, days} (office hours with some changed). */
+static int read_hours(rm_yaml *y, yaml_node_t *c, const char *what, rm_hours *h) {
   static const char *const hour_keys[] = {"on", "off", "spread", "days", NULL};
   static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-  if (rm_yaml_check_keys(y, map, what, arrivals ? group_keys : keys)) return -1;
-  yaml_node_t *ar = arrivals ? rm_yaml_get(y, map, "arrivals") : NULL;
-  if (ar) {
-    const char *s = ar->type == YAML_SCALAR_NODE ? (const char *)ar->data.scalar.value : "";
-    if (strcmp(s, "fluid") == 0)
-      *arrivals = RM_ARRIVALS_FLUID;
-    else if (strcmp(s, "poisson") == 0)
-      *arrivals = RM_ARRIVALS_POISSON;
-    else
-      return rm_yaml_error(y, ar, "arrivals is fluid or poisson, not '%s'", s);
-  }
-  yaml_node_t *c = rm_yaml_get(y, map, "clients");
-  if (!c) return 0;
   if (c->type == YAML_SCALAR_NODE) {
     const char *s = (const char *)c->data.scalar.value;
     if (strcmp(s, "office_hours") == 0)
@@ -417,10 +404,12 @@ static int read_load(rm_yaml *y, yaml_node_t *map, const char *what, rm_hours *h
     else if (strcmp(s, "always") == 0)
       *h = (rm_hours){.office = false};
     else
-      return rm_yaml_error(y, c, "clients is office_hours, always or {on, off, spread, days}, not '%s'", s);
+      return rm_yaml_error(y, c, "%s is office_hours, always or {on, off, spread, days}, not '%s'", what, s);
     return 0;
   }
-  if (rm_yaml_check_keys(y, c, "clients' hours", hour_keys)) return -1;
+  char hw[64];
+  snprintf(hw, sizeof hw, "%s' hours", what);
+  if (rm_yaml_check_keys(y, c, hw, hour_keys)) return -1;
   *h = rm_hours_office();
   yaml_node_t *v;
   if ((v = rm_yaml_get(y, c, "on")) && read_clock(y, v, "on", &h->on)) return -1;
@@ -440,8 +429,57 @@ static int read_load(rm_yaml *y, yaml_node_t *map, const char *what, rm_hours *h
   }
   if (h->on + h->spread > h->off) {
     char b[32];
-    return rm_yaml_error(y, c, "clients switch on after they switch off: on + spread (%s) must be at most off",
+    return rm_yaml_error(y, c, "%s switch on after they switch off: on + spread (%s) must be at most off", what,
                          rs_duration_format(h->on + h->spread, b, sizeof b));
+  }
+  return 0;
+}
+
+/* diurnal: [24 factors], hour 0 first: each a number from 0 to 10, to the
+ * thousandth. */
+static int read_diurnal(rm_yaml *y, yaml_node_t *v, rm_diurnal *d) {
+  if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top - v->data.sequence.items.start != 24)
+    return rm_yaml_error(y, v, "diurnal is a list of 24 factors on the rates, one for each hour from 00:00, such as "
+                               "[0.5, 0.5, ..., 1.6, ...]");
+  int32_t milli[24];
+  for (int h = 0; h < 24; h++) {
+    yaml_node_t *f = rm_yaml_node(y, v->data.sequence.items.start[h]);
+    const char *s = f->type == YAML_SCALAR_NODE ? (const char *)f->data.scalar.value : "";
+    char *end;
+    double x = strtod(s, &end);
+    if (!*s || *end || !(x >= 0 && x <= 10))
+      return rm_yaml_error(y, f, "diurnal: hour %d's factor must be a number from 0 to 10, not '%s'", h, s);
+    milli[h] = (int32_t)llround(x * 1000);
+  }
+  rm_diurnal_init(d, milli);
+  return 0;
+}
+
+/* load: {clients, servers: hours; arrivals: fluid | poisson; diurnal: [24]},
+ * the scenario's (ls->group) or a customer line's (hours only). */
+static int read_load(rm_yaml *y, yaml_node_t *map, const char *what, rm_load_spec *ls, bool group) {
+  static const char *const keys[] = {"clients", "servers", NULL},
+                           *const group_keys[] = {"clients", "servers", "arrivals", "diurnal", NULL};
+  if (rm_yaml_check_keys(y, map, what, group ? group_keys : keys)) return -1;
+  yaml_node_t *ar = group ? rm_yaml_get(y, map, "arrivals") : NULL;
+  if (ar) {
+    const char *s = ar->type == YAML_SCALAR_NODE ? (const char *)ar->data.scalar.value : "";
+    if (strcmp(s, "fluid") == 0)
+      ls->arrivals = RM_ARRIVALS_FLUID;
+    else if (strcmp(s, "poisson") == 0)
+      ls->arrivals = RM_ARRIVALS_POISSON;
+    else
+      return rm_yaml_error(y, ar, "arrivals is fluid or poisson, not '%s'", s);
+  }
+  yaml_node_t *v;
+  if (group && (v = rm_yaml_get(y, map, "diurnal")) && read_diurnal(y, v, &ls->diurnal)) return -1;
+  if ((v = rm_yaml_get(y, map, "clients"))) {
+    if (read_hours(y, v, "clients", &ls->clients)) return -1;
+    ls->has_clients = true;
+  }
+  if ((v = rm_yaml_get(y, map, "servers"))) {
+    if (read_hours(y, v, "servers", &ls->servers)) return -1;
+    ls->has_servers = true;
   }
   return 0;
 }
@@ -474,8 +512,7 @@ static int read_customers(rm_yaml *y, rm_scenario *sc, yaml_node_t *list) {
     if (cs->servers + cs->clients == 0) return rm_yaml_error(y, m, "a customer needs at least one computer");
     if (check_essentials(y, sc, m, cs)) return -1;
     yaml_node_t *ld = rm_yaml_get(y, m, "load");
-    if (ld && read_load(y, ld, "a customer line's load", &cs->hours, NULL)) return -1;
-    cs->has_hours = ld && rm_yaml_get(y, ld, "clients");
+    if (ld && read_load(y, ld, "a customer line's load", &cs->load, false)) return -1;
     yaml_node_t *nm = rm_yaml_get(y, m, "name");
     if (nm) {
       if (rm_yaml_string(y, nm, "name", &cs->prefix)) return -1;
@@ -621,8 +658,8 @@ static int read_doc(rm_yaml *y, rm_scenario *sc) {
   if ((v = rm_yaml_get(y, root, "sample_every")) && rm_yaml_duration(y, v, "sample_every", RS_SEC, &sc->sample_every))
     return -1;
   if ((v = rm_yaml_get(y, root, "record")) && read_record(y, v, sc)) return -1;
-  sc->arrivals = RM_ARRIVALS_POISSON;
-  if ((v = rm_yaml_get(y, root, "load")) && read_load(y, v, "load", &sc->hours, &sc->arrivals)) return -1;
+  sc->load.arrivals = RM_ARRIVALS_POISSON;
+  if ((v = rm_yaml_get(y, root, "load")) && read_load(y, v, "load", &sc->load, true)) return -1;
   if ((v = rm_yaml_get(y, root, "web_console")) && rm_yaml_bool(y, v, "web_console", &sc->p.web_console)) return -1;
 
   static const char *const plain[] = {"limits", "heartbeat", "agent", "essentials", "rms", "connections", "transfer"};

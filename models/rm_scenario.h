@@ -42,8 +42,7 @@ typedef struct {
   char **primary_each; /* or one per Essentials server (count x essentials, customer by customer;
                           NULL items: automatic), or NULL */
   char **backup_each;
-  bool has_hours;   /* the line gives its clients' hours (load:); else the scenario's */
-  rm_hours hours;
+  rm_load_spec load; /* the line's hours of clients and servers (load:), where given; else the scenario's */
 } rm_customer_spec;
 
 /* The i-th Essentials server's (from 0, customer by customer: customer K's
@@ -248,8 +247,7 @@ typedef struct {
   uint64_t seed;
   rs_time_t sample_every;
   rm_record_spec record;
-  rm_hours hours;         /* when clients are on (load:), unless their line says */
-  rm_arrivals arrivals;   /* how data arrives (load: {arrivals}) */
+  rm_load_spec load;      /* when computers are on, how data arrives, its factor by hour (load:) */
   int n_ms;
   char **ms_names;
   int n_gw;

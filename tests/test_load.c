@@ -105,6 +105,86 @@ Test(load, clients_are_off_at_night_and_not_missed) {
   world_free(w);
 }
 
+/* Servers' hours: a customer line's servers on 06:00 to 22:00 every day
+ * send nothing at night and raise no heartbeat alert for it (servers are
+ * watched); the other customer's servers, on the scenario's default
+ * (always), send all night. */
+Test(load, servers_keep_their_lines_hours) {
+  world *w = world_new("name: s\nduration: 2d\nseed: 6\nload: {arrivals: fluid}\n"
+                       "management_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {name: day, count: 1, servers: 10, clients: 0, load: {servers: {on: \"06:00\", "
+                       "off: \"22:00\", spread: 0s, days: [mon, tue, wed, thu, fri, sat, sun]}}}\n"
+                       "  - {name: all, count: 1, servers: 10, clients: 0}\n");
+  rm_node *day = world_node(w, "day-1"), *all = world_node(w, "all-1");
+  world_run(w, RS_DAY + H(0, 10));
+  int64_t d0 = day->m.bytes_in, a0 = all->m.bytes_in;
+  world_run(w, RS_DAY + H(5, 59));
+  int64_t rate = 0;
+  for (int k = 0; k < RM_DATA_KINDS; k++) rate += w->g.rate[k];
+  cr_assert_eq(day->m.bytes_in, d0, "the day customer's servers are off at night");
+  double night = (double)(all->m.bytes_in - a0), want = 10.0 * (double)rate * (double)(H(5, 59) - H(0, 10)) / RS_DAY;
+  cr_assert(fabs(night - want) < 0.01 * want, "the other's: %.0f bytes, want %.0f", night, want);
+  world_run(w, RS_DAY + H(7, 0));
+  int64_t d1 = day->m.bytes_in;
+  world_run(w, RS_DAY + H(21, 0));
+  double worked = (double)(day->m.bytes_in - d1), want_day = 10.0 * (double)rate * 14.0 / 24;
+  cr_assert(fabs(worked - want_day) < 0.01 * want_day, "by day: %.0f bytes, want %.0f", worked, want_day);
+  world_run(w, w->sc.duration);
+  cr_assert_eq(w->g.watch.alerts, 0, "servers off for their hours are not missed");
+  int off = 0;
+  for (int64_t a = 0; a < w->g.n_agents; a++) off += w->g.agents[a].off;
+  cr_assert_eq(off, 10, "at midnight the day customer's 10 servers are off, the others on");
+  world_free(w);
+}
+
+/* A diurnal factor: hour h runs at factor[h] times the rates. Fluid: each
+ * hour's bytes are the hour's factor times an hour at the rates, within a
+ * byte per kind and agent; the day's are the mean factor's. Poisson: over
+ * 50 agents and 4 days, each hour's within 3 % of it. */
+#define DIURNAL "[0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.5, 1, 2, 2, 2, 1.5, 1.2, 2, 2, 2, 1.5, 1, 0.8, 0.6, 0.4, 0.3, 0.2, 0.2]"
+Test(load, a_diurnal_factor_shapes_the_day) {
+  static const double f[24] = {0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.5, 1, 2,   2,   2,   1.5,
+                               1.2, 2,   2,   2,   1.5, 1,   0.8, 0.6, 0.4, 0.3, 0.2, 0.2};
+  for (int poisson = 0; poisson < 2; poisson++) {
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: d\nduration: 4d\nseed: 8\nload: {arrivals: %s, diurnal: " DIURNAL "}\n"
+             "management_servers: {count: 1}\ngateways: {count: 1}\n"
+             "customers:\n  - {count: 1, servers: 10, clients: 40}\n",
+             poisson ? "poisson" : "fluid");
+    world *w = world_new(text);
+    int64_t rate = 0;
+    for (int k = 0; k < RM_DATA_KINDS; k++) rate += w->g.rate[k];
+    /* Generated, by the hour, from the second day on (the first ticks are
+     * spread over the first interval). */
+    double by_hour[24] = {0}, day_total = 0;
+    world_run(w, RS_DAY);
+    int64_t last = w->g.m.generated;
+    for (int d = 1; d < 4; d++)
+      for (int h = 0; h < 24; h++) {
+        world_run(w, d * RS_DAY + (h + 1) * RS_HOUR);
+        by_hour[h] += (double)(w->g.m.generated - last);
+        day_total += (double)(w->g.m.generated - last);
+        last = w->g.m.generated;
+      }
+    double hour_at_rate = 3 * 50.0 * (double)rate / 24, mean = 0;
+    for (int h = 0; h < 24; h++) {
+      double want = f[h] * hour_at_rate;
+      /* An hour's bytes are counted at ticks: up to a minute of the next
+       * hour's rate moves across each boundary. */
+      double slack = poisson ? 0.03 * want + 2 * hour_at_rate / 60 : 2 * hour_at_rate / 60;
+      cr_assert(fabs(by_hour[h] - want) < slack, "%s: hour %d: %.0f bytes, want %.0f", poisson ? "poisson" : "fluid", h,
+                by_hour[h], want);
+      mean += f[h] / 24;
+    }
+    double want_days = 24 * mean * hour_at_rate;
+    cr_assert(fabs(day_total - want_days) < (poisson ? 0.01 : 1e-4) * want_days, "three days: %.0f, want %.0f",
+              day_total, want_days);
+    cr_assert_eq(w->g.m.dropped_total, 0);
+    world_free(w);
+  }
+}
+
 /* A client crashed while off stays down when its hours switch it on, and
  * comes back (on) at its restart; a client watched is alerted when it is
  * missing while on. */
@@ -147,7 +227,13 @@ Test(load, bad_sections) {
       {"load: {clients: {on: \"25:00\"}}\n", "t.yaml:3:22: on must be a time of day"},
       {"load: {clients: {on: \"17:50\"}}\n", "t.yaml:3:17: clients switch on after they switch off"},
       {"load: {clients: {days: [mon, fry]}}\n", "t.yaml:3:30: days: 'fry' is not a day"},
-      {"load: {servers: always}\n", "t.yaml:3:8: unknown key 'servers' in load"},
+      {"load: {servers: {on: \"23:00\"}}\n", "t.yaml:3:17: servers switch on after they switch off"},
+      {"load: {diurnal: [1, 2]}\n", "t.yaml:3:17: diurnal is a list of 24 factors"},
+      {"load: {diurnal: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 11]}\n",
+       "t.yaml:3:87: diurnal: hour 23's factor must be a number from 0 to 10, not '11'"},
+      {"load: {diurnal: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, x, 1]}\n",
+       "t.yaml:3:84: diurnal: hour 22's factor must be a number from 0 to 10, not 'x'"},
+      {"load: {weather: sunny}\n", "t.yaml:3:8: unknown key 'weather' in load"},
       {"load: {clients: {lunch: 1h}}\n", "t.yaml:3:18: unknown key 'lunch' in clients' hours"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
