@@ -42,9 +42,11 @@ static bool heard_from(const rm_group *g, const rm_node *ess);
 
 /* The bytes of kind k a tick at now sends, t after its data began: the
  * fluid model's floor(rate x t) less what it sent (*sent, kept), or with
- * Poisson arrivals a Poisson count of items over the time since its last
- * tick (an interval, or t for its first), each item_bytes x forward_share. */
-static inline int64_t tick_bytes(const rm_group *g, int k, int64_t agent, rs_time_t now, rs_time_t t, int64_t *sent) {
+ * Poisson arrivals a Poisson count of items over span, the time since its
+ * last tick (an interval; t for its first; longer for a tick put off while
+ * its connection waited), each item_bytes x forward_share. */
+static inline int64_t tick_bytes(const rm_group *g, int k, int64_t agent, rs_time_t now, rs_time_t t, rs_time_t span,
+                                 int64_t *sent) {
   const rm_diurnal *d = g->diurnal;
   if (!g->poisson) {
     int64_t total = d ? diurnal_generated_by(g->rate[k], d, now - t, now) : generated_by(g->rate[k], t),
@@ -53,7 +55,6 @@ static inline int64_t tick_bytes(const rm_group *g, int k, int64_t agent, rs_tim
     return b;
   }
   const rm_params *p = g->p;
-  rs_time_t span = t < p->heartbeat_interval ? t : p->heartbeat_interval;
   double lambda = d ? p->per_day[k] * (double)(rm_diurnal_at(d, now) - rm_diurnal_at(d, now - span)) / 1000.0 /
                           (double)RS_DAY
                     : p->per_day[k] * (double)span / (double)RS_DAY;
@@ -110,8 +111,9 @@ static bool tick_at(rm_group *g, rm_agent *a, rs_time_t now, bool *alike) {
    * the oldest out of a full agent queue. */
   if (ess_up && a->node.spool.bytes > 0) hand_over(g, a, ess);
   int64_t b[RM_DATA_KINDS], sent = 0;
+  rs_time_t span = now - (a->burst ? a->data_from : a->next - g->p->heartbeat_interval);
   for (int k = 0; k < RM_DATA_KINDS; k++) {
-    b[k] = tick_bytes(g, k, a->index, now, t, &a->sent[k]);
+    b[k] = tick_bytes(g, k, a->index, now, t, span, &a->sent[k]);
     if (b[k] > 0) sent += b[k];
   }
   if (a->burst) { /* its state and discovery data, once after it starts */
@@ -263,7 +265,7 @@ static void run_due(rm_group *g, rm_pop *p, rs_time_t limit) {
     if (s.agent < 0) continue; /* it left */
     rs_time_t now = s.next, t = now - s.data_from;
     for (int k = 0; k < RM_DATA_KINDS; k++) {
-      int64_t b = tick_bytes(g, k, s.agent, now, t, &s.sent[k]);
+      int64_t b = tick_bytes(g, k, s.agent, now, t, t < interval ? t : interval, &s.sent[k]);
       if (b <= 0) continue;
       generated += b;
       pending *pw = &wait[kind_prio[k]];
@@ -337,6 +339,35 @@ void rm_pop_disband(rm_group *g, rm_node *ess) {
   p->members = 0;
 }
 
+/* The agent's connection at its tick at now, if it has none: set up now
+ * (counted at its Essentials server and that server's gateway), or when
+ * the server's rate allows, the tick put off until then (returns true).
+ * While the server is down nothing happens. The rate is a token bucket of
+ * accept_burst connections refilled at accepts_per_second, in its
+ * equivalent form: the next connection may be set up at accept_at, which
+ * a connection moves on by 1 / rate, up to burst - 1 of them early. */
+static bool connect(rm_group *g, rm_agent *a, rm_essentials *es, rs_time_t now) {
+  if (es->node.state != RM_UP) return false;
+  if (a->conn == RM_CONN_TO_CONNECT) {
+    const rm_params *p = g->p;
+    rs_time_t every = (rs_time_t)llround(1e6 / p->accepts_per_second);
+    rs_time_t tat = es->accept_at > now ? es->accept_at : now;
+    rs_time_t early = (rs_time_t)(p->accept_burst - 1) * every, at = tat - early > now ? tat - early : now;
+    es->accept_at = tat + every;
+    if (at > now) {
+      a->conn = RM_CONN_WAITING;
+      rs_sim_schedule_first(g->sim, &a->tick, at);
+      return true;
+    }
+  }
+  a->conn = RM_CONN_UP;
+  es->connections++;
+  g->m.connections++;
+  if (es->node.parent && es->node.parent->role == RM_GATEWAY)
+    RS_CONTAINER_OF(es->node.parent, rm_forwarder, node)->connections++;
+  return false;
+}
+
 /* A tick of an agent on its own event: its population's ticks due first
  * (they touch the same Essentials server's queue), then its own; it joins
  * the population if it is open and the agent is like it. */
@@ -347,6 +378,7 @@ static void tick_cb(rs_sim *sim, rs_event *ev) {
   rm_essentials *es = RS_CONTAINER_OF(a->ess, rm_essentials, node);
   rm_pop *p = &es->pop;
   run_due(g, p, now);
+  if (a->conn != RM_CONN_UP && connect(g, a, es, now)) return; /* put off until its connection is set up */
   bool alike, heard = tick_at(g, a, now, &alike);
   check(g, es);
   a->next = now + g->p->heartbeat_interval;
@@ -401,10 +433,12 @@ void rm_agent_start(rm_agent *a, rs_sim *sim, rs_time_t interval) {
   if (a->health_stopped || a->off) return;
   a->data_from = now;
   a->burst = true;
+  a->conn = RM_CONN_TO_CONNECT;
   for (int k = 0; k < RM_DATA_KINDS; k++) a->sent[k] = 0;
   /* Computers do not start in step: the first heartbeat comes at a random
    * point of the first interval. */
-  rs_sim_schedule_first(sim, &a->tick, now + (rs_time_t)rs_rng_below(&a->rng, (uint64_t)interval));
+  a->next = now + (rs_time_t)rs_rng_below(&a->rng, (uint64_t)interval);
+  rs_sim_schedule_first(sim, &a->tick, a->next);
 }
 
 /* a stops ticking (its population, if it is in one, must be settled). */

@@ -38,6 +38,7 @@ typedef struct {
   bool off;                 /* switched off (office hours, rm_load.h): sends nothing,
                                is not waited for */
   bool maintenance;         /* in maintenance mode: its heartbeats are not waited for */
+  uint8_t conn;             /* its connection to its Essentials server: RM_CONN_* */
   const struct rm_fault_spec *storm; /* the storm it is in (extra alerts and state changes), or NULL */
   rs_time_t storm_from;     /* since when */
   rs_time_t storm_until;    /* when it ended (-1: not yet): its next tick sends the rest */
@@ -46,6 +47,13 @@ typedef struct {
   rm_node node;             /* find the agent from it with RS_CONTAINER_OF */
   rs_rng rng;               /* its own stream, from its name */
 } rm_agent;
+
+/* An agent's connection to its Essentials server. An agent that starts,
+ * or whose Essentials server went down, connects at its next tick that
+ * finds the server up; the server sets up at most accept_burst at once and
+ * accepts_per_second after that (a token bucket), the others wait in turn,
+ * their tick put off until theirs is set up. */
+enum { RM_CONN_UP, RM_CONN_TO_CONNECT, RM_CONN_WAITING };
 
 /* One entry of a population's ring: an agent's next tick and what the tick
  * needs (moved here from the agent while it is a member, so that running a

@@ -200,7 +200,14 @@ void rm_group_set_down(rm_group *g, rm_node *n, bool down) {
     return;
   }
   n->state = down ? RM_DOWN : RM_UP;
-  if (n->role == RM_ESSENTIALS) rm_pop_settle(g, n); /* down: disbanded; up: open again */
+  if (n->role == RM_ESSENTIALS) {
+    rm_pop_settle(g, n); /* down: disbanded; up: open again */
+    /* Its agents lose their connections: each connects again at its first
+     * tick that finds it back. */
+    const rm_essentials *es = RS_CONTAINER_OF(n, rm_essentials, node);
+    for (int64_t a = es->first_agent; down && a < es->first_agent + es->pop.agents; a++)
+      g->agents[a].conn = RM_CONN_TO_CONNECT;
+  }
   if (down) {
     if (n->srv) rm_server_return_all(n->srv);
     if (n->up) rm_uplink_stop(n->up);

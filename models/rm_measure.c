@@ -18,7 +18,8 @@ enum {
   M_GROUP_UTIL,                        /* + disk group: a server's disk groups, when it has more than one */
   M_GROUP_LOAD = M_GROUP_UTIL + RM_DISK_GROUPS,
   M_HOST_CPU = M_GROUP_LOAD + RM_DISK_GROUPS, /* a host's: recorded only when the scenario has hosts */
-  M_HOST_ASKED, M_HOST_SHARE, M_HOST_MEMORY
+  M_HOST_ASKED, M_HOST_SHARE, M_HOST_MEMORY,
+  M_CONNECTIONS                        /* Essentials servers' and gateways': recorded when computers keep hours */
 };
 
 static const struct {
@@ -94,6 +95,10 @@ void rm_measure_init(rm_group *g) {
   for (size_t k = 0; g->res && g->n_hosts && k < sizeof host_metrics / sizeof host_metrics[0]; k++)
     if (rs_results_metric(g->res, host_metrics[k].id, host_metrics[k].name, host_metrics[k].unit))
       rm_group_record_failed(g);
+  m->record_connections = rm_scenario_keeps_hours(g->sc);
+  if (g->res && m->record_connections &&
+      rs_results_metric(g->res, M_CONNECTIONS, "connections", "agents connected since the previous sample"))
+    rm_group_record_failed(g);
 }
 
 void rm_measure_start(rm_group *g) { rs_sim_schedule(g->sim, &g->m.sampler, 0); }
@@ -332,12 +337,12 @@ static void sample_id(rm_group *g, int64_t node, int metric, double v) {
 
 /* ---- what is recorded ---- */
 
-#define M_SLOTS (M_HOST_MEMORY + 1)
+#define M_SLOTS (M_CONNECTIONS + 1)
 
 /* Over the samples a record covers: counts since the previous sample
  * add up; a host's share is its least; every other level its highest. */
 static double combine(int metric, double a, double v) {
-  if (metric == M_IN || metric == M_OUT || metric == M_DROPPED) return a + v;
+  if (metric == M_IN || metric == M_OUT || metric == M_DROPPED || metric == M_CONNECTIONS) return a + v;
   if (metric == M_HOST_SHARE) return v < a ? v : a;
   return v > a ? v : a;
 }
@@ -386,7 +391,8 @@ static void sample(rm_group *g, const rm_node *n, int metric, double v) {
     double *s = &g->m.sum[(int64_t)gw * M_SLOTS + metric];
     if (metric == M_STATE)
       *s += v != 0; /* the summary's state: how many are not up */
-    else if (metric == M_AGENTS || metric == M_QUEUE || metric == M_IN || metric == M_OUT || metric == M_DROPPED)
+    else if (metric == M_AGENTS || metric == M_QUEUE || metric == M_IN || metric == M_OUT || metric == M_DROPPED ||
+             metric == M_CONNECTIONS)
       *s += v;
     else
       *s = v > *s ? v : *s;
@@ -432,11 +438,13 @@ void rm_measure_record_setup(rm_group *g) {
 /* Each gateway's summary of its Essentials servers at this sample. */
 static void record_summaries(rm_group *g) {
   rm_measure *m = &g->m;
-  static const int summed[] = {M_AGENTS, M_STATE, M_QUEUE, M_IN, M_OUT, M_DROPPED, M_CPU, M_DISK, M_NETWORK, M_MEMORY};
+  static const int summed[] = {M_AGENTS, M_STATE,  M_QUEUE,   M_IN,     M_OUT,
+                               M_DROPPED, M_CPU, M_DISK, M_NETWORK, M_MEMORY, M_CONNECTIONS};
+  size_t n = sizeof summed / sizeof summed[0] - !m->record_connections;
   for (int i = 0; i < g->n_gw; i++) {
     if (!m->ess_of_gw[i]) continue;
     double *s = &m->sum[(int64_t)i * M_SLOTS];
-    for (size_t k = 0; k < sizeof summed / sizeof summed[0]; k++)
+    for (size_t k = 0; k < n; k++)
       put(g, RM_REC_ESSENTIALS, summary_slot(g, i), m->sum_first_id + i, summed[k], s[summed[k]]);
     memset(s, 0, M_SLOTS * sizeof *s);
   }
@@ -530,16 +538,35 @@ static void sample_servers(rm_group *g, rs_time_t now) {
 static void note_busiest(rm_group *g, rs_time_t now, rs_time_t span) {
   rm_measure *m = &g->m;
   double v[RM_BUSIEST_KINDS] = {(double)(m->generated - m->generated_at_sample),
-                                (double)(g->watch.alerts - m->alerts_at_sample)};
+                                (double)(g->watch.alerts - m->alerts_at_sample),
+                                (double)(m->connections - m->connections_at_sample)};
   int64_t on = m->switched_on - m->switched_on_at_sample;
   m->generated_at_sample = m->generated;
   m->alerts_at_sample = g->watch.alerts;
   m->switched_on_at_sample = m->switched_on;
+  m->connections_at_sample = m->connections;
+  /* The gateway with the most agents connected beneath it in the interval. */
+  const rm_node *conn_node = NULL;
+  int64_t conn_count = 0;
+  for (int i = 0; i < g->n_gw; i++) {
+    rm_forwarder *f = &g->gw[i];
+    int64_t c = f->connections - f->connections_at_sample;
+    if (c > conn_count) conn_node = &f->node, conn_count = c;
+    f->connections_at_sample = f->connections;
+  }
   if (now == 0) return; /* no interval yet */
   for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
     rm_busiest *b = &m->busiest[k];
     if (v[k] <= 0 || (b->t >= 0 && v[k] <= b->value)) continue;
-    *b = (rm_busiest){.t = now, .from = now - span, .value = v[k], .switched_on = on, .fault = -1};
+    /* At the run's start every computer connects: not a peak of the day. */
+    if (k == RM_BUSIEST_CONNECTIONS && now - span < g->p->heartbeat_interval) continue;
+    *b = (rm_busiest){.t = now,
+                      .from = now - span,
+                      .value = v[k],
+                      .switched_on = on,
+                      .fault = -1,
+                      .conn_node = conn_node,
+                      .conn_count = conn_count};
     for (int i = 0; i < g->n_gw; i++) {
       const rm_node *n = &g->gw[i].node;
       int64_t q = n->spool.bytes + (n->up ? n->up->inflight_bytes : 0);
@@ -578,6 +605,15 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   for (int i = 0; i < g->n_ms; i++) sample_node(g, &g->ms[i].node, true);
   for (int i = 0; i < g->n_gw; i++) sample_node(g, &g->gw[i].node, true);
   for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
+  if (m->record_connections) {
+    for (int i = 0; i < g->n_gw; i++)
+      sample(g, &g->gw[i].node, M_CONNECTIONS, (double)(g->gw[i].connections - g->gw[i].connections_at_sample));
+    for (int e = 0; e < g->n_ess; e++) {
+      rm_essentials *es = &g->ess[e];
+      sample(g, &es->node, M_CONNECTIONS, (double)(es->connections - es->connections_at_sample));
+      es->connections_at_sample = es->connections;
+    }
+  }
   if (m->ess_by_gateway) record_summaries(g);
   /* Agents that may have ended a drop spell: none in a population whose
    * every agent is a member (a member holds nothing and is not dropping). */

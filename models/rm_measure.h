@@ -113,14 +113,16 @@ typedef struct {
 typedef struct {
   rs_time_t t;              /* the interval's end (a sample's time); -1: none yet */
   rs_time_t from;           /* and its start */
-  double value;             /* bytes generated, or alerts raised, in it */
+  double value;             /* bytes generated, alerts raised, or agents' connections set up, in it */
   int64_t switched_on;      /* clients switched on in it (office hours) */
   const rm_node *queue_node; /* the gateway with the most queued at its end, and how much */
   int64_t queue;
   int fault;                /* a fault acting in it (index of the scenario's faults), or -1 */
+  const rm_node *conn_node; /* the gateway with the most agents connected beneath it in it, and how many */
+  int64_t conn_count;
 } rm_busiest;
 
-enum { RM_BUSIEST_DATA, RM_BUSIEST_ALERTS, RM_BUSIEST_KINDS };
+enum { RM_BUSIEST_DATA, RM_BUSIEST_ALERTS, RM_BUSIEST_CONNECTIONS, RM_BUSIEST_KINDS };
 
 /* Figures noted before each fault step and at each sample, for phases. */
 typedef struct {
@@ -172,6 +174,8 @@ typedef struct {
   rm_busiest busiest[RM_BUSIEST_KINDS];
   int64_t generated_at_sample, alerts_at_sample;
   int64_t switched_on, switched_on_at_sample; /* clients switched on by office hours, all run */
+  int64_t connections, connections_at_sample; /* agents' connections set up, all run */
+  bool record_connections;  /* connections are recorded (some computers keep hours) */
   /* What the results file keeps (the scenario's record:, docs/results.md). */
   bool ess_by_gateway;      /* Essentials servers' series summed per primary gateway */
   int64_t sum_first_id;     /* gateway i's summary's node id: sum_first_id + i */

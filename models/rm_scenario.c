@@ -63,6 +63,8 @@ static const field fields[] = {
     {"agent", "start_burst", F_SIZE, P(start_burst), 0, 0},
     {"essentials", "forward_share", F_DOUBLE, P(forward_share), 0, 1},
     {"essentials", "queue", F_SIZE, P(ess_queue), 1, 0},
+    {"essentials", "accepts_per_second", F_DOUBLE, P(accepts_per_second), 0.001, 1e6},
+    {"essentials", "accept_burst", F_INT, P(accept_burst), 1, 1000000},
     {"gateways", "queue", F_SIZE, P(gw_queue), 1, 0},
     {"gateways", "compression", F_DOUBLE, P(gw_compression), 0, 0.99},
     {"management_servers", "queue", F_SIZE, P(ms_queue), 1, 0},
@@ -115,6 +117,8 @@ void rm_params_default(rm_params *p) {
   p->item_bytes[RM_DATA_STATE] = 500;
   p->forward_share = 1.0;
   p->ess_queue = 100 * 1048576;
+  p->accepts_per_second = 10;
+  p->accept_burst = 100;
   p->gw_queue = 100 * 1048576;
   p->gw_compression = 0.5;
   p->ms_queue = 100 * 1048576;
@@ -905,6 +909,16 @@ int64_t rm_scenario_essentials(const rm_scenario *sc) {
   int64_t n = 0;
   for (int i = 0; i < sc->n_specs; i++) n += (int64_t)sc->specs[i].count * sc->specs[i].essentials;
   return n;
+}
+
+bool rm_scenario_keeps_hours(const rm_scenario *sc) {
+  const rm_load_spec *all = &sc->load;
+  for (int i = 0; i < sc->n_specs; i++) {
+    const rm_load_spec *l = &sc->specs[i].load;
+    if ((l->has_clients ? &l->clients : &all->clients)->office || (l->has_servers ? &l->servers : &all->servers)->office)
+      return true;
+  }
+  return false;
 }
 
 int64_t rm_scenario_agents(const rm_scenario *sc) {

@@ -94,6 +94,8 @@ typedef struct {
   /* Essentials servers */
   double forward_share;     /* share of its agents' data sent upstream, 1 */
   int64_t ess_queue;        /* 100 MB, assumed */
+  double accepts_per_second; /* agents' connections it sets up a second, 10, assumed */
+  int accept_burst;         /* and at once, from idle, 100, assumed */
   /* gateways */
   int64_t gw_queue;         /* about 100 MB */
   double gw_compression;    /* 0.5: half the bytes on the wire */
@@ -340,5 +342,10 @@ void rm_scenario_host_committed(const rm_scenario *sc, const rm_host_spec *h, in
 int64_t rm_scenario_customers(const rm_scenario *sc);
 int64_t rm_scenario_essentials(const rm_scenario *sc);
 int64_t rm_scenario_agents(const rm_scenario *sc);
+
+/* Whether some computers keep hours (load: clients or servers on office
+ * hours, the scenario's or a line's): they then switch on, and connect,
+ * every working day. */
+bool rm_scenario_keeps_hours(const rm_scenario *sc);
 
 #endif

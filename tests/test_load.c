@@ -501,3 +501,151 @@ Test(load, peak_latency_below) {
   cr_assert(wt->at > 80 * RS_MIN && wt->at <= 90 * RS_MIN, "at %lld", (long long)wt->at);
   world_free(w);
 }
+
+/* Connections limited at the Essentials server: 190 clients switch on at
+ * 08:00 sharp (no spread) and connect at their first tick, within the
+ * minute; the server sets up 10 at once and 1 a second after that
+ * (essentials: {accepts_per_second: 1, accept_burst: 10}). By hand: the
+ * first request comes at a (the least of 190 uniform draws over the
+ * minute, under a second); requests then come faster than 1 a second, so
+ * connection k (from 0) is set up at a + max(0, k - 9) seconds: 69 or 70
+ * in the first minute, 60 in each of the next two, the last at a + 180 s.
+ * Each client's first heartbeat and data wait for its connection; nothing
+ * is lost. The default (10 a second, 100 at once) lets all 190 in within
+ * the minute. */
+static void morning_connections(const char *limits, int64_t per_minute[6]) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "name: c\nduration: 9h\nseed: 2\n%sload: {arrivals: fluid, clients: {on: \"08:00\", spread: 0s}}\n"
+           "management_servers: {count: 1}\ngateways: {count: 1}\n"
+           "customers:\n  - {count: 1, servers: 10, clients: 190}\n",
+           limits);
+  world *w = world_new(text);
+  world_run(w, H(8, 0));
+  rm_essentials *es = &w->g.ess[0];
+  int64_t before = es->connections;
+  cr_assert_eq(before, 10, "the 10 servers connected at the start");
+  cr_assert_eq(w->g.gw[0].connections, 10, "counted beneath the gateway too");
+  for (int k = 0; k < 6; k++) {
+    world_run(w, H(8, k + 1));
+    per_minute[k] = es->connections - before;
+    before = es->connections;
+  }
+  cr_assert_eq(w->g.gw[0].connections, 200);
+  /* Every client has been heard from and has sent its data. */
+  world_run(w, w->sc.duration);
+  cr_assert_eq(w->g.m.dropped_total, 0);
+  cr_assert_eq(w->g.watch.alerts, 0);
+  for (int64_t a = 0; a < w->g.n_agents; a++) cr_assert_eq(w->g.agents[a].conn, RM_CONN_UP);
+  world_free(w);
+}
+
+Test(load, connections_are_set_up_at_the_servers_rate) {
+  int64_t m[6];
+  morning_connections("essentials: {accepts_per_second: 1, accept_burst: 10}\n", m);
+  cr_assert(m[0] == 69 || m[0] == 70, "first minute: %lld", (long long)m[0]);
+  cr_assert(m[1] == 60 && (m[2] == 60 || m[2] == 61), "then 60 a minute: %lld, %lld", (long long)m[1], (long long)m[2]);
+  cr_assert_eq(m[0] + m[1] + m[2] + m[3], 190);
+  cr_assert_leq(m[3], 1, "the last at a + 180 s: %lld after 08:03", (long long)m[3]);
+  morning_connections("", m);
+  cr_assert_eq(m[0], 190, "by default all within the minute: %lld", (long long)m[0]);
+}
+
+/* An Essentials server back from a crash: its 200 agents connect again at
+ * their next ticks, spread over a minute, 2 a second after 20 at once:
+ * the reconnection storm takes about 90 s, and every agent is back. */
+Test(load, agents_connect_again_after_their_server_is_back) {
+  world *w = world_new("name: r\nduration: 2h\nseed: 5\nload: {arrivals: fluid}\n"
+                       "essentials: {accepts_per_second: 2, accept_burst: 20}\n"
+                       "management_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 1, servers: 10, clients: 190}\n"
+                       "faults:\n  - {crash: cust-1, at: 1h, for: 10m}\n");
+  world_run(w, H(1, 10));
+  rm_essentials *es = &w->g.ess[0];
+  int64_t before = es->connections;
+  cr_assert_eq(before, 200);
+  world_run(w, H(1, 11));
+  int64_t first = es->connections - before;
+  /* Within the first minute: 20 at once and 2 a second after the first
+   * request (a few seconds in): about 130. */
+  cr_assert(first >= 120 && first <= 140, "%lld in the first minute", (long long)first);
+  world_run(w, H(1, 13));
+  cr_assert_eq(es->connections - before, 200, "all 200 within 3 minutes");
+  world_free(w);
+}
+
+/* A morning start on the guide's design (20 customers of 10 servers and
+ * 190 clients on 10 gateways, two management servers): the clients keep
+ * office hours (08:00 to 08:30) and each sends 500 KB of state and
+ * discovery data when it starts. By hand:
+ * - connections: 3800 clients over 30 minutes, 126.7 a minute in the
+ *   group, 12.7 beneath each gateway; the busiest minute within 4 sd
+ *   (Poisson: 11.3) above that;
+ * - what comes in from 08:00 to 08:30: the start bursts of the clients
+ *   that have ticked (switched on before 08:29:30, on average: 3800 x
+ *   29.5 / 30), 200 servers' data all along, and the clients' data from
+ *   each one's start (half the half hour on average);
+ * - the management servers take in at most C each (their processors,
+ *   docs/hardware.md) and are saturated from about 08:01, so they take in
+ *   2 C x 30 minutes less about 47 s of the first minute's ramp;
+ * - the rest waits, almost all of it at the gateways (each one's share:
+ *   the tenth of the group's); none is lost (each gateway's 100 MB holds
+ *   its share);
+ * - after 08:31 the backlog drains at 2 C less the day's steady load
+ *   (4000 agents), within a minute or two of its hand time. */
+Test(load, a_morning_start_on_the_guides_design) {
+  world *w = world_new("name: m\nduration: 11h\nseed: 1\nload: {clients: office_hours, arrivals: fluid}\n"
+                       "agent: {start_burst: 500KB}\n"
+                       "management_servers: {count: 2}\ngateways: {count: 10, report_to: auto}\n"
+                       "customers:\n  - {count: 20, servers: 10, clients: 190, primary: auto, backup: auto}\n");
+  rm_group *g = &w->g;
+  int64_t rate = 0;
+  for (int k = 0; k < RM_DATA_KINDS; k++) rate += g->rate[k];
+  const double per_s = (double)rate / 86400, burst = 500.0 * 1024, spread = 1800;
+  world_run(w, H(8, 0));
+  int64_t conn = g->m.connections, busiest = 0, gw_busiest = 0;
+  int64_t gw_before[10];
+  for (int i = 0; i < 10; i++) gw_before[i] = g->gw[i].connections;
+  for (int minute = 1; minute <= 30; minute++) {
+    world_run(w, H(8, minute));
+    int64_t c = g->m.connections - conn;
+    conn = g->m.connections;
+    if (minute >= 2 && c > busiest) busiest = c;
+    for (int i = 0; i < 10; i++) {
+      if (minute >= 2 && g->gw[i].connections - gw_before[i] > gw_busiest) gw_busiest = g->gw[i].connections - gw_before[i];
+      gw_before[i] = g->gw[i].connections;
+    }
+  }
+  cr_assert(busiest >= 127 && busiest <= 127 + 4 * 11.3, "busiest minute: %lld connections", (long long)busiest);
+  cr_assert(gw_busiest >= 13 && gw_busiest <= 12.7 + 5 * 3.6, "busiest minute at a gateway: %lld", (long long)gw_busiest);
+  cr_assert_eq(rm_measure_queued(g) > 0, 1);
+  /* The group's backlog at 08:30, by hand. */
+  double C = g->ms[0].node.srv->rate;
+  cr_assert_float_eq(C, g->ms[1].node.srv->rate, 1e-6);
+  cr_assert(g->ms[0].node.srv->saturated, "ms-1 is saturated");
+  double in = 3800 * 29.5 / 30 * burst + 200 * per_s * spread + 3800 * per_s * spread / 2;
+  double out = 2 * C * (spread - 47);
+  double want = in - out, got = (double)rm_measure_queued(g);
+  cr_assert(fabs(got - want) < 0.05 * want, "queued at 08:30: %.1f MB, by hand %.1f MB", got / 1e6, want / 1e6);
+  double at_gateways = 0;
+  for (int i = 0; i < 10; i++) {
+    rm_node *n = &g->gw[i].node;
+    double q = (double)(n->spool.bytes + n->up->inflight_bytes) + rs_station_backlog(&n->srv->st);
+    cr_assert(fabs(q - want / 10) < 0.15 * want / 10, "%s holds %.1f MB, a tenth is %.1f MB", n->name, q / 1e6,
+              want / 1e7);
+    at_gateways += q;
+  }
+  cr_assert_gt(at_gateways, 0.9 * got, "the gateways hold %.1f MB of %.1f MB", at_gateways / 1e6, got / 1e6);
+  /* Drained: from 08:31 at 2 C less the steady load of 4000 agents. */
+  world_run(w, H(8, 31));
+  double drain = (double)rm_measure_queued(g) / (2 * C - 4000 * per_s);
+  rs_time_t hand = H(8, 31) + (rs_time_t)(drain * 1e6), drained = -1;
+  for (rs_time_t t = H(8, 32); t <= H(10, 0) && drained < 0; t += RS_MIN) {
+    world_run(w, t);
+    if (rm_measure_queued(g) < 5 * 1000 * 1000) drained = t;
+  }
+  cr_assert(drained > 0 && llabs(drained - hand) <= 3 * RS_MIN, "drained at %lld s, by hand %lld s",
+            (long long)(drained / RS_SEC), (long long)(hand / RS_SEC));
+  cr_assert_eq(g->m.dropped_total, 0);
+  world_free(w);
+}

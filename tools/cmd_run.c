@@ -350,8 +350,12 @@ static void print_busiest(const run_ctx *c, const rm_group *g) {
       double mean = (double)g->m.generated * (double)(b->t - b->from) / (double)(rs_sim_now(&c->sim) > 0 ? rs_sim_now(&c->sim) : 1);
       printf("busiest by data: %s to %s, %s generated (%.1fx the run's mean)", from, to,
              rm_size_format((int64_t)b->value, v, sizeof v), mean > 0 ? b->value / mean : 0.0);
-    } else {
+    } else if (k == RM_BUSIEST_ALERTS) {
       printf("most alerts: %s to %s, %.0f heartbeat alert%s", from, to, b->value, b->value == 1 ? "" : "s");
+    } else {
+      printf("most connections: %s to %s, %.0f agent%s connected", from, to, b->value, b->value == 1 ? "" : "s");
+      if (b->conn_node)
+        printf(" (%lld beneath %s)", (long long)b->conn_count, b->conn_node->name);
     }
     if (b->fault >= 0)
       printf(": during fault %s", c->sc.faults[b->fault].id);
@@ -501,14 +505,20 @@ static void print_json(run_ctx *c) {
   printf(",\"busiest\":{");
   for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
     const rm_busiest *b = &g->m.busiest[k];
-    printf("%s\"%s\":", k ? "," : "", k == RM_BUSIEST_DATA ? "data" : "alerts");
+    static const char *const kind[RM_BUSIEST_KINDS] = {"data", "alerts", "connections"},
+                             *const unit[RM_BUSIEST_KINDS] = {"bytes", "alerts", "connections"};
+    printf("%s\"%s\":", k ? "," : "", kind[k]);
     if (b->t < 0) {
       printf("null");
       continue;
     }
-    printf("{\"from_us\":%lld,\"to_us\":%lld,\"%s\":%.0f,\"clients_switched_on\":%lld,\"gateway\":",
-           (long long)b->from, (long long)b->t, k == RM_BUSIEST_DATA ? "bytes" : "alerts", b->value,
-           (long long)b->switched_on);
+    printf("{\"from_us\":%lld,\"to_us\":%lld,\"%s\":%.0f,\"clients_switched_on\":%lld,\"most_connected\":",
+           (long long)b->from, (long long)b->t, unit[k], b->value, (long long)b->switched_on);
+    if (b->conn_node)
+      cli_json_string(stdout, b->conn_node->name);
+    else
+      printf("null");
+    printf(",\"most_connected_count\":%lld,\"gateway\":", (long long)b->conn_count);
     if (b->queue_node)
       cli_json_string(stdout, b->queue_node->name);
     else
