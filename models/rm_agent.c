@@ -361,10 +361,10 @@ static bool connect(rm_group *g, rm_agent *a, rm_essentials *es, rs_time_t now) 
     }
   }
   a->conn = RM_CONN_UP;
-  es->connections++;
+  es->agents_connected++;
   g->m.connections++;
   if (es->node.parent && es->node.parent->role == RM_GATEWAY)
-    RS_CONTAINER_OF(es->node.parent, rm_forwarder, node)->connections++;
+    RS_CONTAINER_OF(es->node.parent, rm_forwarder, node)->agents_connected++;
   return false;
 }
 

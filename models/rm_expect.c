@@ -552,6 +552,17 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
         g->error = -1;
         snprintf(g->errmsg, sizeof g->errmsg, "%s", rs_results_errmsg(g->res));
       }
+    /* The busiest intervals, as events of kind peak at their start (the
+     * report marks them). */
+    for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
+      char line[512];
+      const rm_busiest *b = &g->m.busiest[k];
+      if (!rm_busiest_text(g, k, line, sizeof line)) continue;
+      if (rs_results_event(g->res, b->from, b->queue_node ? b->queue_node->id : -1, "peak", line) && !g->error) {
+        g->error = -1;
+        snprintf(g->errmsg, sizeof g->errmsg, "%s", rs_results_errmsg(g->res));
+      }
+    }
   }
   return failed;
 }

@@ -77,8 +77,8 @@ typedef struct {
   int64_t first_agent;      /* its agents are agents[first_agent ..] */
   rm_pop pop;               /* those of its agents that behave alike (rm_agent.h) */
   rs_time_t accept_at;      /* its agents' connections: when the next may be set up at its rate (rm_agent.c) */
-  int64_t connections;      /* agents' connections set up, all run */
-  int64_t connections_at_sample;
+  int64_t agents_connected; /* agents' connections set up, all run */
+  int64_t agents_connected_at_sample;
 } rm_essentials;
 
 /* A gateway or a management server: a node that forwards upstream. */
@@ -86,9 +86,9 @@ typedef struct {
   rm_node node;
   rm_node **targets;        /* its parents: primary first */
   rm_uplink up;
-  int64_t connections;      /* a gateway's: agents connected beneath it (at the Essentials servers it
+  int64_t agents_connected; /* a gateway's: agents connected beneath it (at the Essentials servers it
                                serves then), all run */
-  int64_t connections_at_sample;
+  int64_t agents_connected_at_sample;
 } rm_forwarder;
 
 struct rm_group {

@@ -550,9 +550,9 @@ static void note_busiest(rm_group *g, rs_time_t now, rs_time_t span) {
   int64_t conn_count = 0;
   for (int i = 0; i < g->n_gw; i++) {
     rm_forwarder *f = &g->gw[i];
-    int64_t c = f->connections - f->connections_at_sample;
+    int64_t c = f->agents_connected - f->agents_connected_at_sample;
     if (c > conn_count) conn_node = &f->node, conn_count = c;
-    f->connections_at_sample = f->connections;
+    f->agents_connected_at_sample = f->agents_connected;
   }
   if (now == 0) return; /* no interval yet */
   for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
@@ -579,7 +579,46 @@ static void note_busiest(rm_group *g, rs_time_t now, rs_time_t span) {
         break;
       }
     }
+    const rm_timeline *tl = &g->timeline;
+    b->replayed = b->fault < 0 && tl->replay_start >= 0 && tl->replay_start <= now && tl->replay_end >= now - span;
   }
+}
+
+bool rm_busiest_text(const rm_group *g, int k, char *buf, size_t n) {
+  const rm_busiest *b = &g->m.busiest[k];
+  if (b->t < 0) return false;
+  static const char *const day[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  char from[32], to[32], v[32], q[32], when[32] = "";
+  rs_clock_format(b->from, from, sizeof from);
+  rs_clock_format(b->t, to, sizeof to);
+  /* Past the first day, the day of the week and the time of day too. */
+  if (b->from >= RS_DAY)
+    snprintf(when, sizeof when, " (%s %02d:%02d)", day[b->from / RS_DAY % 7], (int)(b->from % RS_DAY / RS_HOUR),
+             (int)(b->from % RS_HOUR / RS_MIN));
+  size_t u = 0;
+#define PUT(...) (u += (size_t)snprintf(buf + u, u < n ? n - u : 0, __VA_ARGS__), u = u < n ? u : n)
+  if (k == RM_BUSIEST_DATA) {
+    rs_time_t end = rs_sim_now(g->sim) > 0 ? rs_sim_now(g->sim) : 1;
+    double mean = (double)g->m.generated * (double)(b->t - b->from) / (double)end;
+    PUT("busiest by data: %s to %s%s, %s generated (%.1fx the run's mean)", from, to, when,
+        rm_size_format((int64_t)b->value, v, sizeof v), mean > 0 ? b->value / mean : 0.0);
+  } else if (k == RM_BUSIEST_ALERTS) {
+    PUT("most alerts: %s to %s%s, %.0f heartbeat alert%s", from, to, when, b->value, b->value == 1 ? "" : "s");
+  } else {
+    PUT("most connections: %s to %s%s, %.0f agent%s connected", from, to, when, b->value, b->value == 1 ? "" : "s");
+    if (b->conn_node) PUT(" (%lld beneath %s)", (long long)b->conn_count, b->conn_node->name);
+  }
+  if (b->fault >= 0)
+    PUT(": during fault %s", g->sc->faults[b->fault].id);
+  else if (b->replayed)
+    PUT(": during the replayed outage");
+  else if (b->switched_on > 0)
+    PUT(": morning start, %lld clients switched on", (long long)b->switched_on);
+  else
+    PUT(": the steady load");
+  if (b->queue_node) PUT("; most queued at a gateway: %s %s", b->queue_node->name, rm_size_format(b->queue, q, sizeof q));
+#undef PUT
+  return true;
 }
 
 /* Every sample_every: every node but the agents one by one, the agents
@@ -607,11 +646,11 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   for (int e = 0; e < g->n_ess; e++) sample_node(g, &g->ess[e].node, true);
   if (m->record_connections) {
     for (int i = 0; i < g->n_gw; i++)
-      sample(g, &g->gw[i].node, M_CONNECTIONS, (double)(g->gw[i].connections - g->gw[i].connections_at_sample));
+      sample(g, &g->gw[i].node, M_CONNECTIONS, (double)(g->gw[i].agents_connected - g->gw[i].agents_connected_at_sample));
     for (int e = 0; e < g->n_ess; e++) {
       rm_essentials *es = &g->ess[e];
-      sample(g, &es->node, M_CONNECTIONS, (double)(es->connections - es->connections_at_sample));
-      es->connections_at_sample = es->connections;
+      sample(g, &es->node, M_CONNECTIONS, (double)(es->agents_connected - es->agents_connected_at_sample));
+      es->agents_connected_at_sample = es->agents_connected;
     }
   }
   if (m->ess_by_gateway) record_summaries(g);

@@ -523,15 +523,15 @@ static void morning_connections(const char *limits, int64_t per_minute[6]) {
   world *w = world_new(text);
   world_run(w, H(8, 0));
   rm_essentials *es = &w->g.ess[0];
-  int64_t before = es->connections;
+  int64_t before = es->agents_connected;
   cr_assert_eq(before, 10, "the 10 servers connected at the start");
-  cr_assert_eq(w->g.gw[0].connections, 10, "counted beneath the gateway too");
+  cr_assert_eq(w->g.gw[0].agents_connected, 10, "counted beneath the gateway too");
   for (int k = 0; k < 6; k++) {
     world_run(w, H(8, k + 1));
-    per_minute[k] = es->connections - before;
-    before = es->connections;
+    per_minute[k] = es->agents_connected - before;
+    before = es->agents_connected;
   }
-  cr_assert_eq(w->g.gw[0].connections, 200);
+  cr_assert_eq(w->g.gw[0].agents_connected, 200);
   /* Every client has been heard from and has sent its data. */
   world_run(w, w->sc.duration);
   cr_assert_eq(w->g.m.dropped_total, 0);
@@ -562,15 +562,15 @@ Test(load, agents_connect_again_after_their_server_is_back) {
                        "faults:\n  - {crash: cust-1, at: 1h, for: 10m}\n");
   world_run(w, H(1, 10));
   rm_essentials *es = &w->g.ess[0];
-  int64_t before = es->connections;
+  int64_t before = es->agents_connected;
   cr_assert_eq(before, 200);
   world_run(w, H(1, 11));
-  int64_t first = es->connections - before;
+  int64_t first = es->agents_connected - before;
   /* Within the first minute: 20 at once and 2 a second after the first
    * request (a few seconds in): about 130. */
   cr_assert(first >= 120 && first <= 140, "%lld in the first minute", (long long)first);
   world_run(w, H(1, 13));
-  cr_assert_eq(es->connections - before, 200, "all 200 within 3 minutes");
+  cr_assert_eq(es->agents_connected - before, 200, "all 200 within 3 minutes");
   world_free(w);
 }
 
@@ -605,15 +605,15 @@ Test(load, a_morning_start_on_the_guides_design) {
   world_run(w, H(8, 0));
   int64_t conn = g->m.connections, busiest = 0, gw_busiest = 0;
   int64_t gw_before[10];
-  for (int i = 0; i < 10; i++) gw_before[i] = g->gw[i].connections;
+  for (int i = 0; i < 10; i++) gw_before[i] = g->gw[i].agents_connected;
   for (int minute = 1; minute <= 30; minute++) {
     world_run(w, H(8, minute));
     int64_t c = g->m.connections - conn;
     conn = g->m.connections;
     if (minute >= 2 && c > busiest) busiest = c;
     for (int i = 0; i < 10; i++) {
-      if (minute >= 2 && g->gw[i].connections - gw_before[i] > gw_busiest) gw_busiest = g->gw[i].connections - gw_before[i];
-      gw_before[i] = g->gw[i].connections;
+      if (minute >= 2 && g->gw[i].agents_connected - gw_before[i] > gw_busiest) gw_busiest = g->gw[i].agents_connected - gw_before[i];
+      gw_before[i] = g->gw[i].agents_connected;
     }
   }
   cr_assert(busiest >= 127 && busiest <= 127 + 4 * 11.3, "busiest minute: %lld connections", (long long)busiest);

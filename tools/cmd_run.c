@@ -337,35 +337,12 @@ static void print_hosts(const rm_group *g) {
 /* A validate warning, after the file's name. */
 static void warn_line(void *ctx, const char *line) { printf("%s: warning: %s\n", (const char *)ctx, line); }
 
-/* The busiest intervals by data and by alerts, and what was happening then:
- * a fault acting, clients switching on (office hours), or the steady load. */
-static void print_busiest(const run_ctx *c, const rm_group *g) {
+/* The busiest intervals by data, alerts and connections, and what was
+ * happening then (rm_busiest_text). */
+static void print_busiest(const rm_group *g) {
   for (int k = 0; k < RM_BUSIEST_KINDS; k++) {
-    const rm_busiest *b = &g->m.busiest[k];
-    if (b->t < 0) continue;
-    char from[32], to[32], v[32], q[32];
-    rs_clock_format(b->from, from, sizeof from);
-    rs_clock_format(b->t, to, sizeof to);
-    if (k == RM_BUSIEST_DATA) {
-      double mean = (double)g->m.generated * (double)(b->t - b->from) / (double)(rs_sim_now(&c->sim) > 0 ? rs_sim_now(&c->sim) : 1);
-      printf("busiest by data: %s to %s, %s generated (%.1fx the run's mean)", from, to,
-             rm_size_format((int64_t)b->value, v, sizeof v), mean > 0 ? b->value / mean : 0.0);
-    } else if (k == RM_BUSIEST_ALERTS) {
-      printf("most alerts: %s to %s, %.0f heartbeat alert%s", from, to, b->value, b->value == 1 ? "" : "s");
-    } else {
-      printf("most connections: %s to %s, %.0f agent%s connected", from, to, b->value, b->value == 1 ? "" : "s");
-      if (b->conn_node)
-        printf(" (%lld beneath %s)", (long long)b->conn_count, b->conn_node->name);
-    }
-    if (b->fault >= 0)
-      printf(": during fault %s", c->sc.faults[b->fault].id);
-    else if (b->switched_on > 0)
-      printf(": morning start, %lld clients switched on", (long long)b->switched_on);
-    else
-      printf(": the steady load");
-    if (b->queue_node)
-      printf("; most queued at a gateway: %s %s", b->queue_node->name, rm_size_format(b->queue, q, sizeof q));
-    printf("\n");
+    char line[512];
+    if (rm_busiest_text(g, k, line, sizeof line)) printf("%s\n", line);
   }
 }
 
@@ -450,7 +427,7 @@ static void print_text(run_ctx *c) {
              rm_size_format(g->m.aged_queued, s1, sizeof s1));
     printf("\n");
   }
-  print_busiest(c, g);
+  print_busiest(g);
   printf("heartbeat alerts: %lld (and %lld failed to connect)", (long long)g->watch.alerts,
          (long long)g->watch.connect_alerts);
   if (g->watch.suppressed)
