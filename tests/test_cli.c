@@ -738,6 +738,10 @@ Test(cli, report_html_and_svg) {
                         "<table id=\"timeline\">", "ms-1 goes down"};
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(strstr(page, want[i]), "'%s' missing", want[i]);
   cr_assert_null(strstr(page, "status-banner"), "no banner for a complete run");
+  cr_assert(strstr(page, "<table id=\"peaks-told\">"), "the peaks are listed");
+  cr_assert(strstr(page, "<td>busiest by data: "), "the busiest minute by data");
+  cr_assert(strstr(page, "<g class=\"peak\"><title>busiest by data: "), "and marked on the charts");
+  cr_assert_null(strstr(page, "id=\"figure-connections\""), "no connections drawn: no computer keeps hours");
   free(page);
   const char *charts[] = {"agents-ms", "agents-gw", "queues", "sql-rate", "latency", "alerts", "dropped"};
   for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
@@ -1290,4 +1294,43 @@ Test(cli, a_full_file_system_says_so) {
   cr_assert_neq(WEXITSTATUS(st), 100, "a file was left on the full file system");
   cr_assert_eq(WEXITSTATUS(st), 2, "status %d: %s", WEXITSTATUS(st), r.err);
   cr_assert(strstr(r.err, "g.db: cannot write the results file: database or disk is full"), "%s", r.err);
+}
+
+/* A run of two days with clients on office hours: the report draws the
+ * connections beneath each gateway, shows the days on its time axis, and
+ * lists and marks the peaks (the busiest by data and by connections are
+ * morning starts; the run's own start is left out). */
+Test(cli, report_of_working_days) {
+  char sc[600], db[600], html[600], why[256];
+  snprintf(sc, sizeof sc, "%s", path_in("days.yaml"));
+  spit(sc, "name: days\nduration: 2d\nseed: 3\nsample_every: 10m\nload: {clients: office_hours}\n"
+           "agent: {start_burst: 200KB}\nmanagement_servers: {count: 1}\ngateways: {count: 2}\n"
+           "customers:\n  - {count: 4, servers: 2, clients: 40}\n");
+  snprintf(db, sizeof db, "%s", path_in("days.db"));
+  snprintf(html, sizeof html, "%s", path_in("days.html"));
+  result *r = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  /* Both peaks are a morning start, Monday's or Tuesday's (with the day
+   * told past the first). */
+  const char *data = strstr(r->out, "busiest by data: "), *conn = strstr(r->out, "most connections: ");
+  cr_assert(data && conn, "%s", r->out);
+  cr_assert(strncmp(data + 17, "08:", 3) == 0 || strncmp(data + 17, "32:", 3) == 0, "%s", data);
+  cr_assert(strncmp(conn + 18, "08:", 3) == 0 || strncmp(conn + 18, "32:10:00 to 32:20:00 (Tue 08:10)", 32) == 0, "%s", conn);
+  cr_assert(strstr(data, "morning start") && strstr(conn, "morning start"), "%s", r->out);
+  cr_assert_str_eq(query(db, "SELECT count(*) FROM events WHERE kind = 'peak'"), "2");
+  r = run((const char *[]){"report", db, "-o", html, NULL});
+  cr_assert_eq(r->status, 0, "%s", r->err);
+  char *page = slurp_alloc(html);
+  cr_assert_eq(xml_check(page, why, sizeof why), 0, "the report is not well formed: %s", why);
+  const char *want[] = {"id=\"figure-connections\"", "Agents connecting, beneath each gateway", "data-name=\"gw-1\"",
+                        "text-anchor=\"middle\">Tue</text>", "text-anchor=\"middle\">Mon 06:00</text>",
+                        "simulated time (day and time of day; time 0 is a Monday 00:00)", "<table id=\"peaks-told\">",
+                        "<g class=\"peak\"><title>busiest by data: ", ">most connections</text>"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_assert(strstr(page, want[i]), "'%s' missing", want[i]);
+  /* Connections are counted each sample: 160 clients, each connecting once
+   * a working day, beneath the two gateways. */
+  cr_assert_str_eq(query(db, "SELECT sum(value) FROM sample_view WHERE metric = 'connections' AND node LIKE 'gw-%' "
+                             "AND t_us > 3600000000"),
+                   "320.0");
+  free(page);
 }

@@ -23,6 +23,7 @@
 #include "version.h"
 
 #define MAX_FAULT_BANDS 40
+#define RM_PEAKS_MAX 8 /* the run's busiest intervals: one of each kind */
 
 static const char *report_usage =
     "usage: romsim report RESULTS.db [-o REPORT.html] [--svg DIR]\n"
@@ -46,7 +47,7 @@ static int64_t role_limit(rr_file *f, const char *role) {
   return rr_int(f, "nodes", sql, 0);
 }
 
-enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_CPU, CH_DISK, CH_DB, CH_COUNT };
+enum { CH_MS, CH_GW, CH_QUEUE, CH_SQL, CH_LAT, CH_ALERTS, CH_DROPPED, CH_CPU, CH_DISK, CH_DB, CH_CONN, CH_COUNT };
 
 static const struct {
   const char *id, *title, *y;
@@ -62,14 +63,21 @@ static const struct {
     [CH_CPU] = {"cpu", "Processor utilization (the busiest servers)", "processors busy", SVG_SHARE},
     [CH_DISK] = {"disk", "Disk utilization (each server's busiest disk group)", "disks busy", SVG_SHARE},
     [CH_DB] = {"databases", "The SQL store's databases", "size", SVG_BYTES},
+    [CH_CONN] = {"connections", "Agents connecting, beneath each gateway", "agents connected since the previous sample",
+                 SVG_COUNT},
 };
+
+/* Whether chart c is drawn: the connections only when the run recorded
+ * them (computers keeping hours). */
+static bool chart_drawn(const report_chart *d, int c) { return c != CH_CONN || d[c].chart.n_series > 0; }
 
 /* The roles that have hardware, as the nodes table names them (with the
  * summaries of Essentials servers per gateway: their highest). */
 #define SERVER_ROLES \
   "'management_server','gateway','essentials','essentials_by_gateway','rms_node','sql_node','web_console'"
 
-static void build_charts(rr_file *f, report_chart *d, const svg_band *faults, int n_faults) {
+static void build_charts(rr_file *f, report_chart *d, const svg_band *faults, int n_faults, const svg_band *peaks,
+                         int n_peaks) {
   double t_end = (double)(f->end_us > 0 ? f->end_us : f->duration_us) / 1e6;
   for (int c = 0; c < CH_COUNT; c++) {
     memset(&d[c], 0, sizeof d[c]);
@@ -80,6 +88,8 @@ static void build_charts(rr_file *f, report_chart *d, const svg_band *faults, in
     d[c].chart.t_end = t_end;
     d[c].chart.faults = faults;
     d[c].chart.n_faults = n_faults;
+    d[c].chart.marks = peaks;
+    d[c].chart.n_marks = n_peaks;
   }
   report_role_chart(f, &d[CH_MS], "'management_server'", "agents", "servers");
   d[CH_MS].chart.limit = (double)role_limit(f, "management_server");
@@ -109,6 +119,24 @@ static void build_charts(rr_file *f, report_chart *d, const svg_band *faults, in
   report_group_chart(f, &d[CH_DB], db_m, db_l, 2);
   d[CH_DB].chart.limit = 50.0 * (1 << 30);
   d[CH_DB].chart.limit_label = "the OperationsManager database's 50 GB guidance";
+  report_role_chart(f, &d[CH_CONN], "'gateway'", "connections", "gateways");
+}
+
+/* The run's busiest intervals (events of kind peak), as marks. */
+static int load_peaks(rr_file *f, svg_band *marks, int max) {
+  int n = 0;
+  sqlite3_stmt *st =
+      dbr_prepare(&f->in, "events", "SELECT t_us, detail FROM events WHERE kind = 'peak' ORDER BY t_us, id");
+  if (!st) return 0;
+  while (n < max && dbr_step(&f->in, st, "events") > 0) {
+    marks[n].t0 = (double)dbr_int(&f->in, st, 0, "events", "t_us") / 1e6;
+    marks[n].t1 = -1;
+    snprintf(marks[n].label, sizeof marks[n].label, "%s", dbr_text(&f->in, st, 1, "events", "detail"));
+    rr_utf8_trim(marks[n].label);
+    n++;
+  }
+  sqlite3_finalize(st);
+  return n;
 }
 
 static void free_charts(report_chart *d) {
@@ -297,8 +325,18 @@ static void write_html(FILE *out, rr_file *f, const char *file, report_chart *d,
     if (!n) fputs("<tr><td colspan=\"3\">none stated, or not judged</td></tr>\n", out);
     sqlite3_finalize(st);
   }
-  fputs("</table>\n<h2>Over time</h2>\n", out);
+  fputs("</table>\n", out);
+  if (rr_int(f, "events", "SELECT count(*) FROM events WHERE kind = 'peak'", 0) > 0) {
+    fputs("<h2>Peaks</h2>\n<table id=\"peaks-told\">\n<tr><th>from</th><th>the busiest interval, and what was "
+          "happening then</th></tr>\n",
+          out);
+    table_rows(out, f, "events",
+               "SELECT " RR_CLOCK("t_us") ", detail FROM events WHERE kind = 'peak' ORDER BY t_us, id", 10, 2);
+    fputs("</table>\n", out);
+  }
+  fputs("<h2>Over time</h2>\n", out);
   for (int c = 0; c < CH_COUNT; c++) {
+    if (!chart_drawn(d, c)) continue;
     fprintf(out, "<figure id=\"figure-%s\">\n", d[c].chart.id);
     svg_write(out, &d[c].chart, false);
     fputs("</figure>\n", out);
@@ -411,9 +449,9 @@ int cmd_report(int argc, char **argv) {
     return EXIT_USAGE;
   }
   static report_chart charts[CH_COUNT];
-  static svg_band faults[MAX_FAULT_BANDS];
-  int n_faults = load_faults(&f, faults);
-  build_charts(&f, charts, faults, n_faults);
+  static svg_band faults[MAX_FAULT_BANDS], peaks[RM_PEAKS_MAX];
+  int n_faults = load_faults(&f, faults), n_peaks = load_peaks(&f, peaks, RM_PEAKS_MAX);
+  build_charts(&f, charts, faults, n_faults, peaks, n_peaks);
   report_hosts *hosts = report_hosts_load(&f, charts[0].chart.t_end, faults, n_faults);
   page_args pa = {&f, file, charts, hosts};
   /* Nothing is written from a file that failed to read, even half way. */
@@ -426,6 +464,7 @@ int cmd_report(int argc, char **argv) {
   }
   if (rc == 0 && svg_dir) rc = cli_mkdir(svg_dir);
   for (int c = 0; c < CH_COUNT && rc == 0 && svg_dir; c++) {
+    if (!chart_drawn(charts, c)) continue;
     char p[4200];
     snprintf(p, sizeof p, "%s/%s.svg", svg_dir, charts[c].chart.id);
     rc = cli_write_whole(p, svg_writer, &charts[c].chart);
@@ -607,6 +646,7 @@ static const char *compare_writer(FILE *out, const void *arg) {
   }
   fputs("</table>\n", out);
   for (int c = 0; c < CH_COUNT; c++) {
+    if (!chart_drawn(ca, c) && !chart_drawn(cb, c)) continue;
     fprintf(out, "<h2>%s</h2>\n<div class=\"pair\">\n", ca[c].chart.title);
     /* Ids of their own in the page: a-... and b-... */
     const char *id_a = ca[c].chart.id, *id_b = cb[c].chart.id;
@@ -665,8 +705,8 @@ int cmd_compare(int argc, char **argv) {
   static report_chart ca[CH_COUNT], cb[CH_COUNT];
   static svg_band ba[MAX_FAULT_BANDS], bb[MAX_FAULT_BANDS];
   if (out_path) {
-    build_charts(&fa, ca, ba, load_faults(&fa, ba));
-    build_charts(&fb, cb, bb, load_faults(&fb, bb));
+    build_charts(&fa, ca, ba, load_faults(&fa, ba), NULL, 0);
+    build_charts(&fb, cb, bb, load_faults(&fb, bb), NULL, 0);
     /* One time axis for both sides, the longer run's. */
     for (int c = 0; c < CH_COUNT; c++) {
       double t = ca[c].chart.t_end > cb[c].chart.t_end ? ca[c].chart.t_end : cb[c].chart.t_end;

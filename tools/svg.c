@@ -132,6 +132,23 @@ void svg_write(FILE *out, const svg_chart *c, bool standalone) {
     svg_escape(out, c->faults[f].label);
     fputs("</text>\n", out);
   }
+  /* Marks: a thin line at each, its label at the top. */
+  for (int k = 0; k < c->n_marks; k++) {
+    if (c->marks[k].t0 > c->t_end) continue;
+    double x = x_of(c, c->marks[k].t0);
+    fprintf(out, "<g class=\"peak\"><title>");
+    svg_escape(out, c->marks[k].label);
+    fprintf(out, "</title><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#5e3c99\" stroke-width=\"1\" "
+                 "stroke-dasharray=\"2 2\"/><text x=\"%.1f\" y=\"%d\" font-family=\"sans-serif\" font-size=\"10\" "
+                 "fill=\"#5e3c99\" text-anchor=\"end\">",
+            x, MT, x, H - MB, x - 2, H - MB - 4 - 11 * (k % 3));
+    /* The label's first words, up to its colon. */
+    const char *l = c->marks[k].label, *colon = strchr(l, ':');
+    char head[64];
+    snprintf(head, sizeof head, "%.*s", colon ? (int)(colon - l) : (int)strlen(l), l);
+    svg_escape(out, head);
+    fputs("</text></g>\n", out);
+  }
   /* Axes, ticks and grid. */
   fprintf(out, "<g font-family=\"sans-serif\" font-size=\"11\" fill=\"#333333\">\n");
   char lab[64];
@@ -149,17 +166,27 @@ void svg_write(FILE *out, const svg_chart *c, bool standalone) {
     xstep = steps[i];
     if (c->t_end / xstep <= 10) break;
   }
+  /* Past a day the days show: "Tue", "Tue 06:00" (time 0 is a Monday). */
+  static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  bool by_day = c->t_end > 86400;
   for (double t = 0; t <= c->t_end + 1e-9; t += xstep) {
     double x = x_of(c, t);
     long m = (long)(t / 60);
     fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999999\"/>", x, H - MB, x, H - MB + 4);
-    fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02ld:%02ld</text>\n", x, H - MB + 16, m / 60,
-            m % 60);
+    if (!by_day)
+      fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%02ld:%02ld</text>\n", x, H - MB + 16, m / 60,
+              m % 60);
+    else if (m % 1440 == 0)
+      fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, H - MB + 16,
+              days[m / 1440 % 7]);
+    else
+      fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s %02ld:%02ld</text>\n", x, H - MB + 16,
+              days[m / 1440 % 7], m % 1440 / 60, m % 60);
   }
   fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333333\"/>", ML, H - MB, W - MR, H - MB);
   fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333333\"/>\n", ML, MT, ML, H - MB);
-  fprintf(out, "<text class=\"x-label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">simulated time (hours:minutes)</text>\n",
-          (ML + W - MR) / 2, H - 10);
+  fprintf(out, "<text class=\"x-label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">simulated time (%s)</text>\n",
+          (ML + W - MR) / 2, H - 10, by_day ? "day and time of day; time 0 is a Monday 00:00" : "hours:minutes");
   fprintf(out, "<text class=\"y-label\" x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">",
           (MT + H - MB) / 2, (MT + H - MB) / 2);
   svg_escape(out, c->y_label);

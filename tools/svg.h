@@ -1,9 +1,11 @@
 /*
  * svg: a line chart over simulated time as SVG, for reports.
  *
- * Time runs along the x axis in hours:minutes; the y axis is labelled in
+ * Time runs along the x axis in hours:minutes (past a day: the day of the
+ * week, time 0 a Monday, and the time of day); the y axis is labelled in
  * the chart's unit, scaled (KB, MB, GB for bytes). Faults are shaded bands
- * across the chart, labelled; a limit is a dashed red line; the nodes not
+ * across the chart, labelled; marks (the run's peaks) are thin vertical
+ * lines, labelled; a limit is a dashed red line; the nodes not
  * drawn one by one can be shown as a grey band (their lowest and highest).
  */
 #ifndef ROMSIM_SVG_H
@@ -21,7 +23,7 @@ typedef struct {
 
 typedef struct {
   double t0, t1;            /* seconds; t1 < 0: to the end */
-  char label[64];
+  char label[256];
 } svg_band;
 
 typedef enum { SVG_COUNT, SVG_BYTES, SVG_RATE, SVG_MS, SVG_SHARE /* 0..1, shown in % */ } svg_unit;
@@ -40,6 +42,8 @@ typedef struct {
   const char *limit_label;
   const svg_band *faults;
   int n_faults;
+  const svg_band *marks;    /* at t0, labelled; t1 unused */
+  int n_marks;
 } svg_chart;
 
 /* Write the chart; standalone adds the XML declaration and namespace for a
