@@ -243,7 +243,10 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
      * within the window; agents in maintenance mode over the window when
      * asked. */
     for (int k = 0; k < f->times && !rc; k++) {
-      rs_time_t ws = time_after(at, k, f->every), we = time_after(ws, 1, f->window);
+      rs_time_t ws = f->monthly_nth ? (k ? rm_monthly_next(f, g->sc->start, w->end + 1) : at) : time_after(at, k, f->every);
+      if (ws < 0) break;
+      rs_time_t we = time_after(ws, 1, f->window);
+      w->end = we;
       if (f->maintenance) rc = add_step(tl, ws, fi, RM_ACT_MAINT_ON, first, n, 0, fi);
       for (int i = 0; i < n && !rc; i++) {
         rs_time_t d = f->down / 2 + (rs_time_t)rs_rng_below(&rng, (uint64_t)f->down + 1);
@@ -255,7 +258,6 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
       }
       if (f->maintenance && !rc) rc = add_step(tl, we, fi, RM_ACT_MAINT_OFF, first, n, 0, fi);
     }
-    w->end = time_after(time_after(at, f->times - 1, f->every), 1, f->window);
     break;
   case RM_FAULT_STEP: {
     rm_action a = f->action == RM_STEP_UP ? (link ? up : RM_ACT_ALL_UP) : down;

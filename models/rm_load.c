@@ -27,11 +27,20 @@ static rs_time_t switch_at(const rm_hours *h, uint64_t seed, int64_t agent, int6
 
 static bool working(const rm_hours *h, int64_t d) { return h->days >> (d % 7) & 1; }
 
+static bool week_on(const rm_hours *h, uint64_t seed, int64_t agent, rs_time_t t, rs_time_t *next);
+
 bool rm_hours_on(const rm_hours *h, uint64_t seed, int64_t agent, rs_time_t t, rs_time_t *next) {
   if (!h->office) {
     *next = -1;
     return true;
   }
+  bool on = week_on(h, seed, agent, t + h->at0, next);
+  if (*next >= 0) *next -= h->at0;
+  return on;
+}
+
+/* rm_hours_on, t from Monday 00:00 of time 0's week. */
+static bool week_on(const rm_hours *h, uint64_t seed, int64_t agent, rs_time_t t, rs_time_t *next) {
   int64_t d = t / RS_DAY;
   if (working(h, d)) {
     rs_time_t on = switch_at(h, seed, agent, d, 0), off = switch_at(h, seed, agent, d, 1);
@@ -63,6 +72,43 @@ void rm_diurnal_init(rm_diurnal *d, const int32_t milli[24]) {
     d->prefix[h + 1] = d->prefix[h] + (int64_t)milli[h] * RS_HOUR;
     if (milli[h] > d->max_milli) d->max_milli = milli[h];
   }
+}
+
+int64_t rm_days_from_civil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void rm_civil_from_days(int64_t z, int64_t *y, int *m, int *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+rs_time_t rm_week_at(int64_t start) {
+  int64_t week = 7 * 86400, s = ((start + 3 * 86400) % week + week) % week;
+  return s * RS_SEC;
+}
+
+int64_t rm_nth_weekday(int64_t y, int m, int nth, int wd) {
+  if (nth > 0) {
+    int64_t first = rm_days_from_civil(y, m, 1);
+    int64_t wd1 = ((first + 3) % 7 + 7) % 7;
+    return first + (wd - wd1 + 7) % 7 + 7 * (nth - 1);
+  }
+  int64_t last = rm_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+  int64_t wdl = ((last + 3) % 7 + 7) % 7;
+  return last - (wdl - wd + 7) % 7;
 }
 
 /* splitmix64's finalizer. */

@@ -27,6 +27,7 @@ typedef struct {
   rs_time_t on, off;    /* time of day they switch on and off (on + spread <= off) */
   rs_time_t spread;     /* each switch comes up to this much later, its own */
   uint8_t days;         /* bit k: day k of the week is a working day (0 Monday) */
+  rs_time_t at0;        /* where time 0 is in its week: 0 Monday 00:00 (the default), or from start: */
 } rm_hours;
 
 /* How data arrives at an agent (load: {arrivals: ...}). */
@@ -43,6 +44,7 @@ typedef enum {
  * years of it under 2^63). */
 typedef struct {
   bool on;
+  rs_time_t at0;       /* time 0's time of day (from start:; 0 otherwise) */
   int32_t milli[24];   /* each hour's factor, in thousandths */
   int64_t prefix[25];  /* prefix[h]: the thousandth-microseconds of hours 0..h-1 */
   int32_t max_milli;   /* the highest factor */
@@ -52,6 +54,7 @@ void rm_diurnal_init(rm_diurnal *d, const int32_t milli[24]);
 
 /* Thousandth-microseconds of rate-1 time in [0, t). */
 static inline int64_t rm_diurnal_at(const rm_diurnal *d, int64_t t) {
+  t += d->at0;
   int64_t day = t / RS_DAY, rest = t % RS_DAY, h = rest / RS_HOUR;
   return day * d->prefix[24] + d->prefix[h] + (int64_t)d->milli[h] * (rest - h * RS_HOUR);
 }
@@ -76,7 +79,22 @@ int64_t rm_poisson_at(uint64_t seed, int64_t agent, int64_t t, int kind, double 
 rm_hours rm_hours_office(void);
 
 /* Whether the client at index agent of a run seeded seed is on at t, and
- * (next) when that next changes (-1: never, no working day). */
+ * (next) when that next changes (-1: never, no working day). Times are the
+ * run's; h->at0 places them in the week. */
 bool rm_hours_on(const rm_hours *h, uint64_t seed, int64_t agent, rs_time_t t, rs_time_t *next);
+
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar, and
+ * back (the civil algorithms of Howard Hinnant's "chrono-Compatible
+ * Low-Level Date Algorithms"). */
+int64_t rm_days_from_civil(int64_t y, int m, int d);
+void rm_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
+/* Where time 0 is in its week (0: Monday 00:00) when it is the UTC time
+ * start (seconds since 1970; 1970-01-01 was a Thursday). */
+rs_time_t rm_week_at(int64_t start);
+
+/* The day (days since 1970) of the nth weekday wd (0 Monday) of month m of
+ * year y; nth 1 to 4, or -1 the last. */
+int64_t rm_nth_weekday(int64_t y, int m, int nth, int wd);
 
 #endif

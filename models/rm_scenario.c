@@ -590,15 +590,21 @@ static int read_failover(rm_yaml *y, yaml_node_t *fl, const rm_scenario *sc, int
  * and rm_scenario_expect.c. Returns 0, or -1 with the error in y. */
 static int read_faults_and_more(rm_yaml *y, rm_scenario *sc, yaml_node_t *root, rm_index *fault_ids) {
   yaml_node_t *v;
-  if ((v = rm_yaml_get(y, root, "faults")) && rm__scenario_read_faults(y, sc, v, fault_ids)) return -1;
-  if ((v = rm_yaml_get(y, root, "random_failures")) && rm__scenario_read_random(y, sc, v)) return -1;
   sc->start = -1;
   if ((v = rm_yaml_get(y, root, "start"))) {
     size_t off = 0;
     if (v->type != YAML_SCALAR_NODE ||
         rm_iso8601_parse((const char *)v->data.scalar.value, v->data.scalar.length, &sc->start, &off))
       return rm_yaml_error_at(y, v, off, "start must be a UTC time such as 2026-11-20T00:00:00Z");
+    /* It places time 0 in the week and the day: hours and the diurnal
+     * factor follow the calendar. */
+    rs_time_t at0 = rm_week_at(sc->start);
+    sc->load.clients.at0 = sc->load.servers.at0 = at0;
+    sc->load.diurnal.at0 = at0 % RS_DAY;
+    for (int i = 0; i < sc->n_specs; i++) sc->specs[i].load.clients.at0 = sc->specs[i].load.servers.at0 = at0;
   }
+  if ((v = rm_yaml_get(y, root, "faults")) && rm__scenario_read_faults(y, sc, v, fault_ids)) return -1;
+  if ((v = rm_yaml_get(y, root, "random_failures")) && rm__scenario_read_random(y, sc, v)) return -1;
   if ((v = rm_yaml_get(y, root, "expect")) && rm__scenario_read_expect(y, sc, v, fault_ids)) return -1;
   return 0;
 }

@@ -164,6 +164,10 @@ typedef struct rm_fault_spec {
   rs_time_t window;         /* patch: each window's length */
   rs_time_t down;           /* patch: a node's mean time down (drawn from 0.5 to 1.5 times it) */
   bool maintenance;         /* patch: agents in maintenance mode over each window */
+  int monthly_nth;          /* patch: windows monthly, on the nth (1 to 4, -1 the last) weekday of each
+                               month (0: not monthly; at is then the first window's start) */
+  int monthly_day;          /* its weekday, 0 Monday */
+  rs_time_t monthly_at;     /* and its time of day (UTC) */
   double storm_alerts;      /* storm: alerts per agent per minute */
   double storm_states;      /* storm: state changes per agent per minute, before roll-up */
   double rollup;            /* storm: state changes sent per state change (groups rolled up into) */
@@ -342,6 +346,10 @@ void rm_scenario_host_committed(const rm_scenario *sc, const rm_host_spec *h, in
 int64_t rm_scenario_customers(const rm_scenario *sc);
 int64_t rm_scenario_essentials(const rm_scenario *sc);
 int64_t rm_scenario_agents(const rm_scenario *sc);
+
+/* A monthly patch line's first window at or after run time from (start:
+ * the scenario's, UTC seconds of time 0), or -1. */
+rs_time_t rm_monthly_next(const rm_fault_spec *f, int64_t start, rs_time_t from);
 
 /* Whether some computers keep hours (load: clients or servers on office
  * hours, the scenario's or a line's): they then switch on, and connect,

@@ -159,7 +159,55 @@ static const char *const fault_names[RM_FAULT_KINDS] = {
 static const char *const fault_keys_all[] = {
     "crash", "cut", "degrade", "flap", "site_outage", "datacenter_outage", "slow_sql", "stop_health",
     "rolling_restart", "maintenance", "patch", "id", "at", "for", "share", "count", "latency", "bandwidth", "loss",
-    "every", "times", "gap", "window", "down", "in_maintenance", "storm", "alerts", "state_changes", "rollup", NULL};
+    "every", "times", "gap", "window", "down", "in_maintenance", "storm", "alerts", "state_changes", "rollup",
+    "monthly", NULL};
+
+/* monthly: "second tuesday 03:00": the nth (first, second, third, fourth
+ * or last) weekday of each month at a time of day (UTC), from the
+ * scenario's start: (which places time 0 in the calendar). The first
+ * window is the first such time at or after time 0: f->at. */
+static int read_monthly(rm_yaml *y, yaml_node_t *v, const rm_scenario *sc, rm_fault_spec *f) {
+  static const char *const nths[] = {"first", "second", "third", "fourth", "last"};
+  static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+  const char *s = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+  char nth[16] = "", day[16] = "";
+  int hh = -1, mm = -1, used = 0;
+  if (sscanf(s, "%15s %15s %d:%d%n", nth, day, &hh, &mm, &used) != 4 || s[used] != 0)
+    return rm_yaml_error(y, v, "monthly is a day of the month and a time, such as \"second tuesday 03:00\", not '%s'",
+                         s);
+  int n = 0, d = 0;
+  while (n < 5 && strcmp(nth, nths[n]) != 0) n++;
+  while (d < 7 && strcmp(day, days[d]) != 0) d++;
+  if (n == 5) return rm_yaml_error(y, v, "monthly: '%s' is not first, second, third, fourth or last", nth);
+  if (d == 7) return rm_yaml_error(y, v, "monthly: '%s' is not a day of the week (monday to sunday)", day);
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59) return rm_yaml_error(y, v, "monthly: the time must be from 00:00 to 23:59");
+  if (sc->start < 0)
+    return rm_yaml_error(y, v, "monthly needs the scenario's start: (the UTC time of time 0, such as "
+                               "2026-12-01T00:00:00Z), to place the months");
+  f->monthly_nth = n == 4 ? -1 : n + 1;
+  f->monthly_day = d;
+  f->monthly_at = (rs_time_t)(hh * 60 + mm) * RS_MIN;
+  rs_time_t first = rm_monthly_next(f, sc->start, 0);
+  if (first < 0 || first > sc->duration)
+    return rm_yaml_error(y, v, "monthly: no %s %s of a month falls within the run", nth, day);
+  f->at = first;
+  return 0;
+}
+
+rs_time_t rm_monthly_next(const rm_fault_spec *f, int64_t start, rs_time_t from) {
+  /* The month of time `from`, then the next ones, until a window at or
+   * after it (at most two months on). */
+  int64_t wall = start + from / RS_SEC, y;
+  int mo, d;
+  rm_civil_from_days(wall >= 0 ? wall / 86400 : (wall - 86399) / 86400, &y, &mo, &d);
+  for (int k = 0; k < 3; k++) {
+    int64_t day = rm_nth_weekday(y, mo, f->monthly_nth, f->monthly_day);
+    rs_time_t t = (rs_time_t)(day * 86400 - start) * RS_SEC + f->monthly_at;
+    if (t >= from) return t;
+    if (++mo > 12) mo = 1, y++;
+  }
+  return -1;
+}
 
 /* Which of the optional keys each kind takes (besides id, at). */
 static bool key_allowed(rm_fault_kind k, const char *key) {
@@ -186,7 +234,7 @@ static bool key_allowed(rm_fault_kind k, const char *key) {
            strcmp(key, "rollup") == 0;
   case RM_FAULT_PATCH:
     return subset || strcmp(key, "window") == 0 || strcmp(key, "down") == 0 || strcmp(key, "every") == 0 ||
-           strcmp(key, "times") == 0 || strcmp(key, "in_maintenance") == 0;
+           strcmp(key, "times") == 0 || strcmp(key, "in_maintenance") == 0 || strcmp(key, "monthly") == 0;
   default: return false;
   }
 }
@@ -365,8 +413,17 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
   default:
     if (read_target(y, kv, sc, f, fault_names[f->kind])) return -1;
   }
-  if (!(v = rm_yaml_get(y, m, "at"))) return rm_yaml_error(y, m, "a fault needs at: TIME (such as 2h)");
-  if (read_at(y, v, f)) return -1;
+  yaml_node_t *monthly = f->kind == RM_FAULT_PATCH ? rm_yaml_get(y, m, "monthly") : NULL;
+  if (monthly) {
+    if (rm_yaml_get(y, m, "at")) return rm_yaml_error(y, rm_yaml_get(y, m, "at"), "patch: give at or monthly, not both");
+    if (rm_yaml_get(y, m, "every"))
+      return rm_yaml_error(y, rm_yaml_get(y, m, "every"), "patch: give every or monthly, not both");
+    if (read_monthly(y, monthly, sc, f)) return -1;
+  } else {
+    if (!(v = rm_yaml_get(y, m, "at"))) return rm_yaml_error(y, m, "a fault needs at: TIME (such as 2h)");
+    if (read_at(y, v, f)) return -1;
+  }
+  v = monthly ? monthly : rm_yaml_get(y, m, "at");
   if (f->at > sc->duration) {
     char d[32];
     return rm_yaml_error(y, v, "at: the fault would begin after the end of the run (%s)",
@@ -420,6 +477,9 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
     if (rm_yaml_duration(y, v, "down", 1, &f->down)) return -1;
     if (f->down > f->window) return rm_yaml_error(y, v, "down must be at most the window");
     f->times = 1;
+    /* Monthly: every month's window that begins within the run. */
+    for (rs_time_t t = f->at; f->monthly_nth && (t = rm_monthly_next(f, sc->start, t + 1)) >= 0 && t <= sc->duration;)
+      f->times++;
     if ((v = rm_yaml_get(y, m, "times"))) {
       if (rm_yaml_int(y, v, "times", 1, 10000, &i64)) return -1;
       f->times = (int)i64;
@@ -427,7 +487,7 @@ static int read_fault(rm_yaml *y, rm_scenario *sc, yaml_node_t *m, rm_fault_spec
     f->every = f->window;
     if ((v = rm_yaml_get(y, m, "every")) && rm_yaml_duration(y, v, "every", 1, &f->every)) return -1;
     if (f->every < f->window) return rm_yaml_error(y, v, "every must be at least the window (they would overlap)");
-    if (f->times > 1 && !rm_yaml_get(y, m, "every"))
+    if (f->times > 1 && !f->monthly_nth && !rm_yaml_get(y, m, "every"))
       return rm_yaml_error(y, m, "patch with times needs every: D (from one window to the next)");
     if ((v = rm_yaml_get(y, m, "in_maintenance")) && rm_yaml_bool(y, v, "in_maintenance", &f->maintenance)) return -1;
   }

@@ -405,6 +405,8 @@ Test(load, bad_patch_and_maintenance_lines) {
       {"{patch: role:server, at: 1h, window: 1h, down: 20m, every: 30m, times: 2}",
        "t.yaml:7:64: every must be at least the window"},
       {"{maintenance: gw-1, at: 1h, for: 1h}", "t.yaml:7:19: maintenance: 'gw-1': maintenance takes agents"},
+      {"{patch: role:server, monthly: \"second tuesday 03:00\", window: 1h, down: 20m}",
+       "t.yaml:7:35: monthly needs the scenario's start:"},
       {"{maintenance: role:agent, at: 1h, for: 1h, window: 1h}", "t.yaml:7:48: maintenance does not take 'window'"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -647,5 +649,73 @@ Test(load, a_morning_start_on_the_guides_design) {
   cr_assert(drained > 0 && llabs(drained - hand) <= 3 * RS_MIN, "drained at %lld s, by hand %lld s",
             (long long)(drained / RS_SEC), (long long)(hand / RS_SEC));
   cr_assert_eq(g->m.dropped_total, 0);
+  world_free(w);
+}
+
+/* Monthly patch windows: the second Tuesday of each month at 03:00 (UTC),
+ * placed by the scenario's start. From Tuesday 1 December 2026 for 70 days:
+ * 8 December (day 7) and 12 January 2027 (day 42); 9 February is day 70,
+ * after the run's end. Each of 30 servers restarts once in each window, in
+ * maintenance mode: no alert, the 60 it would have raised told as
+ * suppressed. */
+Test(load, monthly_patch_windows_follow_the_calendar) {
+  world *w = world_new("name: m\nduration: 70d\nseed: 3\nsample_every: 1h\nstart: 2026-12-01T00:00:00Z\n"
+                       "management_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 2, servers: 30, clients: 0}\n"
+                       "faults:\n  - {patch: agents:cust-1, monthly: \"second tuesday 03:00\", window: 2h, down: 20m, "
+                       "in_maintenance: true}\n");
+  const rm_fault_spec *f = &w->sc.faults[0];
+  cr_assert_eq(f->times, 2, "two windows within the run: %d", f->times);
+  cr_assert_eq(f->at, 7 * RS_DAY + 3 * RS_HOUR);
+  cr_assert_eq(rm_monthly_next(f, w->sc.start, f->at + 1), 42 * RS_DAY + 3 * RS_HOUR);
+  cr_assert_eq(rm_monthly_next(f, w->sc.start, 42 * RS_DAY + 3 * RS_HOUR + 1), 70 * RS_DAY + 3 * RS_HOUR);
+  world_run(w, w->sc.duration);
+  const rm_watchers *wt = &w->g.watch;
+  cr_assert_eq(wt->n_outages, 60, "%lld outages", (long long)wt->n_outages);
+  int per[2] = {0, 0};
+  for (int64_t i = 0; i < wt->n_outages; i++) {
+    const rm_agent_outage *o = &wt->outages[i];
+    int k = o->start >= 30 * RS_DAY;
+    rs_time_t ws = (k ? 42 : 7) * RS_DAY + 3 * RS_HOUR;
+    cr_assert(o->start >= ws && o->end <= ws + 2 * RS_HOUR, "outage %lld within its window", (long long)i);
+    per[k]++;
+  }
+  cr_assert(per[0] == 30 && per[1] == 30);
+  cr_assert_eq(wt->alerts, 0);
+  cr_assert_eq(wt->suppressed, 60, "servers' alerts told as suppressed: %lld", (long long)wt->suppressed);
+  world_free(w);
+}
+
+/* The calendar: dates and weekdays (1970-01-01 a Thursday), the nth and
+ * last weekday of a month, and where start: puts time 0 in the week. */
+Test(load, the_calendar) {
+  cr_assert_eq(rm_days_from_civil(1970, 1, 1), 0);
+  cr_assert_eq(rm_days_from_civil(2026, 12, 1), 20788);
+  int64_t y;
+  int m, d;
+  rm_civil_from_days(20788, &y, &m, &d);
+  cr_assert(y == 2026 && m == 12 && d == 1);
+  rm_civil_from_days(rm_days_from_civil(2028, 2, 29), &y, &m, &d);
+  cr_assert(y == 2028 && m == 2 && d == 29, "a leap day");
+  cr_assert_eq(rm_nth_weekday(2026, 12, 2, 1), rm_days_from_civil(2026, 12, 8), "second Tuesday of December 2026");
+  cr_assert_eq(rm_nth_weekday(2027, 1, 2, 1), rm_days_from_civil(2027, 1, 12));
+  cr_assert_eq(rm_nth_weekday(2026, 11, -1, 0), rm_days_from_civil(2026, 11, 30), "last Monday of November 2026");
+  cr_assert_eq(rm_nth_weekday(2027, 2, -1, 6), rm_days_from_civil(2027, 2, 28), "last Sunday of February 2027");
+  cr_assert_eq(rm_week_at(0), 3 * RS_DAY, "1970-01-01 00:00 is Thursday");
+  cr_assert_eq(rm_week_at(20788LL * 86400 + 3600), RS_DAY + RS_HOUR, "2026-12-01 01:00 is Tuesday 01:00");
+}
+
+/* start: places office hours in the week: from Saturday 2026-11-28, the
+ * first day and the second are a weekend (no client on), Monday is day 2. */
+Test(load, office_hours_follow_start) {
+  world *w = world_new("name: s\nduration: 3d\nseed: 2\nstart: 2026-11-28T00:00:00Z\nload: {clients: office_hours}\n"
+                       "management_servers: {count: 1}\ngateways: {count: 1}\n"
+                       "customers:\n  - {count: 1, servers: 1, clients: 20}\n");
+  int on[3] = {0};
+  for (int day = 0; day < 3; day++) {
+    world_run(w, day * RS_DAY + 12 * RS_HOUR);
+    for (int64_t a = 0; a < w->g.n_agents; a++) on[day] += !w->g.agents[a].server && !w->g.agents[a].off;
+  }
+  cr_assert(on[0] == 0 && on[1] == 0 && on[2] == 20, "Sat %d, Sun %d, Mon %d clients on at noon", on[0], on[1], on[2]);
   world_free(w);
 }
