@@ -38,6 +38,13 @@ static bool window(const rm_group *g, const rm_expect_spec *x, rs_time_t end, rs
   *a = 0;
   *b = end;
   if (x->phase == RM_PHASE_RUN) return true;
+  if (x->phase == RM_PHASE_BUSIEST) {
+    const rm_busiest *bi = &g->m.busiest[RM_BUSIEST_DATA];
+    if (bi->t < 0) return false;
+    *a = bi->from;
+    *b = bi->t;
+    return true;
+  }
   const rm_fault_window *w = &g->timeline.windows[x->fault];
   rs_time_t fe = w->end == RS_TIME_MAX || w->end > end ? end : w->end;
   /* Before: up to the fault's first step, not including it; during: from
@@ -336,10 +343,17 @@ void rm_expect_sample(rm_group *g, rs_time_t now) {
     rs_time_t a, b;
     if (x->kind != RM_EX_UTILIZATION_BELOW && x->kind != RM_EX_DATABASE_BELOW && x->kind != RM_EX_PEAK_LATENCY_BELOW)
       continue;
-    if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > sc->duration) continue;
-    /* A sample at now measures (now - sample_every, now]: it counts in a
-     * window it overlaps, past the window's start. */
-    if (!window(g, x, sc->duration, &a, &b) || now <= a || now - sc->sample_every >= b) continue;
+    /* At the busiest interval: this sample alone, kept if it ends the new
+     * busiest interval (rm_expect_busiest). */
+    if (x->phase == RM_PHASE_BUSIEST) {
+      w = &g->m.watch_cand[i];
+      *w = (rm_expect_watch){0};
+    } else {
+      if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > sc->duration) continue;
+      /* A sample at now measures (now - sample_every, now]: it counts in a
+       * window it overlaps, past the window's start. */
+      if (!window(g, x, sc->duration, &a, &b) || now <= a || now - sc->sample_every >= b) continue;
+    }
     w->samples++;
     bool over = false;
     if (x->kind == RM_EX_PEAK_LATENCY_BELOW) {
@@ -395,6 +409,11 @@ void rm_expect_sample(rm_group *g, rs_time_t now) {
     }
     if (over) w->over++;
   }
+}
+
+void rm_expect_busiest(rm_group *g) {
+  for (int i = 0; g->m.watches && i < g->sc->n_expect; i++)
+    if (g->sc->expect[i].phase == RM_PHASE_BUSIEST) g->m.watches[i] = g->m.watch_cand[i];
 }
 
 static void judge_utilization(rm_group *g, const rm_expect_spec *x, const rm_expect_watch *w, rm_verdict *v) {
@@ -485,7 +504,12 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
     v->name = x->name;
     v->held = true;
     char when[32];
-    if (x->phase != RM_PHASE_RUN && g->timeline.windows[x->fault].start > end) {
+    if (x->phase == RM_PHASE_BUSIEST && g->m.busiest[RM_BUSIEST_DATA].t < 0) {
+      v->held = false;
+      say(v, "no interval of the run was sampled with data generated: no busiest interval to judge");
+    } else if (x->phase == RM_PHASE_BUSIEST && !(window(g, x, end, &a, &b))) {
+      v->held = false;
+    } else if (x->phase != RM_PHASE_RUN && x->phase != RM_PHASE_BUSIEST && g->timeline.windows[x->fault].start > end) {
       v->held = false;
       say(v, "the fault %s did not happen within the run (at %s)", sc->faults[x->fault].id,
           rs_clock_format(g->timeline.windows[x->fault].start, when, sizeof when));
@@ -493,7 +517,11 @@ int rm_group_judge(rm_group *g, rs_time_t end) {
       v->held = false;
       say(v, "the fault %s did not end before the end of the run: there is no after", sc->faults[x->fault].id);
     } else {
-      if (x->phase != RM_PHASE_RUN) {
+      if (x->phase == RM_PHASE_BUSIEST) {
+        char s1[32], s2[32];
+        say(v, "[the busiest interval by data, %s to %s] ", rs_clock_format(a, s1, sizeof s1),
+            rs_clock_format(b, s2, sizeof s2));
+      } else if (x->phase != RM_PHASE_RUN) {
         char s1[32], s2[32];
         rs_time_t sa = x->phase == RM_PHASE_AFTER ? a - 1 : a, sb = x->phase == RM_PHASE_BEFORE ? b + 1 : b;
         say(v, "[%s %s to %s%s] ", x->phase == RM_PHASE_AFTER ? "after" : "from", rs_clock_format(sa, s1, sizeof s1),

@@ -170,6 +170,10 @@ void rm_group_share_hosts(rm_group *g, rs_time_t now);
  * utilization_below and database_below expectations look at. */
 void rm_expect_sample(rm_group *g, rs_time_t now);
 
+/* The sample just taken ends the new busiest interval by data: the at:
+ * busiest expectations keep what they saw in it. */
+void rm_expect_busiest(rm_group *g);
+
 /* The node named name, or NULL. In constant time: a hash of every node's
  * name but the agents', and an agent (ESSENTIALS/srv-K or /cli-K) by its
  * Essentials server's. */

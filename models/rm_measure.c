@@ -89,7 +89,15 @@ void rm_measure_init(rm_group *g) {
   for (int k = 0; k < RM_BUSIEST_KINDS; k++) m->busiest[k] = (rm_busiest){.t = -1, .fault = -1};
   rs_event_init(&m->sampler, sample_cb);
   rs_event_init(&m->settle, settle_cb);
-  if (!(m->watches = calloc((size_t)(g->sc->n_expect ? g->sc->n_expect : 1), sizeof *m->watches))) g->nomem = 1;
+  size_t n_expect = (size_t)(g->sc->n_expect ? g->sc->n_expect : 1);
+  m->watches = calloc(n_expect, sizeof *m->watches);
+  m->watch_cand = calloc(n_expect, sizeof *m->watch_cand);
+  if (!m->watches || !m->watch_cand) {
+    free(m->watches);
+    free(m->watch_cand);
+    m->watches = m->watch_cand = NULL;
+    g->nomem = 1;
+  }
   for (size_t k = 0; g->res && k < sizeof metrics / sizeof metrics[0]; k++)
     if (rs_results_metric(g->res, metrics[k].id, metrics[k].name, metrics[k].unit)) rm_group_record_failed(g);
   for (size_t k = 0; g->res && g->n_hosts && k < sizeof host_metrics / sizeof host_metrics[0]; k++)
@@ -111,6 +119,7 @@ void rm_measure_free(rm_measure *m) {
   free(m->marks);
   free(m->verdicts);
   free(m->watches);
+  free(m->watch_cand);
   free(m->sum);
   free(m->ess_of_gw);
   free(m->acc);
@@ -560,6 +569,7 @@ static void note_busiest(rm_group *g, rs_time_t now, rs_time_t span) {
     if (v[k] <= 0 || (b->t >= 0 && v[k] <= b->value)) continue;
     /* At the run's start every computer connects: not a peak of the day. */
     if (k == RM_BUSIEST_CONNECTIONS && now - span < g->p->heartbeat_interval) continue;
+    if (k == RM_BUSIEST_DATA) rm_expect_busiest(g); /* the at: busiest expectations keep this sample */
     *b = (rm_busiest){.t = now,
                       .from = now - span,
                       .value = v[k],

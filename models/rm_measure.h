@@ -162,6 +162,7 @@ typedef struct {
   rm_verdict *verdicts;     /* one per expectation of the scenario, once judged */
   int n_verdicts;
   rm_expect_watch *watches; /* one per expectation (utilization_below, database_below use theirs) */
+  rm_expect_watch *watch_cand; /* at: busiest ones: the latest sample's, kept if it is the busiest */
   /* What phases are measured by. */
   int64_t dropped_total;    /* bytes dropped so far, anywhere */
   rm_limit_episode *limits; /* every episode of a node over its limit, in order */

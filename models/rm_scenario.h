@@ -207,7 +207,9 @@ typedef enum {
 } rm_expect_kind;
 
 /* The part of the run an expectation looks at. */
-typedef enum { RM_PHASE_RUN, RM_PHASE_BEFORE, RM_PHASE_DURING, RM_PHASE_AFTER } rm_phase;
+/* When an expectation looks: the whole run, before, during or after a
+ * fault, or over the run's busiest interval by data (at: busiest). */
+typedef enum { RM_PHASE_RUN, RM_PHASE_BEFORE, RM_PHASE_DURING, RM_PHASE_AFTER, RM_PHASE_BUSIEST } rm_phase;
 
 typedef struct {
   rm_expect_kind kind;

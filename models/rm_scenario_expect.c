@@ -168,6 +168,14 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
           x->phase = (rm_phase)ph;
           phase = true;
         }
+      if (!phase && rm_yaml_is(k, "at")) {
+        if (pv) return rm_yaml_error(y, k, "an expectation has one phase: before, during or after, or at: busiest");
+        pv = rm_yaml_node(y, p->value);
+        if (!rm_yaml_is(pv, "busiest"))
+          return rm_yaml_error(y, pv, "at: busiest (the run's busiest interval by data) is the only at");
+        x->phase = RM_PHASE_BUSIEST;
+        phase = true;
+      }
       if (phase) continue;
       if (kk) return rm_yaml_error(y, k, "one expectation per line of expect (and before, during or after)");
       kk = k;
@@ -241,6 +249,17 @@ static int read_one_expect(rm_yaml *y, rm_scenario *sc, yaml_node_t *e, rm_expec
   if (x->kind == RM_EX_BACKLOG_DRAINED && x->phase != RM_PHASE_AFTER)
     return rm_yaml_error(y, kk, "backlog_drained_within looks after a fault: add after: FAULT_ID");
   x->fault = -1;
+  if (x->phase == RM_PHASE_BUSIEST) {
+    if (x->kind != RM_EX_CAPACITY_HELD && x->kind != RM_EX_NO_DATA_LOST && x->kind != RM_EX_DATA_LOST_AT_MOST &&
+        x->kind != RM_EX_UTILIZATION_BELOW && x->kind != RM_EX_PEAK_LATENCY_BELOW)
+      return rm_yaml_error(y, kk, "%s is not judged at: busiest (capacity_held, no_data_lost, data_lost_at_most, "
+                                  "utilization_below and peak_latency_below are)",
+                           expect_names[x->kind]);
+    char name[256];
+    snprintf(name, sizeof name, "%s%s at the busiest interval", expect_names[x->kind], value);
+    if (!(x->name = strdup(name))) return rm_yaml_error(y, e, "out of memory");
+    return 0;
+  }
   if (pv) {
     const char *id = pv->type == YAML_SCALAR_NODE ? (const char *)pv->data.scalar.value : "";
     x->fault = (int)rm_index_get(fault_ids, id);

@@ -719,3 +719,51 @@ Test(load, office_hours_follow_start) {
   cr_assert(on[0] == 0 && on[1] == 0 && on[2] == 20, "Sat %d, Sun %d, Mon %d clients on at noon", on[0], on[1], on[2]);
   world_free(w);
 }
+
+/* Expectations at the busiest interval (at: busiest): a day of the guide's
+ * design on office hours with a 500 KB start burst, and ms-1 down from
+ * 20:00 for an hour. The busiest 10 minutes by data are in the morning
+ * start: there no node is over its agent limit (the crash is in the
+ * evening: capacity_held fails for the run, holds at the busiest), no byte
+ * is lost, but the management servers' processors are saturated (100 %
+ * against 75 %: by hand, 3800 x 500 KB over 30 minutes is 1.08 MB/s
+ * against the 821 KB/s they take in) and the p99 latency is minutes. */
+Test(load, expectations_at_the_busiest_interval) {
+  world *w = world_new("name: b\nduration: 24h\nseed: 1\nsample_every: 10m\nload: {clients: office_hours}\n"
+                       "agent: {start_burst: 500KB}\n"
+                       "management_servers: {count: 2}\ngateways: {count: 10, report_to: auto}\n"
+                       "customers:\n  - {count: 20, servers: 10, clients: 190, primary: auto, backup: auto}\n"
+                       "faults:\n  - {id: late, crash: ms-1, at: 20h, for: 1h}\n"
+                       "expect:\n  - capacity_held\n  - {capacity_held: true, at: busiest}\n"
+                       "  - {utilization_below: {cpu: 75%, role: management_server}, at: busiest}\n"
+                       "  - {utilization_below: {cpu: 75%, role: management_server}, during: late}\n"
+                       "  - {no_data_lost: true, at: busiest}\n  - {peak_latency_below: 1m, at: busiest}\n"
+                       "  - {peak_latency_below: 1h, at: busiest}\n");
+  world_run(w, w->sc.duration);
+  cr_assert_eq(rm_group_judge(&w->g, w->sc.duration), 3);
+  const rm_busiest *b = &w->g.m.busiest[RM_BUSIEST_DATA];
+  cr_assert(b->from >= H(8, 0) && b->t <= H(8, 40), "the busiest interval is the morning start: %lld s",
+            (long long)(b->from / RS_SEC));
+  const rm_verdict *v = w->g.m.verdicts;
+  static const bool held[] = {false, true, false, true, true, false, true};
+  for (int i = 0; i < 7; i++) cr_assert_eq(v[i].held, held[i], "%s: %s", v[i].name, v[i].detail);
+  cr_assert_str_eq(v[1].name, "capacity_held at the busiest interval");
+  cr_assert(strstr(v[1].detail, "[the busiest interval by data, 08:"), "%s", v[1].detail);
+  cr_assert(strstr(v[2].detail, "cpu 100.0 % (limit 75 %) at 08:"), "%s", v[2].detail);
+  cr_assert(strstr(v[2].detail, "1 of 1 samples over a limit"), "one sample: the busiest's: %s", v[2].detail);
+  cr_assert(strstr(v[0].detail, "ms-2 4000/2000 from 20:0"), "%s", v[0].detail);
+  world_free(w);
+}
+
+/* at: is busiest, and only for the expectations measured over an interval. */
+Test(load, bad_at_busiest) {
+  static const char *const bad[][2] = {
+      {"{capacity_held: true, at: noon}", "t.yaml:7:31: at: busiest (the run's busiest interval by data) is the only at"},
+      {"{alert_within: 5m, at: busiest}", "t.yaml:7:6: alert_within is not judged at: busiest"},
+      {"{no_data_lost: true, at: busiest, during: x}", "t.yaml:7:39: an expectation has one phase"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    refused("name: t\nduration: 1d\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
+            "customers: [{count: 1, servers: 1, clients: 1}]\nexpect:\n  - ",
+            bad[i][0], "\n", bad[i][1]);
+}
