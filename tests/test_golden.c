@@ -283,7 +283,8 @@ Test(golden, populations_change_no_result, .init = setup, .fini = teardown, .tim
               {0, "replays/dc-design.yaml", "replays/datacenter-outage.csv"},
               {1, "flush-on-tick.yaml", NULL},
               {1, "fault-on-tick.yaml", NULL},
-              {1, "office-days.yaml", NULL}};
+              {1, "office-days.yaml", NULL},
+              {0, "guide-busiest-minute.yaml", NULL}};
   for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
     char s[1024], replay[1024];
     snprintf(s, sizeof s, "%s/%s", runs[i].test ? ts : sc, runs[i].name);
