@@ -55,6 +55,10 @@ static inline int64_t tick_bytes(const rm_group *g, int k, int64_t agent, rs_tim
     return b;
   }
   const rm_params *p = g->p;
+  if (!d && span == p->heartbeat_interval) { /* a whole interval: its mean's terms are kept */
+    int64_t n = rm_poisson_draw(g->sc->seed, agent, now, k, &g->poisson_interval[k]);
+    return (int64_t)llround((double)n * (double)p->item_bytes[k] * p->forward_share);
+  }
   double lambda = d ? p->per_day[k] * (double)(rm_diurnal_at(d, now) - rm_diurnal_at(d, now - span)) / 1000.0 /
                           (double)RS_DAY
                     : p->per_day[k] * (double)span / (double)RS_DAY;
@@ -301,7 +305,7 @@ static void run_due(rm_group *g, rm_pop *p, rs_time_t limit) {
 static void check(rm_group *g, rm_essentials *es) {
   rm_pop *p = &es->pop;
   if (g->agents_individual) return;
-  int64_t need = p->agents * g->pop_margin;
+  int64_t need = p->agents * g->pop_margin + g->pop_slack;
   int64_t room = rm_room(&es->node);
   if (es->node.state != RM_UP || room < need) {
     if (p->open || p->members > 0) rm_pop_disband(g, &es->node);

@@ -617,15 +617,24 @@ static int64_t pop_margin(const rm_group *g) {
   const rm_params *p = g->p;
   __int128 span = (__int128)p->flush_every + 3 * (__int128)p->heartbeat_interval, m = 0;
   for (int k = 0; k < RM_DATA_KINDS; k++) m += (__int128)g->rate[k] * span / RS_DAY + 2;
-  /* Poisson counts vary: four times the mean, plus room for 20 items of
-   * each kind (a tick's count above its mean by that is far out in the tail). */
   /* A diurnal factor: at most its highest hour's rates. */
   if (g->diurnal) m = m * g->diurnal->max_milli / 1000 + RM_DATA_KINDS;
-  if (g->sc->load.arrivals == RM_ARRIVALS_POISSON) {
-    m *= 4;
-    for (int k = 0; k < RM_DATA_KINDS; k++) m += 20 * (__int128)p->item_bytes[k];
-  }
+  /* Poisson counts vary: four times the mean (and pop_slack once for the
+   * population). */
+  if (g->sc->load.arrivals == RM_ARRIVALS_POISSON) m *= 4;
   return m > INT64_MAX / 1000000 ? INT64_MAX / 1000000 : (int64_t)m;
+}
+
+/* With Poisson arrivals, room a population keeps besides its agents'
+ * margins: 20 items of each kind (its count over a check's span above
+ * four times its mean by that is far out in the tail: the mean of its
+ * agents' alerts there is under one, of their performance samples
+ * thousands with a standard deviation of tens). */
+static int64_t pop_slack(const rm_group *g) {
+  int64_t s = 0;
+  if (g->sc->load.arrivals == RM_ARRIVALS_POISSON)
+    for (int k = 0; k < RM_DATA_KINDS; k++) s += 20 * g->p->item_bytes[k];
+  return s;
 }
 
 int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *res, char *err, size_t errlen) {
@@ -651,6 +660,9 @@ int rm_group_build(rm_group *g, const rm_scenario *sc, rs_sim *sim, rs_results *
   g->poisson = sc->load.arrivals == RM_ARRIVALS_POISSON;
   g->diurnal = sc->load.diurnal.on ? &sc->load.diurnal : NULL;
   g->pop_margin = pop_margin(g);
+  g->pop_slack = pop_slack(g);
+  for (int k = 0; k < RM_DATA_KINDS; k++)
+    g->poisson_interval[k] = rm_poisson_prep(p->per_day[k] * (double)p->heartbeat_interval / (double)RS_DAY);
   int64_t id = 1;
   if (rm_rms_init(g, &id) || rm_sql_init(g, &id)) goto nomem;
   if (p->web_console && rm_node_init(g, &g->web, id++, "web-1", RM_WEB)) goto nomem;

@@ -120,6 +120,8 @@ struct rm_group {
   int64_t rate[RM_DATA_KINDS]; /* bytes per agent per day of each kind sent upstream */
   int64_t pop_margin;       /* room an Essentials server keeps per agent for its
                                population to stay open (rm_agent.c) */
+  int64_t pop_slack;        /* and once for the population (Poisson arrivals) */
+  rm_poisson poisson_interval[RM_DATA_KINDS]; /* Poisson arrivals: each kind's count over an interval */
   bool poisson;             /* data arrives as Poisson counts (load: {arrivals: poisson}) */
   const rm_diurnal *diurnal; /* the factor on the rates by hour of day (load: {diurnal}), or NULL */
   bool agents_individual;   /* every agent ticks on its own event, none in a

@@ -119,22 +119,32 @@ static uint64_t mix(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-int64_t rm_poisson_at(uint64_t seed, int64_t agent, int64_t t, int kind, double lambda) {
-  if (!(lambda > 0)) return 0;
+rm_poisson rm_poisson_prep(double lambda) {
+  if (!(lambda > 0)) return (rm_poisson){0, 0, 0};
   int pieces = lambda > 16 ? (int)ceil(lambda / 16) : 1;
-  double part = lambda / pieces, p0 = exp(-part);
+  double part = lambda / pieces;
+  return (rm_poisson){pieces, part, exp(-part)};
+}
+
+int64_t rm_poisson_draw(uint64_t seed, int64_t agent, int64_t t, int kind, const rm_poisson *pp) {
   int64_t n = 0;
+  if (pp->pieces == 0) return 0;
   uint64_t h = mix(seed ^ mix((uint64_t)agent ^ mix((uint64_t)t ^ mix((uint64_t)kind))));
-  for (int i = 0; i < pieces; i++) {
+  for (int i = 0; i < pp->pieces; i++) {
     double u = (double)(mix(h + (uint64_t)i) >> 11) * 0x1.0p-53;
-    double p = p0, f = p0;
+    double p = pp->p0, f = pp->p0;
     int64_t k = 0;
     while (u > f && k < 1000) {
       k++;
-      p *= part / (double)k;
+      p *= pp->part / (double)k;
       f += p;
     }
     n += k;
   }
   return n;
+}
+
+int64_t rm_poisson_at(uint64_t seed, int64_t agent, int64_t t, int kind, double lambda) {
+  rm_poisson pp = rm_poisson_prep(lambda);
+  return rm_poisson_draw(seed, agent, t, kind, &pp);
 }

@@ -74,6 +74,15 @@ typedef struct {
  * sum of pieces of at most 16. */
 int64_t rm_poisson_at(uint64_t seed, int64_t agent, int64_t t, int kind, double lambda);
 
+/* The same in two steps, for a mean used again and again (an interval's):
+ * what depends on lambda alone, then a draw. */
+typedef struct {
+  int pieces;          /* 0: lambda is 0 */
+  double part, p0;     /* each piece's mean, and e^-part */
+} rm_poisson;
+rm_poisson rm_poisson_prep(double lambda);
+int64_t rm_poisson_draw(uint64_t seed, int64_t agent, int64_t t, int kind, const rm_poisson *pp);
+
 /* The default office hours: 08:00 to 18:00, spread 30 minutes, Monday to
  * Friday (assumed: a small business's working day). */
 rm_hours rm_hours_office(void);
