@@ -393,6 +393,36 @@ int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen) {
   return 0;
 }
 
+int rm_timeline_add(rm_timeline *tl, rm_group *g, int f, char *err, size_t errlen) {
+  rm_fault_window *w = realloc(tl->windows, (size_t)(f + 1) * sizeof *w);
+  if (!w) {
+    snprintf(err, errlen, "out of memory adding a fault");
+    return -1;
+  }
+  memset(&w[f], 0, sizeof w[f]);
+  tl->windows = w;
+  tl->n_windows = f + 1;
+  int before = tl->n_steps;
+  if (build_fault(tl, g, f, err, errlen)) return -1;
+  if (g->sc->faults[f].kind == RM_FAULT_STEP) {
+    if (tl->replay_start < 0 || tl->windows[f].start < tl->replay_start) tl->replay_start = tl->windows[f].start;
+    if (tl->windows[f].start > tl->replay_end) tl->replay_end = tl->windows[f].start;
+  }
+  /* Each new step moves down to its place among the steps to come. */
+  for (int k = before; k < tl->n_steps; k++) {
+    rm_step s = tl->steps[k];
+    int p = tl->next;
+    while (p < k && (tl->steps[p].t < s.t || (tl->steps[p].t == s.t && tl->steps[p].fault >= 0))) p++;
+    memmove(&tl->steps[p + 1], &tl->steps[p], (size_t)(k - p) * sizeof s);
+    tl->steps[p] = s;
+  }
+  /* The timeline's event waits for the first step to come. */
+  if (tl->next < tl->n_steps && tl->steps[tl->next].t <= RS_SIM_TIME_MAX &&
+      (!rs_event_pending(&tl->ev) || rs_sim_event_time(&tl->ev) > tl->steps[tl->next].t))
+    rs_sim_schedule(g->sim, &tl->ev, tl->steps[tl->next].t);
+  return 0;
+}
+
 void rm_timeline_free(rm_timeline *tl) {
   free(tl->steps);
   free(tl->targets);

@@ -70,6 +70,13 @@ typedef struct {
  * replayed "up" releases every hold on its target: back to normal. */
 int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen);
 
+/* The scenario's fault f (its last) was added while the run goes on: a
+ * line of a live session (romsim serve), a step later than now. Its steps
+ * join the timeline where the same line replayed from the start would
+ * have put them: after the scenario's steps and earlier lines at the same
+ * time, before random failures. Returns 0, or -1 with a message in err. */
+int rm_timeline_add(rm_timeline *tl, rm_group *g, int f, char *err, size_t errlen);
+
 /* Whether a fault of the scenario is under way at t: it has begun and has a
  * step still to come (at t or later), as a flap between two of its flaps or
  * a rolling restart between two of its nodes, when it may hold nothing. A

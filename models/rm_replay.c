@@ -319,3 +319,9 @@ int rm_replay_parse(rm_scenario *sc, const char *path, const char *given, size_t
   free(text);
   return -1;
 }
+
+int rm_replay_add_line(rm_scenario *sc, const char *path, int line_no, const char *line, size_t len, char *err,
+                       size_t errlen) {
+  ctx c = {.file = path, .line = line_no, .err = err, .errlen = errlen};
+  return add_line(&c, sc, line, len);
+}

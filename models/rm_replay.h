@@ -35,4 +35,10 @@ int rm_replay_load(rm_scenario *sc, const char *path, char *err, size_t errlen);
  * used in messages. */
 int rm_replay_parse(rm_scenario *sc, const char *path, const char *text, size_t len, char *err, size_t errlen);
 
+/* One line (len bytes, no newline) of a live session, as line line_no of
+ * the file path: a fault added to sc's faults, named replay-LINE like a
+ * line read from the file. Returns 0, or -1 with the message in err. */
+int rm_replay_add_line(rm_scenario *sc, const char *path, int line_no, const char *line, size_t len, char *err,
+                       size_t errlen);
+
 #endif

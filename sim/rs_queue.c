@@ -284,3 +284,14 @@ rs_event *rs_queue_pop(rs_queue *q, rs_time_t limit) {
     if (q->error) return NULL;
   }
 }
+
+bool rs_queue_pending_at(const rs_queue *q, rs_time_t t) {
+  for (int l = 0; l < RS__LEVELS; l++)
+    for (int k = 0; k < RS__SLOTS; k++) {
+      const rs__slot *sl = &q->slots[l][k];
+      for (const rs__block *b = sl->head; b; b = b->next)
+        for (uint32_t i = b == sl->head ? sl->head_idx : 0; i < b->n; i++)
+          if (b->e[i].ev && b->e[i].time == t) return true;
+    }
+  return false;
+}

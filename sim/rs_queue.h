@@ -133,6 +133,10 @@ void rs_queue_remove(rs_queue *q, rs_event *ev);
  */
 rs_event *rs_queue_pop(rs_queue *q, rs_time_t limit);
 
+/* Whether an event is pending at exactly time t: a look through every
+ * entry, O(pending), for a rare question (romsim serve placing a fault). */
+bool rs_queue_pending_at(const rs_queue *q, rs_time_t t);
+
 /* Number of pending events. */
 static inline uint64_t rs_queue_size(const rs_queue *q) { return q->live; }
 

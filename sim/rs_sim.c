@@ -108,3 +108,7 @@ const char *rs_strerror(int err) {
   default: return "unknown error";
   }
 }
+
+bool rs_sim_pending_at(const rs_sim *sim, rs_time_t t) {
+  return t >= 0 && t <= RS_SIM_TIME_MAX && rs_queue_pending_at(&sim->queue, 2 * t + 1);
+}

@@ -94,6 +94,10 @@ static inline void rs_sim_stop(rs_sim *sim) { sim->stop = true; }
  * since an interrupted run is over. */
 void rs_sim_interrupt(rs_sim *sim);
 
+/* Whether an event scheduled with rs_sim_schedule (not _first) is pending
+ * at exactly t (O(pending)). */
+bool rs_sim_pending_at(const rs_sim *sim, rs_time_t t);
+
 /* Text for an error code returned by this module. */
 const char *rs_strerror(int err);
 

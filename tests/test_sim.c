@@ -109,6 +109,30 @@ Test(sim, order_by_time_then_fifo) {
 /* At equal times, events scheduled with rs_sim_schedule_first (agents'
  * ticks) run before the others, however long before those were scheduled;
  * each class in scheduling order. Times keep their value. */
+/* Whether a normal event is pending at an exact time: first-class ones
+ * and other times do not count; a cancelled or run one no longer does;
+ * events deep in the queue's levels are found. */
+Test(sim, pending_at_an_exact_time) {
+  ctx *c = ctx_new();
+  sev e[5];
+  sev_init(e, 5);
+  sched(c, &e[0], 50);
+  cr_assert_eq(rs_sim_schedule_first(&c->sim, &e[1].ev, 70), 0);
+  sched(c, &e[2], 5000000000LL); /* far ahead: a high level of the queue */
+  sched(c, &e[3], 90);
+  cr_assert(rs_sim_pending_at(&c->sim, 50));
+  cr_assert_not(rs_sim_pending_at(&c->sim, 70), "a first-class event does not count");
+  cr_assert_not(rs_sim_pending_at(&c->sim, 51));
+  cr_assert(rs_sim_pending_at(&c->sim, 5000000000LL));
+  rs_sim_cancel(&c->sim, &e[3].ev);
+  cr_assert_not(rs_sim_pending_at(&c->sim, 90), "cancelled");
+  cr_assert_eq(rs_sim_run(&c->sim, 60), RS_RUN_UNTIL);
+  cr_assert_not(rs_sim_pending_at(&c->sim, 50), "it ran");
+  cr_assert(rs_sim_pending_at(&c->sim, 5000000000LL));
+  cr_assert_not(rs_sim_pending_at(&c->sim, -1));
+  ctx_free(c);
+}
+
 Test(sim, first_class_runs_first_at_equal_times) {
   ctx *c = ctx_new();
   sev e[7];

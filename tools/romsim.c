@@ -26,6 +26,8 @@ static const char *usage_text =
     "                     run the scenario once per failure, in parallel\n"
     "  merge -o SWEEP.db SHARD.db...\n"
     "                     join a sweep run in shards\n"
+    "  serve SCENARIO [--speed 60x|max] [--listen HOST:PORT] [-o RESULTS.db]\n"
+    "                     run it live behind a web page: watch it, break it, download the replay\n"
     "  report RESULTS.db [-o REPORT.html] [--svg DIR]\n"
     "                     a self-contained HTML report with charts over time\n"
     "  compare A.db B.db [-o COMPARE.html]\n"
@@ -62,10 +64,11 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 1, argv + 1);
   if (strcmp(cmd, "export") == 0) return cmd_export(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return cmd_report(argc - 1, argv + 1);
+  if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return cmd_compare(argc - 1, argv + 1);
   if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 1, argv + 1);
   if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 1, argv + 1);
   if (strcmp(cmd, "plan") == 0) return cmd_plan(argc - 1, argv + 1);
   if (cmd[0] == '-') return cli_usage_error("unknown option '%s' (try romsim --help)", cmd);
-  return cli_usage_error("unknown command '%s' (commands: run, validate, plan, sweep, merge, report, compare, export; try romsim --help)", cmd);
+  return cli_usage_error("unknown command '%s' (commands: run, serve, validate, plan, sweep, merge, report, compare, export; try romsim --help)", cmd);
 }

@@ -1,0 +1,274 @@
+/*
+ * romsim serve over real sockets: its endpoints, its control, the token
+ * off loopback, and a session whose faults, replayed with romsim run
+ * --replay, give the session's results, table for table.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "cli_util.h"
+
+TestSuite(serve, .init = make_workdir, .fini = remove_workdir, .timeout = 120);
+
+typedef struct {
+  int status;
+  char head[4096];
+  char *body;
+} reply;
+
+/* One request to 127.0.0.1:port; the whole answer (Connection: close). */
+static reply request(int port, const char *method, const char *path, const char *token) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  cr_assert_geq(fd, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0, "connect to %d", port);
+  struct timeval tv = {.tv_sec = 10};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char req[1024];
+  int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s%s%sContent-Length: 0\r\n\r\n",
+                   method, path, token ? "X-Romsim-Token: " : "", token ? token : "", token ? "\r\n" : "");
+  cr_assert_eq(send(fd, req, (size_t)n, 0), n);
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap + 1);
+  ssize_t r;
+  while ((r = recv(fd, buf + len, cap - len, 0)) > 0) {
+    len += (size_t)r;
+    if (len == cap) buf = realloc(buf, (cap *= 2) + 1);
+  }
+  buf[len] = 0;
+  close(fd);
+  reply out = {0};
+  cr_assert_eq(sscanf(buf, "HTTP/1.1 %d", &out.status), 1, "no answer: '%s'", buf);
+  char *body = strstr(buf, "\r\n\r\n");
+  cr_assert_not_null(body);
+  snprintf(out.head, sizeof out.head, "%.*s", (int)(body - buf), buf);
+  out.body = strdup(body + 4);
+  free(buf);
+  return out;
+}
+
+/* A number after "key": in a JSON text. */
+static long long json_num(const char *json, const char *key) {
+  char k[64];
+  snprintf(k, sizeof k, "\"%s\":", key);
+  const char *p = strstr(json, k);
+  cr_assert_not_null(p, "no %s in %s", key, json);
+  return atoll(p + strlen(k));
+}
+
+/* romsim serve started on a free port: its pid, and the port it printed. */
+static pid_t serve(const char *const *args, int *port, char *token, size_t token_len) {
+  pid_t pid = start(args);
+  char out[300], text[4096];
+  snprintf(out, sizeof out, "%s.out", workdir);
+  for (int i = 0; i < 500; i++) {
+    slurp(out, text, sizeof text);
+    const char *p = strstr(text, "http://127.0.0.1:");
+    if (p && (!token || strstr(text, "X-Romsim-Token: "))) {
+      *port = atoi(p + 17);
+      if (token) {
+        const char *t = strstr(text, "X-Romsim-Token: ") + 16;
+        size_t n = strcspn(t, "\n");
+        snprintf(token, token_len, "%.*s", (int)n, t);
+      }
+      return pid;
+    }
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+  }
+  kill(pid, SIGKILL);
+  cr_assert_fail("romsim serve printed no address: %s", text);
+  return pid;
+}
+
+/* Poll the state until now_us reaches t (or the run ends). */
+static char *state_at(int port, long long t) {
+  for (int i = 0; i < 3000; i++) {
+    reply r = request(port, "GET", "/api/state", NULL);
+    cr_assert_eq(r.status, 200);
+    if (json_num(r.body, "now_us") >= t || !strstr(r.body, "\"status\":\"running\"")) return r.body;
+    free(r.body);
+    nanosleep(&(struct timespec){0, 5000000}, NULL);
+  }
+  cr_assert_fail("the run did not reach %lld us", t);
+  return NULL;
+}
+
+static long table_diff(const char *a, const char *b, const char *t) {
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "SELECT (SELECT count(*) FROM (SELECT * FROM %s EXCEPT SELECT * FROM b.%s)) + (SELECT count(*) FROM "
+           "(SELECT * FROM b.%s EXCEPT SELECT * FROM %s)) + abs((SELECT count(*) FROM %s) - (SELECT count(*) FROM b.%s))",
+           t, t, t, t, t, t);
+  sqlite3 *h;
+  cr_assert_eq(sqlite3_open_v2(a, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  char attach[700];
+  snprintf(attach, sizeof attach, "ATTACH '%s' AS b", b);
+  cr_assert_eq(sqlite3_exec(h, attach, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  long n = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return n;
+}
+
+/* A session on gateway-crash (gw-1 down from 1h to 2h, written in the
+ * scenario): from the page, gw-2 goes down after 1h30m and comes back
+ * after 2h10m, with a pause and a change of speed between; the run is
+ * then finished flat out. The session's replay, run with romsim run
+ * --replay, gives the same tables (every one but runs, which holds each
+ * run's inputs), row for row. */
+Test(serve, a_session_replayed_gives_its_results) {
+  char sc[512], live[600], csv[600], again[600];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "gateway-crash.yaml");
+  snprintf(live, sizeof live, "%s", path_in("live.db"));
+  snprintf(csv, sizeof csv, "%s", path_in("session.csv"));
+  snprintf(again, sizeof again, "%s", path_in("again.db"));
+  int port;
+  pid_t pid = serve((const char *[]){"serve", sc, "--listen", "127.0.0.1:0", "--speed", "3600x", "-o", live, NULL},
+                    &port, NULL, 0);
+  free(state_at(port, 90LL * 60 * 1000000));
+  reply r = request(port, "POST", "/api/control?action=fault&target=gw-2&do=down", NULL);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  long long at = json_num(r.body, "at_us");
+  cr_assert_eq(at % 1000000, 0, "at a whole second (no event due then): %s", r.body);
+  cr_assert(strstr(r.body, "\"id\":\"replay-2\""), "%s", r.body);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=pause", NULL);
+  cr_assert(r.status == 200 && strstr(r.body, "\"paused\":true"), "%s", r.body);
+  long long paused_at = json_num(r.body, "now_us");
+  free(r.body);
+  nanosleep(&(struct timespec){0, 300000000}, NULL);
+  r = request(port, "GET", "/api/state", NULL);
+  cr_assert_eq(json_num(r.body, "now_us"), paused_at, "paused: time stands still");
+  free(r.body);
+  free(request(port, "POST", "/api/control?action=speed&value=7200x", NULL).body);
+  free(request(port, "POST", "/api/control?action=resume", NULL).body);
+  free(state_at(port, 130LL * 60 * 1000000));
+  r = request(port, "POST", "/api/control?action=fault&target=gw-2&do=up", NULL);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  free(r.body);
+  r = request(port, "GET", "/api/faults", NULL);
+  cr_assert(strstr(r.body, "\"id\":\"replay-2\"") && strstr(r.body, "\"id\":\"replay-3\"") &&
+                strstr(r.body, "\"target\":\"gw-2\",\"action\":\"up\""),
+            "%s", r.body);
+  free(r.body);
+  free(request(port, "POST", "/api/control?action=speed&value=max", NULL).body);
+  char *end = state_at(port, 6LL * 3600 * 1000000);
+  cr_assert(strstr(end, "\"status\":\"complete\""), "%s", end);
+  free(end);
+  r = request(port, "GET", "/api/replay.csv", NULL);
+  cr_assert_eq(r.status, 200);
+  cr_assert(strstr(r.head, "Content-Disposition: attachment; filename=\"session.csv\""), "%s", r.head);
+  cr_assert(strncmp(r.body, "time,target,action\n", 19) == 0 && strstr(r.body, "us,gw-2,down\n") &&
+                strstr(r.body, "us,gw-2,up\n"),
+            "%s", r.body);
+  spit(csv, r.body);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=fault&target=gw-3&do=down", NULL);
+  cr_assert_eq(r.status, 409, "nothing happens after the end: %s", r.body);
+  free(r.body);
+  kill(pid, SIGINT);
+  result res;
+  finish(pid, &res);
+  cr_assert_lt(res.status, 2, "serve ended with %d: %s", res.status, res.err);
+  cr_assert_str_eq(query(live, "SELECT status FROM runs"), "complete");
+  /* The same, replayed: romsim run in the folder of session.csv, so the
+   * faults' places (session.csv:LINE:1) read the same. */
+  cr_assert_eq(chdir(workdir), 0);
+  result *rr = run((const char *[]){"run", sc, "--replay", "session.csv", "-o", again, NULL});
+  cr_assert_lt(rr->status, 2, "%s", rr->err);
+  cr_assert_eq(rr->status, res.status, "the same verdicts: %s", rr->out);
+  const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures", "faults"};
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+    cr_assert_eq(table_diff(live, again, tables[i]), 0, "table %s differs", tables[i]);
+  cr_assert_str_eq(query(again, "SELECT count(*) FROM faults WHERE name LIKE 'replay-%'"), "2");
+  cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'crash'")), 0);
+}
+
+/* The page and the charting library are served; a bad control is refused
+ * with a message; GET on the control and other methods are refused. */
+Test(serve, the_page_and_bad_requests) {
+  char sc[512];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "gateway-crash.yaml");
+  int port;
+  pid_t pid = serve((const char *[]){"serve", sc, "--listen", "127.0.0.1:0", "--speed", "60x", "-o", path_in("p.db"),
+                                     NULL},
+                    &port, NULL, 0);
+  reply r = request(port, "GET", "/", NULL);
+  cr_assert_eq(r.status, 200);
+  cr_assert(strstr(r.head, "text/html") && strstr(r.body, "<script src=\"/static/dygraph.min.js\">") &&
+                strstr(r.body, "new EventSource(\"/api/events\")"),
+            "%s", r.head);
+  free(r.body);
+  r = request(port, "GET", "/static/dygraph.min.js", NULL);
+  cr_assert_eq(r.status, 200, "libjs-dygraphs is installed by setup");
+  cr_assert(strstr(r.body, "Dygraph"));
+  free(r.body);
+  static const char *const bad[][3] = {
+      {"POST", "/api/control?action=explode", "400"},
+      {"POST", "/api/control?action=speed&value=fast", "400"},
+      {"POST", "/api/control?action=fault&target=gw-99&do=down", "400"},
+      {"POST", "/api/control?action=fault&target=gw-1&do=sideways", "400"},
+      {"POST", "/api/control?action=fault&target=gw-1", "400"},
+      {"GET", "/api/control?action=pause", "405"},
+      {"DELETE", "/api/state", "405"},
+      {"GET", "/nothing", "404"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    r = request(port, bad[i][0], bad[i][1], NULL);
+    cr_assert_eq(r.status, atoi(bad[i][2]), "%s %s: %d %s", bad[i][0], bad[i][1], r.status, r.body);
+    free(r.body);
+  }
+  r = request(port, "POST", "/api/control?action=fault&target=gw-99&do=down", NULL);
+  cr_assert(strstr(r.body, "\"error\":\"session.csv:2:") && strstr(r.body, "gw-99"), "%s", r.body);
+  free(r.body);
+  r = request(port, "GET", "/api/faults", NULL);
+  cr_assert_str_eq(r.body, "{\"faults\":[]}", "nothing refused was recorded");
+  free(r.body);
+  kill(pid, SIGINT);
+  result res;
+  finish(pid, &res);
+  cr_assert_eq(res.status, 3, "stopped before the end: %d %s", res.status, res.err);
+  cr_assert_str_eq(query(path_in("p.db"), "SELECT status FROM runs"), "interrupted");
+}
+
+/* With a token every request that changes anything needs it; reading does
+ * not. Bad flags are refused with exit 2. */
+Test(serve, the_token_and_bad_flags) {
+  char sc[512], token[128];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "gateway-crash.yaml");
+  int port;
+  pid_t pid = serve((const char *[]){"serve", sc, "--listen", "127.0.0.1:0", "--token", "sesame-open-42", "-o",
+                                     path_in("t.db"), NULL},
+                    &port, token, sizeof token);
+  cr_assert_str_eq(token, "sesame-open-42");
+  reply r = request(port, "POST", "/api/control?action=pause", NULL);
+  cr_assert_eq(r.status, 403, "%s", r.body);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=pause", "wrong-token-1");
+  cr_assert_eq(r.status, 403);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=pause", token);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  free(r.body);
+  r = request(port, "GET", "/api/state", NULL);
+  cr_assert_eq(r.status, 200);
+  free(r.body);
+  kill(pid, SIGINT);
+  result res;
+  finish(pid, &res);
+  static const char *const flags[][3] = {{"--speed", "fast", "--speed is max or Nx"},
+                                         {"--listen", "nowhere", "--listen is HOST:PORT"},
+                                         {"--listen", "10.0.0.1:99999", "--listen is HOST:PORT"},
+                                         {"--token", "short", "--token must be 8 to 79 characters"}};
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+    result *b = run((const char *[]){"serve", sc, flags[i][0], flags[i][1], NULL});
+    cr_assert_eq(b->status, 2);
+    cr_assert(strstr(b->err, flags[i][2]), "%s", b->err);
+  }
+}

@@ -1,0 +1,698 @@
+/*
+ * romsim serve: a scenario run live behind a web page (docs/serve.md).
+ *
+ * The simulation runs on the loop's thread in slices, paced against the
+ * wall clock (a simulated minute a second at 60x, or flat out); between
+ * slices the loop answers HTTP (tools/http.h) and sends each new sample
+ * and story line to the page's event streams. A fault injected from the
+ * page becomes a line of the session's replay (time,target,action) at the
+ * next whole second, placed where the same line replayed from the start
+ * would act (rm_timeline_add), so `romsim run DESIGN --replay session.csv`
+ * gives the session's results. The results file is written as romsim run
+ * writes it.
+ */
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#include "cli.h"
+#include "http.h"
+#include "rm_fault.h"
+#include "rm_group.h"
+#include "rm_replay.h"
+#include "rm_scenario.h"
+#include "rm_story.h"
+#include "rs_results.h"
+#include "rs_sim.h"
+#include "serve_page.h"
+#include "version.h"
+
+static const char *serve_usage =
+    "usage: romsim serve SCENARIO [--speed 60x|Nx|max] [--listen HOST:PORT] [-o RESULTS.db] [--token TOKEN]\n"
+    "Run the scenario live behind a web page: charts, the story, the alerts; pause, resume, change speed,\n"
+    "and take nodes down or bring them back from the page. Every fault injected is a line of the\n"
+    "session's replay (GET /api/replay.csv): romsim run SCENARIO --replay session.csv gives the same\n"
+    "results. The results file is written as romsim run writes it.\n"
+    "  --speed S          60x (default: a simulated minute a wall second), any Nx, or max (flat out)\n"
+    "  --listen HOST:PORT where to listen (default 127.0.0.1:8080; port 0: any free port)\n"
+    "  -o RESULTS.db      the results file (default: the scenario's name with .db)\n"
+    "  --token TOKEN      required (header X-Romsim-Token) on every request that changes anything;\n"
+    "                     generated and printed when listening on another address than loopback\n"
+    "exit status: 0 every expectation held, 1 one failed, 2 bad input or usage, 3 stopped before the end.\n";
+
+#define DYGRAPHS_JS "/usr/share/javascript/dygraphs/dygraph.min.js"
+#define DYGRAPHS_CSS "/usr/share/javascript/dygraphs/dygraph.min.css"
+#define SESSION_FILE "session.csv"
+
+typedef struct {
+  rm_scenario sc;
+  rs_sim sim;
+  rm_group group;
+  bool built;
+  rs_results *res;
+  const char *scenario_path, *out_path;
+  uv_loop_t loop;
+  uv_timer_t pace;
+  uv_signal_t sigint, sigterm;
+  hs_server *http;
+  double speed;             /* simulated seconds a wall second; 0: flat out */
+  bool paused;
+  const char *status;       /* running, complete, interrupted, failed */
+  int failed;               /* expectations that failed */
+  char err[1024];
+  uint64_t wall_last;       /* ns, the last slice */
+  char token[80];
+  bool need_token;
+  /* The session's replay: its header and each fault injected. */
+  char *session;
+  size_t session_len;
+  int session_lines;        /* lines of the file so far, the header included */
+  /* What the streams were sent last. */
+  int64_t sample_sent;      /* the last sample interval sent (now / sample_every) */
+  int64_t story_sent;       /* story lines sent (the last may be sent again, updated) */
+  char *dygraph_js, *dygraph_css;
+  size_t dygraph_js_len, dygraph_css_len;
+  bool stopping;
+} serve_ctx;
+
+/* ---- JSON into memory ---- */
+
+typedef struct {
+  char *buf;
+  size_t len;
+  FILE *f;
+} jbuf;
+
+static void jopen(jbuf *j) {
+  j->buf = NULL;
+  j->len = 0;
+  j->f = open_memstream(&j->buf, &j->len);
+}
+
+/* Closed, its text in j->buf (free it), or NULL without memory. */
+static char *jclose(jbuf *j) {
+  if (!j->f) return NULL;
+  fclose(j->f);
+  j->f = NULL;
+  return j->buf;
+}
+
+static const char *state_name(rm_state s) { return s == RM_UP ? "up" : s == RM_DOWN ? "down" : "failing_over"; }
+
+static int64_t queued_at(const rm_node *n) { return n->spool.bytes + (n->up ? n->up->inflight_bytes : 0); }
+
+/* The servers of the group, for the diagram: each one's name, role, state,
+ * agents, limit, queue and parent. */
+static void json_nodes(FILE *f, const rm_group *g) {
+  fputs("[", f);
+  bool first = true;
+  for (rm_role r = RM_MS; r <= RM_ESSENTIALS; r++)
+    for (int64_t i = 0; i < rm_group_count(g, r); i++) {
+      const rm_node *n = rm_group_node(g, r, i);
+      fprintf(f, "%s{\"name\":", first ? "" : ",");
+      cli_json_string(f, n->name);
+      fprintf(f, ",\"role\":\"%s\",\"state\":\"%s\",\"agents\":%lld,\"limit\":%lld,\"queue\":%lld,\"parent\":",
+              rm_role_name(n->role), state_name(n->state), (long long)n->agents, (long long)n->limit,
+              (long long)queued_at(n));
+      if (n->parent)
+        cli_json_string(f, n->parent->name);
+      else
+        fputs("null", f);
+      fputs("}", f);
+      first = false;
+    }
+  const rm_node *cl[2] = {&g->rms.node, &g->sql.node};
+  for (int k = 0; k < 2; k++)
+    fprintf(f, ",{\"name\":\"%s\",\"role\":\"%s\",\"state\":\"%s\",\"agents\":%lld,\"limit\":0,\"queue\":%lld,"
+               "\"parent\":null}",
+            cl[k]->name, k ? "sql" : "rms", state_name(cl[k]->state), (long long)cl[k]->agents,
+            (long long)queued_at(cl[k]));
+  fputs("]", f);
+}
+
+/* The group's figures now. */
+static void json_figures(FILE *f, const rm_group *g) {
+  fprintf(f,
+          "{\"generated\":%lld,\"delivered\":%lld,\"queued\":%lld,\"dropped\":%lld,\"heartbeat_alerts\":%lld,"
+          "\"heartbeats\":%lld}",
+          (long long)g->m.generated, (long long)g->m.delivered, (long long)rm_measure_queued(g),
+          (long long)g->m.dropped_total, (long long)g->watch.alerts, (long long)g->watch.heartbeats);
+}
+
+static char *state_json(serve_ctx *c) {
+  jbuf j;
+  jopen(&j);
+  if (!j.f) return NULL;
+  fputs("{\"scenario\":", j.f);
+  cli_json_string(j.f, c->sc.name);
+  fprintf(j.f,
+          ",\"romsim_version\":\"%s\",\"status\":\"%s\",\"paused\":%s,\"speed\":%.0f,\"now_us\":%lld,"
+          "\"duration_us\":%lld,\"sample_every_us\":%lld,\"faults\":%d,\"figures\":",
+          ROMSIM_VERSION, c->status, c->paused ? "true" : "false", c->speed, (long long)rs_sim_now(&c->sim),
+          (long long)c->sc.duration, (long long)c->sc.sample_every, c->session_lines > 0 ? c->session_lines - 1 : 0);
+  json_figures(j.f, &c->group);
+  fputs(",\"nodes\":", j.f);
+  json_nodes(j.f, &c->group);
+  fputs("}", j.f);
+  return jclose(&j);
+}
+
+/* The faults injected so far: each one's id, time and line. */
+static char *faults_json(serve_ctx *c) {
+  jbuf j;
+  jopen(&j);
+  if (!j.f) return NULL;
+  fputs("{\"faults\":[", j.f);
+  int k = 0;
+  for (int i = 0; i < c->sc.n_faults; i++) {
+    const rm_fault_spec *f = &c->sc.faults[i];
+    if (f->kind != RM_FAULT_STEP) continue;
+    fprintf(j.f, "%s{\"id\":", k++ ? "," : "");
+    cli_json_string(j.f, f->id);
+    fprintf(j.f, ",\"at_us\":%lld,\"target\":", (long long)f->at);
+    cli_json_string(j.f, f->target);
+    fprintf(j.f, ",\"action\":\"%s\"}", f->action == RM_STEP_DOWN ? "down" : f->action == RM_STEP_UP ? "up" : "degrade");
+  }
+  fputs("]}", j.f);
+  return jclose(&j);
+}
+
+/* ---- the streams ---- */
+
+/* The new sample (if a sample interval passed) and the story's new lines. */
+static void send_progress(serve_ctx *c, bool force) {
+  rm_group *g = &c->group;
+  rs_time_t now = rs_sim_now(&c->sim);
+  int64_t k = now / c->sc.sample_every;
+  if (force || k != c->sample_sent) {
+    c->sample_sent = k;
+    jbuf j;
+    jopen(&j);
+    if (j.f) {
+      fprintf(j.f, "{\"now_us\":%lld,\"status\":\"%s\",\"figures\":", (long long)now, c->status);
+      json_figures(j.f, g);
+      fputs(",\"nodes\":", j.f);
+      json_nodes(j.f, g);
+      fputs("}", j.f);
+      char *s = jclose(&j);
+      if (s) hs_broadcast(c->http, "sample", s);
+      free(s);
+    }
+  }
+  /* The last line sent may have grown (lines fold events): sent again. */
+  for (int64_t i = c->story_sent > 0 ? c->story_sent - 1 : 0; i < g->story.n; i++) {
+    char line[512];
+    rm_story_format(g, i, line, sizeof line);
+    jbuf j;
+    jopen(&j);
+    if (!j.f) break;
+    fprintf(j.f, "{\"i\":%lld,\"text\":", (long long)i);
+    cli_json_string(j.f, line);
+    fputs("}", j.f);
+    char *s = jclose(&j);
+    if (s) hs_broadcast(c->http, "story", s);
+    free(s);
+  }
+  c->story_sent = g->story.n;
+}
+
+/* ---- the run ---- */
+
+static void close_handle(uv_handle_t *h) { (void)h; }
+
+/* The run is over (complete, interrupted or failed): judge a complete
+ * run, record the story and the timeline, close the results file. */
+static void finish(serve_ctx *c, const char *status) {
+  if (strcmp(c->status, "running") != 0) return;
+  rm_group *g = &c->group;
+  c->status = status;
+  uv_timer_stop(&c->pace);
+  if (strcmp(status, "complete") == 0) {
+    c->failed = rm_group_judge(g, rs_sim_now(&c->sim));
+  } else {
+    rm_pops_settle(g);
+  }
+  if (g->error && strcmp(c->status, "failed") != 0) {
+    c->status = "failed";
+    snprintf(c->err, sizeof c->err, "%s", g->errmsg);
+  }
+  if (g->res && strcmp(c->status, "failed") != 0 && (rm_story_record(g) || rm_timeline_record(&g->timeline, g))) {
+    c->status = "failed";
+    snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
+  }
+  char cerr[1024];
+  if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
+    if (strcmp(c->status, "failed") != 0) snprintf(c->err, sizeof c->err, "%s", cerr);
+    c->status = "failed";
+  }
+  c->res = NULL;
+  send_progress(c, true);
+  char *s = state_json(c);
+  if (s) hs_broadcast(c->http, "end", s);
+  free(s);
+  printf("romsim serve: %s run %s at %lld s simulated; results in %s; the page stays up (Ctrl-C stops)\n", c->sc.name,
+         c->status, (long long)(rs_sim_now(&c->sim) / RS_SEC), c->out_path);
+  fflush(stdout);
+}
+
+static void pace_cb(uv_timer_t *t) {
+  serve_ctx *c = t->data;
+  uint64_t wall = uv_hrtime(), dt = wall - c->wall_last;
+  c->wall_last = wall;
+  if (c->paused || strcmp(c->status, "running") != 0) return;
+  rs_time_t now = rs_sim_now(&c->sim), target;
+  if (c->speed <= 0) {
+    target = now + 10 * RS_MIN; /* flat out, in slices that keep the page answered */
+  } else {
+    double step = c->speed * (double)dt / 1e3; /* microseconds */
+    target = now + (rs_time_t)(step < 1 ? 1 : step);
+  }
+  if (target > c->sc.duration) target = c->sc.duration;
+  int rc = rs_sim_run(&c->sim, target);
+  if (c->group.error || rc < 0) {
+    snprintf(c->err, sizeof c->err, "%s", c->group.error ? c->group.errmsg : rs_strerror(rc));
+    finish(c, "failed");
+    return;
+  }
+  if (rs_sim_now(&c->sim) >= c->sc.duration || rc == RS_RUN_EMPTY) {
+    finish(c, "complete");
+    return;
+  }
+  send_progress(c, false);
+}
+
+static void stopped(void *arg) {
+  serve_ctx *c = arg;
+  c->http = NULL;
+}
+
+static void on_signal(uv_signal_t *h, int signum) {
+  serve_ctx *c = h->data;
+  (void)signum;
+  if (c->stopping) return;
+  c->stopping = true;
+  finish(c, "interrupted");
+  uv_timer_stop(&c->pace);
+  uv_close((uv_handle_t *)&c->pace, close_handle);
+  uv_close((uv_handle_t *)&c->sigint, close_handle);
+  uv_close((uv_handle_t *)&c->sigterm, close_handle);
+  if (c->http) hs_stop(c->http, stopped, c);
+}
+
+/* ---- control ---- */
+
+/* A query parameter's value (URL-decoded into buf), or NULL. */
+static const char *param(const char *query, const char *key, char *buf, size_t n) {
+  size_t kl = strlen(key);
+  for (const char *p = query; p && *p;) {
+    const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
+    if ((size_t)(end - p) > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+      size_t u = 0;
+      for (const char *q = p + kl + 1; q < end && u + 1 < n; q++) {
+        if (*q == '%' && q + 2 < end + 1 && q[1] && q[2]) {
+          char hex[3] = {q[1], q[2], 0};
+          buf[u++] = (char)strtol(hex, NULL, 16);
+          q += 2;
+        } else {
+          buf[u++] = *q == '+' ? ' ' : *q;
+        }
+      }
+      buf[u] = 0;
+      return buf;
+    }
+    p = amp ? amp + 1 : NULL;
+  }
+  return NULL;
+}
+
+/* "60x", "2.5x", "max": simulated seconds a wall second (0: flat out);
+ * -1 when it is none of them. */
+static double parse_speed(const char *s) {
+  if (strcmp(s, "max") == 0) return 0;
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s || strcmp(end, "x") != 0 || !(v > 0) || v > 1e7) return -1;
+  return v;
+}
+
+static void reply_json(hs_conn *h, int status, const char *body) {
+  hs_reply(h, status, "application/json", NULL, body, strlen(body));
+}
+
+static void reply_error(hs_conn *h, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void reply_error(hs_conn *h, int status, const char *fmt, ...) {
+  char msg[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  jbuf j;
+  jopen(&j);
+  if (!j.f) {
+    reply_json(h, 500, "{\"error\":\"out of memory\"}");
+    return;
+  }
+  fputs("{\"error\":", j.f);
+  cli_json_string(j.f, msg);
+  fputs("}", j.f);
+  char *s = jclose(&j);
+  reply_json(h, status, s ? s : "{}");
+  free(s);
+}
+
+/* A fault from the page: a line of the session at the next whole second
+ * (or a microsecond later while an event is due at that very time, so that
+ * the line acts first there, as it would replayed). */
+static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *action) {
+  if (strcmp(c->status, "running") != 0) {
+    reply_error(h, 409, "the run is %s: nothing more can happen in it", c->status);
+    return;
+  }
+  if (strcmp(action, "down") != 0 && strcmp(action, "up") != 0) {
+    reply_error(h, 400, "do is down or up, not '%s'", action);
+    return;
+  }
+  rs_time_t at = (rs_sim_now(&c->sim) / RS_SEC + 1) * RS_SEC;
+  while (rs_sim_pending_at(&c->sim, at)) at++;
+  if (at > c->sc.duration) {
+    reply_error(h, 409, "the run ends before the next second");
+    return;
+  }
+  char line[600], err[1024];
+  int len = snprintf(line, sizeof line, "%lldus,%s,%s", (long long)at, target, action);
+  if (len < 0 || (size_t)len >= sizeof line || strpbrk(target, ",\r\n\"")) {
+    reply_error(h, 400, "a target is a node's name or a selector, without commas or line breaks");
+    return;
+  }
+  int line_no = c->session_lines + 1;
+  /* The faults may move: an agent in a storm points at its line, kept as
+   * its index meanwhile. */
+  rm_group *g = &c->group;
+  int *storm = calloc((size_t)(g->n_agents ? g->n_agents : 1), sizeof *storm);
+  if (!storm) {
+    reply_error(h, 500, "out of memory");
+    return;
+  }
+  for (int64_t a = 0; a < g->n_agents; a++) storm[a] = g->agents[a].storm ? (int)(g->agents[a].storm - c->sc.faults) : -1;
+  int added = rm_replay_add_line(&c->sc, SESSION_FILE, line_no, line, (size_t)len, err, sizeof err);
+  for (int64_t a = 0; a < g->n_agents; a++)
+    if (storm[a] >= 0) g->agents[a].storm = &c->sc.faults[storm[a]];
+  free(storm);
+  if (added) {
+    reply_error(h, 400, "%s", err);
+    return;
+  }
+  if (rm_timeline_add(&c->group.timeline, &c->group, c->sc.n_faults - 1, err, sizeof err)) {
+    reply_error(h, 500, "%s", err);
+    return;
+  }
+  char *s = realloc(c->session, c->session_len + (size_t)len + 2);
+  if (!s) {
+    reply_error(h, 500, "out of memory");
+    return;
+  }
+  c->session = s;
+  memcpy(c->session + c->session_len, line, (size_t)len);
+  c->session_len += (size_t)len;
+  c->session[c->session_len++] = '\n';
+  c->session[c->session_len] = 0;
+  c->session_lines = line_no;
+  char body[800];
+  jbuf j;
+  jopen(&j);
+  if (j.f) {
+    fprintf(j.f, "{\"id\":\"replay-%d\",\"at_us\":%lld,\"line\":", line_no, (long long)at);
+    cli_json_string(j.f, line);
+    fputs("}", j.f);
+  }
+  char *out = jclose(&j);
+  snprintf(body, sizeof body, "%s", out ? out : "{}");
+  free(out);
+  hs_broadcast(c->http, "fault", body);
+  reply_json(h, 200, body);
+}
+
+static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {
+  char action[32], value[256], target[256], what[16];
+  if (!param(r->query, "action", action, sizeof action)) {
+    reply_error(h, 400, "action is pause, resume, speed (with value=60x or max) or fault (with target= and do=)");
+    return;
+  }
+  if (strcmp(action, "pause") == 0) {
+    c->paused = true;
+  } else if (strcmp(action, "resume") == 0) {
+    c->paused = false;
+    c->wall_last = uv_hrtime();
+  } else if (strcmp(action, "speed") == 0) {
+    double v = param(r->query, "value", value, sizeof value) ? parse_speed(value) : -1;
+    if (v < 0) {
+      reply_error(h, 400, "speed's value is max or Nx (such as 60x)");
+      return;
+    }
+    c->speed = v;
+    uv_timer_set_repeat(&c->pace, v > 0 ? 50 : 1);
+  } else if (strcmp(action, "fault") == 0) {
+    if (!param(r->query, "target", target, sizeof target) || !param(r->query, "do", what, sizeof what)) {
+      reply_error(h, 400, "a fault needs target= (a node or selector) and do= (down or up)");
+      return;
+    }
+    inject(c, h, target, what);
+    return;
+  } else {
+    reply_error(h, 400, "unknown action '%s' (pause, resume, speed, fault)", action);
+    return;
+  }
+  char *s = state_json(c);
+  if (s) hs_broadcast(c->http, "state", s);
+  reply_json(h, 200, s ? s : "{}");
+  free(s);
+}
+
+static void handler(hs_conn *h, const hs_request *r, void *ctx) {
+  serve_ctx *c = ctx;
+  bool get = strcmp(r->method, "GET") == 0, post = strcmp(r->method, "POST") == 0;
+  if (strcmp(r->path, "/api/control") == 0) {
+    if (!post) {
+      hs_reply(h, 405, NULL, "Allow: POST\r\n", "POST only\n", 10);
+    } else if (c->need_token && (!r->token || strcmp(r->token, c->token) != 0)) {
+      reply_error(h, 403, "a request that changes anything needs the token (header X-Romsim-Token)");
+    } else {
+      control(c, h, r);
+    }
+    return;
+  }
+  if (!get) {
+    hs_reply(h, 405, NULL, "Allow: GET\r\n", "GET only\n", 9);
+    return;
+  }
+  char *s = NULL;
+  if (strcmp(r->path, "/") == 0) {
+    hs_reply(h, 200, "text/html; charset=utf-8", NULL, serve_page_html, strlen(serve_page_html));
+  } else if (strcmp(r->path, "/static/dygraph.min.js") == 0 && c->dygraph_js) {
+    hs_reply(h, 200, "text/javascript", NULL, c->dygraph_js, c->dygraph_js_len);
+  } else if (strcmp(r->path, "/static/dygraph.min.css") == 0 && c->dygraph_css) {
+    hs_reply(h, 200, "text/css", NULL, c->dygraph_css, c->dygraph_css_len);
+  } else if (strcmp(r->path, "/api/state") == 0 && (s = state_json(c))) {
+    reply_json(h, 200, s);
+  } else if (strcmp(r->path, "/api/faults") == 0 && (s = faults_json(c))) {
+    reply_json(h, 200, s);
+  } else if (strcmp(r->path, "/api/replay.csv") == 0) {
+    hs_reply(h, 200, "text/csv; charset=utf-8", "Content-Disposition: attachment; filename=\"" SESSION_FILE "\"\r\n",
+             c->session, c->session_len);
+  } else if (strcmp(r->path, "/api/events") == 0) {
+    hs_sse_begin(h);
+  } else {
+    hs_reply(h, 404, NULL, NULL, "no such page\n", 13);
+  }
+  free(s);
+}
+
+/* ---- the command ---- */
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t cap = 0, n = 0, r;
+  char chunk[65536];
+  while ((r = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (n + r > cap) {
+      char *b = realloc(buf, (cap = 2 * (n + r)));
+      if (!b) {
+        free(buf);
+        fclose(f);
+        return NULL;
+      }
+      buf = b;
+    }
+    memcpy(buf + n, chunk, r);
+    n += r;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* HOST:PORT (an IPv4 address or [IPv6]) into host and port. */
+static int parse_listen(const char *s, char *host, size_t n, int *port) {
+  const char *colon = strrchr(s, ':');
+  if (!colon || colon == s) return -1;
+  size_t hl = (size_t)(colon - s);
+  if (s[0] == '[' && s[hl - 1] == ']') s++, hl -= 2;
+  if (hl == 0 || hl >= n) return -1;
+  memcpy(host, s, hl);
+  host[hl] = 0;
+  char *end;
+  long p = strtol(colon + 1, &end, 10);
+  if (!colon[1] || *end || p < 0 || p > 65535) return -1;
+  *port = (int)p;
+  return 0;
+}
+
+static bool loopback(const char *host) { return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0; }
+
+int cmd_serve(int argc, char **argv) {
+  const char *scenario = NULL, *out = NULL, *speed_arg = "60x", *listen = "127.0.0.1:8080", *token = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(serve_usage, stdout);
+      return 0;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--speed") == 0 || strcmp(a, "--listen") == 0 ||
+               strcmp(a, "--token") == 0) {
+      if (i + 1 >= argc) return cli_usage_error("serve: %s needs a value (try romsim serve --help)", a);
+      const char *v = argv[++i];
+      if (a[1] == 'o')
+        out = v;
+      else if (a[2] == 's')
+        speed_arg = v;
+      else if (a[2] == 'l')
+        listen = v;
+      else
+        token = v;
+    } else if (a[0] == '-' && a[1]) {
+      return cli_usage_error("serve: unknown option '%s' (try romsim serve --help)", a);
+    } else if (scenario) {
+      return cli_usage_error("serve: one scenario at a time ('%s' and '%s')", scenario, a);
+    } else {
+      scenario = a;
+    }
+  }
+  if (!scenario) return cli_usage_error("serve: which scenario? (usage: romsim serve SCENARIO [--speed 60x|max])");
+  double speed = parse_speed(speed_arg);
+  if (speed < 0) return cli_usage_error("serve: --speed is max or Nx (such as 60x), not '%s'", speed_arg);
+  char host[256];
+  int port;
+  if (parse_listen(listen, host, sizeof host, &port))
+    return cli_usage_error("serve: --listen is HOST:PORT (such as 127.0.0.1:8080), not '%s'", listen);
+  if (token && (strlen(token) < 8 || strlen(token) >= 80))
+    return cli_usage_error("serve: --token must be 8 to 79 characters");
+  if (out && !*out) return cli_usage_error("serve: -o needs a file name");
+
+  serve_ctx *c = calloc(1, sizeof *c);
+  if (!c) return cli_usage_error("out of memory");
+  int rc = EXIT_USAGE;
+  char err[1024];
+  if (rm_scenario_load(&c->sc, scenario, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    free(c);
+    return EXIT_USAGE;
+  }
+  char owned_out[4096];
+  if (!out) cli_with_suffix(scenario, false, ".db", owned_out, sizeof owned_out);
+  c->out_path = out ? out : owned_out;
+  c->scenario_path = scenario;
+  c->speed = speed;
+  c->status = "running";
+  c->sample_sent = -1;
+  static const char header[] = "time,target,action\n";
+  c->session = strdup(header);
+  c->session_len = sizeof header - 1;
+  c->session_lines = 1;
+  c->dygraph_js = slurp(DYGRAPHS_JS, &c->dygraph_js_len);
+  c->dygraph_css = slurp(DYGRAPHS_CSS, &c->dygraph_css_len);
+  c->need_token = token || !loopback(host);
+  if (token) {
+    snprintf(c->token, sizeof c->token, "%s", token);
+  } else if (c->need_token) {
+    /* A token from the kernel's randomness. */
+    unsigned char rnd[16];
+    if (uv_random(NULL, NULL, rnd, sizeof rnd, 0, NULL) != 0) {
+      cli_usage_error("serve: cannot draw a token");
+      goto done;
+    }
+    for (size_t k = 0; k < sizeof rnd; k++) snprintf(c->token + 2 * k, 3, "%02x", rnd[k]);
+  }
+  const char *inputs[] = {scenario, NULL};
+  if (!c->session || cli_check_output("serve", c->out_path, "the results file", inputs)) goto done;
+  rs_run_info info = {.scenario_name = c->sc.name, .scenario_file = scenario, .scenario_text = c->sc.text,
+                      .seed = c->sc.seed, .version = ROMSIM_VERSION, .duration = c->sc.duration};
+  c->res = rs_results_open(c->out_path, &info, err, sizeof err);
+  if (!c->res) {
+    fprintf(stderr, "romsim: %s\n", err);
+    goto done;
+  }
+  rs_sim_init(&c->sim);
+  if (rm_group_build(&c->group, &c->sc, &c->sim, c->res, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s: %s\n", scenario, err);
+    rs_results_abandon(c->res);
+    c->res = NULL;
+    goto done_sim;
+  }
+  c->built = true;
+  rm_group_start(&c->group);
+  if (uv_loop_init(&c->loop) != 0) {
+    rs_results_abandon(c->res);
+    c->res = NULL;
+    cli_usage_error("cannot start the event loop");
+    goto done_sim;
+  }
+  hs_limits lim = hs_default_limits();
+  c->http = hs_start(&c->loop, host, port, &lim, handler, c, err, sizeof err);
+  if (!c->http) {
+    rs_results_abandon(c->res);
+    c->res = NULL;
+    cli_usage_error("serve: %s", err);
+    uv_loop_close(&c->loop);
+    goto done_sim;
+  }
+  uv_signal_init(&c->loop, &c->sigint);
+  uv_signal_init(&c->loop, &c->sigterm);
+  c->sigint.data = c->sigterm.data = c;
+  uv_signal_start(&c->sigint, on_signal, SIGINT);
+  uv_signal_start(&c->sigterm, on_signal, SIGTERM);
+  uv_timer_init(&c->loop, &c->pace);
+  c->pace.data = c;
+  c->wall_last = uv_hrtime();
+  uv_timer_start(&c->pace, pace_cb, 0, speed > 0 ? 50 : 1);
+  printf("romsim serve: %s at http://%s%s%s:%d/ (speed %s); Ctrl-C stops\n", c->sc.name, strchr(host, ':') ? "[" : "",
+         host, strchr(host, ':') ? "]" : "", hs_port(c->http), speed_arg);
+  if (c->need_token) printf("romsim serve: requests that change anything need the header X-Romsim-Token: %s\n", c->token);
+  if (!c->dygraph_js) printf("romsim serve: %s is missing (apt-get install libjs-dygraphs): no charts\n", DYGRAPHS_JS);
+  fflush(stdout);
+  uv_run(&c->loop, UV_RUN_DEFAULT);
+  uv_loop_close(&c->loop);
+  if (strcmp(c->status, "failed") == 0) {
+    fprintf(stderr, "romsim: %s: the run failed: %s\n", scenario, c->err);
+    rc = EXIT_USAGE;
+  } else if (strcmp(c->status, "complete") == 0) {
+    rc = c->failed ? EXIT_FAILED : EXIT_HELD;
+  } else {
+    rc = EXIT_INTERRUPTED;
+  }
+done_sim:
+  if (c->built) rm_group_free(&c->group);
+  rs_sim_free(&c->sim);
+done:
+  free(c->session);
+  free(c->dygraph_js);
+  free(c->dygraph_css);
+  rm_scenario_free(&c->sc);
+  free(c);
+  return rc;
+}
