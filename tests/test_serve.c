@@ -161,6 +161,18 @@ Test(serve, a_session_replayed_gives_its_results) {
   char *end = state_at(port, 6LL * 3600 * 1000000);
   cr_assert(strstr(end, "\"status\":\"complete\""), "%s", end);
   free(end);
+  /* A page opened now gets the story and the samples so far. */
+  r = request(port, "GET", "/api/story", NULL);
+  cr_assert(strstr(r.body, "gw-1 goes down") && strstr(r.body, "gw-2 goes down") && strstr(r.body, "gw-2 is back"),
+            "%s", r.body);
+  free(r.body);
+  r = request(port, "GET", "/api/history", NULL);
+  cr_assert(strstr(r.body, "\"gateways\":[\"gw-1\",\"gw-2\","), "%s", r.head);
+  int rows = 0;
+  for (const char *p = strstr(r.body, "\"rows\":["); p && (p = strstr(p + 1, "],[")); ) rows++;
+  cr_assert_geq(rows + 1, 360, "a row for each sample (6 h, every minute, from 1 min): %d", rows + 1);
+  cr_assert(strstr(r.body, "[21600000000,"), "the last sample, at the end");
+  free(r.body);
   r = request(port, "GET", "/api/replay.csv", NULL);
   cr_assert_eq(r.status, 200);
   cr_assert(strstr(r.head, "Content-Disposition: attachment; filename=\"session.csv\""), "%s", r.head);

@@ -75,6 +75,10 @@ typedef struct {
   /* What the streams were sent last. */
   int64_t sample_sent;      /* the last sample interval sent (now / sample_every) */
   int64_t story_sent;       /* story lines sent (the last may be sent again, updated) */
+  /* Each sample sent so far: time, delivered, queued, dropped, alerts,
+   * then each gateway's agents (a page opened late draws them). */
+  double *history;
+  size_t history_len, history_cap; /* doubles */
   char *dygraph_js, *dygraph_css;
   size_t dygraph_js_len, dygraph_css_len;
   bool stopping;
@@ -182,6 +186,44 @@ static char *faults_json(serve_ctx *c) {
   return jclose(&j);
 }
 
+/* The story's lines so far, for a page opened late. */
+static char *story_json(serve_ctx *c) {
+  jbuf j;
+  jopen(&j);
+  if (!j.f) return NULL;
+  fputs("{\"lines\":[", j.f);
+  for (int64_t i = 0; i < c->group.story.n; i++) {
+    char line[512];
+    rm_story_format(&c->group, i, line, sizeof line);
+    if (i) fputs(",", j.f);
+    cli_json_string(j.f, line);
+  }
+  fputs("]}", j.f);
+  return jclose(&j);
+}
+
+/* The samples sent so far, for a page opened late. */
+static char *history_json(serve_ctx *c) {
+  jbuf j;
+  jopen(&j);
+  if (!j.f) return NULL;
+  const rm_group *g = &c->group;
+  fputs("{\"columns\":[\"now_us\",\"delivered\",\"queued\",\"dropped\",\"heartbeat_alerts\"],\"gateways\":[", j.f);
+  for (int i = 0; i < g->n_gw; i++) {
+    if (i) fputs(",", j.f);
+    cli_json_string(j.f, g->gw[i].node.name);
+  }
+  fputs("],\"rows\":[", j.f);
+  size_t row = 5 + (size_t)g->n_gw;
+  for (size_t r = 0; r + row <= c->history_len; r += row) {
+    fputs(r ? ",[" : "[", j.f);
+    for (size_t k = 0; k < row; k++) fprintf(j.f, "%s%.0f", k ? "," : "", c->history[r + k]);
+    fputs("]", j.f);
+  }
+  fputs("]}", j.f);
+  return jclose(&j);
+}
+
 /* ---- the streams ---- */
 
 /* The new sample (if a sample interval passed) and the story's new lines. */
@@ -191,6 +233,19 @@ static void send_progress(serve_ctx *c, bool force) {
   int64_t k = now / c->sc.sample_every;
   if (force || k != c->sample_sent) {
     c->sample_sent = k;
+    size_t row = 5 + (size_t)g->n_gw;
+    if (c->history_len + row > c->history_cap) {
+      size_t cap = c->history_cap ? 2 * c->history_cap : 64 * row;
+      double *h = realloc(c->history, cap * sizeof *h);
+      if (h) c->history = h, c->history_cap = cap;
+    }
+    if (c->history_len + row <= c->history_cap) {
+      double *h = c->history + c->history_len;
+      h[0] = (double)now, h[1] = (double)g->m.delivered, h[2] = (double)rm_measure_queued(g);
+      h[3] = (double)g->m.dropped_total, h[4] = (double)g->watch.alerts;
+      for (int i = 0; i < g->n_gw; i++) h[5 + i] = (double)g->gw[i].node.agents;
+      c->history_len += row;
+    }
     jbuf j;
     jopen(&j);
     if (j.f) {
@@ -273,17 +328,25 @@ static void pace_cb(uv_timer_t *t) {
     target = now + (rs_time_t)(step < 1 ? 1 : step);
   }
   if (target > c->sc.duration) target = c->sc.duration;
-  int rc = rs_sim_run(&c->sim, target);
-  if (c->group.error || rc < 0) {
-    snprintf(c->err, sizeof c->err, "%s", c->group.error ? c->group.errmsg : rs_strerror(rc));
-    finish(c, "failed");
-    return;
+  /* Up to each sample's time in turn, so that the streams get every
+   * sample however far a slice goes. */
+  for (;;) {
+    rs_time_t every = c->sc.sample_every, now_ = rs_sim_now(&c->sim);
+    rs_time_t until = (now_ / every + 1) * every;
+    if (until > target) until = target;
+    int rc = rs_sim_run(&c->sim, until);
+    if (c->group.error || rc < 0) {
+      snprintf(c->err, sizeof c->err, "%s", c->group.error ? c->group.errmsg : rs_strerror(rc));
+      finish(c, "failed");
+      return;
+    }
+    if (rs_sim_now(&c->sim) >= c->sc.duration || rc == RS_RUN_EMPTY) {
+      finish(c, "complete");
+      return;
+    }
+    send_progress(c, false);
+    if (until >= target) break;
   }
-  if (rs_sim_now(&c->sim) >= c->sc.duration || rc == RS_RUN_EMPTY) {
-    finish(c, "complete");
-    return;
-  }
-  send_progress(c, false);
 }
 
 static void stopped(void *arg) {
@@ -499,6 +562,10 @@ static void handler(hs_conn *h, const hs_request *r, void *ctx) {
     hs_reply(h, 200, "text/css", NULL, c->dygraph_css, c->dygraph_css_len);
   } else if (strcmp(r->path, "/api/state") == 0 && (s = state_json(c))) {
     reply_json(h, 200, s);
+  } else if (strcmp(r->path, "/api/story") == 0 && (s = story_json(c))) {
+    reply_json(h, 200, s);
+  } else if (strcmp(r->path, "/api/history") == 0 && (s = history_json(c))) {
+    reply_json(h, 200, s);
   } else if (strcmp(r->path, "/api/faults") == 0 && (s = faults_json(c))) {
     reply_json(h, 200, s);
   } else if (strcmp(r->path, "/api/replay.csv") == 0) {
@@ -690,6 +757,7 @@ done_sim:
   rs_sim_free(&c->sim);
 done:
   free(c->session);
+  free(c->history);
   free(c->dygraph_js);
   free(c->dygraph_css);
   rm_scenario_free(&c->sc);

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 # What each package is for is in README.md ("Dependencies").
 packages="gcc libc6-dev pkgconf meson ninja-build libuv1-dev libsqlite3-dev sqlite3 libyaml-dev libcriterion-dev
-zlib1g-dev chromium libhttp-parser-dev"
+zlib1g-dev chromium libhttp-parser-dev libjs-dygraphs"
 
 builddir=build
 options="-Dwerror=true"
