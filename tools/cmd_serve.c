@@ -73,7 +73,9 @@ typedef struct {
   size_t session_len;
   int session_lines;        /* lines of the file so far, the header included */
   /* What the streams were sent last. */
-  int64_t sample_sent;      /* the last sample interval sent (now / sample_every) */
+  int64_t sample_sent;      /* the last sample interval kept (now / sample_every) */
+  uint64_t sent_ns;         /* when the streams were last sent a sample (wall, ns) */
+  int64_t sent_k;           /* and which */
   int64_t story_sent;       /* story lines sent (the last may be sent again, updated) */
   /* Each sample sent so far: time, delivered, queued, dropped, alerts,
    * then each gateway's agents (a page opened late draws them). */
@@ -155,9 +157,10 @@ static char *state_json(serve_ctx *c) {
   fputs("{\"scenario\":", j.f);
   cli_json_string(j.f, c->sc.name);
   fprintf(j.f,
-          ",\"romsim_version\":\"%s\",\"status\":\"%s\",\"paused\":%s,\"speed\":%.0f,\"now_us\":%lld,"
+          ",\"romsim_version\":\"%s\",\"status\":\"%s\",\"paused\":%s,\"speed\":%.0f,\"events\":%llu,\"now_us\":%lld,"
           "\"duration_us\":%lld,\"sample_every_us\":%lld,\"faults\":%d,\"figures\":",
-          ROMSIM_VERSION, c->status, c->paused ? "true" : "false", c->speed, (long long)rs_sim_now(&c->sim),
+          ROMSIM_VERSION, c->status, c->paused ? "true" : "false", c->speed, (unsigned long long)c->sim.events,
+          (long long)rs_sim_now(&c->sim),
           (long long)c->sc.duration, (long long)c->sc.sample_every, c->session_lines > 0 ? c->session_lines - 1 : 0);
   json_figures(j.f, &c->group);
   fputs(",\"nodes\":", j.f);
@@ -226,7 +229,13 @@ static char *history_json(serve_ctx *c) {
 
 /* ---- the streams ---- */
 
-/* The new sample (if a sample interval passed) and the story's new lines. */
+/* The streams get a sample at most this often (wall): flat out, a run
+ * passes hundreds of samples a second, more than a page draws; every one
+ * is kept for /api/history. */
+#define SEND_EVERY_NS 100000000ull
+
+/* The new sample (if a sample interval passed: kept, and sent unless one
+ * was sent within SEND_EVERY_NS) and the story's new lines. */
 static void send_progress(serve_ctx *c, bool force) {
   rm_group *g = &c->group;
   rs_time_t now = rs_sim_now(&c->sim);
@@ -246,6 +255,11 @@ static void send_progress(serve_ctx *c, bool force) {
       for (int i = 0; i < g->n_gw; i++) h[5 + i] = (double)g->gw[i].node.agents;
       c->history_len += row;
     }
+  }
+  uint64_t wall = uv_hrtime();
+  if (force || (wall - c->sent_ns >= SEND_EVERY_NS && c->sent_k != k)) {
+    c->sent_k = k;
+    c->sent_ns = wall;
     jbuf j;
     jopen(&j);
     if (j.f) {
