@@ -57,7 +57,8 @@ typedef struct {
   rs_results *res;
   const char *scenario_path, *out_path;
   uv_loop_t loop;
-  uv_timer_t pace;
+  uv_timer_t pace;          /* paced: a slice every 50 ms */
+  uv_idle_t flat;           /* flat out: a slice each time round the loop, which then does not wait */
   uv_signal_t sigint, sigterm;
   hs_server *http;
   double speed;             /* simulated seconds a wall second; 0: flat out */
@@ -77,6 +78,7 @@ typedef struct {
   uint64_t sent_ns;         /* when the streams were last sent a sample (wall, ns) */
   int64_t sent_k;           /* and which */
   int64_t story_sent;       /* story lines sent (the last may be sent again, updated) */
+  int64_t story_last_count; /* the last line's events when it was sent */
   /* Each sample sent so far: time, delivered, queued, dropped, alerts,
    * then each gateway's agents (a page opened late draws them). */
   double *history;
@@ -229,10 +231,10 @@ static char *history_json(serve_ctx *c) {
 
 /* ---- the streams ---- */
 
-/* The streams get a sample at most this often (wall): flat out, a run
+/* The streams get a sample at most four times a wall second: flat out, a run
  * passes hundreds of samples a second, more than a page draws; every one
  * is kept for /api/history. */
-#define SEND_EVERY_NS 100000000ull
+#define SEND_EVERY_NS 250000000ull
 
 /* The new sample (if a sample interval passed: kept, and sent unless one
  * was sent within SEND_EVERY_NS) and the story's new lines. */
@@ -273,21 +275,29 @@ static void send_progress(serve_ctx *c, bool force) {
       free(s);
     }
   }
-  /* The last line sent may have grown (lines fold events): sent again. */
-  for (int64_t i = c->story_sent > 0 ? c->story_sent - 1 : 0; i < g->story.n; i++) {
-    char line[512];
-    rm_story_format(g, i, line, sizeof line);
+  /* The new lines, in one event; the last line sent again if it has
+   * grown since (lines fold events). */
+  int64_t from = c->story_sent;
+  if (from > 0 && from <= g->story.n && g->story.lines[from - 1].count != c->story_last_count) from--;
+  if (from < g->story.n) {
     jbuf j;
     jopen(&j);
-    if (!j.f) break;
-    fprintf(j.f, "{\"i\":%lld,\"text\":", (long long)i);
-    cli_json_string(j.f, line);
-    fputs("}", j.f);
+    if (j.f) {
+      fprintf(j.f, "{\"from\":%lld,\"lines\":[", (long long)from);
+      for (int64_t i = from; i < g->story.n; i++) {
+        char line[512];
+        rm_story_format(g, i, line, sizeof line);
+        if (i > from) fputs(",", j.f);
+        cli_json_string(j.f, line);
+      }
+      fputs("]}", j.f);
+    }
     char *s = jclose(&j);
     if (s) hs_broadcast(c->http, "story", s);
     free(s);
+    c->story_sent = g->story.n;
+    c->story_last_count = g->story.lines[g->story.n - 1].count;
   }
-  c->story_sent = g->story.n;
 }
 
 /* ---- the run ---- */
@@ -301,6 +311,7 @@ static void finish(serve_ctx *c, const char *status) {
   rm_group *g = &c->group;
   c->status = status;
   uv_timer_stop(&c->pace);
+  uv_idle_stop(&c->flat);
   if (strcmp(status, "complete") == 0) {
     c->failed = rm_group_judge(g, rs_sim_now(&c->sim));
   } else {
@@ -329,8 +340,25 @@ static void finish(serve_ctx *c, const char *status) {
   fflush(stdout);
 }
 
-static void pace_cb(uv_timer_t *t) {
-  serve_ctx *c = t->data;
+/* Paced, or flat out: one or the other runs the slices. */
+static void pace_cb(uv_timer_t *t);
+static void flat_cb(uv_idle_t *i);
+static void set_pace(serve_ctx *c) {
+  if (strcmp(c->status, "running") != 0 || c->paused) return;
+  if (c->speed > 0) {
+    uv_idle_stop(&c->flat);
+    if (!uv_is_active((uv_handle_t *)&c->pace)) uv_timer_start(&c->pace, pace_cb, 0, 50);
+  } else {
+    uv_timer_stop(&c->pace);
+    uv_idle_start(&c->flat, flat_cb);
+  }
+}
+
+static void slice(serve_ctx *c);
+static void pace_cb(uv_timer_t *t) { slice(t->data); }
+static void flat_cb(uv_idle_t *i) { slice(i->data); }
+
+static void slice(serve_ctx *c) {
   uint64_t wall = uv_hrtime(), dt = wall - c->wall_last;
   c->wall_last = wall;
   if (c->paused || strcmp(c->status, "running") != 0) return;
@@ -375,7 +403,9 @@ static void on_signal(uv_signal_t *h, int signum) {
   c->stopping = true;
   finish(c, "interrupted");
   uv_timer_stop(&c->pace);
+  uv_idle_stop(&c->flat);
   uv_close((uv_handle_t *)&c->pace, close_handle);
+  uv_close((uv_handle_t *)&c->flat, close_handle);
   uv_close((uv_handle_t *)&c->sigint, close_handle);
   uv_close((uv_handle_t *)&c->sigterm, close_handle);
   if (c->http) hs_stop(c->http, stopped, c);
@@ -522,9 +552,11 @@ static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {
   }
   if (strcmp(action, "pause") == 0) {
     c->paused = true;
+    uv_idle_stop(&c->flat); /* flat out, the loop would spin */
   } else if (strcmp(action, "resume") == 0) {
     c->paused = false;
     c->wall_last = uv_hrtime();
+    set_pace(c);
   } else if (strcmp(action, "speed") == 0) {
     double v = param(r->query, "value", value, sizeof value) ? parse_speed(value) : -1;
     if (v < 0) {
@@ -532,7 +564,7 @@ static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {
       return;
     }
     c->speed = v;
-    uv_timer_set_repeat(&c->pace, v > 0 ? 50 : 1);
+    set_pace(c);
   } else if (strcmp(action, "fault") == 0) {
     if (!param(r->query, "target", target, sizeof target) || !param(r->query, "do", what, sizeof what)) {
       reply_error(h, 400, "a fault needs target= (a node or selector) and do= (down or up)");
@@ -750,7 +782,9 @@ int cmd_serve(int argc, char **argv) {
   uv_timer_init(&c->loop, &c->pace);
   c->pace.data = c;
   c->wall_last = uv_hrtime();
-  uv_timer_start(&c->pace, pace_cb, 0, speed > 0 ? 50 : 1);
+  uv_idle_init(&c->loop, &c->flat);
+  c->flat.data = c;
+  set_pace(c);
   printf("romsim serve: %s at http://%s%s%s:%d/ (speed %s); Ctrl-C stops\n", c->sc.name, strchr(host, ':') ? "[" : "",
          host, strchr(host, ':') ? "]" : "", hs_port(c->http), speed_arg);
   if (c->need_token) printf("romsim serve: requests that change anything need the header X-Romsim-Token: %s\n", c->token);
