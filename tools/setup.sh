@@ -26,6 +26,9 @@ case "${1:-}" in
 esac
 
 missing=""
+# Node.js and npm for the browser test (tests/browser): Debian's, unless a
+# node with its npm is there already.
+if ! command -v npm >/dev/null 2>&1; then packages="$packages nodejs npm"; fi
 for p in $packages; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing="$missing $p"
@@ -41,6 +44,13 @@ if [ -n "$missing" ]; then
   echo "setup.sh: installing$missing" >&2
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The browser test's tooling, pinned by tests/browser/package-lock.json,
+# from npm's registry (puppeteer-core drives Debian's chromium: it
+# downloads no browser).
+if [ ! -d tests/browser/node_modules/puppeteer-core ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if [ ! -f "$builddir/build.ninja" ]; then
