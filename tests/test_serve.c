@@ -138,6 +138,13 @@ Test(serve, a_session_replayed_gives_its_results) {
   cr_assert_eq(at % 1000000, 0, "at a whole second (no event due then): %s", r.body);
   cr_assert(strstr(r.body, "\"id\":\"replay-2\""), "%s", r.body);
   free(r.body);
+  r = request(port, "POST", "/api/control?action=fault&target=link:cust-5&do=degrade&params=latency%3D300ms+loss%3D2%25",
+              NULL);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=fault&target=sql&do=degrade&params=factor%3D0.2", NULL);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  free(r.body);
   r = request(port, "POST", "/api/control?action=pause", NULL);
   cr_assert(r.status == 200 && strstr(r.body, "\"paused\":true"), "%s", r.body);
   long long paused_at = json_num(r.body, "now_us");
@@ -152,9 +159,12 @@ Test(serve, a_session_replayed_gives_its_results) {
   r = request(port, "POST", "/api/control?action=fault&target=gw-2&do=up", NULL);
   cr_assert_eq(r.status, 200, "%s", r.body);
   free(r.body);
+  free(request(port, "POST", "/api/control?action=fault&target=link:cust-5&do=up", NULL).body);
+  free(request(port, "POST", "/api/control?action=fault&target=sql&do=up", NULL).body);
   r = request(port, "GET", "/api/faults", NULL);
-  cr_assert(strstr(r.body, "\"id\":\"replay-2\"") && strstr(r.body, "\"id\":\"replay-3\"") &&
-                strstr(r.body, "\"target\":\"gw-2\",\"action\":\"up\""),
+  cr_assert(strstr(r.body, "\"id\":\"replay-2\"") && strstr(r.body, "\"id\":\"replay-7\"") &&
+                strstr(r.body, "\"target\":\"gw-2\",\"action\":\"up\"") &&
+                strstr(r.body, "\"target\":\"link:cust-5\",\"action\":\"degrade\""),
             "%s", r.body);
   free(r.body);
   free(request(port, "POST", "/api/control?action=speed&value=max", NULL).body);
@@ -177,7 +187,8 @@ Test(serve, a_session_replayed_gives_its_results) {
   cr_assert_eq(r.status, 200);
   cr_assert(strstr(r.head, "Content-Disposition: attachment; filename=\"session.csv\""), "%s", r.head);
   cr_assert(strncmp(r.body, "time,target,action\n", 19) == 0 && strstr(r.body, "us,gw-2,down\n") &&
-                strstr(r.body, "us,gw-2,up\n"),
+                strstr(r.body, "us,gw-2,up\n") && strstr(r.body, "us,link:cust-5,degrade,latency=300ms loss=2%\n") &&
+                strstr(r.body, "us,sql,degrade,factor=0.2\n"),
             "%s", r.body);
   spit(csv, r.body);
   free(r.body);
@@ -198,7 +209,8 @@ Test(serve, a_session_replayed_gives_its_results) {
   const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures", "faults"};
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     cr_assert_eq(table_diff(live, again, tables[i]), 0, "table %s differs", tables[i]);
-  cr_assert_str_eq(query(again, "SELECT count(*) FROM faults WHERE name LIKE 'replay-%'"), "2");
+  cr_assert_str_eq(query(again, "SELECT count(*) FROM faults WHERE name LIKE 'replay-%'"), "6");
+  cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind IN ('link_degraded', 'sql_slow')")), 0);
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'crash'")), 0);
 }
 
@@ -227,6 +239,9 @@ Test(serve, the_page_and_bad_requests) {
       {"POST", "/api/control?action=fault&target=gw-99&do=down", "400"},
       {"POST", "/api/control?action=fault&target=gw-1&do=sideways", "400"},
       {"POST", "/api/control?action=fault&target=gw-1", "400"},
+      {"POST", "/api/control?action=fault&target=link:gw-1&do=degrade&params=latency%3D1ms%2Closs%3D1%25", "400"},
+      {"POST", "/api/control?action=fault&target=link:gw-1&do=degrade&params=speed%3D9", "400"},
+      {"POST", "/api/control?action=fault&target=link:gw-1&do=degrade", "400"},
       {"GET", "/api/control?action=pause", "405"},
       {"DELETE", "/api/state", "405"},
       {"GET", "/nothing", "404"},
@@ -247,6 +262,40 @@ Test(serve, the_page_and_bad_requests) {
   finish(pid, &res);
   cr_assert_eq(res.status, 3, "stopped before the end: %d %s", res.status, res.err);
   cr_assert_str_eq(query(path_in("p.db"), "SELECT status FROM runs"), "interrupted");
+}
+
+/* Off loopback a token is generated and printed, and required to change
+ * anything. */
+Test(serve, a_token_is_needed_off_loopback) {
+  char sc[512], token[128];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "gateway-crash.yaml");
+  int port;
+  pid_t pid = start((const char *[]){"serve", sc, "--listen", "0.0.0.0:0", "-o", path_in("o.db"), NULL});
+  char out[300], text[4096] = "";
+  snprintf(out, sizeof out, "%s.out", workdir);
+  const char *p = NULL, *t = NULL;
+  for (int i = 0; i < 500 && !(p && t); i++) {
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
+    slurp(out, text, sizeof text);
+    p = strstr(text, "http://0.0.0.0:");
+    t = strstr(text, "X-Romsim-Token: ");
+  }
+  cr_assert(p && t, "%s", text);
+  port = atoi(p + 15);
+  snprintf(token, sizeof token, "%.*s", (int)strcspn(t + 16, "\n"), t + 16);
+  cr_assert_eq(strlen(token), 32, "128 random bits in hex: '%s'", token);
+  reply r = request(port, "POST", "/api/control?action=pause", NULL);
+  cr_assert_eq(r.status, 403, "%s", r.body);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=pause", token);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  free(r.body);
+  r = request(port, "GET", "/api/state", NULL);
+  cr_assert_eq(r.status, 200, "reading needs no token");
+  free(r.body);
+  kill(pid, SIGINT);
+  result res;
+  finish(pid, &res);
 }
 
 /* With a token every request that changes anything needs it; reading does

@@ -475,13 +475,17 @@ static void reply_error(hs_conn *h, int status, const char *fmt, ...) {
 /* A fault from the page: a line of the session at the next whole second
  * (or a microsecond later while an event is due at that very time, so that
  * the line acts first there, as it would replayed). */
-static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *action) {
+static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *action, const char *params) {
   if (strcmp(c->status, "running") != 0) {
     reply_error(h, 409, "the run is %s: nothing more can happen in it", c->status);
     return;
   }
-  if (strcmp(action, "down") != 0 && strcmp(action, "up") != 0) {
-    reply_error(h, 400, "do is down or up, not '%s'", action);
+  if (strcmp(action, "down") != 0 && strcmp(action, "up") != 0 && strcmp(action, "degrade") != 0) {
+    reply_error(h, 400, "do is down, up or degrade, not '%s'", action);
+    return;
+  }
+  if (params && strpbrk(params, ",\r\n\"")) {
+    reply_error(h, 400, "params are key=value pairs (latency=, bandwidth=, loss=, or factor= for sql), without commas");
     return;
   }
   rs_time_t at = (rs_sim_now(&c->sim) / RS_SEC + 1) * RS_SEC;
@@ -491,7 +495,8 @@ static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *act
     return;
   }
   char line[600], err[1024];
-  int len = snprintf(line, sizeof line, "%lldus,%s,%s", (long long)at, target, action);
+  int len = snprintf(line, sizeof line, "%lldus,%s,%s%s%s", (long long)at, target, action, params ? "," : "",
+                     params ? params : "");
   if (len < 0 || (size_t)len >= sizeof line || strpbrk(target, ",\r\n\"")) {
     reply_error(h, 400, "a target is a node's name or a selector, without commas or line breaks");
     return;
@@ -545,7 +550,7 @@ static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *act
 }
 
 static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {
-  char action[32], value[256], target[256], what[16];
+  char action[32], value[256], target[256], what[16], params[256];
   if (!param(r->query, "action", action, sizeof action)) {
     reply_error(h, 400, "action is pause, resume, speed (with value=60x or max) or fault (with target= and do=)");
     return;
@@ -567,10 +572,10 @@ static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {
     set_pace(c);
   } else if (strcmp(action, "fault") == 0) {
     if (!param(r->query, "target", target, sizeof target) || !param(r->query, "do", what, sizeof what)) {
-      reply_error(h, 400, "a fault needs target= (a node or selector) and do= (down or up)");
+      reply_error(h, 400, "a fault needs target= (a node or selector) and do= (down, up or degrade)");
       return;
     }
-    inject(c, h, target, what);
+    inject(c, h, target, what, param(r->query, "params", params, sizeof params));
     return;
   } else {
     reply_error(h, 400, "unknown action '%s' (pause, resume, speed, fault)", action);

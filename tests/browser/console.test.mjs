@@ -55,7 +55,7 @@ try {
   if (before.now_us > 3600e6) fail("the run went too far before the click: " + before.now_us);
   await page.click('.node[data-name="gw-3"]');
   await page.waitForSelector("#menu", {visible: true});
-  await page.click('#menu button[data-do="down"]');
+  await page.click('#menu button[data-do="down"][data-target="gw-3"]');
   // The failover of gw-3's customers, in the story, within 2 to 3 simulated minutes.
   await page.waitForFunction(() => /gw-3 goes down/.test($("story").textContent) &&
     /senders fail over/.test($("story").textContent), {timeout: 20000});
