@@ -679,6 +679,7 @@ static void sample_cb(rs_sim *sim, rs_event *ev) {
   rs_time_t span = now < every ? now : every;
   sample(g, NULL, M_DELIVERED_RATE, span > 0 ? (double)(m->delivered - m->delivered_at_sample) * 1e6 / (double)span : 0.0);
   m->delivered_at_sample = m->delivered;
+  m->last_p99_ms = m->latency_sample.total > 0 ? (double)rs_hist_quantile(&m->latency_sample, 0.99) / 1e3 : -1;
   if (m->latency_sample.total > 0) {
     sample(g, NULL, M_LAT50, (double)rs_hist_quantile(&m->latency_sample, 0.50) / 1e3);
     sample(g, NULL, M_LAT95, (double)rs_hist_quantile(&m->latency_sample, 0.95) / 1e3);

@@ -185,6 +185,7 @@ typedef struct {
   int64_t switched_on, switched_on_at_sample; /* clients switched on by office hours, all run */
   int64_t connections, connections_at_sample; /* agents' connections set up, all run */
   bool record_connections;  /* connections are recorded (some computers keep hours) */
+  double last_p99_ms;       /* the last sample's p99 latency of the data stored in its interval (-1: none) */
   /* What the results file keeps (the scenario's record:, docs/results.md). */
   bool ess_by_gateway;      /* Essentials servers' series summed per primary gateway */
   int64_t sum_first_id;     /* gateway i's summary's node id: sum_first_id + i */

@@ -79,14 +79,18 @@ typedef struct {
   int64_t sent_k;           /* and which */
   int64_t story_sent;       /* story lines sent (the last may be sent again, updated) */
   int64_t story_last_count; /* the last line's events when it was sent */
-  /* Each sample sent so far: time, delivered, queued, dropped, alerts,
-   * then each gateway's agents (a page opened late draws them). */
+  /* Each sample so far, HISTORY_COLS and each gateway's agents (a page
+   * opened late draws them). */
   double *history;
   size_t history_len, history_cap; /* doubles */
   char *dygraph_js, *dygraph_css;
   size_t dygraph_js_len, dygraph_css_len;
   bool stopping;
 } serve_ctx;
+
+/* A row of /api/history: now_us, delivered, queued, dropped, alerts,
+ * p99_ms, cpu_max, then each gateway's agents. */
+#define HISTORY_COLS 7
 
 /* ---- JSON into memory ---- */
 
@@ -143,13 +147,49 @@ static void json_nodes(FILE *f, const rm_group *g) {
   fputs("]", f);
 }
 
-/* The group's figures now. */
+/* The hosts (when the scenario has them): each one's name, its servers,
+ * its processors busy, the share its servers get, and its memory
+ * committed, at the last sample. */
+static void json_hosts(FILE *f, const rm_group *g) {
+  fputs("[", f);
+  for (int h = 0; h < g->n_hosts; h++) {
+    const rm_host *ho = &g->hosts[h];
+    fputs(h ? ",{\"name\":" : "{\"name\":", f);
+    cli_json_string(f, ho->spec->name);
+    bool down = ho->n_vms > 0;
+    for (int k = 0; k < ho->n_vms; k++) down &= ho->vms[k]->node->state == RM_DOWN;
+    fprintf(f, ",\"down\":%s,\"cpu\":%.4f,\"asked\":%.4f,\"share\":%.4f,\"memory\":%.4f,\"servers\":[",
+            down ? "true" : "false", ho->cpu, ho->asked / ho->model->processors, ho->share, ho->memory);
+    for (int k = 0; k < ho->n_vms; k++) {
+      if (k) fputs(",", f);
+      cli_json_string(f, ho->vms[k]->node->name);
+    }
+    fputs("]}", f);
+  }
+  fputs("]", f);
+}
+
+/* The busiest processors at the last sample: the server and its share. */
+static double hottest_cpu(const rm_group *g, const char **name) {
+  double best = 0;
+  *name = "";
+  for (int i = 0; i < g->n_servers; i++)
+    if (g->servers[i].util[RM_RES_CPU] > best) best = g->servers[i].util[RM_RES_CPU], *name = g->servers[i].node->name;
+  return best;
+}
+
+/* The group's figures now (latency and processors: the last sample's). */
 static void json_figures(FILE *f, const rm_group *g) {
+  const char *hot;
+  double cpu = hottest_cpu(g, &hot);
   fprintf(f,
           "{\"generated\":%lld,\"delivered\":%lld,\"queued\":%lld,\"dropped\":%lld,\"heartbeat_alerts\":%lld,"
-          "\"heartbeats\":%lld}",
+          "\"heartbeats\":%lld,\"p99_ms\":%.1f,\"cpu_max\":%.4f,\"cpu_max_node\":",
           (long long)g->m.generated, (long long)g->m.delivered, (long long)rm_measure_queued(g),
-          (long long)g->m.dropped_total, (long long)g->watch.alerts, (long long)g->watch.heartbeats);
+          (long long)g->m.dropped_total, (long long)g->watch.alerts, (long long)g->watch.heartbeats, g->m.last_p99_ms,
+          cpu);
+  cli_json_string(f, hot);
+  fputs("}", f);
 }
 
 static char *state_json(serve_ctx *c) {
@@ -167,6 +207,8 @@ static char *state_json(serve_ctx *c) {
   json_figures(j.f, &c->group);
   fputs(",\"nodes\":", j.f);
   json_nodes(j.f, &c->group);
+  fputs(",\"hosts\":", j.f);
+  json_hosts(j.f, &c->group);
   fputs("}", j.f);
   return jclose(&j);
 }
@@ -213,16 +255,19 @@ static char *history_json(serve_ctx *c) {
   jopen(&j);
   if (!j.f) return NULL;
   const rm_group *g = &c->group;
-  fputs("{\"columns\":[\"now_us\",\"delivered\",\"queued\",\"dropped\",\"heartbeat_alerts\"],\"gateways\":[", j.f);
+  fputs("{\"columns\":[\"now_us\",\"delivered\",\"queued\",\"dropped\",\"heartbeat_alerts\",\"p99_ms\",\"cpu_max\"],"
+        "\"gateways\":[",
+        j.f);
   for (int i = 0; i < g->n_gw; i++) {
     if (i) fputs(",", j.f);
     cli_json_string(j.f, g->gw[i].node.name);
   }
   fputs("],\"rows\":[", j.f);
-  size_t row = 5 + (size_t)g->n_gw;
+  size_t row = HISTORY_COLS + (size_t)g->n_gw;
   for (size_t r = 0; r + row <= c->history_len; r += row) {
     fputs(r ? ",[" : "[", j.f);
-    for (size_t k = 0; k < row; k++) fprintf(j.f, "%s%.0f", k ? "," : "", c->history[r + k]);
+    for (size_t k = 0; k < row; k++)
+      fprintf(j.f, "%s%.*f", k ? "," : "", k == 5 ? 1 : k == 6 ? 4 : 0, c->history[r + k]);
     fputs("]", j.f);
   }
   fputs("]}", j.f);
@@ -244,7 +289,7 @@ static void send_progress(serve_ctx *c, bool force) {
   int64_t k = now / c->sc.sample_every;
   if (force || k != c->sample_sent) {
     c->sample_sent = k;
-    size_t row = 5 + (size_t)g->n_gw;
+    size_t row = HISTORY_COLS + (size_t)g->n_gw;
     if (c->history_len + row > c->history_cap) {
       size_t cap = c->history_cap ? 2 * c->history_cap : 64 * row;
       double *h = realloc(c->history, cap * sizeof *h);
@@ -253,8 +298,10 @@ static void send_progress(serve_ctx *c, bool force) {
     if (c->history_len + row <= c->history_cap) {
       double *h = c->history + c->history_len;
       h[0] = (double)now, h[1] = (double)g->m.delivered, h[2] = (double)rm_measure_queued(g);
-      h[3] = (double)g->m.dropped_total, h[4] = (double)g->watch.alerts;
-      for (int i = 0; i < g->n_gw; i++) h[5 + i] = (double)g->gw[i].node.agents;
+      const char *hot;
+      h[3] = (double)g->m.dropped_total, h[4] = (double)g->watch.alerts, h[5] = g->m.last_p99_ms;
+      h[6] = hottest_cpu(g, &hot);
+      for (int i = 0; i < g->n_gw; i++) h[HISTORY_COLS + i] = (double)g->gw[i].node.agents;
       c->history_len += row;
     }
   }
@@ -269,6 +316,8 @@ static void send_progress(serve_ctx *c, bool force) {
       json_figures(j.f, g);
       fputs(",\"nodes\":", j.f);
       json_nodes(j.f, g);
+      fputs(",\"hosts\":", j.f);
+      json_hosts(j.f, g);
       fputs("}", j.f);
       char *s = jclose(&j);
       if (s) hs_broadcast(c->http, "sample", s);
@@ -622,6 +671,8 @@ static void handler(hs_conn *h, const hs_request *r, void *ctx) {
   } else if (strcmp(r->path, "/api/replay.csv") == 0) {
     hs_reply(h, 200, "text/csv; charset=utf-8", "Content-Disposition: attachment; filename=\"" SESSION_FILE "\"\r\n",
              c->session, c->session_len);
+  } else if (strcmp(r->path, "/favicon.ico") == 0) {
+    hs_reply(h, 204, NULL, NULL, "", 0);
   } else if (strcmp(r->path, "/api/events") == 0) {
     hs_sse_begin(h);
   } else {
