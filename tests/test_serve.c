@@ -214,6 +214,44 @@ Test(serve, a_session_replayed_gives_its_results) {
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'crash'")), 0);
 }
 
+/* A host taken down from the page, on the guide's virtual design (paused
+ * at once, the host's line injected, then flat out): its two gateways go
+ * down with it, and the replay gives the same tables. */
+Test(serve, a_host_down_replayed) {
+  char sc[512], live[600], csv[600], again[600];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "guide-virtual-careless.yaml");
+  snprintf(live, sizeof live, "%s", path_in("host.db"));
+  snprintf(csv, sizeof csv, "%s", path_in("session.csv"));
+  snprintf(again, sizeof again, "%s", path_in("host-again.db"));
+  int port;
+  pid_t pid = serve((const char *[]){"serve", sc, "--listen", "127.0.0.1:0", "--speed", "10x", "-o", live, NULL}, &port,
+                    NULL, 0);
+  free(request(port, "POST", "/api/control?action=pause", NULL).body);
+  reply r = request(port, "POST", "/api/control?action=fault&target=host-1&do=down", NULL);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  free(r.body);
+  free(request(port, "POST", "/api/control?action=speed&value=max", NULL).body);
+  free(request(port, "POST", "/api/control?action=resume", NULL).body);
+  char *end = state_at(port, 6LL * 3600 * 1000000);
+  cr_assert(strstr(end, "\"status\":\"complete\""), "%s", end);
+  cr_assert(strstr(end, "{\"name\":\"host-1\",\"down\":true,"), "%s", end);
+  cr_assert(strstr(end, "{\"name\":\"gw-1\",\"role\":\"gateway\",\"state\":\"down\""), "%s", end);
+  free(end);
+  r = request(port, "GET", "/api/replay.csv", NULL);
+  spit(csv, r.body);
+  free(r.body);
+  kill(pid, SIGINT);
+  result res;
+  finish(pid, &res);
+  cr_assert_eq(chdir(workdir), 0);
+  result *rr = run((const char *[]){"run", sc, "--replay", "session.csv", "-o", again, NULL});
+  cr_assert_eq(rr->status, res.status, "%s %s", rr->out, rr->err);
+  const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures", "faults"};
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+    cr_assert_eq(table_diff(live, again, tables[i]), 0, "table %s differs", tables[i]);
+  cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'host_down'")), 0);
+}
+
 /* The page and the charting library are served; a bad control is refused
  * with a message; GET on the control and other methods are refused. */
 Test(serve, the_page_and_bad_requests) {
