@@ -252,6 +252,48 @@ Test(serve, a_host_down_replayed) {
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'host_down'")), 0);
 }
 
+/* A finished run served read-only: its state, its history (a row for
+ * each sample), its story and faults from the file; nothing can be
+ * changed. */
+Test(serve, a_finished_run_read_only) {
+  char sc[512], db[600];
+  fixture(sc, sizeof sc, "ROMSIM_SCENARIOS", "gateway-crash.yaml");
+  snprintf(db, sizeof db, "%s", path_in("done.db"));
+  result *rr = run((const char *[]){"run", sc, "-o", db, NULL});
+  cr_assert_eq(rr->status, 0, "%s", rr->err);
+  int port;
+  pid_t pid = serve((const char *[]){"serve", db, "--listen", "127.0.0.1:0", NULL}, &port, NULL, 0);
+  reply r = request(port, "GET", "/api/state", NULL);
+  cr_assert(strstr(r.body, "\"status\":\"complete\",\"read_only\":true") && strstr(r.body, "\"now_us\":21600000000"),
+            "%s", r.body);
+  cr_assert(strstr(r.body, "{\"name\":\"gw-1\",\"role\":\"gateway\",\"state\":\"up\",\"agents\":400,\"limit\":530,"), "%s",
+            r.body);
+  free(r.body);
+  r = request(port, "GET", "/api/history", NULL);
+  int rows = 1;
+  for (const char *p = strstr(r.body, "\"rows\":["); p && (p = strstr(p + 1, "],[")); ) rows++;
+  cr_assert_str_eq(query(db, "SELECT count(DISTINCT t_us) FROM samples WHERE node IS NULL"), "361");
+  cr_assert_eq(rows, 361, "a row for each sample of the file: %d", rows);
+  /* At 2h30m gw-1 is down: 0 agents in its column (the first gateway). */
+  cr_assert(strstr(r.body, "[9000000000,") && strstr(strstr(r.body, "[9000000000,"), ",0,400,"), "%s", r.head);
+  free(r.body);
+  r = request(port, "GET", "/api/story", NULL);
+  cr_assert(strstr(r.body, "02:00:00  gw-1 goes down"), "%s", r.body);
+  free(r.body);
+  r = request(port, "GET", "/api/faults", NULL);
+  cr_assert(strstr(r.body, "\"id\":\"fault-1\",\"at_us\":7200000000"), "%s", r.body);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=pause", NULL);
+  cr_assert_eq(r.status, 409, "%s", r.body);
+  free(r.body);
+  kill(pid, SIGINT);
+  result res;
+  finish(pid, &res);
+  cr_assert_eq(res.status, 0, "%s", res.err);
+  result *b = run((const char *[]){"serve", db, "--speed", "max", NULL});
+  cr_assert(b->status == 2 && strstr(b->err, "is a results file, served read-only"), "%s", b->err);
+}
+
 /* The page and the charting library are served; a bad control is refused
  * with a message; GET on the control and other methods are refused. */
 Test(serve, the_page_and_bad_requests) {

@@ -27,6 +27,7 @@
 #include "rm_replay.h"
 #include "rm_scenario.h"
 #include "rm_story.h"
+#include "results_read.h"
 #include "rs_results.h"
 #include "rs_sim.h"
 #include "serve_page.h"
@@ -34,6 +35,7 @@
 
 static const char *serve_usage =
     "usage: romsim serve SCENARIO [--speed 60x|Nx|max] [--listen HOST:PORT] [-o RESULTS.db] [--token TOKEN]\n"
+    "       romsim serve RESULTS.db [--listen HOST:PORT]   (a finished run, read-only)\n"
     "Run the scenario live behind a web page: charts, the story, the alerts; pause, resume, change speed,\n"
     "and take nodes down or bring them back from the page. Every fault injected is a line of the\n"
     "session's replay (GET /api/replay.csv): romsim run SCENARIO --replay session.csv gives the same\n"
@@ -681,6 +683,292 @@ static void handler(hs_conn *h, const hs_request *r, void *ctx) {
   free(s);
 }
 
+/* ---- a finished run, read-only ---- */
+
+/* What the page reads, built once from a results file. */
+typedef struct {
+  char *state, *history, *story, *faults, *replay;
+  size_t replay_len;
+  const serve_ctx *assets;  /* the page's library */
+  uv_signal_t sigint, sigterm;
+  hs_server *http;
+} archive_ctx;
+
+/* A query's rows; NULL (with the file's error) when it fails. */
+static sqlite3_stmt *aq(rr_file *f, const char *sql) { return dbr_prepare(&f->in, "samples", sql); }
+
+/* The last value of a node's metric (-1: none). */
+static double last_value(rr_file *f, int64_t node, const char *metric) {
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "SELECT s.value FROM samples s JOIN metrics m ON m.id = s.metric WHERE s.node = %lld AND m.name = '%s' "
+           "ORDER BY s.t_us DESC LIMIT 1",
+           (long long)node, metric);
+  sqlite3_stmt *st = aq(f, sql);
+  double v = -1;
+  if (st && dbr_step(&f->in, st, "samples") > 0) v = dbr_num(&f->in, st, 0, "samples", "value");
+  sqlite3_finalize(st);
+  return v;
+}
+
+static int build_archive(rr_file *f, archive_ctx *a) {
+  static const char *const roles[] = {"management_server", "gateway", "essentials", "rms", "sql"};
+  jbuf j;
+  /* The state: the run's end, each server as its last samples had it. */
+  jopen(&j);
+  if (!j.f) return -1;
+  int64_t every = rr_int(f, "samples",
+                         "SELECT min(t_us) FROM samples WHERE node IS NULL AND t_us > 0", 60000000);
+  fputs("{\"scenario\":", j.f);
+  cli_json_string(j.f, f->scenario);
+  fprintf(j.f,
+          ",\"romsim_version\":\"%s\",\"status\":\"%s\",\"read_only\":true,\"paused\":false,\"speed\":0,\"events\":%lld,"
+          "\"now_us\":%lld,\"duration_us\":%lld,\"sample_every_us\":%lld,\"faults\":%lld,\"figures\":{",
+          ROMSIM_VERSION, f->status, (long long)rr_int(f, "runs", "SELECT coalesce(events, 0) FROM runs", 0),
+          (long long)f->end_us, (long long)f->duration_us, (long long)every,
+          (long long)rr_int(f, "faults", "SELECT count(*) FROM faults", 0));
+  static const char *const figs[][2] = {{"generated", "generated_bytes"}, {"delivered", "delivered_bytes"},
+                                        {"queued", "queued_bytes"},       {"dropped", "dropped_bytes"},
+                                        {"heartbeat_alerts", "heartbeat_alerts"}, {"heartbeats", "heartbeats"},
+                                        {"p99_ms", "latency_p99_ms"}};
+  for (size_t k = 0; k < sizeof figs / sizeof figs[0]; k++) {
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT CAST(coalesce((SELECT value FROM figures WHERE key = '%s'), -1) AS INTEGER)",
+             figs[k][1]);
+    fprintf(j.f, "%s\"%s\":%lld", k ? "," : "", figs[k][0], (long long)rr_int(f, "figures", sql, -1));
+  }
+  fputs(",\"cpu_max\":0,\"cpu_max_node\":\"\"},\"nodes\":[", j.f);
+  bool first = true;
+  for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT n.id, n.name, coalesce(p.name, ''), coalesce(n.agent_limit, 0) FROM nodes n LEFT JOIN nodes p ON "
+             "p.id = n.parent WHERE n.role = '%s' ORDER BY n.id",
+             roles[r]);
+    sqlite3_stmt *st = aq(f, sql);
+    while (st && dbr_step(&f->in, st, "nodes") > 0) {
+      int64_t id = dbr_int(&f->in, st, 0, "nodes", "id");
+      const char *parent = dbr_text(&f->in, st, 2, "nodes", "parent");
+      double state = last_value(f, id, "state"), agents = last_value(f, id, "agents"),
+             queue = last_value(f, id, "queue_bytes");
+      fprintf(j.f, "%s{\"name\":", first ? "" : ",");
+      cli_json_string(j.f, dbr_text(&f->in, st, 1, "nodes", "name"));
+      fprintf(j.f, ",\"role\":\"%s\",\"state\":\"%s\",\"agents\":%.0f,\"limit\":%lld,\"queue\":%.0f,\"parent\":",
+              roles[r], state == 1 ? "down" : state == 2 ? "failing_over" : "up", agents > 0 ? agents : 0,
+              (long long)dbr_int(&f->in, st, 3, "nodes", "agent_limit"), queue > 0 ? queue : 0);
+      if (*parent)
+        cli_json_string(j.f, parent);
+      else
+        fputs("null", j.f);
+      fputs("}", j.f);
+      first = false;
+    }
+    sqlite3_finalize(st);
+  }
+  fputs("],\"hosts\":[]}", j.f);
+  if (!(a->state = jclose(&j))) return -1;
+
+  /* The history: the group's figures at each sample, each gateway's
+   * agents (carried forward over a thinned record). */
+  int n_gw = (int)rr_int(f, "nodes", "SELECT count(*) FROM nodes WHERE role = 'gateway'", 0);
+  int64_t *gw_id = calloc((size_t)(n_gw ? n_gw : 1), sizeof *gw_id);
+  double *gw_last = calloc((size_t)(n_gw ? n_gw : 1), sizeof *gw_last);
+  if (!gw_id || !gw_last) {
+    free(gw_id);
+    free(gw_last);
+    return -1;
+  }
+  jopen(&j);
+  if (!j.f) {
+    free(gw_id);
+    free(gw_last);
+    return -1;
+  }
+  fputs("{\"columns\":[\"now_us\",\"delivered\",\"queued\",\"dropped\",\"heartbeat_alerts\",\"p99_ms\",\"cpu_max\"],"
+        "\"gateways\":[",
+        j.f);
+  sqlite3_stmt *st = aq(f, "SELECT id, name FROM nodes WHERE role = 'gateway' ORDER BY id");
+  for (int k = 0; st && k < n_gw && dbr_step(&f->in, st, "nodes") > 0; k++) {
+    gw_id[k] = dbr_int(&f->in, st, 0, "nodes", "id");
+    if (k) fputs(",", j.f);
+    cli_json_string(j.f, dbr_text(&f->in, st, 1, "nodes", "name"));
+  }
+  sqlite3_finalize(st);
+  fputs("],\"rows\":[", j.f);
+  /* One pass over the samples in time order: the group's, every cpu, the
+   * gateways' agents. */
+  st = aq(f, "SELECT s.t_us, s.node, m.name, s.value FROM samples s JOIN metrics m ON m.id = s.metric WHERE "
+             "s.node IS NULL AND m.name IN ('delivered_total', 'queued_total', 'dropped_total', 'heartbeat_alerts', "
+             "'latency_p99') OR m.name = 'cpu' OR (m.name = 'agents' AND s.node IN (SELECT id FROM nodes WHERE role "
+             "= 'gateway')) ORDER BY s.t_us");
+  double row[5] = {0, 0, 0, 0, -1}, cpu = 0;
+  int64_t t = -1;
+  bool any = false;
+  for (;;) {
+    int more = st ? dbr_step(&f->in, st, "samples") : 0;
+    int64_t ts = more > 0 ? dbr_int(&f->in, st, 0, "samples", "t_us") : -1;
+    if (t >= 0 && ts != t) { /* the row of time t is whole */
+      fprintf(j.f, "%s[%lld,%.0f,%.0f,%.0f,%.0f,%.1f,%.4f", any ? "," : "", (long long)t, row[0], row[1], row[2], row[3],
+              row[4], cpu);
+      for (int k = 0; k < n_gw; k++) fprintf(j.f, ",%.0f", gw_last[k]);
+      fputs("]", j.f);
+      any = true;
+      row[4] = -1;
+      cpu = 0;
+    }
+    if (more <= 0) break;
+    t = ts;
+    const char *metric = dbr_text(&f->in, st, 2, "metrics", "name");
+    double v = dbr_num(&f->in, st, 3, "samples", "value");
+    if (strcmp(metric, "cpu") == 0) {
+      if (v > cpu) cpu = v;
+    } else if (strcmp(metric, "agents") == 0) {
+      int64_t node = dbr_int(&f->in, st, 1, "samples", "node");
+      for (int k = 0; k < n_gw; k++)
+        if (gw_id[k] == node) gw_last[k] = v;
+    } else {
+      static const char *const cols[] = {"delivered_total", "queued_total", "dropped_total", "heartbeat_alerts",
+                                         "latency_p99"};
+      for (int k = 0; k < 5; k++)
+        if (strcmp(metric, cols[k]) == 0) row[k] = v;
+    }
+  }
+  sqlite3_finalize(st);
+  free(gw_id);
+  free(gw_last);
+  fputs("]}", j.f);
+  if (!(a->history = jclose(&j))) return -1;
+
+  /* The story, the faults, the replay. */
+  jopen(&j);
+  if (!j.f) return -1;
+  fputs("{\"lines\":[", j.f);
+  st = aq(f, "SELECT " RR_CLOCK("t_us") " || '  ' || detail FROM events WHERE kind = 'timeline' ORDER BY t_us, id");
+  for (int k = 0; st && dbr_step(&f->in, st, "events") > 0; k++) {
+    if (k) fputs(",", j.f);
+    cli_json_string(j.f, dbr_text(&f->in, st, 0, "events", "detail"));
+  }
+  sqlite3_finalize(st);
+  fputs("]}", j.f);
+  if (!(a->story = jclose(&j))) return -1;
+  jopen(&j);
+  if (!j.f) return -1;
+  fputs("{\"faults\":[", j.f);
+  st = aq(f, "SELECT name, start_us, detail FROM faults ORDER BY start_us, id");
+  for (int k = 0; st && dbr_step(&f->in, st, "faults") > 0; k++) {
+    fputs(k ? ",{\"id\":" : "{\"id\":", j.f);
+    cli_json_string(j.f, dbr_text(&f->in, st, 0, "faults", "name"));
+    fprintf(j.f, ",\"at_us\":%lld,\"target\":", (long long)dbr_int(&f->in, st, 1, "faults", "start_us"));
+    cli_json_string(j.f, dbr_text(&f->in, st, 2, "faults", "detail"));
+    fputs(",\"action\":\"\"}", j.f);
+  }
+  sqlite3_finalize(st);
+  fputs("]}", j.f);
+  if (!(a->faults = jclose(&j))) return -1;
+  st = aq(f, "SELECT coalesce(replay_text, 'time,target,action' || char(10)) FROM runs");
+  if (st && dbr_step(&f->in, st, "runs") > 0) a->replay = strdup(dbr_text(&f->in, st, 0, "runs", "replay_text"));
+  sqlite3_finalize(st);
+  a->replay_len = a->replay ? strlen(a->replay) : 0;
+  return rr_failed(f) || !a->replay ? -1 : 0;
+}
+
+static void archive_handler(hs_conn *h, const hs_request *r, void *ctx) {
+  archive_ctx *a = ctx;
+  const serve_ctx *as = a->assets;
+  if (strcmp(r->path, "/api/control") == 0) {
+    if (strcmp(r->method, "POST") != 0)
+      hs_reply(h, 405, NULL, "Allow: POST\r\n", "POST only\n", 10);
+    else
+      reply_json(h, 409, "{\"error\":\"a finished run is served read-only: nothing can be changed in it\"}");
+    return;
+  }
+  if (strcmp(r->method, "GET") != 0) {
+    hs_reply(h, 405, NULL, "Allow: GET\r\n", "GET only\n", 9);
+  } else if (strcmp(r->path, "/") == 0) {
+    hs_reply(h, 200, "text/html; charset=utf-8", NULL, serve_page_html, strlen(serve_page_html));
+  } else if (strcmp(r->path, "/static/dygraph.min.js") == 0 && as->dygraph_js) {
+    hs_reply(h, 200, "text/javascript", NULL, as->dygraph_js, as->dygraph_js_len);
+  } else if (strcmp(r->path, "/static/dygraph.min.css") == 0 && as->dygraph_css) {
+    hs_reply(h, 200, "text/css", NULL, as->dygraph_css, as->dygraph_css_len);
+  } else if (strcmp(r->path, "/api/state") == 0) {
+    reply_json(h, 200, a->state);
+  } else if (strcmp(r->path, "/api/history") == 0) {
+    reply_json(h, 200, a->history);
+  } else if (strcmp(r->path, "/api/story") == 0) {
+    reply_json(h, 200, a->story);
+  } else if (strcmp(r->path, "/api/faults") == 0) {
+    reply_json(h, 200, a->faults);
+  } else if (strcmp(r->path, "/api/replay.csv") == 0) {
+    hs_reply(h, 200, "text/csv; charset=utf-8", "Content-Disposition: attachment; filename=\"replay.csv\"\r\n",
+             a->replay, a->replay_len);
+  } else if (strcmp(r->path, "/favicon.ico") == 0) {
+    hs_reply(h, 204, NULL, NULL, "", 0);
+  } else if (strcmp(r->path, "/api/events") == 0) {
+    hs_sse_begin(h); /* nothing will come: the run is over */
+  } else {
+    hs_reply(h, 404, NULL, NULL, "no such page\n", 13);
+  }
+}
+
+static void archive_stopped(void *arg) { (void)arg; }
+
+static void archive_signal(uv_signal_t *s, int signum) {
+  archive_ctx *a = s->data;
+  (void)signum;
+  uv_close((uv_handle_t *)&a->sigint, close_handle);
+  uv_close((uv_handle_t *)&a->sigterm, close_handle);
+  if (a->http) hs_stop(a->http, archive_stopped, NULL);
+  a->http = NULL;
+}
+
+/* Whether path is an SQLite file (by its first 16 bytes). */
+static bool is_sqlite(const char *path) {
+  char head[16] = "";
+  FILE *f = fopen(path, "rb");
+  if (!f) return false;
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  return n == sizeof head && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
+static int serve_archive(const char *file, const char *host, int port, const serve_ctx *assets) {
+  rr_file f;
+  char err[1024];
+  if (rr_open(&f, file, err, sizeof err)) {
+    fprintf(stderr, "romsim: %s\n", err);
+    return EXIT_USAGE;
+  }
+  archive_ctx a = {.assets = assets};
+  int rc = build_archive(&f, &a);
+  if (rc) fprintf(stderr, "romsim: %s: %s\n", file, rr_failed(&f) ? rr_error(&f) : "out of memory");
+  rr_close(&f);
+  uv_loop_t loop;
+  if (!rc && uv_loop_init(&loop) == 0) {
+    a.http = hs_start(&loop, host, port, NULL, archive_handler, &a, err, sizeof err);
+    if (!a.http) {
+      fprintf(stderr, "romsim: serve: %s\n", err);
+      rc = -1;
+    } else {
+      uv_signal_init(&loop, &a.sigint);
+      uv_signal_init(&loop, &a.sigterm);
+      a.sigint.data = a.sigterm.data = &a;
+      uv_signal_start(&a.sigint, archive_signal, SIGINT);
+      uv_signal_start(&a.sigterm, archive_signal, SIGTERM);
+      printf("romsim serve: %s (%s run, read-only) at http://%s%s%s:%d/; Ctrl-C stops\n", f.scenario, f.status,
+             strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", hs_port(a.http));
+      fflush(stdout);
+      uv_run(&loop, UV_RUN_DEFAULT);
+    }
+    uv_loop_close(&loop);
+  }
+  free(a.state);
+  free(a.history);
+  free(a.story);
+  free(a.faults);
+  free(a.replay);
+  return rc ? EXIT_USAGE : 0;
+}
+
 /* ---- the command ---- */
 
 static char *slurp(const char *path, size_t *len) {
@@ -762,6 +1050,18 @@ int cmd_serve(int argc, char **argv) {
   if (token && (strlen(token) < 8 || strlen(token) >= 80))
     return cli_usage_error("serve: --token must be 8 to 79 characters");
   if (out && !*out) return cli_usage_error("serve: -o needs a file name");
+  if (is_sqlite(scenario)) {
+    if (out || token || strcmp(speed_arg, "60x") != 0)
+      return cli_usage_error("serve: %s is a results file, served read-only: -o, --speed and --token are for a "
+                             "scenario", scenario);
+    serve_ctx assets = {0};
+    assets.dygraph_js = slurp(DYGRAPHS_JS, &assets.dygraph_js_len);
+    assets.dygraph_css = slurp(DYGRAPHS_CSS, &assets.dygraph_css_len);
+    int rc = serve_archive(scenario, host, port, &assets);
+    free(assets.dygraph_js);
+    free(assets.dygraph_css);
+    return rc;
+  }
 
   serve_ctx *c = calloc(1, sizeof *c);
   if (!c) return cli_usage_error("out of memory");
