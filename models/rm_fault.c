@@ -263,6 +263,7 @@ static int build_fault(rm_timeline *tl, rm_group *g, int fi, char *err, size_t e
     rm_action a = f->action == RM_STEP_UP ? (link ? up : RM_ACT_ALL_UP) : down;
     if (f->action == RM_STEP_DEGRADE)
       a = f->target && strcmp(f->target, "sql") == 0 ? RM_ACT_SQL_SLOW : RM_ACT_DEGRADE;
+    if (f->action == RM_STEP_STORM) a = RM_ACT_STORM_ON; /* until an up of the agent */
     rc = add_step(tl, at, fi, a, first, n, 0, fi);
     w->end = at;
     break;
@@ -377,7 +378,8 @@ int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen) {
     snprintf(err, errlen, "out of memory building the timeline");
     return -1;
   }
-  tl->replay_start = tl->replay_end = -1;
+  tl->replay_start = tl->replay_end = tl->replay_last = -1;
+  tl->replay_live = g->sc->replay_live;
   for (int f = 0; f < g->sc->n_faults; f++) {
     if (build_fault(tl, g, f, err, errlen)) return -1;
     if (g->sc->faults[f].kind != RM_FAULT_STEP) continue;
@@ -435,7 +437,25 @@ bool rm_timeline_under_way(const rm_timeline *tl, rs_time_t t) {
     const rm_fault_window *w = &tl->windows[f];
     if (w->end != RS_TIME_MAX && w->end > w->start && w->start <= t && t <= w->end) return true;
   }
-  return tl->replay_end > tl->replay_start && tl->replay_start <= t && t <= tl->replay_end;
+  return !tl->replay_live && tl->replay_end > tl->replay_start && tl->replay_start <= t && t <= tl->replay_end;
+}
+
+static bool held_by_replay(const rm_group *g, const rm_node *n) {
+  for (int i = 0; i < n->n_holds; i++) {
+    int h = n->holds[i].holder;
+    if (h >= 0 && h < g->sc->n_faults && g->sc->faults[h].kind == RM_FAULT_STEP) return true;
+  }
+  return false;
+}
+
+bool rm_timeline_replay_holds(const rm_group *g) {
+  if (g->timeline.active_holds == 0) return false;
+  for (rm_role r = RM_MS; r <= RM_AGENT; r++)
+    for (int64_t i = 0; i < rm_group_count(g, r); i++)
+      if (held_by_replay(g, rm_group_node(g, r, i))) return true;
+  for (int k = 0; k < 2; k++)
+    if (held_by_replay(g, &g->rms.member[k]) || held_by_replay(g, &g->sql.member[k])) return true;
+  return false;
 }
 
 /* Steps later than the engine's last time (about 146 000 years: a flap of
@@ -721,6 +741,8 @@ static void timeline_cb(rs_sim *sim, rs_event *ev) {
   if (end < tl->n_steps && tl->steps[end].t <= RS_SIM_TIME_MAX) rs_sim_schedule(sim, ev, tl->steps[end].t);
   for (; tl->next < end; tl->next++) {
     rm_measure_phase_mark(g);
-    apply(g, tl, &tl->steps[tl->next]);
+    const rm_step *st = &tl->steps[tl->next];
+    if (st->fault >= 0 && g->sc->faults[st->fault].kind == RM_FAULT_STEP) tl->replay_last = now;
+    apply(g, tl, st);
   }
 }

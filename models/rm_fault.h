@@ -54,6 +54,8 @@ typedef struct {
   rm_fault_window *windows; /* one per scenario fault */
   int n_windows;
   rs_time_t replay_start, replay_end; /* a replayed outage's first and last line, -1 */
+  rs_time_t replay_last;    /* the last replayed line run so far, -1 */
+  bool replay_live;         /* its lines are a live session's (sc->replay_live) */
   int64_t random_failures;  /* drawn */
   int64_t active_holds;     /* holds in force now, on every node */
   rs_event ev;
@@ -81,8 +83,14 @@ int rm_timeline_add(rm_timeline *tl, rm_group *g, int f, char *err, size_t errle
  * step still to come (at t or later), as a flap between two of its flaps or
  * a rolling restart between two of its nodes, when it may hold nothing. A
  * replayed outage is one sequence, under way from its first line to its
- * last. A fault never repaired has no step to come once it has begun. */
+ * last; a live session's lines (sc->replay_live) are not known before they
+ * come, so they make nothing under way beyond what they hold. A fault
+ * never repaired has no step to come once it has begun. */
 bool rm_timeline_under_way(const rm_timeline *tl, rs_time_t t);
+
+/* Whether a replayed line holds a node in some state now (down, cut,
+ * degraded, in a storm, ...): a look at every node's holds. */
+bool rm_timeline_replay_holds(const rm_group *g);
 
 /* Schedule the first step. */
 void rm_timeline_start(rm_timeline *tl, rm_group *g);

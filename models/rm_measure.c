@@ -589,8 +589,15 @@ static void note_busiest(rm_group *g, rs_time_t now, rs_time_t span) {
         break;
       }
     }
+    /* Within a replayed outage: from its first line to its last, or, for
+     * a live session's lines (known only as they come), while one holds a
+     * node or when one came within the interval. */
     const rm_timeline *tl = &g->timeline;
-    b->replayed = b->fault < 0 && tl->replay_start >= 0 && tl->replay_start <= now && tl->replay_end >= now - span;
+    if (tl->replay_live)
+      b->replayed = b->fault < 0 && tl->replay_last >= 0 &&
+                    (tl->replay_last > now - span || rm_timeline_replay_holds(g));
+    else
+      b->replayed = b->fault < 0 && tl->replay_start >= 0 && tl->replay_start <= now && tl->replay_end >= now - span;
   }
 }
 

@@ -197,6 +197,44 @@ static int read_params(ctx *c, const field *f, rm_fault_spec *spec, bool sql) {
   return 0;
 }
 
+/* storm's parameters: alerts=, state_changes=, rollup= (key=value pairs
+ * separated by spaces or semicolons). */
+static int read_storm(ctx *c, const field *f, rm_fault_spec *spec) {
+  spec->rollup = RM_STORM_ROLLUP;
+  size_t i = 0;
+  while (i < f->len) {
+    while (i < f->len && (f->s[i] == ' ' || f->s[i] == ';' || f->s[i] == '\t')) i++;
+    if (i >= f->len) break;
+    size_t k = i;
+    while (i < f->len && f->s[i] != '=' && f->s[i] != ' ' && f->s[i] != ';') i++;
+    if (i >= f->len || f->s[i] != '=') return fail(c, f->col + k, "a parameter is key=value (alerts=, state_changes=, rollup=)");
+    size_t klen = i - k, v = ++i;
+    while (i < f->len && f->s[i] != ' ' && f->s[i] != ';' && f->s[i] != '\t') i++;
+    char buf[64], *end;
+    size_t vlen = i - v;
+    if (vlen == 0 || vlen >= sizeof buf) return fail(c, f->col + v, "a value is missing or too long");
+    memcpy(buf, f->s + v, vlen);
+    buf[vlen] = '\0';
+    double d = strtod(buf, &end);
+    const char *key = f->s + k;
+    bool roll = klen == 6 && memcmp(key, "rollup", 6) == 0;
+    if (end == buf || *end || d < (roll ? 1 : 0) || d > (roll ? 1000 : 1e6))
+      return fail(c, f->col + v, "bad value '%s' (%s)", buf, roll ? "rollup: from 1 to 1000" : "a number from 0 to 1000000");
+    if (klen == 6 && memcmp(key, "alerts", 6) == 0)
+      spec->storm_alerts = d;
+    else if (klen == 13 && memcmp(key, "state_changes", 13) == 0)
+      spec->storm_states = d;
+    else if (roll)
+      spec->rollup = d;
+    else
+      return fail(c, f->col + k, "unknown parameter '%.*s' (storm takes alerts=, state_changes=, rollup=)", (int)klen,
+                  key);
+  }
+  if (spec->storm_alerts <= 0 && spec->storm_states <= 0)
+    return fail(c, f->col, "storm needs alerts= or state_changes= (a minute, per agent)");
+  return 0;
+}
+
 static int add_line(ctx *c, rm_scenario *sc, const char *line, size_t len) {
   field f[5];
   int n = split(line, len, f, 5);
@@ -215,8 +253,10 @@ static int add_line(ctx *c, rm_scenario *sc, const char *line, size_t len) {
     spec.action = RM_STEP_UP;
   else if (is(&f[2], "degrade"))
     spec.action = RM_STEP_DEGRADE;
+  else if (is(&f[2], "storm"))
+    spec.action = RM_STEP_STORM;
   else
-    return fail(c, f[2].col, "unknown action '%.*s' (down, up or degrade)", (int)f[2].len, f[2].s);
+    return fail(c, f[2].col, "unknown action '%.*s' (down, up, degrade or storm)", (int)f[2].len, f[2].s);
   char id[32], where[300];
   snprintf(id, sizeof id, "replay-%d", c->line);
   snprintf(where, sizeof where, "%s:%d:1", c->file, c->line);
@@ -229,18 +269,25 @@ static int add_line(ctx *c, rm_scenario *sc, const char *line, size_t len) {
   if (!why && spec.action == RM_STEP_DEGRADE && !sql && strncmp(spec.target, "link", 4) != 0 &&
       rm_scenario_check_target(sc, RM_FAULT_DEGRADE, spec.target))
     why = "degrade takes a link (link:NODE, links:ROLE, or a sender's name) or sql";
+  if (!why && spec.action == RM_STEP_STORM && rm_scenario_check_target(sc, RM_FAULT_STORM, spec.target))
+    why = "a storm takes agents (an agent's name, agents:CUSTOMER, role:agent, role:server or role:client)";
   if (why) {
     fail(c, f[1].col, "'%s': %s", spec.target, why);
     goto fail;
   }
-  if (spec.action == RM_STEP_DEGRADE) {
+  if (spec.action == RM_STEP_STORM) {
+    if (n < 4 || read_storm(c, &f[3], &spec)) {
+      if (n < 4) fail(c, len + 1, "storm needs parameters: alerts= and/or state_changes= (a minute, per agent)");
+      goto fail;
+    }
+  } else if (spec.action == RM_STEP_DEGRADE) {
     if (n < 4) {
       fail(c, len + 1, "degrade needs parameters: latency=, bandwidth=, loss= (or factor= for sql)");
       goto fail;
     }
     if (read_params(c, &f[3], &spec, sql)) goto fail;
   } else if (n == 4 && f[3].len) {
-    fail(c, f[3].col, "only degrade takes parameters");
+    fail(c, f[3].col, "only degrade and storm take parameters");
     goto fail;
   }
   rm_fault_spec *v = realloc(sc->faults, (size_t)(sc->n_faults + 1) * sizeof *v);
@@ -291,6 +338,9 @@ int rm_replay_parse(rm_scenario *sc, const char *path, const char *given, size_t
     size_t a = i;
     while (a < e && (text[a] == ' ' || text[a] == '\t' || text[a] == '\r')) a++;
     bool blank = a == e || text[a] == '#';
+    /* A live session's replay says so on a comment line. */
+    if (blank && a < e && e - a >= sizeof RM_REPLAY_LIVE - 1 && memcmp(text + a, RM_REPLAY_LIVE, sizeof RM_REPLAY_LIVE - 1) == 0)
+      sc->replay_live = true;
     /* A header line: the first that is not blank or a comment. */
     bool header = !blank && lines == 0 && !seen_header && e - a >= 4 && strncasecmp(text + a, "time", 4) == 0;
     if (header) seen_header = true;

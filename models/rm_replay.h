@@ -8,11 +8,13 @@
  *     needs the scenario's `start:` (the wall-clock time of the run's time 0);
  *   - target: a node, link:NODE, or a selector (links:ROLE, role:ROLE,
  *     customer:NAME, agents:NAME);
- *   - action: down, up (back to normal: node, link and its quality) or
- *     degrade;
+ *   - action: down, up (back to normal: node, link and its quality, and
+ *     the end of an agent's storm), degrade, or storm (agents only);
  *   - parameters, for degrade: key=value pairs separated by spaces or
  *     semicolons: latency=200ms bandwidth=256Kbit/s loss=2% for a link,
- *     factor=0.2 for sql (its write capacity times the factor).
+ *     factor=0.2 for sql (its write capacity times the factor); for storm,
+ *     alerts=5 state_changes=50 rollup=3 (a minute, per agent, as the
+ *     scenario's storm line; rollup 3 by default).
  * Blank lines and lines starting with # are skipped, and so is a header:
  * the first other line, when it starts with "time". Each line becomes a fault of the scenario,
  * applied exactly as the same change written in the scenario would be.
@@ -23,6 +25,10 @@
 #include <stddef.h>
 
 #include "rm_scenario.h"
+
+/* The comment line a live session's replay begins with (romsim serve):
+ * its lines are taken as they came, none known before it acts. */
+#define RM_REPLAY_LIVE "# romsim serve session"
 
 /*
  * Read the replay file at path and add its lines to sc's faults; keep its

@@ -144,7 +144,7 @@ typedef enum {
 } rm_fault_kind;
 
 /* What a replayed line does. */
-typedef enum { RM_STEP_DOWN, RM_STEP_UP, RM_STEP_DEGRADE } rm_step_action;
+typedef enum { RM_STEP_DOWN, RM_STEP_UP, RM_STEP_DEGRADE, RM_STEP_STORM } rm_step_action;
 
 typedef struct rm_fault_spec {
   rm_fault_kind kind;
@@ -270,6 +270,8 @@ typedef struct {
   rm_params p;
   int n_faults;
   rm_fault_spec *faults;
+  bool replay_live;       /* the replay is a live session's (romsim serve): its lines are taken as they
+                             came, none known before it acts (rm_fault.h, rm_timeline_under_way) */
   rm_random_failures random[RM_RANDOM_ROLES]; /* by RM_RANDOM_* */
   int64_t start;          /* wall clock of time 0 (Unix seconds), for replays; -1: not given */
   char *replay_file;      /* a replayed outage, when one is given */

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "model_util.h"
+#include "rm_replay.h"
 
 #define H(h, m) ((rs_time_t)(h) * RS_HOUR + (rs_time_t)(m) * RS_MIN)
 
@@ -766,4 +767,48 @@ Test(load, bad_at_busiest) {
     refused("name: t\nduration: 1d\nmanagement_servers: {count: 1}\ngateways: {count: 1}\n"
             "customers: [{count: 1, servers: 1, clients: 1}]\nexpect:\n  - ",
             bad[i][0], "\n", bad[i][1]);
+}
+
+/* A storm replayed (a line `storm` with its parameters, ended by an `up`
+ * of its agents) adds what the same storm written in the scenario adds:
+ * the same bytes generated, fluid and Poisson. */
+Test(load, a_storm_replayed_is_the_storm_written) {
+  for (int poisson = 0; poisson < 2; poisson++) {
+    char written[1024], design[1024], err[1024];
+    const char *arr = poisson ? "load: {arrivals: poisson}\n" : "load: {arrivals: fluid}\n";
+    snprintf(written, sizeof written,
+             STORM_BASE "%sfaults:\n  - {storm: agents:cust-1, at: 1h, for: 30m, alerts: 2, state_changes: 10}\n", arr);
+    snprintf(design, sizeof design, STORM_BASE "%s", arr);
+    world *a = world_new(written);
+    world *b = calloc(1, sizeof *b);
+    cr_assert_eq(rm_scenario_parse(&b->sc, "t.yaml", design, strlen(design), err, sizeof err), 0, "%s", err);
+    static const char csv[] = "time,target,action\n1h,agents:cust-1,storm,alerts=2 state_changes=10\n1h30m,agents:cust-1,up\n";
+    cr_assert_eq(rm_replay_parse(&b->sc, "s.csv", csv, sizeof csv - 1, err, sizeof err), 0, "%s", err);
+    rs_sim_init(&b->sim);
+    cr_assert_eq(rm_group_build(&b->g, &b->sc, &b->sim, NULL, err, sizeof err), 0, "%s", err);
+    rm_group_start(&b->g);
+    world_run(a, a->sc.duration);
+    world_run(b, b->sc.duration);
+    cr_assert_eq(a->g.m.generated, b->g.m.generated, "poisson %d: written %lld, replayed %lld", poisson,
+                 (long long)a->g.m.generated, (long long)b->g.m.generated);
+    world_free(a);
+    world_free(b);
+  }
+  /* Bad storm lines. */
+  static const char *const bad[][2] = {
+      {"1h,gw-1,storm,alerts=2\n", "s.csv:2:4: 'gw-1': a storm takes agents"},
+      {"1h,agents:cust-1,storm\n", "s.csv:2:23: storm needs parameters"},
+      {"1h,agents:cust-1,storm,hail=3\n", "s.csv:2:24: unknown parameter 'hail'"},
+      {"1h,agents:cust-1,storm,rollup=2\n", "s.csv:2:24: storm needs alerts= or state_changes="},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    world *w = calloc(1, sizeof *w);
+    char err[1024], csv[256];
+    cr_assert_eq(rm_scenario_parse(&w->sc, "t.yaml", STORM_BASE, strlen(STORM_BASE), err, sizeof err), 0, "%s", err);
+    snprintf(csv, sizeof csv, "time,target,action\n%s", bad[i][0]);
+    cr_assert_neq(rm_replay_parse(&w->sc, "s.csv", csv, strlen(csv), err, sizeof err), 0);
+    cr_assert(strstr(err, bad[i][1]), "want '%s', got '%s'", bad[i][1], err);
+    rm_scenario_free(&w->sc);
+    free(w);
+  }
 }

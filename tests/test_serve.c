@@ -136,13 +136,17 @@ Test(serve, a_session_replayed_gives_its_results) {
   cr_assert_eq(r.status, 200, "%s", r.body);
   long long at = json_num(r.body, "at_us");
   cr_assert_eq(at % 1000000, 0, "at a whole second (no event due then): %s", r.body);
-  cr_assert(strstr(r.body, "\"id\":\"replay-2\""), "%s", r.body);
+  cr_assert(strstr(r.body, "\"id\":\"replay-3\""), "the session's line 3, after its two lines of header: %s", r.body);
   free(r.body);
   r = request(port, "POST", "/api/control?action=fault&target=link:cust-5&do=degrade&params=latency%3D300ms+loss%3D2%25",
               NULL);
   cr_assert_eq(r.status, 200, "%s", r.body);
   free(r.body);
   r = request(port, "POST", "/api/control?action=fault&target=sql&do=degrade&params=factor%3D0.2", NULL);
+  cr_assert_eq(r.status, 200, "%s", r.body);
+  free(r.body);
+  r = request(port, "POST", "/api/control?action=fault&target=agents:cust-7&do=storm&params=alerts%3D5+state_changes%3D50",
+              NULL);
   cr_assert_eq(r.status, 200, "%s", r.body);
   free(r.body);
   r = request(port, "POST", "/api/control?action=pause", NULL);
@@ -161,8 +165,9 @@ Test(serve, a_session_replayed_gives_its_results) {
   free(r.body);
   free(request(port, "POST", "/api/control?action=fault&target=link:cust-5&do=up", NULL).body);
   free(request(port, "POST", "/api/control?action=fault&target=sql&do=up", NULL).body);
+  free(request(port, "POST", "/api/control?action=fault&target=agents:cust-7&do=up", NULL).body);
   r = request(port, "GET", "/api/faults", NULL);
-  cr_assert(strstr(r.body, "\"id\":\"replay-2\"") && strstr(r.body, "\"id\":\"replay-7\"") &&
+  cr_assert(strstr(r.body, "\"id\":\"replay-3\"") && strstr(r.body, "\"id\":\"replay-10\"") &&
                 strstr(r.body, "\"target\":\"gw-2\",\"action\":\"up\"") &&
                 strstr(r.body, "\"target\":\"link:cust-5\",\"action\":\"degrade\""),
             "%s", r.body);
@@ -186,9 +191,11 @@ Test(serve, a_session_replayed_gives_its_results) {
   r = request(port, "GET", "/api/replay.csv", NULL);
   cr_assert_eq(r.status, 200);
   cr_assert(strstr(r.head, "Content-Disposition: attachment; filename=\"session.csv\""), "%s", r.head);
-  cr_assert(strncmp(r.body, "time,target,action\n", 19) == 0 && strstr(r.body, "us,gw-2,down\n") &&
+  cr_assert(strncmp(r.body, "# romsim serve session: ", 24) == 0 && strstr(r.body, "\ntime,target,action\n") &&
+                strstr(r.body, "us,gw-2,down\n") &&
                 strstr(r.body, "us,gw-2,up\n") && strstr(r.body, "us,link:cust-5,degrade,latency=300ms loss=2%\n") &&
-                strstr(r.body, "us,sql,degrade,factor=0.2\n"),
+                strstr(r.body, "us,sql,degrade,factor=0.2\n") &&
+                strstr(r.body, "us,agents:cust-7,storm,alerts=5 state_changes=50\n"),
             "%s", r.body);
   spit(csv, r.body);
   free(r.body);
@@ -209,7 +216,7 @@ Test(serve, a_session_replayed_gives_its_results) {
   const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures", "faults"};
   for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
     cr_assert_eq(table_diff(live, again, tables[i]), 0, "table %s differs", tables[i]);
-  cr_assert_str_eq(query(again, "SELECT count(*) FROM faults WHERE name LIKE 'replay-%'"), "6");
+  cr_assert_str_eq(query(again, "SELECT count(*) FROM faults WHERE name LIKE 'replay-%'"), "8");
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind IN ('link_degraded', 'sql_slow')")), 0);
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'crash'")), 0);
 }
@@ -332,7 +339,7 @@ Test(serve, the_page_and_bad_requests) {
     free(r.body);
   }
   r = request(port, "POST", "/api/control?action=fault&target=gw-99&do=down", NULL);
-  cr_assert(strstr(r.body, "\"error\":\"session.csv:2:") && strstr(r.body, "gw-99"), "%s", r.body);
+  cr_assert(strstr(r.body, "\"error\":\"session.csv:3:") && strstr(r.body, "gw-99"), "%s", r.body);
   free(r.body);
   r = request(port, "GET", "/api/faults", NULL);
   cr_assert_str_eq(r.body, "{\"faults\":[]}", "nothing refused was recorded");

@@ -205,7 +205,7 @@ static char *state_json(serve_ctx *c) {
           "\"duration_us\":%lld,\"sample_every_us\":%lld,\"faults\":%d,\"figures\":",
           ROMSIM_VERSION, c->status, c->paused ? "true" : "false", c->speed, (unsigned long long)c->sim.events,
           (long long)rs_sim_now(&c->sim),
-          (long long)c->sc.duration, (long long)c->sc.sample_every, c->session_lines > 0 ? c->session_lines - 1 : 0);
+          (long long)c->sc.duration, (long long)c->sc.sample_every, c->session_lines > 2 ? c->session_lines - 2 : 0);
   json_figures(j.f, &c->group);
   fputs(",\"nodes\":", j.f);
   json_nodes(j.f, &c->group);
@@ -229,7 +229,9 @@ static char *faults_json(serve_ctx *c) {
     cli_json_string(j.f, f->id);
     fprintf(j.f, ",\"at_us\":%lld,\"target\":", (long long)f->at);
     cli_json_string(j.f, f->target);
-    fprintf(j.f, ",\"action\":\"%s\"}", f->action == RM_STEP_DOWN ? "down" : f->action == RM_STEP_UP ? "up" : "degrade");
+    static const char *const actions[] = {[RM_STEP_DOWN] = "down", [RM_STEP_UP] = "up", [RM_STEP_DEGRADE] = "degrade",
+                                          [RM_STEP_STORM] = "storm"};
+    fprintf(j.f, ",\"action\":\"%s\"}", actions[f->action]);
   }
   fputs("]}", j.f);
   return jclose(&j);
@@ -531,12 +533,14 @@ static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *act
     reply_error(h, 409, "the run is %s: nothing more can happen in it", c->status);
     return;
   }
-  if (strcmp(action, "down") != 0 && strcmp(action, "up") != 0 && strcmp(action, "degrade") != 0) {
-    reply_error(h, 400, "do is down, up or degrade, not '%s'", action);
+  if (strcmp(action, "down") != 0 && strcmp(action, "up") != 0 && strcmp(action, "degrade") != 0 &&
+      strcmp(action, "storm") != 0) {
+    reply_error(h, 400, "do is down, up, degrade or storm, not '%s'", action);
     return;
   }
   if (params && strpbrk(params, ",\r\n\"")) {
-    reply_error(h, 400, "params are key=value pairs (latency=, bandwidth=, loss=, or factor= for sql), without commas");
+    reply_error(h, 400, "params are key=value pairs (latency=, bandwidth=, loss=; factor= for sql; alerts=, "
+                        "state_changes=, rollup= for a storm), without commas");
     return;
   }
   rs_time_t at = (rs_sim_now(&c->sim) / RS_SEC + 1) * RS_SEC;
@@ -623,7 +627,7 @@ static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {
     set_pace(c);
   } else if (strcmp(action, "fault") == 0) {
     if (!param(r->query, "target", target, sizeof target) || !param(r->query, "do", what, sizeof what)) {
-      reply_error(h, 400, "a fault needs target= (a node or selector) and do= (down, up or degrade)");
+      reply_error(h, 400, "a fault needs target= (a node or selector) and do= (down, up, degrade or storm)");
       return;
     }
     inject(c, h, target, what, param(r->query, "params", params, sizeof params));
@@ -1079,10 +1083,14 @@ int cmd_serve(int argc, char **argv) {
   c->speed = speed;
   c->status = "running";
   c->sample_sent = -1;
-  static const char header[] = "time,target,action\n";
+  /* The session's replay says it is one, so that romsim run --replay takes
+   * its lines as they came (rm_replay.h). */
+  static const char header[] = RM_REPLAY_LIVE ": each line as it came, none known before it acted\n"
+                               "time,target,action\n";
   c->session = strdup(header);
   c->session_len = sizeof header - 1;
-  c->session_lines = 1;
+  c->session_lines = 2;
+  c->sc.replay_live = true;
   c->dygraph_js = slurp(DYGRAPHS_JS, &c->dygraph_js_len);
   c->dygraph_css = slurp(DYGRAPHS_CSS, &c->dygraph_css_len);
   c->need_token = token || !loopback(host);
