@@ -472,7 +472,8 @@ int rm_timeline_record(const rm_timeline *tl, rm_group *g) {
       [RM_FAULT_SLOW_SQL] = "slow_sql", [RM_FAULT_STOP_HEALTH] = "stop_health",
       [RM_FAULT_ROLLING] = "rolling_restart", [RM_FAULT_MAINTENANCE] = "maintenance", [RM_FAULT_PATCH] = "patch",
       [RM_FAULT_STORM] = "storm", [RM_FAULT_STEP] = "replay"};
-  static const char *const actions[] = {"down", "up", "degrade"};
+  static const char *const actions[] = {[RM_STEP_DOWN] = "down", [RM_STEP_UP] = "up", [RM_STEP_DEGRADE] = "degrade",
+                                        [RM_STEP_STORM] = "storm"};
   for (int f = 0; f < tl->n_windows; f++) {
     const rm_fault_spec *spec = &g->sc->faults[f];
     const rm_fault_window *w = &tl->windows[f];
