@@ -437,27 +437,6 @@ Test(cli, malformed_replays_have_positions) {
 
 /* Rows of table t in one file and not in the other, either way, plus the
  * difference of their counts: 0 when the tables are the same. */
-static long table_diff_where(const char *a, const char *b, const char *t, const char *w) {
-  char attach[700], sql[1024];
-  snprintf(attach, sizeof attach, "ATTACH '%s' AS b", b);
-  snprintf(sql, sizeof sql,
-           "SELECT (SELECT count(*) FROM (SELECT * FROM main.%s %s EXCEPT SELECT * FROM b.%s %s)) +"
-           " (SELECT count(*) FROM (SELECT * FROM b.%s %s EXCEPT SELECT * FROM main.%s %s)) +"
-           " abs((SELECT count(*) FROM main.%s %s) - (SELECT count(*) FROM b.%s %s))",
-           t, w, t, w, t, w, t, w, t, w, t, w);
-  sqlite3 *h;
-  cr_assert_eq(sqlite3_open_v2(a, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  cr_assert_eq(sqlite3_exec(h, attach, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
-  sqlite3_stmt *st;
-  cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
-  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-  long n = (long)sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return n;
-}
-
-static long table_diff(const char *a, const char *b, const char *t) { return table_diff_where(a, b, t, ""); }
 
 /* A replay and the same faults written in the scenario give the same
  * results, table for table (all but runs, which holds each one's text). */

@@ -96,24 +96,23 @@ static char *state_at(int port, long long t) {
   return NULL;
 }
 
-static long table_diff(const char *a, const char *b, const char *t) {
-  char sql[1024];
-  snprintf(sql, sizeof sql,
-           "SELECT (SELECT count(*) FROM (SELECT * FROM %s EXCEPT SELECT * FROM b.%s)) + (SELECT count(*) FROM "
-           "(SELECT * FROM b.%s EXCEPT SELECT * FROM %s)) + abs((SELECT count(*) FROM %s) - (SELECT count(*) FROM b.%s))",
-           t, t, t, t, t, t);
-  sqlite3 *h;
-  cr_assert_eq(sqlite3_open_v2(a, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  char attach[700];
-  snprintf(attach, sizeof attach, "ATTACH '%s' AS b", b);
-  cr_assert_eq(sqlite3_exec(h, attach, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_stmt *st;
-  cr_assert_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(h));
-  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-  long n = (long)sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(h);
-  return n;
+
+/* Stop the session (pid) whose results are live and whose replay is
+ * session.csv in the work folder; run the scenario sc with it into again
+ * (in that folder, so the faults' places, session.csv:LINE:1, read the
+ * same): the same verdicts, and every table but runs the same. */
+static void replayed_as_live(pid_t pid, const char *sc, const char *live, const char *again) {
+  kill(pid, SIGINT);
+  result res;
+  finish(pid, &res);
+  cr_assert_lt(res.status, 2, "serve ended with %d: %s", res.status, res.err);
+  cr_assert_str_eq(query(live, "SELECT status FROM runs"), "complete");
+  cr_assert_eq(chdir(workdir), 0);
+  result *rr = run((const char *[]){"run", sc, "--replay", "session.csv", "-o", again, NULL});
+  cr_assert_eq(rr->status, res.status, "the same verdicts: %s %s", rr->out, rr->err);
+  const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures", "faults"};
+  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+    cr_assert_eq(table_diff(live, again, tables[i]), 0, "table %s differs", tables[i]);
 }
 
 /* A session on gateway-crash (gw-1 down from 1h to 2h, written in the
@@ -202,20 +201,7 @@ Test(serve, a_session_replayed_gives_its_results) {
   r = request(port, "POST", "/api/control?action=fault&target=gw-3&do=down", NULL);
   cr_assert_eq(r.status, 409, "nothing happens after the end: %s", r.body);
   free(r.body);
-  kill(pid, SIGINT);
-  result res;
-  finish(pid, &res);
-  cr_assert_lt(res.status, 2, "serve ended with %d: %s", res.status, res.err);
-  cr_assert_str_eq(query(live, "SELECT status FROM runs"), "complete");
-  /* The same, replayed: romsim run in the folder of session.csv, so the
-   * faults' places (session.csv:LINE:1) read the same. */
-  cr_assert_eq(chdir(workdir), 0);
-  result *rr = run((const char *[]){"run", sc, "--replay", "session.csv", "-o", again, NULL});
-  cr_assert_lt(rr->status, 2, "%s", rr->err);
-  cr_assert_eq(rr->status, res.status, "the same verdicts: %s", rr->out);
-  const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures", "faults"};
-  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-    cr_assert_eq(table_diff(live, again, tables[i]), 0, "table %s differs", tables[i]);
+  replayed_as_live(pid, sc, live, again);
   cr_assert_str_eq(query(again, "SELECT count(*) FROM faults WHERE name LIKE 'replay-%'"), "8");
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind IN ('link_degraded', 'sql_slow')")), 0);
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'crash'")), 0);
@@ -247,15 +233,7 @@ Test(serve, a_host_down_replayed) {
   r = request(port, "GET", "/api/replay.csv", NULL);
   spit(csv, r.body);
   free(r.body);
-  kill(pid, SIGINT);
-  result res;
-  finish(pid, &res);
-  cr_assert_eq(chdir(workdir), 0);
-  result *rr = run((const char *[]){"run", sc, "--replay", "session.csv", "-o", again, NULL});
-  cr_assert_eq(rr->status, res.status, "%s %s", rr->out, rr->err);
-  const char *tables[] = {"nodes", "metrics", "samples", "events", "expectations", "figures", "faults"};
-  for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-    cr_assert_eq(table_diff(live, again, tables[i]), 0, "table %s differs", tables[i]);
+  replayed_as_live(pid, sc, live, again);
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'host_down'")), 0);
 }
 
