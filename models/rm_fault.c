@@ -404,8 +404,13 @@ int rm_timeline_add(rm_timeline *tl, rm_group *g, int f, char *err, size_t errle
   memset(&w[f], 0, sizeof w[f]);
   tl->windows = w;
   tl->n_windows = f + 1;
-  int before = tl->n_steps;
-  if (build_fault(tl, g, f, err, errlen)) return -1;
+  int before = tl->n_steps, targets_before = tl->n_targets;
+  if (build_fault(tl, g, f, err, errlen)) { /* as it was: the line is refused */
+    tl->n_steps = before;
+    tl->n_targets = targets_before;
+    tl->n_windows = f;
+    return -1;
+  }
   if (g->sc->faults[f].kind == RM_FAULT_STEP) {
     if (tl->replay_start < 0 || tl->windows[f].start < tl->replay_start) tl->replay_start = tl->windows[f].start;
     if (tl->windows[f].start > tl->replay_end) tl->replay_end = tl->windows[f].start;

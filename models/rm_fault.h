@@ -76,7 +76,8 @@ int rm_timeline_build(rm_timeline *tl, rm_group *g, char *err, size_t errlen);
  * line of a live session (romsim serve), a step later than now. Its steps
  * join the timeline where the same line replayed from the start would
  * have put them: after the scenario's steps and earlier lines at the same
- * time, before random failures. Returns 0, or -1 with a message in err. */
+ * time, before random failures. Returns 0, or -1 with a message in err
+ * and the timeline as it was (the caller takes the fault back). */
 int rm_timeline_add(rm_timeline *tl, rm_group *g, int f, char *err, size_t errlen);
 
 /* Whether a fault of the scenario is under way at t: it has begun and has a

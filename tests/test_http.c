@@ -48,6 +48,12 @@ static void handler(hs_conn *c, const hs_request *r, void *ctx) {
   } else if (strcmp(r->path, "/token") == 0) {
     const char *t = r->token ? r->token : "(none)";
     hs_reply(c, 200, "text/plain", NULL, t, strlen(t));
+  } else if (strcmp(r->path, "/big") == 0) {
+    size_t n = 2 << 20;
+    char *big = malloc(n);
+    memset(big, 'b', n);
+    hs_reply(c, 200, "text/plain", NULL, big, n);
+    free(big);
   } else if (strcmp(r->path, "/stream") == 0) {
     hs_sse_begin(c);
   } else {
@@ -414,6 +420,48 @@ Test(http, client_limit_and_timeout) {
   r = read_some(fd, 0, &closed);
   cr_assert(strncmp(r, "HTTP/1.1 408 ", 13) == 0 && closed, "%s", r);
   free(r);
+  close(fd);
+  server_stop(sv);
+}
+
+/* What a review found: one answer longer than max_pending goes when
+ * nothing waits before it; an idle keep-alive connection is closed
+ * without a 408; a chunked request's trailer does not become the next
+ * request's header; a client that stops reading while its answers wait is
+ * closed in time. */
+Test(http, long_answers_idle_connections_trailers_and_stuck_clients) {
+  hs_limits lim = hs_default_limits();
+  lim.max_pending = 64 * 1024;
+  lim.head_timeout_ms = 300;
+  server *sv = server_start(&lim);
+  bool closed;
+  char *r = ASK(sv, "GET /big HTTP/1.1\r\n\r\n", &closed);
+  cr_assert(strstr(r, "Content-Length: 2097152\r\n"), "%.200s", r);
+  cr_assert_geq(strlen(r), (size_t)(2 << 20), "all 2 MB came: %zu", strlen(r));
+  free(r);
+  int fd = client(sv);
+  SEND(fd, "GET /hello HTTP/1.1\r\n\r\n");
+  r = read_some(fd, 0, &closed);
+  cr_assert(closed && strstr(r, "200 OK") && !strstr(r, "408"), "idle, then closed without a 408: %s", r);
+  free(r);
+  close(fd);
+  static const char trailer[] = "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+                                "X-Romsim-: abc\r\n\r\nGET /token HTTP/1.1\r\nToken: \r\nConnection: close\r\n\r\n";
+  r = ASK(sv, trailer, &closed);
+  cr_assert(strstr(r, "\r\n\r\n(none)"), "the trailer stays in its request: %s", r);
+  free(r);
+  /* Many pipelined requests, a tiny receive buffer, nothing read. */
+  fd = client(sv);
+  int rcv = 2048;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
+  char *many = malloc(3000 * 24 + 1);
+  size_t n = 0;
+  for (int i = 0; i < 3000; i++) n += (size_t)sprintf(many + n, "GET /hello HTTP/1.1\r\n\r\n");
+  send_all(fd, many, n);
+  free(many);
+  usleep(1200000);
+  command(sv, CMD_COUNT);
+  cr_assert_eq(sv->clients, 0, "the stuck client is closed: %d open", sv->clients);
   close(fd);
   server_stop(sv);
 }

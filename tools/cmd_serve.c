@@ -419,7 +419,10 @@ static void slice(serve_ctx *c) {
   if (c->speed <= 0) {
     target = now + 10 * RS_MIN; /* flat out, in slices that keep the page answered */
   } else {
-    double step = c->speed * (double)dt / 1e3; /* microseconds */
+    /* A wall interval counts for at most 100 ms: a run slower than its
+     * speed falls behind instead of taking ever longer slices. */
+    double wall_ms = (double)dt / 1e6 < 100 ? (double)dt / 1e6 : 100;
+    double step = c->speed * wall_ms * 1e3; /* microseconds */
     target = now + (rs_time_t)(step < 1 ? 1 : step);
   }
   if (target > c->sc.duration) target = c->sc.duration;
@@ -556,6 +559,13 @@ static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *act
     reply_error(h, 400, "a target is a node's name or a selector, without commas or line breaks");
     return;
   }
+  /* Room for the line in the session first: nothing is half done. */
+  char *grown = realloc(c->session, c->session_len + (size_t)len + 2);
+  if (!grown) {
+    reply_error(h, 500, "out of memory");
+    return;
+  }
+  c->session = grown;
   int line_no = c->session_lines + 1;
   /* The faults may move: an agent in a storm points at its line, kept as
    * its index meanwhile. */
@@ -575,21 +585,18 @@ static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *act
     return;
   }
   if (rm_timeline_add(&c->group.timeline, &c->group, c->sc.n_faults - 1, err, sizeof err)) {
+    rm_fault_spec *f = &c->sc.faults[--c->sc.n_faults]; /* taken back */
+    free(f->target);
+    free(f->id);
+    free(f->where);
     reply_error(h, 500, "%s", err);
     return;
   }
-  char *s = realloc(c->session, c->session_len + (size_t)len + 2);
-  if (!s) {
-    reply_error(h, 500, "out of memory");
-    return;
-  }
-  c->session = s;
   memcpy(c->session + c->session_len, line, (size_t)len);
   c->session_len += (size_t)len;
   c->session[c->session_len++] = '\n';
   c->session[c->session_len] = 0;
   c->session_lines = line_no;
-  char body[800];
   jbuf j;
   jopen(&j);
   if (j.f) {
@@ -598,10 +605,9 @@ static void inject(serve_ctx *c, hs_conn *h, const char *target, const char *act
     fputs("}", j.f);
   }
   char *out = jclose(&j);
-  snprintf(body, sizeof body, "%s", out ? out : "{}");
+  hs_broadcast(c->http, "fault", out ? out : "{}");
+  reply_json(h, 200, out ? out : "{}");
   free(out);
-  hs_broadcast(c->http, "fault", body);
-  reply_json(h, 200, body);
 }
 
 static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {

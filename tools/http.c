@@ -145,11 +145,15 @@ static void shutdown_cb(uv_shutdown_t *req, int status) {
 
 /* Close once what is queued is written (nothing more is read or
  * written meanwhile). */
+static void finish_timeout_cb(uv_timer_t *t) { conn_close(t->data); }
+
 static void conn_finish(hs_conn *c) {
   if (c->closing) return;
   c->closing = true;
   uv_read_stop((uv_stream_t *)&c->tcp);
-  uv_timer_stop(&c->timer);
+  /* A client that never reads would hold the connection open: it is
+   * closed after head_timeout_ms whatever is unsent. */
+  uv_timer_start(&c->timer, finish_timeout_cb, c->s->lim.head_timeout_ms, 0);
   c->shutdown.data = c;
   if (uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, shutdown_cb) != 0) conn_close(c);
 }
@@ -175,7 +179,9 @@ static shared_buf *buf_new(size_t len) {
  * dropped (it is not reading). Returns 0, or -1 when c was dropped. */
 static int conn_write(hs_conn *c, shared_buf *b) {
   if (c->closing) return -1;
-  if (c->pending + b->len > c->s->lim.max_pending) {
+  /* Bytes already waiting, and this on top: a client that does not read.
+   * One answer, however long, goes when nothing waits before it. */
+  if (c->pending > 0 && c->pending + b->len > c->s->lim.max_pending) {
     c->s->dropped_slow++;
     conn_close(c);
     return -1;
@@ -314,9 +320,9 @@ static int end_header(hs_conn *c) {
 
 static int on_message_begin(http_parser *p) {
   hs_conn *c = p->data;
-  free(c->url), free(c->token), free(c->content_type), free(c->body);
-  c->url = c->token = c->content_type = c->body = NULL;
-  c->url_len = c->body_len = c->head_bytes = 0;
+  free(c->url), free(c->token), free(c->content_type), free(c->body), free(c->field), free(c->value);
+  c->url = c->token = c->content_type = c->body = c->field = c->value = NULL;
+  c->url_len = c->body_len = c->head_bytes = c->field_len = c->value_len = 0;
   c->n_headers = 0;
   c->in_value = false;
   c->answered = false;
@@ -387,7 +393,9 @@ static int on_message_complete(http_parser *p) {
                   .content_type = c->content_type};
   s->handler(c, &r, s->ctx);
   if (!c->answered) hs_reply(c, 500, NULL, NULL, "no answer\n", 10);
-  if (!c->closing && !c->stream) uv_timer_again(&c->timer); /* an idle connection is closed in time too */
+  /* Idle until the next request: closed in time too, without a 408. */
+  c->url_len = c->head_bytes = 0;
+  if (!c->closing && !c->stream) uv_timer_again(&c->timer);
   return c->closing ? -1 : 0;
 }
 
