@@ -47,6 +47,7 @@ typedef struct rs__block {
 } rs__block;
 
 struct rs_results {
+  char *late_replay_file, *late_replay_text; /* a replay known only at the end (rs_results_set_replay) */
   sqlite3 *db;
   sqlite3_stmt *st[ST_COUNT];
   rs_partial file;   /* where it is written, where it goes when closed */
@@ -193,7 +194,23 @@ void rs_results_abandon(rs_results *r) {
   for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(r->st[i]);
   if (r->db) sqlite3_close(r->db);
   rs_partial_abandon(&r->file);
+  free(r->late_replay_file);
+  free(r->late_replay_text);
   free(r);
+}
+
+int rs_results_set_replay(rs_results *r, const char *file, const char *text) {
+  char *f = strdup(file), *t = strdup(text);
+  if (!f || !t) {
+    free(f);
+    free(t);
+    return -1;
+  }
+  free(r->late_replay_file);
+  free(r->late_replay_text);
+  r->late_replay_file = f;
+  r->late_replay_text = t;
+  return 0;
 }
 
 rs_results *rs_results_open(const char *path, const rs_run_info *info, char *err, size_t errlen) {
@@ -557,6 +574,21 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
     fail_db(r);
     goto fail;
   }
+  if (r->late_replay_text) {
+    if (sqlite3_prepare_v2(r->db, "UPDATE runs SET replay_file = ?1, replay_text = ?2 WHERE id = 1", -1, &st, NULL) !=
+        SQLITE_OK) {
+      fail_db(r);
+      goto fail;
+    }
+    sqlite3_bind_text(st, 1, r->late_replay_file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->late_replay_text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+      fail_db(r);
+      goto fail;
+    }
+  }
   if (exec(r, "CREATE INDEX samples_by_node ON samples(node, metric, t_us);"
               "CREATE INDEX events_by_time ON events(t_us);"
               "COMMIT;"))
@@ -571,6 +603,8 @@ int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint6
   }
   r->db = NULL;
   rc = rs_partial_commit(&r->file, err, errlen);
+  free(r->late_replay_file);
+  free(r->late_replay_text);
   free(r);
   return rc;
 fail:

@@ -82,6 +82,10 @@ int rs_results_figure(rs_results *r, const char *key, double value);
  * fails (or a write failed earlier for want of disk), the partial file is
  * removed. Returns 0, or -1 with a message in err.
  */
+/* A replay known only at the end of the run (a live session's), stored
+ * in runs as if given at the open. Copied; 0, or -1 without memory. */
+int rs_results_set_replay(rs_results *r, const char *file, const char *text);
+
 int rs_results_close(rs_results *r, const char *status, rs_time_t sim_end, uint64_t events,
                      char *err, size_t errlen);
 

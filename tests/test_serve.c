@@ -18,8 +18,9 @@ typedef struct {
   char *body;
 } reply;
 
-/* One request to 127.0.0.1:port; the whole answer (Connection: close). */
-static reply request(int port, const char *method, const char *path, const char *token) {
+/* One request to 127.0.0.1:port, with extra header lines (or NULL); the
+ * whole answer (Connection: close). */
+static reply request_with(int port, const char *method, const char *path, const char *token, const char *extra) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   cr_assert_geq(fd, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -28,8 +29,9 @@ static reply request(int port, const char *method, const char *path, const char 
   struct timeval tv = {.tv_sec = 10};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   char req[1024];
-  int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s%s%sContent-Length: 0\r\n\r\n",
-                   method, path, token ? "X-Romsim-Token: " : "", token ? token : "", token ? "\r\n" : "");
+  int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\n%sConnection: close\r\n%s%s%sContent-Length: 0\r\n\r\n",
+                   method, path, extra ? extra : "Host: 127.0.0.1\r\n", token ? "X-Romsim-Token: " : "",
+                   token ? token : "", token ? "\r\n" : "");
   cr_assert_eq(send(fd, req, (size_t)n, 0), n);
   size_t cap = 1 << 16, len = 0;
   char *buf = malloc(cap + 1);
@@ -48,6 +50,10 @@ static reply request(int port, const char *method, const char *path, const char 
   out.body = strdup(body + 4);
   free(buf);
   return out;
+}
+
+static reply request(int port, const char *method, const char *path, const char *token) {
+  return request_with(port, method, path, token, NULL);
 }
 
 /* A number after "key": in a JSON text. */
@@ -207,6 +213,11 @@ Test(serve, a_session_replayed_gives_its_results) {
   free(r.body);
   replayed_as_live(pid, sc, live, again);
   cr_assert_str_eq(query(again, "SELECT count(*) FROM faults WHERE name LIKE 'replay-%'"), "8");
+  /* The session's replay is kept in runs, as the replayed run keeps it. */
+  cr_assert_str_eq(query(live, "SELECT replay_file FROM runs"), "session.csv");
+  char kept[4096];
+  snprintf(kept, sizeof kept, "%s", query(live, "SELECT replay_text FROM runs"));
+  cr_assert_str_eq(query(again, "SELECT replay_text FROM runs"), kept);
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind IN ('link_degraded', 'sql_slow')")), 0);
   cr_assert_neq(atol(query(live, "SELECT count(*) FROM events WHERE kind = 'crash'")), 0);
 }
@@ -325,6 +336,18 @@ Test(serve, the_page_and_bad_requests) {
   free(r.body);
   r = request(port, "GET", "/api/faults", NULL);
   cr_assert_str_eq(r.body, "{\"faults\":[]}", "nothing refused was recorded");
+  free(r.body);
+  /* Another site: by its host name (a name made to resolve to 127.0.0.1),
+   * or a page of it posting from the user's browser. */
+  r = request_with(port, "GET", "/api/state", NULL, "Host: evil.example:8080\r\n");
+  cr_assert_eq(r.status, 403, "%s", r.body);
+  free(r.body);
+  r = request_with(port, "POST", "/api/control?action=pause", NULL,
+                   "Host: 127.0.0.1:8080\r\nOrigin: http://evil.example\r\n");
+  cr_assert_eq(r.status, 403, "%s", r.body);
+  free(r.body);
+  r = request_with(port, "POST", "/api/control?action=pause", NULL, "Host: localhost:8080\r\nOrigin: http://localhost:8080\r\n");
+  cr_assert_eq(r.status, 200, "romsim's own page: %s", r.body);
   free(r.body);
   kill(pid, SIGINT);
   result res;

@@ -44,7 +44,7 @@ static int connect_to(int port) {
 static void request(int port, const char *method, const char *path, char *buf, size_t n) {
   int fd = connect_to(port);
   char req[512];
-  int len = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+  int len = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
                      method, path);
   if (send(fd, req, (size_t)len, 0) != len) exit(2);
   size_t got = 0;
@@ -110,7 +110,7 @@ static double one(const char *romsim, const char *scenario, int n, long long *by
   readers rd = {.n = n};
   for (int i = 0; i < n; i++) {
     rd.fds[i] = connect_to(port);
-    static const char get[] = "GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n";
+    static const char get[] = "GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     if (send(rd.fds[i], get, sizeof get - 1, 0) != (ssize_t)(sizeof get - 1)) exit(2);
   }
   pthread_t t;

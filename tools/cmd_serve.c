@@ -71,6 +71,7 @@ typedef struct {
   uint64_t wall_last;       /* ns, the last slice */
   char token[80];
   bool need_token;
+  bool loopback;            /* listening on a loopback address */
   /* The session's replay: its header and each fault injected. */
   char *session;
   size_t session_len;
@@ -379,6 +380,12 @@ static void finish(serve_ctx *c, const char *status) {
     snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
   }
   char cerr[1024];
+  /* The session's faults as its replay, in runs (romsim serve RESULTS.db
+   * offers it again). */
+  if (c->session_lines > 2 && rs_results_set_replay(c->res, SESSION_FILE, c->session) && strcmp(c->status, "failed") != 0) {
+    c->status = "failed";
+    snprintf(c->err, sizeof c->err, "out of memory keeping the session's replay");
+  }
   if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
     if (strcmp(c->status, "failed") != 0) snprintf(c->err, sizeof c->err, "%s", cerr);
     c->status = "failed";
@@ -648,9 +655,36 @@ static void control(serve_ctx *c, hs_conn *h, const hs_request *r) {
   free(s);
 }
 
+/* On loopback, a request must name a loopback host (a page of another
+ * site that made its name resolve to 127.0.0.1 would name its own), and
+ * a browser's POST must come from romsim's own page (its Origin the same
+ * host): no other site can read the run or drive it through the user's
+ * browser. */
+static bool same_site(const serve_ctx *c, const hs_request *r, bool post) {
+  if (c->loopback && r->host) {
+    static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
+    bool ok = false;
+    for (size_t k = 0; k < sizeof names / sizeof names[0] && !ok; k++) {
+      size_t n = strlen(names[k]);
+      ok = strncmp(r->host, names[k], n) == 0 && (r->host[n] == 0 || r->host[n] == ':');
+    }
+    if (!ok) return false;
+  }
+  if (post && r->origin) {
+    char own[600];
+    snprintf(own, sizeof own, "http://%s", r->host ? r->host : "");
+    if (strcmp(r->origin, own) != 0) return false;
+  }
+  return true;
+}
+
 static void handler(hs_conn *h, const hs_request *r, void *ctx) {
   serve_ctx *c = ctx;
   bool get = strcmp(r->method, "GET") == 0, post = strcmp(r->method, "POST") == 0;
+  if (!same_site(c, r, post)) {
+    reply_error(h, 403, "not from this page (Host or Origin of another site)");
+    return;
+  }
   if (strcmp(r->path, "/api/control") == 0) {
     if (!post) {
       hs_reply(h, 405, NULL, "Allow: POST\r\n", "POST only\n", 10);
@@ -1099,7 +1133,8 @@ int cmd_serve(int argc, char **argv) {
   c->sc.replay_live = true;
   c->dygraph_js = slurp(DYGRAPHS_JS, &c->dygraph_js_len);
   c->dygraph_css = slurp(DYGRAPHS_CSS, &c->dygraph_css_len);
-  c->need_token = token || !loopback(host);
+  c->loopback = loopback(host);
+  c->need_token = token || !c->loopback;
   if (token) {
     snprintf(c->token, sizeof c->token, "%s", token);
   } else if (c->need_token) {

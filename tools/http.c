@@ -30,7 +30,7 @@ struct hs_conn {
   http_parser parser;
   struct hs_conn *prev, *next;
   /* The request being read. */
-  char *url, *field, *value, *token, *content_type, *body;
+  char *url, *field, *value, *token, *content_type, *host, *origin, *body;
   size_t url_len, field_len, value_len, body_len, head_bytes;
   int n_headers;
   bool in_value;            /* the last header callback was a value */
@@ -111,6 +111,8 @@ static void maybe_free(hs_conn *c) {
   free(c->value);
   free(c->token);
   free(c->content_type);
+  free(c->host);
+  free(c->origin);
   free(c->body);
   free(c);
   server_release(s);
@@ -304,6 +306,8 @@ static int end_header(hs_conn *c) {
   if (!c->field) return 0;
   char **keep = strcasecmp(c->field, "x-romsim-token") == 0  ? &c->token
                 : strcasecmp(c->field, "content-type") == 0 ? &c->content_type
+                : strcasecmp(c->field, "host") == 0         ? &c->host
+                : strcasecmp(c->field, "origin") == 0       ? &c->origin
                                                             : NULL;
   if (keep) {
     free(*keep);
@@ -321,7 +325,8 @@ static int end_header(hs_conn *c) {
 static int on_message_begin(http_parser *p) {
   hs_conn *c = p->data;
   free(c->url), free(c->token), free(c->content_type), free(c->body), free(c->field), free(c->value);
-  c->url = c->token = c->content_type = c->body = c->field = c->value = NULL;
+  free(c->host), free(c->origin);
+  c->url = c->token = c->content_type = c->body = c->field = c->value = c->host = c->origin = NULL;
   c->url_len = c->body_len = c->head_bytes = c->field_len = c->value_len = 0;
   c->n_headers = 0;
   c->in_value = false;
@@ -390,7 +395,9 @@ static int on_message_complete(http_parser *p) {
                   .body = c->body ? c->body : "",
                   .body_len = c->body_len,
                   .token = c->token,
-                  .content_type = c->content_type};
+                  .content_type = c->content_type,
+                  .host = c->host,
+                  .origin = c->origin};
   s->handler(c, &r, s->ctx);
   if (!c->answered) hs_reply(c, 500, NULL, NULL, "no answer\n", 10);
   /* Idle until the next request: closed in time too, without a 408. */

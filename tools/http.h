@@ -47,6 +47,8 @@ typedef struct {
   size_t body_len;
   const char *token;        /* the X-Romsim-Token header's value, or NULL */
   const char *content_type; /* or NULL */
+  const char *host;         /* the Host header's value, or NULL */
+  const char *origin;       /* the Origin header's value (a browser's request from a page), or NULL */
 } hs_request;
 
 /* Called on the loop's thread for each complete request. It must answer:
