@@ -7,7 +7,7 @@
 #
 #   tools/fuzz.sh TARGET [SECONDS] [-- LIBFUZZER_OPTIONS...]
 #
-# TARGET is scenario, replay or results; SECONDS defaults to 1800. New
+# TARGET is scenario, replay, results or http; SECONDS defaults to 1800. New
 # inputs found go to build-fuzz/corpus-TARGET (copy the interesting ones to
 # tests/fuzz/corpus/TARGET); a crash is written to build-fuzz/crash-* and
 # the script exits non-zero.
@@ -16,9 +16,9 @@ set -eu
 cd "$(dirname "$0")/.."
 target=${1:-}
 case "$target" in
-  scenario|replay|results) ;;
+  scenario|replay|results|http) ;;
   -h|--help|"") sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; [ -n "$target" ]; exit $? ;;
-  *) echo "fuzz.sh: unknown target '$target' (scenario, replay or results)" >&2; exit 2 ;;
+  *) echo "fuzz.sh: unknown target '$target' (scenario, replay, results or http)" >&2; exit 2 ;;
 esac
 shift
 seconds=1800
