@@ -17,6 +17,19 @@ enum {
 };
 
 int cmd_run(int argc, char **argv);
+
+/* The end of a run (status complete, interrupted or failed, its reason
+ * then in err): judge a complete one (expectations failed in *failed), settle
+ * an interrupted one's agents, record the story and the timeline, close
+ * the results file (*res NULL after). Returns the status it ended with:
+ * failed when any of that failed, err saying why. *recording (if not NULL):
+ * the seconds the recorder was busy, its close included. romsim run's and
+ * romsim serve's. */
+struct rm_group;
+struct rs_sim;
+struct rs_results;
+const char *cli_end_run(struct rm_group *g, struct rs_sim *sim, struct rs_results **res, const char *status,
+                        int *failed, char *err, size_t errlen, double *recording);
 int cmd_validate(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -107,40 +107,47 @@ static void run_work(uv_work_t *w) {
   c->group.agents_individual = c->individual;
   rm_group_start(&c->group);
   c->sim_rc = rs_sim_run(&c->sim, c->sc.duration);
-  if (c->group.error) {
-    c->status = "failed";
-    snprintf(c->err, sizeof c->err, "%s", c->group.errmsg);
-  } else if (c->sim_rc < 0) {
-    c->status = "failed";
+  const char *status = "complete";
+  if (c->sim_rc < 0) {
+    status = "failed";
     snprintf(c->err, sizeof c->err, "the engine failed: %s", rs_strerror(c->sim_rc));
   } else if (c->sim_rc == RS_RUN_INTERRUPTED) {
-    c->status = "interrupted";
-    rm_pops_settle(&c->group); /* the figures printed count every tick until it stopped */
-  } else {
-    c->status = "complete";
-    c->failed = rm_group_judge(&c->group, rs_sim_now(&c->sim));
-    if (c->group.error) {
-      c->status = "failed";
-      snprintf(c->err, sizeof c->err, "%s", c->group.errmsg);
-    }
+    status = "interrupted";
   }
-  if (c->group.res && strcmp(c->status, "failed") != 0 &&
-      (rm_story_record(&c->group) || rm_timeline_record(&c->group.timeline, &c->group))) {
-    c->status = "failed";
-    snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
+  c->status = cli_end_run(&c->group, &c->sim, &c->res, status, &c->failed, c->err, sizeof c->err, &c->recording);
+}
+
+const char *cli_end_run(rm_group *g, rs_sim *sim, rs_results **res, const char *status, int *failed, char *err,
+                        size_t errlen, double *recording) {
+  if (g->error) {
+    status = "failed";
+    snprintf(err, errlen, "%s", g->errmsg);
+  } else if (strcmp(status, "complete") == 0) {
+    *failed = rm_group_judge(g, rs_sim_now(sim));
+    if (g->error) {
+      status = "failed";
+      snprintf(err, errlen, "%s", g->errmsg);
+    }
+  } else if (strcmp(status, "interrupted") == 0) {
+    rm_pops_settle(g); /* the figures printed count every tick until it stopped */
+  }
+  if (g->res && strcmp(status, "failed") != 0 && (rm_story_record(g) || rm_timeline_record(&g->timeline, g))) {
+    status = "failed";
+    snprintf(err, errlen, "%s", rs_results_errmsg(*res));
   }
   char cerr[1024];
   double t0 = wall_clock();
-  c->recording = rs_results_busy_s(c->res);
-  int closed = rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr);
-  c->recording += wall_clock() - t0;
+  double busy = rs_results_busy_s(*res);
+  int closed = rs_results_close(*res, status, rs_sim_now(sim), sim->events, cerr, sizeof cerr);
+  if (recording) *recording = busy + wall_clock() - t0;
   if (closed) {
     /* The first error is the one to tell: a full disk's, not what the
      * emptied file said after it. */
-    if (strcmp(c->status, "failed") != 0) snprintf(c->err, sizeof c->err, "%s", cerr);
-    c->status = "failed";
+    if (strcmp(status, "failed") != 0) snprintf(err, errlen, "%s", cerr);
+    status = "failed";
   }
-  c->res = NULL;
+  *res = NULL;
+  return status;
 }
 
 static void close_cb(uv_handle_t *h) { (void)h; }

@@ -362,35 +362,15 @@ static void close_handle(uv_handle_t *h) { (void)h; }
  * run, record the story and the timeline, close the results file. */
 static void finish(serve_ctx *c, const char *status) {
   if (strcmp(c->status, "running") != 0) return;
-  rm_group *g = &c->group;
-  c->status = status;
   uv_timer_stop(&c->pace);
   uv_idle_stop(&c->flat);
-  if (strcmp(status, "complete") == 0) {
-    c->failed = rm_group_judge(g, rs_sim_now(&c->sim));
-  } else {
-    rm_pops_settle(g);
-  }
-  if (g->error && strcmp(c->status, "failed") != 0) {
-    c->status = "failed";
-    snprintf(c->err, sizeof c->err, "%s", g->errmsg);
-  }
-  if (g->res && strcmp(c->status, "failed") != 0 && (rm_story_record(g) || rm_timeline_record(&g->timeline, g))) {
-    c->status = "failed";
-    snprintf(c->err, sizeof c->err, "%s", rs_results_errmsg(c->res));
-  }
-  char cerr[1024];
   /* The session's faults as its replay, in runs (romsim serve RESULTS.db
    * offers it again). */
-  if (c->session_lines > 2 && rs_results_set_replay(c->res, SESSION_FILE, c->session) && strcmp(c->status, "failed") != 0) {
-    c->status = "failed";
+  if (c->session_lines > 2 && rs_results_set_replay(c->res, SESSION_FILE, c->session)) {
+    status = "failed";
     snprintf(c->err, sizeof c->err, "out of memory keeping the session's replay");
   }
-  if (rs_results_close(c->res, c->status, rs_sim_now(&c->sim), c->sim.events, cerr, sizeof cerr)) {
-    if (strcmp(c->status, "failed") != 0) snprintf(c->err, sizeof c->err, "%s", cerr);
-    c->status = "failed";
-  }
-  c->res = NULL;
+  c->status = cli_end_run(&c->group, &c->sim, &c->res, status, &c->failed, c->err, sizeof c->err, NULL);
   send_progress(c, true);
   char *s = state_json(c);
   if (s) hs_broadcast(c->http, "end", s);
@@ -1015,28 +995,11 @@ static int serve_archive(const char *file, const char *host, int port, const ser
 
 /* ---- the command ---- */
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  char *buf = NULL;
-  size_t cap = 0, n = 0, r;
-  char chunk[65536];
-  while ((r = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (n + r > cap) {
-      char *b = realloc(buf, (cap = 2 * (n + r)));
-      if (!b) {
-        free(buf);
-        fclose(f);
-        return NULL;
-      }
-      buf = b;
-    }
-    memcpy(buf + n, chunk, r);
-    n += r;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
+/* A file of the charting library, or NULL when it is missing (the page
+ * then says it has no charts). */
+static char *asset(const char *path, size_t *len) {
+  char err[256];
+  return rm_read_file(path, len, "the charting library", err, sizeof err);
 }
 
 /* HOST:PORT (an IPv4 address or [IPv6]) into host and port. */
@@ -1099,8 +1062,8 @@ int cmd_serve(int argc, char **argv) {
       return cli_usage_error("serve: %s is a results file, served read-only: -o, --speed and --token are for a "
                              "scenario", scenario);
     serve_ctx assets = {0};
-    assets.dygraph_js = slurp(DYGRAPHS_JS, &assets.dygraph_js_len);
-    assets.dygraph_css = slurp(DYGRAPHS_CSS, &assets.dygraph_css_len);
+    assets.dygraph_js = asset(DYGRAPHS_JS, &assets.dygraph_js_len);
+    assets.dygraph_css = asset(DYGRAPHS_CSS, &assets.dygraph_css_len);
     int rc = serve_archive(scenario, host, port, &assets);
     free(assets.dygraph_js);
     free(assets.dygraph_css);
@@ -1131,8 +1094,8 @@ int cmd_serve(int argc, char **argv) {
   c->session_len = sizeof header - 1;
   c->session_lines = 2;
   c->sc.replay_live = true;
-  c->dygraph_js = slurp(DYGRAPHS_JS, &c->dygraph_js_len);
-  c->dygraph_css = slurp(DYGRAPHS_CSS, &c->dygraph_css_len);
+  c->dygraph_js = asset(DYGRAPHS_JS, &c->dygraph_js_len);
+  c->dygraph_css = asset(DYGRAPHS_CSS, &c->dygraph_css_len);
   c->loopback = loopback(host);
   c->need_token = token || !c->loopback;
   if (token) {
